@@ -1,0 +1,121 @@
+"""The engine: resolve what to analyse, read it once, run every trigger."""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from review_trigger import git
+from review_trigger.change import (
+    INDEX, Change, Commit, FileChange, Finding, Hit, Range, Suppression,
+)
+from review_trigger.config import Config
+from review_trigger.errors import UserError
+from review_trigger.scan import LineRule, scan_file
+from review_trigger.triggers import REGISTRY, Trigger
+from review_trigger.triggers._base import spec
+
+_PY_DEF = re.compile(r'^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)', re.M)
+MAX_DEFINITIONS = 8
+
+
+class Analysis(NamedTuple):
+    change: Change
+    findings: tuple[Finding, ...]
+    commits: tuple[Commit, ...]
+
+
+def resolve_range(
+        repo: git.Repo, *, since: str | None = None, base: str | None = None,
+        head: str | None = None,
+) -> Range:
+    """The Range for --staged (no arguments), --since REV or --base/--head."""
+    if since is not None:
+        if head is not None:
+            raise UserError('--head goes with --base, not --since')
+        to = git.resolve(repo, 'HEAD')
+        frm = git.merge_base(repo, git.resolve(repo, since), to)
+        return Range('since', frm, to, f'{since}..HEAD')
+    if base is not None:
+        to = git.resolve(repo, head or 'HEAD')
+        frm = git.merge_base(repo, git.resolve(repo, base), to)
+        return Range('pr', frm, to, f'{base}...{head or "HEAD"}')
+    if head is not None:
+        raise UserError('--head needs --base')
+    return Range('staged', git.head(repo), INDEX, 'staged changes')
+
+
+def enabled_triggers(config: Config) -> list[Trigger]:
+    return [
+        t for tid, t in REGISTRY.items()
+        if config.triggers.get(tid, {}).get('enabled', True)
+    ]
+
+
+def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
+    triggers = enabled_triggers(config)
+    rules: list[LineRule] = []
+    for t in triggers:
+        rules.extend(t.line_rules(config.triggers[t.id]))
+    generated = spec(config.generated)
+    excluded = spec(config.exclude)
+
+    def flags(f: FileChange) -> FileChange:
+        return f._replace(
+            generated=generated.match_file(f.path),
+            excluded=excluded.match_file(f.path),
+        )
+
+    def want_content(f: FileChange) -> bool:
+        f = flags(f)
+        return not (f.binary or f.generated or f.excluded or f.submodule
+                    or f.status == 'deleted') and (
+            bool(rules) or f.path.endswith('.py'))
+
+    files: list[FileChange] = []
+    hits: list[Hit] = []
+    suppressions: list[Suppression] = []
+    notes: list[str] = []
+    definitions: dict[str, tuple[str, ...]] = {}
+    head = None if rng.head == INDEX else rng.head
+    for fd in git.stream_diff(
+            repo, rng.base, head, want_content=want_content,
+            max_bytes=config.max_scan_bytes,
+    ):
+        f = flags(fd.change)
+        files.append(f)
+        if fd.skipped:
+            notes.append(
+                f'{f.path}: more than {config.max_scan_bytes} bytes added, '
+                f'listed but not scanned for content',
+            )
+        if not fd.added:
+            continue
+        result = scan_file(f.path, fd.added, rules)
+        hits.extend(result.hits)
+        suppressions.extend(result.suppressions)
+        notes.extend(result.notes)
+        if f.is_new and f.path.endswith('.py'):
+            names = _PY_DEF.findall('\n'.join(line for _, line in fd.added))
+            if names:
+                definitions[f.path] = tuple(names[:MAX_DEFINITIONS])
+
+    top_cache: list[frozenset[str]] = []
+
+    def base_top_level() -> frozenset[str]:
+        if not top_cache:
+            top_cache.append(git.top_level_names(repo, rng.base))
+        return top_cache[0]
+
+    change = Change(
+        rng, tuple(files), tuple(hits), tuple(suppressions), definitions,
+        tuple(notes), lambda sha: git.read_blob(repo, sha), base_top_level,
+    )
+    findings = []
+    for t in triggers:
+        found = t.check(change, config.triggers[t.id])
+        if found is not None:
+            findings.append(found)
+    commits: tuple[Commit, ...] = ()
+    if rng.head != INDEX:
+        commits = tuple(git.commits(repo, rng.base, rng.head))
+    return Analysis(change, tuple(findings), commits)

@@ -1,0 +1,105 @@
+"""The records that flow through the analysis: git -> Change -> Finding."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+# The git status letters, as the words the report uses.
+STATUS = {
+    'A': 'added', 'M': 'modified', 'D': 'deleted', 'R': 'renamed',
+    'C': 'copied', 'T': 'type-changed',
+}
+
+INDEX = 'INDEX'  # the "head" of a staged change
+
+
+class Range(NamedTuple):
+    """What is analysed: the tree ``base`` against ``head``.
+
+    ``base`` is None before the first commit (the empty tree).
+    ``head`` is a commit sha, or INDEX for the staged change.
+    """
+    mode: str           # 'staged' | 'since' | 'pr'
+    base: str | None
+    head: str
+    label: str          # for humans: "staged changes", "HEAD~3..HEAD"
+
+
+class FileChange(NamedTuple):
+    path: str
+    old_path: str | None
+    status: str         # one of STATUS's values
+    added_lines: int
+    deleted_lines: int
+    binary: bool
+    old_blob: str | None
+    new_blob: str | None
+    submodule: bool = False
+    # Lock, vendored or generated: never scanned, never word-matched.
+    generated: bool = False
+    # Taken out of every trigger by the configuration's ``exclude``.
+    excluded: bool = False
+
+    @property
+    def is_new(self) -> bool:
+        # A copy is a new file; a rename is not.
+        return self.status in ('added', 'copied')
+
+
+class Hit(NamedTuple):
+    """An added line that matched a content rule."""
+    trigger: str
+    path: str
+    line: int
+    rule: str           # the rule's name or the matched keyword, never the text
+
+
+class Suppression(NamedTuple):
+    trigger: str
+    path: str
+    line: int
+    reason: str
+
+
+class Commit(NamedTuple):
+    sha: str
+    author: str
+    date: str           # ISO 8601
+    message: str
+
+
+class Change(NamedTuple):
+    range: Range
+    files: tuple[FileChange, ...]
+    hits: tuple[Hit, ...]
+    suppressions: tuple[Suppression, ...]
+    # Names of the new Python files' top-level classes and functions.
+    definitions: dict[str, tuple[str, ...]]
+    notes: tuple[str, ...]
+    # Lazy reads of the repository, so triggers stay pure functions of
+    # their arguments and tests can pass plain dicts.
+    read_blob: Callable[[str], bytes]
+    base_top_level: Callable[[], frozenset[str]]
+
+
+class Detail(NamedTuple):
+    """One file a trigger fired on, and why.
+
+    ``why`` is review-trigger's own words; anything taken from the change
+    (a dependency name, a directory) goes in ``items`` so it is rendered as
+    data, never as markdown.
+    """
+    path: str
+    why: str
+    items: tuple[str, ...] = ()
+
+
+class Finding(NamedTuple):
+    """A trigger that fired: its id, why, and the files that made it fire."""
+    trigger: str
+    reason: str
+    details: tuple[Detail, ...]
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(d.path for d in self.details))

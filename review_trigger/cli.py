@@ -1,0 +1,148 @@
+"""The command line: ``main(argv) -> int`` over the pure pieces."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from review_trigger import __version__
+
+PROG = 'review-trigger'
+ENV_SESSION_MODEL = 'REVIEW_TRIGGER_SESSION_MODEL'
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        from review_trigger.errors import UserError
+        raise UserError(f'{message} (see {self.prog} --help)')
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=PROG,
+        description='Check a git change against significance triggers and, '
+                    'when one fires, write the review prompt for the '
+                    'strongest model. Other commands: init, config (see '
+                    f'`{PROG} COMMAND --help`).',
+    )
+    p.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
+    what = p.add_mutually_exclusive_group()
+    what.add_argument('--staged', action='store_true',
+                      help='analyse the index against HEAD (the default)')
+    what.add_argument('--since', metavar='REV',
+                      help='analyse the commits REV..HEAD')
+    what.add_argument('--base', metavar='REV',
+                      help='analyse what a pull request from --head into REV would merge')
+    p.add_argument('--head', metavar='REV',
+                   help='with --base: the pull request head (default HEAD)')
+    p.add_argument('-C', dest='directory', metavar='DIR',
+                   help='run as if started in DIR')
+    p.add_argument('--format', choices=('markdown', 'json'), default='markdown',
+                   help='markdown: the prompt, only when a trigger fires '
+                        '(default); json: always a report')
+    p.add_argument('--output', metavar='PATH',
+                   help='write the report to PATH (atomically) instead of stdout')
+    p.add_argument('--fail-on-trigger', action='store_true',
+                   help='exit 1 when a trigger fires')
+    p.add_argument('--session-model', metavar='NAME',
+                   help=f'the model that wrote the change (default: ${ENV_SESSION_MODEL}, '
+                        'else read from commit trailers)')
+    p.add_argument('--reviewer', metavar='NAME',
+                   help='the reviewing model named in the heading (default: Opus)')
+    return p
+
+
+def _summary(analysis: object) -> str:
+    from review_trigger.analyze import Analysis
+    assert isinstance(analysis, Analysis)
+    n = len(analysis.change.files)
+    files = f'{n} file{"s" if n != 1 else ""}'
+    if not analysis.findings:
+        return f'{PROG}: no trigger fired ({files} changed)'
+    ids = ', '.join(f.trigger for f in analysis.findings)
+    k = len(analysis.findings)
+    return f'{PROG}: {k} trigger{"s" if k != 1 else ""} fired ({ids}) on {files}'
+
+
+def run(argv: Sequence[str]) -> int:
+    args = _run_parser().parse_args(argv)
+    from review_trigger import git
+    from review_trigger.analyze import analyze, resolve_range
+    from review_trigger.config import default_config
+
+    repo = git.open_repo(args.directory)
+    config = default_config()
+    rng = resolve_range(repo, since=args.since, base=args.base, head=args.head)
+    analysis = analyze(repo, rng, config)
+    session = session_of(args.session_model, analysis, config)
+
+    prompt = None
+    if analysis.findings:
+        from review_trigger import prompt as prompt_mod
+        context = prompt_mod.context_files(
+            analysis, git.list_files(repo, None if rng.mode == 'staged' else rng.head),
+            config.context_files, config.triggers['document']['adr_dirs'],
+        )
+        prompt = prompt_mod.render(
+            analysis, session=session, reviewer=args.reviewer or config.reviewer,
+            context=context,
+        )
+    if args.format == 'json':
+        from review_trigger import report
+        text = report.dumps(report.build(analysis, session, prompt))
+    else:
+        text = prompt or ''
+    emit(text, args.output, args.directory)
+    print(_summary(analysis), file=sys.stderr)
+    return 1 if analysis.findings and args.fail_on_trigger else 0
+
+
+def session_of(flag: str | None, analysis: object, config: object) -> object:
+    from review_trigger import routing
+    from review_trigger.analyze import Analysis
+    from review_trigger.config import Config
+    from review_trigger.prompt import Session
+    assert isinstance(analysis, Analysis) and isinstance(config, Config)
+    from review_trigger.defaults import MODEL_TIERS
+    table = MODEL_TIERS
+    name = flag or os.environ.get(ENV_SESSION_MODEL, '').strip()
+    if name:
+        return Session((routing.named(name, table),), 0,
+                       'flag' if flag else 'environment')
+    models, without = routing.detect(analysis.commits, table)
+    return Session(models, without if models else len(analysis.commits),
+                   'trailers' if models else 'none')
+
+
+def emit(text: str, output: str | None, directory: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from review_trigger.output import write_atomic
+    write_atomic(os.path.join(directory or '.', output), text)
+
+
+COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from review_trigger.errors import UserError
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in COMMANDS:
+            return COMMANDS[args[0]](args[1:])
+        return run(args)
+    except UserError as e:
+        print(f'{PROG}: error: {e}', file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f'{PROG}: interrupted', file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

@@ -1,0 +1,60 @@
+"""Putting untrusted text into markdown so it stays text.
+
+Everything taken from the change under review (paths, dependency names,
+commit messages) goes through ``code`` or ``fence``: inside code formatting
+GitHub renders no HTML, no links and no @mentions, and the delimiters are
+chosen longer than any backtick run in the text so it cannot close them.
+Control and bidirectional-format characters are shown escaped, so a path
+with a newline or a right-to-left override is displayed exactly.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TICKS = re.compile(r'`+')
+
+
+def _visible(ch: str) -> str:
+    if ch in '\t' or unicodedata.category(ch) not in ('Cc', 'Cf', 'Zl', 'Zp', 'Cs'):
+        return ch
+    code = ord(ch)
+    if ch == '\n':
+        return '\\n'
+    if ch == '\r':
+        return '\\r'
+    return f'\\x{code:02x}' if code < 0x100 else f'\\u{code:04x}'
+
+
+def visible(text: str) -> str:
+    """``text`` with control/format characters escaped (and backslashes too,
+    when anything was escaped, so the escaped form is unambiguous)."""
+    if all(_visible(c) == c for c in text):
+        return text
+    return '"' + ''.join(
+        '\\\\' if c == '\\' else '\\"' if c == '"' else _visible(c)
+        for c in text
+    ) + '"'
+
+
+def _longest_tick_run(text: str) -> int:
+    return max((len(m) for m in _TICKS.findall(text)), default=0)
+
+
+def code(text: str) -> str:
+    """An inline code span that shows ``text`` exactly and cannot be escaped."""
+    text = visible(text).replace('\t', ' ')
+    ticks = '`' * (_longest_tick_run(text) + 1)
+    if text.startswith(('`', ' ')) or text.endswith(('`', ' ')) or not text:
+        text = f' {text} '
+    return f'{ticks}{text}{ticks}'
+
+
+def fence(text: str, info: str = 'text') -> str:
+    """A fenced code block holding ``text`` as data."""
+    text = '\n'.join(
+        ''.join(_visible(c) if c != '\n' else c for c in line)
+        for line in text.split('\n')
+    )
+    ticks = '`' * max(3, _longest_tick_run(text) + 1)
+    return f'{ticks}{info}\n{text}\n{ticks}'

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import os
+import tempfile
+
+from review_trigger.errors import UserError
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` so readers see the old file or the new one,
+    never a torn one (write a temporary file beside it, then rename)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix='.review-trigger-', suffix='.tmp')
+    except OSError as e:
+        raise UserError(f'cannot write {path}: {e.strerror}')
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8', errors='surrogateescape',
+                       newline='') as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise UserError(f'cannot write {path}: {e.strerror}')
+        raise

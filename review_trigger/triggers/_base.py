@@ -1,0 +1,85 @@
+"""What a trigger is, and the registry the built-in ones add themselves to.
+
+A trigger is a pure function of the change and its own settings returning a
+Finding or None; content rules it owns are handed to the scanner up front so
+the diff is read once. Adding a trigger is one module plus one import line
+in ``triggers/__init__.py``.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
+
+import pathspec
+
+from review_trigger.change import Change, Detail, FileChange, Finding, Hit
+from review_trigger.scan import LineRule
+
+Settings = Mapping[str, Any]
+
+
+def _no_rules(settings: Settings) -> tuple[LineRule, ...]:
+    return ()
+
+
+class Trigger(NamedTuple):
+    id: str
+    title: str              # for humans: "Security-sensitive code"
+    task_type: str          # the routing table's task type
+    check: Callable[[Change, Settings], Finding | None]
+    line_rules: Callable[[Settings], tuple[LineRule, ...]] = _no_rules
+    concern: str = ''       # what the reviewer should look at
+
+
+REGISTRY: dict[str, Trigger] = {}
+
+
+def register(trigger: Trigger) -> Trigger:
+    assert trigger.id not in REGISTRY, trigger.id
+    REGISTRY[trigger.id] = trigger
+    return trigger
+
+
+@functools.lru_cache(maxsize=64)
+def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def spec(patterns: Iterable[str]) -> pathspec.PathSpec:
+    """A gitignore-style matcher (compiled once per distinct pattern list)."""
+    return _spec(tuple(patterns))
+
+
+def considered(change: Change) -> Iterator[FileChange]:
+    """The files triggers look at: everything not excluded by config."""
+    return (f for f in change.files if not f.excluded)
+
+
+def hits_for(change: Change, trigger: str) -> list[Hit]:
+    return [h for h in change.hits if h.trigger == trigger]
+
+
+def hit_details(hits: Sequence[Hit]) -> list[Detail]:
+    """One detail per file: its first hit's line and every rule it matched."""
+    by_path: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_path.setdefault(h.path, []).append(h)
+    details = []
+    for path, file_hits in by_path.items():
+        rules = ', '.join(dict.fromkeys(h.rule for h in file_hits))
+        lines = ', '.join(str(h.line) for h in file_hits[:5])
+        more = '' if len(file_hits) <= 5 else ', ...'
+        details.append(Detail(path, f'added line {lines}{more}: {rules}'))
+    return details
+
+
+def finding(trigger: str, reason: str, details: Iterable[Detail]) -> Finding | None:
+    """A Finding if there are details, one per file (a file's reasons joined)."""
+    by_path: dict[str, Detail] = {}
+    for d in details:
+        seen = by_path.get(d.path)
+        by_path[d.path] = d if seen is None else Detail(
+            d.path, f'{seen.why}; {d.why}', seen.items + d.items,
+        )
+    return Finding(trigger, reason, tuple(by_path.values())) if by_path else None

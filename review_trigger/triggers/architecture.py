@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import re
+
+from review_trigger import manifests
+from review_trigger.change import Change, Detail, FileChange, Finding
+from review_trigger.scan import LineRule
+from review_trigger.triggers._base import (
+    Settings, Trigger, considered, finding, hit_details, hits_for, register,
+    spec,
+)
+
+
+def _dependency_change(change: Change, f: FileChange) -> Detail | None:
+    def deps(sha: str | None, path: str | None) -> set[str]:
+        if sha is None or path is None:
+            return set()
+        return manifests.dependencies(path, change.read_blob(sha))
+
+    try:
+        before = deps(f.old_blob, f.old_path or f.path)
+        after = deps(f.new_blob, f.path)
+    except manifests.Unparsable:
+        return Detail(f.path, 'dependency manifest changed and could not be parsed')
+    added, removed = sorted(after - before), sorted(before - after)
+    if not added and not removed:
+        return None
+    parts = []
+    if added:
+        parts.append(f'{len(added)} added')
+    if removed:
+        parts.append(f'{len(removed)} removed')
+    return Detail(
+        f.path, f'declared dependencies changed ({", ".join(parts)})',
+        tuple([f'+{d}' for d in added] + [f'-{d}' for d in removed]),
+    )
+
+
+def check(change: Change, settings: Settings) -> Finding | None:
+    infra = spec(settings['paths'])
+    boundary = spec(settings['boundary_files'])
+    manifest = spec(settings['manifests'])
+    details: list[Detail] = []
+    seen_dirs: set[str] = set()
+    for f in considered(change):
+        if f.submodule:
+            details.append(Detail(f.path, f'submodule {f.status}'))
+            continue
+        if settings['new_top_level_dirs'] and f.status in ('added', 'copied', 'renamed') \
+                and '/' in f.path:
+            top = f.path.split('/', 1)[0]
+            if top not in seen_dirs and top not in change.base_top_level():
+                seen_dirs.add(top)
+                details.append(Detail(f.path, 'first file in a new top-level directory', (top + '/',)))
+                continue
+        if f.generated:
+            continue
+        if f.status in ('added', 'copied') and boundary.match_file(f.path):
+            details.append(Detail(f.path, 'new package or module boundary'))
+        elif manifest.match_file(f.path) and not f.binary:
+            dep = _dependency_change(change, f)
+            if dep:
+                details.append(dep)
+        elif infra.match_file(f.path) or (
+                f.old_path is not None and infra.match_file(f.old_path)):
+            details.append(Detail(
+                f.path, f'infrastructure, deployment or schema definition {f.status}',
+            ))
+    details.extend(hit_details(hits_for(change, 'architecture')))
+    return finding('architecture', 'architectural change: new layer, integration or boundary', details)
+
+
+def line_rules(settings: Settings) -> tuple[LineRule, ...]:
+    paths = spec(settings['line_pattern_paths'])
+    return tuple(
+        LineRule('architecture', name, re.compile(pattern, re.M), paths=paths)
+        for name, pattern in settings['line_patterns'].items()
+    )
+
+
+TRIGGER = register(Trigger(
+    'architecture', 'Architectural change', 'architecture_decision', check,
+    line_rules,
+    concern='Check consistency with ARCHITECTURE.md and earlier decisions, '
+            'and weigh the long-term cost of the new dependency, boundary '
+            'or infrastructure.',
+))

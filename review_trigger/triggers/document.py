@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from review_trigger.change import Change, Detail, FileChange, Finding
+from review_trigger.triggers._base import (
+    Settings, Trigger, considered, finding, register, spec,
+)
+
+
+def _grew(change: Change, f: FileChange, settings: Settings) -> bool:
+    if f.added_lines >= settings['expanded_min_lines']:
+        return True
+    net = f.added_lines - f.deleted_lines
+    if net < settings['growth_min_lines'] or f.old_blob is None:
+        return False
+    before = change.read_blob(f.old_blob).count(b'\n') or 1
+    return net * 100 >= before * settings['growth_percent']
+
+
+def check(change: Change, settings: Settings) -> Finding | None:
+    docs = spec(settings['paths'])
+    not_docs = spec(settings['not_paths'])
+    adr = spec(settings['adr_dirs'])
+    details = []
+    for f in considered(change):
+        if f.binary or f.generated or f.status == 'deleted':
+            continue
+        if f.is_new and adr.match_file(f.path):
+            details.append(Detail(f.path, f'new decision record, {f.added_lines} lines'))
+        elif not docs.match_file(f.path) or not_docs.match_file(f.path):
+            continue
+        elif f.is_new and f.added_lines >= settings['new_min_lines']:
+            details.append(Detail(f.path, f'new document, {f.added_lines} lines'))
+        elif not f.is_new and _grew(change, f, settings):
+            details.append(Detail(
+                f.path, f'document expanded: +{f.added_lines} -{f.deleted_lines} lines',
+            ))
+    return finding('document', 'a document or ADR written or significantly expanded', details)
+
+
+TRIGGER = register(Trigger(
+    'document', 'Document or ADR', 'adr_writing', check,
+    concern='Check that the alternatives and trade-offs are real, and that '
+            'the document agrees with the code and with earlier decisions.',
+))

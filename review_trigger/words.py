@@ -1,0 +1,78 @@
+"""Word-aware matching: paths and identifiers are split into lower-case words.
+
+``src/auth/login.py`` -> ``src auth login py``; ``userPermissions.ts`` ->
+``user permissions ts``; ``HTTPServer`` -> ``http server``. Matching whole
+words is what keeps ``AUTHORS`` and ``tokenizer.py`` from looking like
+``auth`` and ``token``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+_IDENT = re.compile(r'[A-Za-z0-9]+')
+_CAMEL = re.compile(r'[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+[a-z]*')
+
+
+def split_words(text: str) -> list[str]:
+    """Split on anything not alphanumeric, then on camelCase humps."""
+    words: list[str] = []
+    for run in _IDENT.findall(text):
+        if run.islower() or run.isupper() or run.isdigit():
+            words.append(run.lower())
+        else:
+            words.extend(w.lower() for w in _CAMEL.findall(run))
+    return words
+
+
+class WordSet(NamedTuple):
+    """A compiled word list: single words and multi-word phrases."""
+    single: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+    # Lower-case substrings one of which a text must contain to match at all.
+    # Checking these first keeps the per-line cost low.
+    needles: tuple[str, ...]
+
+
+def compile_words(entries: Iterable[str]) -> WordSet:
+    single: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    for entry in entries:
+        words = tuple(split_words(entry))
+        if len(words) == 1:
+            single.add(words[0])
+        elif words:
+            phrases.add(words)
+    needles = {w for w in single} | {p[0] for p in phrases}
+    return WordSet(frozenset(single), tuple(sorted(phrases)),
+                   tuple(sorted(needles)))
+
+
+def _is(word: str, target: frozenset[str]) -> str | None:
+    if word in target:
+        return word
+    if word.endswith('s') and word[:-1] in target:
+        return word[:-1]
+    return None
+
+
+def find_word(words: list[str], wordset: WordSet) -> str | None:
+    """The first entry of ``wordset`` found in ``words``, or None."""
+    for i, word in enumerate(words):
+        found = _is(word, wordset.single)
+        if found:
+            return found
+        for phrase in wordset.phrases:
+            n = len(phrase)
+            if word == phrase[0] and len(words) - i >= n:
+                tail = words[i:i + n]
+                if tail[:-1] == list(phrase[:-1]) and _is(
+                        tail[-1], frozenset((phrase[-1],)),
+                ):
+                    return ' '.join(phrase)
+    return None
+
+
+def might_match(lowered: str, wordset: WordSet) -> bool:
+    return any(needle in lowered for needle in wordset.needles)

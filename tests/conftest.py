@@ -1,0 +1,110 @@
+"""Fixtures: real git repositories in temporary folders, isolated from the
+user's git configuration."""
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from review_trigger.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp('home')
+    gitconfig = home / '.gitconfig'
+    gitconfig.write_text(
+        '[init]\n\tdefaultBranch = main\n'
+        '[user]\n\tname = Test\n\temail = test@example.com\n'
+        '[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n'
+        '[protocol "file"]\n\tallow = always\n',
+    )
+    monkeypatch.setenv('HOME', str(home))
+    monkeypatch.setenv('GIT_CONFIG_GLOBAL', str(gitconfig))
+    monkeypatch.setenv('GIT_CONFIG_NOSYSTEM', '1')
+    for var in ('GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE',
+                'REVIEW_TRIGGER_SESSION_MODEL', 'GITHUB_ACTIONS',
+                'PRE_COMMIT_FROM_REF', 'PRE_COMMIT_TO_REF'):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv('GIT_AUTHOR_DATE', '2026-03-01T12:00:00+00:00')
+    monkeypatch.setenv('GIT_COMMITTER_DATE', '2026-03-01T12:00:00+00:00')
+
+
+def git(cwd: Path, *args: str, input: bytes | None = None) -> str:
+    return subprocess.run(
+        ('git', *args), cwd=cwd, check=True, capture_output=True, input=input,
+    ).stdout.decode()
+
+
+class Repo:
+    """A scratch repository: write files, stage them, commit."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def git(self, *args: str) -> str:
+        return git(self.path, *args)
+
+    def write(self, name: str, content: str | bytes = 'x\n') -> Path:
+        p = self.path / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content, encoding='utf-8', newline='')
+        return p
+
+    def add(self, *names: str) -> None:
+        self.git('add', '--', *(names or ('.',)))
+
+    def stage(self, name: str, content: str | bytes = 'x\n') -> None:
+        self.write(name, content)
+        self.add(name)
+
+    def commit(self, message: str = 'change') -> str:
+        self.git('commit', '-q', '--allow-empty', '--no-gpg-sign', '-m', message)
+        return self.git('rev-parse', 'HEAD').strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repo]:
+    path = tmp_path / 'repo'
+    path.mkdir()
+    git(path, 'init', '-q')
+    monkeypatch.chdir(path)
+    yield Repo(path)
+
+
+@pytest.fixture
+def committed(repo: Repo) -> Repo:
+    """A repository with one commit: a README and a small package."""
+    repo.write('README.md', '# project\n\nSome words.\n')
+    repo.write('src/app/__init__.py', '')
+    repo.write('src/app/core.py', 'def run():\n    return 1\n')
+    repo.add()
+    repo.commit('initial')
+    return repo
+
+
+class Result(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    def run(*args: str) -> Result:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+    return run
+
+
+def env_without(*names: str) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in names}
