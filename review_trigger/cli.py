@@ -125,7 +125,16 @@ def emit(text: str, output: str | None, directory: str | None) -> None:
     write_atomic(os.path.join(directory or '.', output), text)
 
 
-COMMANDS: dict[str, Callable[[Sequence[str]], int]] = {}
+# Subcommands, imported only when used so the hook path stays light:
+# name -> "module:function", the function taking argv and returning a code.
+COMMANDS: dict[str, str] = {}
+
+
+def _command(name: str) -> Callable[[Sequence[str]], int]:
+    import importlib
+    module, func = COMMANDS[name].split(':')
+    fn: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module), func)
+    return fn
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -133,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and args[0] in COMMANDS:
-            return COMMANDS[args[0]](args[1:])
+            return _command(args[0])(args[1:])
         return run(args)
     except UserError as e:
         print(f'{PROG}: error: {e}', file=sys.stderr)
