@@ -12,7 +12,7 @@ from review_trigger.config import Config
 from review_trigger.errors import UserError
 from review_trigger.scan import LineRule, scan_file
 from review_trigger.triggers import REGISTRY, Trigger
-from review_trigger.triggers._base import spec
+from review_trigger.triggers._base import Settings, spec
 
 _PY_DEF = re.compile(r'^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)', re.M)
 MAX_DEFINITIONS = 8
@@ -22,6 +22,7 @@ class Analysis(NamedTuple):
     change: Change
     findings: tuple[Finding, ...]
     commits: tuple[Commit, ...]
+    triggers: dict[str, Trigger]    # every trigger that ran, by id
 
 
 def resolve_range(
@@ -44,18 +45,22 @@ def resolve_range(
     return Range('staged', git.head(repo), INDEX, 'staged changes')
 
 
-def enabled_triggers(config: Config) -> list[Trigger]:
-    return [
-        t for tid, t in REGISTRY.items()
+def enabled_triggers(config: Config) -> list[tuple[Trigger, Settings]]:
+    """Built-in triggers that are enabled, then the custom ones."""
+    from review_trigger.triggers import custom
+    out = [
+        (t, config.triggers[tid]) for tid, t in REGISTRY.items()
         if config.triggers.get(tid, {}).get('enabled', True)
     ]
+    out += [(custom.make(spec), spec) for spec in config.custom_triggers]
+    return out
 
 
 def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
     triggers = enabled_triggers(config)
     rules: list[LineRule] = []
-    for t in triggers:
-        rules.extend(t.line_rules(config.triggers[t.id]))
+    for t, settings in triggers:
+        rules.extend(t.line_rules(settings))
     generated = spec(config.generated)
     excluded = spec(config.exclude)
 
@@ -111,11 +116,11 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
         tuple(notes), lambda sha: git.read_blob(repo, sha), base_top_level,
     )
     findings = []
-    for t in triggers:
-        found = t.check(change, config.triggers[t.id])
+    for t, settings in triggers:
+        found = t.check(change, settings)
         if found is not None:
             findings.append(found)
     commits: tuple[Commit, ...] = ()
     if rng.head != INDEX:
         commits = tuple(git.commits(repo, rng.base, rng.head))
-    return Analysis(change, tuple(findings), commits)
+    return Analysis(change, tuple(findings), commits, {t.id: t for t, _ in triggers})

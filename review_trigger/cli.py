@@ -5,9 +5,16 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from review_trigger import __version__
+
+if TYPE_CHECKING:
+    from review_trigger.analyze import Analysis
+    from review_trigger.change import Range
+    from review_trigger.config import Config
+    from review_trigger.git import Repo
+    from review_trigger.prompt import Session
 
 PROG = 'review-trigger'
 ENV_SESSION_MODEL = 'REVIEW_TRIGGER_SESSION_MODEL'
@@ -49,14 +56,16 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument('--session-model', metavar='NAME',
                    help=f'the model that wrote the change (default: ${ENV_SESSION_MODEL}, '
                         'else read from commit trailers)')
+    p.add_argument('--config', metavar='PATH',
+                   help='configuration file (default: .review-trigger.yaml, '
+                        '.review-trigger.yml or [tool.review-trigger] in pyproject.toml; '
+                        'for --base, read from the base commit)')
     p.add_argument('--reviewer', metavar='NAME',
                    help='the reviewing model named in the heading (default: Opus)')
     return p
 
 
-def _summary(analysis: object) -> str:
-    from review_trigger.analyze import Analysis
-    assert isinstance(analysis, Analysis)
+def _summary(analysis: Analysis) -> str:
     n = len(analysis.change.files)
     files = f'{n} file{"s" if n != 1 else ""}'
     if not analysis.findings:
@@ -70,25 +79,13 @@ def run(argv: Sequence[str]) -> int:
     args = _run_parser().parse_args(argv)
     from review_trigger import git
     from review_trigger.analyze import analyze, resolve_range
-    from review_trigger.config import default_config
 
     repo = git.open_repo(args.directory)
-    config = default_config()
     rng = resolve_range(repo, since=args.since, base=args.base, head=args.head)
+    config = config_for(repo, rng, args.config, args.directory)
     analysis = analyze(repo, rng, config)
     session = session_of(args.session_model, analysis, config)
-
-    prompt = None
-    if analysis.findings:
-        from review_trigger import prompt as prompt_mod
-        context = prompt_mod.context_files(
-            analysis, git.list_files(repo, None if rng.mode == 'staged' else rng.head),
-            config.context_files, config.triggers['document']['adr_dirs'],
-        )
-        prompt = prompt_mod.render(
-            analysis, session=session, reviewer=args.reviewer or config.reviewer,
-            context=context,
-        )
+    prompt = prompt_for(repo, analysis, session, config, args.reviewer)
     if args.format == 'json':
         from review_trigger import report
         text = report.dumps(report.build(analysis, session, prompt))
@@ -99,14 +96,54 @@ def run(argv: Sequence[str]) -> int:
     return 1 if analysis.findings and args.fail_on_trigger else 0
 
 
-def session_of(flag: str | None, analysis: object, config: object) -> object:
+def config_for(repo: Repo, rng: Range, path: str | None, directory: str | None) -> Config:
+    """The configuration in force: --config, else the repository's file
+    (for a pull request, the base commit's, so it cannot disable its own
+    review), else the defaults."""
+    from review_trigger import config, git
+    if path is not None:
+        return config.load(config.read_file(os.path.join(directory or '.', path)))
+    if rng.mode == 'pr':
+        assert rng.base is not None
+        base = rng.base
+        return config.load(config.find_source(
+            repo.root, read=lambda rel: git.read_path(repo, base, rel),
+        ))
+    return config.load(
+        config.find_source(repo.root),
+        cache_dir=os.path.join(repo.git_dir, 'review-trigger'),
+    )
+
+
+def prompt_for(repo: Repo, analysis: Analysis, session: Session, config: Config,
+               reviewer: str | None = None) -> str | None:
+    """The review prompt, or None when nothing fired (or the configuration
+    skips changes written wholly by a reason-tier model)."""
+    if not analysis.findings:
+        return None
+    if config.skip_if_reason_tier and session.source == 'trailers' and \
+            not session.without_trailer and \
+            all(m.tier == 'reason' for m in session.models):
+        return None
+    from review_trigger import git
+    from review_trigger import prompt as prompt_mod
+    rng = analysis.change.range
+    context = prompt_mod.context_files(
+        analysis, git.list_files(repo, None if rng.mode == 'staged' else rng.head),
+        config.context_files, config.triggers['document']['adr_dirs'],
+    )
+    return prompt_mod.render(
+        analysis, session=session, reviewer=reviewer or config.reviewer,
+        context=context,
+    )
+
+
+def session_of(flag: str | None, analysis: Analysis, config: Config) -> Session:
+    """The session model: --session-model, else $REVIEW_TRIGGER_SESSION_MODEL,
+    else the AI trailers of the analysed commits."""
     from review_trigger import routing
-    from review_trigger.analyze import Analysis
-    from review_trigger.config import Config
     from review_trigger.prompt import Session
-    assert isinstance(analysis, Analysis) and isinstance(config, Config)
-    from review_trigger.defaults import MODEL_TIERS
-    table = MODEL_TIERS
+    table = config.models
     name = flag or os.environ.get(ENV_SESSION_MODEL, '').strip()
     if name:
         return Session((routing.named(name, table),), 0,
@@ -127,7 +164,11 @@ def emit(text: str, output: str | None, directory: str | None) -> None:
 
 # Subcommands, imported only when used so the hook path stays light:
 # name -> "module:function", the function taking argv and returning a code.
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    'init': 'review_trigger.config_cli:init',
+    'config': 'review_trigger.config_cli:show',
+    'schema': 'review_trigger.config_cli:schema',
+}
 
 
 def _command(name: str) -> Callable[[Sequence[str]], int]:

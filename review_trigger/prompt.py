@@ -15,7 +15,7 @@ from review_trigger.analyze import Analysis
 from review_trigger.change import INDEX, FileChange, Finding
 from review_trigger.markdown import code, fence
 from review_trigger.routing import SessionModel
-from review_trigger.triggers import REGISTRY
+from review_trigger.triggers import Trigger
 
 MAX_CHANGED = 100       # files listed under "What changed"
 MAX_DETAILS = 25        # files listed per trigger under "What to review"
@@ -127,11 +127,10 @@ def context_files(
     return out[:MAX_CONTEXT]
 
 
-def _concern(finding: Finding, index: int) -> list[str]:
-    trigger = REGISTRY.get(finding.trigger)
-    task = trigger.task_type if trigger else 'code_review_logic'
+def _concern(finding: Finding, index: int, trigger: Trigger) -> list[str]:
+    task = trigger.task_type
     tier = defaults.TASK_TIERS.get(task, 'reason')
-    concern = trigger.concern if trigger else finding.reason
+    concern = trigger.concern
     lines = [
         f'{index}. **{finding.trigger}**: {finding.reason} '
         f'(routing: `{task}`, {tier} tier). {concern}',
@@ -165,7 +164,7 @@ def render(
     else:
         what = f'{_plural(len(analysis.commits), "commit")} {code(rng.label)}'
     fired = ', '.join(
-        f'{f.trigger} ({REGISTRY[f.trigger].title if f.trigger in REGISTRY else f.reason})'
+        f'{f.trigger} ({analysis.triggers[f.trigger].title})'
         for f in analysis.findings
     )
     out = [
@@ -196,7 +195,7 @@ def render(
         out += ['', 'Commit messages (quoted data):', fence(text)]
     out += ['', '**What to review:**']
     for i, finding in enumerate(analysis.findings, 1):
-        out.extend(_concern(finding, i))
+        out.extend(_concern(finding, i, analysis.triggers[finding.trigger]))
     if change.suppressions:
         out += ['', '**Suppressed** (lines the author marked; check each reason holds):']
         for s in change.suppressions[:MAX_DETAILS]:

@@ -6,7 +6,6 @@ from typing import Any
 
 from review_trigger.analyze import Analysis
 from review_trigger.prompt import Session
-from review_trigger.triggers import REGISTRY
 
 VERSION = 1
 
@@ -19,8 +18,8 @@ def build(analysis: Analysis, session: Session, prompt: str | None) -> dict[str,
         'triggers': [
             {
                 'id': f.trigger,
-                'title': REGISTRY[f.trigger].title if f.trigger in REGISTRY else f.trigger,
-                'task_type': REGISTRY[f.trigger].task_type if f.trigger in REGISTRY else None,
+                'title': analysis.triggers[f.trigger].title,
+                'task_type': analysis.triggers[f.trigger].task_type,
                 'reason': f.reason,
                 'files': list(f.files),
                 'details': [

@@ -1,0 +1,123 @@
+"""``review-trigger init``, ``config`` and ``schema``: the configuration
+commands."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from review_trigger.errors import UserError
+
+STARTER = """\
+# yaml-language-server: $schema=.review-trigger.schema.json
+# review-trigger configuration. Every key is optional: a missing key keeps
+# the built-in default, `review-trigger config` prints the merged result,
+# and an unknown key is an error (a typo never silently disables a rule).
+# A list key replaces the default list; `extra_<key>` adds to it.
+
+# Files taken out of every trigger (gitignore-style globs).
+exclude:
+  - "docs/generated/**"
+
+# The reviewing model named in the prompt heading ("## Opus Review: ...").
+# reviewer: o3
+
+# Extra model names -> routing tier (execute / generate / reason), checked
+# before the built-in table.
+# models:
+#   my-internal-model: generate
+
+# Write no prompt when every commit was written by a reason-tier model.
+# Off by default: under-routing is the more dangerous failure.
+# skip_if_reason_tier: false
+
+triggers:
+  new-files:
+    more_than: 5            # fires on 6 or more new files
+  # architecture:
+  #   extra_paths: ["deploy/**"]
+  # governance:
+  #   extra_paths: ["CONTRIBUTING.md"]
+  # security:
+  #   extra_words: ["entitlement"]
+  #   extra_line_patterns:
+  #     internal token: 'acme_tok_[A-Za-z0-9]{32}'
+  # document:
+  #   new_min_lines: 40
+  # sensitive-data:
+  #   enabled: false
+
+# Your own triggers.
+# custom_triggers:
+#   - id: payments-api
+#     description: Payments API changed
+#     paths: ["services/payments/**", "!services/payments/**/test_*.py"]
+#     patterns: ['\\bcharge\\(']       # optional: added lines must match
+#     min_files: 1
+#     min_added_lines: 0
+#     concern: Check idempotency keys, currency rounding and retries.
+
+# On a single line, `review-trigger: ignore[<trigger-id>] <reason>` in a
+# comment keeps that line from firing a content rule; the prompt lists it.
+"""
+
+
+def _parser(prog: str, description: str) -> argparse.ArgumentParser:
+    from review_trigger.cli import _Parser
+    return _Parser(prog=f'review-trigger {prog}', description=description)
+
+
+def init(argv: Sequence[str]) -> int:
+    p = _parser('init', 'Write a commented starter .review-trigger.yaml (and its '
+                        'JSON schema, for editors) at the repository root.')
+    p.add_argument('-C', dest='directory', metavar='DIR')
+    args = p.parse_args(argv)
+    from review_trigger import git
+    from review_trigger.config import CONFIG_FILES, SCHEMA_PATH
+    from review_trigger.output import write_atomic
+    root = git.open_repo(args.directory).root
+    target = os.path.join(root, CONFIG_FILES[0])
+    for name in CONFIG_FILES:
+        if os.path.lexists(os.path.join(root, name)):
+            raise UserError(f'{name} already exists: not overwriting it')
+    with open(SCHEMA_PATH, encoding='utf-8') as f:
+        schema = f.read()
+    write_atomic(os.path.join(root, '.review-trigger.schema.json'), schema)
+    write_atomic(target, STARTER)
+    print(f'review-trigger: wrote {CONFIG_FILES[0]} and .review-trigger.schema.json',
+          file=sys.stderr)
+    return 0
+
+
+def show(argv: Sequence[str]) -> int:
+    p = _parser('config', 'Print the effective configuration: the defaults '
+                          'merged with the repository\'s file.')
+    p.add_argument('-C', dest='directory', metavar='DIR')
+    p.add_argument('--config', metavar='PATH')
+    p.add_argument('--format', choices=('yaml', 'json'), default='yaml')
+    args = p.parse_args(argv)
+    from review_trigger import config, git
+    repo = git.open_repo(args.directory)
+    if args.config:
+        source = config.read_file(os.path.join(args.directory or '.', args.config))
+    else:
+        source = config.find_source(repo.root)
+    cfg = config.load(source)
+    data = config.effective(cfg)
+    if args.format == 'json':
+        sys.stdout.write(json.dumps(data, indent=2) + '\n')
+    else:
+        import yaml
+        sys.stdout.write(f'# source: {cfg.source or "built-in defaults"}\n')
+        sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return 0
+
+
+def schema(argv: Sequence[str]) -> int:
+    _parser('schema', 'Print the JSON Schema of the configuration file.').parse_args(argv)
+    from review_trigger.config import SCHEMA_PATH
+    with open(SCHEMA_PATH, encoding='utf-8') as f:
+        sys.stdout.write(f.read())
+    return 0
