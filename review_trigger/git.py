@@ -28,7 +28,7 @@ _DIFF_OPTS = (
     '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative',
     '--submodule=short', '--ignore-submodules=none', '--no-abbrev',
     f'-O{os.devnull}',
-    '-M', '-U0', '--raw', '--numstat', '-z',
+    '-M', '-C', '-U0', '--raw', '--numstat', '-z',
 )
 _HUNK = re.compile(rb'^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@')
 _NULL_SHA = re.compile(r'^0+$')
