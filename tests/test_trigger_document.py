@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def document(cli, *args):
+    res = cli('--format', 'json', *args)
+    assert res.code == 0, res.err
+    return {t['id']: t for t in json.loads(res.out)['triggers']}.get('document')
+
+
+def lines(n, word='line'):
+    return ''.join(f'{word} {i}\n' for i in range(n))
+
+
+@pytest.mark.parametrize(('path', 'n', 'fires'), [
+    pytest.param('docs/guide.md', 40, True, id='new_doc_40_lines'),
+    pytest.param('docs/guide.md', 39, False, id='new_doc_39_lines_noop'),
+    pytest.param('docs/guide.rst', 60, True, id='rst'),
+    pytest.param('docs/adr/0007-queue.md', 3, True, id='short_adr'),
+    pytest.param('requirements-dev.txt', 60, False, id='requirements_noop'),
+    pytest.param('CHANGELOG.md', 60, False, id='changelog_noop'),
+])
+def test_new_documents(committed, cli, path, n, fires):
+    committed.stage(path, lines(n))
+    assert (document(cli) is not None) is fires
+
+
+def test_document_grown_by_80_lines_fires(committed, cli):
+    committed.stage('docs/guide.md', lines(300))
+    committed.commit('guide')
+    committed.stage('docs/guide.md', lines(300) + lines(80, 'more'))
+    found = document(cli)
+    assert found['details'][0]['why'] == 'document expanded: +80 -0 lines'
+
+
+def test_document_grown_by_half_fires(committed, cli):
+    committed.stage('docs/guide.md', lines(40))
+    committed.commit('guide')
+    committed.stage('docs/guide.md', lines(40) + lines(20, 'more'))
+    assert document(cli) is not None
+
+
+def test_small_edit_is_noop(committed, cli):
+    committed.stage('docs/guide.md', lines(300))
+    committed.commit('guide')
+    committed.stage('docs/guide.md', lines(300) + lines(30, 'more'))
+    assert document(cli) is None
+
+
+def test_thresholds_configurable(committed, cli):
+    committed.write('.review-trigger.yaml', 'triggers:\n  document:\n    new_min_lines: 5\n')
+    committed.stage('docs/guide.md', lines(5))
+    assert document(cli) is not None
