@@ -95,19 +95,21 @@ def open_repo(path: str | None = None) -> Repo:
     except GitCommandNotFound:
         raise UserError('git failed. Is it installed and on PATH?')
     except GitCommandError:
+        # The fast path failed; find out why for the message.
+        bare = cmd.execute(['git', 'rev-parse', '--is-bare-repository'],
+                           env=_ENV, with_exceptions=False)
+        if bare == 'true':
+            raise UserError(
+                f'{where} is a bare repository: review-trigger needs a work tree',
+            )
+        if bare == 'false':
+            raise UserError(f'{where} is inside a .git directory, not a work tree')
         raise UserError(
             f'{where} is not in a git repository '
             f'(run it inside one, or pass -C DIR)',
         )
     assert isinstance(out, str)
-    lines = out.splitlines()
-    if lines[0] == 'true':
-        raise UserError(
-            f'{where} is a bare repository: review-trigger needs a work tree',
-        )
-    if len(lines) < 3:
-        raise UserError(f'{where} is inside a .git directory, not a work tree')
-    root, git_dir = lines[1], lines[2]
+    root, git_dir = out.splitlines()[1:3]
     return Repo(root, git_dir, Git(root))
 
 

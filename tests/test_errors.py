@@ -1,0 +1,120 @@
+"""Bad input: one line on stderr, exit 2, no traceback, nothing written."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+def assert_error(res, *fragments):
+    assert res.code == 2
+    assert res.out == ''
+    assert res.err.count('\n') == 1, res.err
+    assert res.err.startswith('review-trigger: error: ')
+    assert 'Traceback' not in res.err
+    for fragment in fragments:
+        assert fragment in res.err
+
+
+def test_not_a_git_repository(tmp_path, monkeypatch, cli):
+    monkeypatch.chdir(tmp_path)
+    assert_error(cli(), 'is not in a git repository')
+
+
+def test_bare_repository(tmp_path, monkeypatch, cli):
+    subprocess.run(['git', 'init', '-q', '--bare', str(tmp_path / 'b.git')], check=True)
+    monkeypatch.chdir(tmp_path / 'b.git')
+    assert_error(cli(), 'bare repository')
+
+
+def test_unknown_revision(committed, cli):
+    assert_error(cli('--since', 'no-such-branch'), "unknown revision 'no-such-branch'")
+
+
+def test_since_beyond_history(committed, cli):
+    committed.stage('src/app/a.py', 'A = 1\n')
+    committed.commit('two')
+    assert_error(cli('--since', 'HEAD~3'), "'HEAD~3'", 'the repository has 2 commits')
+
+
+def test_option_looking_revision(committed, cli):
+    assert_error(cli('--since=--output=/tmp/x'), 'not a valid revision')
+
+
+def test_head_without_base(committed, cli):
+    assert_error(cli('--head', 'HEAD'), '--head needs --base')
+
+
+def test_conflicting_modes(committed, cli):
+    assert_error(cli('--since', 'HEAD', '--base', 'HEAD'), 'not allowed with argument')
+
+
+def test_unknown_option(committed, cli):
+    assert_error(cli('--frobnicate'), 'unrecognized arguments: --frobnicate', '--help')
+
+
+def test_missing_directory(cli, tmp_path):
+    assert_error(cli('-C', str(tmp_path / 'nope')), 'is not a directory')
+
+
+def test_shallow_clone_missing_base(committed, cli, tmp_path, monkeypatch):
+    for i in range(3):
+        committed.stage(f'src/app/f{i}.py', f'F = {i}\n')
+        committed.commit(f'c{i}')
+    clone = tmp_path / 'shallow'
+    subprocess.run(['git', 'clone', '-q', '--depth', '1', f'file://{committed.path}', str(clone)],
+                   check=True)
+    monkeypatch.chdir(clone)
+    assert_error(cli('--since', 'HEAD~2'), 'shallow clone', 'git fetch --deepen', 'fetch-depth: 0')
+
+
+def test_missing_object(committed, cli):
+    committed.stage('src/app/big.py', 'value = 1\n' * 10)
+    committed.commit('big')
+    blob = committed.git('rev-parse', 'HEAD:src/app/big.py').strip()
+    obj = committed.path / '.git' / 'objects' / blob[:2] / blob[2:]
+    obj.chmod(0o644)
+    obj.unlink()
+    # git reads a clean work tree file instead of the blob; take that away too.
+    (committed.path / 'src/app/big.py').unlink()
+    res = cli('--since', 'HEAD~1')
+    assert_error(res, blob[:7])
+
+
+def test_output_into_missing_dir_is_created_atomically(committed, cli, tmp_path):
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    target = tmp_path / 'out' / 'prompt.md'
+    res = cli('--output', str(target))
+    assert res.code == 0 and res.out == ''
+    assert target.read_text().startswith('## Opus Review')
+    assert [p.name for p in target.parent.iterdir()] == ['prompt.md']
+
+
+def test_output_to_unwritable_place(committed, cli, tmp_path):
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    (tmp_path / 'file').write_text('')
+    assert_error(cli('--output', str(tmp_path / 'file' / 'prompt.md')), 'cannot write')
+
+
+def test_no_traceback_through_real_process(tmp_path):
+    res = subprocess.run([sys.executable, '-m', 'review_trigger', '-C', str(tmp_path)],
+                         capture_output=True, text=True)
+    assert res.returncode == 2
+    assert res.stdout == ''
+    assert res.stderr.startswith('review-trigger: error:') and 'Traceback' not in res.stderr
+
+
+@pytest.mark.parametrize(('content', 'fragment'), [
+    pytest.param('triggers:\n  securty: {}\n', "line 2: triggers.securty: unknown key 'securty'", id='typo_key'),
+    pytest.param('triggers:\n  new-files:\n    more_than: "5"\n', "line 3: triggers.new-files.more_than: '5' is not of type 'integer'", id='wrong_type'),
+    pytest.param('exclude: [\n', 'invalid YAML', id='bad_yaml'),
+    pytest.param('custom_triggers:\n  - id: x\n    concern: c\n    patterns: ["("]\n', 'line 4: custom_triggers[0].patterns[0]: invalid regex', id='bad_regex'),
+    pytest.param('custom_triggers:\n  - id: security\n    concern: c\n', "'security' is already a trigger id", id='duplicate_id'),
+    pytest.param('- a\n- b\n', 'must be a mapping', id='not_a_mapping'),
+    pytest.param('x: !!python/object/apply:os.system ["true"]\n', 'invalid YAML', id='python_tag'),
+])
+def test_config_errors(committed, cli, content, fragment):
+    committed.write('.review-trigger.yaml', content)
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    assert_error(cli(), '.review-trigger.yaml', fragment)
