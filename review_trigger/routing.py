@@ -28,11 +28,13 @@ _MODEL_ID = re.compile(
 )
 # Names of AI tools that co-author commits without naming a model.
 _AGENTS = (
-    'claude', 'copilot', 'cursor', 'devin', 'aider', 'codex', 'gemini',
-    'jules', 'windsurf', 'cline', 'amazon q', 'codeium', 'tabnine', 'openhands',
-    'sweep', 'gpt', 'chatgpt', 'mistral',
+    'claude', 'copilot', 'cursor agent', 'cursor', 'aider', 'codex', 'gemini',
+    'windsurf', 'cline', 'amazon q', 'codeium', 'tabnine', 'openhands', 'gpt',
+    'chatgpt', 'mistral',
 )
-_AI_EMAILS = ('anthropic.com', 'openai.com', 'cursor', 'aider', 'devin', 'google.com')
+# Agents whose names are also people's names count only as a bot account.
+_BOT_WORDS = frozenset(('ai', 'devin', 'jules', 'sweep', 'agent', *_AGENTS))
+_AI_EMAILS = ('@anthropic.com', '@openai.com', '@cursor.com', '@aider.chat')
 
 
 class SessionModel(NamedTuple):
@@ -44,9 +46,10 @@ class SessionModel(NamedTuple):
 def tier_of(name: str, table: Sequence[tuple[str, str]]) -> str:
     words = split_words(name.replace('.', ' '))
     for pattern, tier in table:
-        want = split_words(pattern.replace('.', ' '))
-        n = len(want)
-        if any(words[i:i + n] == want for i in range(len(words) - n + 1)):
+        # Every word of the pattern, in order, not necessarily adjacent:
+        # "gemini pro" matches "Gemini 2.5 Pro".
+        rest = iter(words)
+        if all(any(w == want for w in rest) for want in split_words(pattern.replace('.', ' '))):
             return tier
     return 'unknown'
 
@@ -70,9 +73,11 @@ def model_from_trailer(value: str) -> str | None:
     m = _MODEL_ID.search(name)
     if m:
         return _pretty(m[1])
-    lowered = ' '.join(split_words(name))
-    is_ai = any(a in lowered.split() or lowered.startswith(a) for a in _AGENTS) or \
-        any(e in email for e in _AI_EMAILS) or name.endswith('[bot]') and 'ai' in lowered
+    words = split_words(name)
+    joined = f' {" ".join(words)} '
+    is_ai = any(f' {a} ' in joined for a in _AGENTS) or \
+        any(e in email for e in _AI_EMAILS) or \
+        (name.endswith('[bot]') and not _BOT_WORDS.isdisjoint(words))
     if not is_ai:
         return None
     name = re.sub(r'\s*\([^)]*\)\s*$', '', name).strip()   # "(1M context)"
