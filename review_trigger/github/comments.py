@@ -24,31 +24,23 @@ import math
 import os
 import re
 import time
-from collections.abc import Iterable
-from collections.abc import Mapping
-from types import TracebackType
-from typing import Any
-from typing import NamedTuple
-from typing import Self
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 from urllib.parse import urlsplit
 
-from github import Auth
-from github import Github
-from github import GithubException
-from github import GithubRetry
-from github.GithubException import BadAttributeException
-from github.GithubException import RateLimitExceededException
+from github import Auth, Github, GithubException, GithubRetry
+from github.GithubException import BadAttributeException, RateLimitExceededException
 from github.Issue import Issue
 from github.IssueComment import IssueComment
 from github.Requester import Requester
-from urllib3.connectionpool import ConnectionPool
-from urllib3.exceptions import HTTPError
-from urllib3.exceptions import MaxRetryError
-from urllib3.exceptions import ProtocolError
-from urllib3.exceptions import ReadTimeoutError
-from urllib3.response import BaseHTTPResponse
-from urllib3.response import HTTPResponse
+from urllib3.exceptions import HTTPError, MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
+
+if TYPE_CHECKING:  # BaseHTTPResponse is urllib3 2 only; PyGithub allows 1.26
+    from types import TracebackType
+
+    from urllib3.connectionpool import ConnectionPool
+    from urllib3.response import BaseHTTPResponse, HTTPResponse
 
 MARKER = '<!-- review-trigger:sticky-comment -->'
 
@@ -67,12 +59,19 @@ ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 MAX_RETRY_WAIT_ENV = 'REVIEW_TRIGGER_MAX_RETRY_WAIT'
 DEFAULT_MAX_RETRY_WAIT = 60.0
 
-API_VERSION = '2022-11-28'
 USER_AGENT = 'review-trigger'
 
 MODES = frozenset(('update', 'delete'))
 
 _REPO_RE = re.compile(r'[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+')
+
+# What GitHub or the network can do to us: reported, never raised.
+# requests' exceptions are OSErrors; ValueError is JSON that does not parse.
+_FAILURES: tuple[type[Exception], ...] = (
+    GithubException, BadAttributeException, HTTPError, OSError, ValueError,
+)
+
+_RATE_LIMIT_STATUSES = frozenset((403, 429))
 
 
 class CommentOutcome(NamedTuple):
@@ -294,15 +293,6 @@ def redact(text: str, token: str) -> str:
     return text.replace(token, '***') if token else text
 
 
-# What GitHub or the network can do to us: reported, never raised.
-# requests' exceptions are OSErrors; ValueError is JSON that does not parse.
-_FAILURES: tuple[type[Exception], ...] = (
-    GithubException, BadAttributeException, HTTPError, OSError, ValueError,
-)
-
-_RATE_LIMIT_STATUSES = frozenset((403, 429))
-
-
 class _BoundedRetry(GithubRetry):
     """GithubRetry that caps its sleeps and never blindly repeats a POST.
 
@@ -403,8 +393,7 @@ def _connect(
         status_forcelist=[*range(500, 600), 429],
         # PATCH (an edit) and DELETE are idempotent; POST is handled above.
         allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {'POST', 'PATCH'},
-        backoff_factor=1.0,
-        backoff_max=max_wait,
+        backoff_factor=1.0,  # 0, 2, 4, 8... s, cut to max_wait by sleep()
         # Hand back the last answer when retries run out, so the failure
         # carries GitHub's status and message rather than "max retries".
         raise_on_status=False,
@@ -427,7 +416,6 @@ def _connect(
         # Objects built from a URL are not fetched until needed: no
         # GET /repos/o/r or GET /repos/o/r/issues/n round trips.
         lazy=True,
-        api_version=API_VERSION,
     )
 
 
