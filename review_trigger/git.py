@@ -60,9 +60,18 @@ def _error(exc: GitCommandError, what: str) -> UserError:
         ln.strip() for ln in stderr.strip().strip("'").splitlines()
         if ln.strip() and not ln.strip().startswith('hint:')
     ]
-    detail = lines[0] if lines else f'exit status {exc.status}'
-    if detail.startswith('stderr: '):
-        detail = detail[len('stderr: '):].strip().strip("'")
+    lines = [ln[len('stderr: '):].strip().strip("'") if ln.startswith('stderr: ') else ln
+             for ln in lines]
+    # The fatal line says what went wrong; warnings before it rarely do.
+    fatal = [ln for ln in lines if ln.startswith(('fatal:', 'error:'))]
+    detail = (fatal or lines or [f'exit status {exc.status}'])[0]
+    missing = re.search(r'could not fetch ([0-9a-f]{7,}) from promisor remote', detail)
+    if missing:
+        return UserError(
+            f'{what}: object {missing[1]} is missing from this partial clone '
+            f'(review-trigger never fetches on its own): run `git fetch` '
+            f'or clone without --filter',
+        )
     return UserError(f'{what}: {detail}')
 
 
