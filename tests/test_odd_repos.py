@@ -1,0 +1,174 @@
+"""Repositories people really have: worktrees, submodules, partial clones,
+long histories, odd paths."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+def report(cli, *args):
+    res = cli('--format', 'json', *args)
+    assert res.code == 0, res.err
+    return json.loads(res.out)
+
+
+def test_worktree(committed, cli, tmp_path, monkeypatch):
+    wt = tmp_path / 'wt'
+    committed.git('worktree', 'add', '-q', '-b', 'wt', str(wt))
+    (wt / 'src/auth').mkdir(parents=True)
+    (wt / 'src/auth/login.py').write_text('x = 1\n')
+    subprocess.run(['git', 'add', '.'], cwd=wt, check=True)
+    monkeypatch.chdir(wt)
+    data = report(cli)
+    assert [c['path'] for c in data['changes']] == ['src/auth/login.py']
+
+
+def test_submodule_pointer_change(committed, cli, tmp_path):
+    lib = tmp_path / 'lib'
+    lib.mkdir()
+    for args in (['init', '-q'], ['commit', '-q', '--allow-empty', '-m', 'one']):
+        subprocess.run(['git', *args], cwd=lib, check=True)
+    committed.git('submodule', 'add', '-q', str(lib), 'vendorlib')
+    committed.commit('add submodule')
+    subprocess.run(['git', 'commit', '-q', '--allow-empty', '-m', 'two'], cwd=lib, check=True)
+    sub = committed.path / 'vendorlib'
+    subprocess.run(['git', 'pull', '-q', 'origin', 'main'], cwd=sub, check=True)
+    committed.add('vendorlib')
+    data = report(cli)
+    assert data['changes'] == [{
+        'path': 'vendorlib', 'old_path': None, 'status': 'modified', 'added_lines': 1,
+        'deleted_lines': 1, 'binary': False, 'submodule': True, 'generated': False,
+        'excluded': False,
+    }]
+    arch = {t['id']: t for t in data['triggers']}['architecture']
+    assert arch['details'][0]['why'] == 'submodule modified'
+
+
+def test_case_only_rename(committed, cli):
+    committed.git('mv', 'src/app/core.py', 'src/app/Core.py')
+    data = report(cli)
+    assert [(c['status'], c['old_path'], c['path']) for c in data['changes']] == [
+        ('renamed', 'src/app/core.py', 'src/app/Core.py'),
+    ]
+
+
+def test_repository_path_with_spaces(tmp_path, cli, monkeypatch):
+    path = tmp_path / 'my repo  "quoted"'
+    path.mkdir()
+    subprocess.run(['git', 'init', '-q'], cwd=path, check=True)
+    (path / 'auth.py').write_text('x = 1\n')
+    subprocess.run(['git', 'add', '.'], cwd=path, check=True)
+    data = report(cli, '-C', str(path))
+    assert data['changes'][0]['path'] == 'auth.py'
+
+
+def fast_import(repo, n_commits):
+    stream = []
+    for i in range(n_commits):
+        msg = f'commit {i}\n'.encode()
+        content = f'value = {i}\n'.encode()
+        stream.append(
+            b'commit refs/heads/main\n'
+            + f'committer T <t@example.com> {1700000000 + i} +0000\n'.encode()
+            + f'data {len(msg)}\n'.encode() + msg
+            + b'M 644 inline src/app/counter.py\n'
+            + f'data {len(content)}\n'.encode() + content + b'\n',
+        )
+    subprocess.run(['git', 'fast-import', '--quiet'], cwd=repo.path, input=b''.join(stream),
+                   check=True)
+    repo.git('reset', '-q', '--hard', 'main')
+
+
+def test_ten_thousand_commits(repo, cli):
+    fast_import(repo, 10_000)
+    root = repo.git('rev-list', '--max-parents=0', 'HEAD').strip()
+    data = report(cli, '--since', root, '--session-model', 'x')
+    assert data['range']['commits'] == 9_999
+    repo.stage('src/auth/a.py', 'x = 1\n')
+    repo.commit('auth')
+    out = cli('--since', root).out
+    assert '[9970 more commits]' in out
+    assert len(out) < 20_000
+
+
+def test_partial_clone_missing_blob_names_the_object(tmp_path, cli, monkeypatch):
+    src = tmp_path / 'src'
+    src.mkdir()
+    run = lambda *a, cwd=src: subprocess.run(['git', *a], cwd=cwd, check=True, capture_output=True)  # noqa: E731
+    run('init', '-q')
+    (src / 'a.py').write_text('a = 1\n')
+    run('add', '.')
+    run('commit', '-qm', 'one')
+    (src / 'b.py').write_text('password = "abcdefgh"\n')
+    run('add', '.')
+    run('commit', '-qm', 'two')
+    run('config', 'uploadpack.allowFilter', 'true')
+    blob = run('rev-parse', 'HEAD:b.py').stdout.decode().strip()
+    clone = tmp_path / 'clone'
+    run('clone', '-q', '--filter=blob:none', '--no-checkout', f'file://{src}', str(clone), cwd=tmp_path)
+    run('remote', 'set-url', 'origin', f'file://{tmp_path}/gone', cwd=clone)
+    monkeypatch.chdir(clone)
+    res = cli('--since', 'HEAD~1')
+    assert res.code == 2 and res.out == ''
+    assert blob in res.err and 'partial clone' in res.err
+
+
+@pytest.mark.skipif(not os.path.isdir('/proc'), reason='needs /proc to see the git child')
+def test_sigint_exits_130_and_writes_nothing(repo, tmp_path):
+    # A change big enough that the analysis is still reading git's output.
+    files = b''.join(
+        f'M 644 inline src/app/f{i}.py\ndata 19\nvalue = "{i:08d}"\n\n'.encode()
+        for i in range(30_000)
+    )
+    repo.git('commit', '-q', '--allow-empty', '-m', 'root')
+    stream = (b'commit refs/heads/main\ncommitter T <t@example.com> 1700000000 +0000\n'
+              b'data 4\nbig\nfrom refs/heads/main^0\n' + files)
+    subprocess.run(['git', 'fast-import', '--quiet'], cwd=repo.path, input=stream, check=True)
+    out = tmp_path / 'prompt.md'
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'review_trigger', '--since', 'HEAD~1', '--output', str(out)],
+        cwd=repo.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:   # wait until it is running git diff
+        children = open(f'/proc/{proc.pid}/task/{proc.pid}/children').read().split()
+        if any(b'diff' in open(f'/proc/{c}/cmdline', 'rb').read() for c in children
+               if os.path.exists(f'/proc/{c}/cmdline')):
+            break
+        if proc.poll() is not None:
+            pytest.fail('finished before it could be interrupted')
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert stdout == b''
+    assert b'Traceback' not in stderr
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith('.review-trigger')] == []
+
+
+def test_concurrent_writers_never_tear_the_output(committed, tmp_path):
+    committed.stage('src/auth/login.py', 'x = 1\n' * 50)
+    out = tmp_path / 'prompt.out'
+    cmds = [
+        [sys.executable, '-m', 'review_trigger', '--output', str(out)],
+        [sys.executable, '-m', 'review_trigger', '--format', 'json', '--output', str(out)],
+    ]
+    results = set()
+    procs = []
+    for _ in range(4):
+        procs += [subprocess.Popen(c, cwd=committed.path, stderr=subprocess.DEVNULL) for c in cmds]
+    while any(p.poll() is None for p in procs):
+        if out.exists():
+            text = out.read_text()
+            results.add('json' if text.startswith('{') else 'md')
+            assert text.endswith(('}\n', '(with specifics)\n')), text[-80:]
+    assert all(p.returncode == 0 for p in procs)
+    final = out.read_text()
+    assert final.startswith(('{', '## Opus Review'))
