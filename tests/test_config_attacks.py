@@ -1,0 +1,42 @@
+"""A configuration file is input too: it must not hang, explode or run code."""
+from __future__ import annotations
+
+import pytest
+
+BOMB = ''.join(
+    f'{name}: &{name} [{", ".join([f"*{prev}"] * 10) if prev else ", ".join(["x"] * 10)}]\n'
+    for prev, name in zip([None, 'a', 'b', 'c', 'd', 'e', 'f', 'g'], 'abcdefgh')
+)
+
+
+@pytest.mark.parametrize(('content', 'message'), [
+    pytest.param(BOMB, 'more than 100000 values after expanding aliases', id='alias_bomb'),
+    pytest.param('!!python/object/apply:os.system ["touch pwned"]\n', 'invalid YAML', id='python_tag'),
+    pytest.param('exclude: ["' + 'a' * 10_000_000 + '"]\n', 'larger than 1000000 bytes', id='ten_mb'),
+    pytest.param('custom_triggers:\n  - id: x\n    concern: c\n    patterns: ["(a+)+$"]\n',
+                 'nested quantifier', id='catastrophic_regex'),
+    pytest.param('custom_triggers:\n  - id: x\n    concern: c\n    patterns: ["(\\\\w|\\\\d)*x{2,}*"]\n',
+                 'invalid regex', id='invalid_regex'),
+    pytest.param('triggers:\n  security:\n    extra_line_patterns:\n      bad: "(x*)*y"\n',
+                 'nested quantifier', id='catastrophic_builtin_extension'),
+    pytest.param(b'\xff\xfe'.decode('latin-1'), 'not UTF-8', id='not_utf8'),
+])
+def test_hostile_config_is_refused(committed, cli, content, message):
+    path = committed.path / '.review-trigger.yaml'
+    path.write_bytes(content.encode('latin-1') if content.startswith('\xff') else content.encode())
+    committed.stage('src/auth/a.py', 'x = 1\n')
+    res = cli()
+    assert res.code == 2, res.err
+    assert message in res.err
+    assert res.err.count('\n') == 1
+    assert not (committed.path / 'pwned').exists()
+
+
+def test_anchors_within_limits_are_fine(committed, cli):
+    committed.write('.review-trigger.yaml', (
+        'triggers:\n'
+        '  security:\n    extra_words: &w [entitlement]\n'
+        '  sensitive-data:\n    extra_words: *w\n'
+    ))
+    committed.stage('src/app/entitlement.py', 'x = 1\n')
+    assert cli().code == 0
