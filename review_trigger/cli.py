@@ -168,6 +168,7 @@ COMMANDS: dict[str, str] = {
     'init': 'review_trigger.config_cli:init',
     'config': 'review_trigger.config_cli:show',
     'schema': 'review_trigger.config_cli:schema',
+    'hook': 'review_trigger.hook:main',
 }
 
 

@@ -1,0 +1,165 @@
+"""``review-trigger hook [--gate]``: the entry point of the pre-commit hooks.
+
+pre-commit runs it with no file names (``pass_filenames: false``): the hook
+analyses the whole change itself, and reads what to analyse from the
+environment pre-commit sets (pre-commit does not expand ``$VARS`` in
+``args``):
+
+- ``PRE_COMMIT_FROM_REF`` and ``PRE_COMMIT_TO_REF`` (a ``pre-push``, or
+  ``pre-commit run --from-ref A --to-ref B``): the commits ``A..B``;
+- ``PRE_COMMIT_LOCAL_BRANCH`` without them: a push that contains a root
+  commit, for which pre-commit sets no refs: the whole pushed history;
+- neither: the staged change (``pre-commit``, ``manual``).
+
+The prompt and the JSON report go under the repository's git directory,
+never into the work tree (pre-commit would report "files were modified by
+this hook"). The informational hook always exits 0; the gate exits 1 while
+a trigger fires.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+
+from review_trigger import git
+from review_trigger.change import Range
+from review_trigger.errors import UserError
+
+PROG = 'review-trigger'
+GATE_ID = 'review-trigger-gate'
+FOLDER = 'review-trigger'          # under the git directory
+PROMPT_FILE = 'prompt.md'
+REPORT_FILE = 'report.json'
+SUPPRESSION = 'review-trigger: ignore[<trigger-id>] <reason>'
+
+_NULL_SHA = re.compile(r'^0+$')
+_FULL_SHA = re.compile(r'^(?:[0-9a-f]{40}|[0-9a-f]{64})$')
+
+
+def _parser() -> argparse.ArgumentParser:
+    from review_trigger.cli import _Parser
+    p = _Parser(
+        prog=f'{PROG} hook',
+        description='The pre-commit hook: analyse the staged change (or, in '
+                    'pre-push, the pushed commits), print a one-line summary '
+                    'and write the review prompt under the git directory.',
+    )
+    p.add_argument('--gate', action='store_true',
+                   help=f'exit 1 while a trigger fires (the {GATE_ID} hook)')
+    p.add_argument('--config', metavar='PATH',
+                   help='configuration file (default: the repository\'s)')
+    p.add_argument('--session-model', metavar='NAME',
+                   help='the model that wrote the change')
+    p.add_argument('--reviewer', metavar='NAME',
+                   help='the reviewing model named in the heading')
+    # Tolerated and ignored, should a configuration turn pass_filenames on:
+    # the hook always analyses the whole change, not a list of files.
+    p.add_argument('files', nargs='*', help=argparse.SUPPRESS)
+    return p
+
+
+def is_push(environ: Mapping[str, str]) -> bool:
+    """Whether pre-commit runs us from a pre-push hook."""
+    return bool(environ.get('PRE_COMMIT_REMOTE_NAME')
+                or environ.get('PRE_COMMIT_LOCAL_BRANCH'))
+
+
+def _label(ref: str) -> str:
+    return ref[:12] if _FULL_SHA.match(ref) else ref
+
+
+def hook_range(repo: git.Repo, environ: Mapping[str, str]) -> Range | None:
+    """The commits pre-commit hands the hook, or None for the staged change."""
+    frm = environ.get('PRE_COMMIT_FROM_REF', '').strip()
+    to = environ.get('PRE_COMMIT_TO_REF', '').strip()
+    if frm and to:
+        head = git.resolve(repo, to)
+        base: str | None = None
+        if not _NULL_SHA.match(frm):
+            old = git.resolve(repo, frm)
+            try:
+                base = git.merge_base(repo, old, head)
+            except UserError:
+                # A forced push of an unrelated history: all of it is new.
+                base = None
+        return Range('since', base, head, f'{_label(frm)}..{_label(to)}')
+    local = environ.get('PRE_COMMIT_LOCAL_BRANCH', '').strip()
+    if local:
+        # pre-commit sets no refs when the pushed commits include a root
+        # commit (the first push of a repository, an orphan branch): every
+        # commit reachable from the pushed one is analysed, from the empty
+        # tree.
+        head = git.resolve(repo, local)
+        return Range('since', None, head, _label(local))
+    return None
+
+
+def _shown(path: str) -> str:
+    """``path`` relative to the current directory when it is below it."""
+    rel = os.path.relpath(path)
+    return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        raise UserError(f'cannot remove the stale {path}: {e.strerror}') from e
+
+
+def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    from review_trigger import cli, report
+    from review_trigger.analyze import analyze, resolve_range
+    from review_trigger.output import write_atomic
+
+    repo = git.open_repo()
+    rng = hook_range(repo, environ) or resolve_range(repo)
+    config = cli.config_for(repo, rng, args.config, None)
+    analysis = analyze(repo, rng, config)
+    session = cli.session_of(args.session_model, analysis, config)
+    prompt = cli.prompt_for(repo, analysis, session, config, args.reviewer)
+
+    folder = os.path.join(repo.git_dir, FOLDER)
+    prompt_path = os.path.join(folder, PROMPT_FILE)
+    write_atomic(os.path.join(folder, REPORT_FILE),
+                 report.dumps(report.build(analysis, session, prompt)))
+    lines = [cli._summary(analysis)]
+    if prompt is None:
+        # Never leave an earlier run's prompt where this run's would be.
+        _remove(prompt_path)
+        if analysis.findings:
+            lines.append(f'{PROG}: no prompt: the configuration skips changes '
+                         f'written by a reason-tier model')
+    else:
+        write_atomic(prompt_path, prompt)
+        lines.append(f'prompt: {_shown(prompt_path)}')
+    refused = args.gate and prompt is not None
+    if refused:
+        action = 'push' if is_push(environ) else 'commit'
+        lines += [
+            f'{GATE_ID}: {action} refused: review the change with the prompt '
+            f'file above, then either',
+            f'  {action} anyway: SKIP={GATE_ID} git {action} ...',
+            f'  or mark each flagged line that is fine as it is: {SUPPRESSION}',
+        ]
+    sys.stdout.write(''.join(f'{line}\n' for line in lines))
+    sys.stdout.flush()
+    return 1 if refused else 0
+
+
+def main(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return run(args, os.environ)
+    except UserError as e:
+        if args.gate:
+            raise       # cli.main reports it and exits 2: the gate fails closed
+        # The informational hook never blocks a commit or a push.
+        print(f'{PROG}: error: {e} (not blocking: this hook only informs)',
+              flush=True)
+        return 0
