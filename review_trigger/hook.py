@@ -19,6 +19,7 @@ a trigger fires.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
@@ -118,16 +119,22 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from review_trigger.output import write_atomic
 
     repo = git.open_repo()
-    rng = hook_range(repo, environ) or resolve_range(repo)
-    config = cli.config_for(repo, rng, args.config, None)
-    analysis = analyze(repo, rng, config)
-    session = cli.session_of(args.session_model, analysis, config)
-    prompt = cli.prompt_for(repo, analysis, session, config, args.reviewer)
-
     folder = os.path.join(repo.git_dir, FOLDER)
     prompt_path = os.path.join(folder, PROMPT_FILE)
-    write_atomic(os.path.join(folder, REPORT_FILE),
-                 report.dumps(report.build(analysis, session, prompt)))
+    report_path = os.path.join(folder, REPORT_FILE)
+    try:
+        rng = hook_range(repo, environ) or resolve_range(repo)
+        config = cli.config_for(repo, rng, args.config, None)
+        analysis = analyze(repo, rng, config)
+        session = cli.session_of(args.session_model, analysis, config)
+        prompt = cli.prompt_for(repo, analysis, session, config, args.reviewer)
+    except BaseException:
+        # An earlier run's files must not pass for this run's.
+        for path in (prompt_path, report_path):
+            with contextlib.suppress(OSError):
+                os.remove(path)
+        raise
+    write_atomic(report_path, report.dumps(report.build(analysis, session, prompt)))
     lines = [cli._summary(analysis)]
     if prompt is None:
         # Never leave an earlier run's prompt where this run's would be.
@@ -162,4 +169,12 @@ def main(argv: Sequence[str]) -> int:
         # The informational hook never blocks a commit or a push.
         print(f'{PROG}: error: {e} (not blocking: this hook only informs)',
               flush=True)
+        return 0
+    except Exception:
+        if args.gate:
+            raise
+        import traceback
+        traceback.print_exc(file=sys.stdout)
+        print(f'{PROG}: internal error, please report it (not blocking: '
+              f'this hook only informs)', flush=True)
         return 0

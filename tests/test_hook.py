@@ -443,6 +443,25 @@ def test_informational_hook_reports_an_error_without_blocking(committed, cli, mo
     assert "unknown revision 'nope'" in res.err
 
 
+def test_informational_hook_survives_a_bug_and_drops_stale_files(committed, cli,
+                                                                 monkeypatch):
+    folder = committed.path / '.git' / 'review-trigger'
+    folder.mkdir()
+    for name in ('prompt.md', 'report.json'):
+        (folder / name).write_text('from an earlier run\n')
+
+    def broken(*args, **kwargs):
+        raise RuntimeError('a bug')
+    monkeypatch.setattr('review_trigger.analyze.analyze', broken)
+    res = _hook(cli, monkeypatch, {})
+    assert res.code == 0
+    assert 'RuntimeError: a bug' in res.out
+    assert res.out.endswith('(not blocking: this hook only informs)\n')
+    assert list(folder.iterdir()) == []
+    with pytest.raises(RuntimeError):
+        _hook(cli, monkeypatch, {}, '--gate')
+
+
 def test_zero_from_ref_and_unrelated_history_analyse_from_the_root(committed, cli,
                                                                    monkeypatch):
     head = committed.git('rev-parse', 'HEAD').strip()
