@@ -186,3 +186,14 @@ def test_every_default_key_is_in_the_schema():
     # And the defaults themselves validate.
     config.validate(config.effective(config.default_config()) | {'models': {}},
                     config.Source('defaults', b'', True))
+
+
+def test_huge_file_is_listed_not_scanned(committed, cli):
+    committed.write('.review-trigger.yaml', 'max_scan_bytes: 100\n')
+    committed.stage('src/app/big.py', 'password = "abcdefgh"\n' * 20)
+    data = json.loads(cli('--format', 'json').out)
+    assert [c['path'] for c in data['changes']] == ['src/app/big.py']
+    assert 'security' not in {t['id'] for t in data['triggers']}
+    assert data['notes'] == [
+        'src/app/big.py: more than 100 bytes added, listed but not scanned for content',
+    ]
