@@ -100,10 +100,8 @@ def show(argv: Sequence[str]) -> int:
     args = p.parse_args(argv)
     from review_trigger import config, git
     repo = git.open_repo(args.directory)
-    if args.config:
-        source = config.read_file(os.path.join(args.directory or '.', args.config))
-    else:
-        source = config.find_source(repo.root)
+    source = config.read_file(os.path.join(args.directory or '.', args.config)) \
+        if args.config else config.find_source(repo.root)
     cfg = config.load(source)
     data = config.effective(cfg)
     if args.format == 'json':

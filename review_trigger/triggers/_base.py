@@ -42,11 +42,11 @@ def register(trigger: Trigger) -> Trigger:
 
 
 @functools.lru_cache(maxsize=64)
-def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
-def spec(patterns: Iterable[str]) -> pathspec.PathSpec:
+def spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     """A gitignore-style matcher (compiled once per distinct pattern list)."""
     return _spec(tuple(patterns))
 

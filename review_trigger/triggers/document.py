@@ -7,13 +7,13 @@ from review_trigger.triggers._base import (
 
 
 def _grew(change: Change, f: FileChange, settings: Settings) -> bool:
-    if f.added_lines >= settings['expanded_min_lines']:
+    if f.added_lines >= int(settings['expanded_min_lines']):
         return True
     net = f.added_lines - f.deleted_lines
     if net < settings['growth_min_lines'] or f.old_blob is None:
         return False
     before = change.read_blob(f.old_blob).count(b'\n') or 1
-    return net * 100 >= before * settings['growth_percent']
+    return net * 100 >= before * int(settings['growth_percent'])
 
 
 def check(change: Change, settings: Settings) -> Finding | None:

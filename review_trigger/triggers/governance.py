@@ -19,7 +19,7 @@ def _tool_table(blob: bytes) -> Any:
 def _pyproject_config_changed(change: Change, f: FileChange) -> bool:
     def table(sha: str | None) -> Any:
         return None if sha is None else _tool_table(change.read_blob(sha))
-    return table(f.old_blob) != table(f.new_blob)
+    return bool(table(f.old_blob) != table(f.new_blob))
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
