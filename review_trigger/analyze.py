@@ -6,7 +6,14 @@ from typing import NamedTuple
 
 from review_trigger import git
 from review_trigger.change import (
-    INDEX, Change, Commit, FileChange, Finding, Hit, Range, Suppression,
+    INDEX,
+    Change,
+    Commit,
+    FileChange,
+    Finding,
+    Hit,
+    Range,
+    Suppression,
 )
 from review_trigger.config import Config
 from review_trigger.errors import UserError

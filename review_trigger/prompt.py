@@ -50,10 +50,13 @@ class Session(NamedTuple):
 
 
 def session_line(session: Session) -> str:
+    # Commit counts only matter when the range is mixed.
+    mixed = session.source == 'trailers' and \
+        len(session.models) + bool(session.without_trailer) > 1
+
     def one(m: SessionModel) -> str:
         tier = 'tier unknown' if m.tier == 'unknown' else f'{m.tier} tier'
-        count = f', {m.commits} commit{"s" if m.commits != 1 else ""}' \
-            if session.source == 'trailers' and len(session.models) + bool(session.without_trailer) > 1 else ''
+        count = f', {_plural(m.commits, "commit")}' if mixed else ''
         return f'{code(m.name)} ({tier}{count})'
     if not session.models:
         return 'unknown (no AI co-author trailer)'

@@ -88,14 +88,16 @@ def model_from_trailer(value: str) -> str | None:
 
 def models_in(commit: Commit) -> list[str]:
     found = []
-    for key, value in _TRAILER.findall(commit.message):
+    for _key, value in _TRAILER.findall(commit.message):
         model = model_from_trailer(value)
         if model and model not in found:
             found.append(model)
     return found
 
 
-def detect(commits: Iterable[Commit], table: Sequence[tuple[str, str]]) -> tuple[tuple[SessionModel, ...], int]:
+def detect(
+        commits: Iterable[Commit], table: Sequence[tuple[str, str]],
+) -> tuple[tuple[SessionModel, ...], int]:
     """Models that wrote ``commits`` (most commits first), and how many
     commits carry no AI trailer."""
     counts: Counter[str] = Counter()

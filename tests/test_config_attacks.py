@@ -5,7 +5,7 @@ import pytest
 
 BOMB = ''.join(
     f'{name}: &{name} [{", ".join([f"*{prev}"] * 10) if prev else ", ".join(["x"] * 10)}]\n'
-    for prev, name in zip([None, 'a', 'b', 'c', 'd', 'e', 'f', 'g'], 'abcdefgh')
+    for prev, name in zip([None, 'a', 'b', 'c', 'd', 'e', 'f', 'g'], 'abcdefgh', strict=True)
 )
 
 

@@ -15,6 +15,7 @@ import pathspec
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit
 from review_trigger.scan import LineRule
+from review_trigger.words import compile_words, find_word, split_words
 
 Settings = Mapping[str, Any]
 
@@ -54,6 +55,20 @@ def spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
 def considered(change: Change) -> Iterator[FileChange]:
     """The files triggers look at: everything not excluded by config."""
     return (f for f in change.files if not f.excluded)
+
+
+def path_word_details(change: Change, words: Iterable[str], what: str) -> list[Detail]:
+    """A detail for each considered, non-generated file whose path has one of
+    ``words`` (word-aware: ``AUTHORS`` is not ``auth``)."""
+    wordset = compile_words(words)
+    details = []
+    for f in considered(change):
+        if f.generated:
+            continue
+        word = find_word(split_words(f.path), wordset)
+        if word:
+            details.append(Detail(f.path, f'path names {what} ("{word}"), {f.status}'))
+    return details
 
 
 def hits_for(change: Change, trigger: str) -> list[Hit]:

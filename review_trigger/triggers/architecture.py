@@ -6,7 +6,13 @@ from review_trigger import manifests
 from review_trigger.change import Change, Detail, FileChange, Finding
 from review_trigger.scan import LineRule
 from review_trigger.triggers._base import (
-    Settings, Trigger, considered, finding, hit_details, hits_for, register,
+    Settings,
+    Trigger,
+    considered,
+    finding,
+    hit_details,
+    hits_for,
+    register,
     spec,
 )
 

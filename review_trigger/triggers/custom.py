@@ -52,7 +52,7 @@ def _line_rules(settings: Settings) -> tuple[LineRule, ...]:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _make(tid: str, description: str, task_type: str, concern: str) -> Trigger:
     return Trigger(tid, description, task_type, check, _line_rules, concern)
 

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from review_trigger.change import Change, Detail, FileChange, Finding
 from review_trigger.triggers._base import (
-    Settings, Trigger, considered, finding, register, spec,
+    Settings,
+    Trigger,
+    considered,
+    finding,
+    register,
+    spec,
 )
 
 

@@ -5,7 +5,12 @@ from typing import Any
 
 from review_trigger.change import Change, Detail, FileChange, Finding
 from review_trigger.triggers._base import (
-    Settings, Trigger, considered, finding, register, spec,
+    Settings,
+    Trigger,
+    considered,
+    finding,
+    register,
+    spec,
 )
 
 
