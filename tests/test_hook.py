@@ -344,7 +344,7 @@ def test_commit_in_a_linked_worktree_writes_to_its_git_dir(repo, hook_repo, cach
     run(wt, 'git', 'add', '.', env=env)
     res = run(wt, 'git', 'commit', '-m', 'six', env=env)
     assert res.code == 0, res.out
-    git_dir = repo.path / '.git' / 'worktrees' / 'wt' / 'review-trigger'
+    git_dir = repo.path.resolve() / '.git' / 'worktrees' / 'wt' / 'review-trigger'
     assert f'prompt: {git_dir / "prompt.md"}\n' in res.out
     assert (git_dir / 'prompt.md').exists()
     assert not (repo.path / PROMPT).exists()
@@ -508,7 +508,7 @@ def test_submodule_prompt_goes_to_the_submodule_git_dir(committed, cli, monkeypa
     subprocess.run(('git', 'add', '.'), cwd=sub, check=True)
     res = _hook(cli, monkeypatch, {})
     assert res.code == 0, res
-    prompt = committed.path / '.git' / 'modules' / 'sub' / 'review-trigger' / 'prompt.md'
+    prompt = committed.path.resolve() / '.git' / 'modules' / 'sub' / 'review-trigger' / 'prompt.md'
     assert res.out.endswith(f'prompt: {prompt}\n')
     assert prompt.exists()
     assert not (sub / '.git').is_dir()
