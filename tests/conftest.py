@@ -108,3 +108,16 @@ def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
 
 def env_without(*names: str) -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in names}
+
+
+def report(cli, *args: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The JSON report of a run that must succeed."""
+    import json
+    res = cli('--format', 'json', *args)
+    assert res.code == 0, res.err
+    return json.loads(res.out)  # type: ignore[no-any-return]
+
+
+def fired(cli, *args: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The triggers that fired, by id."""
+    return {t['id']: t for t in report(cli, *args)['triggers']}

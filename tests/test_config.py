@@ -3,14 +3,9 @@ from __future__ import annotations
 import json
 
 import yaml
+from conftest import fired
 
 from review_trigger import config, defaults
-
-
-def fired(cli, *args):
-    res = cli('--format', 'json', *args)
-    assert res.code == 0, res.err
-    return {t['id']: t for t in json.loads(res.out)['triggers']}
 
 
 def test_no_config_means_defaults():

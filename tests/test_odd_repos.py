@@ -2,7 +2,6 @@
 long histories, odd paths."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -10,12 +9,7 @@ import sys
 import time
 
 import pytest
-
-
-def report(cli, *args):
-    res = cli('--format', 'json', *args)
-    assert res.code == 0, res.err
-    return json.loads(res.out)
+from conftest import report
 
 
 def test_worktree(committed, cli, tmp_path, monkeypatch):

@@ -1,16 +1,10 @@
 """What is analysed: --staged, --since, --base/--head and -C, on real git."""
 from __future__ import annotations
 
-import json
 import subprocess
 
 import pytest
-
-
-def report(cli, *args):
-    res = cli('--format', 'json', *args)
-    assert res.code == 0, res.err
-    return json.loads(res.out)
+from conftest import report
 
 
 def paths(data):

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import json
-
 import pytest
+from conftest import fired
 
 PYPROJECT = '''\
 [project]
@@ -12,23 +11,16 @@ dependencies = [{deps}]
 '''
 
 
-def architecture(cli, *args):
-    res = cli('--format', 'json', *args)
-    assert res.code == 0, res.err
-    found = {t['id']: t for t in json.loads(res.out)['triggers']}
-    return found.get('architecture')
-
-
 def test_new_top_level_directory_fires(committed, cli):
     committed.stage('services/billing_api/main.go', 'package main\n')
-    found = architecture(cli)
+    found = fired(cli).get('architecture')
     assert found['details'][0]['why'] == 'first file in a new top-level directory'
     assert found['details'][0]['items'] == ['services/']
 
 
 def test_file_in_existing_directory_is_noop(committed, cli):
     committed.stage('src/app/helpers.py', 'def h():\n    return 2\n')
-    assert architecture(cli) is None
+    assert fired(cli).get('architecture') is None
 
 
 @pytest.mark.parametrize('path', [
@@ -39,7 +31,7 @@ def test_file_in_existing_directory_is_noop(committed, cli):
 ])
 def test_new_module_boundary_fires(committed, cli, path):
     committed.stage(path, '')
-    found = architecture(cli)
+    found = fired(cli).get('architecture')
     assert found is not None and path in found['files']
 
 
@@ -47,7 +39,7 @@ def test_dependency_added_fires(committed, cli):
     committed.stage('pyproject.toml', PYPROJECT.format(version='1.0', deps='"requests>=2"'))
     committed.commit('pyproject')
     committed.stage('pyproject.toml', PYPROJECT.format(version='1.0', deps='"requests>=2", "flask"'))
-    found = architecture(cli)
+    found = fired(cli).get('architecture')
     assert found['details'] == [{
         'path': 'pyproject.toml', 'why': 'declared dependencies changed (1 added)',
         'items': ['+flask'],
@@ -58,14 +50,14 @@ def test_project_version_bump_is_noop(committed, cli):
     committed.stage('pyproject.toml', PYPROJECT.format(version='1.0', deps='"requests>=2"'))
     committed.commit('pyproject')
     committed.stage('pyproject.toml', PYPROJECT.format(version='1.1', deps='"requests>=2"'))
-    assert architecture(cli) is None
+    assert fired(cli).get('architecture') is None
 
 
 def test_reformatting_a_manifest_is_noop(committed, cli):
     committed.stage('src/web/package.json', '{"name": "w", "dependencies": {"react": "^18"}}')
     committed.commit('package')
     committed.stage('src/web/package.json', '{\n  "name": "w",\n  "dependencies": {\n    "react": "^18"\n  }\n}\n')
-    assert architecture(cli) is None
+    assert fired(cli).get('architecture') is None
 
 
 @pytest.mark.parametrize(('name', 'before', 'after'), [
@@ -83,7 +75,7 @@ def test_dependency_set_change_in_manifests(committed, cli, name, before, after)
     committed.stage(name, before)
     committed.commit('manifest')
     committed.stage(name, after)
-    found = architecture(cli)
+    found = fired(cli).get('architecture')
     assert found is not None and found['files'] == [name]
 
 
@@ -91,7 +83,7 @@ def test_dependency_version_pin_change_is_noop(committed, cli):
     committed.stage('requirements.txt', 'flask==2.0\n')
     committed.commit('reqs')
     committed.stage('requirements.txt', 'flask==2.1  # security fix\n')
-    assert architecture(cli) is None
+    assert fired(cli).get('architecture') is None
 
 
 @pytest.mark.parametrize('path', [
@@ -103,16 +95,16 @@ def test_dependency_version_pin_change_is_noop(committed, cli):
 ])
 def test_infrastructure_fires(committed, cli, path):
     committed.stage(path, 'x\n')
-    found = architecture(cli)
+    found = fired(cli).get('architecture')
     assert found is not None and path in found['files']
 
 
 def test_kubernetes_manifest_by_content(committed, cli):
     committed.stage('src/app/deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\n')
-    found = architecture(cli)
+    found = fired(cli).get('architecture')
     assert found['details'][0]['why'] == 'added line 2: Kubernetes manifest'
 
 
 def test_plain_yaml_is_noop(committed, cli):
     committed.stage('src/app/settings.yaml', 'kind: friendly\n')
-    assert architecture(cli) is None
+    assert fired(cli).get('architecture') is None

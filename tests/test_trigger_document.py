@@ -1,14 +1,7 @@
 from __future__ import annotations
 
-import json
-
 import pytest
-
-
-def document(cli, *args):
-    res = cli('--format', 'json', *args)
-    assert res.code == 0, res.err
-    return {t['id']: t for t in json.loads(res.out)['triggers']}.get('document')
+from conftest import fired
 
 
 def lines(n, word='line'):
@@ -25,14 +18,14 @@ def lines(n, word='line'):
 ])
 def test_new_documents(committed, cli, path, n, fires):
     committed.stage(path, lines(n))
-    assert (document(cli) is not None) is fires
+    assert (fired(cli).get('document') is not None) is fires
 
 
 def test_document_grown_by_80_lines_fires(committed, cli):
     committed.stage('docs/guide.md', lines(300))
     committed.commit('guide')
     committed.stage('docs/guide.md', lines(300) + lines(80, 'more'))
-    found = document(cli)
+    found = fired(cli).get('document')
     assert found['details'][0]['why'] == 'document expanded: +80 -0 lines'
 
 
@@ -40,17 +33,17 @@ def test_document_grown_by_half_fires(committed, cli):
     committed.stage('docs/guide.md', lines(40))
     committed.commit('guide')
     committed.stage('docs/guide.md', lines(40) + lines(20, 'more'))
-    assert document(cli) is not None
+    assert fired(cli).get('document') is not None
 
 
 def test_small_edit_is_noop(committed, cli):
     committed.stage('docs/guide.md', lines(300))
     committed.commit('guide')
     committed.stage('docs/guide.md', lines(300) + lines(30, 'more'))
-    assert document(cli) is None
+    assert fired(cli).get('document') is None
 
 
 def test_thresholds_configurable(committed, cli):
     committed.write('.review-trigger.yaml', 'triggers:\n  document:\n    new_min_lines: 5\n')
     committed.stage('docs/guide.md', lines(5))
-    assert document(cli) is not None
+    assert fired(cli).get('document') is not None

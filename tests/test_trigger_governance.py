@@ -1,14 +1,7 @@
 from __future__ import annotations
 
-import json
-
 import pytest
-
-
-def governance(cli, *args):
-    res = cli('--format', 'json', *args)
-    assert res.code == 0, res.err
-    return {t['id']: t for t in json.loads(res.out)['triggers']}.get('governance')
+from conftest import fired
 
 
 @pytest.mark.parametrize('path', [
@@ -33,7 +26,7 @@ def governance(cli, *args):
 ])
 def test_governance_files_fire(committed, cli, path):
     committed.stage(path, 'triggers: {}\n' if path.startswith('.review') else 'rules\n')
-    found = governance(cli)
+    found = fired(cli).get('governance')
     assert found is not None and found['files'] == [path]
 
 
@@ -44,14 +37,14 @@ def test_governance_files_fire(committed, cli, path):
 ])
 def test_other_files_are_noop(committed, cli, path):
     committed.stage(path, 'x\n')
-    assert governance(cli) is None
+    assert fired(cli).get('governance') is None
 
 
 def test_deleting_agent_rules_fires(committed, cli):
     committed.stage('AGENTS.md', 'be careful\n')
     committed.commit('rules')
     committed.git('rm', '-q', 'AGENTS.md')
-    found = governance(cli)
+    found = fired(cli).get('governance')
     assert found['details'][0]['why'] == 'governance or agent-context file deleted'
 
 
@@ -59,7 +52,7 @@ def test_pyproject_tool_table_change_fires(committed, cli):
     committed.stage('pyproject.toml', '[project]\nname = "x"\n')
     committed.commit('pyproject')
     committed.stage('pyproject.toml', '[project]\nname = "x"\n\n[tool.review-trigger]\nexclude = ["a"]\n')
-    found = governance(cli)
+    found = fired(cli).get('governance')
     assert found['details'][0]['why'] == 'review-trigger configuration changed'
 
 
@@ -67,4 +60,4 @@ def test_pyproject_other_change_is_noop(committed, cli):
     committed.stage('pyproject.toml', '[project]\nname = "x"\n')
     committed.commit('pyproject')
     committed.stage('pyproject.toml', '[project]\nname = "x"\ndescription = "d"\n')
-    assert governance(cli) is None
+    assert fired(cli).get('governance') is None

@@ -1,18 +1,7 @@
 from __future__ import annotations
 
-import json
-
 import pytest
-
-
-def report(cli, *args):
-    res = cli('--format', 'json', *args)
-    assert res.code == 0, res.err
-    return json.loads(res.out)
-
-
-def fired(cli, *args):
-    return {t['id'] for t in report(cli, *args)['triggers']}
+from conftest import fired, report
 
 
 @pytest.mark.parametrize(('count', 'fires'), [

@@ -3,14 +3,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import fired
 
 SECRET = 'hunter2-very-secret-value'
-
-
-def fired(cli, *args):
-    res = cli('--format', 'json', *args)
-    assert res.code == 0, res.err
-    return {t['id']: t for t in json.loads(res.out)['triggers']}
 
 
 @pytest.mark.parametrize('path', [

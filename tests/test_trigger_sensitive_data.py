@@ -1,14 +1,7 @@
 from __future__ import annotations
 
-import json
-
 import pytest
-
-
-def sensitive(cli, *args):
-    res = cli('--format', 'json', *args)
-    assert res.code == 0, res.err
-    return {t['id']: t for t in json.loads(res.out)['triggers']}.get('sensitive-data')
+from conftest import fired
 
 
 @pytest.mark.parametrize('path', [
@@ -19,7 +12,7 @@ def sensitive(cli, *args):
 ])
 def test_path_words_fire(committed, cli, path):
     committed.stage(path, 'x = 1\n')
-    assert path in sensitive(cli)['files']
+    assert path in fired(cli).get('sensitive-data')['files']
 
 
 @pytest.mark.parametrize(('line', 'word'), [
@@ -31,7 +24,7 @@ def test_path_words_fire(committed, cli, path):
 ])
 def test_identifiers_fire(committed, cli, line, word):
     committed.stage('src/app/models.py', line + '\n')
-    found = sensitive(cli)
+    found = fired(cli).get('sensitive-data')
     assert found['details'][0]['why'] == f'added line 1: {word}'
 
 
@@ -42,10 +35,10 @@ def test_identifiers_fire(committed, cli, line, word):
 ])
 def test_unrelated_identifiers_noop(committed, cli, line):
     committed.stage('src/app/models.py', line + '\n')
-    assert sensitive(cli) is None
+    assert fired(cli).get('sensitive-data') is None
 
 
 def test_can_be_disabled(committed, cli):
     committed.write('.review-trigger.yaml', 'triggers:\n  sensitive-data:\n    enabled: false\n')
     committed.stage('src/app/models.py', 'ssn = 1\n')
-    assert sensitive(cli) is None
+    assert fired(cli).get('sensitive-data') is None

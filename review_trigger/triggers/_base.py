@@ -8,6 +8,7 @@ in ``triggers/__init__.py``.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -50,6 +51,18 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
 def spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     """A gitignore-style matcher (compiled once per distinct pattern list)."""
     return _spec(tuple(patterns))
+
+
+def pattern_rules(
+        trigger: str, patterns: Iterable[tuple[str, str]],
+        paths: Iterable[str] | None = None,
+) -> tuple[LineRule, ...]:
+    """Content rules from (name, regex) pairs, optionally only for ``paths``."""
+    only = None if paths is None else spec(paths)
+    return tuple(
+        LineRule(trigger, name, re.compile(pattern, re.M), paths=only)
+        for name, pattern in patterns
+    )
 
 
 def considered(change: Change) -> Iterator[FileChange]:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from review_trigger import manifests
 from review_trigger.change import Change, Detail, FileChange, Finding
 from review_trigger.scan import LineRule
@@ -12,6 +10,7 @@ from review_trigger.triggers._base import (
     finding,
     hit_details,
     hits_for,
+    pattern_rules,
     register,
     spec,
 )
@@ -77,10 +76,8 @@ def check(change: Change, settings: Settings) -> Finding | None:
 
 
 def line_rules(settings: Settings) -> tuple[LineRule, ...]:
-    paths = spec(settings['line_pattern_paths'])
-    return tuple(
-        LineRule('architecture', name, re.compile(pattern, re.M), paths=paths)
-        for name, pattern in settings['line_patterns'].items()
+    return pattern_rules(
+        'architecture', settings['line_patterns'].items(), settings['line_pattern_paths'],
     )
 
 

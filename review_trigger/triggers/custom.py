@@ -6,23 +6,24 @@ patterns, have an added line matching one), with enough added lines.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from review_trigger.change import Change, Detail, Finding
 from review_trigger.scan import LineRule
-from review_trigger.triggers._base import Settings, Trigger, considered, hits_for, spec
-
-
-def _matches(settings: Settings) -> Any:
-    paths = settings.get('paths') or ['*']
-    return spec(paths)
+from review_trigger.triggers._base import (
+    Settings,
+    Trigger,
+    considered,
+    hits_for,
+    pattern_rules,
+    spec,
+)
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
     tid = settings['id']
-    paths = _matches(settings)
+    paths = spec(settings.get('paths') or ['*'])
     files = [f for f in considered(change) if paths.match_file(f.path)]
     if settings.get('patterns'):
         hit: dict[str, list[int]] = {}
@@ -45,10 +46,9 @@ def check(change: Change, settings: Settings) -> Finding | None:
 
 
 def _line_rules(settings: Settings) -> tuple[LineRule, ...]:
-    paths = _matches(settings)
-    return tuple(
-        LineRule(settings['id'], 'content pattern', re.compile(p, re.M), paths=paths)
-        for p in settings.get('patterns', ())
+    return pattern_rules(
+        settings['id'], [('content pattern', p) for p in settings.get('patterns', ())],
+        settings.get('paths') or ['*'],
     )
 
 

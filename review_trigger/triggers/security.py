@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from review_trigger.change import Change, Finding
 from review_trigger.scan import LineRule
 from review_trigger.triggers._base import (
@@ -11,6 +9,7 @@ from review_trigger.triggers._base import (
     hit_details,
     hits_for,
     path_word_details,
+    pattern_rules,
     register,
 )
 
@@ -22,10 +21,7 @@ def check(change: Change, settings: Settings) -> Finding | None:
 
 
 def line_rules(settings: Settings) -> tuple[LineRule, ...]:
-    return tuple(
-        LineRule('security', name, re.compile(pattern, re.M))
-        for name, pattern in settings['line_patterns'].items()
-    )
+    return pattern_rules('security', settings['line_patterns'].items())
 
 
 TRIGGER = register(Trigger(
