@@ -169,6 +169,7 @@ COMMANDS: dict[str, str] = {
     'config': 'review_trigger.config_cli:show',
     'schema': 'review_trigger.config_cli:schema',
     'hook': 'review_trigger.hook:main',
+    'github': 'review_trigger.github.action:main',
 }
 
 

@@ -1,0 +1,550 @@
+"""``review-trigger github``: the GitHub Action's logic (action.yml only
+installs the package and runs this).
+
+Two modes:
+
+- analyse (the default): read the pull request from the event payload
+  (``GITHUB_EVENT_PATH``), fetch what a shallow checkout lacks, analyse
+  ``merge-base(base, head)..head``, write the JSON report (with a
+  ``pull_request`` key) and the prompt, annotate the triggered files, write
+  the job summary, set the step outputs and keep the sticky comment up to
+  date;
+- ``--from-report FILE`` (a ``workflow_run`` workflow): post the comment
+  from the report a fork's ``pull_request`` run uploaded, after checking it
+  strictly (it is untrusted input) and against the event.
+
+Inputs come from options, else from the environment variables action.yml
+sets from its inputs (``INPUT_COMMENT``, ...). A failed comment never fails
+the step: the result is in the job summary either way, with a
+``::notice::`` (no permission: a fork's read-only token) or a
+``::warning::`` (anything else) saying what happened.
+"""
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+
+from review_trigger import git
+from review_trigger.errors import UserError
+from review_trigger.github import event as ev
+from review_trigger.github import render, workflow
+
+if TYPE_CHECKING:
+    from review_trigger.analyze import Analysis
+    from review_trigger.change import Range
+    from review_trigger.config import Config
+
+PROG = 'review-trigger github'
+REPORT_FILE = 'report.json'
+PROMPT_FILE = 'prompt.md'
+REMOTE = 'origin'
+FIRST_DEPTH = 50                # commits fetched first, then doubled
+DEFAULT_MAX_FETCH_DEPTH = 1000
+TRUE = ('true', 'True', 'TRUE')
+FALSE = ('false', 'False', 'FALSE')
+
+# Comment failures that mean "not allowed here", not "something broke".
+_NO_PERMISSION = frozenset((401, 403, 404))
+_HTTP_STATUS = re.compile(r'\bHTTP (\d{3})\b')
+
+
+class Options(NamedTuple):
+    path: str
+    config: str
+    session_model: str
+    reviewer: str
+    comment: bool
+    comment_mode: str
+    fail_on_trigger: bool
+    max_fetch_depth: int
+    from_report: str
+    token: str
+    output_dir: str
+
+
+class Result(NamedTuple):
+    """What one run found, in the form both modes share."""
+    pr: ev.PullRequest
+    ids: tuple[str, ...]
+    files: tuple[tuple[str, tuple[str, ...]], ...]
+    prompt: str | None
+    changed: int
+    report_path: str
+
+
+def _input(environ: Mapping[str, str], name: str, default: str = '') -> str:
+    value = environ.get(f'INPUT_{name}')
+    return default if value is None else value.strip()
+
+
+def _bool(value: str, name: str) -> bool:
+    # The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput.
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise UserError(f'input {name} must be true or false, not {value!r}')
+
+
+def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
+    from review_trigger.cli import _Parser
+    p = _Parser(
+        prog=PROG,
+        description='The GitHub Action: analyse the pull request of the '
+                    'event (GITHUB_EVENT_PATH), or post the comment from a '
+                    'report (--from-report). Options default to the '
+                    'INPUT_* variables action.yml sets.',
+    )
+    p.add_argument('-C', dest='path', metavar='DIR',
+                   default=_input(environ, 'PATH', '.') or '.',
+                   help='the checked-out repository (input path)')
+    p.add_argument('--config', default=_input(environ, 'CONFIG'),
+                   help='configuration file in the repository, read from the '
+                        'base commit (input config)')
+    p.add_argument('--session-model', default=_input(environ, 'SESSION_MODEL'),
+                   help='the model that wrote the change (input session-model)')
+    p.add_argument('--reviewer', default=_input(environ, 'REVIEWER'),
+                   help='the reviewing model (input reviewer)')
+    p.add_argument('--comment', default=_input(environ, 'COMMENT', 'true') or 'true',
+                   help='keep a sticky comment on the pull request: true or '
+                        'false (input comment)')
+    p.add_argument('--comment-mode', default=_input(environ, 'COMMENT_MODE', 'update')
+                   or 'update', choices=('update', 'delete'),
+                   help='when no trigger fires any more: update the comment to '
+                        'say so, or delete it (input comment-mode)')
+    p.add_argument('--fail-on-trigger',
+                   default=_input(environ, 'FAIL_ON_TRIGGER', 'false') or 'false',
+                   help='exit 1 when a trigger fires (input fail-on-trigger)')
+    p.add_argument('--max-fetch-depth',
+                   default=_input(environ, 'MAX_FETCH_DEPTH',
+                                  str(DEFAULT_MAX_FETCH_DEPTH)),
+                   help='how many commits of history to fetch at most into a '
+                        'shallow clone to find the merge base (input '
+                        'max-fetch-depth; 0: never fetch)')
+    p.add_argument('--from-report', default=_input(environ, 'FROM_REPORT'),
+                   metavar='FILE',
+                   help='post the comment from this report instead of '
+                        'analysing (input from-report)')
+    p.add_argument('--output-dir', default='', metavar='DIR',
+                   help='where the report and prompt go (default: '
+                        '$RUNNER_TEMP/review-trigger)')
+    args = p.parse_args(argv)
+    try:
+        depth = int(args.max_fetch_depth)
+    except ValueError:
+        depth = -1
+    if depth < 0:
+        raise UserError(
+            f'input max-fetch-depth must be a whole number >= 0, not '
+            f'{args.max_fetch_depth!r}',
+        )
+    output_dir = args.output_dir or os.path.join(
+        environ.get('RUNNER_TEMP') or tempfile.gettempdir(), 'review-trigger',
+    )
+    return Options(
+        path=args.path, config=args.config, session_model=args.session_model,
+        reviewer=args.reviewer, comment=_bool(args.comment, 'comment'),
+        comment_mode=args.comment_mode,
+        fail_on_trigger=_bool(args.fail_on_trigger, 'fail-on-trigger'),
+        max_fetch_depth=depth, from_report=args.from_report,
+        # Never an option: a token on a command line is visible to others.
+        token=environ.get('INPUT_TOKEN', '').strip(),
+        output_dir=output_dir,
+    )
+
+
+def main(argv: Sequence[str]) -> int:
+    environ = os.environ
+    out = sys.stdout
+    try:
+        opts = _options(argv, environ)
+        if opts.from_report:
+            result = _from_report(opts, environ, out)
+        else:
+            result = _analyse(opts, environ, out)
+    except UserError as e:
+        # cli.main prints the one line to stderr and exits 2; the job
+        # summary and an annotation make it visible on the pull request.
+        _error_summary(str(e), environ, out)
+        raise
+    return 1 if result.ids and opts.fail_on_trigger else 0
+
+
+def _error_summary(message: str, environ: Mapping[str, str], out: TextIO) -> None:
+    from review_trigger.markdown import fence
+    workflow.annotate(out, 'error', message, title='review-trigger')
+    try:
+        workflow.append_summary(
+            f'## review-trigger: error\n\n{fence(message)}\n', environ,
+        )
+    except OSError:
+        pass
+
+
+# -- analyse -----------------------------------------------------------------
+
+
+def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
+    from review_trigger import cli, report
+    from review_trigger.analyze import analyze, resolve_range
+    from review_trigger.output import write_atomic
+
+    event_name = environ.get('GITHUB_EVENT_NAME', '')
+    payload = _event_payload(environ)
+    pr = ev.pull_request_of(payload, event_name)
+    try:
+        repo = git.open_repo(opts.path)
+    except UserError as e:
+        raise UserError(f'{e}: check the repository out first (actions/checkout)') from None
+    ensure_history(repo, pr.base_sha, pr.head_sha, limit=opts.max_fetch_depth,
+                   log=lambda m: _log(out, m))
+    rng = resolve_range(repo, base=pr.base_sha, head=pr.head_sha)
+    rng = rng._replace(label=_label(pr))
+    config = _config(repo, rng, opts.config)
+    analysis = analyze(repo, rng, config)
+    session = cli.session_of(opts.session_model or None, analysis, config)
+    prompt = cli.prompt_for(repo, analysis, session, config, opts.reviewer or None)
+
+    data = report.build(analysis, session, prompt)
+    data['pull_request'] = pr.as_json()
+    report_path = os.path.join(opts.output_dir, REPORT_FILE)
+    write_atomic(report_path, report.dumps(data))
+    result = Result(
+        pr=pr, ids=tuple(f.trigger for f in analysis.findings),
+        files=_files(analysis), prompt=prompt,
+        changed=len(analysis.change.files), report_path=report_path,
+    )
+    print(cli._summary(analysis), file=sys.stderr)
+    _finish(opts, environ, out, result, _analysed_lines(analysis, rng),
+            report_where=REPORT_WHERE)
+    return result
+
+
+def _event_payload(environ: Mapping[str, str]) -> Any:
+    path = environ.get('GITHUB_EVENT_PATH', '')
+    if not path:
+        raise UserError(
+            'GITHUB_EVENT_PATH is not set: `review-trigger github` runs inside '
+            'GitHub Actions (use `review-trigger --base REV` elsewhere)',
+        )
+    return ev.read_json(path, ev.MAX_EVENT_BYTES, 'event payload')
+
+
+def _label(pr: ev.PullRequest) -> str:
+    base = pr.base_ref or pr.base_sha[:12]
+    head = pr.head_ref or pr.head_sha[:12]
+    return f'#{pr.number} {base}...{head}'
+
+
+def _config(repo: git.Repo, rng: Range, path: str) -> Config:
+    """The configuration: the base commit's, so a pull request cannot switch
+    off its own review; ``path`` names a file other than the default ones."""
+    from review_trigger import cli
+    from review_trigger import config as cfg
+    if not path:
+        return cli.config_for(repo, rng, None, None)
+    rel = posixpath.normpath(path.replace(os.sep, '/'))
+    if rel.startswith(('../', '/')) or rel in ('..', '.'):
+        raise UserError(f'input config must be a file in the repository, not {path!r}')
+    assert rng.base is not None
+    text = git.read_path(repo, rng.base, rel)
+    if text is None:
+        raise UserError(
+            f'config {rel} is not in the base commit {rng.base[:12]}: the '
+            f'configuration is read from the base, so that a pull request '
+            f'cannot change its own review',
+        )
+    return cfg.load(cfg.Source(f'{rng.base[:12]}:{rel}', text,
+                               posixpath.basename(rel) == cfg.PYPROJECT))
+
+
+def _files(analysis: Analysis) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    by_file: dict[str, list[str]] = {}
+    for f in analysis.findings:
+        for path in f.files:
+            by_file.setdefault(path, []).append(f.trigger)
+    return tuple((p, tuple(t)) for p, t in by_file.items())
+
+
+def _analysed_lines(analysis: Analysis, rng: Range) -> list[str]:
+    from review_trigger.markdown import code
+    n = len(analysis.change.files)
+    k = len(analysis.commits)
+    assert rng.base is not None
+    what = (f'{n:,} changed file{"s" if n != 1 else ""} in '
+            f'{k:,} commit{"s" if k != 1 else ""} '
+            f'({code(rng.base[:12])}...{code(rng.head[:12])})')
+    if not analysis.findings:
+        return [f'Analysed {what}: none needs the strongest model\'s review.']
+    lines = [f'Analysed {what}.', '']
+    for f in analysis.findings:
+        title = analysis.triggers[f.trigger].title
+        lines.append(f'- {code(f.trigger)} ({title}): {len(f.files):,} '
+                     f'file{"s" if len(f.files) != 1 else ""}')
+    return lines
+
+
+REPORT_WHERE = (
+    'in the `prompt` field of the JSON report (the action\'s `report` '
+    'output), when the workflow keeps it with `actions/upload-artifact`'
+)
+
+
+# -- shallow clones ------------------------------------------------------------
+
+
+def ensure_history(
+        repo: git.Repo, base: str, head: str, *, limit: int,
+        remote: str = REMOTE, log: Callable[[str], None] = lambda m: None,
+) -> int:
+    """Make sure ``base``, ``head`` and a merge base of them are present,
+    fetching from ``remote`` what a shallow checkout lacks: the two commits
+    ``FIRST_DEPTH`` deep, then ``git fetch --deepen`` with doubling steps,
+    up to ``limit`` commits in all. A full clone is never made shallow.
+    Returns how many commits deep it fetched (0: nothing was needed).
+    """
+    wanted = list(dict.fromkeys((base, head)))
+    missing = [s for s in wanted if not git.has_commit(repo, s)]
+    shallow = git.is_shallow(repo)
+    fetched = 0
+    advice = ('check out with `fetch-depth: 0` (actions/checkout), or raise '
+              'the action\'s max-fetch-depth')
+    if missing:
+        if limit <= 0:
+            raise UserError(
+                f'commit {missing[0][:12]} of the pull request is not in the '
+                f'checkout and max-fetch-depth is 0: {advice}',
+            )
+        depth = min(FIRST_DEPTH, limit) if shallow else None
+        log(f'fetching {" and ".join(s[:12] for s in missing)} from {remote}'
+            + (f' ({depth} commits deep)' if depth else ''))
+        try:
+            git.fetch(repo, remote, missing, depth=depth)
+        except UserError as e:
+            raise UserError(
+                f'{e} (fetching the pull request\'s commits; {advice})',
+            ) from None
+        fetched = depth or 0
+        for sha in missing:
+            if not git.has_commit(repo, sha):
+                raise UserError(f'{remote} did not send commit {sha[:12]}: {advice}')
+    while not git.has_merge_base(repo, base, head):
+        if not git.is_shallow(repo):
+            raise UserError(
+                f'the base {base[:12]} and head {head[:12]} of the pull '
+                f'request have no common ancestor',
+            )
+        if fetched >= limit:
+            raise UserError(
+                f'no merge base of the base {base[:12]} and head {head[:12]} '
+                f'in the shallow clone'
+                + (f' after fetching {fetched} commits of history' if fetched else '')
+                + f': {advice}',
+            )
+        step = min(max(fetched, FIRST_DEPTH), limit - fetched)
+        log(f'deepening the shallow clone by {step} commits to find the merge base')
+        try:
+            git.deepen(repo, remote, wanted, step)
+        except UserError as e:
+            raise UserError(f'{e} (deepening the shallow clone; {advice})') from None
+        fetched += step
+    return fetched
+
+
+# -- from a report (workflow_run) ------------------------------------------------
+
+
+def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
+    data = ev.read_json(opts.from_report, ev.MAX_REPORT_BYTES, 'report')
+    rep = ev.parse_report(data, 'report')
+    payload = _event_payload(environ)
+    run_head = ev.check_workflow_run(
+        rep, payload, environ.get('GITHUB_REPOSITORY', ''),
+    )
+    result = Result(
+        pr=rep.pull_request, ids=rep.trigger_ids, files=rep.files,
+        prompt=rep.prompt, changed=rep.changed, report_path=opts.from_report,
+    )
+    run = payload.get('workflow_run') if isinstance(payload, dict) else None
+    run_url = run.get('html_url') if isinstance(run, dict) else None
+    server = environ.get('GITHUB_SERVER_URL', '').rstrip('/')
+    if not (isinstance(run_url, str) and server and run_url.startswith(server + '/')):
+        run_url = None
+    where = ('in the `prompt` field of the review-trigger report artifact of '
+             + (f'[the pull request\'s workflow run]({run_url})' if run_url
+                else 'the pull request\'s workflow run'))
+    lines = [
+        f'From the report of the pull request\'s workflow run'
+        f'{f" ({run_url})" if run_url else ""}: {result.changed:,} changed '
+        f'file{"s" if result.changed != 1 else ""}.',
+    ]
+    verify: Callable[[], str | None] | None = None
+    if run_head is not None:
+        head = run_head
+        verify = lambda: _verify_head(environ, opts.token, rep.pull_request, head)  # noqa: E731
+    _log(out, f'report for pull request #{rep.pull_request.number}: '
+              f'{len(rep.trigger_ids)} trigger(s) fired')
+    _finish(opts, environ, out, result, lines, report_where=where,
+            annotate=False, verify=verify)
+    return result
+
+
+def _verify_head(
+        environ: Mapping[str, str], token: str, pr: ev.PullRequest, run_head: str,
+) -> str | None:
+    """The workflow_run event of a fork's run names no pull request: ask the
+    API whether pull request ``pr.number`` has the run's head. Returns why
+    not (a refusal), or None when it does."""
+    api = environ.get('GITHUB_API_URL', 'https://api.github.com').rstrip('/')
+    url = f'{api}/repos/{pr.repository}/pulls/{pr.number}'
+    request = urllib.request.Request(url, headers={
+        'Accept': 'application/vnd.github+json',
+        'Authorization': f'Bearer {token}',
+        'User-Agent': 'review-trigger',
+        'X-GitHub-Api-Version': '2022-11-28',
+    })
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            data = json.loads(response.read(8 * 1024 * 1024))
+    except urllib.error.HTTPError as e:
+        return f'could not look up pull request #{pr.number}: HTTP {e.code}'
+    except (OSError, ValueError) as e:
+        return f'could not look up pull request #{pr.number}: {type(e).__name__}'
+    head = data.get('head') if isinstance(data, dict) else None
+    sha = head.get('sha') if isinstance(head, dict) else None
+    if sha != run_head:
+        return (f'pull request #{pr.number} is not at the head the workflow '
+                f'run analysed ({run_head[:12]})')
+    return None
+
+
+# -- the shared end: files, annotations, comment, summary, outputs -------------
+
+
+def _finish(
+        opts: Options, environ: Mapping[str, str], out: TextIO, result: Result,
+        lines: list[str], *, report_where: str, annotate: bool = True,
+        verify: Callable[[], str | None] | None = None,
+) -> None:
+    from review_trigger.output import write_atomic
+    pr = result.pr
+    prompt_path = os.path.join(opts.output_dir, PROMPT_FILE)
+    if result.prompt is not None:
+        write_atomic(prompt_path, result.prompt)
+    else:
+        prompt_path = ''
+        _remove(os.path.join(opts.output_dir, PROMPT_FILE))
+
+    if annotate and result.ids:
+        workflow.warn_files(out, list(result.files))
+
+    title = render.headline(result.ids, pr.number)
+    if result.ids and result.prompt is None:
+        lines = [*lines, '', 'No prompt was written: the configuration skips '
+                 'changes written wholly by a reason-tier model.']
+    has_summary = bool(environ.get('GITHUB_STEP_SUMMARY'))
+    budget = workflow.summary_budget(environ) if has_summary else \
+        workflow.MAX_SUMMARY_BYTES
+    _, summary_has_prompt = render.summary_text(
+        title, lines, result.prompt, budget, report_where,
+    )
+    status, comment_url = _comment(
+        opts, environ, out, result, verify,
+        render.Where(workflow.run_url(environ), has_summary and summary_has_prompt,
+                     report_where),
+    )
+    summary, _ = render.summary_text(
+        title, lines, result.prompt, budget, report_where, status=status,
+    )
+    workflow.append_summary(summary, environ)
+    workflow.set_outputs({
+        'triggered': 'true' if result.ids else 'false',
+        'triggers': ','.join(result.ids),
+        'report': result.report_path,
+        'prompt-file': prompt_path,
+        'comment-url': comment_url,
+    }, environ)
+    _log(out, f'{title}; report: {result.report_path}'
+              + (f'; prompt: {prompt_path}' if prompt_path else ''))
+
+
+def _comment(
+        opts: Options, environ: Mapping[str, str], out: TextIO, result: Result,
+        verify: Callable[[], str | None] | None, where: render.Where,
+) -> tuple[str, str]:
+    """Sync the sticky comment. Returns (a line for the summary, its url)."""
+    pr = result.pr
+    if not opts.comment:
+        return '', ''
+    if not opts.token:
+        message = ('No token (input token is empty): the pull request comment '
+                   'is left alone; the result is in this job summary.')
+        workflow.annotate(out, 'notice', message)
+        return f'**Comment:** {message}', ''
+    if verify is not None:
+        refusal = verify()
+        if refusal is not None:
+            message = f'Not commenting: {refusal}. The result is in this job summary.'
+            workflow.annotate(out, 'warning', message)
+            return f'**Comment:** {message}', ''
+
+    # Only now: comments imports PyGithub.
+    from review_trigger.github import comments
+    body: str | None = None
+    if result.prompt is not None:
+        body, cut = render.comment_body(
+            result.ids, pr.head_sha, result.prompt, where,
+            marker_len=len(comments.MARKER),
+        )
+        if cut:
+            _log(out, 'the prompt is longer than a comment holds: the comment '
+                      'shows its beginning and says where the rest is')
+    elif result.ids:
+        body = (f'### review-trigger\n\n{render.headline(result.ids, pr.number)}; '
+                'no prompt was written (the configuration skips changes '
+                'written wholly by a reason-tier model).\n')
+    outcome = comments.sync_comment(
+        api_url=environ.get('GITHUB_API_URL', 'https://api.github.com'),
+        token=opts.token, repo=pr.repository, number=pr.number, body=body,
+        mode=opts.comment_mode, cleared_body=render.cleared_body(pr.head_sha),
+    )
+    if outcome.action != 'failed':
+        _log(out, outcome.message)
+        return f'**Comment:** {outcome.message}', outcome.url or ''
+    m = _HTTP_STATUS.search(outcome.message)
+    status = int(m[1]) if m else None
+    if status in _NO_PERMISSION and 'rate limit' not in outcome.message.lower():
+        hint = (' A pull request from a fork gets a read-only token under '
+                '`pull_request`: post the comment from a `workflow_run` '
+                'workflow (see the README).') if pr.fork else \
+            ' Give the workflow `permissions: pull-requests: write`.'
+        message = f'{outcome.message}.{hint} The result is in this job summary.'
+        workflow.annotate(out, 'notice', message)
+    else:
+        message = f'{outcome.message}. The result is in this job summary.'
+        workflow.annotate(out, 'warning', message)
+    return f'**Comment:** {message}', ''
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        raise UserError(f'cannot remove {path}: {e.strerror}') from None
+
+
+def _log(out: TextIO, message: str) -> None:
+    # Our own words only: nothing from the pull request reaches the log
+    # unescaped, so it cannot start a workflow command.
+    out.write(f'review-trigger: {message}\n')
+    out.flush()
