@@ -287,15 +287,15 @@ def parse_output_file(path: Path) -> dict[str, str]:
             continue
         if '<<' in line and ('=' not in line or line.index('<<') < line.index('=')):
             name, delimiter = line.split('<<', 1)
-            value = []
+            chunk: list[str] = []
             while lines[i] != delimiter:
-                value.append(lines[i])
+                chunk.append(lines[i])
                 i += 1
             i += 1
-            out[name] = '\n'.join(value)
+            out[name] = '\n'.join(chunk)
         else:
-            name, _, value = line.partition('=')
-            out[name] = value
+            name, _, text = line.partition('=')
+            out[name] = text
     return out
 
 
@@ -353,7 +353,7 @@ class Runner:
     token: str
     run_id: int = 1234
     sha: str = ''
-    files: Path | None = None        # where step files go (default: temp)
+    files: Path = Path()             # where step files go (default: beside temp)
     extra_env: dict[str, str] = field(default_factory=dict)
     job_summary: list[str] = field(default_factory=list)
     counter: int = 0
@@ -361,7 +361,8 @@ class Runner:
     def __post_init__(self) -> None:
         self.workspace.mkdir(parents=True, exist_ok=True)
         self.temp.mkdir(parents=True, exist_ok=True)
-        self.files = self.files or self.temp.parent / f'{self.temp.name}-files'
+        if self.files == Path():
+            self.files = self.temp.parent / f'{self.temp.name}-files'
         self.files.mkdir(parents=True, exist_ok=True)
         self.event_path = self.files / 'event.json'
         self.event_path.write_text(json.dumps(self.event), encoding='utf-8')
@@ -625,6 +626,11 @@ def run_workflow(
         'github': runner.github(), 'runner': runner.runner(), 'env': {},
         'steps': steps_ctx, 'secrets': {'GITHUB_TOKEN': runner.token},
     }
+    concurrency = workflow.get('concurrency')
+    if isinstance(concurrency, dict):
+        # Only github and inputs are available there; it must evaluate.
+        group = interpolate(concurrency['group'], {'github': runner.github(), 'inputs': {}})
+        assert group.strip('-') and not group.endswith('-'), group
     if not condition(job.get('if'), context, status):
         return JobResult('skipped', [], [], '')
     results: list[StepResult] = []

@@ -41,6 +41,10 @@ on:
 permissions:
   contents: read
   pull-requests: write
+# A newer push cancels the run for the older one, so results land in order.
+concurrency:
+  group: review-trigger-${{ github.event.pull_request.number }}
+  cancel-in-progress: true
 jobs:
   review-trigger:
     runs-on: ubuntu-latest
@@ -67,7 +71,11 @@ permissions:
   pull-requests: write
 jobs:
   comment:
-    if: ${{ github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.head_repository.full_name != github.repository }}
+    # Pull requests from forks only: the first workflow comments on the others.
+    if: >-
+      github.event.workflow_run.event == 'pull_request' &&
+      github.event.workflow_run.conclusion != 'cancelled' &&
+      github.event.workflow_run.head_repository.full_name != github.repository
     runs-on: ubuntu-latest
     steps:
       - uses: actions/download-artifact@v4
@@ -765,7 +773,8 @@ def _fork_run(job: Job, origin: Origin, fake: FakeGitHub) -> tuple[h.JobResult, 
     event = {
         'action': 'completed',
         'workflow_run': {
-            'id': run_id, 'event': 'pull_request', 'head_sha': origin.heads[7],
+            'id': run_id, 'event': 'pull_request', 'conclusion': 'success',
+            'head_sha': origin.heads[7],
             'html_url': f'{fake.root}/{REPO}/actions/runs/{run_id}',
             'head_repository': {'full_name': FORK},
             'pull_requests': [],            # GitHub lists none for forks
@@ -833,13 +842,16 @@ def test_from_report_with_the_pull_request_named_by_the_event(
     assert not result.annotations('warning')     # no file annotations here
 
 
-def test_workflow_run_skips_same_repository_runs(job: Job, origin: Origin,
-                                                 fake: FakeGitHub) -> None:
+@pytest.mark.parametrize('head_repo, conclusion', [(REPO, 'success'), (FORK, 'cancelled')])
+def test_the_comment_workflow_skips_same_repository_and_cancelled_runs(
+        job: Job, fake: FakeGitHub, head_repo: str, conclusion: str) -> None:
     event = {'workflow_run': {'id': 1, 'event': 'pull_request', 'head_sha': 'a' * 40,
-                              'head_repository': {'full_name': REPO}, 'pull_requests': []}}
+                              'conclusion': conclusion, 'pull_requests': [],
+                              'head_repository': {'full_name': head_repo}}}
     runner = job.runner('workflow_run', event)
     result = h.run_workflow(COMMENT_WORKFLOW, runner, job.action_dir, job.providers())
     assert result.outcome == 'skipped'
+    assert fake.requests == []
 
 
 @pytest.mark.parametrize('tamper, message', [
