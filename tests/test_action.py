@@ -960,3 +960,33 @@ def test_harness_expressions() -> None:
     with pytest.raises(h.ExpressionError):
         h.evaluate('secrets.X', ctx)
     assert subprocess.run(['bash', '--version'], capture_output=True).returncode == 0
+
+
+# -- secrets never reach GitHub ----------------------------------------------------------
+
+SECRETS = {
+    'AKIAZ7VRSQXMPLE12345': 'aws = "AKIAZ7VRSQXMPLE12345"',
+    'ghp_1234567890abcdefghijklmnopqrstuvwxyz': 'GH = "ghp_1234567890abcdefghijklmnopqrstuvwxyz"',
+    'Tr0ub4dor&3-horse': 'DB_PASSWORD = "Tr0ub4dor&3-horse"',
+    'pa55w0rd-q9': 'URL = "https://deploy:pa55w0rd-q9@git.example.com/r.git"',
+    'b3BlbnNzaC1rZXktdjEAAAAABG5vbmU': '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU',
+}
+
+
+def test_secret_values_never_reach_comment_summary_or_annotations(
+        job: Job, origin: Origin, fake: FakeGitHub) -> None:
+    origin.branch('leak')
+    origin.push_pr(7, 'leak', {'src/app/settings.py': '\n'.join(SECRETS.values()) + '\n'})
+    result = job.workflow(7, 'leak')
+    assert result.outcome == 'success'
+    [action] = result.actions
+    assert action.outputs['triggered'] == 'true'
+    [comment] = comments(fake)
+    texts = [comment.body, result.summary, prompt_of(action),
+             Path(action.outputs['report']).read_text(encoding='utf-8'),
+             *(c.raw for c in result.commands),
+             *(s.stdout + s.stderr for s in action.steps)]
+    assert 'credential assignment' in comment.body
+    for secret in SECRETS:
+        for text in texts:
+            assert secret not in text
