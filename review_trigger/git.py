@@ -7,10 +7,11 @@ runs with ``--no-ext-diff --no-textconv`` and explicit formatting options.
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
-from collections.abc import Callable, Iterator
-from typing import IO, NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, NamedTuple, overload
 
 from git.cmd import Git
 from git.exc import GitCommandError, GitCommandNotFound
@@ -30,7 +31,14 @@ _DIFF_OPTS = (
     f'-O{os.devnull}',
     '-M', '-C', '-U0', '--raw', '--numstat', '-z',
 )
-_HUNK = re.compile(rb'^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@')
+# A hunk header, matched where a line starts.
+_HUNK = re.compile(rb'@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@')
+_CHUNK = 1 << 16        # bytes read from git at a time
+_BOUNDARY = b'\ndiff --git '
+# Within a hunk: a run of added lines, a context line, or any other line.
+_HUNK_LINES = re.compile(rb'((?:\+[^\n]*\n)+)|( [^\n]*\n)|[^\n]*\n')
+# Lines longer than this (or than the scan cap) are cut when read.
+_LONG_LINE = 1 << 20
 _NULL_SHA = re.compile(r'^0+$')
 
 # Environment for every git call: never prompt, never page, and never
@@ -50,8 +58,67 @@ class Repo(NamedTuple):
 class FileDiff(NamedTuple):
     """One file of a streamed diff with its added lines (up to a cap)."""
     change: FileChange
-    added: list[tuple[int, str]]
+    added: Sequence[tuple[int, str]]    # a list, or AddedLines
     skipped: bool           # too large: listed, not scanned
+
+
+class AddedLines(Sequence[tuple[int, str]]):
+    """A file's added lines, ``(line number, text)`` in order, held as one
+    text: ``text`` is the lines joined with newlines, so a scanner can
+    search it whole. Equal to the list of pairs it stands for.
+    """
+    __slots__ = ('text', '_firsts', '_numbers', '_count', '_lines')
+
+    def __init__(self, text: str, runs: Sequence[tuple[int, int]], count: int) -> None:
+        # runs: (index of a run's first line, that line's number), in order.
+        self.text = text
+        self._firsts = [i for i, _ in runs]
+        self._numbers = [n for _, n in runs]
+        self._count = count
+        self._lines: list[str] | None = None
+
+    def lineno(self, index: int) -> int:
+        """The line number of the ``index``-th added line."""
+        k = bisect.bisect_right(self._firsts, index) - 1
+        return self._numbers[k] + index - self._firsts[k]
+
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split('\n')
+        return self._lines
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[int, str]]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[int, str] | list[tuple[int, str]]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._count))]
+        if i < 0:
+            i += self._count
+        if not 0 <= i < self._count:
+            raise IndexError('added line index out of range')
+        return self.lineno(i), self.lines()[i]
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        lines = self.lines()
+        bounds = [*self._firsts[1:], self._count]
+        for first, number, end in zip(self._firsts, self._numbers, bounds, strict=True):
+            yield from zip(range(number, number + end - first), lines[first:end], strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (AddedLines, list)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None     # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f'AddedLines({list(self)!r})'
 
 
 def _error(exc: GitCommandError, what: str) -> UserError:
@@ -249,35 +316,97 @@ def _tokens(stream: IO[bytes], leftover: list[bytes]) -> Iterator[bytes]:
     """NUL-separated tokens until the empty one that ends the header part.
 
     What was read past it is left in ``leftover`` for the patch part.
+    Tokens are yielded as they arrive: git computes the header part file
+    by file, and the caller works while it does.
     """
+    read = _reader(stream)
     buf = b''
     while True:
-        chunk = stream.read(65536)
+        chunk = read(_CHUNK)
         if not chunk:
             if buf:
                 yield buf
             return
-        buf += chunk
-        parts = buf.split(b'\0')
-        buf = parts.pop()
-        for i, part in enumerate(parts):
-            if not part:
-                leftover.append(b'\0'.join(parts[i + 1:] + [buf]))
-                return
-            yield part
+        # buf holds no NUL: empty when the last read ended with one.
+        if not buf and chunk[:1] == b'\0':
+            leftover.append(chunk[1:])
+            return
+        data = buf + chunk if buf else chunk
+        end = data.find(b'\0\0')
+        if end >= 0:
+            leftover.append(data[end + 2:])
+            yield from data[:end].split(b'\0')
+            return
+        cut = data.rfind(b'\0')
+        if cut < 0:
+            buf = data
+            continue
+        yield from data[:cut].split(b'\0')
+        buf = data[cut + 1:]
 
 
-def _lines(stream: IO[bytes], leftover: bytes) -> Iterator[bytes]:
-    buf = leftover
+def _reader(stream: IO[bytes]) -> Callable[[int], bytes]:
+    """The stream's read1 if it has one: what is there, without waiting
+    for a whole chunk."""
+    read: Callable[[int], bytes] = getattr(stream, 'read1', stream.read)
+    return read
+
+
+def _pieces(stream: IO[bytes], data: bytes,
+            long_line: int) -> Iterator[tuple[bool, bytes]]:
+    """The patch part as ``(True, header)`` for each ``diff --git`` line and
+    ``(False, lines)`` for the whole lines (each ending with a newline)
+    between them, in pieces of at most about a read's size.
+
+    A line longer than ``long_line`` is cut to that length (the rest is
+    read and dropped), so memory stays bounded whatever the diff holds.
+    """
+    read = _reader(stream)
+    buf = b'\n' + data     # the newline before the first line
+    pos = 1                 # buf[pos:] is not yet yielded; buf[pos - 1] is a newline
+    eof = False
     while True:
-        *lines, buf = buf.split(b'\n')
-        yield from lines
-        chunk = stream.read(65536)
+        k = buf.find(_BOUNDARY, pos - 1)
+        while k >= 0:
+            if k + 1 > pos:
+                yield False, buf[pos:k + 1]
+            e = buf.find(b'\n', k + 1)
+            if e < 0:
+                if eof:
+                    yield True, buf[k + 1:]
+                    return
+                pos = k + 1
+                break
+            yield True, buf[k + 1:e]
+            pos = e + 1
+            k = buf.find(_BOUNDARY, pos - 1)
+        else:
+            if eof:
+                if pos < len(buf):
+                    rest = buf[pos:]
+                    yield False, rest if rest.endswith(b'\n') else rest + b'\n'
+                return
+            last = buf.rfind(b'\n', pos - 1)
+            if last + 1 > pos:
+                yield False, buf[pos:last + 1]
+                pos = last + 1
+            if len(buf) - pos > long_line:
+                # One very long line: keep its start, drop the rest.
+                yield False, buf[pos:pos + long_line] + b'\n'
+                while True:
+                    chunk = read(_CHUNK)
+                    if not chunk:
+                        return
+                    nl = chunk.find(b'\n')
+                    if nl >= 0:
+                        buf, pos = chunk[nl:], 1
+                        break
+                continue
+        chunk = read(_CHUNK)
         if not chunk:
-            if buf:
-                yield buf
-            return
-        buf += chunk
+            eof = True
+        buf = buf[pos - 1:] + chunk
+        pos = 1
 
 
 def _header(tokens: Iterator[bytes]) -> list[FileChange]:
@@ -312,7 +441,7 @@ def _header(tokens: Iterator[bytes]) -> list[FileChange]:
         FileChange(path, old_path, status, a, d, binary and not submodule,
                    old_blob, new_blob, submodule)
         for (path, old_path, status, old_blob, new_blob, submodule),
-        (a, d, binary) in zip(raw, numstat)
+        (a, d, binary) in zip(raw, numstat, strict=False)
     ]
 
 
@@ -341,11 +470,13 @@ def stream_diff(
     except GitCommandNotFound:
         raise UserError('git failed. Is it installed and on PATH?')
     stream = proc.proc.stdout   # type: ignore[union-attr]
+    assert stream is not None
     try:
         leftover: list[bytes] = []
         files = _header(_tokens(stream, leftover))
         yield from _patches(
-            files, _lines(stream, leftover[0] if leftover else b''),
+            files, _pieces(stream, leftover[0] if leftover else b'',
+                           max(_LONG_LINE, max_bytes + 1)),
             want_content, max_bytes,
         )
         stream.read()  # drain, so git exits
@@ -357,58 +488,122 @@ def stream_diff(
 
 
 def _patches(
-        files: list[FileChange], lines: Iterator[bytes],
+        files: list[FileChange], pieces: Iterator[tuple[bool, bytes]],
         want_content: Callable[[FileChange], bool], max_bytes: int,
 ) -> Iterator[FileDiff]:
     index = -1
     header_line = b''
     current: FileChange | None = None
     keep = False
-    added: list[tuple[int, str]] = []
+    # The added lines kept so far: (first line number, line count, the
+    # lines with their '+' and newline), one entry per run of lines.
+    runs: list[tuple[int, int, bytes]] = []
     size = 0
     skipped = False
     in_hunk = False
     lineno = 0
-    for line in lines:
-        if line.startswith(b'diff --git '):
+    for is_header, data in pieces:
+        if is_header:
             # A type change is one raw entry but two patches (delete, add)
             # with the same header line.
             if not (current is not None and current.status == 'type-changed'
-                    and line == header_line):
+                    and data == header_line):
                 if current is not None:
-                    yield FileDiff(current, added, skipped)
+                    yield _file_diff(current, runs, skipped)
                 index += 1
                 current = files[index]
                 keep = want_content(current)
-                added, size, skipped = [], 0, False
-            header_line = line
+                runs, size, skipped = [], 0, False
+            header_line = data
             in_hunk = False
             continue
-        if in_hunk:
-            first = line[:1]
-            if first == b'+':
-                if keep:
-                    size += len(line)
+        if not keep:
+            continue
+        pos, end = 0, len(data)
+        while pos < end:
+            at = _next_hunk(data, pos)
+            if in_hunk:
+                stop = end if at < 0 else at
+                if stop > pos:
+                    lineno, size = _hunk_lines(data, pos, stop, lineno, size, runs)
                     if size > max_bytes:
-                        keep, skipped, added = False, True, []
-                    else:
-                        added.append((lineno, line[1:].decode('utf-8', 'replace')))
-                lineno += 1
-                continue
-            if first == b' ':
-                lineno += 1
-                continue
-            if first in (b'-', b'\\'):
-                continue
-        m = _HUNK.match(line)
-        if m:
+                        keep, skipped, runs = False, True, []
+                        break
+            if at < 0:
+                break
+            m = _HUNK.match(data, at)
+            assert m is not None
             in_hunk = True
             lineno = int(m[1])
+            pos = data.index(b'\n', at) + 1
     if current is not None:
-        yield FileDiff(current, added, skipped)
+        yield _file_diff(current, runs, skipped)
     for rest in files[index + 1:]:
         # Entries without a patch (should not happen; never lose a file).
         yield FileDiff(rest, [], False)
+
+
+def _next_hunk(data: bytes, pos: int) -> int:
+    """Where the first hunk header line at or after ``pos`` starts, or -1.
+
+    ``pos`` is at the start of a line.
+    """
+    if pos == 0 and data.startswith(b'@@ -') and _HUNK.match(data):
+        return 0
+    while True:
+        k = data.find(b'\n@@ -', max(pos - 1, 0))
+        if k < 0:
+            return -1
+        if _HUNK.match(data, k + 1):
+            return k + 1
+        pos = k + 2
+
+
+def _hunk_lines(data: bytes, pos: int, end: int, lineno: int, size: int,
+                runs: list[tuple[int, int, bytes]]) -> tuple[int, int]:
+    """Add the added lines of ``data[pos:end]`` (whole lines of a hunk) to
+    ``runs``; return the next line number and the added bytes so far
+    (each line counted with its '+', without its newline, until the size
+    passes the cap: then the caller drops them all)."""
+    seg = data[pos:end]
+    n = seg.count(b'\n')
+    # Most hunks of a zero-context diff are some '-' lines then '+' lines.
+    first = 0 if seg[:1] == b'+' else seg.find(b'\n+') + 1
+    if first or seg[:1] == b'+':
+        head = seg[:first]
+        if not (head[:1] == b' ' or b'\n ' in head):
+            tail = seg[first:] if first else seg
+            lines = n - head.count(b'\n')
+            if tail.count(b'\n+') == lines - 1:
+                runs.append((lineno, lines, tail))
+                return lineno + lines, size + len(tail) - lines
+    elif seg[:1] != b' ' and b'\n ' not in seg:
+        return lineno, size          # only removed lines
+    for m in _HUNK_LINES.finditer(seg):
+        plus = m[1]
+        if plus is not None:
+            lines = plus.count(b'\n')
+            runs.append((lineno, lines, plus))
+            lineno += lines
+            size += len(plus) - lines
+        elif m[2] is not None:
+            lineno += 1
+    return lineno, size
+
+
+def _file_diff(change: FileChange, runs: list[tuple[int, int, bytes]],
+               skipped: bool) -> FileDiff:
+    if not runs:
+        return FileDiff(change, [], skipped)
+    raw = runs[0][2] if len(runs) == 1 else b''.join(r[2] for r in runs)
+    # Every line starts with '+' and ends with a newline: drop both.
+    text = raw[1:-1].replace(b'\n+', b'\n').decode('utf-8', 'replace')
+    starts = []
+    count = 0
+    for number, lines, _ in runs:
+        starts.append((count, number))
+        count += lines
+    return FileDiff(change, AddedLines(text, starts, count), skipped)
 
 
 def _empty_tree(repo: Repo) -> str:
