@@ -3,18 +3,26 @@
 Each rule is a regex or a word list, owned by a trigger. A file's added
 lines are joined and every regex runs over the whole text at once, which
 keeps the per-line cost in C rather than in a Python loop.
+
+Most files match no rule at all, so each rule first gets a cheap
+necessary condition (a *gate*, derived from its regex once): a literal or
+a simpler regex that any match must contain. A file without it cannot
+match and is not searched with the full regex; a file with it is searched
+exactly as before, so the hits are the same either way.
 """
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
-
-import pathspec
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from review_trigger.change import Hit, Suppression
 from review_trigger.words import WordSet, find_word, split_words
+
+if TYPE_CHECKING:
+    import pathspec
 
 # `review-trigger: ignore[security] reason` in any comment syntax.
 SUPPRESS = re.compile(
@@ -31,13 +39,15 @@ class LineRule(NamedTuple):
     pattern: re.Pattern[str] | None = None
     words: WordSet | None = None
     needles: re.Pattern[str] | None = None   # prefilter for ``words``
-    paths: pathspec.PathSpec | None = None   # only files matching these
+    paths: pathspec.PathSpec | None = None   # type: ignore[type-arg]  # only files matching these
+
+
+def _needles_source(words: WordSet) -> str:
+    return '|'.join(re.escape(n) for n in words.needles) or r'(?!)'
 
 
 def word_rule(trigger: str, name: str, words: WordSet) -> LineRule:
-    needles = re.compile(
-        '|'.join(re.escape(n) for n in words.needles) or r'(?!)', re.I,
-    )
+    needles = re.compile(_needles_source(words), re.I)
     return LineRule(trigger, name, words=words, needles=needles)
 
 
@@ -51,6 +61,32 @@ class FileScan(NamedTuple):
     notes: list[str]
 
 
+class _Text:
+    """Line indexes and line texts of a joined text, found by counting
+    newlines from the last query (queries mostly come in order)."""
+    __slots__ = ('text', '_off', '_idx')
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._off = 0
+        self._idx = 0
+
+    def index(self, offset: int) -> int:
+        """The index of the line that holds ``offset``."""
+        if offset < self._off:
+            self._off = self._idx = 0
+        self._idx += self.text.count('\n', self._off, offset)
+        self._off = offset
+        return self._idx
+
+    def line(self, offset: int) -> str:
+        """The line that holds ``offset``."""
+        text = self.text
+        start = text.rfind('\n', 0, offset) + 1
+        end = text.find('\n', offset)
+        return text[start:] if end < 0 else text[start:end]
+
+
 def scan_file(
         path: str, lines: Sequence[tuple[int, str]],
         rules: Iterable[LineRule],
@@ -59,19 +95,21 @@ def scan_file(
     result = FileScan([], [], [])
     if not lines:
         return result
-    text = '\n'.join(line for _, line in lines)
-    starts = [0]
-    for _, line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
+    # A git.AddedLines holds the joined text and numbers its lines itself.
+    joined = getattr(lines, 'text', None)
+    text: str = joined if isinstance(joined, str) else '\n'.join(line for _, line in lines)
+    lineno: Callable[[int], int] = getattr(lines, 'lineno', None) or (lambda i: lines[i][0])
+    where = _Text(text)
+    folded: list[str] = []      # text.lower(), once, if a gate needs it
 
     suppressed: dict[int, dict[str, str]] = {}
     if 'review-trigger:' in text:
         for m in SUPPRESS.finditer(text):
-            idx = _line_of(starts, m.start())
+            idx = where.index(m.start())
             reason = m[2].strip()
             if not reason:
                 result.notes.append(
-                    f'{path}:{lines[idx][0]}: a review-trigger suppression '
+                    f'{path}:{lineno(idx)}: a review-trigger suppression '
                     f'without a reason is ignored',
                 )
                 continue
@@ -80,28 +118,41 @@ def scan_file(
 
     def add(rule: LineRule, idx: int, name: str) -> bool:
         reason = suppressed.get(idx, {}).get(rule.trigger)
-        lineno = lines[idx][0]
+        number = lineno(idx)
         if reason is not None:
-            s = Suppression(rule.trigger, path, lineno, reason)
+            s = Suppression(rule.trigger, path, number, reason)
             if s not in result.suppressions:
                 result.suppressions.append(s)
             return False
-        result.hits.append(Hit(rule.trigger, path, lineno, name))
+        result.hits.append(Hit(rule.trigger, path, number, name))
         return True
 
     for rule in rules:
-        if rule.paths is not None and not rule.paths.match_file(path):
-            continue
-        count = 0
-        last = -1
-        if rule.pattern is not None:
-            for m in rule.pattern.finditer(text):
-                idx = _line_of(starts, m.start())
+        pattern = rule.pattern
+        if pattern is not None:
+            gate = _GATES.get(pattern, _UNKNOWN)
+            if gate is _UNKNOWN:
+                gate = _gate_of(pattern, len(text))
+            if gate is not None:
+                if gate.folded:
+                    if text.isascii():
+                        if not folded:
+                            folded.append(text.lower())
+                        if gate.regex.search(folded[0]) is None:
+                            continue
+                elif gate.regex.search(text) is None:
+                    continue
+            if rule.paths is not None and not rule.paths.match_file(path):
+                continue
+            count = 0
+            last = -1
+            for m in pattern.finditer(text):
+                idx = where.index(m.start())
                 if idx == last:
                     continue
                 # A match must not span lines: joined lines are not adjacent
                 # in the file. Re-check within the line alone.
-                if '\n' in m[0] and not rule.pattern.search(lines[idx][1]):
+                if '\n' in m[0] and not pattern.search(where.line(m.start())):
                     continue
                 last = idx
                 if add(rule, idx, rule.name):
@@ -109,14 +160,312 @@ def scan_file(
                     if count >= MAX_HITS_PER_RULE:
                         break
         elif rule.words is not None and rule.needles is not None:
-            for m in rule.needles.finditer(text):
-                idx = _line_of(starts, m.start())
+            if rule.paths is not None and not rule.paths.match_file(path):
+                continue
+            memo = _runs_of(rule.words)
+            if rule.needles.flags == _WORD_FLAGS and rule.needles.pattern == memo.needles:
+                offsets: Iterable[int] = _word_candidates(text, memo)
+            else:
+                offsets = (m.start() for m in rule.needles.finditer(text))
+            count = 0
+            last = -1
+            for offset in offsets:
+                idx = where.index(offset)
                 if idx == last:
                     continue
                 last = idx
-                word = find_word(split_words(lines[idx][1]), rule.words)
+                word = _line_word(where.line(offset), memo)
                 if word and add(rule, idx, word):
                     count += 1
                     if count >= MAX_HITS_PER_RULE:
                         break
     return result
+
+
+# -- word rules ---------------------------------------------------------------
+#
+# A line can only hold one of a word list's entries if one of its runs of
+# ASCII letters and digits (``words._IDENT``) splits into a word that is a
+# single-word entry (or its plural) or the first word of a phrase. The runs
+# of a whole file are found at once (bytes.translate and split, in C); each
+# distinct run is classified once and remembered. Only the lines holding a
+# run that can match are looked at, in order, with ``find_word`` as before.
+
+_WORD_FLAGS = re.compile('', re.I).flags
+_ALNUM = b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+_TO_RUNS = bytes(c if c in _ALNUM else 0x20 for c in range(256))
+_ALNUM_CHARS = frozenset(_ALNUM.decode())
+_MAX_REMEMBERED = 50_000        # runs remembered per word list
+
+
+class _Runs(NamedTuple):
+    words: WordSet          # kept so its id stays unique
+    needles: str            # what word_rule makes of it
+    starts: frozenset[str]  # words that can start a match
+    can: set[bytes]         # runs that can match
+    cannot: set[bytes]      # runs that cannot
+    lines: dict[str, str | None]    # find_word of recent lines
+
+
+_RUNS: dict[int, _Runs] = {}
+
+
+def _runs_of(words: WordSet) -> _Runs:
+    runs = _RUNS.get(id(words))
+    if runs is None or runs.words is not words:
+        starts = frozenset(words.single) | frozenset(w + 's' for w in words.single) | \
+            frozenset(p[0] for p in words.phrases)
+        runs = _Runs(words, _needles_source(words), starts, set(), set(), {})
+        if len(_RUNS) > 64:
+            _RUNS.clear()
+        _RUNS[id(words)] = runs
+    return runs
+
+
+def _word_candidates(text: str, memo: _Runs) -> list[int]:
+    """Offsets, in order, of the runs in ``text`` that can match the word
+    list: every line that ``find_word`` matches holds one of them."""
+    present = set(text.encode('utf-8', 'surrogatepass').translate(_TO_RUNS).split())
+    unknown = present.difference(memo.can, memo.cannot)
+    if unknown:
+        if len(memo.cannot) > _MAX_REMEMBERED:
+            memo.cannot.clear()
+            memo.can.clear()
+        for run in unknown:
+            if run.islower() or run.isupper() or run.isdigit():
+                ok = run.lower().decode() in memo.starts
+            else:
+                ok = any(w in memo.starts for w in split_words(run.decode()))
+            (memo.can if ok else memo.cannot).add(run)
+    hits = present & memo.can
+    if not hits:
+        return []
+    offsets = []
+    end = len(text)
+    for run in hits:
+        needle = run.decode()
+        n = len(needle)
+        at = text.find(needle)
+        while at >= 0:
+            after = at + n
+            if (at == 0 or text[at - 1] not in _ALNUM_CHARS) and \
+                    (after == end or text[after] not in _ALNUM_CHARS):
+                offsets.append(at)
+            at = text.find(needle, after)
+    offsets.sort()
+    return offsets
+
+
+def _line_word(line: str, memo: _Runs) -> str | None:
+    if line in memo.lines:
+        return memo.lines[line]
+    word = find_word(split_words(line), memo.words)
+    if len(memo.lines) > 4096:
+        memo.lines.clear()
+    memo.lines[line] = word
+    return word
+
+
+# -- gates ----------------------------------------------------------------------
+#
+# A gate is a necessary condition for a regex to match somewhere in a text:
+#
+# - the regex without its leading elements (``\b``, ``^\s*``, a character
+#   class...) up to one that starts with a literal character: whatever the
+#   full regex matches contains a match of the rest, and a regex starting
+#   with a literal is searched for at C speed;
+# - for a case-insensitive regex (slow to search), a set of ASCII strings
+#   one of which every match contains, searched for in the lower-cased text
+#   (when the text is ASCII, so lower-casing is what the regex's case
+#   folding does).
+#
+# Gates are derived from the parsed regex (``re._parser``); anything
+# unexpected means no gate, and the regex is simply run.
+
+class _Gate(NamedTuple):
+    regex: re.Pattern[str]
+    folded: bool            # search text.lower(), and only ASCII text
+
+
+_GATES: dict[re.Pattern[str], _Gate | None] = {}
+_MAX_LITERALS = 64
+# Deriving the gates costs a few milliseconds: a small change (a hook's)
+# is scanned without them.
+_GATES_AFTER = 256 * 1024
+_scanned = [0]
+
+
+_UNKNOWN = _Gate(re.compile(''), False)
+
+
+def _gate_of(pattern: re.Pattern[str], size: int) -> _Gate | None:
+    if _scanned[0] < _GATES_AFTER:
+        _scanned[0] += size
+        return None
+    gate = _GATES[pattern] = _gate(pattern)
+    return gate
+
+
+def _gate(pattern: re.Pattern[str]) -> _Gate | None:
+    if len(_GATES) > 512:
+        _GATES.clear()
+    try:
+        compiler = importlib.import_module('re._compiler')
+        parser = importlib.import_module('re._parser')
+        parsed = parser.parse(pattern.pattern, pattern.flags)
+        if pattern.flags & re.IGNORECASE:
+            literals = _necessary_literals(parser, list(parsed.data))
+            if literals is None:
+                return None
+            return _Gate(re.compile(_alternatives(literals)), True)
+        items = list(parsed.data)
+        if _has_backreference(parser, items):
+            return None
+        k = 0
+        while k < len(items) - 1 and not _starts_with_literal(parser, items[k]):
+            k += 1
+        if k == 0 or not _starts_with_literal(parser, items[k]):
+            return None
+        parsed.data = items[k:]
+        regex: re.Pattern[str] = compiler.compile(parsed, pattern.flags)
+        return _Gate(regex, False)
+    except Exception:       # a private module changed: no gate, same result
+        return None
+
+
+def _starts_with_literal(parser: Any, item: tuple[Any, Any]) -> bool:
+    op, av = item
+    if op is parser.LITERAL:
+        return True
+    if op is parser.SUBPATTERN:
+        group, add_flags, del_flags, sub = av
+        return not add_flags and not del_flags and bool(sub.data) and \
+            _starts_with_literal(parser, sub.data[0])
+    if op is parser.BRANCH:
+        return all(sub.data and _starts_with_literal(parser, sub.data[0])
+                   for sub in av[1])
+    return False
+
+
+def _has_backreference(parser: Any, items: list[tuple[Any, Any]]) -> bool:
+    for op, av in items:
+        if op in (parser.GROUPREF, parser.GROUPREF_EXISTS):
+            return True
+        subs: list[Any] = []
+        if op is parser.SUBPATTERN:
+            subs = [av[3]]
+        elif op is parser.BRANCH:
+            subs = list(av[1])
+        elif op in (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT):
+            subs = [av[2]]
+        elif op in (parser.ASSERT, parser.ASSERT_NOT):
+            subs = [av[1]]
+        elif op is parser.ATOMIC_GROUP:
+            subs = [av]
+        if any(_has_backreference(parser, list(s.data)) for s in subs):
+            return True
+    return False
+
+
+def _necessary_literals(parser: Any, items: list[tuple[Any, Any]]) -> set[str] | None:
+    """Lower-cased ASCII strings one of which every match contains: the
+    best product of consecutive top-level elements that each match one of
+    a few fixed strings (``(password|api_?key)``), or None."""
+    best: set[str] | None = None
+
+    def better(cand: set[str]) -> None:
+        nonlocal best
+        if '' in cand or not all(s.isascii() for s in cand):
+            return
+        if best is None or (min(map(len, cand)), -len(cand)) > \
+                (min(map(len, best)), -len(best)):
+            best = cand
+
+    run: set[str] | None = None
+    for item in items:
+        strings = _strings(parser, item)
+        if strings is None:
+            run = None
+            continue
+        run = strings if run is None else _product(run, strings)
+        if run is None:
+            continue
+        better(run)
+        # A shorter run ending here may be better than the whole one.
+        better(strings)
+    if best is None or min(map(len, best)) < 3:
+        return None
+    return {s.lower() for s in best}
+
+
+def _alternatives(literals: set[str]) -> str:
+    """A regex matching where any of ``literals`` occurs, as a trie
+    (``a(?:ccess_?key|pi_?key)|secret``): a regex tries the alternatives
+    of a group one by one, so sharing their prefixes makes it faster."""
+    # A literal holding another is found where that one is.
+    kept = [s for s in literals if not any(t != s and t in s for t in literals)]
+    trie: dict[str, Any] = {}
+    for s in kept:
+        node = trie
+        for ch in s:
+            node = node.setdefault(ch, {})
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(node)]
+        if len(alts) <= 1:
+            return ''.join(alts)
+        return '(?:' + '|'.join(alts) + ')'
+    out = emit(trie)
+    return out[3:-1] if out.startswith('(?:') else out
+
+
+def _product(a: set[str], b: set[str]) -> set[str] | None:
+    if len(a) * len(b) > _MAX_LITERALS:
+        return None
+    return {x + y for x in a for y in b}
+
+
+def _strings(parser: Any, item: tuple[Any, Any]) -> set[str] | None:
+    """Every string ``item`` can match, if they are few and fixed."""
+    op, av = item
+    if op is parser.LITERAL:
+        return {chr(av)}
+    if op is parser.SUBPATTERN:
+        group, add_flags, del_flags, sub = av
+        if add_flags or del_flags:
+            return None
+        return _sequence(parser, list(sub.data))
+    if op is parser.BRANCH:
+        out: set[str] = set()
+        for sub in av[1]:
+            strings = _sequence(parser, list(sub.data))
+            if strings is None:
+                return None
+            out |= strings
+        return out if len(out) <= _MAX_LITERALS else None
+    if op in (parser.MAX_REPEAT, parser.MIN_REPEAT):
+        lo, hi, sub = av
+        if hi > 1:
+            return None
+        strings = _sequence(parser, list(sub.data))
+        if strings is None:
+            return None
+        return strings | {''} if lo == 0 else strings
+    if op is parser.IN:
+        chars = set()
+        for kind, value in av:
+            if kind is not parser.LITERAL:
+                return None
+            chars.add(chr(value))
+        return chars if len(chars) <= 8 else None
+    return None
+
+
+def _sequence(parser: Any, items: list[tuple[Any, Any]]) -> set[str] | None:
+    out: set[str] | None = {''}
+    for item in items:
+        strings = _strings(parser, item)
+        if strings is None or out is None:
+            return None
+        out = _product(out, strings)
+    return out

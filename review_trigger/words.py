@@ -17,6 +17,9 @@ _CAMEL = re.compile(r'[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+[a-z]*')
 
 def split_words(text: str) -> list[str]:
     """Split on anything not alphanumeric, then on camelCase humps."""
+    if text.lower() == text:
+        # No capitals: every run is one lower-case word.
+        return _IDENT.findall(text)
     words: list[str] = []
     for run in _IDENT.findall(text):
         if run.islower() or run.isupper() or run.isdigit():
@@ -59,19 +62,38 @@ def _is(word: str, target: frozenset[str]) -> str | None:
 
 def find_word(words: list[str], wordset: WordSet) -> str | None:
     """The first entry of ``wordset`` found in ``words``, or None."""
+    single = wordset.single
+    phrases = _phrases_by_first(wordset)
     for i, word in enumerate(words):
-        found = _is(word, wordset.single)
-        if found:
-            return found
-        for phrase in wordset.phrases:
+        if word in single:
+            return word
+        if word.endswith('s') and word[:-1] in single:
+            return word[:-1]
+        for phrase in phrases.get(word, ()):
             n = len(phrase)
-            if word == phrase[0] and len(words) - i >= n:
-                tail = words[i:i + n]
-                if tail[:-1] == list(phrase[:-1]) and _is(
-                        tail[-1], frozenset((phrase[-1],)),
-                ):
+            if len(words) - i >= n and words[i + 1:i + n - 1] == list(phrase[1:-1]):
+                last = words[i + n - 1]
+                if last == phrase[-1] or (last.endswith('s') and last[:-1] == phrase[-1]):
                     return ' '.join(phrase)
     return None
+
+
+# The phrases of a word set by their first word, in their sorted order.
+_BY_FIRST: dict[int, tuple[WordSet, dict[str, tuple[tuple[str, ...], ...]]]] = {}
+
+
+def _phrases_by_first(wordset: WordSet) -> dict[str, tuple[tuple[str, ...], ...]]:
+    seen = _BY_FIRST.get(id(wordset))
+    if seen is not None and seen[0] is wordset:
+        return seen[1]
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in wordset.phrases:
+        by_first.setdefault(phrase[0], []).append(phrase)
+    index = {first: tuple(ps) for first, ps in by_first.items()}
+    if len(_BY_FIRST) > 64:
+        _BY_FIRST.clear()
+    _BY_FIRST[id(wordset)] = (wordset, index)
+    return index
 
 
 def might_match(lowered: str, wordset: WordSet) -> bool:
