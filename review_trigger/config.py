@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -116,6 +114,7 @@ def parse(source: Source) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise UserError(f'{source.name}: not UTF-8 text')
     if source.pyproject:
+        import tomllib
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
@@ -180,6 +179,7 @@ def _key_path(parts: Sequence[Any]) -> str:
 # -- validation --------------------------------------------------------------
 
 def _schema() -> dict[str, Any]:
+    import json
     with open(SCHEMA_PATH, encoding='utf-8') as f:
         schema: dict[str, Any] = json.load(f)
     return schema

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from review_trigger import manifests
 from review_trigger.change import Change, Detail, FileChange, Finding
 from review_trigger.scan import LineRule
 from review_trigger.triggers._base import (
@@ -17,6 +16,8 @@ from review_trigger.triggers._base import (
 
 
 def _dependency_change(change: Change, f: FileChange) -> Detail | None:
+    from review_trigger import manifests  # only when a manifest changed
+
     def deps(sha: str | None, path: str | None) -> set[str]:
         if sha is None or path is None:
             return set()

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 from review_trigger.change import Change, Detail, FileChange, Finding
@@ -15,6 +14,7 @@ from review_trigger.triggers._base import (
 
 
 def _tool_table(blob: bytes) -> Any:
+    import tomllib  # only when pyproject.toml changed
     try:
         return tomllib.loads(blob.decode()).get('tool', {}).get('review-trigger')
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
