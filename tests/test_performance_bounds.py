@@ -1,0 +1,456 @@
+"""Performance guards that do not time anything.
+
+- The streamed diff parser and the content scanner give exactly what the
+  plain line-by-line versions they replaced give (those are kept here as
+  the reference), whatever the chunking, line lengths or bytes.
+- Reading a large change holds at most about one file's capped content at
+  a time: peak memory, measured with tracemalloc on a synthetic repository
+  whose diff is several times the bound, stays bounded. Materialising the
+  diff (or one huge file's patch) again would fail this.
+- The hook path does not import the GitHub client, the schema validator or
+  the YAML parser.
+
+The benchmark itself (timings, ratios) is ``python benchmarks/run.py``.
+"""
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from review_trigger import git, scan
+from review_trigger.analyze import analyze, enabled_triggers
+from review_trigger.change import FileChange, Range
+from review_trigger.config import default_config
+from review_trigger.scan import LineRule, scan_file, word_rule
+from review_trigger.words import compile_words, find_word, split_words
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _synth() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        'review_trigger_bench_synth', ROOT / 'benchmarks' / 'synth.py')
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- the reference: the line-by-line parser the streaming one replaced --------
+
+_REF_HUNK = re.compile(rb'^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@')
+
+
+def _ref_lines(stream: io.BytesIO, leftover: bytes) -> Iterator[bytes]:
+    buf = leftover
+    while True:
+        *lines, buf = buf.split(b'\n')
+        yield from lines
+        chunk = stream.read(65536)
+        if not chunk:
+            if buf:
+                yield buf
+            return
+        buf += chunk
+
+
+def _ref_patches(files: list[FileChange], lines: Iterator[bytes],
+                 want_content: Callable[[FileChange], bool],
+                 max_bytes: int) -> Iterator[tuple[FileChange, list[tuple[int, str]], bool]]:
+    index = -1
+    header_line = b''
+    current: FileChange | None = None
+    keep = False
+    added: list[tuple[int, str]] = []
+    size = 0
+    skipped = False
+    in_hunk = False
+    lineno = 0
+    for line in lines:
+        if line.startswith(b'diff --git '):
+            if not (current is not None and current.status == 'type-changed'
+                    and line == header_line):
+                if current is not None:
+                    yield current, added, skipped
+                index += 1
+                current = files[index]
+                keep = want_content(current)
+                added, size, skipped = [], 0, False
+            header_line = line
+            in_hunk = False
+            continue
+        if in_hunk:
+            first = line[:1]
+            if first == b'+':
+                if keep:
+                    size += len(line)
+                    if size > max_bytes:
+                        keep, skipped, added = False, True, []
+                    else:
+                        added.append((lineno, line[1:].decode('utf-8', 'replace')))
+                lineno += 1
+                continue
+            if first == b' ':
+                lineno += 1
+                continue
+            if first in (b'-', b'\\'):
+                continue
+        m = _REF_HUNK.match(line)
+        if m:
+            in_hunk = True
+            lineno = int(m[1])
+    if current is not None:
+        yield current, added, skipped
+    for rest in files[index + 1:]:
+        yield rest, [], False
+
+
+def _change(path: str, status: str = 'added') -> FileChange:
+    return FileChange(path, None, status, 0, 0, False, None, None)
+
+
+def _parse_both(patch: bytes, files: list[FileChange], max_bytes: int,
+                chunk: int, want: Callable[[FileChange], bool],
+                monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
+    monkeypatch.setattr(git, '_CHUNK', chunk)
+    ref = list(_ref_patches(files, _ref_lines(io.BytesIO(patch[7:]), patch[:7]),
+                            want, max_bytes))
+    # A line longer than this is cut; '+' lines that long are over the cap.
+    long_line = max(max_bytes + 1, 80)
+    new = [(fd.change, list(fd.added), fd.skipped) for fd in git._patches(
+        files, git._pieces(io.BytesIO(patch[7:]), patch[:7], long_line), want, max_bytes)]
+    return ref, new
+
+
+_TEXT = st.text(alphabet='ab +-@\\\r\t\u00e9\u4e2d{}"=', max_size=12)
+_LINE = st.one_of(
+    _TEXT.map(lambda t: b'+' + t.encode()),
+    _TEXT.map(lambda t: b'-' + t.encode()),
+    _TEXT.map(lambda t: b' ' + t.encode()),
+    st.just(b'\\ No newline at end of file'),
+    st.just(b''),
+    st.just(b'+diff --git a/x b/x'),
+    st.just(b'@@ -bogus'),
+    st.binary(max_size=6).map(lambda b: b'+' + b.replace(b'\n', b'')),
+    st.integers(1, 200).map(lambda n: b'+' + b'x' * n),
+)
+_HUNK_HEAD = st.tuples(st.integers(0, 9), st.integers(0, 99), st.booleans()).map(
+    lambda t: f'@@ -{t[0]},{t[0]} +{t[1]}{",3" if t[2] else ""} @@ def f():'.encode())
+_BLOCK = st.tuples(
+    st.sampled_from([b'', b'new file mode 100644\nindex 0000000..abc\n--- /dev/null\n'
+                          b'+++ b/f\n', b'--- a/f\n+++ b/f\n', b'Binary files a/f and b/f differ\n']),
+    st.lists(st.tuples(_HUNK_HEAD, st.lists(_LINE, max_size=8)), max_size=3),
+    st.booleans(),      # a type change: the block comes twice
+)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(blocks=st.lists(_BLOCK, max_size=6), extra=st.integers(0, 2),
+       max_bytes=st.sampled_from([0, 5, 40, 10_000]), chunk=st.integers(1, 40),
+       final_newline=st.booleans(), keep=st.sampled_from(['all', 'none', 'odd']))
+def test_streaming_parser_matches_line_by_line(
+        monkeypatch: pytest.MonkeyPatch, blocks: list[Any], extra: int, max_bytes: int,
+        chunk: int, final_newline: bool, keep: str) -> None:
+    out: list[bytes] = []
+    files = []
+    for i, (head, hunks, twice) in enumerate(blocks):
+        files.append(_change(f'f{i}', 'type-changed' if twice else 'added'))
+        for _ in range(2 if twice else 1):
+            out.append(f'diff --git a/f{i} b/f{i}'.encode())
+            if head:
+                out.extend(head.rstrip(b'\n').split(b'\n'))
+            for hunk_head, lines in hunks:
+                out.append(hunk_head)
+                out.extend(lines)
+    files += [_change(f'extra{i}') for i in range(extra)]
+    patch = b'\n'.join(out) + (b'\n' if final_newline and out else b'')
+
+    def want(f: FileChange) -> bool:
+        return keep == 'all' or (keep == 'odd' and int(f.path.lstrip('fextra')) % 2 == 1)
+
+    ref, new = _parse_both(patch, files, max_bytes, chunk, want, monkeypatch)
+    assert new == ref
+
+
+def test_streaming_parser_cuts_a_huge_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [_change('a'), _change('b'), _change('c')]
+    patch = (b'diff --git a/a b/a\n@@ -0,0 +1,2 @@\n+' + b'x' * 5000 + b'\n+y\n'
+             b'diff --git a/b b/b\n@@ -1,1 +1,1 @@\n-' + b'z' * 5000 + b'\n+ok\n'
+             b'diff --git a/c b/c\n@@ -0,0 +7 @@\n+' + b'w' * 150)
+    ref, new = _parse_both(patch, files, 100, 64, lambda f: True, monkeypatch)
+    assert new == ref
+    assert [len(added) for _, added, _ in new] == [0, 1, 0]
+    assert [skipped for _, _, skipped in new] == [True, False, True]
+
+
+def test_header_tokens_arrive_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    header = b':100644 100644 aa bb M\0x\0:000000 100644 00 cc A\0y\0' \
+             b'1\t2\tx\0' b'3\t0\ty\0\0diff --git a/x b/x\n'
+    for chunk in (1, 2, 3, 7, 1 << 16):
+        monkeypatch.setattr(git, '_CHUNK', chunk)
+        leftover: list[bytes] = []
+        stream = io.BytesIO(header)
+        tokens = list(git._tokens(stream, leftover))
+        assert tokens == [b':100644 100644 aa bb M', b'x', b':000000 100644 00 cc A',
+                          b'y', b'1\t2\tx', b'3\t0\ty']
+        assert leftover[0] + stream.read() == b'diff --git a/x b/x\n'
+    # An empty first token, and a header cut short.
+    leftover = []
+    assert list(git._tokens(io.BytesIO(b'\0rest'), leftover)) == [] and leftover == [b'rest']
+    assert list(git._tokens(io.BytesIO(b'a\0b'), [])) == [b'a', b'b']
+
+
+def test_added_lines_behave_like_the_list() -> None:
+    pairs = [(3, 'a'), (4, ''), (9, 'c\u00e9'), (10, 'd')]
+    added = git.AddedLines('a\n\nc\u00e9\nd', [(0, 3), (2, 9)], 4)
+    assert added == pairs and pairs == added and list(added) == pairs
+    assert len(added) == 4 and bool(added)
+    assert added[0] == (3, 'a') and added[-1] == (10, 'd') and added[1:3] == pairs[1:3]
+    assert [added.lineno(i) for i in range(4)] == [3, 4, 9, 10]
+    with pytest.raises(IndexError):
+        added[4]
+
+
+# -- the scanner against the plain loop ----------------------------------------
+
+def _ref_scan(path: str, lines: list[tuple[int, str]], rules: list[LineRule]) -> Any:
+    """The scanner before gates and word runs: every regex over the text,
+    every needle match checked by find_word."""
+    import bisect
+    hits, sups, notes = [], [], []
+    text = '\n'.join(line for _, line in lines)
+    starts = [0]
+    for _, line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(starts, offset) - 1
+
+    suppressed: dict[int, dict[str, str]] = {}
+    for m in scan.SUPPRESS.finditer(text):
+        idx = line_of(m.start())
+        if not m[2].strip():
+            notes.append(f'{path}:{lines[idx][0]}: a review-trigger suppression '
+                         f'without a reason is ignored')
+            continue
+        for trigger in m[1].split(','):
+            suppressed.setdefault(idx, {})[trigger.strip()] = m[2].strip()
+
+    def add(rule: LineRule, idx: int, name: str) -> bool:
+        reason = suppressed.get(idx, {}).get(rule.trigger)
+        if reason is not None:
+            s = scan.Suppression(rule.trigger, path, lines[idx][0], reason)
+            if s not in sups:
+                sups.append(s)
+            return False
+        hits.append(scan.Hit(rule.trigger, path, lines[idx][0], name))
+        return True
+
+    for rule in rules:
+        if rule.paths is not None and not rule.paths.match_file(path):
+            continue
+        count, last = 0, -1
+        if rule.pattern is not None:
+            for m in rule.pattern.finditer(text):
+                idx = line_of(m.start())
+                if idx == last:
+                    continue
+                if '\n' in m[0] and not rule.pattern.search(lines[idx][1]):
+                    continue
+                last = idx
+                if add(rule, idx, rule.name):
+                    count += 1
+                    if count >= scan.MAX_HITS_PER_RULE:
+                        break
+        elif rule.words is not None and rule.needles is not None:
+            for m in rule.needles.finditer(text):
+                idx = line_of(m.start())
+                if idx == last:
+                    continue
+                last = idx
+                word = find_word(split_words(lines[idx][1]), rule.words)
+                if word and add(rule, idx, word):
+                    count += 1
+                    if count >= scan.MAX_HITS_PER_RULE:
+                        break
+    return hits, sups, notes
+
+
+def _default_rules() -> list[LineRule]:
+    rules: list[LineRule] = []
+    for trigger, settings_ in enabled_triggers(default_config()):
+        rules.extend(trigger.line_rules(settings_))
+    return rules
+
+
+_SNIPPETS = [
+    'password = "hunter2-secret"', 'PASSWORD: "abcd1234"', 'db_pwd = os.environ["X"]',
+    'aws = "AKIAIOSFODNN7EXAMPLE"', 'token = "ghp_' + 'a' * 36 + '"',
+    'url = "https://admin:s3cret@db.example.com/x"', '-----BEGIN RSA PRIVATE KEY-----',
+    'import jwt', 'from cryptography.fernet import Fernet', "require('jsonwebtoken')",
+    'import "crypto/tls"', 'use ring::digest;', 'kind: Secret', 'dateOfBirth = None',
+    'date_of_birth', 'user.ssn', 'SSNs = []', 'routing_number = 1', 'routing = 2',
+    'card Number', 'the tin box', 'setting', 'IBAN', 'patientId', 'K\u212aelvin ssn',
+    '\u017fecret = "abcdef"', 'pa\nssword = "split"', '# review-trigger: ignore[security] ok',
+    '# review-trigger: ignore[sensitive-data]', 'x = 1', '', '\u00e9t\u00e9 = "\u00e9"',
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_SNIPPETS) | st.text(max_size=20), max_size=30),
+       st.sampled_from(['app/settings.py', 'k8s.yaml', 'README.md']),
+       st.booleans())
+def test_scanner_matches_the_plain_loop(chunks: list[str], path: str, gates: bool) -> None:
+    text = '\n'.join(chunks).replace('\r', '')
+    lines = list(enumerate(text.split('\n'), start=7))
+    # Make the line numbers jump like hunks do.
+    lines = [(n + (i // 5) * 10, line) for i, (n, line) in enumerate(lines)]
+    rules = _default_rules()
+    rules.append(LineRule('custom', 'needles', words=compile_words(['tin']),
+                          needles=re.compile('t', re.I)))
+    saved = scan._scanned[0]
+    scan._scanned[0] = scan._GATES_AFTER if gates else 0
+    try:
+        expected = _ref_scan(path, lines, rules)
+        runs: list[tuple[int, int]] = []
+        for i, (n, _) in enumerate(lines):
+            if i == 0 or lines[i - 1][0] + 1 != n:
+                runs.append((i, n))
+        for given_lines in (lines, git.AddedLines(text, runs, len(lines))):
+            got = scan_file(path, given_lines, rules)
+            assert (got.hits, got.suppressions, got.notes) == expected
+    finally:
+        scan._scanned[0] = saved
+
+
+def test_gates_are_necessary_conditions() -> None:
+    for rule in _default_rules():
+        if rule.pattern is None:
+            continue
+        gate = scan._gate(rule.pattern)
+        samples = [s for s in _SNIPPETS if rule.pattern.search(s)]
+        for s in samples:
+            if gate is None or (gate.folded and not s.isascii()):
+                continue    # the scanner runs the regex itself
+            assert gate.regex.search(s.lower() if gate.folded else s), (rule.name, s)
+    # The case-insensitive credential rule gets a literal gate.
+    cred = next(r for r in _default_rules() if r.name == 'credential assignment')
+    gate = scan._gate(cred.pattern)  # type: ignore[arg-type]
+    assert gate is not None and gate.folded
+    assert gate.regex.search('x = 1') is None
+
+
+def test_word_rule_runs_even_with_odd_case() -> None:
+    rule = word_rule('sensitive-data', 'id', compile_words(['date of birth', 'ssn']))
+    lines = [(1, 'x = userDOB'), (2, 'DATE_OF_BIRTH = 1'), (3, 'HTTPSsn'), (4, 'mySSNs')]
+    assert _ref_scan('a.py', lines, [rule]) == tuple(scan_file('a.py', lines, [rule]))
+
+
+# -- memory: one file's capped content at a time ----------------------------------
+
+@pytest.fixture(scope='module')
+def big_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """3,000 new files, 300 modified, a 6 MB file of short lines, a 4 MB
+    file of one line and a 4 MB minified file: a diff of about 18 MB."""
+    synth = _synth()
+    root = tmp_path_factory.mktemp('perf')
+    env = synth.isolated_env()
+    one_line = b'var x = "' + b'a' * 4_000_000 + b'";\n'
+    minified = b''.join(b'f(%d);' % i + (b'\n' if i % 50_000 == 0 else b'')
+                        for i in range(500_000))
+    repo = root / 'repo'
+    synth.build_large(repo, env, new_files=3000, modified=300, huge_bytes=6_000_000,
+                      extra={'static/app.js': one_line, 'static/lib.min.js': minified})
+    return repo
+
+
+def _diff_size(repo: Path) -> int:
+    out = subprocess.run(['git', 'diff', '-U0', '--raw', '--numstat', 'HEAD~1', 'HEAD'],
+                         cwd=repo, capture_output=True, check=True).stdout
+    return len(out)
+
+
+def test_streaming_a_large_change_holds_one_capped_file(big_repo: Path) -> None:
+    repo = git.open_repo(str(big_repo))
+    base = git.resolve(repo, 'HEAD~1')
+    head = git.resolve(repo, 'HEAD')
+    cap = 200_000
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        seen = skipped = kept = 0
+        for fd in git.stream_diff(repo, base, head, want_content=lambda f: True,
+                                  max_bytes=cap):
+            seen += 1
+            skipped += fd.skipped
+            kept = max(kept, sum(len(line) for _, line in fd.added))
+            del fd
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert seen == 3304 and skipped == 3
+    assert kept <= cap
+    # The file list (a few hundred bytes a file), one file's kept content
+    # (bytes, joined, decoded: a few times the cap), a line cut at
+    # git._LONG_LINE and read buffers. The diff itself is ~18 MB.
+    bound = 3304 * 700 + 4 * cap + 2 * git._LONG_LINE + 1_000_000
+    assert peak < bound, f'peak {peak:,} bytes, bound {bound:,}'
+    assert _diff_size(big_repo) > 2 * bound
+
+
+def test_analysing_a_large_change_is_bounded_by_the_file_count(big_repo: Path) -> None:
+    repo = git.open_repo(str(big_repo))
+    base = git.resolve(repo, 'HEAD~1')
+    head = git.resolve(repo, 'HEAD')
+    config = default_config()._replace(max_scan_bytes=200_000)
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        result = analyze(repo, Range('since', base, head, 'HEAD~1..HEAD'), config)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(result.change.files) == 3304
+    # lib.min.js is generated: listed, never read.
+    assert sum('not scanned' in n for n in result.change.notes) == 2
+    # Per file: its FileChange, the new-files finding's detail, ...
+    bound = 3304 * 2000 + 4 * 200_000 + 2 * git._LONG_LINE + 2_000_000
+    assert peak < bound, f'peak {peak:,} bytes, bound {bound:,}'
+
+
+# -- start-up: what the hook path imports ----------------------------------------------
+
+_HEAVY = ('github', 'jsonschema', 'yaml', 'urllib3', 'requests', 'jinja2',
+          'markdown_it', 'review_trigger.github', 'review_trigger.config_cli')
+
+
+def test_hook_path_does_not_import_heavy_modules(committed: Any) -> None:
+    committed.stage('src/auth/session.py', 'import hmac\n')
+    committed.stage('lib/util.py', 'def f():\n    return 1\n')
+    probe = (
+        'import json, sys\n'
+        'from review_trigger.cli import main\n'
+        'code = main(["--staged"])\n'
+        'print(json.dumps([code, sorted(sys.modules)]))\n'
+    )
+    out = subprocess.run([sys.executable, '-c', probe], cwd=committed.path,
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, 'PYTHONPATH': str(ROOT)}).stdout
+    code, modules = json.loads(out.splitlines()[-1])
+    assert code == 0
+    loaded = [m for m in modules if m.split('.')[0] in _HEAVY or m in _HEAVY]
+    assert loaded == []
