@@ -22,11 +22,14 @@ and prints medians and ratios:
    the diff (the same files with 5x the content: the process's peak grows
    by less than a quarter of the extra diff).
 
-Peak memory is ``ru_maxrss``: for a command, what ``os.wait4`` reports
-(the largest resident set of the process and of the git processes it ran);
-for review-trigger's own process, what it reports for itself at exit (in
-a separate, untimed run). Standard library only, plus detect-secrets for
-target 1 (``pip install detect-secrets``). Linux or macOS.
+Commands are started by a minimal launcher (``python -S``) that times them
+and reads their peak memory, ``ru_maxrss``, from ``os.wait4``: the largest
+resident set of the process and of the git processes it ran. Linux counts
+a parent's resident set at fork time in a child's peak, hence the small
+launcher: about 8 MB is the floor of every figure. review-trigger's own
+process reports its peak itself at exit (a separate, untimed run).
+Standard library only, plus detect-secrets for target 1
+(``pip install detect-secrets``). Linux or macOS.
 """
 from __future__ import annotations
 
@@ -71,23 +74,37 @@ def _tool(name: str) -> str | None:
     return shutil.which(name)
 
 
+# Runs a command and reports its wall time, peak memory and exit code.
+# On Linux a child's ru_maxrss starts from its parent's resident set at
+# fork time, so commands are started from this minimal Python (python -S,
+# about 8 MB) rather than from the benchmark (tens of MB after building
+# the repositories). That floor is the smallest peak a command can show.
+_LAUNCHER = (
+    'import os, sys, time\n'
+    'out = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]\n'
+    't = time.perf_counter()\n'
+    'pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ, file_actions=out)\n'
+    '_, status, usage = os.wait4(pid, 0)\n'
+    'wall = time.perf_counter() - t\n'
+    'print(wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status))\n'
+)
+
+
 def run_once(cmd: Sequence[str], cwd: Path, env: dict[str, str],
              ok: Sequence[int] = (0,)) -> Sample:
     with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = code = os.waitstatus_to_exitcode(status)
-        if code not in ok:
+        out = subprocess.run([sys.executable, '-S', '-I', '-c', _LAUNCHER, *cmd],
+                             cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=err, check=True).stdout
+        wall, maxrss, code = out.split()
+        if int(code) not in ok:
             err.seek(0)
             raise SystemExit(
                 f'{" ".join(cmd)} failed (exit {code}) in {cwd}:\n'
                 f'{err.read().decode(errors="replace")}')
     # ru_maxrss is in kilobytes on Linux, bytes on macOS.
     scale = 1 if sys.platform == 'darwin' else 1024
-    return Sample(wall, usage.ru_maxrss * scale, code)
+    return Sample(float(wall), int(maxrss) * scale, int(code))
 
 
 def alternate(a: tuple[list[str], Sequence[int]], b: tuple[list[str], Sequence[int]],
@@ -126,7 +143,8 @@ _SELF_PEAK = (
 
 def self_peak(args: list[str], cwd: Path, env: dict[str, str]) -> int:
     """review-trigger's own peak resident set (bytes), without its git children."""
-    out = subprocess.run([sys.executable, '-c', _SELF_PEAK, *args], cwd=cwd, env=env,
+    out = subprocess.run([sys.executable, '-S', '-I', '-c', _LAUNCHER, sys.executable,
+                          '-c', _SELF_PEAK, *args], cwd=cwd, env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines = [ln for ln in out.stderr.splitlines() if ln.startswith('rt-maxrss ')]
     if out.returncode != 0 or not lines:
