@@ -70,15 +70,17 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
         rules.extend(t.line_rules(settings))
     generated = spec(config.generated)
     excluded = spec(config.exclude)
+    # Each file's flags are computed once, when its patch starts.
+    flagged: dict[str, FileChange] = {}
 
-    def flags(f: FileChange) -> FileChange:
+    def flag(f: FileChange) -> FileChange:
         return f._replace(
             generated=generated.match_file(f.path),
             excluded=excluded.match_file(f.path),
         )
 
     def want_content(f: FileChange) -> bool:
-        f = flags(f)
+        f = flagged[f.path] = flag(f)
         return not (f.binary or f.generated or f.excluded or f.submodule
                     or f.status == 'deleted') and (
             bool(rules) or f.path.endswith('.py'))
@@ -93,7 +95,7 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
             repo, rng.base, head, want_content=want_content,
             max_bytes=config.max_scan_bytes,
     ):
-        f = flags(fd.change)
+        f = flagged.pop(fd.change.path, None) or flag(fd.change)
         files.append(f)
         if fd.skipped:
             notes.append(
@@ -107,7 +109,7 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
         suppressions.extend(result.suppressions)
         notes.extend(result.notes)
         if f.is_new and f.path.endswith('.py'):
-            names = _PY_DEF.findall('\n'.join(line for _, line in fd.added))
+            names = _PY_DEF.findall(fd.added.text)
             if names:
                 definitions[f.path] = tuple(names[:MAX_DEFINITIONS])
 

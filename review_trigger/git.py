@@ -58,7 +58,7 @@ class Repo(NamedTuple):
 class FileDiff(NamedTuple):
     """One file of a streamed diff with its added lines (up to a cap)."""
     change: FileChange
-    added: Sequence[tuple[int, str]]    # a list, or AddedLines
+    added: AddedLines
     skipped: bool           # too large: listed, not scanned
 
 
@@ -105,6 +105,8 @@ class AddedLines(Sequence[tuple[int, str]]):
         return self.lineno(i), self.lines()[i]
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
+        if not self._count:
+            return
         lines = self.lines()
         bounds = [*self._firsts[1:], self._count]
         for first, number, end in zip(self._firsts, self._numbers, bounds, strict=True):
@@ -119,6 +121,9 @@ class AddedLines(Sequence[tuple[int, str]]):
 
     def __repr__(self) -> str:
         return f'AddedLines({list(self)!r})'
+
+
+NO_LINES = AddedLines('', [], 0)
 
 
 def _error(exc: GitCommandError, what: str) -> UserError:
@@ -540,7 +545,7 @@ def _patches(
         yield _file_diff(current, runs, skipped)
     for rest in files[index + 1:]:
         # Entries without a patch (should not happen; never lose a file).
-        yield FileDiff(rest, [], False)
+        yield FileDiff(rest, NO_LINES, False)
 
 
 def _next_hunk(data: bytes, pos: int) -> int:
@@ -594,7 +599,7 @@ def _hunk_lines(data: bytes, pos: int, end: int, lineno: int, size: int,
 def _file_diff(change: FileChange, runs: list[tuple[int, int, bytes]],
                skipped: bool) -> FileDiff:
     if not runs:
-        return FileDiff(change, [], skipped)
+        return FileDiff(change, NO_LINES, skipped)
     raw = runs[0][2] if len(runs) == 1 else b''.join(r[2] for r in runs)
     # Every line starts with '+' and ends with a newline: drop both.
     text = raw[1:-1].replace(b'\n+', b'\n').decode('utf-8', 'replace')

@@ -14,6 +14,7 @@ from review_trigger import defaults
 from review_trigger.analyze import Analysis
 from review_trigger.change import INDEX, FileChange, Finding
 from review_trigger.markdown import code, fence
+from review_trigger.paths import matcher
 from review_trigger.routing import SessionModel
 from review_trigger.triggers import Trigger
 
@@ -103,20 +104,21 @@ def context_files(
         adr_dirs: Sequence[str],
 ) -> list[tuple[str, str]]:
     """(path, why) of files the reviewer should load besides the change."""
-    fired = {p for f in analysis.findings for p in f.files}
-    dirs = {''} | {
-        posixpath.dirname(p)[:i] for p in fired
-        for i in range(len(posixpath.dirname(p)) + 1)
-        if i == len(posixpath.dirname(p)) or posixpath.dirname(p)[i] == '/'
-    }
+    # Agent-context files count in the directories of the files that fired
+    # and their ancestors (a nested CLAUDE.md governs what is below it).
+    dirs = {''}
+    for f in analysis.findings:
+        for p in f.files:
+            d = posixpath.dirname(p)
+            while d not in dirs:
+                dirs.add(d)
+                d = posixpath.dirname(d)
     wanted = set(names)
     out: list[tuple[str, str]] = []
     adr_found: dict[str, int] = {}
-    from review_trigger.triggers._base import spec
-    adr = spec(adr_dirs)
+    adr = matcher(adr_dirs)
     for path in all_files:
-        base = posixpath.basename(path)
-        parent = posixpath.dirname(path)
+        parent, _, base = path.rpartition('/')
         if path in wanted or (base in wanted and parent in dirs):
             why = 'current architecture' if base == 'ARCHITECTURE.md' else \
                 'agent and project rules'

@@ -22,7 +22,7 @@ from review_trigger.change import Hit, Suppression
 from review_trigger.words import WordSet, find_word, split_words
 
 if TYPE_CHECKING:
-    import pathspec
+    from review_trigger.paths import PathMatcher
 
 # `review-trigger: ignore[security] reason` in any comment syntax.
 SUPPRESS = re.compile(
@@ -39,7 +39,7 @@ class LineRule(NamedTuple):
     pattern: re.Pattern[str] | None = None
     words: WordSet | None = None
     needles: re.Pattern[str] | None = None   # prefilter for ``words``
-    paths: pathspec.PathSpec | None = None   # type: ignore[type-arg]  # only files matching these
+    paths: PathMatcher | None = None   # only files matching these
 
 
 def _needles_source(words: WordSet) -> str:

@@ -7,14 +7,12 @@ in ``triggers/__init__.py``.
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-import pathspec
-
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit
+from review_trigger.paths import PathMatcher, matcher
 from review_trigger.scan import LineRule
 from review_trigger.words import compile_words, find_word, split_words
 
@@ -43,14 +41,9 @@ def register(trigger: Trigger) -> Trigger:
     return trigger
 
 
-@functools.lru_cache(maxsize=64)
-def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
-
-
-def spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+def spec(patterns: Iterable[str]) -> PathMatcher:
     """A gitignore-style matcher (compiled once per distinct pattern list)."""
-    return _spec(tuple(patterns))
+    return matcher(patterns)
 
 
 def pattern_rules(
