@@ -166,3 +166,26 @@ def test_concurrent_writers_never_tear_the_output(committed, tmp_path):
     assert all(p.returncode == 0 for p in procs)
     final = out.read_text()
     assert final.startswith(('{', '## Opus Review'))
+
+
+def test_concurrent_hook_runs_never_tear_the_prompt(committed):
+    committed.stage('src/auth/login.py', 'x = 1\n' * 50)
+    prompt = committed.path / '.git' / 'review-trigger' / 'prompt.md'
+    procs = [
+        subprocess.Popen([sys.executable, '-m', 'review_trigger', 'hook'], cwd=committed.path,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(6)
+    ]
+    seen = 0
+    while any(p.poll() is None for p in procs):
+        if prompt.exists():
+            try:
+                text = prompt.read_text()
+            except FileNotFoundError:
+                continue
+            assert text.startswith('## Opus Review') and text.endswith('(with specifics)\n')
+            seen += 1
+    assert all(p.returncode == 0 for p in procs)
+    assert prompt.read_text().startswith('## Opus Review')
+    leftovers = [p.name for p in prompt.parent.iterdir() if p.name.endswith('.tmp')]
+    assert leftovers == []
