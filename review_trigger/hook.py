@@ -104,19 +104,10 @@ def _shown(path: str) -> str:
     return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
-def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
-    except OSError as e:
-        raise UserError(f'cannot remove the stale {path}: {e.strerror}') from e
-
-
 def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from review_trigger import cli, report
     from review_trigger.analyze import analyze, resolve_range
-    from review_trigger.output import write_atomic
+    from review_trigger.output import remove, write_atomic
 
     repo = git.open_repo()
     folder = os.path.join(repo.git_dir, FOLDER)
@@ -138,7 +129,7 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     lines = [cli._summary(analysis)]
     if prompt is None:
         # Never leave an earlier run's prompt where this run's would be.
-        _remove(prompt_path)
+        remove(prompt_path)
         if analysis.findings:
             lines.append(f'{PROG}: no prompt: the configuration skips changes '
                          f'written by a reason-tier model')

@@ -28,3 +28,14 @@ def write_atomic(path: str, text: str) -> None:
         if isinstance(e, OSError):
             raise UserError(f'cannot write {path}: {e.strerror}')
         raise
+
+
+def remove(path: str) -> None:
+    """Remove ``path`` if it exists (an earlier run's output that would
+    otherwise pass for this run's)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        raise UserError(f'cannot remove {path}: {e.strerror}')

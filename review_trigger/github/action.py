@@ -434,14 +434,14 @@ def _finish(
         lines: list[str], *, report_where: str, annotate: bool = True,
         verify: Callable[[], str | None] | None = None,
 ) -> None:
-    from review_trigger.output import write_atomic
+    from review_trigger.output import remove, write_atomic
     pr = result.pr
     prompt_path = os.path.join(opts.output_dir, PROMPT_FILE)
     if result.prompt is not None:
         write_atomic(prompt_path, result.prompt)
     else:
         prompt_path = ''
-        _remove(os.path.join(opts.output_dir, PROMPT_FILE))
+        remove(os.path.join(opts.output_dir, PROMPT_FILE))
 
     if annotate and result.ids:
         workflow.warn_files(out, list(result.files))
@@ -532,15 +532,6 @@ def _comment(
         message = f'{outcome.message}. The result is in this job summary.'
         workflow.annotate(out, 'warning', message)
     return f'**Comment:** {message}', ''
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    except OSError as e:
-        raise UserError(f'cannot remove {path}: {e.strerror}') from None
 
 
 def _log(out: TextIO, message: str) -> None:
