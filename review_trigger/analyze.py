@@ -59,7 +59,7 @@ def enabled_triggers(config: Config) -> list[tuple[Trigger, Settings]]:
         (t, config.triggers[tid]) for tid, t in REGISTRY.items()
         if config.triggers.get(tid, {}).get('enabled', True)
     ]
-    out += [(custom.make(spec), spec) for spec in config.custom_triggers]
+    out += [(custom.make(settings), settings) for settings in config.custom_triggers]
     return out
 
 
