@@ -34,3 +34,22 @@ def test_json_report_keys(committed, cli):
         'submodule': False, 'generated': False, 'excluded': False,
     }]
     assert data['triggered'] is False and data['prompt'] is None
+
+
+def test_output_reflects_the_latest_run(committed, cli, tmp_path):
+    target = tmp_path / 'prompt.md'
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    assert cli('--output', str(target)).code == 0
+    assert target.read_text().startswith('## Opus Review')
+    committed.git('reset', '-q')
+    committed.stage('README.md', '# project\n\nSome more words.\n')
+    res = cli('--output', str(target))
+    assert res.code == 0 and res.out == ''
+    assert target.read_text() == ''
+
+
+def test_fail_on_trigger_exits_1(committed, cli):
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    assert cli('--fail-on-trigger').code == 1
+    committed.git('reset', '-q')
+    assert cli('--fail-on-trigger').code == 0
