@@ -31,8 +31,9 @@ def _run_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description='Check a git change against significance triggers and, '
                     'when one fires, write the review prompt for the '
-                    'strongest model. Other commands: init, config (see '
-                    f'`{PROG} COMMAND --help`).',
+                    'strongest model. Other commands: init, config, schema '
+                    '(configuration), hook (pre-commit), github (the GitHub '
+                    f'Action); see `{PROG} COMMAND --help`.',
     )
     p.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
     what = p.add_mutually_exclusive_group()
