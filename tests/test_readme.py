@@ -44,3 +44,16 @@ def test_quickstart_commands():
     assert consoles[1].strip() == "python -m pip install -e '.[test]' && python -m pytest"
     ci = (Path(__file__).parent.parent / '.ci' / 'run').read_text()
     assert consoles[1].strip() in ci
+
+
+def test_every_hook_is_in_the_readme():
+    hooks = yaml.safe_load((Path(__file__).parent.parent / '.pre-commit-hooks.yaml').read_text())
+    snippet = next(b for b in blocks('yaml') if 'hooks:' in b and 'repos:' in b)
+    for hook in hooks:
+        assert f'id: {hook["id"]}' in snippet
+
+
+def test_every_action_input_and_output_is_in_the_readme():
+    action = yaml.safe_load((Path(__file__).parent.parent / 'action.yml').read_text())
+    for name in [*action['inputs'], *action['outputs']]:
+        assert f'| `{name}` |' in README, name
