@@ -17,12 +17,13 @@ from review_trigger.change import (
 )
 from review_trigger.config import Config
 from review_trigger.errors import UserError
-from review_trigger.scan import LineRule, scan_file
+from review_trigger.scan import LineRule, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
 from review_trigger.triggers._base import Settings, spec
 
 _PY_DEF = re.compile(r'^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)', re.M)
 MAX_DEFINITIONS = 8
+_BATCH_BYTES = 1 << 18
 
 
 class Analysis(NamedTuple):
@@ -90,6 +91,34 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
     suppressions: list[Suppression] = []
     notes: list[str] = []
     definitions: dict[str, tuple[str, ...]] = {}
+    # Files are scanned many at a time (up to about _BATCH_BYTES of added
+    # text), in order, with their notes in order.
+    batch: list[tuple[FileChange, bool, git.AddedLines]] = []
+    batch_bytes = 0
+
+    def flush() -> None:
+        scanned = scan_files(
+            [(f.path, added) for f, _, added in batch if added], rules,
+        )
+        results = iter(scanned)
+        for f, skipped, added in batch:
+            if skipped:
+                notes.append(
+                    f'{f.path}: more than {config.max_scan_bytes} bytes added, '
+                    f'listed but not scanned for content',
+                )
+            if not added:
+                continue
+            result = next(results)
+            hits.extend(result.hits)
+            suppressions.extend(result.suppressions)
+            notes.extend(result.notes)
+            if f.is_new and f.path.endswith('.py'):
+                names = _PY_DEF.findall(added.text)
+                if names:
+                    definitions[f.path] = tuple(names[:MAX_DEFINITIONS])
+        batch.clear()
+
     head = None if rng.head == INDEX else rng.head
     for fd in git.stream_diff(
             repo, rng.base, head, want_content=want_content,
@@ -97,21 +126,14 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
     ):
         f = flagged.pop(fd.change.path, None) or flag(fd.change)
         files.append(f)
-        if fd.skipped:
-            notes.append(
-                f'{f.path}: more than {config.max_scan_bytes} bytes added, '
-                f'listed but not scanned for content',
-            )
-        if not fd.added:
+        if not (fd.skipped or fd.added):
             continue
-        result = scan_file(f.path, fd.added, rules)
-        hits.extend(result.hits)
-        suppressions.extend(result.suppressions)
-        notes.extend(result.notes)
-        if f.is_new and f.path.endswith('.py'):
-            names = _PY_DEF.findall(fd.added.text)
-            if names:
-                definitions[f.path] = tuple(names[:MAX_DEFINITIONS])
+        batch.append((f, fd.skipped, fd.added))
+        batch_bytes += len(fd.added.text)
+        if batch_bytes >= _BATCH_BYTES:
+            flush()
+            batch_bytes = 0
+    flush()
 
     top_cache: list[frozenset[str]] = []
 

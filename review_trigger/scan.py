@@ -92,15 +92,71 @@ def scan_file(
         rules: Iterable[LineRule],
 ) -> FileScan:
     """Hits of ``rules`` on the added ``lines`` (line number, text) of path."""
-    result = FileScan([], [], [])
     if not lines:
-        return result
+        return FileScan([], [], [])
+    text = _text_of(lines)
+    return _scan(path, lines, text, _todo(path, text, rules))
+
+
+# What to run on one file: each rule that may match it, in order, with the
+# offsets of its candidate words (word rules) or None (pattern rules).
+_Todo = list[tuple[LineRule, Iterable[int] | None]]
+
+
+def _text_of(lines: Sequence[tuple[int, str]]) -> str:
     # A git.AddedLines holds the joined text and numbers its lines itself.
     joined = getattr(lines, 'text', None)
-    text: str = joined if isinstance(joined, str) else '\n'.join(line for _, line in lines)
+    return joined if isinstance(joined, str) else '\n'.join(line for _, line in lines)
+
+
+def _todo(path: str, text: str, rules: Iterable[LineRule]) -> _Todo:
+    """The rules that may match ``text``: those whose gate it passes."""
+    todo: _Todo = []
+    folded: list[str] = []      # text.lower(), once, if a gate needs it
+    for rule in rules:
+        pattern = rule.pattern
+        if pattern is not None:
+            gate = _GATES.get(pattern, _UNKNOWN)
+            if gate is _UNKNOWN:
+                gate = _gate_of(pattern, len(text))
+            if gate is not None:
+                if gate.folded:
+                    if text.isascii():
+                        if not folded:
+                            folded.append(text.lower())
+                        if gate.regex.search(folded[0]) is None:
+                            continue
+                elif gate.regex.search(text) is None:
+                    continue
+            if rule.paths is not None and not rule.paths.match_file(path):
+                continue
+            todo.append((rule, None))
+        elif rule.words is not None and rule.needles is not None:
+            if rule.paths is not None and not rule.paths.match_file(path):
+                continue
+            memo = _runs_of(rule.words)
+            if _fast_words(rule, memo):
+                offsets: Iterable[int] = _word_candidates(text, memo)
+            else:
+                offsets = (m.start() for m in rule.needles.finditer(text))
+            todo.append((rule, offsets))
+    return todo
+
+
+def _fast_words(rule: LineRule, memo: _Runs) -> bool:
+    """Whether the rule's needles are word_rule's own, so that its
+    candidates can be found as runs (``_word_candidates``)."""
+    needles = rule.needles
+    return needles is not None and needles.flags == _WORD_FLAGS and \
+        needles.pattern == memo.needles
+
+
+def _scan(path: str, lines: Sequence[tuple[int, str]], text: str,
+          todo: _Todo) -> FileScan:
+    """The hits of the rules in ``todo`` on ``text``, the joined ``lines``."""
+    result = FileScan([], [], [])
     lineno: Callable[[int], int] = getattr(lines, 'lineno', None) or (lambda i: lines[i][0])
     where = _Text(text)
-    folded: list[str] = []      # text.lower(), once, if a gate needs it
 
     suppressed: dict[int, dict[str, str]] = {}
     if 'review-trigger:' in text:
@@ -127,23 +183,9 @@ def scan_file(
         result.hits.append(Hit(rule.trigger, path, number, name))
         return True
 
-    for rule in rules:
+    for rule, offsets in todo:
         pattern = rule.pattern
         if pattern is not None:
-            gate = _GATES.get(pattern, _UNKNOWN)
-            if gate is _UNKNOWN:
-                gate = _gate_of(pattern, len(text))
-            if gate is not None:
-                if gate.folded:
-                    if text.isascii():
-                        if not folded:
-                            folded.append(text.lower())
-                        if gate.regex.search(folded[0]) is None:
-                            continue
-                elif gate.regex.search(text) is None:
-                    continue
-            if rule.paths is not None and not rule.paths.match_file(path):
-                continue
             count = 0
             last = -1
             for m in pattern.finditer(text):
@@ -159,14 +201,8 @@ def scan_file(
                     count += 1
                     if count >= MAX_HITS_PER_RULE:
                         break
-        elif rule.words is not None and rule.needles is not None:
-            if rule.paths is not None and not rule.paths.match_file(path):
-                continue
+        elif rule.words is not None and offsets is not None:
             memo = _runs_of(rule.words)
-            if rule.needles.flags == _WORD_FLAGS and rule.needles.pattern == memo.needles:
-                offsets: Iterable[int] = _word_candidates(text, memo)
-            else:
-                offsets = (m.start() for m in rule.needles.finditer(text))
             count = 0
             last = -1
             for offset in offsets:
@@ -180,6 +216,185 @@ def scan_file(
                     if count >= MAX_HITS_PER_RULE:
                         break
     return result
+
+
+# -- many files at once --------------------------------------------------------
+#
+# A large change is mostly files that no rule matches, and the per-file cost
+# is then Python's, not the regex engine's. ``scan_files`` joins the texts of
+# many files with newlines and runs each rule's gate (or regex) once over the
+# whole, to find the files it may match; only those files are scanned, each
+# alone, exactly as ``scan_file`` does. Every file where the gate matches is
+# found: a match in a file is a match at the same place in the joined text,
+# where a newline stands for the start and the end of that file (so ``^``
+# and ``$`` under re.M and ``\b`` see the same), and a match that runs on
+# into the next files marks them all. A regex that can tell the difference
+# (``\A``, ``\Z``, lookarounds, atomic groups...) is not searched that
+# way: every file is its candidate.
+
+def scan_files(
+        files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
+        rules: Sequence[LineRule],
+) -> list[FileScan]:
+    """``[scan_file(path, lines, rules) for path, lines in files]``."""
+    if not files:
+        return []
+    texts = [_text_of(lines) for _, lines in files]
+    if _scanned[0] < _GATES_AFTER and sum(map(len, texts)) < _GATES_AFTER:
+        # Too little to be worth the gates (a hook's change).
+        return [scan_file(path, lines, rules) for path, lines in files]
+    joined = '\n'.join(texts)
+    starts = []
+    at = 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    todo: dict[int, _Todo] = {}
+    folded: list[str] = []
+    others: list[int] | None = None     # files whose text is not ASCII
+    for rule in rules:
+        pattern = rule.pattern
+        offsets: dict[int, list[int]] | None = None
+        if pattern is not None:
+            search = _batch_search(pattern)
+            if search is None:
+                found: Iterable[int] = range(len(files))
+            elif search.folded:
+                if not folded:
+                    # Lower-cased ASCII texts, as a folded gate needs them;
+                    # the others are candidates whatever they hold.
+                    ascii_ = joined.isascii()
+                    others = [] if ascii_ else \
+                        [i for i, t in enumerate(texts) if not t.isascii()]
+                    folded.append(joined.lower() if ascii_ else '\n'.join(
+                        [t.lower() if t.isascii() else t for t in texts]))
+                assert others is not None
+                found = _files_matching(search.regex, folded[0], starts)
+                if others:
+                    found = sorted({*others, *found})
+            else:
+                found = _files_matching(search.regex, joined, starts)
+        elif rule.words is not None and rule.needles is not None:
+            memo = _runs_of(rule.words)
+            if _fast_words(rule, memo):
+                # Only the candidates on lines that hold a word: a file
+                # without any is not scanned for this rule.
+                offsets = {}
+                end = -1
+                for offset in _word_candidates(joined, memo):
+                    if offset < end:
+                        continue    # on the line just looked at
+                    line_start = joined.rfind('\n', 0, offset) + 1
+                    end = joined.find('\n', offset)
+                    if end < 0:
+                        end = len(joined)
+                    if _line_word(joined[line_start:end], memo):
+                        i = bisect.bisect_right(starts, offset) - 1
+                        offsets.setdefault(i, []).append(offset - starts[i])
+                found = offsets
+            else:
+                found = range(len(files))
+        else:
+            continue
+        for i in found:
+            path = files[i][0]
+            if rule.paths is not None and not rule.paths.match_file(path):
+                continue
+            if offsets is not None:
+                todo.setdefault(i, []).append((rule, offsets[i]))
+            elif pattern is not None:
+                todo.setdefault(i, []).append((rule, None))
+            else:
+                assert rule.needles is not None
+                todo.setdefault(i, []).append(
+                    (rule, (m.start() for m in rule.needles.finditer(texts[i]))))
+    marked = set()
+    at = joined.find('review-trigger:')
+    while at >= 0:
+        marked.add(bisect.bisect_right(starts, at) - 1)
+        at = joined.find('review-trigger:', at + 1)
+    out = []
+    for i, (path, lines) in enumerate(files):
+        rules_i = todo.get(i)
+        if lines and (rules_i is not None or i in marked):
+            out.append(_scan(path, lines, texts[i], rules_i or []))
+        else:
+            out.append(FileScan([], [], []))
+    return out
+
+
+def _files_matching(regex: re.Pattern[str], text: str, starts: list[int]) -> list[int]:
+    """The indexes of the files (starting at ``starts`` in ``text``) that a
+    match of ``regex`` starts in, ends in or runs through."""
+    out: list[int] = []
+    pos = 0
+    n = len(starts)
+    while True:
+        m = regex.search(text, pos)
+        if m is None:
+            return out
+        last = bisect.bisect_right(starts, m.end()) - 1
+        out.extend(range(bisect.bisect_right(starts, m.start()) - 1, last + 1))
+        if last + 1 >= n:
+            return out
+        # The next file, searched as if alone: it starts after a newline.
+        pos = starts[last + 1]
+
+
+_SEARCHES: dict[re.Pattern[str], _Gate | None] = {}
+
+
+def _batch_search(pattern: re.Pattern[str]) -> _Gate | None:
+    """What to search joined texts with for the files ``pattern`` may
+    match: its gate or itself, or None if it could miss one."""
+    if pattern in _SEARCHES:
+        return _SEARCHES[pattern]
+    if len(_SEARCHES) > 512:
+        _SEARCHES.clear()
+    search: _Gate | None = None
+    try:
+        parser = importlib.import_module('re._parser')
+        parsed = parser.parse(pattern.pattern, pattern.flags)
+        if _context_free(parser, list(parsed.data), bool(pattern.flags & re.M)):
+            gate = _GATES.get(pattern, _UNKNOWN)
+            if gate is _UNKNOWN:
+                gate = _GATES[pattern] = _gate(pattern)
+            # A folded gate is a set of literals, and a plain one a part of
+            # the pattern: either is as context-free as the pattern.
+            search = gate or _Gate(pattern, False)
+    except Exception:       # a private module changed: scan every file
+        search = None
+    _SEARCHES[pattern] = search
+    return search
+
+
+def _context_free(parser: Any, items: list[tuple[Any, Any]], multiline: bool) -> bool:
+    r"""Whether a regex matches the same in a text as in that text with
+    a newline before and after it: no ``\A``, ``\Z``, ``^`` or ``$``
+    without re.M, lookaround, atomic group or possessive repeat."""
+    for op, av in items:
+        subs: list[Any] = []
+        if op is parser.AT:
+            if av in (parser.AT_BEGINNING_STRING, parser.AT_END_STRING) or (
+                    av in (parser.AT_BEGINNING, parser.AT_END) and not multiline):
+                return False
+        elif op in (parser.ASSERT, parser.ASSERT_NOT, parser.ATOMIC_GROUP,
+                    parser.POSSESSIVE_REPEAT):
+            return False
+        elif op is parser.SUBPATTERN:
+            group, add_flags, del_flags, sub = av
+            if (add_flags | del_flags) & re.M:
+                return False
+            subs = [sub]
+        elif op is parser.BRANCH:
+            subs = list(av[1])
+        elif op in (parser.MAX_REPEAT, parser.MIN_REPEAT):
+            subs = [av[2]]
+        elif op is parser.GROUPREF_EXISTS:
+            subs = [s for s in av[1:] if s is not None]
+        if not all(_context_free(parser, list(s.data), multiline) for s in subs):
+            return False
+    return True
 
 
 # -- word rules ---------------------------------------------------------------

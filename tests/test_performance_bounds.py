@@ -454,3 +454,79 @@ def test_hook_path_does_not_import_heavy_modules(committed: Any) -> None:
     assert code == 0
     loaded = [m for m in modules if m.split('.')[0] in _HEAVY or m in _HEAVY]
     assert loaded == []
+
+
+# -- many files at once: the same as one at a time ----------------------------------
+
+_ODD_RULES = [
+    # Regexes that see the start or end of a text, or what lies past a
+    # match, differently when texts are joined: every file is scanned.
+    (r'\Afoo', False), (r'bar\Z', False), (r'(?<=\s)tin', False), (r'(?>[^b]*)$', False),
+    (r'(?-m:^)x', False), (r'a++b', False), (r'(?!x)ssn', False),
+    # Context-free ones, searched once over the joined texts.
+    (r'^\s*$', True), (r'x*', True), (r'a\s+b', True), (r'\bpa[\s\S]{0,12}word\b', True),
+    (r'(a)?(?(1)b|c)', True), (r'(\w)\1', True),
+]
+
+
+def _batch_rules() -> list[LineRule]:
+    rules = _default_rules()
+    rules.append(LineRule('custom', 'needles', words=compile_words(['tin']),
+                          needles=re.compile('t', re.I)))
+    rules.extend(LineRule('custom', source, re.compile(source, re.M))
+                 for source, _ in _ODD_RULES)
+    rules.append(LineRule('custom', 'ci', re.compile(r'(secret|token)s?\s*=', re.I | re.M)))
+    return rules
+
+
+def test_context_free_regexes_are_told_apart() -> None:
+    parser = importlib.import_module('re._parser')
+    for source, free in _ODD_RULES:
+        pattern = re.compile(source, re.M)
+        got = scan._context_free(parser, list(parser.parse(source, pattern.flags).data), True)
+        assert got == free, source
+    # Without re.M, ^ and $ mean the start and end of the text.
+    assert not scan._context_free(parser, list(parser.parse('^a').data), False)
+    assert scan._batch_search(re.compile(r'\Afoo', re.M)) is None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(
+    st.sampled_from(['app/settings.py', 'k8s.yaml', 'README.md', 'a/b.js']),
+    st.lists(st.sampled_from(_SNIPPETS) | st.text(max_size=20), max_size=8),
+), max_size=12))
+def test_scanning_many_files_is_scanning_each(files: list[tuple[str, list[str]]]) -> None:
+    rules = _batch_rules()
+    given_files: list[tuple[str, Any]] = []
+    for k, (path, chunks) in enumerate(files):
+        if not chunks:
+            given_files.append((path, []))
+            continue
+        text = '\n'.join(chunks).replace('\r', '')
+        lines = list(enumerate(text.split('\n'), start=3))
+        runs = [(0, 3)]
+        given_files.append((path, git.AddedLines(text, runs, len(lines)) if k % 2 else lines))
+    saved = scan._scanned[0]
+    try:
+        scan._scanned[0] = 0
+        expected = [tuple(scan_file(path, lines, rules)) for path, lines in given_files]
+        scan._scanned[0] = scan._GATES_AFTER
+        got = [tuple(r) for r in scan.scan_files(given_files, rules)]
+    finally:
+        scan._scanned[0] = saved
+    assert got == expected
+    for (path, lines), result in zip(given_files, got, strict=True):
+        assert result == (_ref_scan(path, list(lines), rules) if lines else ([], [], []))
+
+
+def test_path_words_skip_paths_without_a_start() -> None:
+    from review_trigger.change import Change
+    from review_trigger.triggers._base import path_word_details
+    words = ['auth', 'date of birth', 'ssn', 'token']
+    paths = ['src/auth/x.py', 'AUTHORS', 'userDOB.py', 'DateOfBirth.ts', 'lib/SSNs.py',
+             'tokenizer.py', 'a/tokens/b', 'K\u212aauth.py', 'x/y.py', 'AuthToken.java']
+    change = Change(Range('since', 'a', 'b', 'x'), tuple(_change(p) for p in paths),
+                    (), (), {}, (), lambda sha: b'', frozenset)
+    wordset = compile_words(words)
+    expected = [p for p in paths if find_word(split_words(p), wordset)]
+    assert [d.path for d in path_word_details(change, words, 'x')] == expected

@@ -67,9 +67,12 @@ def path_word_details(change: Change, words: Iterable[str], what: str) -> list[D
     """A detail for each considered, non-generated file whose path has one of
     ``words`` (word-aware: ``AUTHORS`` is not ``auth``)."""
     wordset = compile_words(words)
+    # Every word of a path is part of the lower-cased path, so a path
+    # holding none of the words a match can start with is not split.
+    starts = re.compile('|'.join(re.escape(n) for n in wordset.needles) or '(?!)')
     details = []
     for f in considered(change):
-        if f.generated:
+        if f.generated or not starts.search(f.path.lower()):
             continue
         word = find_word(split_words(f.path), wordset)
         if word:
