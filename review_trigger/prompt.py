@@ -92,6 +92,20 @@ def describe(f: FileChange, definitions: Sequence[str] = ()) -> str:
     return what
 
 
+def _listed(analysis: Analysis) -> list[FileChange]:
+    """The files listed under "What changed": all of them, or for a large
+    change the ones a trigger other than new-files named first (they are
+    what the reviewer must find), then the rest, up to MAX_CHANGED, in git's
+    order."""
+    files = analysis.change.files
+    if len(files) <= MAX_CHANGED:
+        return list(files)
+    named = {p for f in analysis.findings if f.trigger != 'new-files' for p in f.files}
+    first = [f for f in files if f.path in named]
+    rest = [f for f in files if f.path not in named]
+    return (first + rest)[:MAX_CHANGED]
+
+
 def session_date(analysis: Analysis, today: datetime.date | None = None) -> str:
     dates = sorted({c.date[:10] for c in analysis.commits if c.date})
     if not dates:
@@ -183,11 +197,11 @@ def render(
         '',
         '**What changed:**',
     ]
-    for f in change.files[:MAX_CHANGED]:
+    for f in _listed(analysis):
         out.append(f'- {code(f.path)}: {describe(f, change.definitions.get(f.path, ()))}')
     if len(change.files) > MAX_CHANGED:
         out.append(
-            f'- and {len(change.files) - MAX_CHANGED} more files '
+            f'- and {len(change.files) - MAX_CHANGED:,} more files '
             f'(all of them are in the JSON report)',
         )
     if analysis.commits:

@@ -111,3 +111,16 @@ def test_code_span(text, expected):
 def test_fence_is_longer_than_any_run():
     block = fence('a\n````\nb')
     assert block.startswith('`````text\n') and block.endswith('\n`````')
+
+
+def test_large_change_lists_the_files_that_fired_first(committed, cli):
+    for i in range(120):
+        committed.stage(f'src/app/gen/m{i:03d}.py', f'X = {i}\n')
+    committed.stage('src/zz/auth/login.py', 'x = 1\n')
+    out = cli().out
+    changed = out[out.index('**What changed:**'):out.index('**What to review:**')]
+    lines = [ln for ln in changed.splitlines()[1:] if ln]
+    assert lines[0].startswith('- `src/zz/auth/login.py`: added')
+    assert len([ln for ln in lines if ln.startswith('- `')]) == 100
+    assert lines[-1] == '- and 21 more files (all of them are in the JSON report)'
+    assert '**new-files**: 121 new files (more than 5)' in out

@@ -10,7 +10,7 @@ def check(change: Change, settings: Settings) -> Finding | None:
     if len(new) <= limit:
         return None
     return Finding(
-        'new-files', f'{len(new)} new files (more than {limit})',
+        'new-files', f'{len(new):,} new files (more than {limit:,})',
         tuple(
             Detail(f.path, 'new file' if f.status == 'added' else 'copied from',
                    () if f.old_path is None else (f.old_path,))
