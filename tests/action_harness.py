@@ -28,14 +28,13 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from github_fake import HOST, FakeGitHub, _Handler, _Reply, _Server
+from github_fake import FakeGitHub, _Handler, _Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -697,17 +696,9 @@ class FakeGitHubWithPulls(FakeGitHub):
     """FakeGitHub that also answers ``GET /repos/{o}/{r}/pulls/{n}`` with
     the head sha set in ``pulls[(repo, number)]``."""
 
+    handler = _PullsHandler
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pulls: dict[tuple[str, int], str] = {}
 
-    def start(self) -> FakeGitHubWithPulls:
-        server = _Server((HOST, 0), _PullsHandler)
-        server.fake = self
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={'poll_interval': 0.05},
-            name='fake-github', daemon=True,
-        )
-        self._thread.start()
-        return self

@@ -123,6 +123,10 @@ class FakeGitHub:
     under a path, e.g. '/api/v3' like GitHub Enterprise Server.
     """
 
+    # The request handler class (default _Handler); a subclass may serve
+    # more routes.
+    handler: type[_Handler] | None = None
+
     def __init__(
             self,
             *,
@@ -150,7 +154,7 @@ class FakeGitHub:
     # -- lifecycle ---------------------------------------------------------
 
     def start(self) -> FakeGitHub:
-        server = _Server((HOST, 0), _Handler)
+        server = _Server((HOST, 0), self.handler or _Handler)
         server.fake = self
         self._server = server
         self._thread = threading.Thread(
