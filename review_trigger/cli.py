@@ -54,6 +54,12 @@ def _run_parser() -> argparse.ArgumentParser:
                    help='write the report to PATH (atomically) instead of stdout')
     p.add_argument('--fail-on-trigger', action='store_true',
                    help='exit 1 when a trigger fires')
+    add_analysis_options(p)
+    return p
+
+
+def add_analysis_options(p: argparse.ArgumentParser) -> None:
+    """--session-model, --config and --reviewer: shared with the hook."""
     p.add_argument('--session-model', metavar='NAME',
                    help=f'the model that wrote the change (default: ${ENV_SESSION_MODEL}, '
                         'else read from commit trailers)')
@@ -63,7 +69,6 @@ def _run_parser() -> argparse.ArgumentParser:
                         'for --base, read from the base commit)')
     p.add_argument('--reviewer', metavar='NAME',
                    help='the reviewing model named in the heading (default: Opus)')
-    return p
 
 
 def _summary(analysis: Analysis) -> str:

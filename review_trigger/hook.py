@@ -41,7 +41,7 @@ _FULL_SHA = re.compile(r'^(?:[0-9a-f]{40}|[0-9a-f]{64})$')
 
 
 def _parser() -> argparse.ArgumentParser:
-    from review_trigger.cli import _Parser
+    from review_trigger.cli import _Parser, add_analysis_options
     p = _Parser(
         prog=f'{PROG} hook',
         description='The pre-commit hook: analyse the staged change (or, in '
@@ -50,12 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument('--gate', action='store_true',
                    help=f'exit 1 while a trigger fires (the {GATE_ID} hook)')
-    p.add_argument('--config', metavar='PATH',
-                   help='configuration file (default: the repository\'s)')
-    p.add_argument('--session-model', metavar='NAME',
-                   help='the model that wrote the change')
-    p.add_argument('--reviewer', metavar='NAME',
-                   help='the reviewing model named in the heading')
+    add_analysis_options(p)
     # Tolerated and ignored, should a configuration turn pass_filenames on:
     # the hook always analyses the whole change, not a list of files.
     p.add_argument('files', nargs='*', help=argparse.SUPPRESS)
