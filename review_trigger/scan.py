@@ -51,10 +51,6 @@ def word_rule(trigger: str, name: str, words: WordSet) -> LineRule:
     return LineRule(trigger, name, words=words, needles=needles)
 
 
-def _line_of(starts: list[int], offset: int) -> int:
-    return bisect.bisect_right(starts, offset) - 1
-
-
 class FileScan(NamedTuple):
     hits: list[Hit]
     suppressions: list[Suppression]

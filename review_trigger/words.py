@@ -94,7 +94,3 @@ def _phrases_by_first(wordset: WordSet) -> dict[str, tuple[tuple[str, ...], ...]
         _BY_FIRST.clear()
     _BY_FIRST[id(wordset)] = (wordset, index)
     return index
-
-
-def might_match(lowered: str, wordset: WordSet) -> bool:
-    return any(needle in lowered for needle in wordset.needles)
