@@ -164,6 +164,7 @@ def test_concurrent_writers_never_tear_the_output(committed, tmp_path):
             results.add('json' if text.startswith('{') else 'md')
             assert text.endswith(('}\n', '(with specifics)\n')), text[-80:]
     assert all(p.returncode == 0 for p in procs)
+    assert results, 'the output was never read while the writers ran'
     final = out.read_text()
     assert final.startswith(('{', '## Opus Review'))
 
@@ -186,6 +187,7 @@ def test_concurrent_hook_runs_never_tear_the_prompt(committed):
             assert text.startswith('## Opus Review') and text.endswith('(with specifics)\n')
             seen += 1
     assert all(p.returncode == 0 for p in procs)
+    assert seen, 'the prompt was never read while the hooks ran'
     assert prompt.read_text().startswith('## Opus Review')
     leftovers = [p.name for p in prompt.parent.iterdir() if p.name.endswith('.tmp')]
     assert leftovers == []
