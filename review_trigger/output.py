@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 
 from review_trigger.errors import UserError
@@ -8,7 +9,22 @@ from review_trigger.errors import UserError
 
 def write_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` so readers see the old file or the new one,
-    never a torn one (write a temporary file beside it, then rename)."""
+    never a torn one (write a temporary file beside it, then rename).
+
+    A path that is not a regular file (``/dev/null``, ``/dev/stdout``, a
+    named pipe) is written in place: renaming over it would replace it."""
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        special = False
+    if special:
+        try:
+            with open(path, 'w', encoding='utf-8', errors='surrogateescape',
+                      newline='') as f:
+                f.write(text)
+        except OSError as e:
+            raise UserError(f'cannot write {path}: {e.strerror}')
+        return
     folder = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(folder, exist_ok=True)

@@ -91,6 +91,26 @@ def test_output_into_missing_dir_is_created_atomically(committed, cli, tmp_path)
     assert [p.name for p in target.parent.iterdir()] == ['prompt.md']
 
 
+def test_output_to_a_pipe_writes_into_it(committed, cli, tmp_path):
+    # --output /dev/null (or a named pipe) must not be renamed over.
+    import os
+    import stat
+    import threading
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    (tmp_path / 'out').mkdir()
+    fifo = tmp_path / 'out' / 'fifo'
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    res = cli('--output', str(fifo))
+    reader.join(timeout=30)
+    assert res.code == 0 and res.out == ''
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got and got[0].startswith('## Opus Review')
+    assert [p.name for p in fifo.parent.iterdir()] == ['fifo']
+
+
 def test_output_to_unwritable_place(committed, cli, tmp_path):
     committed.stage('src/auth/login.py', 'x = 1\n')
     (tmp_path / 'file').write_text('')
