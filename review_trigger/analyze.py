@@ -23,7 +23,7 @@ from review_trigger.triggers._base import Settings, spec
 
 _PY_DEF = re.compile(r'^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)', re.M)
 MAX_DEFINITIONS = 8
-_BATCH_BYTES = 1 << 16
+_BATCH_BYTES = 1 << 20
 
 
 class Analysis(NamedTuple):

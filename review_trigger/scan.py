@@ -1,14 +1,22 @@
-"""Content rules: scanning one file's added lines for hits.
+"""Content rules: scanning files' added lines for hits.
 
-Each rule is a regex or a word list, owned by a trigger. A file's added
-lines are joined and every regex runs over the whole text at once, which
-keeps the per-line cost in C rather than in a Python loop.
+Each rule is a regex or a word list, owned by a trigger. A rule hits an
+added line when it matches within that line alone (a regex's ``search``,
+a word list's ``find_word``); a file gets at most ``MAX_HITS_PER_RULE``
+hits per rule, the first ones.
 
-Most files match no rule at all, so each rule first gets a cheap
-necessary condition (a *gate*, derived from its regex once): a literal or
-a simpler regex that any match must contain. A file without it cannot
-match and is not searched with the full regex; a file with it is searched
-exactly as before, so the hits are the same either way.
+Checking every line against every rule in Python would be slow, so the
+lines worth checking (*candidates*) are found first, in C:
+
+- with RE2 installed, one pass over all the files' text finds the lines
+  that any rule may match (``prefilter``);
+- otherwise, and for a rule RE2 cannot stand in for, each regex runs over
+  a file's joined lines at once (after a cheap necessary condition, a
+  *gate*, says whether the file can match at all), and each word list
+  looks only at lines holding a word that can start an entry.
+
+A candidate is then checked line by line with the rule itself, so the
+hits are the same whichever way the candidates were found.
 """
 from __future__ import annotations
 
@@ -18,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from review_trigger import prefilter
 from review_trigger.change import Hit, Suppression
 from review_trigger.words import WordSet, find_word, split_words
 
@@ -58,7 +67,7 @@ class FileScan(NamedTuple):
 
 
 class _Text:
-    """Line indexes and line texts of a joined text, found by counting
+    """Line indexes of offsets in a joined text, found by counting
     newlines from the last query (queries mostly come in order)."""
     __slots__ = ('text', '_off', '_idx')
 
@@ -75,28 +84,13 @@ class _Text:
         self._off = offset
         return self._idx
 
-    def line(self, offset: int) -> str:
-        """The line that holds ``offset``."""
-        text = self.text
-        start = text.rfind('\n', 0, offset) + 1
-        end = text.find('\n', offset)
-        return text[start:] if end < 0 else text[start:end]
-
 
 def scan_file(
         path: str, lines: Sequence[tuple[int, str]],
-        rules: Iterable[LineRule],
+        rules: Sequence[LineRule],
 ) -> FileScan:
     """Hits of ``rules`` on the added ``lines`` (line number, text) of path."""
-    if not lines:
-        return FileScan([], [], [])
-    text = _text_of(lines)
-    return _scan(path, lines, text, _todo(path, text, rules))
-
-
-# What to run on one file: each rule that may match it, in order, with the
-# offsets of its candidate words (word rules) or None (pattern rules).
-_Todo = list[tuple[LineRule, Iterable[int] | None]]
+    return scan_files([(path, lines)], rules)[0]
 
 
 def _text_of(lines: Sequence[tuple[int, str]]) -> str:
@@ -105,38 +99,257 @@ def _text_of(lines: Sequence[tuple[int, str]]) -> str:
     return joined if isinstance(joined, str) else '\n'.join(line for _, line in lines)
 
 
-def _todo(path: str, text: str, rules: Iterable[LineRule]) -> _Todo:
-    """The rules that may match ``text``: those whose gate it passes."""
-    todo: _Todo = []
-    folded: list[str] = []      # text.lower(), once, if a gate needs it
-    for rule in rules:
+# Candidates of one file: line indexes by rule index, and under _ALL the
+# lines every rule the prefilter covers may match (and suppression lines).
+_ALL = -1
+_Candidates = dict[int, set[int]]
+
+# Below this much text (a hook's change) the gates and RE2 cost more than
+# they save.
+_BATCH_AFTER = 64 * 1024
+_scanned = [0]
+
+
+def scan_files(
+        files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
+        rules: Sequence[LineRule],
+) -> list[FileScan]:
+    """``scan_file(path, lines, rules)`` for each file, with the
+    candidates of many files found at once."""
+    if not files:
+        return []
+    texts = [_text_of(lines) for _, lines in files]
+    size = sum(map(len, texts))
+    found: list[_Candidates] = [{} for _ in files]
+    rules = list(rules)
+    batch = _scanned[0] >= _BATCH_AFTER or size >= _BATCH_AFTER
+    _scanned[0] += size
+    pre = _prefilter(tuple(rules)) if batch else None
+    if pre is not None:
+        _prefiltered(pre, texts, found)
+        python_rules = [i for i, c in enumerate(pre.covered) if not c]
+    else:
+        python_rules = list(range(len(rules)))
+        for i, text in enumerate(texts):
+            at = text.find(prefilter.MARKER)
+            if at >= 0:
+                marked = found[i].setdefault(_ALL, set())
+                where = _Text(text)
+                while at >= 0:
+                    marked.add(where.index(at))
+                    at = text.find(prefilter.MARKER, at + 1)
+    if python_rules:
+        joined = _joined(texts) if batch else None
+        for r in python_rules:
+            _python_candidates(r, rules[r], files, texts, joined, found)
+    covered = pre.covered if pre is not None else (False,) * len(rules)
+    out = []
+    for (path, lines), text, cands in zip(files, texts, found, strict=True):
+        if cands and lines:
+            out.append(_check(path, lines, text, rules, covered, cands))
+        else:
+            out.append(FileScan([], [], []))
+    return out
+
+
+_PREFILTERS: dict[tuple[LineRule, ...], prefilter.Prefilter | None] = {}
+
+
+def _prefilter(rules: tuple[LineRule, ...]) -> prefilter.Prefilter | None:
+    if rules not in _PREFILTERS:
+        if len(_PREFILTERS) > 16:
+            _PREFILTERS.clear()
+        _PREFILTERS[rules] = prefilter.build([
+            r.pattern if r.pattern is not None else
+            r.words if r.words is not None and _fast_words(r, _runs_of(r.words)) else
+            re.compile('')      # anything else: searched with Python's re
+            for r in rules
+        ])
+    return _PREFILTERS[rules]
+
+
+def _prefiltered(pre: prefilter.Prefilter, texts: list[str],
+                 found: list[_Candidates]) -> None:
+    """Mark, in ``found``, the candidate lines the prefilter finds."""
+    data = '\n'.join(texts).encode('utf-8', 'surrogatepass')
+    # The global index of each file's first line.
+    firsts = []
+    n = 0
+    for text in texts:
+        firsts.append(n)
+        n += text.count('\n') + 1
+    line = 0
+    last = 0
+    for start in prefilter.candidate_lines(pre, data):
+        line += data.count(b'\n', last, start)
+        last = start
+        i = bisect.bisect_right(firsts, line) - 1
+        found[i].setdefault(_ALL, set()).add(line - firsts[i])
+
+
+class _Joined(NamedTuple):
+    text: str           # the files' texts joined with newlines
+    starts: list[int]   # where each file's text starts in it
+    folded: list[str]   # text.lower() once a gate needs it (ASCII texts only)
+    others: list[int]   # files whose text is not ASCII
+
+
+
+def _joined(texts: list[str]) -> _Joined:
+    joined = '\n'.join(texts)
+    starts = []
+    at = 0
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    return _Joined(joined, starts, [], [])
+
+
+def _python_candidates(
+        r: int, rule: LineRule, files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
+        texts: list[str], joined: _Joined | None, found: list[_Candidates],
+) -> None:
+    """Mark, in ``found``, the candidate lines of ``rule`` (rule index
+    ``r``), searched for with Python's re: every line a match of its regex
+    starts in, ends in or runs through, or every line holding a word that
+    can start an entry of its word list.
+
+    For a context-free regex (``_context_free``) a line that matches alone
+    is one of those: where it matches alone it matches in the joined text,
+    and the search passes over no text but the inside of a match. For any
+    other regex every line is a candidate."""
+    if rule.pattern is not None:
+        which: Iterable[int] = range(len(texts))
+        if not _is_context_free(rule.pattern):
+            # What it matches in a line may depend on the lines around it:
+            # every line is checked alone.
+            for i, text in enumerate(texts):
+                if rule.paths is None or rule.paths.match_file(files[i][0]):
+                    found[i].setdefault(r, set()).update(range(text.count('\n') + 1))
+            return
+        if joined is not None:
+            search = _batch_search(rule.pattern)
+            if search is not None:
+                which = _files_with(search, joined, texts)
+        for i in which:
+            if rule.paths is not None and not rule.paths.match_file(files[i][0]):
+                continue
+            text = texts[i]
+            where = _Text(text)
+            mine: set[int] | None = None
+            for m in rule.pattern.finditer(text):
+                first = where.index(m.start())
+                last = where.index(max(m.start(), m.end() - 1))
+                if mine is None:
+                    mine = found[i].setdefault(r, set())
+                mine.update(range(first, last + 1))
+        return
+    if rule.words is None or rule.needles is None:
+        return
+    memo = _runs_of(rule.words)
+    if not _fast_words(rule, memo):
+        for i, text in enumerate(texts):
+            where = _Text(text)
+            lines = {where.index(m.start()) for m in rule.needles.finditer(text)}
+            if lines:
+                found[i].setdefault(r, set()).update(lines)
+        return
+    if joined is None:
+        for i, text in enumerate(texts):
+            offsets = _word_candidates(text, memo)
+            if offsets:
+                where = _Text(text)
+                found[i].setdefault(r, set()).update(where.index(o) for o in offsets)
+        return
+    # All files at once: a word is found where it is in the joined text.
+    wheres: dict[int, _Text] = {}
+    for offset in _word_candidates(joined.text, memo):
+        i = bisect.bisect_right(joined.starts, offset) - 1
+        at = wheres.get(i)
+        if at is None:
+            at = wheres[i] = _Text(texts[i])
+        found[i].setdefault(r, set()).add(at.index(offset - joined.starts[i]))
+
+
+def _files_with(search: _Gate, joined: _Joined, texts: list[str]) -> Iterable[int]:
+    """The files a rule may match, by its batch search (``_batch_search``)."""
+    if not search.folded:
+        return _files_matching(search.regex, joined.text, joined.starts)
+    if not joined.folded:
+        # Lower-cased ASCII texts, as a folded gate needs them; the others
+        # are candidates whatever they hold.
+        if joined.text.isascii():
+            joined.folded.append(joined.text.lower())
+        else:
+            joined.others.extend(i for i, t in enumerate(texts) if not t.isascii())
+            joined.folded.append('\n'.join(
+                [t.lower() if t.isascii() else t for t in texts]))
+    found = _files_matching(search.regex, joined.folded[0], joined.starts)
+    return sorted({*joined.others, *found}) if joined.others else found
+
+
+def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
+           rules: Sequence[LineRule], covered: Sequence[bool],
+           cands: _Candidates) -> FileScan:
+    """The hits of ``rules`` on the candidate lines of one file, each line
+    checked alone."""
+    result = FileScan([], [], [])
+    lineno: Callable[[int], int] = getattr(lines, 'lineno', None) or (lambda i: lines[i][0])
+    split = getattr(lines, 'lines', None)
+    texts: list[str] = split() if callable(split) else text.split('\n')
+    everywhere = cands.get(_ALL, set())
+
+    suppressed: dict[int, dict[str, str]] = {}
+    for k in sorted(everywhere):
+        line = texts[k]
+        if prefilter.MARKER not in line:
+            continue
+        for m in SUPPRESS.finditer(line):
+            reason = m[2].strip()
+            if not reason:
+                result.notes.append(
+                    f'{path}:{lineno(k)}: a review-trigger suppression '
+                    f'without a reason is ignored',
+                )
+                continue
+            for trigger in m[1].split(','):
+                suppressed.setdefault(k, {})[trigger.strip()] = reason
+
+    for r, rule in enumerate(rules):
+        mine = cands.get(r)
+        pool = everywhere if covered[r] else None
+        if not mine and not pool:
+            continue
+        if rule.paths is not None and not rule.paths.match_file(path):
+            continue
+        todo = sorted(pool | mine if pool and mine else pool or mine or ())
         pattern = rule.pattern
-        if pattern is not None:
-            gate = _GATES.get(pattern, _UNKNOWN)
-            if gate is _UNKNOWN:
-                gate = _gate_of(pattern, len(text))
-            if gate is not None:
-                if gate.folded:
-                    if text.isascii():
-                        if not folded:
-                            folded.append(text.lower())
-                        if gate.regex.search(folded[0]) is None:
-                            continue
-                elif gate.regex.search(text) is None:
+        memo = _runs_of(rule.words) if rule.words is not None else None
+        count = 0
+        for k in todo:
+            line = texts[k]
+            if pattern is not None:
+                if pattern.search(line) is None:
                     continue
-            if rule.paths is not None and not rule.paths.match_file(path):
-                continue
-            todo.append((rule, None))
-        elif rule.words is not None and rule.needles is not None:
-            if rule.paths is not None and not rule.paths.match_file(path):
-                continue
-            memo = _runs_of(rule.words)
-            if _fast_words(rule, memo):
-                offsets: Iterable[int] = _word_candidates(text, memo)
+                name = rule.name
+            elif memo is not None:
+                word = _line_word(line, memo)
+                if not word:
+                    continue
+                name = word
             else:
-                offsets = (m.start() for m in rule.needles.finditer(text))
-            todo.append((rule, offsets))
-    return todo
+                continue
+            reason = suppressed.get(k, {}).get(rule.trigger)
+            if reason is not None:
+                s = Suppression(rule.trigger, path, lineno(k), reason)
+                if s not in result.suppressions:
+                    result.suppressions.append(s)
+                continue
+            result.hits.append(Hit(rule.trigger, path, lineno(k), name))
+            count += 1
+            if count >= MAX_HITS_PER_RULE:
+                break
+    return result
 
 
 def _fast_words(rule: LineRule, memo: _Runs) -> bool:
@@ -145,178 +358,6 @@ def _fast_words(rule: LineRule, memo: _Runs) -> bool:
     needles = rule.needles
     return needles is not None and needles.flags == _WORD_FLAGS and \
         needles.pattern == memo.needles
-
-
-def _scan(path: str, lines: Sequence[tuple[int, str]], text: str,
-          todo: _Todo) -> FileScan:
-    """The hits of the rules in ``todo`` on ``text``, the joined ``lines``."""
-    result = FileScan([], [], [])
-    lineno: Callable[[int], int] = getattr(lines, 'lineno', None) or (lambda i: lines[i][0])
-    where = _Text(text)
-
-    suppressed: dict[int, dict[str, str]] = {}
-    if 'review-trigger:' in text:
-        for m in SUPPRESS.finditer(text):
-            idx = where.index(m.start())
-            reason = m[2].strip()
-            if not reason:
-                result.notes.append(
-                    f'{path}:{lineno(idx)}: a review-trigger suppression '
-                    f'without a reason is ignored',
-                )
-                continue
-            for trigger in m[1].split(','):
-                suppressed.setdefault(idx, {})[trigger.strip()] = reason
-
-    def add(rule: LineRule, idx: int, name: str) -> bool:
-        reason = suppressed.get(idx, {}).get(rule.trigger)
-        number = lineno(idx)
-        if reason is not None:
-            s = Suppression(rule.trigger, path, number, reason)
-            if s not in result.suppressions:
-                result.suppressions.append(s)
-            return False
-        result.hits.append(Hit(rule.trigger, path, number, name))
-        return True
-
-    for rule, offsets in todo:
-        pattern = rule.pattern
-        if pattern is not None:
-            count = 0
-            last = -1
-            for m in pattern.finditer(text):
-                idx = where.index(m.start())
-                if idx == last:
-                    continue
-                # A match must not span lines: joined lines are not adjacent
-                # in the file. Re-check within the line alone.
-                if '\n' in m[0] and not pattern.search(where.line(m.start())):
-                    continue
-                last = idx
-                if add(rule, idx, rule.name):
-                    count += 1
-                    if count >= MAX_HITS_PER_RULE:
-                        break
-        elif rule.words is not None and offsets is not None:
-            memo = _runs_of(rule.words)
-            count = 0
-            last = -1
-            for offset in offsets:
-                idx = where.index(offset)
-                if idx == last:
-                    continue
-                last = idx
-                word = _line_word(where.line(offset), memo)
-                if word and add(rule, idx, word):
-                    count += 1
-                    if count >= MAX_HITS_PER_RULE:
-                        break
-    return result
-
-
-# -- many files at once --------------------------------------------------------
-#
-# A large change is mostly files that no rule matches, and the per-file cost
-# is then Python's, not the regex engine's. ``scan_files`` joins the texts of
-# many files with newlines and runs each rule's gate (or regex) once over the
-# whole, to find the files it may match; only those files are scanned, each
-# alone, exactly as ``scan_file`` does. Every file where the gate matches is
-# found: a match in a file is a match at the same place in the joined text,
-# where a newline stands for the start and the end of that file (so ``^``
-# and ``$`` under re.M and ``\b`` see the same), and a match that runs on
-# into the next files marks them all. A regex that can tell the difference
-# (``\A``, ``\Z``, lookarounds, atomic groups...) is not searched that
-# way: every file is its candidate.
-
-def scan_files(
-        files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
-        rules: Sequence[LineRule],
-) -> list[FileScan]:
-    """``[scan_file(path, lines, rules) for path, lines in files]``."""
-    if not files:
-        return []
-    texts = [_text_of(lines) for _, lines in files]
-    if _scanned[0] < _GATES_AFTER and sum(map(len, texts)) < _GATES_AFTER:
-        # Too little to be worth the gates (a hook's change).
-        return [scan_file(path, lines, rules) for path, lines in files]
-    joined = '\n'.join(texts)
-    starts = []
-    at = 0
-    for text in texts:
-        starts.append(at)
-        at += len(text) + 1
-    todo: dict[int, _Todo] = {}
-    folded: list[str] = []
-    others: list[int] | None = None     # files whose text is not ASCII
-    for rule in rules:
-        pattern = rule.pattern
-        offsets: dict[int, list[int]] | None = None
-        if pattern is not None:
-            search = _batch_search(pattern)
-            if search is None:
-                found: Iterable[int] = range(len(files))
-            elif search.folded:
-                if not folded:
-                    # Lower-cased ASCII texts, as a folded gate needs them;
-                    # the others are candidates whatever they hold.
-                    ascii_ = joined.isascii()
-                    others = [] if ascii_ else \
-                        [i for i, t in enumerate(texts) if not t.isascii()]
-                    folded.append(joined.lower() if ascii_ else '\n'.join(
-                        [t.lower() if t.isascii() else t for t in texts]))
-                assert others is not None
-                found = _files_matching(search.regex, folded[0], starts)
-                if others:
-                    found = sorted({*others, *found})
-            else:
-                found = _files_matching(search.regex, joined, starts)
-        elif rule.words is not None and rule.needles is not None:
-            memo = _runs_of(rule.words)
-            if _fast_words(rule, memo):
-                # Only the candidates on lines that hold a word: a file
-                # without any is not scanned for this rule.
-                offsets = {}
-                end = -1
-                for offset in _word_candidates(joined, memo):
-                    if offset < end:
-                        continue    # on the line just looked at
-                    line_start = joined.rfind('\n', 0, offset) + 1
-                    end = joined.find('\n', offset)
-                    if end < 0:
-                        end = len(joined)
-                    if _line_word(joined[line_start:end], memo):
-                        i = bisect.bisect_right(starts, offset) - 1
-                        offsets.setdefault(i, []).append(offset - starts[i])
-                found = offsets
-            else:
-                found = range(len(files))
-        else:
-            continue
-        for i in found:
-            path = files[i][0]
-            if rule.paths is not None and not rule.paths.match_file(path):
-                continue
-            if offsets is not None:
-                todo.setdefault(i, []).append((rule, offsets[i]))
-            elif pattern is not None:
-                todo.setdefault(i, []).append((rule, None))
-            else:
-                assert rule.needles is not None
-                todo.setdefault(i, []).append(
-                    (rule, (m.start() for m in rule.needles.finditer(texts[i]))))
-    marked = set()
-    at = joined.find('review-trigger:')
-    while at >= 0:
-        marked.add(bisect.bisect_right(starts, at) - 1)
-        at = joined.find('review-trigger:', at + 1)
-    out = []
-    for i, (path, lines) in enumerate(files):
-        rules_i = todo.get(i)
-        if lines and (rules_i is not None or i in marked):
-            out.append(_scan(path, lines, texts[i], rules_i or []))
-        else:
-            out.append(FileScan([], [], []))
-    return out
 
 
 def _files_matching(regex: re.Pattern[str], text: str, starts: list[int]) -> list[int]:
@@ -348,20 +389,35 @@ def _batch_search(pattern: re.Pattern[str]) -> _Gate | None:
     if len(_SEARCHES) > 512:
         _SEARCHES.clear()
     search: _Gate | None = None
-    try:
-        parser = importlib.import_module('re._parser')
-        parsed = parser.parse(pattern.pattern, pattern.flags)
-        if _context_free(parser, list(parsed.data), bool(pattern.flags & re.M)):
-            gate = _GATES.get(pattern, _UNKNOWN)
-            if gate is _UNKNOWN:
-                gate = _GATES[pattern] = _gate(pattern)
-            # A folded gate is a set of literals, and a plain one a part of
-            # the pattern: either is as context-free as the pattern.
-            search = gate or _Gate(pattern, False)
-    except Exception:       # a private module changed: scan every file
-        search = None
+    if _is_context_free(pattern):
+        gate = _GATES.get(pattern, _UNKNOWN)
+        if gate is _UNKNOWN:
+            gate = _GATES[pattern] = _gate(pattern)
+        # A folded gate is a set of literals, and a plain one a part of
+        # the pattern: either is as context-free as the pattern.
+        search = gate or _Gate(pattern, False)
     _SEARCHES[pattern] = search
     return search
+
+
+_FREE: dict[re.Pattern[str], bool] = {}
+
+
+def _is_context_free(pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` matches within a line the same when the line is
+    alone as when it is among others (see ``_context_free``)."""
+    free = _FREE.get(pattern)
+    if free is None:
+        if len(_FREE) > 512:
+            _FREE.clear()
+        try:
+            parser = importlib.import_module('re._parser')
+            parsed = parser.parse(pattern.pattern, pattern.flags)
+            free = _context_free(parser, list(parsed.data), bool(pattern.flags & re.M))
+        except Exception:       # a private module changed: check every line
+            free = False
+        _FREE[pattern] = free
+    return free
 
 
 def _context_free(parser: Any, items: list[tuple[Any, Any]], multiline: bool) -> bool:
@@ -500,21 +556,7 @@ class _Gate(NamedTuple):
 
 _GATES: dict[re.Pattern[str], _Gate | None] = {}
 _MAX_LITERALS = 64
-# Deriving the gates costs a few milliseconds: a small change (a hook's)
-# is scanned without them.
-_GATES_AFTER = 256 * 1024
-_scanned = [0]
-
-
 _UNKNOWN = _Gate(re.compile(''), False)
-
-
-def _gate_of(pattern: re.Pattern[str], size: int) -> _Gate | None:
-    if _scanned[0] < _GATES_AFTER:
-        _scanned[0] += size
-        return None
-    gate = _GATES[pattern] = _gate(pattern)
-    return gate
 
 
 def _gate(pattern: re.Pattern[str]) -> _Gate | None:

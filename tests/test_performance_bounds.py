@@ -30,11 +30,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from review_trigger import git, scan
+from review_trigger import git, prefilter, scan
 from review_trigger.analyze import analyze, enabled_triggers
 from review_trigger.change import FileChange, Range
 from review_trigger.config import default_config
-from review_trigger.scan import LineRule, scan_file, word_rule
+from review_trigger.scan import LineRule, scan_file, scan_files, word_rule
 from review_trigger.words import compile_words, find_word, split_words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,65 +228,40 @@ def test_added_lines_behave_like_the_list() -> None:
 # -- the scanner against the plain loop ----------------------------------------
 
 def _ref_scan(path: str, lines: list[tuple[int, str]], rules: list[LineRule]) -> Any:
-    """The scanner before gates and word runs: every regex over the text,
-    every needle match checked by find_word."""
-    import bisect
+    """What the scanner is defined to find: each rule checked on each added
+    line alone, the first MAX_HITS_PER_RULE hits of a rule in a file."""
     hits, sups, notes = [], [], []
-    text = '\n'.join(line for _, line in lines)
-    starts = [0]
-    for _, line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-
-    def line_of(offset: int) -> int:
-        return bisect.bisect_right(starts, offset) - 1
-
     suppressed: dict[int, dict[str, str]] = {}
-    for m in scan.SUPPRESS.finditer(text):
-        idx = line_of(m.start())
-        if not m[2].strip():
-            notes.append(f'{path}:{lines[idx][0]}: a review-trigger suppression '
-                         f'without a reason is ignored')
-            continue
-        for trigger in m[1].split(','):
-            suppressed.setdefault(idx, {})[trigger.strip()] = m[2].strip()
-
-    def add(rule: LineRule, idx: int, name: str) -> bool:
-        reason = suppressed.get(idx, {}).get(rule.trigger)
-        if reason is not None:
-            s = scan.Suppression(rule.trigger, path, lines[idx][0], reason)
-            if s not in sups:
-                sups.append(s)
-            return False
-        hits.append(scan.Hit(rule.trigger, path, lines[idx][0], name))
-        return True
-
+    for idx, (n, line) in enumerate(lines):
+        for m in scan.SUPPRESS.finditer(line):
+            if not m[2].strip():
+                notes.append(f'{path}:{n}: a review-trigger suppression '
+                             f'without a reason is ignored')
+                continue
+            for trigger in m[1].split(','):
+                suppressed.setdefault(idx, {})[trigger.strip()] = m[2].strip()
     for rule in rules:
         if rule.paths is not None and not rule.paths.match_file(path):
             continue
-        count, last = 0, -1
-        if rule.pattern is not None:
-            for m in rule.pattern.finditer(text):
-                idx = line_of(m.start())
-                if idx == last:
-                    continue
-                if '\n' in m[0] and not rule.pattern.search(lines[idx][1]):
-                    continue
-                last = idx
-                if add(rule, idx, rule.name):
-                    count += 1
-                    if count >= scan.MAX_HITS_PER_RULE:
-                        break
-        elif rule.words is not None and rule.needles is not None:
-            for m in rule.needles.finditer(text):
-                idx = line_of(m.start())
-                if idx == last:
-                    continue
-                last = idx
-                word = find_word(split_words(lines[idx][1]), rule.words)
-                if word and add(rule, idx, word):
-                    count += 1
-                    if count >= scan.MAX_HITS_PER_RULE:
-                        break
+        count = 0
+        for idx, (n, line) in enumerate(lines):
+            if rule.pattern is not None:
+                name = rule.name if rule.pattern.search(line) else None
+            else:
+                assert rule.words is not None
+                name = find_word(split_words(line), rule.words)
+            if not name:
+                continue
+            reason = suppressed.get(idx, {}).get(rule.trigger)
+            if reason is not None:
+                s = scan.Suppression(rule.trigger, path, n, reason)
+                if s not in sups:
+                    sups.append(s)
+                continue
+            hits.append(scan.Hit(rule.trigger, path, n, name))
+            count += 1
+            if count >= scan.MAX_HITS_PER_RULE:
+                break
     return hits, sups, notes
 
 
@@ -310,31 +285,74 @@ _SNIPPETS = [
 ]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(_SNIPPETS) | st.text(max_size=20), max_size=30),
-       st.sampled_from(['app/settings.py', 'k8s.yaml', 'README.md']),
-       st.booleans())
-def test_scanner_matches_the_plain_loop(chunks: list[str], path: str, gates: bool) -> None:
-    text = '\n'.join(chunks).replace('\r', '')
-    lines = list(enumerate(text.split('\n'), start=7))
-    # Make the line numbers jump like hunks do.
+def _added(text: str, first: int) -> tuple[list[tuple[int, str]], git.AddedLines]:
+    """The lines of ``text`` numbered from ``first``, jumping like hunks
+    do, as a list and as the AddedLines the diff reader makes."""
+    lines = list(enumerate(text.split('\n'), start=first))
     lines = [(n + (i // 5) * 10, line) for i, (n, line) in enumerate(lines)]
+    runs: list[tuple[int, int]] = []
+    for i, (n, _) in enumerate(lines):
+        if i == 0 or lines[i - 1][0] + 1 != n:
+            runs.append((i, n))
+    return lines, git.AddedLines(text, runs, len(lines))
+
+
+# How candidates are found: file by file (a hook's change), many files at
+# once with Python's re (gates), or many files at once with RE2.
+_MODES = ['small', 'batch'] + (['re2'] if prefilter.available() else [])
+
+
+@pytest.fixture
+def scan_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+    def use(mode: str) -> None:
+        monkeypatch.setattr(scan, '_PREFILTERS', {})
+        monkeypatch.setattr(scan, '_scanned', [0 if mode == 'small' else scan._BATCH_AFTER])
+        if mode == 'batch':
+            monkeypatch.setattr(prefilter, '_re2', lambda: None)
+        else:
+            monkeypatch.setattr(prefilter, '_re2', _REAL_RE2)
+    return use
+
+
+_REAL_RE2 = prefilter._re2
+
+
+_LINE = st.sampled_from(_SNIPPETS) | st.text(max_size=20)
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.lists(_LINE, max_size=30), min_size=1, max_size=4),
+       path=st.sampled_from(['app/settings.py', 'k8s.yaml', 'README.md']),
+       mode=st.sampled_from(_MODES))
+def test_scanner_matches_the_plain_loop(
+        scan_mode: Any, files: list[list[str]], path: str, mode: str) -> None:
+    scan_mode(mode)
     rules = _default_rules()
     rules.append(LineRule('custom', 'needles', words=compile_words(['tin']),
                           needles=re.compile('t', re.I)))
-    saved = scan._scanned[0]
-    scan._scanned[0] = scan._GATES_AFTER if gates else 0
-    try:
-        expected = _ref_scan(path, lines, rules)
-        runs: list[tuple[int, int]] = []
-        for i, (n, _) in enumerate(lines):
-            if i == 0 or lines[i - 1][0] + 1 != n:
-                runs.append((i, n))
-        for given_lines in (lines, git.AddedLines(text, runs, len(lines))):
-            got = scan_file(path, given_lines, rules)
-            assert (got.hits, got.suppressions, got.notes) == expected
-    finally:
-        scan._scanned[0] = saved
+    given_files = []
+    expected = []
+    for k, chunks in enumerate(files):
+        text = '\n'.join(chunks).replace('\r', '')
+        lines, added = _added(text, 7 + k)
+        expected.append(_ref_scan(path, lines, rules))
+        given_files.append((path, lines if k % 2 else added))
+    got = scan_files(given_files, rules)
+    assert [(g.hits, g.suppressions, g.notes) for g in got] == expected
+    # One file alone is scanned the same.
+    first = scan_file(path, given_files[0][1], rules)
+    assert (first.hits, first.suppressions, first.notes) == expected[0]
+
+
+def test_a_blank_line_does_not_hide_the_next_hit(scan_mode: Any) -> None:
+    rules = _default_rules()
+    lines = [(1, 'x = 1'), (2, ''), (3, 'import jwt'), (4, ''), (5, '  '),
+             (6, 'from cryptography import x')]
+    for mode in _MODES:
+        scan_mode(mode)
+        got = scan_files([('app/a.py', lines)] * 40, rules)[0]
+        assert [h.line for h in got.hits if h.trigger == 'security'] == [3, 6], mode
 
 
 def test_gates_are_necessary_conditions() -> None:
@@ -490,12 +508,15 @@ def test_context_free_regexes_are_told_apart() -> None:
     assert scan._batch_search(re.compile(r'\Afoo', re.M)) is None
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(
     st.sampled_from(['app/settings.py', 'k8s.yaml', 'README.md', 'a/b.js']),
     st.lists(st.sampled_from(_SNIPPETS) | st.text(max_size=20), max_size=8),
-), max_size=12))
-def test_scanning_many_files_is_scanning_each(files: list[tuple[str, list[str]]]) -> None:
+), max_size=12), st.sampled_from(_MODES))
+def test_scanning_many_files_is_scanning_each(
+        scan_mode: Any, files: list[tuple[str, list[str]]], mode: str) -> None:
+    scan_mode(mode)
     rules = _batch_rules()
     given_files: list[tuple[str, Any]] = []
     for k, (path, chunks) in enumerate(files):
@@ -506,15 +527,7 @@ def test_scanning_many_files_is_scanning_each(files: list[tuple[str, list[str]]]
         lines = list(enumerate(text.split('\n'), start=3))
         runs = [(0, 3)]
         given_files.append((path, git.AddedLines(text, runs, len(lines)) if k % 2 else lines))
-    saved = scan._scanned[0]
-    try:
-        scan._scanned[0] = 0
-        expected = [tuple(scan_file(path, lines, rules)) for path, lines in given_files]
-        scan._scanned[0] = scan._GATES_AFTER
-        got = [tuple(r) for r in scan.scan_files(given_files, rules)]
-    finally:
-        scan._scanned[0] = saved
-    assert got == expected
+    got = [tuple(r) for r in scan.scan_files(given_files, rules)]
     for (path, lines), result in zip(given_files, got, strict=True):
         assert result == (_ref_scan(path, list(lines), rules) if lines else ([], [], []))
 

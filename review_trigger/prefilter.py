@@ -1,0 +1,267 @@
+"""Which added lines may match a content rule, found in one pass with RE2.
+
+Python's ``re`` searches a text once per rule; on a large change that is
+most of the run time. RE2 (the ``google-re2`` package) runs one automaton
+for all the rules at once, in time linear in the text. Its syntax and
+semantics are not Python's, so the rules are not handed to it as they are:
+each rule's regex is translated into a *superset* regex, one that matches
+somewhere in every line the rule matches (within that line alone), and
+possibly in others. Lines it finds are candidates; every candidate is then
+checked with the rule's own Python regex, so the hits are exactly what
+Python's ``re`` finds, line by line, with or without RE2.
+
+The translation is exact on ASCII lines and drops what only narrows a
+match (anchors, ``\\b``, lookarounds); each character set becomes the
+explicit set of ASCII characters that Python's ``re`` matches with the
+regex's flags (asked of ``re`` itself). A line holding any non-ASCII byte
+is a candidate for every rule. No set includes the newline, so no match
+runs from one line into the next. A regex the translation does not know
+(or RE2 cannot compile, or that matches an empty string) has no superset:
+the scanner searches for it with Python's ``re``.
+
+Text is searched as UTF-8 bytes (RE2's Latin-1 mode, byte for byte).
+Without RE2 installed everything is searched with Python's ``re``; the
+results are the same.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+
+from review_trigger.words import WordSet
+
+# A suppression comment must be seen even on lines no rule matches.
+MARKER = 'review-trigger:'
+_ASCII = [chr(c) for c in range(128)]
+# RE2 refuses counted repeats above 1000.
+_MAX_COUNT = 1000
+
+
+class Prefilter(NamedTuple):
+    regex: Any                  # a compiled RE2 regex over bytes
+    covered: tuple[bool, ...]   # per rule: its lines are all candidates
+
+
+def available() -> bool:
+    return _re2() is not None
+
+
+@functools.cache
+def _re2() -> Any:
+    try:
+        return importlib.import_module('re2')
+    except ImportError:
+        return None
+
+
+def build(patterns: Sequence[re.Pattern[str] | WordSet]) -> Prefilter | None:
+    """The prefilter for these rules (a regex or a word list each), or None
+    if RE2 is missing or covers none of them."""
+    re2 = _re2()
+    if re2 is None:
+        return None
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    options.never_capture = True
+    options.log_errors = False
+    options.max_mem = 64 << 20
+    parts: list[str] = []
+    covered: list[bool] = []
+    for p in patterns:
+        source = word_superset(p) if isinstance(p, WordSet) else superset(p)
+        if source is not None:
+            try:
+                alone = re2.compile(source.encode('latin-1'), options)
+            except (re2.error, ValueError, TypeError):
+                source = None
+            else:
+                if alone.search(b'') is not None:    # would match every line
+                    source = None
+        covered.append(source is not None)
+        if source is not None:
+            parts.append(source)
+    if not parts:
+        return None
+    parts += [re.escape(MARKER), r'[\x80-\xff]']
+    try:
+        regex = re2.compile('|'.join(f'(?:{s})' for s in parts).encode('latin-1'), options)
+    except (re2.error, ValueError, TypeError):
+        return None
+    return Prefilter(regex, tuple(covered))
+
+
+def candidate_lines(prefilter: Prefilter, data: bytes) -> Iterator[int]:
+    """The offsets, in order, of the lines of ``data`` (newline-separated)
+    that hold a match: every line any covered rule or a suppression
+    comment can match, and every line holding a non-ASCII byte."""
+    search = prefilter.regex.search
+    pos = 0
+    end = len(data)
+    while pos < end:
+        m = search(data, pos)
+        if m is None:
+            return
+        at = m.start()
+        start = data.rfind(b'\n', 0, at) + 1
+        yield start
+        nl = data.find(b'\n', at)
+        if nl < 0:
+            return
+        pos = nl + 1
+
+
+def word_superset(words: WordSet) -> str | None:
+    """Where a line can hold an entry of a word list (``words.find_word``).
+
+    A line's words (``split_words``) are its runs of ASCII letters and
+    digits, split where the case changes; they follow one another with
+    nothing or only other characters between them. So an entry's first
+    word starts where a run starts, or at a capital inside a run (a
+    lower-case letter inside a run never starts a word); a phrase's next
+    words follow it with only non-alphanumerics between.
+    """
+    entries = [(w,) for w in sorted(words.single)] + list(words.phrases)
+    if not entries or not all(w.isascii() and w.isalnum() for e in entries for w in e):
+        return None
+    gap = r'[^0-9A-Za-z\n]*'
+    out = []
+    for entry in entries:
+        first = entry[0]
+        rest = ''.join(_char_set(ch, re.I) for ch in first[1:]) + ''.join(
+            gap + ''.join(_char_set(ch, re.I) for ch in w) for w in entry[1:])
+        if first[0].isdigit():
+            # A digit starts a word unless a digit comes before it.
+            start = r'(?:(?m:^)|[^0-9\n])' + _char_set(first[0], 0)
+        else:
+            start = (r'(?:(?:(?m:^)|[^0-9A-Za-z\n])' + _char_set(first[0], re.I)
+                     + '|[0-9A-Za-z]' + _char_set(first[0].upper(), 0) + ')')
+        out.append(start + rest)
+    return '|'.join(out)
+
+
+def superset(pattern: re.Pattern[str]) -> str | None:
+    """An RE2 regex matching in every ASCII line that ``pattern`` matches,
+    or None."""
+    if not isinstance(pattern.pattern, str):
+        return None
+    try:
+        parser = importlib.import_module('re._parser')
+        parsed = parser.parse(pattern.pattern, pattern.flags)
+        return _Translate(parser).seq(list(parsed.data), pattern.flags)
+    except _Unknown:
+        return None
+    except Exception:       # a private module changed: no superset
+        return None
+
+
+class _Unknown(Exception):
+    pass
+
+
+class _Translate:
+    def __init__(self, parser: Any) -> None:
+        self.p = parser
+
+    def seq(self, items: list[tuple[Any, Any]], flags: int) -> str:
+        return ''.join(self.item(op, av, flags) for op, av in items)
+
+    def item(self, op: Any, av: Any, flags: int) -> str:
+        p = self.p
+        if op is p.LITERAL:
+            return _char_set(chr(av), flags)
+        if op is p.NOT_LITERAL:
+            return _set(_members('[^' + _esc(chr(av)) + ']', flags))
+        if op is p.ANY:
+            return r'[^\n]'
+        if op is p.IN:
+            return _set(_members(_class_source(p, av), flags))
+        if op in (p.AT, p.ASSERT, p.ASSERT_NOT):
+            return ''           # only narrows where a match is
+        if op is p.SUBPATTERN:
+            _group, add, delete, sub = av
+            return '(?:' + self.seq(list(sub.data), (flags | add) & ~delete) + ')'
+        if op is p.ATOMIC_GROUP:
+            return '(?:' + self.seq(list(av.data), flags) + ')'
+        if op is p.BRANCH:
+            return '(?:' + '|'.join(self.seq(list(s.data), flags) for s in av[1]) + ')'
+        if op in (p.MAX_REPEAT, p.MIN_REPEAT, p.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            body = '(?:' + self.seq(list(sub.data), flags) + ')'
+            lo = min(lo, _MAX_COUNT)
+            if hi is p.MAXREPEAT or hi > _MAX_COUNT:
+                return body + ('*' if lo == 0 else '+' if lo == 1 else f'{{{lo},}}')
+            return body + f'{{{lo},{hi}}}'
+        if op is p.GROUPREF:
+            return r'[^\n]*'    # whatever the group matched, on this line
+        if op is p.GROUPREF_EXISTS:
+            _group, yes, no = av
+            alts = [self.seq(list(yes.data), flags),
+                    '' if no is None else self.seq(list(no.data), flags)]
+            return '(?:' + '|'.join(alts) + ')'
+        raise _Unknown(op)
+
+
+_CATEGORIES = {
+    'CATEGORY_DIGIT': r'\d', 'CATEGORY_NOT_DIGIT': r'\D',
+    'CATEGORY_SPACE': r'\s', 'CATEGORY_NOT_SPACE': r'\S',
+    'CATEGORY_WORD': r'\w', 'CATEGORY_NOT_WORD': r'\W',
+}
+
+
+def _class_source(p: Any, items: list[tuple[Any, Any]]) -> str:
+    """Python regex source for a parsed character set."""
+    out: list[str] = []
+    for op, av in items:
+        if op is p.NEGATE:
+            out.insert(0, '^')
+        elif op is p.LITERAL:
+            out.append(_esc(chr(av)))
+        elif op is p.RANGE:
+            out.append(_esc(chr(av[0])) + '-' + _esc(chr(av[1])))
+        elif op is p.CATEGORY and getattr(av, 'name', None) in _CATEGORIES:
+            out.append(_CATEGORIES[av.name])
+        else:
+            raise _Unknown(op)
+    return '[' + ''.join(out) + ']'
+
+
+def _esc(ch: str) -> str:
+    return '\\' + ch if not ch.isalnum() else ch
+
+
+def _char_set(ch: str, flags: int) -> str:
+    return _set(_members(_esc(ch), flags))
+
+
+_FLAGS = re.IGNORECASE | re.ASCII | re.UNICODE
+
+
+@functools.lru_cache(maxsize=4096)
+def _members(source: str, flags: int) -> frozenset[str]:
+    """The ASCII characters but the newline that ``source`` (one character
+    or set) matches under ``flags``, as Python's ``re`` says."""
+    one = re.compile(source, flags & _FLAGS)
+    return frozenset(c for c in _ASCII if c != '\n' and one.fullmatch(c))
+
+
+def _set(chars: frozenset[str]) -> str:
+    """An RE2 character set of exactly ``chars`` (ASCII), as bytes escapes.
+    An empty set matches no ASCII line: a non-ASCII byte stands for it."""
+    if not chars:
+        return r'[\x80-\xff]'
+    if len(chars) == 1:
+        return f'\\x{ord(next(iter(chars))):02x}'
+    codes = sorted(ord(c) for c in chars)
+    ranges = []
+    lo = prev = codes[0]
+    for c in codes[1:]:
+        if c != prev + 1:
+            ranges.append((lo, prev))
+            lo = c
+        prev = c
+    ranges.append((lo, prev))
+    body = ''.join(f'\\x{a:02x}' if a == b else f'\\x{a:02x}-\\x{b:02x}' for a, b in ranges)
+    return f'[{body}]'

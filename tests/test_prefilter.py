@@ -1,0 +1,139 @@
+"""The RE2 prefilter: every line a rule matches is a candidate.
+
+A superset regex that missed a line would lose a hit, so these check the
+translation against Python's own ``re`` on many lines: for each regex and
+each ASCII line it matches (within the line alone), the superset matches
+that line too, and no superset match runs across a newline.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from review_trigger import prefilter
+from review_trigger.analyze import enabled_triggers
+from review_trigger.config import default_config
+from review_trigger.words import compile_words, find_word, split_words
+
+re2 = pytest.importorskip('re2')
+
+# Regexes whose translation is easy to get wrong: case folding, classes,
+# categories, anchors, lookarounds, backreferences, counted repeats.
+_ODD = [
+    r'\bAKIA[0-9A-Z]{16}\b', r'(?i)secret', r'(?i)[a-f]{3}', r'[^a-z]{2}x', r'\s+=\s*',
+    r'\S+@\S+', r'\w+\.\w+', r'\W\d', r'(?i)\u212a', r'(?i)\u017f', r'\u00e9t\u00e9',
+    r'(?<=x)y', r'(?<!x)y', r'y(?=z)', r'y(?!z)', r'(a)\1', r'(a)?(?(1)b|c)', r'a++b',
+    r'(?>ab|a)c', r'^\s*import\s+(jwt|ssl)$', r'\Afoo', r'bar\Z', r'a{2,2000}', r'a{1500}',
+    r'[\d\s]{3}', r'(?i:K)elvin', r'x(?-i:Y)', r'[\]\-\\^]', r'.{5}', r'a|b|c',
+    r'(?x) a \  b  # comment', r'[^\n]', r'\t\x0b\x0c\r\x1c', r'\D\S\W', r'[\W\d]',
+]
+
+_ASCII_LINE = st.text(
+    alphabet=st.characters(min_codepoint=0, max_codepoint=127, blacklist_characters='\n'),
+    max_size=40,
+)
+_SAMPLES = [
+    'AKIAIOSFODNN7EXAMPLE', 'password = "hunter2"', 'import jwt', '  import ssl',
+    'from cryptography import x', 'kind: Secret', 'aab', 'ac', 'bc', 'abc', 'xy', 'yz',
+    'a' * 1600, 'foo', 'bar', 'KELVIN', 'Kelvin', 'xY', 'xy', ']-\\^', '\t\x0b\x0c\r\x1c',
+    'user@example.com', 'a.b', ' 1', 'SECRET', 'sEcReT', 'ABC', 'abc', '12 ',
+    'ghp_' + 'a' * 36, 'https://u:p@h/x', '-----BEGIN RSA PRIVATE KEY-----',
+]
+
+
+def _rules() -> list[re.Pattern[str]]:
+    patterns = [re.compile(p, re.M) for p in _ODD]
+    for trigger, settings_ in enabled_triggers(default_config()):
+        patterns.extend(r.pattern for r in trigger.line_rules(settings_) if r.pattern)
+    return patterns
+
+
+_OPTIONS = re2.Options()
+_OPTIONS.encoding = re2.Options.Encoding.LATIN1
+
+
+def _compiled(pattern: re.Pattern[str]) -> object | None:
+    source = prefilter.superset(pattern)
+    if source is None:
+        return None
+    return re2.compile(source.encode('latin-1'), _OPTIONS)
+
+
+def _check(pattern: re.Pattern[str], lines: list[str]) -> None:
+    sup = _compiled(pattern)
+    if sup is None:
+        return
+    for line in lines:
+        data = line.encode()
+        if pattern.search(line):
+            assert sup.search(data) is not None, (pattern.pattern, line)   # type: ignore[attr-defined]
+        # Never across lines.
+        m = sup.search(data + b'\n' + data)     # type: ignore[attr-defined]
+        assert m is None or b'\n' not in m.group(), (pattern.pattern, line)
+
+
+def test_supersets_hold_on_samples() -> None:
+    for pattern in _rules():
+        _check(pattern, _SAMPLES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ASCII_LINE, min_size=1, max_size=10))
+def test_supersets_hold_on_random_lines(lines: list[str]) -> None:
+    for pattern in _rules():
+        _check(pattern, lines)
+
+
+def test_most_rules_are_covered() -> None:
+    # The built-in rules all translate; the odd ones mostly do.
+    for trigger, settings_ in enabled_triggers(default_config()):
+        for rule in trigger.line_rules(settings_):
+            if rule.pattern is not None:
+                assert prefilter.superset(rule.pattern) is not None, rule.name
+    assert prefilter.superset(re.compile(r'(a)\1')) == '(?:\\x61)[^\\n]*'
+
+
+def test_case_folding_is_pythons() -> None:
+    # Under re.I the Kelvin sign matches an ASCII 'k', and the long s an 's'.
+    assert re.search('(?i)\u212a', 'k') and re.search('(?i)\u017f', 's')
+    assert _compiled(re.compile('(?i)\u212a')).search(b'k')          # type: ignore[union-attr]
+    assert _compiled(re.compile('(?i)\u017f')).search(b'S')          # type: ignore[union-attr]
+    # Without re.I a non-ASCII literal can match no ASCII line.
+    assert _compiled(re.compile('\u00e9')).search(b'e') is None      # type: ignore[union-attr]
+
+
+def test_empty_matches_are_not_covered() -> None:
+    pre = prefilter.build([re.compile('x*'), re.compile(r'\b'), re.compile('secret')])
+    assert pre is not None and pre.covered == (False, False, True)
+    assert prefilter.build([re.compile('x*')]) is None
+
+
+def test_candidates_are_whole_lines_once_each() -> None:
+    pre = prefilter.build([re.compile('secret'), re.compile('token')])
+    assert pre is not None
+    data = 'a\nsecret token secret\nb\ncaf\u00e9\n# review-trigger: ignore[x] y\nsecret'.encode()
+    starts = list(prefilter.candidate_lines(pre, data))
+    lines = data.split(b'\n')
+    offsets = [sum(len(x) + 1 for x in lines[:i]) for i in range(len(lines))]
+    assert starts == [offsets[1], offsets[3], offsets[4], offsets[5]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(['ssn', 'date of birth', 'patient', 'tin', 'iban',
+                                 'routing number', '2fa code', 'x']),
+                min_size=1, max_size=4),
+       st.lists(_ASCII_LINE | st.sampled_from(
+           ['userSSN', 'DateOfBirth', 'patients', 'IBANs', 'x_tin_y', 'settings', 'routing:',
+            'ROUTINGNumber', 'routing2number', 'my2faCode', 'HTTPSsn', 'mySSNs', 'a2FA code',
+            'date-of  birth', 'USSN', 'xSsn', 'PatientID', 'TIN', 'X', 'aXb']), max_size=10))
+def test_word_supersets_hold(entries: list[str], lines: list[str]) -> None:
+    words = compile_words(entries)
+    source = prefilter.word_superset(words)
+    assert source is not None
+    sup = re2.compile(source.encode('latin-1'), _OPTIONS)
+    for line in lines:
+        if find_word(split_words(line), words):
+            assert sup.search(line.encode()) is not None, (entries, line)
