@@ -9,12 +9,19 @@ A list with a negation (``!``) keeps pathspec's own last-match-wins loop.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pathspec
 
+from review_trigger.words import WordSet
+
+# Paths matched one by one below this many, and with RE2 from that many.
+BULK_AFTER = 32
+RE2_AFTER = 1000
 # pathspec's translation of a glob that may match below any directory.
 _ANYWHERE = '^(?:.+/)?'
 _GROUP = re.compile(r'\(\?P<[A-Za-z_]\w*>')
@@ -45,6 +52,11 @@ class PathMatcher:
         self._anchored = re.compile(
             '(?:' + '|'.join(anchored) + ')',
         ) if anchored else None
+        # The same, for paths joined with newlines (``select``).
+        self._many = [re.compile(source, re.M) for source in (
+            '^(?:' + '|'.join(anchored) + ')' if anchored else None,
+            '(?:^|(?<=/))(?:' + '|'.join(anywhere) + ')' if anywhere else None,
+        ) if source is not None]
 
     def match_file(self, path: str) -> bool:
         if self._fallback:
@@ -54,8 +66,84 @@ class PathMatcher:
             or (self._anywhere is not None and self._anywhere.search(path)),
         )
 
+    def select(self, paths: Sequence[str]) -> frozenset[str]:
+        """The ``paths`` that ``match_file`` accepts.
+
+        Many paths are searched at once, joined with newlines: a path that
+        matches alone matches there too (``^`` and ``$`` see the newlines
+        as its ends), so each search finds the next path that may match,
+        which ``match_file`` then decides. With RE2 installed, one pass
+        finds the paths that may match (``prefilter``).
+        """
+        if self._fallback or len(paths) < BULK_AFTER:
+            return frozenset(p for p in paths if self.match_file(p))
+        text, starts = joined(paths)
+        found = candidates(self._many, paths, text)
+        if found is not None:
+            return frozenset(paths[i] for i in found if self.match_file(paths[i]))
+        out = set()
+        last = len(paths) - 1
+        for regex in self._many:
+            pos = 0
+            while (m := regex.search(text, pos)) is not None:
+                i = bisect.bisect_right(starts, m.start()) - 1
+                if self.match_file(paths[i]):
+                    out.add(paths[i])
+                if i >= last:
+                    break
+                pos = starts[i + 1]
+        return frozenset(out)
+
     def __repr__(self) -> str:
         return f'PathMatcher({list(self.patterns)!r})'
+
+
+_JOINED: list[tuple[Sequence[str], str, list[int]]] = []
+
+
+def candidates(rules: Sequence[re.Pattern[str] | WordSet], paths: Sequence[str],
+               text: str) -> list[int] | None:
+    """The indexes of the ``paths`` (joined as ``text``) that any of
+    ``rules`` may match, found with RE2; None without it, or for fewer
+    than RE2_AFTER paths."""
+    if len(paths) < RE2_AFTER or text.count('\n') != len(paths) - 1:
+        return None         # a path with a newline in it
+    from review_trigger import prefilter
+    key = tuple(rules)
+    if key not in _PREFILTERS:
+        if len(_PREFILTERS) > 64:
+            _PREFILTERS.clear()
+        pre = prefilter.build(list(rules))
+        _PREFILTERS[key] = pre if pre is not None and all(pre.covered) else None
+    pre = _PREFILTERS[key]
+    if pre is None:
+        return None
+    data = text.encode('utf-8', 'surrogateescape')
+    out = []
+    index = last = 0
+    for start in prefilter.candidate_lines(pre, data):
+        index += data.count(b'\n', last, start)
+        last = start
+        out.append(index)
+    return out
+
+
+_PREFILTERS: dict[tuple[re.Pattern[str] | WordSet, ...], Any] = {}
+
+
+def joined(paths: Sequence[str]) -> tuple[str, list[int]]:
+    """``paths`` joined with newlines, and where each starts (the last
+    list joined is remembered: every trigger asks for the same one)."""
+    if _JOINED and _JOINED[0][0] is paths:
+        return _JOINED[0][1], _JOINED[0][2]
+    starts = []
+    at = 0
+    for p in paths:
+        starts.append(at)
+        at += len(p) + 1
+    text = '\n'.join(paths)
+    _JOINED[:] = [(paths, text, starts)]
+    return text, starts
 
 
 @functools.lru_cache(maxsize=128)

@@ -543,3 +543,45 @@ def test_path_words_skip_paths_without_a_start() -> None:
     wordset = compile_words(words)
     expected = [p for p in paths if find_word(split_words(p), wordset)]
     assert [d.path for d in path_word_details(change, words, 'x')] == expected
+
+
+# -- many paths at once ---------------------------------------------------------
+
+_PATH_PARTS = ['src', 'auth', 'docs', 'CLAUDE.md', 'x.pem', 'AUTHORS', 'Dockerfile',
+               'migrations', 'adr', '0001-use-x.md', 'caf\u00e9', 'a\nb', 'userDOB.py',
+               '.github', 'workflows', 'ci.yml', 'k8s', 'deploy.yaml', 'README.md', 'tokens']
+_PATH = st.lists(st.sampled_from(_PATH_PARTS), min_size=1, max_size=4).map('/'.join)
+
+
+def _path_lists() -> list[list[str]]:
+    """Every glob list of the default configuration."""
+    config = default_config()
+    lists = [list(config.generated)]
+    for settings_ in config.triggers.values():
+        lists.extend(v for v in settings_.values()
+                     if isinstance(v, list) and v and all(isinstance(x, str) for x in v))
+    return lists
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_PATH, min_size=1, max_size=60), st.sampled_from(_MODES))
+def test_selecting_many_paths_is_matching_each(
+        monkeypatch: pytest.MonkeyPatch, scan_mode: Any, paths: list[str], mode: str) -> None:
+    from review_trigger import paths as paths_module
+    from review_trigger.change import Change
+    from review_trigger.triggers._base import path_word_details
+    scan_mode(mode)
+    monkeypatch.setattr(paths_module, '_PREFILTERS', {})
+    monkeypatch.setattr(paths_module, 'BULK_AFTER', 0 if mode != 'small' else 10**9)
+    monkeypatch.setattr(paths_module, 'RE2_AFTER', 0 if mode == 're2' else 10**9)
+    unique = tuple(dict.fromkeys(paths))
+    for patterns in _path_lists():
+        matcher = paths_module.PathMatcher(tuple(patterns))
+        assert matcher.select(unique) == {p for p in unique if matcher.match_file(p)}, patterns
+    change = Change(Range('since', 'a', 'b', 'x'), tuple(_change(p) for p in unique),
+                    (), (), {}, (), lambda sha: b'', frozenset)
+    words = ['auth', 'date of birth', 'ssn', 'token', 'dob']
+    wordset = compile_words(words)
+    expected = [p for p in unique if find_word(split_words(p), wordset)]
+    assert [d.path for d in path_word_details(change, words, 'x')] == expected

@@ -7,12 +7,14 @@ in ``triggers/__init__.py``.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit
-from review_trigger.paths import PathMatcher, matcher
+from review_trigger.paths import PathMatcher, joined, matcher
+from review_trigger.paths import candidates as path_candidates
 from review_trigger.scan import LineRule
 from review_trigger.words import compile_words, find_word, split_words
 
@@ -46,6 +48,24 @@ def spec(patterns: Iterable[str]) -> PathMatcher:
     return matcher(patterns)
 
 
+_PATHS: list[tuple[tuple[FileChange, ...], tuple[str, ...]]] = []
+
+
+def paths_of(change: Change) -> tuple[str, ...]:
+    """Every path of the change, new and old (the same tuple for every
+    trigger, so that it is joined for matching once)."""
+    if not (_PATHS and _PATHS[0][0] is change.files):
+        names = [f.path for f in change.files]
+        names += [f.old_path for f in change.files if f.old_path is not None]
+        _PATHS[:] = [(change.files, tuple(names))]
+    return _PATHS[0][1]
+
+
+def matching(change: Change, patterns: Iterable[str]) -> frozenset[str]:
+    """The paths of the change (new and old) that match a glob list."""
+    return spec(patterns).select(paths_of(change))
+
+
 def pattern_rules(
         trigger: str, patterns: Iterable[tuple[str, str]],
         paths: Iterable[str] | None = None,
@@ -70,9 +90,26 @@ def path_word_details(change: Change, words: Iterable[str], what: str) -> list[D
     # Every word of a path is part of the lower-cased path, so a path
     # holding none of the words a match can start with is not split.
     starts = re.compile('|'.join(re.escape(n) for n in wordset.needles) or '(?!)')
+    paths = paths_of(change)
+    text, offsets = joined(paths)
+    found = path_candidates([wordset], paths, text)
+    if found is not None:
+        candidates = {paths[i] for i in found}
+    elif len(text.lower()) == len(text):
+        folded = text.lower()
+        candidates = set()
+        pos = 0
+        while (m := starts.search(folded, pos)) is not None:
+            i = bisect.bisect_right(offsets, m.start()) - 1
+            candidates.add(paths[i])
+            if i + 1 >= len(paths):
+                break
+            pos = offsets[i + 1]
+    else:       # lower-casing changed lengths: look at each path
+        candidates = {p for p in paths if starts.search(p.lower())}
     details = []
     for f in considered(change):
-        if f.generated or not starts.search(f.path.lower()):
+        if f.generated or f.path not in candidates:
             continue
         word = find_word(split_words(f.path), wordset)
         if word:

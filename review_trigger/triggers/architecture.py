@@ -9,9 +9,9 @@ from review_trigger.triggers._base import (
     finding,
     hit_details,
     hits_for,
+    matching,
     pattern_rules,
     register,
-    spec,
 )
 
 
@@ -43,9 +43,9 @@ def _dependency_change(change: Change, f: FileChange) -> Detail | None:
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
-    infra = spec(settings['paths'])
-    boundary = spec(settings['boundary_files'])
-    manifest = spec(settings['manifests'])
+    infra = matching(change, settings['paths'])
+    boundary = matching(change, settings['boundary_files'])
+    manifest = matching(change, settings['manifests'])
     details: list[Detail] = []
     seen_dirs: set[str] = set()
     for f in considered(change):
@@ -61,14 +61,13 @@ def check(change: Change, settings: Settings) -> Finding | None:
                 continue
         if f.generated:
             continue
-        if f.status in ('added', 'copied') and boundary.match_file(f.path):
+        if f.status in ('added', 'copied') and f.path in boundary:
             details.append(Detail(f.path, 'new package or module boundary'))
-        elif manifest.match_file(f.path) and not f.binary:
+        elif f.path in manifest and not f.binary:
             dep = _dependency_change(change, f)
             if dep:
                 details.append(dep)
-        elif infra.match_file(f.path) or (
-                f.old_path is not None and infra.match_file(f.old_path)):
+        elif f.path in infra or f.old_path in infra:
             details.append(Detail(
                 f.path, f'infrastructure, deployment or schema definition {f.status}',
             ))

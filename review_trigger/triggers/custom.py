@@ -16,15 +16,15 @@ from review_trigger.triggers._base import (
     Trigger,
     considered,
     hits_for,
+    matching,
     pattern_rules,
-    spec,
 )
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
     tid = settings['id']
-    paths = spec(settings.get('paths') or ['*'])
-    files = [f for f in considered(change) if paths.match_file(f.path)]
+    paths = matching(change, settings.get('paths') or ['*'])
+    files = [f for f in considered(change) if f.path in paths]
     if settings.get('patterns'):
         hit: dict[str, list[int]] = {}
         for h in hits_for(change, tid):

@@ -6,8 +6,8 @@ from review_trigger.triggers._base import (
     Trigger,
     considered,
     finding,
+    matching,
     register,
-    spec,
 )
 
 
@@ -22,16 +22,16 @@ def _grew(change: Change, f: FileChange, settings: Settings) -> bool:
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
-    docs = spec(settings['paths'])
-    not_docs = spec(settings['not_paths'])
-    adr = spec(settings['adr_dirs'])
+    docs = matching(change, settings['paths'])
+    not_docs = matching(change, settings['not_paths'])
+    adr = matching(change, settings['adr_dirs'])
     details = []
     for f in considered(change):
         if f.binary or f.generated or f.status == 'deleted':
             continue
-        if f.is_new and adr.match_file(f.path):
+        if f.is_new and f.path in adr:
             details.append(Detail(f.path, f'new decision record, {f.added_lines} lines'))
-        elif not docs.match_file(f.path) or not_docs.match_file(f.path):
+        elif f.path not in docs or f.path in not_docs:
             continue
         elif f.is_new and f.added_lines >= settings['new_min_lines']:
             details.append(Detail(f.path, f'new document, {f.added_lines} lines'))

@@ -8,8 +8,8 @@ from review_trigger.triggers._base import (
     Trigger,
     considered,
     finding,
+    matching,
     register,
-    spec,
 )
 
 
@@ -28,11 +28,10 @@ def _pyproject_config_changed(change: Change, f: FileChange) -> bool:
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
-    paths = spec(settings['paths'])
+    paths = matching(change, settings['paths'])
     details = []
     for f in considered(change):
-        names = [f.path] if f.old_path is None else [f.path, f.old_path]
-        if any(paths.match_file(n) for n in names):
+        if f.path in paths or f.old_path in paths:
             details.append(Detail(f.path, f'governance or agent-context file {f.status}'))
         elif f.path == 'pyproject.toml' and not f.binary and \
                 _pyproject_config_changed(change, f):
