@@ -71,18 +71,16 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
         rules.extend(t.line_rules(settings))
     generated = spec(config.generated)
     excluded = spec(config.exclude)
-    # Each file's flags are computed once, when its patch starts.
-    flagged: dict[str, FileChange] = {}
+    # Each file's flags are computed once, when its patch starts (its line
+    # counts come at its end).
+    flagged: dict[str, tuple[bool, bool]] = {}
 
-    def flag(f: FileChange) -> FileChange:
-        return f._replace(
-            generated=generated.match_file(f.path),
-            excluded=excluded.match_file(f.path),
-        )
+    def flags(f: FileChange) -> tuple[bool, bool]:
+        return generated.match_file(f.path), excluded.match_file(f.path)
 
     def want_content(f: FileChange) -> bool:
-        f = flagged[f.path] = flag(f)
-        return not (f.binary or f.generated or f.excluded or f.submodule
+        is_generated, is_excluded = flagged[f.path] = flags(f)
+        return not (is_generated or is_excluded or f.submodule
                     or f.status == 'deleted') and (
             bool(rules) or f.path.endswith('.py'))
 
@@ -124,7 +122,9 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
             repo, rng.base, head, want_content=want_content,
             max_bytes=config.max_scan_bytes,
     ):
-        f = flagged.pop(fd.change.path, None) or flag(fd.change)
+        known = flagged.pop(fd.change.path, None)
+        is_generated, is_excluded = known if known is not None else flags(fd.change)
+        f = fd.change._replace(generated=is_generated, excluded=is_excluded)
         files.append(f)
         if not (fd.skipped or fd.added):
             continue

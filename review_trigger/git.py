@@ -29,10 +29,12 @@ _DIFF_OPTS = (
     '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative',
     '--submodule=short', '--ignore-submodules=none', '--no-abbrev',
     f'-O{os.devnull}',
-    '-M', '-C', '-U0', '--raw', '--numstat', '-z',
+    '-M', '-C', '-U0', '--raw', '-z',
 )
-# A hunk header, matched where a line starts.
-_HUNK = re.compile(rb'@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@')
+# A hunk header, matched where a line starts: the removed lines' count
+# and the added lines' start and count (a count left out is 1).
+_HUNK = re.compile(rb'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
+_BINARY = b'Binary files '
 _CHUNK = 1 << 16        # bytes read from git at a time
 _BOUNDARY = b'\ndiff --git '
 # Within a hunk: a run of added lines, a context line, or any other line.
@@ -415,39 +417,27 @@ def _pieces(stream: IO[bytes], data: bytes,
 
 
 def _header(tokens: Iterator[bytes]) -> list[FileChange]:
-    raw: list[tuple[str, str | None, str, str | None, str | None, bool]] = []
-    numstat: list[tuple[int, int, bool]] = []
+    """The raw part: one FileChange per file, its line counts still 0
+    (``_patches`` counts them from the hunk headers)."""
+    files = []
     for tok in tokens:
-        if tok.startswith(b':') and not numstat:
-            meta = tok[1:].decode().split(' ')
-            old_mode, new_mode, old_sha, new_sha, letter = meta[:5]
-            letter = letter[0]
-            first = _decode(next(tokens))
-            if letter in 'RC':
-                path, old_path = _decode(next(tokens)), first
-            else:
-                path, old_path = first, None
-            submodule = '160000' in (old_mode, new_mode)
-            raw.append((
-                path, old_path, STATUS.get(letter, 'modified'),
-                None if _NULL_SHA.match(old_sha) else old_sha,
-                None if _NULL_SHA.match(new_sha) else new_sha, submodule,
-            ))
+        if not tok.startswith(b':'):
+            continue
+        meta = tok[1:].decode().split(' ')
+        old_mode, new_mode, old_sha, new_sha, letter = meta[:5]
+        letter = letter[0]
+        first = _decode(next(tokens))
+        if letter in 'RC':
+            path, old_path = _decode(next(tokens)), first
         else:
-            added, deleted, rest = tok.split(b'\t', 2)
-            if not rest:            # a rename: two path tokens follow
-                next(tokens), next(tokens)
-            binary = added == b'-'
-            numstat.append((
-                0 if binary else int(added), 0 if binary else int(deleted),
-                binary,
-            ))
-    return [
-        FileChange(path, old_path, status, a, d, binary and not submodule,
-                   old_blob, new_blob, submodule)
-        for (path, old_path, status, old_blob, new_blob, submodule),
-        (a, d, binary) in zip(raw, numstat, strict=False)
-    ]
+            path, old_path = first, None
+        files.append(FileChange(
+            path, old_path, STATUS.get(letter, 'modified'), 0, 0, False,
+            None if _NULL_SHA.match(old_sha) else old_sha,
+            None if _NULL_SHA.match(new_sha) else new_sha,
+            '160000' in (old_mode, new_mode),
+        ))
+    return files
 
 
 def stream_diff(
@@ -507,6 +497,16 @@ def _patches(
     skipped = False
     in_hunk = False
     lineno = 0
+    # The file's line counts, from its hunk headers (what --numstat says
+    # of a zero-context diff), and whether git found it binary.
+    added = deleted = 0
+    binary = False
+
+    def done(change: FileChange) -> FileDiff:
+        change = change._replace(added_lines=added, deleted_lines=deleted,
+                                 binary=binary and not change.submodule)
+        return _file_diff(change, runs, skipped)
+
     for is_header, data in pieces:
         if is_header:
             # A type change is one raw entry but two patches (delete, add)
@@ -514,35 +514,40 @@ def _patches(
             if not (current is not None and current.status == 'type-changed'
                     and data == header_line):
                 if current is not None:
-                    yield _file_diff(current, runs, skipped)
+                    yield done(current)
                 index += 1
                 current = files[index]
                 keep = want_content(current)
                 runs, size, skipped = [], 0, False
+                added = deleted = 0
+                binary = False
             header_line = data
             in_hunk = False
-            continue
-        if not keep:
             continue
         pos, end = 0, len(data)
         while pos < end:
             at = _next_hunk(data, pos)
             if in_hunk:
-                stop = end if at < 0 else at
-                if stop > pos:
-                    lineno, size = _hunk_lines(data, pos, stop, lineno, size, runs)
-                    if size > max_bytes:
-                        keep, skipped, runs = False, True, []
-                        break
+                if keep:
+                    stop = end if at < 0 else at
+                    if stop > pos:
+                        lineno, size = _hunk_lines(data, pos, stop, lineno, size, runs)
+                        if size > max_bytes:
+                            keep, skipped, runs = False, True, []
+            elif data.startswith(_BINARY, pos) or \
+                    data.find(b'\n' + _BINARY, pos, end if at < 0 else at) >= 0:
+                binary = True
             if at < 0:
                 break
             m = _HUNK.match(data, at)
             assert m is not None
             in_hunk = True
-            lineno = int(m[1])
+            deleted += 1 if m[1] is None else int(m[1])
+            added += 1 if m[3] is None else int(m[3])
+            lineno = int(m[2])
             pos = data.index(b'\n', at) + 1
     if current is not None:
-        yield _file_diff(current, runs, skipped)
+        yield done(current)
     for rest in files[index + 1:]:
         # Entries without a patch (should not happen; never lose a file).
         yield FileDiff(rest, NO_LINES, False)

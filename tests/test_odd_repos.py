@@ -191,3 +191,48 @@ def test_concurrent_hook_runs_never_tear_the_prompt(committed):
     assert prompt.read_text().startswith('## Opus Review')
     leftovers = [p.name for p in prompt.parent.iterdir() if p.name.endswith('.tmp')]
     assert leftovers == []
+
+
+def test_line_counts_are_gits_numstat(committed, cli):
+    """Added and deleted line counts, binary flags: what git's --numstat
+    says, for every kind of change in one commit."""
+    repo = committed
+    repo.write('docs/long.md', ''.join(f'line {i}\n' for i in range(40)))
+    repo.write('data/blob.bin', b'\x00\x01binary\x00' * 50)
+    repo.write('src/app/tail.py', 'a = 1\nb = 2')          # no newline at the end
+    repo.write('src/app/moved.py', ''.join(f'v{i} = {i}\n' for i in range(30)))
+    repo.write('src/app/typed', 'target\n')
+    repo.write('src/app/mode.sh', 'echo hi\n')
+    repo.add()
+    repo.commit('before')
+    repo.write('docs/long.md', ''.join(f'line {i}\n' for i in range(0, 40, 3)) + 'new\n')
+    repo.write('data/blob.bin', b'\x00\x02other\x00' * 60)
+    repo.write('src/app/tail.py', 'a = 1\nb = 3\nc = 4')
+    repo.git('mv', 'src/app/moved.py', 'src/app/renamed.py')
+    repo.write('src/app/renamed.py', ''.join(f'v{i} = {i}\n' for i in range(31)))
+    (repo.path / 'src/app/typed').unlink()
+    os.symlink('tail.py', repo.path / 'src/app/typed')
+    os.chmod(repo.path / 'src/app/mode.sh', 0o755)
+    repo.write('src/app/empty.py', '')
+    repo.write('assets/new.bin', b'\x00' * 10)
+    (repo.path / 'src/app/core.py').unlink()
+    repo.add()
+    repo.git('add', '-A')
+    repo.commit('after')
+    out = repo.git('diff-tree', '-r', '-z', '-M', '-C', '--numstat', 'HEAD~1', 'HEAD')
+    tokens = iter(out.split('\0'))
+    expected = {}
+    for tok in tokens:
+        if not tok or '\t' not in tok:
+            continue
+        added, deleted, path = tok.split('\t', 2)
+        if not path:                    # a rename: old and new path follow
+            next(tokens)
+            path = next(tokens)
+        binary = added == '-'
+        expected[path] = (0 if binary else int(added), 0 if binary else int(deleted), binary)
+    data = report(cli, '--since', 'HEAD~1')
+    got = {c['path']: (c['added_lines'], c['deleted_lines'], c['binary'])
+           for c in data['changes']}
+    assert got == expected
+    assert got['data/blob.bin'][2] and got['src/app/typed'] != (0, 0, False)

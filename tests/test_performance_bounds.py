@@ -51,7 +51,7 @@ def _synth() -> Any:
 
 # -- the reference: the line-by-line parser the streaming one replaced --------
 
-_REF_HUNK = re.compile(rb'^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@')
+_REF_HUNK = re.compile(rb'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
 
 
 def _ref_lines(stream: io.BytesIO, leftover: bytes) -> Iterator[bytes]:
@@ -79,19 +79,28 @@ def _ref_patches(files: list[FileChange], lines: Iterator[bytes],
     skipped = False
     in_hunk = False
     lineno = 0
+    counts = [0, 0, False]      # added, deleted, binary
+
+    def done(change: FileChange) -> FileChange:
+        return change._replace(added_lines=counts[0], deleted_lines=counts[1],
+                               binary=counts[2])
+
     for line in lines:
         if line.startswith(b'diff --git '):
             if not (current is not None and current.status == 'type-changed'
                     and line == header_line):
                 if current is not None:
-                    yield current, added, skipped
+                    yield done(current), added, skipped
                 index += 1
                 current = files[index]
                 keep = want_content(current)
                 added, size, skipped = [], 0, False
+                counts = [0, 0, False]
             header_line = line
             in_hunk = False
             continue
+        if not in_hunk and line.startswith(b'Binary files '):
+            counts[2] = True
         if in_hunk:
             first = line[:1]
             if first == b'+':
@@ -111,9 +120,11 @@ def _ref_patches(files: list[FileChange], lines: Iterator[bytes],
         m = _REF_HUNK.match(line)
         if m:
             in_hunk = True
-            lineno = int(m[1])
+            lineno = int(m[2])
+            counts[0] += 1 if m[3] is None else int(m[3])
+            counts[1] += 1 if m[1] is None else int(m[1])
     if current is not None:
-        yield current, added, skipped
+        yield done(current), added, skipped
     for rest in files[index + 1:]:
         yield rest, [], False
 
