@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from review_trigger import git
@@ -24,6 +25,26 @@ from review_trigger.triggers._base import Settings, spec
 _PY_DEF = re.compile(r'^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)', re.M)
 MAX_DEFINITIONS = 8
 _BATCH_BYTES = 1 << 20
+
+
+def definitions(repo: git.Repo, files: Sequence[FileChange],
+                max_bytes: int) -> dict[str, tuple[str, ...]]:
+    """The top-level classes and functions of the new Python files among
+    ``files`` (those that were scanned: not generated, excluded or too
+    large), up to MAX_DEFINITIONS each."""
+    wanted = {
+        f.new_blob: f.path for f in files
+        if f.is_new and f.path.endswith('.py') and f.new_blob is not None
+        and not (f.binary or f.generated or f.excluded or f.submodule)
+    }
+    out = {}
+    for sha, data in git.each_blob(repo, list(wanted)):
+        if len(data) > max_bytes:
+            continue
+        names = _PY_DEF.findall(data.decode('utf-8', 'replace'))
+        if names:
+            out[wanted[sha]] = tuple(names[:MAX_DEFINITIONS])
+    return out
 
 
 class Analysis(NamedTuple):
@@ -88,7 +109,6 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
     hits: list[Hit] = []
     suppressions: list[Suppression] = []
     notes: list[str] = []
-    definitions: dict[str, tuple[str, ...]] = {}
     # Files are scanned many at a time (up to about _BATCH_BYTES of added
     # text), in order, with their notes in order.
     batch: list[tuple[FileChange, bool, git.AddedLines]] = []
@@ -111,10 +131,6 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
             hits.extend(result.hits)
             suppressions.extend(result.suppressions)
             notes.extend(result.notes)
-            if f.is_new and f.path.endswith('.py'):
-                names = _PY_DEF.findall(added.text)
-                if names:
-                    definitions[f.path] = tuple(names[:MAX_DEFINITIONS])
         batch.clear()
 
     head = None if rng.head == INDEX else rng.head
@@ -143,7 +159,8 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
         return top_cache[0]
 
     change = Change(
-        rng, tuple(files), tuple(hits), tuple(suppressions), definitions,
+        rng, tuple(files), tuple(hits), tuple(suppressions),
+        lambda listed: definitions(repo, listed, config.max_scan_bytes),
         tuple(notes), lambda sha: git.read_blob(repo, sha), base_top_level,
     )
     findings = []

@@ -1,7 +1,7 @@
 """The records that flow through the analysis: git -> Change -> Finding."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 # The git status letters, as the words the report uses.
@@ -73,8 +73,9 @@ class Change(NamedTuple):
     files: tuple[FileChange, ...]
     hits: tuple[Hit, ...]
     suppressions: tuple[Suppression, ...]
-    # Names of the new Python files' top-level classes and functions.
-    definitions: dict[str, tuple[str, ...]]
+    # The names of the top-level classes and functions of the given files
+    # (new Python files), read when asked: the prompt lists only some.
+    definitions: Callable[[Sequence[FileChange]], dict[str, tuple[str, ...]]]
     notes: tuple[str, ...]
     # Lazy reads of the repository, so triggers stay pure functions of
     # their arguments and tests can pass plain dicts.

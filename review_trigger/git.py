@@ -277,6 +277,38 @@ def read_blob(repo: Repo, sha: str) -> bytes:
                 what=f'cannot read object {sha}')
 
 
+def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    """``(sha, content)`` of each blob, in order, read by one
+    ``git cat-file --batch`` (one blob in memory at a time); a missing
+    object is left out."""
+    if not shas:
+        return
+    import tempfile
+    with tempfile.TemporaryFile() as names:
+        names.write(''.join(f'{sha}\n' for sha in shas).encode())
+        names.seek(0)
+        try:
+            proc = repo.cmd.execute(['git', *_CONFIG, 'cat-file', '--batch'],
+                                    as_process=True, istream=names, env=_ENV)
+        except GitCommandNotFound:
+            raise UserError('git failed. Is it installed and on PATH?')
+        stream = proc.proc.stdout     # type: ignore[union-attr]
+        assert stream is not None
+        try:
+            for sha in shas:
+                head = stream.readline().split()
+                if len(head) < 3:
+                    continue            # "<sha> missing"
+                data = stream.read(int(head[2]) + 1)[:-1]
+                yield sha, data
+            stream.read()
+            proc.wait()
+        except GitCommandError as e:
+            raise _error(e, 'cannot read objects')
+        finally:
+            stream.close()
+
+
 def read_path(repo: Repo, treeish: str, path: str) -> bytes | None:
     """``path``'s content at ``treeish`` (a commit, or '' for the index)."""
     out = repo.cmd.execute(

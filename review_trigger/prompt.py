@@ -197,8 +197,10 @@ def render(
         '',
         '**What changed:**',
     ]
-    for f in _listed(analysis):
-        out.append(f'- {code(f.path)}: {describe(f, change.definitions.get(f.path, ()))}')
+    listed_files = _listed(analysis)
+    defined = change.definitions(listed_files)
+    for f in listed_files:
+        out.append(f'- {code(f.path)}: {describe(f, defined.get(f.path, ()))}')
     if len(change.files) > MAX_CHANGED:
         out.append(
             f'- and {len(change.files) - MAX_CHANGED:,} more files '

@@ -550,7 +550,7 @@ def test_path_words_skip_paths_without_a_start() -> None:
     paths = ['src/auth/x.py', 'AUTHORS', 'userDOB.py', 'DateOfBirth.ts', 'lib/SSNs.py',
              'tokenizer.py', 'a/tokens/b', 'K\u212aauth.py', 'x/y.py', 'AuthToken.java']
     change = Change(Range('since', 'a', 'b', 'x'), tuple(_change(p) for p in paths),
-                    (), (), {}, (), lambda sha: b'', frozenset)
+                    (), (), lambda files: {}, (), lambda sha: b'', frozenset)
     wordset = compile_words(words)
     expected = [p for p in paths if find_word(split_words(p), wordset)]
     assert [d.path for d in path_word_details(change, words, 'x')] == expected
@@ -591,7 +591,7 @@ def test_selecting_many_paths_is_matching_each(
         matcher = paths_module.PathMatcher(tuple(patterns))
         assert matcher.select(unique) == {p for p in unique if matcher.match_file(p)}, patterns
     change = Change(Range('since', 'a', 'b', 'x'), tuple(_change(p) for p in unique),
-                    (), (), {}, (), lambda sha: b'', frozenset)
+                    (), (), lambda files: {}, (), lambda sha: b'', frozenset)
     words = ['auth', 'date of birth', 'ssn', 'token', 'dob']
     wordset = compile_words(words)
     expected = [p for p in unique if find_word(split_words(p), wordset)]
