@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from review_trigger import git
+from review_trigger import git, prefilter, scan
 from review_trigger.change import (
     INDEX,
     Change,
@@ -85,32 +85,45 @@ def enabled_triggers(config: Config) -> list[tuple[Trigger, Settings]]:
     return out
 
 
-def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
-    triggers = enabled_triggers(config)
-    rules: list[LineRule] = []
-    for t, settings in triggers:
-        rules.extend(t.line_rules(settings))
-    generated = spec(config.generated)
-    excluded = spec(config.exclude)
-    # Each file's flags are computed once, when its patch starts (its line
-    # counts come at its end).
-    flagged: dict[str, tuple[bool, bool]] = {}
+# From this many changed files, and with RE2 installed, the diff is read a
+# block at a time (``git.Diff.candidates``) instead of file by file.
+LARGE_CHANGE = 1000
 
-    def flags(f: FileChange) -> tuple[bool, bool]:
-        return generated.match_file(f.path), excluded.match_file(f.path)
 
-    def want_content(f: FileChange) -> bool:
-        is_generated, is_excluded = flagged[f.path] = flags(f)
-        return not (is_generated or is_excluded or f.submodule
-                    or f.status == 'deleted') and (
-            bool(rules) or f.path.endswith('.py'))
+class _Scanned(NamedTuple):
+    files: list[FileChange]
+    hits: list[Hit]
+    suppressions: list[Suppression]
+    notes: list[str]
 
-    files: list[FileChange] = []
-    hits: list[Hit] = []
-    suppressions: list[Suppression] = []
-    notes: list[str] = []
-    # Files are scanned many at a time (up to about _BATCH_BYTES of added
-    # text), in order, with their notes in order.
+
+def _flags(diff: git.Diff, config: Config) -> tuple[frozenset[str], frozenset[str]]:
+    """The generated and the excluded paths among the diff's files."""
+    paths = [f.path for f in diff.files]
+    return spec(config.generated).select(paths), spec(config.exclude).select(paths)
+
+
+def _scanned(f: FileChange, generated: frozenset[str], excluded: frozenset[str]) -> bool:
+    return not (f.path in generated or f.path in excluded or f.submodule
+                or f.status == 'deleted')
+
+
+def _flagged(f: FileChange, generated: frozenset[str], excluded: frozenset[str]) -> FileChange:
+    if f.path in generated or f.path in excluded:
+        return f._replace(generated=f.path in generated, excluded=f.path in excluded)
+    return f
+
+
+def _too_large(path: str, config: Config) -> str:
+    return f'{path}: more than {config.max_scan_bytes} bytes added, ' \
+           f'listed but not scanned for content'
+
+
+def _by_files(diff: git.Diff, rules: list[LineRule], config: Config) -> _Scanned:
+    """Read the diff file by file; scan the added lines of many files at a
+    time (up to about _BATCH_BYTES), in order, with their notes in order."""
+    generated, excluded = _flags(diff, config)
+    out = _Scanned([], [], [], [])
     batch: list[tuple[FileChange, bool, git.AddedLines]] = []
     batch_bytes = 0
 
@@ -121,27 +134,19 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
         results = iter(scanned)
         for f, skipped, added in batch:
             if skipped:
-                notes.append(
-                    f'{f.path}: more than {config.max_scan_bytes} bytes added, '
-                    f'listed but not scanned for content',
-                )
+                out.notes.append(_too_large(f.path, config))
             if not added:
                 continue
             result = next(results)
-            hits.extend(result.hits)
-            suppressions.extend(result.suppressions)
-            notes.extend(result.notes)
+            out.hits.extend(result.hits)
+            out.suppressions.extend(result.suppressions)
+            out.notes.extend(result.notes)
         batch.clear()
 
-    head = None if rng.head == INDEX else rng.head
-    for fd in git.stream_diff(
-            repo, rng.base, head, want_content=want_content,
-            max_bytes=config.max_scan_bytes,
-    ):
-        known = flagged.pop(fd.change.path, None)
-        is_generated, is_excluded = known if known is not None else flags(fd.change)
-        f = fd.change._replace(generated=is_generated, excluded=is_excluded)
-        files.append(f)
+    for fd in diff.each_file(lambda f: bool(rules) and _scanned(f, generated, excluded),
+                             config.max_scan_bytes):
+        f = _flagged(fd.change, generated, excluded)
+        out.files.append(f)
         if not (fd.skipped or fd.added):
             continue
         batch.append((f, fd.skipped, fd.added))
@@ -150,7 +155,46 @@ def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
             flush()
             batch_bytes = 0
     flush()
+    return out
 
+
+def _by_blocks(diff: git.Diff, rules: list[LineRule], pre: prefilter.Prefilter,
+               config: Config) -> _Scanned:
+    """Read the diff a block at a time; check only the candidate lines RE2
+    finds in each block, file by file, in order."""
+    generated, excluded = _flags(diff, config)
+    out = _Scanned([], [], [], [])
+    scanned = [_scanned(f, generated, excluded) for f in diff.files]
+    pending: list[tuple[int, str]] = []
+    for event in diff.candidates(scanned, lambda data: prefilter.candidate_lines(pre, data),
+                                 config.max_scan_bytes):
+        if isinstance(event, git.Candidate):
+            pending.append((event.line, event.text))
+            continue
+        path = diff.files[event.file].path
+        if event.skipped:
+            out.notes.append(_too_large(path, config))
+        elif pending:
+            result = scan.check_lines(path, pending, rules)
+            out.hits.extend(result.hits)
+            out.suppressions.extend(result.suppressions)
+            out.notes.extend(result.notes)
+        pending = []
+    out.files.extend(_flagged(f, generated, excluded) for f in diff.files)
+    return out
+
+
+def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
+    triggers = enabled_triggers(config)
+    rules: list[LineRule] = []
+    for t, settings in triggers:
+        rules.extend(t.line_rules(settings))
+    head = None if rng.head == INDEX else rng.head
+    diff = git.Diff(repo, rng.base, head)
+    pre = scan.large_prefilter(rules) \
+        if rules and len(diff.files) >= LARGE_CHANGE else None
+    files, hits, suppressions, notes = _by_blocks(diff, rules, pre, config) \
+        if pre is not None else _by_files(diff, rules, config)
     top_cache: list[frozenset[str]] = []
 
     def base_top_level() -> frozenset[str]:

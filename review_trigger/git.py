@@ -10,8 +10,8 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
-from typing import IO, NamedTuple, overload
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, NamedTuple, TypeVar, overload
 
 from git.cmd import Git
 from git.exc import GitCommandError, GitCommandNotFound
@@ -472,17 +472,8 @@ def _header(tokens: Iterator[bytes]) -> list[FileChange]:
     return files
 
 
-def stream_diff(
-        repo: Repo, base: str | None, head_: str | None,
-        *, want_content: Callable[[FileChange], bool],
-        max_bytes: int,
-) -> Iterator[FileDiff]:
-    """The diff from ``base`` to ``head_``, one file at a time.
-
-    ``head_`` None means the index (``git diff --cached``); ``base`` None
-    means the empty tree (a first commit). Added lines are kept only for
-    files ``want_content`` accepts, and only up to ``max_bytes`` a file.
-    """
+def _start_diff(repo: Repo, base: str | None, head_: str | None) -> tuple[object, IO[bytes]]:
+    """Start the diff from ``base`` to ``head_``; its process and output."""
     if head_ is None:
         args = ['diff', '--cached', *_DIFF_OPTS]
         if base is not None:
@@ -498,20 +489,281 @@ def stream_diff(
         raise UserError('git failed. Is it installed and on PATH?')
     stream = proc.proc.stdout   # type: ignore[union-attr]
     assert stream is not None
+    _widen(stream)
+    return proc, stream
+
+
+def _widen(stream: IO[bytes]) -> None:
+    """Let git write up to a megabyte ahead of the reader (Linux), so it
+    keeps working while a block is analysed."""
     try:
+        import fcntl
+        fcntl.fcntl(stream.fileno(), getattr(fcntl, 'F_SETPIPE_SZ', 1031), _PIPE_SIZE)
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass
+
+
+def stream_diff(
+        repo: Repo, base: str | None, head_: str | None,
+        *, want_content: Callable[[FileChange], bool],
+        max_bytes: int,
+) -> Iterator[FileDiff]:
+    """The diff from ``base`` to ``head_``, one file at a time.
+
+    ``head_`` None means the index (``git diff --cached``); ``base`` None
+    means the empty tree (a first commit). Added lines are kept only for
+    files ``want_content`` accepts, and only up to ``max_bytes`` a file.
+    """
+    return Diff(repo, base, head_).each_file(want_content, max_bytes)
+
+
+# -- large changes: the patch part a block at a time ------------------------------
+#
+# On a large change the per-file work above is most of the run time. Here
+# the patch part is read in blocks of whole lines, and one regex search per
+# block finds where each file's patch starts, its hunk headers (the line
+# counts) and binary markers; nothing is done per line. Only the lines a
+# caller's ``candidates`` finds in a block are looked at: those that are
+# added lines of a file being scanned are handed on with their file and
+# line number. Every line of a patch starts with '+', '-' or '\\' inside a
+# hunk (there is no context with -U0), so a line starting with
+# "diff --git ", "@@ -" or "Binary files " is always git's own.
+
+_EVENT = re.compile(
+    rb'\n(?:(diff --git )|@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@|Binary files )',
+)
+_BLOCK = 1 << 18
+_PIPE_SIZE = 1 << 20
+
+
+class Candidate(NamedTuple):
+    """An added line worth checking: its file (an index), number and text."""
+    file: int
+    line: int
+    text: str
+
+
+class FileDone(NamedTuple):
+    """A file's patch was read: its candidates were all given. ``skipped``:
+    more than the cap was added, so it is not scanned (drop them)."""
+    file: int
+    skipped: bool
+
+
+class _File:
+    """The file whose patch is being read."""
+    __slots__ = ('index', 'header', 'added', 'deleted', 'binary', 'scan', 'size',
+                 'skipped', 'in_hunk', 'next_line', 'mark', 'seg', 'seen')
+
+    def __init__(self, index: int, header: bytes, scan: bool) -> None:
+        self.index = index
+        self.header = header        # its "diff --git" line
+        self.added = self.deleted = 0
+        self.binary = False
+        self.scan = scan
+        self.size = 0               # added bytes, as _hunk_lines counts them
+        self.skipped = False
+        self.in_hunk = False
+        self.next_line = 0          # the number of the added line at ``mark``
+        self.mark = 0               # a line start in the current block
+        self.seg = 0                # where the current hunk's lines start
+        self.seen = False           # a candidate was given
+
+
+class Diff:
+    """A running diff whose header (the file list) has been read; its
+    patch part is then read once, by ``each_file`` or ``candidates``."""
+
+    def __init__(self, repo: Repo, base: str | None, head_: str | None) -> None:
+        self._proc, self._stream = _start_diff(repo, base, head_)
         leftover: list[bytes] = []
-        files = _header(_tokens(stream, leftover))
-        yield from _patches(
-            files, _pieces(stream, leftover[0] if leftover else b'',
-                           max(_LONG_LINE, max_bytes + 1)),
+        try:
+            self.files = _header(_tokens(self._stream, leftover))
+        except GitCommandError as e:
+            self._stream.close()
+            raise _error(e, 'git diff failed')
+        except BaseException:
+            self._stream.close()
+            raise
+        self._rest = leftover[0] if leftover else b''
+
+    def each_file(self, want_content: Callable[[FileChange], bool],
+                  max_bytes: int) -> Iterator[FileDiff]:
+        """Each file with its added lines (if ``want_content``), up to
+        ``max_bytes`` a file."""
+        return self._finish(_patches(
+            self.files, _pieces(self._stream, self._rest, max(_LONG_LINE, max_bytes + 1)),
             want_content, max_bytes,
-        )
-        stream.read()  # drain, so git exits
-        proc.wait()
-    except GitCommandError as e:
-        raise _error(e, 'git diff failed')
-    finally:
-        stream.close()
+        ))
+
+    def candidates(self, scan: Sequence[bool], find: Callable[[bytes], Iterable[int]],
+                   max_bytes: int) -> Iterator[Candidate | FileDone]:
+        """The added lines, of the files ``scan`` says to scan, that ``find``
+        picks out of each block, in order, with a FileDone after the last
+        of each file that had any or was skipped. ``self.files`` then has
+        every file's line counts."""
+        return self._finish(self._candidates(scan, find, max_bytes))
+
+    def _finish(self, events: Iterator[_T]) -> Iterator[_T]:
+        stream = self._stream
+        try:
+            yield from events
+            stream.read()  # drain, so git exits
+            self._proc.wait()   # type: ignore[attr-defined]
+        except GitCommandError as e:
+            raise _error(e, 'git diff failed')
+        finally:
+            stream.close()
+
+    def _candidates(self, scan: Sequence[bool], find: Callable[[bytes], Iterable[int]],
+                    max_bytes: int) -> Iterator[Candidate | FileDone]:
+        counts: list[tuple[int, int, bool]] = [(0, 0, False)] * len(self.files)
+        yield from _block_events(self.files, _blocks(self._stream, self._rest,
+                                                     max(_LONG_LINE, max_bytes + 1)),
+                                 scan, find, max_bytes, counts)
+        self.files = _counted(self.files, counts)
+
+
+def _counted(files: list[FileChange], counts: list[tuple[int, int, bool]]) -> list[FileChange]:
+    return [
+        c._replace(added_lines=a, deleted_lines=d, binary=b and not c.submodule)
+        if a or d or b else c
+        for c, (a, d, b) in zip(files, counts, strict=True)
+    ]
+
+
+def _block_events(
+        files: list[FileChange], blocks: Iterable[bytes], scan: Sequence[bool],
+        find: Callable[[bytes], Iterable[int]], max_bytes: int,
+        counts: list[tuple[int, int, bool]],
+) -> Iterator[Candidate | FileDone]:
+    """``Diff.candidates`` over ``blocks`` (see ``_blocks``); each file's
+    (added, deleted, binary) goes into ``counts``."""
+    f: _File | None = None
+    next_index = 0
+
+    def close(f: _File, data: bytes, end: int) -> None:
+        # The current hunk's lines up to ``end`` (a line start).
+        if f.in_hunk and f.scan and not f.skipped and end > f.seg:
+            f.size += _plus_bytes(data[f.seg:end])
+            if f.size > max_bytes:
+                f.skipped = True
+
+    scanning = any(scan)
+    for data in blocks:
+        if f is not None:
+            f.mark = f.seg = 1
+        found = iter(find(data) if scanning else ())
+        line = next(found, None)
+        for m in _EVENT.finditer(data):
+            at = m.start() + 1
+            while line is not None and line < at:
+                if f is not None:
+                    c = _candidate(f, data, line)
+                    if c is not None:
+                        yield c
+                line = next(found, None)
+            if f is not None:
+                close(f, data, at)
+            end = data.find(b'\n', at)
+            if m[1] is not None:
+                header = data[at:end]
+                if f is not None and header == f.header and \
+                        files[f.index].status == 'type-changed':
+                    f.in_hunk = False       # its second patch
+                    continue
+                if f is not None:
+                    counts[f.index] = (f.added, f.deleted, f.binary)
+                    if f.scan and (f.seen or f.skipped):
+                        yield FileDone(f.index, f.skipped)
+                if next_index >= len(files):
+                    f = None        # more patches than files: ignore them
+                    continue
+                f = _File(next_index, header, bool(scan[next_index]))
+                next_index += 1
+            elif f is None:
+                continue
+            elif m[3] is not None:
+                f.deleted += 1 if m[2] is None else int(m[2])
+                f.added += 1 if m[4] is None else int(m[4])
+                f.in_hunk = True
+                f.next_line = int(m[3])
+                f.mark = f.seg = end + 1
+            elif not f.in_hunk:
+                f.binary = True
+        while line is not None:
+            if f is not None:
+                c = _candidate(f, data, line)
+                if c is not None:
+                    yield c
+            line = next(found, None)
+        if f is not None:
+            close(f, data, len(data))
+            if f.in_hunk and f.scan:
+                f.next_line += _numbered(data, f.mark, len(data))
+    if f is not None:
+        counts[f.index] = (f.added, f.deleted, f.binary)
+        if f.scan and (f.seen or f.skipped):
+            yield FileDone(f.index, f.skipped)
+
+
+_T = TypeVar('_T')
+_PLUS_LINE = re.compile(rb'^\+[^\n]*', re.M)
+
+
+def _plus_bytes(lines: bytes) -> int:
+    """The bytes of the '+' lines among whole hunk lines, each counted
+    with its '+' and without its newline."""
+    n = lines.count(b'\n')
+    if lines.count(b'\n+') + (lines[:1] == b'+') == n:
+        return len(lines) - n       # all of them (a new file's, mostly)
+    return sum(map(len, _PLUS_LINE.findall(lines)))
+
+
+def _numbered(data: bytes, start: int, end: int) -> int:
+    """How many lines of the new file start in ``data[start:end]`` (at
+    line starts): added lines, and context lines (none with -U0)."""
+    return data.count(b'\n+', start - 1, end) + data.count(b'\n ', start - 1, end)
+
+
+def _candidate(f: _File, data: bytes, at: int) -> Candidate | None:
+    """The added line starting at ``at`` in ``f``'s current hunk, if it is one."""
+    if not (f.in_hunk and f.scan) or f.skipped or data[at:at + 1] != b'+':
+        return None
+    f.next_line += _numbered(data, f.mark, at)
+    f.mark = at
+    f.seen = True
+    end = data.find(b'\n', at)
+    return Candidate(f.index, f.next_line, data[at + 1:end].decode('utf-8', 'replace'))
+
+
+def _blocks(stream: IO[bytes], first: bytes, long_line: int) -> Iterator[bytes]:
+    """The patch part in blocks of whole lines, each block with a newline
+    in front (so that every line starts after one). A line longer than
+    ``long_line`` is cut to that length (the rest is read and dropped)."""
+    buf = first
+    while True:
+        chunk = stream.read(_BLOCK)
+        if not chunk:
+            if buf:
+                yield b'\n' + (buf if buf.endswith(b'\n') else buf + b'\n')
+            return
+        buf += chunk
+        cut = buf.rfind(b'\n')
+        if cut >= 0:
+            yield b'\n' + buf[:cut + 1]
+            buf = buf[cut + 1:]
+        if len(buf) > long_line:
+            # One very long line: keep its start, drop the rest.
+            yield b'\n' + buf[:long_line] + b'\n'
+            while True:
+                chunk = stream.read(_BLOCK)
+                if not chunk:
+                    return
+                nl = chunk.find(b'\n')
+                if nl >= 0:
+                    buf = chunk[nl + 1:]
+                    break
 
 
 def _patches(

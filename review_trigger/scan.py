@@ -93,6 +93,25 @@ def scan_file(
     return scan_files([(path, lines)], rules)[0]
 
 
+def check_lines(path: str, lines: Sequence[tuple[int, str]],
+                rules: Sequence[LineRule]) -> FileScan:
+    """Hits of ``rules`` on some added lines of path, each checked alone:
+    the candidates ``large_prefilter`` found (every line any rule can
+    match is among them)."""
+    if not lines:
+        return FileScan([], [], [])
+    texts = [text for _, text in lines]
+    return _check(path, lines, '\n'.join(texts), rules, (True,) * len(rules),
+                  {_ALL: set(range(len(lines)))})
+
+
+def large_prefilter(rules: Sequence[LineRule]) -> prefilter.Prefilter | None:
+    """The prefilter for ``rules`` if RE2 is installed and covers them all
+    (so ``check_lines`` on its candidates finds every hit), else None."""
+    pre = _prefilter(tuple(rules))
+    return pre if pre is not None and all(pre.covered) else None
+
+
 def _text_of(lines: Sequence[tuple[int, str]]) -> str:
     # A git.AddedLines holds the joined text and numbers its lines itself.
     joined = getattr(lines, 'text', None)

@@ -195,6 +195,35 @@ def test_streaming_parser_matches_line_by_line(
 
     ref, new = _parse_both(patch, files, max_bytes, chunk, want, monkeypatch)
     assert new == ref
+    # Read a block at a time, every line a candidate: the same files, line
+    # counts, added lines and skipped files.
+    assert _parse_blocks(patch, files, max_bytes, chunk, want, monkeypatch) == ref
+
+
+def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: int,
+                  want: Callable[[FileChange], bool],
+                  monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The block reader's view of the patch, as the reference gives it:
+    (file with counts, its added lines, skipped) for each file, every line
+    of every block offered as a candidate."""
+    monkeypatch.setattr(git, '_BLOCK', block)
+    scan_ = [want(f) for f in files]
+    counts: list[tuple[int, int, bool]] = [(0, 0, False)] * len(files)
+
+    def every_line(data: bytes) -> list[int]:
+        return [i + 1 for i, byte in enumerate(data[:-1]) if byte == 10]
+
+    added: dict[int, list[tuple[int, str]]] = {}
+    skipped: set[int] = set()
+    blocks = git._blocks(io.BytesIO(patch[7:]), patch[:7], max(max_bytes + 1, 80))
+    for event in git._block_events(files, blocks, scan_, every_line, max_bytes, counts):
+        if isinstance(event, git.Candidate):
+            added.setdefault(event.file, []).append((event.line, event.text))
+        elif event.skipped:
+            skipped.add(event.file)
+            added.pop(event.file, None)
+    return [(f, [] if i in skipped else added.get(i, []), i in skipped)
+            for i, f in enumerate(git._counted(files, counts))]
 
 
 def test_streaming_parser_cuts_a_huge_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -204,6 +233,7 @@ def test_streaming_parser_cuts_a_huge_line(monkeypatch: pytest.MonkeyPatch) -> N
              b'diff --git a/c b/c\n@@ -0,0 +7 @@\n+' + b'w' * 150)
     ref, new = _parse_both(patch, files, 100, 64, lambda f: True, monkeypatch)
     assert new == ref
+    assert _parse_blocks(patch, files, 100, 64, lambda f: True, monkeypatch) == ref
     assert [len(added) for _, added, _ in new] == [0, 1, 0]
     assert [skipped for _, _, skipped in new] == [True, False, True]
 

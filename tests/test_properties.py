@@ -129,3 +129,35 @@ def test_random_repositories(base, change, delete, rename):
         assert '@' not in rest
         assert not re.search(r'<(?!/?(h2|p|strong|em|ul|ol|li|blockquote|pre|br)\b)', rest), rest
         assert 'abcdefgh12' not in prompt
+
+
+@settings(max_examples=int(os.environ.get('REVIEW_TRIGGER_EXAMPLES', 25)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(base=FILES, change=FILES, delete=st.sets(st.integers(0, 7), max_size=3))
+def test_reading_by_blocks_is_reading_by_files(monkeypatch, base, change, delete):
+    """A large change is read a block at a time, with RE2 picking the lines
+    to check: the report is the one reading file by file gives."""
+    from review_trigger import analyze, git, prefilter
+    if not prefilter.available():
+        return
+    with tempfile.TemporaryDirectory() as root:
+        _git(root, 'init', '-q')
+        written = _write(root, base)
+        _git(root, 'add', '-A')
+        _git(root, 'commit', '-q', '--allow-empty', '-m', 'base')
+        names = sorted(written)
+        for i in delete:
+            if i < len(names) and os.path.lexists(os.path.join(root, names[i])):
+                os.unlink(os.path.join(root, names[i]))
+        _write(root, change)
+        _git(root, 'add', '-A')
+        _git(root, 'commit', '-q', '--allow-empty', '-m', 'change')
+        reports = []
+        for large, block in ((10**9, 1 << 18), (0, 1 << 18), (0, 7)):
+            monkeypatch.setattr(analyze, 'LARGE_CHANGE', large)
+            monkeypatch.setattr(git, '_BLOCK', block)
+            code_, out, err = _run('-C', root, '--since', 'HEAD~1', '--format', 'json')
+            assert code_ == 0, err
+            reports.append(json.loads(out))
+        assert reports[1] == reports[0]
+        assert reports[2] == reports[0]
