@@ -1,4 +1,4 @@
-"""The engine: resolve what to analyse, read it once, run every trigger."""
+"""The engine: read the diff once, scan it, run every trigger."""
 from __future__ import annotations
 
 import re
@@ -17,7 +17,6 @@ from review_trigger.change import (
     Suppression,
 )
 from review_trigger.config import Config
-from review_trigger.errors import UserError
 from review_trigger.scan import LineRule, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
 from review_trigger.triggers._base import Settings, spec
@@ -52,26 +51,6 @@ class Analysis(NamedTuple):
     findings: tuple[Finding, ...]
     commits: tuple[Commit, ...]
     triggers: dict[str, Trigger]    # every trigger that ran, by id
-
-
-def resolve_range(
-        repo: git.Repo, *, since: str | None = None, base: str | None = None,
-        head: str | None = None,
-) -> Range:
-    """The Range for --staged (no arguments), --since REV or --base/--head."""
-    if since is not None:
-        if head is not None:
-            raise UserError('--head goes with --base, not --since')
-        to = git.resolve(repo, 'HEAD')
-        frm = git.merge_base(repo, git.resolve(repo, since), to)
-        return Range('since', frm, to, f'{since}..HEAD')
-    if base is not None:
-        to = git.resolve(repo, head or 'HEAD')
-        frm = git.merge_base(repo, git.resolve(repo, base), to)
-        return Range('pr', frm, to, f'{base}...{head or "HEAD"}')
-    if head is not None:
-        raise UserError('--head needs --base')
-    return Range('staged', git.head(repo), INDEX, 'staged changes')
 
 
 def enabled_triggers(config: Config) -> list[tuple[Trigger, Settings]]:
@@ -184,13 +163,20 @@ def _by_blocks(diff: git.Diff, rules: list[LineRule], pre: prefilter.Prefilter,
     return out
 
 
-def analyze(repo: git.Repo, rng: Range, config: Config) -> Analysis:
+def start_diff(repo: git.Repo, rng: Range) -> git.Diff:
+    """Start reading the range's diff (git works while the caller goes on)."""
+    return git.Diff(repo, rng.base, None if rng.head == INDEX else rng.head)
+
+
+def analyze(repo: git.Repo, rng: Range, config: Config,
+            diff: git.Diff | None = None) -> Analysis:
+    """Analyse the range (its diff, if ``start_diff`` started it already)."""
+    if diff is None:
+        diff = start_diff(repo, rng)
     triggers = enabled_triggers(config)
     rules: list[LineRule] = []
     for t, settings in triggers:
         rules.extend(t.line_rules(settings))
-    head = None if rng.head == INDEX else rng.head
-    diff = git.Diff(repo, rng.base, head)
     pre = scan.large_prefilter(rules) \
         if rules and len(diff.files) >= LARGE_CHANGE else None
     files, hits, suppressions, notes = _by_blocks(diff, rules, pre, config) \

@@ -84,12 +84,17 @@ def _summary(analysis: Analysis) -> str:
 def run(argv: Sequence[str]) -> int:
     args = _run_parser().parse_args(argv)
     from review_trigger import git
-    from review_trigger.analyze import analyze, resolve_range
 
     repo = git.open_repo(args.directory)
-    rng = resolve_range(repo, since=args.since, base=args.base, head=args.head)
-    config = config_for(repo, rng, args.config, args.directory)
-    analysis = analyze(repo, rng, config)
+    rng = git.resolve_range(repo, since=args.since, base=args.base, head=args.head)
+    # git computes the diff while the configuration and the triggers load.
+    diff = git.Diff(repo, rng.base, None if rng.mode == 'staged' else rng.head)
+    try:
+        config = config_for(repo, rng, args.config, args.directory)
+        from review_trigger.analyze import analyze
+        analysis = analyze(repo, rng, config, diff)
+    finally:
+        diff.close()
     session = session_of(args.session_model, analysis, config)
     prompt = prompt_for(repo, analysis, session, config, args.reviewer)
     if args.format == 'json':

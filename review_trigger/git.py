@@ -10,13 +10,11 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, NamedTuple, TypeVar, overload
 
-from git.cmd import Git
-from git.exc import GitCommandError, GitCommandNotFound
-
-from review_trigger.change import STATUS, Commit, FileChange
+from review_trigger.change import INDEX, STATUS, Commit, FileChange, Range
 from review_trigger.errors import UserError
 
 # Options that pin diff output whatever the user's gitconfig says.
@@ -54,7 +52,52 @@ _ENV = {
 class Repo(NamedTuple):
     root: str
     git_dir: str
-    cmd: Git
+
+
+class _Failed(Exception):
+    """A git command exited with a failure status."""
+
+    def __init__(self, status: int, stderr: bytes) -> None:
+        super().__init__(status)
+        self.status = status
+        self.stderr = stderr.decode('utf-8', 'replace')
+
+
+_ENVIRON: list[dict[str, str]] = []
+
+
+def _environ() -> dict[str, str]:
+    # git's messages in English: errors are recognised by their words.
+    if not _ENVIRON:
+        _ENVIRON.append({**os.environ, **_ENV, 'LC_ALL': 'C', 'LANGUAGE': 'C'})
+    return _ENVIRON[0]
+
+
+def _start(cwd: str, args: Sequence[str], stdin: IO[bytes] | int = subprocess.DEVNULL,
+           ) -> subprocess.Popen[bytes]:
+    """Start ``git args`` in ``cwd``, its output and errors piped."""
+    try:
+        return subprocess.Popen(['git', *args], cwd=cwd, env=_environ(), stdin=stdin,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError:
+        raise UserError('git failed. Is it installed and on PATH?')
+
+
+def _call(cwd: str, *args: str) -> tuple[int, bytes, bytes]:
+    """Run ``git args`` in ``cwd``: its status, output and errors."""
+    proc = _start(cwd, args)
+    out, err = proc.communicate()
+    return proc.returncode, out, err
+
+
+def _wait(proc: subprocess.Popen[bytes]) -> None:
+    """Wait for a streaming git (its output read) and fail as it did."""
+    err = proc.stderr.read() if proc.stderr is not None else b''
+    if proc.stderr is not None:
+        proc.stderr.close()
+    status = proc.wait()
+    if status != 0:
+        raise _Failed(status, err)
 
 
 class FileDiff(NamedTuple):
@@ -128,14 +171,11 @@ class AddedLines(Sequence[tuple[int, str]]):
 NO_LINES = AddedLines('', [], 0)
 
 
-def _error(exc: GitCommandError, what: str) -> UserError:
-    stderr = exc.stderr if isinstance(exc.stderr, str) else ''
+def _error(exc: _Failed, what: str) -> UserError:
     lines = [
-        ln.strip() for ln in stderr.strip().strip("'").splitlines()
+        ln.strip() for ln in exc.stderr.strip().splitlines()
         if ln.strip() and not ln.strip().startswith('hint:')
     ]
-    lines = [ln[len('stderr: '):].strip().strip("'") if ln.startswith('stderr: ') else ln
-             for ln in lines]
     # The fatal line says what went wrong; warnings before it rarely do.
     fatal = [ln for ln in lines if ln.startswith(('fatal:', 'error:'))]
     detail = (fatal or lines or [f'exit status {exc.status}'])[0]
@@ -149,17 +189,11 @@ def _error(exc: GitCommandError, what: str) -> UserError:
     return UserError(f'{what}: {detail}')
 
 
-def _run(cmd: Git, *args: str, what: str = 'git failed') -> bytes:
-    try:
-        out = cmd.execute(
-            ['git', *_CONFIG, *args], stdout_as_string=False,
-            strip_newline_in_stdout=False, env=_ENV,
-        )
-    except GitCommandNotFound:
-        raise UserError('git failed. Is it installed and on PATH?')
-    except GitCommandError as e:
-        raise _error(e, what)
-    assert isinstance(out, bytes)
+def _run(repo: Repo | str, *args: str, what: str = 'git failed') -> bytes:
+    """The output of ``git args`` in the repository; a UserError if it fails."""
+    status, out, err = _call(repo if isinstance(repo, str) else repo.root, *_CONFIG, *args)
+    if status != 0:
+        raise _error(_Failed(status, err), what)
     return out
 
 
@@ -168,36 +202,47 @@ def open_repo(path: str | None = None) -> Repo:
     where = os.path.abspath(path or os.getcwd())
     if not os.path.isdir(where):
         raise UserError(f'{where} is not a directory')
-    cmd = Git(where)
-    try:
-        out = cmd.execute(
-            ['git', 'rev-parse', '--is-bare-repository', '--show-toplevel',
-             '--absolute-git-dir'],
-            env=_ENV, strip_newline_in_stdout=False,
-        )
-    except GitCommandNotFound:
-        raise UserError('git failed. Is it installed and on PATH?')
-    except GitCommandError:
+    status, out, _ = _call(where, 'rev-parse', '--is-bare-repository', '--show-toplevel',
+                           '--absolute-git-dir')
+    if status != 0:
         # The fast path failed; find out why for the message.
-        bare = cmd.execute(['git', 'rev-parse', '--is-bare-repository'],
-                           env=_ENV, with_exceptions=False)
-        if bare == 'true':
+        bare = _call(where, 'rev-parse', '--is-bare-repository')[1].strip()
+        if bare == b'true':
             raise UserError(
                 f'{where} is a bare repository: review-trigger needs a work tree',
             )
-        if bare == 'false':
+        if bare == b'false':
             raise UserError(f'{where} is inside a .git directory, not a work tree')
         raise UserError(
             f'{where} is not in a git repository '
             f'(run it inside one, or pass -C DIR)',
         )
-    assert isinstance(out, str)
-    root, git_dir = out.splitlines()[1:3]
-    return Repo(root, git_dir, Git(root))
+    root, git_dir = _decode(out).split('\n')[1:3]
+    return Repo(root, git_dir)
+
+
+def resolve_range(
+        repo: Repo, *, since: str | None = None, base: str | None = None,
+        head: str | None = None,
+) -> Range:
+    """The Range for --staged (no arguments), --since REV or --base/--head."""
+    if since is not None:
+        if head is not None:
+            raise UserError('--head goes with --base, not --since')
+        to = resolve(repo, 'HEAD')
+        frm = merge_base(repo, resolve(repo, since), to)
+        return Range('since', frm, to, f'{since}..HEAD')
+    if base is not None:
+        to = resolve(repo, head or 'HEAD')
+        frm = merge_base(repo, resolve(repo, base), to)
+        return Range('pr', frm, to, f'{base}...{head or "HEAD"}')
+    if head is not None:
+        raise UserError('--head needs --base')
+    return Range('staged', _head_sha(repo), INDEX, 'staged changes')
 
 
 def is_shallow(repo: Repo) -> bool:
-    out = _run(repo.cmd, 'rev-parse', '--is-shallow-repository')
+    out = _run(repo, 'rev-parse', '--is-shallow-repository')
     return out.strip() == b'true'
 
 
@@ -213,36 +258,25 @@ def _shallow_hint(repo: Repo) -> str:
 
 def head(repo: Repo) -> str | None:
     """The sha of HEAD, or None before the first commit."""
-    try:
-        out = repo.cmd.execute(
-            ['git', 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'],
-            env=_ENV, with_exceptions=False,
-        )
-    except GitCommandNotFound:
-        raise UserError('git failed. Is it installed and on PATH?')
-    assert isinstance(out, str)
-    return out.strip() or None
+    out = _call(repo.root, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}')[1]
+    return out.decode().strip() or None
+
+
+_head_sha = head     # for resolve_range, whose ``head`` is a revision
 
 
 def resolve(repo: Repo, rev: str) -> str:
     """The commit sha ``rev`` names, or a UserError saying why not."""
     if not rev or rev.startswith('-') or '\0' in rev or '\n' in rev:
         raise UserError(f'{rev!r} is not a valid revision')
-    try:
-        out = repo.cmd.execute(
-            ['git', 'rev-parse', '--verify', '--quiet', '--end-of-options',
-             f'{rev}^{{commit}}'],
-            env=_ENV, with_exceptions=False,
-        )
-    except GitCommandNotFound:
-        raise UserError('git failed. Is it installed and on PATH?')
-    assert isinstance(out, str)
-    sha = out.strip()
+    out = _call(repo.root, 'rev-parse', '--verify', '--quiet', '--end-of-options',
+                f'{rev}^{{commit}}')[1]
+    sha = out.decode('utf-8', 'replace').strip()
     if sha:
         return sha
     count = 0
     if head(repo):
-        count = int(_run(repo.cmd, 'rev-list', '--count', 'HEAD').strip())
+        count = int(_run(repo, 'rev-list', '--count', 'HEAD').strip())
     has = f'the repository has {count} commit{"s" if count != 1 else ""}'
     raise UserError(
         f'unknown revision {rev!r}: not a commit in this repository '
@@ -251,29 +285,26 @@ def resolve(repo: Repo, rev: str) -> str:
 
 
 def merge_base(repo: Repo, a: str, b: str) -> str:
-    out = repo.cmd.execute(
-        ['git', 'merge-base', a, b], env=_ENV, with_exceptions=False,
-    )
-    assert isinstance(out, str)
-    if not out.strip():
+    out = _call(repo.root, 'merge-base', a, b)[1].decode().strip()
+    if not out:
         raise UserError(
             f'{a[:12]} and {b[:12]} have no common ancestor'
             f'{_shallow_hint(repo)}',
         )
-    return out.strip().split()[0]
+    return out.split()[0]
 
 
 def top_level_names(repo: Repo, treeish: str | None) -> frozenset[str]:
     if treeish is None:
         return frozenset()
-    out = _run(repo.cmd, 'ls-tree', '-z', '--name-only', treeish, '--')
+    out = _run(repo, 'ls-tree', '-z', '--name-only', treeish, '--')
     return frozenset(
         p.decode('utf-8', 'surrogateescape') for p in out.split(b'\0') if p
     )
 
 
 def read_blob(repo: Repo, sha: str) -> bytes:
-    return _run(repo.cmd, 'cat-file', 'blob', sha,
+    return _run(repo, 'cat-file', 'blob', sha,
                 what=f'cannot read object {sha}')
 
 
@@ -287,12 +318,8 @@ def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
     with tempfile.TemporaryFile() as names:
         names.write(''.join(f'{sha}\n' for sha in shas).encode())
         names.seek(0)
-        try:
-            proc = repo.cmd.execute(['git', *_CONFIG, 'cat-file', '--batch'],
-                                    as_process=True, istream=names, env=_ENV)
-        except GitCommandNotFound:
-            raise UserError('git failed. Is it installed and on PATH?')
-        stream = proc.proc.stdout     # type: ignore[union-attr]
+        proc = _start(repo.root, [*_CONFIG, 'cat-file', '--batch'], stdin=names)
+        stream = proc.stdout
         assert stream is not None
         try:
             for sha in shas:
@@ -302,31 +329,27 @@ def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
                 data = stream.read(int(head[2]) + 1)[:-1]
                 yield sha, data
             stream.read()
-            proc.wait()
-        except GitCommandError as e:
+            _wait(proc)
+        except _Failed as e:
             raise _error(e, 'cannot read objects')
         finally:
             stream.close()
+            proc.wait()
 
 
 def read_path(repo: Repo, treeish: str, path: str) -> bytes | None:
     """``path``'s content at ``treeish`` (a commit, or '' for the index)."""
-    out = repo.cmd.execute(
-        ['git', 'cat-file', '-e', f'{treeish}:{path}'], env=_ENV,
-        with_exceptions=False, with_extended_output=True,
-    )
-    assert isinstance(out, tuple)
-    if out[0] != 0:
+    if _call(repo.root, 'cat-file', '-e', f'{treeish}:{path}')[0] != 0:
         return None
-    return _run(repo.cmd, 'cat-file', 'blob', f'{treeish}:{path}')
+    return _run(repo, 'cat-file', 'blob', f'{treeish}:{path}')
 
 
 def list_files(repo: Repo, treeish: str | None) -> list[str]:
     """Every path at ``treeish`` (a commit sha, or None for the index)."""
     if treeish is None:
-        out = _run(repo.cmd, 'ls-files', '-z', '--cached')
+        out = _run(repo, 'ls-files', '-z', '--cached')
     else:
-        out = _run(repo.cmd, 'ls-tree', '-r', '-z', '--name-only', treeish)
+        out = _run(repo, 'ls-tree', '-r', '-z', '--name-only', treeish)
     return [p.decode('utf-8', 'surrogateescape')
             for p in out.split(b'\0') if p]
 
@@ -334,7 +357,7 @@ def list_files(repo: Repo, treeish: str | None) -> list[str]:
 def commits(repo: Repo, base: str | None, head_: str) -> list[Commit]:
     rng = [head_] if base is None else [f'{base}..{head_}']
     out = _run(
-        repo.cmd, 'log', '-z', '--no-color', '--format=%H%n%an <%ae>%n%cI%n%B',
+        repo, 'log', '-z', '--no-color', '--format=%H%n%an <%ae>%n%cI%n%B',
         *rng, '--',
     )
     result = []
@@ -472,7 +495,8 @@ def _header(tokens: Iterator[bytes]) -> list[FileChange]:
     return files
 
 
-def _start_diff(repo: Repo, base: str | None, head_: str | None) -> tuple[object, IO[bytes]]:
+def _start_diff(repo: Repo, base: str | None,
+                head_: str | None) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
     """Start the diff from ``base`` to ``head_``; its process and output."""
     if head_ is None:
         args = ['diff', '--cached', *_DIFF_OPTS]
@@ -481,13 +505,8 @@ def _start_diff(repo: Repo, base: str | None, head_: str | None) -> tuple[object
     else:
         args = ['diff-tree', '-r', *_DIFF_OPTS,
                 base or _empty_tree(repo), head_]
-    try:
-        proc = repo.cmd.execute(
-            ['git', *_CONFIG, *args, '--'], as_process=True, env=_ENV,
-        )
-    except GitCommandNotFound:
-        raise UserError('git failed. Is it installed and on PATH?')
-    stream = proc.proc.stdout   # type: ignore[union-attr]
+    proc = _start(repo.root, [*_CONFIG, *args, '--'])
+    stream = proc.stdout
     assert stream is not None
     _widen(stream)
     return proc, stream
@@ -575,24 +594,41 @@ class Diff:
     patch part is then read once, by ``each_file`` or ``candidates``."""
 
     def __init__(self, repo: Repo, base: str | None, head_: str | None) -> None:
+        # git starts at once; its header is read when first asked for, so
+        # a caller can do other work meanwhile.
         self._proc, self._stream = _start_diff(repo, base, head_)
-        leftover: list[bytes] = []
-        try:
-            self.files = _header(_tokens(self._stream, leftover))
-        except GitCommandError as e:
-            self._stream.close()
-            raise _error(e, 'git diff failed')
-        except BaseException:
-            self._stream.close()
-            raise
-        self._rest = leftover[0] if leftover else b''
+        self._files: list[FileChange] | None = None
+        self._rest = b''
+
+    @property
+    def files(self) -> list[FileChange]:
+        """The changed files (their line counts once the patches are read)."""
+        if self._files is None:
+            leftover: list[bytes] = []
+            try:
+                self._files = _header(_tokens(self._stream, leftover))
+            except BaseException:
+                self.close()
+                raise
+            self._rest = leftover[0] if leftover else b''
+        return self._files
+
+    def close(self) -> None:
+        """Stop git if it is still running (nothing more will be read)."""
+        self._stream.close()
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        if self._proc.stderr is not None:
+            self._proc.stderr.close()
 
     def each_file(self, want_content: Callable[[FileChange], bool],
                   max_bytes: int) -> Iterator[FileDiff]:
         """Each file with its added lines (if ``want_content``), up to
         ``max_bytes`` a file."""
+        files = self.files
         return self._finish(_patches(
-            self.files, _pieces(self._stream, self._rest, max(_LONG_LINE, max_bytes + 1)),
+            files, _pieces(self._stream, self._rest, max(_LONG_LINE, max_bytes + 1)),
             want_content, max_bytes,
         ))
 
@@ -605,23 +641,23 @@ class Diff:
         return self._finish(self._candidates(scan, find, max_bytes))
 
     def _finish(self, events: Iterator[_T]) -> Iterator[_T]:
-        stream = self._stream
         try:
             yield from events
-            stream.read()  # drain, so git exits
-            self._proc.wait()   # type: ignore[attr-defined]
-        except GitCommandError as e:
+            self._stream.read()  # drain, so git exits
+            _wait(self._proc)
+        except _Failed as e:
             raise _error(e, 'git diff failed')
         finally:
-            stream.close()
+            self.close()
 
     def _candidates(self, scan: Sequence[bool], find: Callable[[bytes], Iterable[int]],
                     max_bytes: int) -> Iterator[Candidate | FileDone]:
-        counts: list[tuple[int, int, bool]] = [(0, 0, False)] * len(self.files)
-        yield from _block_events(self.files, _blocks(self._stream, self._rest,
-                                                     max(_LONG_LINE, max_bytes + 1)),
+        files = self.files
+        counts: list[tuple[int, int, bool]] = [(0, 0, False)] * len(files)
+        yield from _block_events(files, _blocks(self._stream, self._rest,
+                                                max(_LONG_LINE, max_bytes + 1)),
                                  scan, find, max_bytes, counts)
-        self.files = _counted(self.files, counts)
+        self._files = _counted(files, counts)
 
 
 def _counted(files: list[FileChange], counts: list[tuple[int, int, bool]]) -> list[FileChange]:
@@ -902,7 +938,7 @@ def _file_diff(change: FileChange, runs: list[tuple[int, int, bytes]],
 
 def _empty_tree(repo: Repo) -> str:
     # Not hard-coded: SHA-256 repositories have a different empty tree.
-    return _run(repo.cmd, 'hash-object', '-t', 'tree', os.devnull).decode().strip()
+    return _run(repo, 'hash-object', '-t', 'tree', os.devnull).decode().strip()
 
 
 # -- Fetching what a pull request's diff needs (the GitHub Action) -----------
@@ -921,28 +957,13 @@ def has_commit(repo: Repo, sha: str) -> bool:
     """Whether the commit ``sha`` (a full hex sha) is in the repository."""
     if not _SHA.match(sha):
         raise ValueError(f'not a full commit sha: {sha!r}')
-    try:
-        out = repo.cmd.execute(
-            ['git', 'cat-file', '-e', f'{sha}^{{commit}}'], env=_ENV,
-            with_exceptions=False, with_extended_output=True,
-        )
-    except GitCommandNotFound:
-        raise UserError('git failed. Is it installed and on PATH?')
-    assert isinstance(out, tuple)
-    return out[0] == 0
+    return _call(repo.root, 'cat-file', '-e', f'{sha}^{{commit}}')[0] == 0
 
 
 def has_merge_base(repo: Repo, a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` have a common ancestor in the history present."""
-    try:
-        out = repo.cmd.execute(
-            ['git', 'merge-base', a, b], env=_ENV, with_exceptions=False,
-            with_extended_output=True,
-        )
-    except GitCommandNotFound:
-        raise UserError('git failed. Is it installed and on PATH?')
-    assert isinstance(out, tuple)
-    return out[0] == 0 and bool(str(out[1]).strip())
+    status, out, _ = _call(repo.root, 'merge-base', a, b)
+    return status == 0 and bool(out.strip())
 
 
 def fetch(repo: Repo, remote: str, shas: list[str], depth: int | None = None) -> None:
@@ -958,7 +979,7 @@ def fetch(repo: Repo, remote: str, shas: list[str], depth: int | None = None) ->
         if not is_shallow(repo):
             raise ValueError('refusing --depth on a full clone: it would make it shallow')
         args.append(f'--depth={depth}')
-    _run(repo.cmd, *args, remote, *shas, what=f'git fetch from {remote} failed')
+    _run(repo, *args, remote, *shas, what=f'git fetch from {remote} failed')
 
 
 def deepen(repo: Repo, remote: str, shas: list[str], n: int) -> None:
@@ -969,7 +990,7 @@ def deepen(repo: Repo, remote: str, shas: list[str], n: int) -> None:
         raise ValueError(f'n must be >= 1, not {n}')
     if not is_shallow(repo):
         return
-    _run(repo.cmd, 'fetch', *_FETCH_OPTS, f'--deepen={n}', remote, *shas,
+    _run(repo, 'fetch', *_FETCH_OPTS, f'--deepen={n}', remote, *shas,
          what=f'git fetch from {remote} failed')
 
 

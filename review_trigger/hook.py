@@ -101,7 +101,8 @@ def _shown(path: str) -> str:
 
 def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from review_trigger import cli, report
-    from review_trigger.analyze import analyze, resolve_range
+    from review_trigger.analyze import analyze
+    from review_trigger.git import resolve_range
     from review_trigger.output import remove, write_atomic
 
     repo = git.open_repo()

@@ -194,7 +194,8 @@ def _error_summary(message: str, environ: Mapping[str, str], out: TextIO) -> Non
 
 def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
     from review_trigger import cli, report
-    from review_trigger.analyze import analyze, resolve_range
+    from review_trigger.analyze import analyze
+    from review_trigger.git import resolve_range
     from review_trigger.output import write_atomic
 
     event_name = environ.get('GITHUB_EVENT_NAME', '')
