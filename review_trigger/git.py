@@ -39,7 +39,6 @@ _BOUNDARY = b'\ndiff --git '
 _HUNK_LINES = re.compile(rb'((?:\+[^\n]*\n)+)|( [^\n]*\n)|[^\n]*\n')
 # Lines longer than this (or than the scan cap) are cut when read.
 _LONG_LINE = 1 << 20
-_NULL_SHA = re.compile(r'^0+$')
 
 # Environment for every git call: never prompt, never page, and never
 # fetch missing objects of a partial clone behind the user's back.
@@ -474,25 +473,29 @@ def _pieces(stream: IO[bytes], data: bytes,
 def _header(tokens: Iterator[bytes]) -> list[FileChange]:
     """The raw part: one FileChange per file, its line counts still 0
     (``_patches`` counts them from the hunk headers)."""
-    files = []
+    files: list[FileChange] = []
+    append = files.append
+    take = iter(tokens).__next__
+    status_of = _STATUS_BYTES
     for tok in tokens:
-        if not tok.startswith(b':'):
+        if tok[:1] != b':':
             continue
-        meta = tok[1:].decode().split(' ')
-        old_mode, new_mode, old_sha, new_sha, letter = meta[:5]
-        letter = letter[0]
-        first = _decode(next(tokens))
-        if letter in 'RC':
-            path, old_path = _decode(next(tokens)), first
+        old_mode, new_mode, old_sha, new_sha, letter = tok[1:].split(b' ', 4)
+        first = take().decode('utf-8', 'surrogateescape')
+        if letter[:1] in (b'R', b'C'):
+            path, old_path = take().decode('utf-8', 'surrogateescape'), first
         else:
             path, old_path = first, None
-        files.append(FileChange(
-            path, old_path, STATUS.get(letter, 'modified'), 0, 0, False,
-            None if _NULL_SHA.match(old_sha) else old_sha,
-            None if _NULL_SHA.match(new_sha) else new_sha,
-            '160000' in (old_mode, new_mode),
+        append(FileChange(
+            path, old_path, status_of.get(letter[:1], 'modified'), 0, 0, False,
+            old_sha.decode() if old_sha.strip(b'0') else None,
+            new_sha.decode() if new_sha.strip(b'0') else None,
+            old_mode == b'160000' or new_mode == b'160000',
         ))
     return files
+
+
+_STATUS_BYTES = {k.encode(): v for k, v in STATUS.items()}
 
 
 def _start_diff(repo: Repo, base: str | None,
@@ -662,7 +665,8 @@ class Diff:
 
 def _counted(files: list[FileChange], counts: list[tuple[int, int, bool]]) -> list[FileChange]:
     return [
-        c._replace(added_lines=a, deleted_lines=d, binary=b and not c.submodule)
+        FileChange(c.path, c.old_path, c.status, a, d, b and not c.submodule,
+                   c.old_blob, c.new_blob, c.submodule)
         if a or d or b else c
         for c, (a, d, b) in zip(files, counts, strict=True)
     ]

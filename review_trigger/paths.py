@@ -27,23 +27,37 @@ _ANYWHERE = '^(?:.+/)?'
 _GROUP = re.compile(r'\(\?P<[A-Za-z_]\w*>')
 
 
+def _pattern_class() -> Any:
+    """pathspec's gitignore pattern class (its name moved in pathspec 1.0)."""
+    try:
+        from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+        return GitIgnoreSpecPattern
+    except ImportError:     # pathspec < 1.0
+        from pathspec.patterns.gitwildmatch import GitWildMatchPattern
+        return GitWildMatchPattern
+
+
 class PathMatcher:
     """A compiled gitignore-style glob list: ``match_file(path) -> bool``."""
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
         self.patterns = patterns
-        self._spec = pathspec.GitIgnoreSpec.from_lines(patterns)
-        compiled = [p for p in self._spec.patterns if p.include is not None]
-        self._fallback = any(not p.include for p in compiled)
+        # pathspec's translation of each glob into a regex (not compiled:
+        # they are compiled here, joined).
+        translate = _pattern_class().pattern_to_regex
+        translated = [translate(p) for p in patterns]
+        compiled = [(regex, include) for regex, include in translated if include is not None]
+        self._fallback = any(not include for _, include in compiled)
+        self._spec: Any = None
         anywhere, anchored = [], []
-        for p in compiled:
-            assert p.regex is not None
+        for regex, _ in compiled:
             # Named groups would clash once the regexes are joined.
-            source = _GROUP.sub('(?:', p.regex.pattern)
+            source = _GROUP.sub('(?:', regex)
             if source.startswith(_ANYWHERE):
                 anywhere.append(source[len(_ANYWHERE):])
             else:
                 anchored.append(source.removeprefix('^'))
+        self._sources = (anchored, anywhere)
         # "At the start, or right after a slash": the same as pathspec's
         # optional leading "any directories/" prefix, without backtracking.
         self._anywhere = re.compile(
@@ -52,19 +66,28 @@ class PathMatcher:
         self._anchored = re.compile(
             '(?:' + '|'.join(anchored) + ')',
         ) if anchored else None
-        # The same, for paths joined with newlines (``select``).
-        self._many = [re.compile(source, re.M) for source in (
-            '^(?:' + '|'.join(anchored) + ')' if anchored else None,
-            '(?:^|(?<=/))(?:' + '|'.join(anywhere) + ')' if anywhere else None,
-        ) if source is not None]
+        self._joined: list[re.Pattern[str]] | None = None
 
     def match_file(self, path: str) -> bool:
         if self._fallback:
+            if self._spec is None:
+                # A negation: pathspec's own last-match-wins loop.
+                self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
             return bool(self._spec.match_file(path))
         return bool(
             (self._anchored is not None and self._anchored.match(path))
             or (self._anywhere is not None and self._anywhere.search(path)),
         )
+
+    def _many(self) -> list[re.Pattern[str]]:
+        """The regexes for paths joined with newlines (``select``)."""
+        if self._joined is None:
+            anchored, anywhere = self._sources
+            self._joined = [re.compile(source, re.M) for source in (
+                '^(?:' + '|'.join(anchored) + ')' if anchored else None,
+                '(?:^|(?<=/))(?:' + '|'.join(anywhere) + ')' if anywhere else None,
+            ) if source is not None]
+        return self._joined
 
     def select(self, paths: Sequence[str]) -> frozenset[str]:
         """The ``paths`` that ``match_file`` accepts.
@@ -78,12 +101,12 @@ class PathMatcher:
         if self._fallback or len(paths) < BULK_AFTER:
             return frozenset(p for p in paths if self.match_file(p))
         text, starts = joined(paths)
-        found = candidates(self._many, paths, text)
+        found = candidates(self._many(), paths, text)
         if found is not None:
             return frozenset(paths[i] for i in found if self.match_file(paths[i]))
         out = set()
         last = len(paths) - 1
-        for regex in self._many:
+        for regex in self._many():
             pos = 0
             while (m := regex.search(text, pos)) is not None:
                 i = bisect.bisect_right(starts, m.start()) - 1

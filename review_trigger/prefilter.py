@@ -233,6 +233,12 @@ def _esc(ch: str) -> str:
 
 
 def _char_set(ch: str, flags: int) -> str:
+    if ch.isascii() and ch != '\n':
+        # An ASCII character matches itself and, under re.I, its other
+        # case (and some non-ASCII characters, which no ASCII line has).
+        if flags & re.IGNORECASE:
+            return _set(frozenset({ch, ch.lower(), ch.upper()}))
+        return _set(frozenset(ch))
     return _set(_members(_esc(ch), flags))
 
 
