@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, NamedTuple, TypeVar, overload
+from typing import IO, NamedTuple, Protocol, TypeVar, overload
 
 from review_trigger.change import INDEX, STATUS, Commit, FileChange, Range
 from review_trigger.errors import UserError
@@ -46,6 +46,11 @@ _ENV = {
     'GIT_TERMINAL_PROMPT': '0', 'GIT_PAGER': 'cat', 'PAGER': 'cat',
     'GIT_NO_LAZY_FETCH': '1', 'GIT_EXTERNAL_DIFF': '',
 }
+
+
+class Readable(Protocol):
+    """What the diff readers read from: a pipe, a read-ahead, a test's bytes."""
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 class Repo(NamedTuple):
@@ -373,7 +378,7 @@ def _decode(b: bytes) -> str:
     return b.decode('utf-8', 'surrogateescape')
 
 
-def _tokens(stream: IO[bytes], leftover: list[bytes]) -> Iterator[bytes]:
+def _tokens(stream: Readable, leftover: list[bytes]) -> Iterator[bytes]:
     """NUL-separated tokens until the empty one that ends the header part.
 
     What was read past it is left in ``leftover`` for the patch part.
@@ -406,14 +411,14 @@ def _tokens(stream: IO[bytes], leftover: list[bytes]) -> Iterator[bytes]:
         buf = data[cut + 1:]
 
 
-def _reader(stream: IO[bytes]) -> Callable[[int], bytes]:
+def _reader(stream: Readable) -> Callable[[int], bytes]:
     """The stream's read1 if it has one: what is there, without waiting
     for a whole chunk."""
     read: Callable[[int], bytes] = getattr(stream, 'read1', stream.read)
     return read
 
 
-def _pieces(stream: IO[bytes], data: bytes,
+def _pieces(stream: Readable, data: bytes,
             long_line: int) -> Iterator[tuple[bool, bytes]]:
     """The patch part as ``(True, header)`` for each ``diff --git`` line and
     ``(False, lines)`` for the whole lines (each ending with a newline)
@@ -525,6 +530,87 @@ def _widen(stream: IO[bytes]) -> None:
         pass
 
 
+class _ReadAhead:
+    """A stream read by a thread of its own, up to ``limit`` bytes ahead of
+    its reader: git never waits for the analysis (until it is that far
+    ahead), and the analysis's start-up overlaps git's work."""
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        import collections
+        import threading
+        self._stream = stream
+        self._limit = limit
+        self._chunks: collections.deque[bytes] = collections.deque()
+        self._size = 0
+        self._eof = False
+        self._closed = False
+        self._error: OSError | None = None
+        self._ready = threading.Condition()
+        self._thread = threading.Thread(target=self._fill, daemon=True,
+                                        name='review-trigger git reader')
+        self._thread.start()
+
+    def _fill(self) -> None:
+        fd = self._stream.fileno()
+        ready = self._ready
+        while True:
+            try:
+                chunk = os.read(fd, _PIPE_SIZE)
+            except OSError as e:
+                chunk, self._error = b'', e
+            with ready:
+                while self._size >= self._limit and not self._closed:
+                    ready.wait()
+                if self._closed:
+                    return
+                if chunk:
+                    self._chunks.append(chunk)
+                    self._size += len(chunk)
+                else:
+                    self._eof = True
+                ready.notify_all()
+            if not chunk:
+                return
+
+    def read1(self, n: int = -1) -> bytes:
+        """What has arrived, up to ``n`` bytes (b'' at the end)."""
+        ready = self._ready
+        with ready:
+            while not self._chunks and not self._eof:
+                ready.wait()
+            if not self._chunks:
+                if self._error is not None:
+                    raise self._error
+                return b''
+            chunk = self._chunks.popleft()
+            if 0 <= n < len(chunk):
+                self._chunks.appendleft(chunk[n:])
+                chunk = chunk[:n]
+            self._size -= len(chunk)
+            ready.notify_all()
+            return chunk
+
+    def read(self, n: int = -1) -> bytes:
+        """``n`` bytes (fewer at the end), or all that is left for -1."""
+        parts = []
+        want = n
+        while want != 0:
+            chunk = self.read1(want)
+            if not chunk:
+                break
+            parts.append(chunk)
+            if want > 0:
+                want -= len(chunk)
+        return b''.join(parts)
+
+    def close(self) -> None:
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
+        self._thread.join()
+        self._stream.close()
+
+
 def stream_diff(
         repo: Repo, base: str | None, head_: str | None,
         *, want_content: Callable[[FileChange], bool],
@@ -556,6 +642,8 @@ _EVENT = re.compile(
 )
 _BLOCK = 1 << 18
 _PIPE_SIZE = 1 << 20
+# How far the reading thread may get ahead of the analysis.
+_READ_AHEAD = 8 << 20
 
 
 class Candidate(NamedTuple):
@@ -597,9 +685,10 @@ class Diff:
     patch part is then read once, by ``each_file`` or ``candidates``."""
 
     def __init__(self, repo: Repo, base: str | None, head_: str | None) -> None:
-        # git starts at once; its header is read when first asked for, so
-        # a caller can do other work meanwhile.
-        self._proc, self._stream = _start_diff(repo, base, head_)
+        # git starts at once and is read ahead by a thread; its header is
+        # parsed when first asked for, so a caller can do other work meanwhile.
+        self._proc, output = _start_diff(repo, base, head_)
+        self._stream = _ReadAhead(output, _READ_AHEAD)
         self._files: list[FileChange] | None = None
         self._rest = b''
 
@@ -618,9 +707,9 @@ class Diff:
 
     def close(self) -> None:
         """Stop git if it is still running (nothing more will be read)."""
-        self._stream.close()
         if self._proc.poll() is None:
             self._proc.kill()
+        self._stream.close()
         self._proc.wait()
         if self._proc.stderr is not None:
             self._proc.stderr.close()
@@ -777,7 +866,7 @@ def _candidate(f: _File, data: bytes, at: int) -> Candidate | None:
     return Candidate(f.index, f.next_line, data[at + 1:end].decode('utf-8', 'replace'))
 
 
-def _blocks(stream: IO[bytes], first: bytes, long_line: int) -> Iterator[bytes]:
+def _blocks(stream: Readable, first: bytes, long_line: int) -> Iterator[bytes]:
     """The patch part in blocks of whole lines, each block with a newline
     in front (so that every line starts after one). A line longer than
     ``long_line`` is cut to that length (the rest is read and dropped)."""
