@@ -773,10 +773,9 @@ def _block_events(
 
     def close(f: _File, data: bytes, end: int) -> None:
         # The current hunk's lines up to ``end`` (a line start).
-        if f.in_hunk and f.scan and not f.skipped and end > f.seg:
-            f.size += _plus_bytes(data[f.seg:end])
-            if f.size > max_bytes:
-                f.skipped = True
+        f.size += _plus_bytes(data, f.seg, end)
+        if f.size > max_bytes:
+            f.skipped = True
 
     scanning = any(scan)
     for data in blocks:
@@ -792,7 +791,7 @@ def _block_events(
                     if c is not None:
                         yield c
                 line = next(found, None)
-            if f is not None:
+            if f is not None and f.in_hunk and f.scan and not f.skipped and at > f.seg:
                 close(f, data, at)
             end = data.find(b'\n', at)
             if m[1] is not None:
@@ -827,7 +826,8 @@ def _block_events(
                     yield c
             line = next(found, None)
         if f is not None:
-            close(f, data, len(data))
+            if f.in_hunk and f.scan and not f.skipped and len(data) > f.seg:
+                close(f, data, len(data))
             if f.in_hunk and f.scan:
                 f.next_line += _numbered(data, f.mark, len(data))
     if f is not None:
@@ -840,13 +840,14 @@ _T = TypeVar('_T')
 _PLUS_LINE = re.compile(rb'^\+[^\n]*', re.M)
 
 
-def _plus_bytes(lines: bytes) -> int:
-    """The bytes of the '+' lines among whole hunk lines, each counted
-    with its '+' and without its newline."""
-    n = lines.count(b'\n')
-    if lines.count(b'\n+') + (lines[:1] == b'+') == n:
-        return len(lines) - n       # all of them (a new file's, mostly)
-    return sum(map(len, _PLUS_LINE.findall(lines)))
+def _plus_bytes(data: bytes, start: int, end: int) -> int:
+    """The bytes of the '+' lines among the whole hunk lines of
+    ``data[start:end]`` (``start`` after a newline), each counted with its
+    '+' and without its newline."""
+    n = data.count(b'\n', start, end)
+    if data.count(b'\n+', start - 1, end) == n:
+        return end - start - n      # all of them (a new file's, mostly)
+    return sum(map(len, _PLUS_LINE.findall(data, start, end)))
 
 
 def _numbered(data: bytes, start: int, end: int) -> int:

@@ -6,7 +6,6 @@ the change goes through ``markdown.code`` or ``markdown.fence``.
 from __future__ import annotations
 
 import datetime
-import posixpath
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -14,7 +13,7 @@ from review_trigger import defaults
 from review_trigger.analyze import Analysis
 from review_trigger.change import INDEX, FileChange, Finding
 from review_trigger.markdown import code, fence
-from review_trigger.paths import matcher
+from review_trigger.paths import joined, matcher
 from review_trigger.routing import SessionModel
 from review_trigger.triggers import Trigger
 
@@ -121,29 +120,46 @@ def context_files(
     # Agent-context files count in the directories of the files that fired
     # and their ancestors (a nested CLAUDE.md governs what is below it).
     dirs = {''}
-    for f in analysis.findings:
-        for p in f.files:
-            d = posixpath.dirname(p)
-            while d not in dirs:
-                dirs.add(d)
-                d = posixpath.dirname(d)
+    for d in {p.rpartition('/')[0] for f in analysis.findings for p in f.files}:
+        while d not in dirs:
+            dirs.add(d)
+            d = d.rpartition('/')[0]
     wanted = set(names)
     out: list[tuple[str, str]] = []
     adr_found: dict[str, int] = {}
-    adr = matcher(adr_dirs)
-    for path in all_files:
+    adr = matcher(adr_dirs).select(all_files)
+    named = _named(all_files, wanted)
+    for path in named | adr:
         parent, _, base = path.rpartition('/')
         if path in wanted or (base in wanted and parent in dirs):
             why = 'current architecture' if base == 'ARCHITECTURE.md' else \
                 'agent and project rules'
             out.append((path, why))
-        elif adr.match_file(path):
+        elif path in adr:
             adr_found[parent] = adr_found.get(parent, 0) + 1
     out.sort(key=lambda pw: (pw[0].count('/'), pw[0]))
     for folder, n in sorted(adr_found.items()):
         out.append((folder + '/', f'decision records ({_plural(n, "file")}): '
                                   f'load those related to the change'))
     return out[:MAX_CONTEXT]
+
+
+def _named(paths: Sequence[str], names: set[str]) -> set[str]:
+    """The ``paths`` whose last part is one of ``names``, found in the
+    paths joined with newlines (a search per name, not a loop per path)."""
+    text, _ = joined(paths)
+    found = set()
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if (end == len(text) or text[end] == '\n') and \
+                    (at == 0 or text[at - 1] in '/\n'):
+                found.add(text[text.rfind('\n', 0, at) + 1:end])
+            at = text.find(name, at + 1)
+    if text.count('\n') != len(paths) - 1:        # a path with a newline in it
+        found &= set(paths)
+    return found
 
 
 def _concern(finding: Finding, index: int, trigger: Trigger) -> list[str]:

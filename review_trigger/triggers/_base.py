@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit
@@ -78,9 +78,18 @@ def pattern_rules(
     )
 
 
-def considered(change: Change) -> Iterator[FileChange]:
-    """The files triggers look at: everything not excluded by config."""
-    return (f for f in change.files if not f.excluded)
+_CONSIDERED: list[tuple[tuple[FileChange, ...], Sequence[FileChange]]] = []
+
+
+def considered(change: Change) -> Sequence[FileChange]:
+    """The files triggers look at: everything not excluded by config (the
+    same list for every trigger)."""
+    if not (_CONSIDERED and _CONSIDERED[0][0] is change.files):
+        files = change.files
+        if any(f.excluded for f in files):
+            files = tuple(f for f in files if not f.excluded)
+        _CONSIDERED[:] = [(change.files, files)]
+    return _CONSIDERED[0][1]
 
 
 def path_word_details(change: Change, words: Iterable[str], what: str) -> list[Detail]:
