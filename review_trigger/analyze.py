@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from review_trigger import git, prefilter, scan
+from review_trigger import git, paths, prefilter, scan
 from review_trigger.change import (
     INDEX,
     Change,
@@ -16,7 +16,7 @@ from review_trigger.change import (
     Range,
     Suppression,
 )
-from review_trigger.config import Config
+from review_trigger.config import Config, glob_lists, word_lists
 from review_trigger.scan import LineRule, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
 from review_trigger.triggers._base import Settings, spec
@@ -141,6 +141,12 @@ def _by_blocks(diff: git.Diff, rules: list[LineRule], pre: prefilter.Prefilter,
                config: Config) -> _Scanned:
     """Read the diff a block at a time; check only the candidate lines RE2
     finds in each block, file by file, in order."""
+    # What the triggers will match the paths with, compiled now: git is
+    # still writing, and its output is read ahead meanwhile.
+    for patterns in glob_lists(config):
+        spec(patterns).prepare()
+    for words in word_lists(config):
+        paths.prepare_words(words)
     generated, excluded = _flags(diff, config)
     out = _Scanned([], [], [], [])
     scanned = [_scanned(f, generated, excluded) for f in diff.files]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -194,6 +195,13 @@ def _command(name: str) -> Callable[[Sequence[str]], int]:
 def main(argv: Sequence[str] | None = None) -> int:
     from review_trigger.errors import UserError
     args = list(sys.argv[1:] if argv is None else argv)
+    # A run is short and makes few reference cycles, while a large change
+    # means hundreds of thousands of live records that every pass of the
+    # cyclic collector would walk again (30 ms on a 20,000-file change).
+    # Reference counting frees what the run drops; the collector runs again
+    # after it, for a caller that goes on.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         if args and args[0] in COMMANDS:
             return _command(args[0])(args[1:])
@@ -209,3 +217,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    finally:
+        if collecting:
+            gc.enable()

@@ -39,6 +39,26 @@ class Config(NamedTuple):
     source: str | None = None       # where it was read from, for messages
 
 
+# Trigger settings that are word lists; every other list is of globs.
+WORD_KEYS = ('words', 'extra_words', 'identifiers', 'extra_identifiers')
+
+
+def glob_lists(config: Config) -> list[tuple[str, ...]]:
+    """Every glob list the configuration has, as the triggers get them."""
+    lists = [config.generated, config.exclude]
+    for settings in config.triggers.values():
+        lists.extend(tuple(v) for k, v in settings.items()
+                     if isinstance(v, list | tuple) and k not in WORD_KEYS)
+    lists.extend(tuple(c.get('paths') or ['*']) for c in config.custom_triggers)
+    return lists
+
+
+def word_lists(config: Config) -> list[tuple[str, ...]]:
+    """Every word list the configuration has, as the triggers get them."""
+    return [tuple(v) for settings in config.triggers.values()
+            for k, v in settings.items() if k in WORD_KEYS and isinstance(v, list | tuple)]
+
+
 def default_config() -> Config:
     return Config(triggers=copy.deepcopy(defaults.TRIGGERS))
 
@@ -262,8 +282,7 @@ def _check_globs(data: Mapping[str, Any], source: Source) -> None:
         check([key], data.get(key))
     for tid, settings in (data.get('triggers') or {}).items():
         for key, value in settings.items():
-            if isinstance(value, list) and key not in ('words', 'extra_words',
-                                                        'identifiers', 'extra_identifiers'):
+            if isinstance(value, list) and key not in WORD_KEYS:
                 check(['triggers', tid, key], value)
     for i, custom in enumerate(data.get('custom_triggers') or ()):
         check(['custom_triggers', i, 'paths'], custom.get('paths'))

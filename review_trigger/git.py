@@ -745,29 +745,30 @@ class Diff:
     def _candidates(self, scan: Sequence[bool], find: Callable[[bytes], Iterable[int]],
                     max_bytes: int) -> Iterator[Candidate | FileDone]:
         files = self.files
-        counts: list[tuple[int, int, bool]] = [(0, 0, False)] * len(files)
+        counted = list(files)
         yield from _block_events(files, _blocks(self._stream, self._rest,
                                                 max(_LONG_LINE, max_bytes + 1)),
-                                 scan, find, max_bytes, counts)
-        self._files = _counted(files, counts)
+                                 scan, find, max_bytes, counted)
+        self._files = counted
 
 
-def _counted(files: list[FileChange], counts: list[tuple[int, int, bool]]) -> list[FileChange]:
-    return [
-        FileChange(c.path, c.old_path, c.status, a, d, b and not c.submodule,
-                   c.old_blob, c.new_blob, c.submodule)
-        if a or d or b else c
-        for c, (a, d, b) in zip(files, counts, strict=True)
-    ]
+def _count(counted: list[FileChange], f: _File) -> None:
+    """Put the line counts of the file just read into its FileChange."""
+    if f.added or f.deleted or f.binary:
+        c = counted[f.index]
+        counted[f.index] = FileChange(
+            c.path, c.old_path, c.status, f.added, f.deleted, f.binary and not c.submodule,
+            c.old_blob, c.new_blob, c.submodule,
+        )
 
 
 def _block_events(
         files: list[FileChange], blocks: Iterable[bytes], scan: Sequence[bool],
         find: Callable[[bytes], Iterable[int]], max_bytes: int,
-        counts: list[tuple[int, int, bool]],
+        counted: list[FileChange],
 ) -> Iterator[Candidate | FileDone]:
-    """``Diff.candidates`` over ``blocks`` (see ``_blocks``); each file's
-    (added, deleted, binary) goes into ``counts``."""
+    """``Diff.candidates`` over ``blocks`` (see ``_blocks``); each file,
+    with its line counts, goes into ``counted`` (a copy of ``files``)."""
     f: _File | None = None
     next_index = 0
 
@@ -801,7 +802,7 @@ def _block_events(
                     f.in_hunk = False       # its second patch
                     continue
                 if f is not None:
-                    counts[f.index] = (f.added, f.deleted, f.binary)
+                    _count(counted, f)
                     if f.scan and (f.seen or f.skipped):
                         yield FileDone(f.index, f.skipped)
                 if next_index >= len(files):
@@ -831,7 +832,7 @@ def _block_events(
             if f.in_hunk and f.scan:
                 f.next_line += _numbered(data, f.mark, len(data))
     if f is not None:
-        counts[f.index] = (f.added, f.deleted, f.binary)
+        _count(counted, f)
         if f.scan and (f.seen or f.skipped):
             yield FileDone(f.index, f.skipped)
 

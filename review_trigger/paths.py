@@ -89,6 +89,11 @@ class PathMatcher:
             ) if source is not None]
         return self._joined
 
+    def prepare(self) -> None:
+        """Compile now what ``select`` on many paths will need."""
+        if not self._fallback:
+            _prefilter_for(tuple(self._many()))
+
     def select(self, paths: Sequence[str]) -> frozenset[str]:
         """The ``paths`` that ``match_file`` accepts.
 
@@ -132,16 +137,10 @@ def candidates(rules: Sequence[re.Pattern[str] | WordSet], paths: Sequence[str],
     if len(paths) < RE2_AFTER or text.count('\n') != len(paths) - 1:
         return None         # a path with a newline in it
     from review_trigger import prefilter
-    key = tuple(rules)
-    if key not in _PREFILTERS:
-        if len(_PREFILTERS) > 64:
-            _PREFILTERS.clear()
-        pre = prefilter.build(list(rules))
-        _PREFILTERS[key] = pre if pre is not None and all(pre.covered) else None
-    pre = _PREFILTERS[key]
+    pre = _prefilter_for(tuple(rules))
     if pre is None:
         return None
-    data = text.encode('utf-8', 'surrogateescape')
+    data = _encoded(text)
     out = []
     index = last = 0
     for start in prefilter.candidate_lines(pre, data):
@@ -152,6 +151,32 @@ def candidates(rules: Sequence[re.Pattern[str] | WordSet], paths: Sequence[str],
 
 
 _PREFILTERS: dict[tuple[re.Pattern[str] | WordSet, ...], Any] = {}
+
+
+def _prefilter_for(rules: tuple[re.Pattern[str] | WordSet, ...]) -> Any:
+    """The RE2 prefilter covering all ``rules`` (built once), or None."""
+    if rules not in _PREFILTERS:
+        from review_trigger import prefilter
+        if len(_PREFILTERS) > 64:
+            _PREFILTERS.clear()
+        pre = prefilter.build(list(rules))
+        _PREFILTERS[rules] = pre if pre is not None and all(pre.covered) else None
+    return _PREFILTERS[rules]
+
+
+_ENCODED: list[tuple[str, bytes]] = []
+
+
+def _encoded(text: str) -> bytes:
+    if not (_ENCODED and _ENCODED[0][0] is text):
+        _ENCODED[:] = [(text, text.encode('utf-8', 'surrogateescape'))]
+    return _ENCODED[0][1]
+
+
+def prepare_words(words: Iterable[str]) -> None:
+    """Compile now what ``candidates`` will need for this word list."""
+    from review_trigger.words import compile_words
+    _prefilter_for((compile_words(words),))
 
 
 def joined(paths: Sequence[str]) -> tuple[str, list[int]]:

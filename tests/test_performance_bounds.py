@@ -208,7 +208,7 @@ def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: 
     of every block offered as a candidate."""
     monkeypatch.setattr(git, '_BLOCK', block)
     scan_ = [want(f) for f in files]
-    counts: list[tuple[int, int, bool]] = [(0, 0, False)] * len(files)
+    counted = list(files)
 
     def every_line(data: bytes) -> list[int]:
         return [i + 1 for i, byte in enumerate(data[:-1]) if byte == 10]
@@ -216,14 +216,14 @@ def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: 
     added: dict[int, list[tuple[int, str]]] = {}
     skipped: set[int] = set()
     blocks = git._blocks(io.BytesIO(patch[7:]), patch[:7], max(max_bytes + 1, 80))
-    for event in git._block_events(files, blocks, scan_, every_line, max_bytes, counts):
+    for event in git._block_events(files, blocks, scan_, every_line, max_bytes, counted):
         if isinstance(event, git.Candidate):
             added.setdefault(event.file, []).append((event.line, event.text))
         elif event.skipped:
             skipped.add(event.file)
             added.pop(event.file, None)
     return [(f, [] if i in skipped else added.get(i, []), i in skipped)
-            for i, f in enumerate(git._counted(files, counts))]
+            for i, f in enumerate(counted)]
 
 
 def test_streaming_parser_cuts_a_huge_line(monkeypatch: pytest.MonkeyPatch) -> None:
