@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from review_trigger.cli import main
+from review_trigger.cli import console
 
 if __name__ == '__main__':
-    raise SystemExit(main())
+    console()

@@ -177,14 +177,26 @@ def start_diff(repo: git.Repo, rng: Range) -> git.Diff:
 def analyze(repo: git.Repo, rng: Range, config: Config,
             diff: git.Diff | None = None) -> Analysis:
     """Analyse the range (its diff, if ``start_diff`` started it already)."""
-    if diff is None:
-        diff = start_diff(repo, rng)
+    if diff is not None:
+        return _analyze(repo, rng, config, diff)
+    diff = start_diff(repo, rng)
+    try:
+        return _analyze(repo, rng, config, diff)
+    finally:
+        diff.close()
+
+
+def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff) -> Analysis:
     triggers = enabled_triggers(config)
     rules: list[LineRule] = []
     for t, settings in triggers:
         rules.extend(t.line_rules(settings))
     pre = scan.large_prefilter(rules) \
         if rules and len(diff.files) >= LARGE_CHANGE else None
+    # The commits first: git log runs while the diff is still being written.
+    commits: tuple[Commit, ...] = ()
+    if rng.head != INDEX:
+        commits = tuple(git.commits(repo, rng.base, rng.head))
     files, hits, suppressions, notes = _by_blocks(diff, rules, pre, config) \
         if pre is not None else _by_files(diff, rules, config)
     top_cache: list[frozenset[str]] = []
@@ -204,7 +216,4 @@ def analyze(repo: git.Repo, rng: Range, config: Config,
         found = t.check(change, settings)
         if found is not None:
             findings.append(found)
-    commits: tuple[Commit, ...] = ()
-    if rng.head != INDEX:
-        commits = tuple(git.commits(repo, rng.base, rng.head))
     return Analysis(change, tuple(findings), commits, {t.id: t for t, _ in triggers})

@@ -350,12 +350,46 @@ def read_path(repo: Repo, treeish: str, path: str) -> bytes | None:
 
 def list_files(repo: Repo, treeish: str | None) -> list[str]:
     """Every path at ``treeish`` (a commit sha, or None for the index)."""
+    return start_list_files(repo, treeish).result()
+
+
+class Pending:
+    """A git command started now, its output collected when asked for."""
+
+    def __init__(self, repo: Repo, args: Sequence[str], what: str) -> None:
+        self._proc = _start(repo.root, [*_CONFIG, *args])
+        self._what = what
+        self._out: bytes | None = None
+
+    def output(self) -> bytes:
+        if self._out is None:
+            out, err = self._proc.communicate()
+            if self._proc.returncode != 0:
+                raise _error(_Failed(self._proc.returncode, err), self._what)
+            self._out = out
+        return self._out
+
+    def close(self) -> None:
+        """Stop the command if its output was not wanted."""
+        if self._out is None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.communicate()
+            self._out = b''
+
+
+class PendingFiles(Pending):
+    def result(self) -> list[str]:
+        return [p.decode('utf-8', 'surrogateescape')
+                for p in self.output().split(b'\0') if p]
+
+
+def start_list_files(repo: Repo, treeish: str | None) -> PendingFiles:
+    """``list_files``, started now and collected with ``result()``."""
     if treeish is None:
-        out = _run(repo, 'ls-files', '-z', '--cached')
-    else:
-        out = _run(repo, 'ls-tree', '-r', '-z', '--name-only', treeish)
-    return [p.decode('utf-8', 'surrogateescape')
-            for p in out.split(b'\0') if p]
+        return PendingFiles(repo, ['ls-files', '-z', '--cached'], 'git ls-files failed')
+    return PendingFiles(repo, ['ls-tree', '-r', '-z', '--name-only', treeish],
+                        'git ls-tree failed')
 
 
 def commits(repo: Repo, base: str | None, head_: str) -> list[Commit]:

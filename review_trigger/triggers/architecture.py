@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from review_trigger.change import Change, Detail, FileChange, Finding
 from review_trigger.scan import LineRule
 from review_trigger.triggers._base import (
@@ -42,23 +44,44 @@ def _dependency_change(change: Change, f: FileChange) -> Detail | None:
     )
 
 
+_MOVED_IN = frozenset(('added', 'copied', 'renamed'))
+
+
+def _first_in_new_dirs(change: Change, files: Sequence[FileChange]) -> dict[str, str]:
+    """The first file (not a submodule) added, copied or renamed into each
+    top-level directory the base commit does not have: path -> directory."""
+    tops = {f.path.partition('/')[0] for f in files
+            if '/' in f.path and f.status in _MOVED_IN and not f.submodule}
+    fresh = tops - change.base_top_level() if tops else set()
+    first: dict[str, str] = {}
+    if fresh:
+        for f in files:
+            if '/' in f.path and f.status in _MOVED_IN and not f.submodule:
+                top = f.path.partition('/')[0]
+                if top in fresh:
+                    fresh.discard(top)
+                    first[f.path] = top
+    return first
+
+
 def check(change: Change, settings: Settings) -> Finding | None:
     infra = matching(change, settings['paths'])
     boundary = matching(change, settings['boundary_files'])
     manifest = matching(change, settings['manifests'])
+    files = considered(change)
+    first = _first_in_new_dirs(change, files) if settings['new_top_level_dirs'] else {}
+    named = boundary | manifest | infra | first.keys()
     details: list[Detail] = []
-    seen_dirs: set[str] = set()
-    for f in considered(change):
+    # Only the files something above names need a look, in order.
+    for f in [f for f in files if f.submodule or f.path in named
+              or (f.old_path is not None and f.old_path in infra)]:
         if f.submodule:
             details.append(Detail(f.path, f'submodule {f.status}'))
             continue
-        if settings['new_top_level_dirs'] and f.status in ('added', 'copied', 'renamed') \
-                and '/' in f.path:
-            top = f.path.split('/', 1)[0]
-            if top not in seen_dirs and top not in change.base_top_level():
-                seen_dirs.add(top)
-                details.append(Detail(f.path, 'first file in a new top-level directory', (top + '/',)))
-                continue
+        top = first.get(f.path)
+        if top is not None:
+            details.append(Detail(f.path, 'first file in a new top-level directory', (top + '/',)))
+            continue
         if f.generated:
             continue
         if f.status in ('added', 'copied') and f.path in boundary:

@@ -26,7 +26,10 @@ def check(change: Change, settings: Settings) -> Finding | None:
     not_docs = matching(change, settings['not_paths'])
     adr = matching(change, settings['adr_dirs'])
     details = []
-    for f in considered(change):
+    named = adr | docs
+    if not named:
+        return None
+    for f in [f for f in considered(change) if f.path in named]:
         if f.binary or f.generated or f.status == 'deleted':
             continue
         if f.is_new and f.path in adr:
