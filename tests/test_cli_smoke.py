@@ -53,3 +53,34 @@ def test_fail_on_trigger_exits_1(committed, cli):
     assert cli('--fail-on-trigger').code == 1
     committed.git('reset', '-q')
     assert cli('--fail-on-trigger').code == 0
+
+
+def test_the_command_flushes_everything_before_it_exits(committed):
+    """The command ends with os._exit: all of a large report must be out
+    first, and the exit status must be main()'s."""
+    import os
+    import subprocess
+    import sys
+    # Buffered output, as a user's terminal or pipe has it.
+    env = {k: v for k, v in os.environ.items() if k != 'PYTHONUNBUFFERED'}
+    for i in range(400):
+        committed.write(f'pkg/mod_{i:03}/handler_{i}.py', f'def handler_{i}():\n    return {i}\n')
+    committed.add()
+    committed.commit('many')
+    cmd = [sys.executable, '-m', 'review_trigger', '--since', 'HEAD~1']
+    res = subprocess.run([*cmd, '--format', 'json'], cwd=committed.path,
+                         capture_output=True, text=True, env=env)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert len(data['changes']) == 400 and len(res.stdout) > 100_000
+    assert res.stderr.startswith('review-trigger: ')
+    res = subprocess.run([*cmd, '--fail-on-trigger'], cwd=committed.path,
+                         capture_output=True, text=True, env=env)
+    assert res.returncode == 1 and res.stdout.startswith('## Opus Review')
+    res = subprocess.run([*cmd[:-2], '--since', 'no-such-rev'], cwd=committed.path,
+                         capture_output=True, text=True, env=env)
+    assert res.returncode == 2 and res.stdout == ''
+    # A subcommand that prints without flushing: printed all the same.
+    res = subprocess.run([*cmd[:-2], 'schema'], cwd=committed.path,
+                         capture_output=True, text=True, env=env)
+    assert res.returncode == 0 and json.loads(res.stdout)['type'] == 'object'
