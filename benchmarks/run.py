@@ -22,6 +22,11 @@ and prints medians and ratios:
    the diff (the same files with 5x the content: the process's peak grows
    by less than a quarter of the extra diff).
 
+Install review-trigger with the ``fast`` extra (RE2) first, as the Action
+does: ``python -m pip install -e '.[fast]' detect-secrets``. Without it the
+results are the same but a large change takes several times longer, and
+the script says so.
+
 Commands are started by a minimal launcher (``python -S``) that times them
 and reads their peak memory, ``ru_maxrss``, from ``os.wait4``: the largest
 resident set of the process and of the git processes it ran. Linux counts
@@ -207,9 +212,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                        capture_output=True)
     except (OSError, subprocess.CalledProcessError):
         print('review-trigger is not installed in this Python: run '
-              '`python -m pip install -e .` from the repository first, and run '
+              "`python -m pip install -e '.[fast]'` from the repository first, and run "
               'this script with that Python.', file=sys.stderr)
         return 2
+    fast = subprocess.run([sys.executable, '-c', 'import re2'], capture_output=True).returncode == 0
+    if not fast:
+        print('RE2 is not installed (the fast extra): large changes are analysed with '
+              "Python's re alone, several times slower. Install it with "
+              "`python -m pip install -e '.[fast]'`.", file=sys.stderr)
     ds = _tool('detect-secrets-hook')
     if ds is None:
         print('detect-secrets-hook was not found: target 1 compares against it. '
@@ -222,9 +232,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         'python': platform.python_version(), 'git': git_version,
         'cpus': os.cpu_count(), 'platform': platform.platform(),
         'review_trigger': ' '.join(rt_cmd), 'runs': runs, 'quick': quick,
+        're2': fast,
     }
     print(f'review-trigger benchmark: Python {info["python"]}, {git_version}, '
-          f'{info["cpus"]} CPUs, {runs} alternating runs'
+          f'{info["cpus"]} CPUs, RE2 {"installed" if fast else "not installed"}, '
+          f'{runs} alternating runs'
           f'{" (quick: smaller than the targets)" if quick else ""}', file=sys.stderr)
 
     rows: list[Row] = []
