@@ -1,6 +1,7 @@
 """The engine: read the diff once, scan it, run every trigger."""
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -78,8 +79,8 @@ class _Scanned(NamedTuple):
 
 def _flags(diff: git.Diff, config: Config) -> tuple[frozenset[str], frozenset[str]]:
     """The generated and the excluded paths among the diff's files."""
-    paths = [f.path for f in diff.files]
-    return spec(config.generated).select(paths), spec(config.exclude).select(paths)
+    every = paths.all_paths(diff.files)
+    return spec(config.generated).select(every), spec(config.exclude).select(every)
 
 
 def _scanned(f: FileChange, generated: frozenset[str], excluded: frozenset[str]) -> bool:
@@ -141,12 +142,14 @@ def _by_blocks(diff: git.Diff, rules: list[LineRule], pre: prefilter.Prefilter,
                config: Config) -> _Scanned:
     """Read the diff a block at a time; check only the candidate lines RE2
     finds in each block, file by file, in order."""
-    # What the triggers will match the paths with, compiled now: git is
-    # still writing, and its output is read ahead meanwhile.
+    # The paths the triggers' globs and words match, found now: git is
+    # still writing (its output is read ahead meanwhile), and they do not
+    # depend on what the patches hold.
+    every = paths.all_paths(diff.files)
     for patterns in glob_lists(config):
-        spec(patterns).prepare()
+        spec(patterns).select(every)
     for words in word_lists(config):
-        paths.prepare_words(words)
+        paths.prepare_words(words, every)
     generated, excluded = _flags(diff, config)
     out = _Scanned([], [], [], [])
     scanned = [_scanned(f, generated, excluded) for f in diff.files]
@@ -177,13 +180,16 @@ def start_diff(repo: git.Repo, rng: Range) -> git.Diff:
 def analyze(repo: git.Repo, rng: Range, config: Config,
             diff: git.Diff | None = None) -> Analysis:
     """Analyse the range (its diff, if ``start_diff`` started it already)."""
-    if diff is not None:
-        return _analyze(repo, rng, config, diff)
-    diff = start_diff(repo, rng)
+    paths.use_store(os.path.join(repo.git_dir, 'review-trigger'))
+    own = diff is None
+    if diff is None:
+        diff = start_diff(repo, rng)
     try:
         return _analyze(repo, rng, config, diff)
     finally:
-        diff.close()
+        if own:
+            diff.close()
+        paths.save_store()
 
 
 def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff) -> Analysis:
@@ -193,7 +199,9 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff) -> Anal
         rules.extend(t.line_rules(settings))
     pre = scan.large_prefilter(rules) \
         if rules and len(diff.files) >= LARGE_CHANGE else None
-    # The commits first: git log runs while the diff is still being written.
+    # The commits and the base's top-level names first: git reads them while
+    # the diff is still being written.
+    top = git.PendingFiles(repo, rng.base, recursive=False) if rng.base is not None else None
     commits: tuple[Commit, ...] = ()
     if rng.head != INDEX:
         commits = tuple(git.commits(repo, rng.base, rng.head))
@@ -203,7 +211,7 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff) -> Anal
 
     def base_top_level() -> frozenset[str]:
         if not top_cache:
-            top_cache.append(git.top_level_names(repo, rng.base))
+            top_cache.append(frozenset(top.result()) if top is not None else frozenset())
         return top_cache[0]
 
     change = Change(

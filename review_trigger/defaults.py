@@ -229,5 +229,3 @@ TASK_TIERS = {
     'simple_test': 'execute',
     'pr_review_conventions': 'execute',
 }
-
-TIER_CLASS = {'execute': 'Haiku class', 'generate': 'Sonnet class', 'reason': 'Opus class'}

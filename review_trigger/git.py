@@ -1,7 +1,11 @@
 """Every git call review-trigger makes goes through this module.
 
-Output is read NUL-separated (``-z``) so any file name survives, and the
-diff is streamed: one file's added lines are in memory at a time.
+git is run as a subprocess, with English messages (errors are recognised
+by their words) and never prompting, paging or fetching. Output is read
+NUL-separated (``-z``) so any file name survives, and the diff is
+streamed: a thread reads it ahead (bounded), and it is parsed file by file
+(``Diff.each_file``: one file's added lines in memory at a time) or, for a
+large change, a block at a time (``Diff.candidates``).
 The user's diff configuration must not change the result, so every diff
 runs with ``--no-ext-diff --no-textconv`` and explicit formatting options.
 """
@@ -298,15 +302,6 @@ def merge_base(repo: Repo, a: str, b: str) -> str:
     return out.split()[0]
 
 
-def top_level_names(repo: Repo, treeish: str | None) -> frozenset[str]:
-    if treeish is None:
-        return frozenset()
-    out = _run(repo, 'ls-tree', '-z', '--name-only', treeish, '--')
-    return frozenset(
-        p.decode('utf-8', 'surrogateescape') for p in out.split(b'\0') if p
-    )
-
-
 def read_blob(repo: Repo, sha: str) -> bytes:
     return _run(repo, 'cat-file', 'blob', sha,
                 what=f'cannot read object {sha}')
@@ -350,46 +345,34 @@ def read_path(repo: Repo, treeish: str, path: str) -> bytes | None:
 
 def list_files(repo: Repo, treeish: str | None) -> list[str]:
     """Every path at ``treeish`` (a commit sha, or None for the index)."""
-    return start_list_files(repo, treeish).result()
+    return PendingFiles(repo, treeish).result()
 
 
-class Pending:
-    """A git command started now, its output collected when asked for."""
+class PendingFiles:
+    """``list_files`` (or only the top level, not ``recursive``) started
+    now: git lists while the caller goes on; ``result()`` collects it."""
 
-    def __init__(self, repo: Repo, args: Sequence[str], what: str) -> None:
+    def __init__(self, repo: Repo, treeish: str | None, recursive: bool = True) -> None:
+        args = ['ls-files', '-z', '--cached'] if treeish is None else \
+            ['ls-tree', *(['-r'] if recursive else []), '-z', '--name-only', treeish, '--']
         self._proc = _start(repo.root, [*_CONFIG, *args])
-        self._what = what
         self._out: bytes | None = None
 
-    def output(self) -> bytes:
+    def result(self) -> list[str]:
         if self._out is None:
             out, err = self._proc.communicate()
             if self._proc.returncode != 0:
-                raise _error(_Failed(self._proc.returncode, err), self._what)
+                raise _error(_Failed(self._proc.returncode, err), 'cannot list the files')
             self._out = out
-        return self._out
+        return [p.decode('utf-8', 'surrogateescape') for p in self._out.split(b'\0') if p]
 
     def close(self) -> None:
-        """Stop the command if its output was not wanted."""
+        """Stop git if the list was not wanted."""
         if self._out is None:
             if self._proc.poll() is None:
                 self._proc.kill()
             self._proc.communicate()
             self._out = b''
-
-
-class PendingFiles(Pending):
-    def result(self) -> list[str]:
-        return [p.decode('utf-8', 'surrogateescape')
-                for p in self.output().split(b'\0') if p]
-
-
-def start_list_files(repo: Repo, treeish: str | None) -> PendingFiles:
-    """``list_files``, started now and collected with ``result()``."""
-    if treeish is None:
-        return PendingFiles(repo, ['ls-files', '-z', '--cached'], 'git ls-files failed')
-    return PendingFiles(repo, ['ls-tree', '-r', '-z', '--name-only', treeish],
-                        'git ls-tree failed')
 
 
 def commits(repo: Repo, base: str | None, head_: str) -> list[Commit]:
@@ -645,20 +628,6 @@ class _ReadAhead:
         self._stream.close()
 
 
-def stream_diff(
-        repo: Repo, base: str | None, head_: str | None,
-        *, want_content: Callable[[FileChange], bool],
-        max_bytes: int,
-) -> Iterator[FileDiff]:
-    """The diff from ``base`` to ``head_``, one file at a time.
-
-    ``head_`` None means the index (``git diff --cached``); ``base`` None
-    means the empty tree (a first commit). Added lines are kept only for
-    files ``want_content`` accepts, and only up to ``max_bytes`` a file.
-    """
-    return Diff(repo, base, head_).each_file(want_content, max_bytes)
-
-
 # -- large changes: the patch part a block at a time ------------------------------
 #
 # On a large change the per-file work above is most of the run time. Here
@@ -677,7 +646,7 @@ _EVENT = re.compile(
 _BLOCK = 1 << 18
 _PIPE_SIZE = 1 << 20
 # How far the reading thread may get ahead of the analysis.
-_READ_AHEAD = 8 << 20
+_READ_AHEAD = 32 << 20
 
 
 class Candidate(NamedTuple):

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-
-import pathspec
 
 from review_trigger.words import WordSet
 
@@ -37,6 +36,84 @@ def _pattern_class() -> Any:
         return GitWildMatchPattern
 
 
+# -- pathspec's translations, remembered between runs -------------------------
+#
+# Importing pathspec takes longer than the rest of a hook's start-up, and a
+# repository's globs rarely change. So each glob's translation (a regex
+# source and whether it includes or excludes) is kept in a file in the git
+# directory, for the pathspec installed (its file's size and time): pathspec
+# is imported only when a glob is new to that file.
+
+_TRANSLATED: dict[str, tuple[str | None, bool | None]] = {}
+_STORE: list[str] = []          # [path, pathspec's stamp] once use_store ran
+_NEW: list[bool] = [False]      # translations the store does not have yet
+
+
+def _pathspec_stamp() -> str | None:
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec('pathspec')
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            return None
+        st = os.stat(origin)
+    except (ImportError, OSError, ValueError):
+        return None
+    return f'{origin}:{st.st_size}:{st.st_mtime_ns}'
+
+
+def use_store(directory: str) -> None:
+    """Read (and later write, ``save_store``) remembered translations in
+    ``directory``."""
+    import json
+    stamp = _pathspec_stamp()
+    if stamp is None:
+        return
+    path = os.path.join(directory, 'globs.json')
+    _STORE[:] = [path, stamp]
+    try:
+        with open(path, encoding='utf-8') as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return
+    if not isinstance(data, dict) or data.get('pathspec') != stamp or \
+            not isinstance(data.get('globs'), dict):
+        return
+    for glob, value in data['globs'].items():
+        if isinstance(glob, str) and isinstance(value, list) and len(value) == 2 and \
+                (value[0] is None or isinstance(value[0], str)) and \
+                (value[1] is None or isinstance(value[1], bool)):
+            _TRANSLATED.setdefault(glob, (value[0], value[1]))
+
+
+def save_store() -> None:
+    """Write the translations if some are new (a read-only git directory
+    only costs speed)."""
+    if not (_STORE and _NEW[0]):
+        return
+    import json
+
+    from review_trigger.errors import UserError
+    from review_trigger.output import write_atomic
+    path, stamp = _STORE
+    try:
+        write_atomic(path, json.dumps({'pathspec': stamp, 'globs': _TRANSLATED}))
+    except UserError:
+        return
+    _NEW[0] = False
+
+
+def _translate(glob: str) -> tuple[str | None, bool | None]:
+    """pathspec's regex for ``glob``, and whether it includes (None: a
+    comment or blank line)."""
+    found = _TRANSLATED.get(glob)
+    if found is None:
+        regex, include = _pattern_class().pattern_to_regex(glob)
+        found = _TRANSLATED[glob] = (regex, include)
+        _NEW[0] = True
+    return found
+
+
 class PathMatcher:
     """A compiled gitignore-style glob list: ``match_file(path) -> bool``."""
 
@@ -44,9 +121,9 @@ class PathMatcher:
         self.patterns = patterns
         # pathspec's translation of each glob into a regex (not compiled:
         # they are compiled here, joined).
-        translate = _pattern_class().pattern_to_regex
-        translated = [translate(p) for p in patterns]
-        compiled = [(regex, include) for regex, include in translated if include is not None]
+        translated = [_translate(p) for p in patterns]
+        compiled = [(regex, include) for regex, include in translated
+                    if include is not None and regex is not None]
         self._fallback = any(not include for _, include in compiled)
         self._spec: Any = None
         anywhere, anchored = [], []
@@ -67,11 +144,13 @@ class PathMatcher:
             '(?:' + '|'.join(anchored) + ')',
         ) if anchored else None
         self._joined: list[re.Pattern[str]] | None = None
+        self._memo: tuple[Sequence[str], frozenset[str]] | None = None   # the last select
 
     def match_file(self, path: str) -> bool:
         if self._fallback:
             if self._spec is None:
                 # A negation: pathspec's own last-match-wins loop.
+                import pathspec
                 self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
             return bool(self._spec.match_file(path))
         return bool(
@@ -89,11 +168,6 @@ class PathMatcher:
             ) if source is not None]
         return self._joined
 
-    def prepare(self) -> None:
-        """Compile now what ``select`` on many paths will need."""
-        if not self._fallback:
-            _prefilter_for(tuple(self._many()))
-
     def select(self, paths: Sequence[str]) -> frozenset[str]:
         """The ``paths`` that ``match_file`` accepts.
 
@@ -103,6 +177,14 @@ class PathMatcher:
         which ``match_file`` then decides. With RE2 installed, one pass
         finds the paths that may match (``prefilter``).
         """
+        memo = self._memo
+        if memo is not None and (memo[0] is paths or memo[0] == paths):
+            return memo[1]
+        found = self._select(paths)
+        self._memo = (paths, found)
+        return found
+
+    def _select(self, paths: Sequence[str]) -> frozenset[str]:
         if self._fallback or len(paths) < BULK_AFTER:
             return frozenset(p for p in paths if self.match_file(p))
         text, starts = joined(paths)
@@ -136,8 +218,12 @@ def candidates(rules: Sequence[re.Pattern[str] | WordSet], paths: Sequence[str],
     than RE2_AFTER paths."""
     if len(paths) < RE2_AFTER or text.count('\n') != len(paths) - 1:
         return None         # a path with a newline in it
+    key = tuple(rules)
+    memo = _CANDIDATES.get(key)
+    if memo is not None and (memo[0] is paths or memo[0] == paths):
+        return memo[1]
     from review_trigger import prefilter
-    pre = _prefilter_for(tuple(rules))
+    pre = _prefilter_for(key)
     if pre is None:
         return None
     data = _encoded(text)
@@ -147,7 +233,19 @@ def candidates(rules: Sequence[re.Pattern[str] | WordSet], paths: Sequence[str],
         index += data.count(b'\n', last, start)
         last = start
         out.append(index)
+    if len(_CANDIDATES) > 64:
+        _CANDIDATES.clear()
+    _CANDIDATES[key] = (paths, out)
     return out
+
+
+# The last candidates found for each rule list, with the paths they are of.
+_CANDIDATES: dict[tuple[re.Pattern[str] | WordSet, ...], tuple[Sequence[str], list[int]]] = {}
+
+
+def all_paths(files: Sequence[Any]) -> tuple[str, ...]:
+    """The paths of changed files (``FileChange``), then their old paths."""
+    return (*(f.path for f in files), *(f.old_path for f in files if f.old_path is not None))
 
 
 _PREFILTERS: dict[tuple[re.Pattern[str] | WordSet, ...], Any] = {}
@@ -173,16 +271,17 @@ def _encoded(text: str) -> bytes:
     return _ENCODED[0][1]
 
 
-def prepare_words(words: Iterable[str]) -> None:
-    """Compile now what ``candidates`` will need for this word list."""
+def prepare_words(words: Iterable[str], paths: Sequence[str]) -> None:
+    """Find now the ``paths`` that may hold a word of the list (what
+    ``candidates`` will be asked)."""
     from review_trigger.words import compile_words
-    _prefilter_for((compile_words(words),))
+    candidates([compile_words(words)], paths, joined(paths)[0])
 
 
 def joined(paths: Sequence[str]) -> tuple[str, list[int]]:
     """``paths`` joined with newlines, and where each starts (the last
     list joined is remembered: every trigger asks for the same one)."""
-    if _JOINED and _JOINED[0][0] is paths:
+    if _JOINED and (_JOINED[0][0] is paths or _JOINED[0][0] == paths):
         return _JOINED[0][1], _JOINED[0][2]
     starts = []
     at = 0

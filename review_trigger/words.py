@@ -52,14 +52,6 @@ def compile_words(entries: Iterable[str]) -> WordSet:
                    tuple(sorted(needles)))
 
 
-def _is(word: str, target: frozenset[str]) -> str | None:
-    if word in target:
-        return word
-    if word.endswith('s') and word[:-1] in target:
-        return word[:-1]
-    return None
-
-
 def find_word(words: list[str], wordset: WordSet) -> str | None:
     """The first entry of ``wordset`` found in ``words``, or None."""
     single = wordset.single

@@ -456,8 +456,7 @@ def test_streaming_a_large_change_holds_one_capped_file(
     try:
         tracemalloc.reset_peak()
         seen = skipped = kept = 0
-        for fd in git.stream_diff(repo, base, head, want_content=lambda f: True,
-                                  max_bytes=cap):
+        for fd in git.Diff(repo, base, head).each_file(lambda f: True, cap):
             seen += 1
             skipped += fd.skipped
             kept = max(kept, sum(len(line) for _, line in fd.added))
@@ -521,6 +520,49 @@ def test_hook_path_does_not_import_heavy_modules(committed: Any) -> None:
     assert code == 0
     loaded = [m for m in modules if m.split('.')[0] in _HEAVY or m in _HEAVY]
     assert loaded == []
+
+
+def test_glob_translations_are_remembered(committed: Any) -> None:
+    """pathspec is imported to translate globs the first time only: the
+    translations are kept in the git directory (for that pathspec)."""
+    committed.stage('src/auth/session.py', 'import hmac\n')
+    probe = (
+        'import json, sys\n'
+        'from review_trigger.cli import main\n'
+        'code = main(["--staged", "--format", "json"])\n'
+        'sys.stdout.flush()\n'
+        'print("\\n" + json.dumps([code, "pathspec" in sys.modules]))\n'
+    )
+    env = {**os.environ, 'PYTHONPATH': str(ROOT)}
+
+    def run() -> tuple[int, bool, Any]:
+        out = subprocess.run([sys.executable, '-c', probe], cwd=committed.path,
+                             capture_output=True, text=True, check=True, env=env).stdout
+        report_text, _, last = out.rpartition('\n\n')
+        code, imported = json.loads(last)
+        return code, imported, json.loads(report_text)
+
+    store = committed.path / '.git' / 'review-trigger' / 'globs.json'
+    code, imported, first = run()
+    assert code == 0 and imported and store.exists()
+    saved = json.loads(store.read_text())
+    code, imported, again = run()
+    assert code == 0 and not imported and again == first
+    # The store is what is used: every glob made to match every path (all
+    # files generated) changes the report...
+    poisoned = {glob: ['.*', True] for glob in saved['globs']}
+    store.write_text(json.dumps({'pathspec': saved['pathspec'], 'globs': poisoned}))
+    code, imported, used = run()
+    assert not imported and used != first
+    # ...but a store for another pathspec, or a damaged one, is ignored
+    # (and written anew).
+    store.write_text(json.dumps({'pathspec': 'another', 'globs': poisoned}))
+    code, imported, stale = run()
+    assert imported and stale == first
+    store.write_text('not json')
+    code, imported, damaged = run()
+    assert imported and damaged == first
+    assert json.loads(store.read_text())['globs']
 
 
 # -- many files at once: the same as one at a time ----------------------------------

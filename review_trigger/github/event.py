@@ -14,9 +14,6 @@ from typing import Any, NamedTuple
 
 from review_trigger.errors import UserError
 
-# The events whose payload has a `pull_request` this action can analyse.
-PR_EVENTS = ('pull_request', 'pull_request_target')
-
 MAX_EVENT_BYTES = 64 * 1024 * 1024
 MAX_REPORT_BYTES = 16 * 1024 * 1024
 MAX_PROMPT_CHARS = 4 * 1024 * 1024

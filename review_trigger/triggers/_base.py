@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit
-from review_trigger.paths import PathMatcher, joined, matcher
+from review_trigger.paths import PathMatcher, all_paths, joined, matcher
 from review_trigger.paths import candidates as path_candidates
 from review_trigger.scan import LineRule
 from review_trigger.words import compile_words, find_word, split_words
@@ -55,9 +55,7 @@ def paths_of(change: Change) -> tuple[str, ...]:
     """Every path of the change, new and old (the same tuple for every
     trigger, so that it is joined for matching once)."""
     if not (_PATHS and _PATHS[0][0] is change.files):
-        names = [f.path for f in change.files]
-        names += [f.old_path for f in change.files if f.old_path is not None]
-        _PATHS[:] = [(change.files, tuple(names))]
+        _PATHS[:] = [(change.files, all_paths(change.files))]
     return _PATHS[0][1]
 
 
