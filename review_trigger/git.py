@@ -646,7 +646,7 @@ _EVENT = re.compile(
 _BLOCK = 1 << 18
 _PIPE_SIZE = 1 << 20
 # How far the reading thread may get ahead of the analysis.
-_READ_AHEAD = 32 << 20
+_READ_AHEAD = 16 << 20
 
 
 class Candidate(NamedTuple):
