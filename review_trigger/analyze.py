@@ -77,9 +77,8 @@ class _Scanned(NamedTuple):
     notes: list[str]
 
 
-def _flags(diff: git.Diff, config: Config) -> tuple[frozenset[str], frozenset[str]]:
-    """The generated and the excluded paths among the diff's files."""
-    every = paths.all_paths(diff.files)
+def _flags(every: tuple[str, ...], config: Config) -> tuple[frozenset[str], frozenset[str]]:
+    """The generated and the excluded paths among ``every`` path."""
     return spec(config.generated).select(every), spec(config.exclude).select(every)
 
 
@@ -102,7 +101,7 @@ def _too_large(path: str, config: Config) -> str:
 def _by_files(diff: git.Diff, rules: list[LineRule], config: Config) -> _Scanned:
     """Read the diff file by file; scan the added lines of many files at a
     time (up to about _BATCH_BYTES), in order, with their notes in order."""
-    generated, excluded = _flags(diff, config)
+    generated, excluded = _flags(paths.all_paths(diff.files), config)
     out = _Scanned([], [], [], [])
     batch: list[tuple[FileChange, bool, git.AddedLines]] = []
     batch_bytes = 0
@@ -150,7 +149,7 @@ def _by_blocks(diff: git.Diff, rules: list[LineRule], pre: prefilter.Prefilter,
         spec(patterns).select(every)
     for words in word_lists(config):
         paths.prepare_words(words, every)
-    generated, excluded = _flags(diff, config)
+    generated, excluded = _flags(every, config)
     out = _Scanned([], [], [], [])
     scanned = [_scanned(f, generated, excluded) for f in diff.files]
     pending: list[tuple[int, str]] = []

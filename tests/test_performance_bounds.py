@@ -1,14 +1,16 @@
 """Performance guards that do not time anything.
 
-- The streamed diff parser and the content scanner give exactly what the
-  plain line-by-line versions they replaced give (those are kept here as
-  the reference), whatever the chunking, line lengths or bytes.
+- The streamed diff parsers (file by file, and a block at a time) and the
+  content scanner (with and without RE2) give exactly what plain
+  line-by-line versions give (those are kept here as the reference),
+  whatever the chunking, line lengths or bytes; and so does matching many
+  paths at once.
 - Reading a large change holds at most about one file's capped content at
   a time: peak memory, measured with tracemalloc on a synthetic repository
   whose diff is several times the bound, stays bounded. Materialising the
   diff (or one huge file's patch) again would fail this.
 - The hook path does not import the GitHub client, the schema validator or
-  the YAML parser.
+  the YAML parser, and pathspec only until its translations are remembered.
 
 The benchmark itself (timings, ratios) is ``python benchmarks/run.py``.
 """
