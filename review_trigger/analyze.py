@@ -171,18 +171,15 @@ def _by_blocks(diff: git.Diff, rules: list[LineRule], pre: prefilter.Prefilter,
     return out
 
 
-def start_diff(repo: git.Repo, rng: Range) -> git.Diff:
-    """Start reading the range's diff (git works while the caller goes on)."""
-    return git.Diff(repo, rng.base, None if rng.head == INDEX else rng.head)
 
 
 def analyze(repo: git.Repo, rng: Range, config: Config,
             diff: git.Diff | None = None) -> Analysis:
-    """Analyse the range (its diff, if ``start_diff`` started it already)."""
+    """Analyse the range (its diff, if the caller started it already)."""
     paths.use_store(os.path.join(repo.git_dir, 'review-trigger'))
     own = diff is None
     if diff is None:
-        diff = start_diff(repo, rng)
+        diff = git.Diff(repo, rng.base, git.new_side(rng))
     try:
         return _analyze(repo, rng, config, diff)
     finally:

@@ -90,8 +90,8 @@ def run(argv: Sequence[str]) -> int:
     rng = git.resolve_range(repo, since=args.since, base=args.base, head=args.head)
     # git computes the diff (and lists the files, for the context files)
     # while the configuration, the triggers and the prompt's code load.
-    diff = git.Diff(repo, rng.base, None if rng.mode == 'staged' else rng.head)
-    listing = git.PendingFiles(repo, None if rng.mode == 'staged' else rng.head)
+    diff = git.Diff(repo, rng.base, git.new_side(rng))
+    listing = git.PendingFiles(repo, git.new_side(rng))
     try:
         config = config_for(repo, rng, args.config, args.directory)
         from review_trigger import prompt as _prompt  # noqa: F401
@@ -147,7 +147,7 @@ def prompt_for(repo: Repo, analysis: Analysis, session: Session, config: Config,
     from review_trigger import prompt as prompt_mod
     rng = analysis.change.range
     if listing is None:
-        listing = git.PendingFiles(repo, None if rng.mode == 'staged' else rng.head)
+        listing = git.PendingFiles(repo, git.new_side(rng))
     context = prompt_mod.context_files(
         analysis, listing.result(),
         config.context_files, config.triggers['document']['adr_dirs'],

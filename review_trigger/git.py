@@ -249,6 +249,11 @@ def resolve_range(
     return Range('staged', _head_sha(repo), INDEX, 'staged changes')
 
 
+def new_side(rng: Range) -> str | None:
+    """The commit a range leads to, or None for the index (--staged)."""
+    return None if rng.head == INDEX else rng.head
+
+
 def is_shallow(repo: Repo) -> bool:
     out = _run(repo, 'rev-parse', '--is-shallow-repository')
     return out.strip() == b'true'
