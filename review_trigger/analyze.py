@@ -220,4 +220,6 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff) -> Anal
         found = t.check(change, settings)
         if found is not None:
             findings.append(found)
+    if top is not None and not top_cache:
+        top.close()     # no trigger asked for them
     return Analysis(change, tuple(findings), commits, {t.id: t for t, _ in triggers})

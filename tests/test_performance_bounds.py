@@ -26,7 +26,7 @@ import sys
 import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -439,6 +439,20 @@ def big_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
+_T = TypeVar('_T')
+
+
+def _peak(work: Callable[[], _T]) -> tuple[_T, int]:
+    """What ``work()`` returns, and the peak of Python's memory meanwhile."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        result = work()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def _diff_size(repo: Path) -> int:
     out = subprocess.run(['git', 'diff', '-U0', '--raw', '--numstat', 'HEAD~1', 'HEAD'],
                          cwd=repo, capture_output=True, check=True).stdout
@@ -454,18 +468,16 @@ def test_streaming_a_large_change_holds_one_capped_file(
     base = git.resolve(repo, 'HEAD~1')
     head = git.resolve(repo, 'HEAD')
     cap = 200_000
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        seen = skipped = kept = 0
+    seen = skipped = kept = 0
+
+    def stream() -> None:
+        nonlocal seen, skipped, kept
         for fd in git.Diff(repo, base, head).each_file(lambda f: True, cap):
             seen += 1
             skipped += fd.skipped
             kept = max(kept, sum(len(line) for _, line in fd.added))
             del fd
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    _, peak = _peak(stream)
     assert seen == 3304 and skipped == 3
     assert kept <= cap
     # The file list (a few hundred bytes a file), one file's kept content
@@ -484,13 +496,8 @@ def test_analysing_a_large_change_is_bounded_by_the_file_count(
     base = git.resolve(repo, 'HEAD~1')
     head = git.resolve(repo, 'HEAD')
     config = default_config()._replace(max_scan_bytes=200_000)
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        result = analyze(repo, Range('since', base, head, 'HEAD~1..HEAD'), config)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = _peak(lambda: analyze(repo, Range('since', base, head, 'HEAD~1..HEAD'),
+                                         config))
     assert len(result.change.files) == 3304
     # lib.min.js is generated: listed, never read.
     assert sum('not scanned' in n for n in result.change.notes) == 2

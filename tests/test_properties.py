@@ -10,10 +10,12 @@ import re
 import subprocess
 import tempfile
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from review_trigger import prefilter
 from review_trigger.cli import main
 from review_trigger.markdown import code
 
@@ -84,6 +86,24 @@ def _name_status(root):
     return out
 
 
+def _change(root, base, change, delete, rename=()):
+    """A repository in ``root``: ``base`` committed, then some of its files
+    deleted or renamed and ``change`` written over it, all staged."""
+    _git(root, 'init', '-q')
+    written = _write(root, base)
+    _git(root, 'add', '-A')
+    _git(root, 'commit', '-q', '--allow-empty', '-m', 'base')
+    names = sorted(written)
+    for i in delete:
+        if i < len(names) and os.path.lexists(os.path.join(root, names[i])):
+            os.unlink(os.path.join(root, names[i]))
+    for i in rename:
+        if i < len(names) and os.path.lexists(os.path.join(root, names[i])):
+            os.replace(os.path.join(root, names[i]), os.path.join(root, f'renamed-{i}'))
+    _write(root, change)
+    _git(root, 'add', '-A')
+
+
 LETTER = {'added': 'A', 'modified': 'M', 'deleted': 'D', 'renamed': 'R',
           'copied': 'C', 'type-changed': 'T'}
 
@@ -94,20 +114,7 @@ LETTER = {'added': 'A', 'modified': 'M', 'deleted': 'D', 'renamed': 'R',
        rename=st.sets(st.integers(0, 7), max_size=2))
 def test_random_repositories(base, change, delete, rename):
     with tempfile.TemporaryDirectory() as root:
-        _git(root, 'init', '-q')
-        written = _write(root, base)
-        _git(root, 'add', '-A')
-        _git(root, 'commit', '-q', '--allow-empty', '-m', 'base')
-        names = sorted(written)
-        for i in delete:
-            if i < len(names) and os.path.lexists(os.path.join(root, names[i])):
-                os.unlink(os.path.join(root, names[i]))
-        for i in rename:
-            if i < len(names) and os.path.lexists(os.path.join(root, names[i])):
-                os.replace(os.path.join(root, names[i]),
-                           os.path.join(root, f'renamed-{i}'))
-        _write(root, change)
-        _git(root, 'add', '-A')
+        _change(root, base, change, delete, rename)
 
         code_, out, err = _run('-C', root, '--format', 'json')
         assert code_ == 0, err
@@ -131,26 +138,16 @@ def test_random_repositories(base, change, delete, rename):
         assert 'abcdefgh12' not in prompt
 
 
+@pytest.mark.skipif(not prefilter.available(), reason='reading by blocks needs RE2')
 @settings(max_examples=int(os.environ.get('REVIEW_TRIGGER_EXAMPLES', 25)), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(base=FILES, change=FILES, delete=st.sets(st.integers(0, 7), max_size=3))
 def test_reading_by_blocks_is_reading_by_files(monkeypatch, base, change, delete):
     """A large change is read a block at a time, with RE2 picking the lines
     to check: the report is the one reading file by file gives."""
-    from review_trigger import analyze, git, prefilter
-    if not prefilter.available():
-        return
+    from review_trigger import analyze, git
     with tempfile.TemporaryDirectory() as root:
-        _git(root, 'init', '-q')
-        written = _write(root, base)
-        _git(root, 'add', '-A')
-        _git(root, 'commit', '-q', '--allow-empty', '-m', 'base')
-        names = sorted(written)
-        for i in delete:
-            if i < len(names) and os.path.lexists(os.path.join(root, names[i])):
-                os.unlink(os.path.join(root, names[i]))
-        _write(root, change)
-        _git(root, 'add', '-A')
+        _change(root, base, change, delete)
         _git(root, 'commit', '-q', '--allow-empty', '-m', 'change')
         reports = []
         for large, block in ((10**9, 1 << 18), (0, 1 << 18), (0, 7)):
