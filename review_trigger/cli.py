@@ -1,34 +1,19 @@
 """The command line: ``main(argv) -> int`` over the pure pieces."""
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from review_trigger import __version__
-
-if TYPE_CHECKING:
-    from review_trigger.analyze import Analysis
-    from review_trigger.change import Range
-    from review_trigger.config import Config
-    from review_trigger.git import PendingFiles, Repo
-    from review_trigger.prompt import Session
-
-PROG = 'review-trigger'
-ENV_SESSION_MODEL = 'REVIEW_TRIGGER_SESSION_MODEL'
+from review_trigger.errors import Exit, guarded
+from review_trigger.options import PROG, Parser, add_analysis_options
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        from review_trigger.errors import UserError
-        raise UserError(f'{message} (see {self.prog} --help)')
-
-
-def _run_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+def _run_parser() -> Parser:
+    p = Parser(
         prog=PROG,
         description='Check a git change against significance triggers and, '
                     'when one fires, write the review prompt for the '
@@ -52,134 +37,44 @@ def _run_parser() -> argparse.ArgumentParser:
                    help='markdown: the prompt, only when a trigger fires '
                         '(default); json: always a report')
     p.add_argument('--output', metavar='PATH',
-                   help='write the report to PATH (atomically) instead of stdout')
+                   help='write the report to PATH (atomically) instead of stdout '
+                        '(- is stdout)')
     p.add_argument('--fail-on-trigger', action='store_true',
                    help='exit 1 when a trigger fires')
     add_analysis_options(p)
     return p
 
 
-def add_analysis_options(p: argparse.ArgumentParser) -> None:
-    """--session-model, --config and --reviewer: shared with the hook."""
-    p.add_argument('--session-model', metavar='NAME',
-                   help=f'the model that wrote the change (default: ${ENV_SESSION_MODEL}, '
-                        'else read from commit trailers)')
-    p.add_argument('--config', metavar='PATH',
-                   help='configuration file (default: .review-trigger.yaml, '
-                        '.review-trigger.yml or [tool.review-trigger] in pyproject.toml; '
-                        'for --base, read from the base commit)')
-    p.add_argument('--reviewer', metavar='NAME',
-                   help='the reviewing model named in the heading (default: Opus)')
-
-
-def _summary(analysis: Analysis) -> str:
-    n = len(analysis.change.files)
-    files = f'{n} file{"s" if n != 1 else ""}'
-    if not analysis.findings:
-        return f'{PROG}: no trigger fired ({files} changed)'
-    ids = ', '.join(f.trigger for f in analysis.findings)
-    k = len(analysis.findings)
-    return f'{PROG}: {k} trigger{"s" if k != 1 else ""} fired ({ids}) on {files}'
-
-
 def run(argv: Sequence[str]) -> int:
     args = _run_parser().parse_args(argv)
-    from review_trigger import git
-
-    repo = git.open_repo(args.directory)
-    rng = git.resolve_range(repo, since=args.since, base=args.base, head=args.head)
-    # git computes the diff (and lists the files, for the context files)
-    # while the configuration, the triggers and the prompt's code load.
-    diff = git.Diff(repo, rng.base, git.new_side(rng))
-    listing = git.PendingFiles(repo, git.new_side(rng))
+    from review_trigger import output, pipeline
     try:
-        config = config_for(repo, rng, args.config, args.directory)
-        from review_trigger import prompt as _prompt  # noqa: F401
-        from review_trigger import routing as _routing  # noqa: F401
-        from review_trigger.analyze import analyze
-        analysis = analyze(repo, rng, config, diff)
-        session = session_of(args.session_model, analysis, config)
-        prompt = prompt_for(repo, analysis, session, config, args.reviewer, listing)
-    finally:
-        diff.close()
-        listing.close()
-    if args.format == 'json':
-        from review_trigger import report
-        text = report.dumps(report.build(analysis, session, prompt))
-    else:
-        text = prompt or ''
-    emit(text, args.output, args.directory)
-    print(_summary(analysis), file=sys.stderr)
-    return 1 if analysis.findings and args.fail_on_trigger else 0
-
-
-def config_for(repo: Repo, rng: Range, path: str | None, directory: str | None) -> Config:
-    """The configuration in force: --config, else the repository's file
-    (for a pull request, the base commit's, so it cannot disable its own
-    review), else the defaults."""
-    from review_trigger import config, git
-    if path is not None:
-        return config.load(config.read_file(os.path.join(directory or '.', path)))
-    if rng.mode == 'pr':
-        assert rng.base is not None
-        base = rng.base
-        return config.load(config.find_source(
-            repo.root, read=lambda rel: git.read_path(repo, base, rel),
+        outcome = pipeline.run(pipeline.Request(
+            directory=args.directory, since=args.since, base=args.base, head=args.head,
+            config_path=args.config, session_model=args.session_model,
+            reviewer=args.reviewer, environ=os.environ,
         ))
-    return config.load(
-        config.find_source(repo.root),
-        cache_dir=os.path.join(repo.git_dir, 'review-trigger'),
-    )
+    except BaseException:
+        # An earlier run's --output must not pass for this run's.
+        if args.output not in (None, '-'):
+            _remove_quietly(os.path.join(args.directory or '.', args.output))
+        raise
+    if args.format == 'json':
+        text = pipeline.report_json(outcome)
+    else:
+        text = outcome.prompt or ''
+    output.emit(text, args.output, args.directory)
+    print(pipeline.summary(outcome.analysis), file=sys.stderr)
+    failed = outcome.analysis.findings and args.fail_on_trigger
+    return Exit.TRIGGERED if failed else Exit.OK
 
 
-def prompt_for(repo: Repo, analysis: Analysis, session: Session, config: Config,
-               reviewer: str | None = None,
-               listing: PendingFiles | None = None) -> str | None:
-    """The review prompt, or None when nothing fired (or the configuration
-    skips changes written wholly by a reason-tier model)."""
-    if not analysis.findings:
-        return None
-    if config.skip_if_reason_tier and session.source == 'trailers' and \
-            not session.without_trailer and \
-            all(m.tier == 'reason' for m in session.models):
-        return None
-    from review_trigger import git
-    from review_trigger import prompt as prompt_mod
-    rng = analysis.change.range
-    if listing is None:
-        listing = git.PendingFiles(repo, git.new_side(rng))
-    context = prompt_mod.context_files(
-        analysis, listing.result(),
-        config.context_files, config.triggers['document']['adr_dirs'],
-    )
-    return prompt_mod.render(
-        analysis, session=session, reviewer=reviewer or config.reviewer,
-        context=context,
-    )
-
-
-def session_of(flag: str | None, analysis: Analysis, config: Config) -> Session:
-    """The session model: --session-model, else $REVIEW_TRIGGER_SESSION_MODEL,
-    else the AI trailers of the analysed commits."""
-    from review_trigger import routing
-    from review_trigger.prompt import Session
-    table = config.models
-    name = flag or os.environ.get(ENV_SESSION_MODEL, '').strip()
-    if name:
-        return Session((routing.named(name, table),), 0,
-                       'flag' if flag else 'environment')
-    models, without = routing.detect(analysis.commits, table)
-    return Session(models, without if models else len(analysis.commits),
-                   'trailers' if models else 'none')
-
-
-def emit(text: str, output: str | None, directory: str | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    from review_trigger.output import write_atomic
-    write_atomic(os.path.join(directory or '.', output), text)
+def _remove_quietly(path: str) -> None:
+    import contextlib
+    import stat
+    with contextlib.suppress(OSError):
+        if stat.S_ISREG(os.stat(path).st_mode):
+            os.remove(path)
 
 
 # Subcommands, imported only when used so the hook path stays light:
@@ -201,7 +96,6 @@ def _command(name: str) -> Callable[[Sequence[str]], int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from review_trigger.errors import UserError
     args = list(sys.argv[1:] if argv is None else argv)
     # A run is short and makes few reference cycles, while a large change
     # means hundreds of thousands of live records that every pass of the
@@ -212,19 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     try:
         if args and args[0] in COMMANDS:
-            return _command(args[0])(args[1:])
-        return run(args)
-    except UserError as e:
-        print(f'{PROG}: error: {e}', file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f'{PROG}: interrupted', file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`| head`): not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+            name = args[0]
+            return guarded(lambda: _command(name)(args[1:]), PROG)
+        return guarded(lambda: run(args), PROG)
     finally:
         if collecting:
             gc.enable()

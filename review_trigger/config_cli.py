@@ -65,8 +65,8 @@ triggers:
 
 
 def _parser(prog: str, description: str) -> argparse.ArgumentParser:
-    from review_trigger.cli import _Parser
-    return _Parser(prog=f'review-trigger {prog}', description=description)
+    from review_trigger.options import Parser
+    return Parser(prog=f'review-trigger {prog}', description=description)
 
 
 def init(argv: Sequence[str]) -> int:

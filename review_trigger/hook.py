@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 
 from review_trigger import git
 from review_trigger.change import Range
-from review_trigger.errors import UserError
+from review_trigger.errors import Exit, UserError, guarded
 
 PROG = 'review-trigger'
 GATE_ID = 'review-trigger-gate'
@@ -41,8 +41,8 @@ _FULL_SHA = re.compile(r'^(?:[0-9a-f]{40}|[0-9a-f]{64})$')
 
 
 def _parser() -> argparse.ArgumentParser:
-    from review_trigger.cli import _Parser, add_analysis_options
-    p = _Parser(
+    from review_trigger.options import Parser, add_analysis_options
+    p = Parser(
         prog=f'{PROG} hook',
         description='The pre-commit hook: analyse the staged change (or, in '
                     'pre-push, the pushed commits), print a one-line summary '
@@ -100,9 +100,7 @@ def _shown(path: str) -> str:
 
 
 def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    from review_trigger import cli, report
-    from review_trigger.analyze import analyze
-    from review_trigger.git import resolve_range
+    from review_trigger import pipeline
     from review_trigger.output import remove, write_atomic
 
     repo = git.open_repo()
@@ -110,19 +108,20 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     prompt_path = os.path.join(folder, PROMPT_FILE)
     report_path = os.path.join(folder, REPORT_FILE)
     try:
-        rng = hook_range(repo, environ) or resolve_range(repo)
-        config = cli.config_for(repo, rng, args.config, None)
-        analysis = analyze(repo, rng, config)
-        session = cli.session_of(args.session_model, analysis, config)
-        prompt = cli.prompt_for(repo, analysis, session, config, args.reviewer)
+        outcome = pipeline.run(pipeline.Request(
+            range=lambda r: hook_range(r, environ) or git.resolve_range(r),
+            config_path=args.config, session_model=args.session_model,
+            reviewer=args.reviewer, environ=environ,
+        ), repo)
     except BaseException:
         # An earlier run's files must not pass for this run's.
         for path in (prompt_path, report_path):
             with contextlib.suppress(OSError):
                 os.remove(path)
         raise
-    write_atomic(report_path, report.dumps(report.build(analysis, session, prompt)))
-    lines = [cli._summary(analysis)]
+    analysis, prompt = outcome.analysis, outcome.prompt
+    write_atomic(report_path, pipeline.report_json(outcome))
+    lines = [pipeline.summary(analysis)]
     if prompt is None:
         # Never leave an earlier run's prompt where this run's would be.
         remove(prompt_path)
@@ -143,25 +142,21 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         ]
     sys.stdout.write(''.join(f'{line}\n' for line in lines))
     sys.stdout.flush()
-    return 1 if refused else 0
+    return Exit.TRIGGERED if refused else Exit.OK
 
 
 def main(argv: Sequence[str]) -> int:
+    """The hooks' exit codes, in one place: the gate keeps the common
+    policy (1 refused, 2 user error, 3 internal error: it fails closed);
+    the informational hook prints what happened and always lets the commit
+    or push through."""
     args = _parser().parse_args(argv)
-    try:
-        return run(args, os.environ)
-    except UserError as e:
-        if args.gate:
-            raise       # cli.main reports it and exits 2: the gate fails closed
-        # The informational hook never blocks a commit or a push.
-        print(f'{PROG}: error: {e} (not blocking: this hook only informs)',
-              flush=True)
-        return 0
-    except Exception:
-        if args.gate:
-            raise
-        import traceback
-        traceback.print_exc(file=sys.stdout)
-        print(f'{PROG}: internal error, please report it (not blocking: '
-              f'this hook only informs)', flush=True)
-        return 0
+    if args.gate:
+        return guarded(lambda: run(args, os.environ), PROG)
+    # pre-commit shows a hook's stdout; the informational hook's errors go
+    # there too, so that they are seen.
+    with contextlib.redirect_stderr(sys.stdout):
+        code = guarded(lambda: run(args, os.environ), PROG,
+                       note=' (not blocking: this hook only informs)')
+    sys.stdout.flush()
+    return Exit.INTERRUPTED if code == Exit.INTERRUPTED else Exit.OK

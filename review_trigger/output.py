@@ -55,3 +55,14 @@ def remove(path: str) -> None:
         pass
     except OSError as e:
         raise UserError(f'cannot remove {path}: {e.strerror}')
+
+
+def emit(text: str, output: str | None, directory: str | None = None) -> None:
+    """The report on stdout (``output`` None or ``-``), else written to
+    ``output`` atomically (relative to ``directory``)."""
+    import sys
+    if output is None or output == '-':
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomic(os.path.join(directory or '.', output), text)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import pytest
 
-from review_trigger.cli import main
+from review_trigger.__main__ import main
 
 
 @pytest.fixture(autouse=True)

@@ -869,7 +869,7 @@ def test_the_comment_workflow_skips_same_repository_and_cancelled_runs(
 def test_a_tampered_report_is_refused(tmp_path: Path, tamper: Any, message: str,
                                       monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    from review_trigger.cli import main
+    from review_trigger.__main__ import main
     sha = 'a' * 40
     report = {
         'version': 1, 'triggered': True, 'prompt': '## Opus Review\n',

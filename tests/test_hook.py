@@ -455,11 +455,15 @@ def test_informational_hook_survives_a_bug_and_drops_stale_files(committed, cli,
     monkeypatch.setattr('review_trigger.analyze.analyze', broken)
     res = _hook(cli, monkeypatch, {})
     assert res.code == 0
-    assert 'RuntimeError: a bug' in res.out
+    assert 'internal error (RuntimeError)' in res.out
+    # One line; the traceback is in the log it names, never in the output.
+    assert 'a bug' not in res.out and res.out.count('\n') == 1
+    log = res.out.split('the traceback is in ')[1].split(' (not blocking')[0]
+    assert 'RuntimeError: a bug' in Path(log).read_text()
     assert res.out.endswith('(not blocking: this hook only informs)\n')
     assert not (folder / 'prompt.md').exists() and not (folder / 'report.json').exists()
-    with pytest.raises(RuntimeError):
-        _hook(cli, monkeypatch, {}, '--gate')
+    # The gate fails closed, with the code of a bug: 3, never 1 (a trigger fired).
+    assert _hook(cli, monkeypatch, {}, '--gate').code == 3
 
 
 def test_zero_from_ref_and_unrelated_history_analyse_from_the_root(committed, cli,

@@ -518,7 +518,7 @@ def test_hook_path_does_not_import_heavy_modules(committed: Any) -> None:
     committed.stage('lib/util.py', 'def f():\n    return 1\n')
     probe = (
         'import json, sys\n'
-        'from review_trigger.cli import main\n'
+        'from review_trigger.__main__ import main\n'
         'code = main(["--staged"])\n'
         'print(json.dumps([code, sorted(sys.modules)]))\n'
     )
@@ -537,7 +537,7 @@ def test_glob_translations_are_remembered(committed: Any) -> None:
     committed.stage('src/auth/session.py', 'import hmac\n')
     probe = (
         'import json, sys\n'
-        'from review_trigger.cli import main\n'
+        'from review_trigger.__main__ import main\n'
         'code = main(["--staged", "--format", "json"])\n'
         'sys.stdout.flush()\n'
         'print("\\n" + json.dumps([code, "pathspec" in sys.modules]))\n'

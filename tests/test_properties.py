@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from review_trigger import prefilter
-from review_trigger.cli import main
+from review_trigger.__main__ import main
 from review_trigger.markdown import code
 
 NAME_CHARS = st.sampled_from(

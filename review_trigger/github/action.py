@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import re
 import sys
 import tempfile
@@ -33,14 +32,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from review_trigger import git
+from review_trigger.change import Range
 from review_trigger.errors import UserError
 from review_trigger.github import event as ev
 from review_trigger.github import render, workflow
 
 if TYPE_CHECKING:
     from review_trigger.analyze import Analysis
-    from review_trigger.change import Range
-    from review_trigger.config import Config
 
 PROG = 'review-trigger github'
 REPORT_FILE = 'report.json'
@@ -95,8 +93,8 @@ def _bool(value: str, name: str) -> bool:
 
 
 def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
-    from review_trigger.cli import _Parser
-    p = _Parser(
+    from review_trigger.options import Parser
+    p = Parser(
         prog=PROG,
         description='The GitHub Action: analyse the pull request of the '
                     'event (GITHUB_EVENT_PATH), or post the comment from a '
@@ -171,9 +169,15 @@ def main(argv: Sequence[str]) -> int:
         else:
             result = _analyse(opts, environ, out)
     except UserError as e:
-        # cli.main prints the one line to stderr and exits 2; the job
-        # summary and an annotation make it visible on the pull request.
+        # The common handler prints the one line to stderr and exits 2; the
+        # job summary and an annotation make it visible on the pull request.
         _error_summary(str(e), environ, out)
+        raise
+    except Exception as e:
+        # A bug: exit 3 from the common handler, and visible here too (only
+        # the exception's type: its text may quote the change).
+        _error_summary(f'internal error ({type(e).__name__}), please report it',
+                       environ, out)
         raise
     return 1 if result.ids and opts.fail_on_trigger else 0
 
@@ -193,9 +197,7 @@ def _error_summary(message: str, environ: Mapping[str, str], out: TextIO) -> Non
 
 
 def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
-    from review_trigger import cli, report
-    from review_trigger.analyze import analyze
-    from review_trigger.git import resolve_range
+    from review_trigger import pipeline
     from review_trigger.output import write_atomic
 
     event_name = environ.get('GITHUB_EVENT_NAME', '')
@@ -207,24 +209,26 @@ def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
         raise UserError(f'{e}: check the repository out first (actions/checkout)') from None
     ensure_history(repo, pr.base_sha, pr.head_sha, limit=opts.max_fetch_depth,
                    log=lambda m: _log(out, m))
-    rng = resolve_range(repo, base=pr.base_sha, head=pr.head_sha)
-    rng = rng._replace(label=_label(pr))
-    config = _config(repo, rng, opts.config)
-    analysis = analyze(repo, rng, config)
-    session = cli.session_of(opts.session_model or None, analysis, config)
-    prompt = cli.prompt_for(repo, analysis, session, config, opts.reviewer or None)
 
-    data = report.build(analysis, session, prompt)
-    data['pull_request'] = pr.as_json()
+    def pr_range(repo: git.Repo) -> Range:
+        rng = git.resolve_range(repo, base=pr.base_sha, head=pr.head_sha)
+        return rng._replace(label=_label(pr))
+
+    outcome = pipeline.run(pipeline.Request(
+        range=pr_range, config_path=opts.config or None,
+        session_model=opts.session_model or None, reviewer=opts.reviewer or None,
+        environ=environ,
+    ), repo)
+    analysis, prompt = outcome.analysis, outcome.prompt
     report_path = os.path.join(opts.output_dir, REPORT_FILE)
-    write_atomic(report_path, report.dumps(data))
+    write_atomic(report_path, pipeline.report_json(
+        outcome, {'pull_request': pr.as_json()}))
     result = Result(
-        pr=pr, ids=tuple(f.trigger for f in analysis.findings),
-        files=_files(analysis), prompt=prompt,
+        pr=pr, ids=outcome.fired, files=_files(analysis), prompt=prompt,
         changed=len(analysis.change.files), report_path=report_path,
     )
-    print(cli._summary(analysis), file=sys.stderr)
-    _finish(opts, environ, out, result, _analysed_lines(analysis, rng),
+    print(pipeline.summary(analysis), file=sys.stderr)
+    _finish(opts, environ, out, result, _analysed_lines(analysis, analysis.change.range),
             report_where=REPORT_WHERE)
     return result
 
@@ -243,28 +247,6 @@ def _label(pr: ev.PullRequest) -> str:
     base = pr.base_ref or pr.base_sha[:12]
     head = pr.head_ref or pr.head_sha[:12]
     return f'#{pr.number} {base}...{head}'
-
-
-def _config(repo: git.Repo, rng: Range, path: str) -> Config:
-    """The configuration: the base commit's, so a pull request cannot switch
-    off its own review; ``path`` names a file other than the default ones."""
-    from review_trigger import cli
-    from review_trigger import config as cfg
-    if not path:
-        return cli.config_for(repo, rng, None, None)
-    rel = posixpath.normpath(path.replace(os.sep, '/'))
-    if rel.startswith(('../', '/')) or rel in ('..', '.'):
-        raise UserError(f'input config must be a file in the repository, not {path!r}')
-    assert rng.base is not None
-    text = git.read_path(repo, rng.base, rel)
-    if text is None:
-        raise UserError(
-            f'config {rel} is not in the base commit {rng.base[:12]}: the '
-            f'configuration is read from the base, so that a pull request '
-            f'cannot change its own review',
-        )
-    return cfg.load(cfg.Source(f'{rng.base[:12]}:{rel}', text,
-                               posixpath.basename(rel) == cfg.PYPROJECT))
 
 
 def _files(analysis: Analysis) -> tuple[tuple[str, tuple[str, ...]], ...]:

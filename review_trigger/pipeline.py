@@ -1,0 +1,173 @@
+"""One run of review-trigger: a Request in, an Outcome out.
+
+Every entry point (the command line, the pre-commit hook, the GitHub
+Action, and the agent hooks and review runner) parses its own inputs into
+a Request and calls ``run``; none repeats the steps below, and none
+imports another entry point. The environment is read by the entry point
+and passed in.
+
+The order of the steps is for speed: git computes the diff (and lists the
+files, for the context files) while the configuration, the triggers and
+the prompt's code load.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
+
+from review_trigger import git
+from review_trigger.change import Range
+from review_trigger.options import ENV_SESSION_MODEL, PROG
+
+if TYPE_CHECKING:
+    from review_trigger.analyze import Analysis
+    from review_trigger.config import Config
+    from review_trigger.prompt import Session
+
+
+class Request(NamedTuple):
+    """What to analyse and how. With ``range`` unset, the range comes from
+    ``since`` / ``base`` and ``head`` (none of them: the staged change)."""
+    directory: str | None = None
+    since: str | None = None
+    base: str | None = None
+    head: str | None = None
+    # An entry point's own range (the hook's pushed commits, the Action's
+    # pull request), resolved once the repository is open.
+    range: Callable[[git.Repo], Range] | None = None
+    config_path: str | None = None
+    session_model: str | None = None
+    reviewer: str | None = None
+    environ: Mapping[str, str] = {}
+
+
+class Outcome(NamedTuple):
+    repo: git.Repo
+    config: Config
+    analysis: Analysis
+    session: Session
+    prompt: str | None          # None when nothing fired (or it was skipped)
+
+    @property
+    def fired(self) -> tuple[str, ...]:
+        return tuple(f.trigger for f in self.analysis.findings)
+
+
+def run(request: Request, repo: git.Repo | None = None) -> Outcome:
+    """Analyse the change ``request`` names and render its prompt."""
+    if repo is None:
+        repo = git.open_repo(request.directory)
+    rng = request.range(repo) if request.range is not None else git.resolve_range(
+        repo, since=request.since, base=request.base, head=request.head,
+    )
+    diff = git.Diff(repo, rng.base, git.new_side(rng))
+    listing = git.PendingFiles(repo, git.new_side(rng))
+    try:
+        config = config_for(repo, rng, request.config_path, request.directory)
+        from review_trigger.analyze import analyze
+        analysis = analyze(repo, rng, config, diff)
+        session = session_of(request.session_model, analysis, config, request.environ)
+        prompt = prompt_for(repo, analysis, session, config, request.reviewer, listing)
+    finally:
+        diff.close()
+        listing.close()
+    return Outcome(repo, config, analysis, session, prompt)
+
+
+def config_for(repo: git.Repo, rng: Range, path: str | None,
+               directory: str | None = None) -> Config:
+    """The configuration in force: for a pull request, the base commit's
+    (``path`` names a file in it), so that it cannot disable its own
+    review; otherwise ``path``, else the repository's file; else the
+    defaults."""
+    import os
+    import posixpath
+
+    from review_trigger import config
+    from review_trigger.errors import UserError
+    if rng.mode == 'pr':
+        assert rng.base is not None
+        base = rng.base
+        if path is None:
+            return config.load(config.find_source(
+                repo.root, read=lambda rel: git.read_path(repo, base, rel),
+            ))
+        rel = posixpath.normpath(path.replace(os.sep, '/'))
+        if rel.startswith(('../', '/')) or rel in ('..', '.'):
+            raise UserError(f'config must be a file in the repository, not {path!r}')
+        text = git.read_path(repo, base, rel)
+        if text is None:
+            raise UserError(
+                f'config {rel} is not in the base commit {base[:12]}: the '
+                f'configuration is read from the base, so that a pull request '
+                f'cannot change its own review',
+            )
+        return config.load(config.Source(f'{base[:12]}:{rel}', text,
+                                         posixpath.basename(rel) == config.PYPROJECT))
+    if path is not None:
+        return config.load(config.read_file(os.path.join(directory or '.', path)))
+    return config.load(
+        config.find_source(repo.root),
+        cache_dir=os.path.join(repo.git_dir, 'review-trigger'),
+    )
+
+
+def session_of(flag: str | None, analysis: Analysis, config: Config,
+               environ: Mapping[str, str]) -> Session:
+    """The session model: ``flag``, else $REVIEW_TRIGGER_SESSION_MODEL,
+    else the AI trailers of the analysed commits."""
+    from review_trigger import routing
+    from review_trigger.prompt import Session
+    table = config.models
+    name = flag or environ.get(ENV_SESSION_MODEL, '').strip()
+    if name:
+        return Session((routing.named(name, table),), 0,
+                       'flag' if flag else 'environment')
+    models, without = routing.detect(analysis.commits, table)
+    return Session(models, without if models else len(analysis.commits),
+                   'trailers' if models else 'none')
+
+
+def prompt_for(repo: git.Repo, analysis: Analysis, session: Session, config: Config,
+               reviewer: str | None = None,
+               listing: git.PendingFiles | None = None) -> str | None:
+    """The review prompt, or None when nothing fired (or the configuration
+    skips changes written wholly by a reason-tier model)."""
+    if not analysis.findings:
+        return None
+    if config.skip_if_reason_tier and session.source == 'trailers' and \
+            not session.without_trailer and \
+            all(m.tier == 'reason' for m in session.models):
+        return None
+    from review_trigger import prompt as prompt_mod
+    rng = analysis.change.range
+    if listing is None:
+        listing = git.PendingFiles(repo, git.new_side(rng))
+    context = prompt_mod.context_files(
+        analysis, listing.result(),
+        config.context_files, config.triggers['document']['adr_dirs'],
+    )
+    return prompt_mod.render(
+        analysis, session=session, reviewer=reviewer or config.reviewer,
+        context=context,
+    )
+
+
+def report_json(outcome: Outcome, extra: Mapping[str, object] | None = None) -> str:
+    """The JSON report of the outcome (with ``extra`` top-level keys)."""
+    from review_trigger import report
+    data = report.build(outcome.analysis, outcome.session, outcome.prompt)
+    if extra:
+        data.update(extra)
+    return report.dumps(data)
+
+
+def summary(analysis: Analysis) -> str:
+    """The one-line summary for stderr."""
+    n = len(analysis.change.files)
+    files = f'{n} file{"s" if n != 1 else ""}'
+    if not analysis.findings:
+        return f'{PROG}: no trigger fired ({files} changed)'
+    ids = ', '.join(f.trigger for f in analysis.findings)
+    k = len(analysis.findings)
+    return f'{PROG}: {k} trigger{"s" if k != 1 else ""} fired ({ids}) on {files}'
