@@ -35,6 +35,6 @@ def test_review_trigger_on_its_own_history():
     assert res.returncode == 0, res.stderr
     report = json.loads(res.stdout)
     paths = {c['path'] for c in report['changes']}
-    assert 'review_trigger/git.py' in paths
+    assert 'review_trigger/git/diff.py' in paths
     fired = {t['id'] for t in report['triggers']}
     assert {'new-files', 'governance', 'security'} <= fired

@@ -36,6 +36,7 @@ from review_trigger import git, prefilter, scan
 from review_trigger.analyze import analyze, enabled_triggers
 from review_trigger.change import FileChange, Range
 from review_trigger.config import default_config
+from review_trigger.git import diff as git_diff
 from review_trigger.scan import LineRule, scan_file, scan_files, word_rule
 from review_trigger.words import compile_words, find_word, split_words
 
@@ -143,8 +144,8 @@ def _parse_both(patch: bytes, files: list[FileChange], max_bytes: int,
                             want, max_bytes))
     # A line longer than this is cut; '+' lines that long are over the cap.
     long_line = max(max_bytes + 1, 80)
-    new = [(fd.change, list(fd.added), fd.skipped) for fd in git._patches(
-        files, git._pieces(io.BytesIO(patch[7:]), patch[:7], long_line), want, max_bytes)]
+    new = [(fd.change, list(fd.added), fd.skipped) for fd in git_diff._patches(
+        files, git_diff._pieces(io.BytesIO(patch[7:]), patch[:7], long_line), want, max_bytes)]
     return ref, new
 
 
@@ -217,8 +218,8 @@ def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: 
 
     added: dict[int, list[tuple[int, str]]] = {}
     skipped: set[int] = set()
-    blocks = git._blocks(io.BytesIO(patch[7:]), patch[:7], max(max_bytes + 1, 80))
-    for event in git._block_events(files, blocks, scan_, every_line, max_bytes, counted):
+    blocks = git_diff._blocks(io.BytesIO(patch[7:]), patch[:7], max(max_bytes + 1, 80))
+    for event in git_diff._block_events(files, blocks, scan_, every_line, max_bytes, counted):
         if isinstance(event, git.Candidate):
             added.setdefault(event.file, []).append((event.line, event.text))
         elif event.skipped:
@@ -247,14 +248,14 @@ def test_header_tokens_arrive_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None
         monkeypatch.setattr(git, '_CHUNK', chunk)
         leftover: list[bytes] = []
         stream = io.BytesIO(header)
-        tokens = list(git._tokens(stream, leftover))
+        tokens = list(git_diff._tokens(stream, leftover))
         assert tokens == [b':100644 100644 aa bb M', b'x', b':000000 100644 00 cc A',
                           b'y', b'1\t2\tx', b'3\t0\ty']
         assert leftover[0] + stream.read() == b'diff --git a/x b/x\n'
     # An empty first token, and a header cut short.
     leftover = []
-    assert list(git._tokens(io.BytesIO(b'\0rest'), leftover)) == [] and leftover == [b'rest']
-    assert list(git._tokens(io.BytesIO(b'a\0b'), [])) == [b'a', b'b']
+    assert list(git_diff._tokens(io.BytesIO(b'\0rest'), leftover)) == [] and leftover == [b'rest']
+    assert list(git_diff._tokens(io.BytesIO(b'a\0b'), [])) == [b'a', b'b']
 
 
 def test_added_lines_behave_like_the_list() -> None:
@@ -482,9 +483,9 @@ def test_streaming_a_large_change_holds_one_capped_file(
     assert kept <= cap
     # The file list (a few hundred bytes a file), one file's kept content
     # (bytes, joined, decoded: a few times the cap), a line cut at
-    # git._LONG_LINE and read buffers. The diff itself is ~18 MB.
-    bound = 3304 * 700 + 4 * cap + 2 * git._LONG_LINE + 1_000_000 + \
-        git._READ_AHEAD + git._PIPE_SIZE
+    # git_diff._LONG_LINE and read buffers. The diff itself is ~18 MB.
+    bound = 3304 * 700 + 4 * cap + 2 * git_diff._LONG_LINE + 1_000_000 + \
+        git_diff._READ_AHEAD + git_diff._PIPE_SIZE
     assert peak < bound, f'peak {peak:,} bytes, bound {bound:,}'
     assert _diff_size(big_repo) > 2 * bound
 
@@ -502,8 +503,8 @@ def test_analysing_a_large_change_is_bounded_by_the_file_count(
     # lib.min.js is generated: listed, never read.
     assert sum('not scanned' in n for n in result.change.notes) == 2
     # Per file: its FileChange, the new-files finding's detail, ...
-    bound = 3304 * 2000 + 4 * 200_000 + 2 * git._LONG_LINE + 2_000_000 + \
-        git._READ_AHEAD + git._PIPE_SIZE
+    bound = 3304 * 2000 + 4 * 200_000 + 2 * git_diff._LONG_LINE + 2_000_000 + \
+        git_diff._READ_AHEAD + git_diff._PIPE_SIZE
     assert peak < bound, f'peak {peak:,} bytes, bound {bound:,}'
 
 

@@ -1,11 +1,8 @@
-"""Every git call review-trigger makes goes through this module.
+"""The diff reader: one streamed ``git diff`` per run.
 
-git is run as a subprocess, with English messages (errors are recognised
-by their words) and never prompting, paging or fetching. Output is read
-NUL-separated (``-z``) so any file name survives, and the diff is
-streamed: a thread reads it ahead (bounded), and it is parsed file by file
-(``Diff.each_file``: one file's added lines in memory at a time) or, for a
-large change, a block at a time (``Diff.candidates``).
+The diff is streamed: a thread reads it ahead (bounded), and it is parsed
+file by file (``Diff.each_file``: one file's added lines in memory at a
+time) or, for a large change, a block at a time (``Diff.candidates``).
 The user's diff configuration must not change the result, so every diff
 runs with ``--no-ext-diff --no-textconv`` and explicit formatting options.
 """
@@ -18,15 +15,10 @@ import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, NamedTuple, Protocol, TypeVar, overload
 
-from review_trigger.change import INDEX, STATUS, Commit, FileChange, Range
-from review_trigger.errors import UserError
+from review_trigger.change import STATUS, FileChange
+from review_trigger.git.revisions import _empty_tree
+from review_trigger.git.run import _CONFIG, Repo, _error, _Failed, _start, _wait
 
-# Options that pin diff output whatever the user's gitconfig says.
-_CONFIG = (
-    '-c', 'core.quotepath=false', '-c', 'diff.noprefix=false',
-    '-c', 'diff.mnemonicPrefix=false', '-c', 'diff.relative=false',
-    '-c', 'diff.interHunkContext=0', '-c', 'color.ui=false',
-)
 _DIFF_OPTS = (
     '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative',
     '--submodule=short', '--ignore-submodules=none', '--no-abbrev',
@@ -44,68 +36,11 @@ _HUNK_LINES = re.compile(rb'((?:\+[^\n]*\n)+)|( [^\n]*\n)|[^\n]*\n')
 # Lines longer than this (or than the scan cap) are cut when read.
 _LONG_LINE = 1 << 20
 
-# Environment for every git call: never prompt, never page, and never
-# fetch missing objects of a partial clone behind the user's back.
-_ENV = {
-    'GIT_TERMINAL_PROMPT': '0', 'GIT_PAGER': 'cat', 'PAGER': 'cat',
-    'GIT_NO_LAZY_FETCH': '1', 'GIT_EXTERNAL_DIFF': '',
-}
-
 
 class Readable(Protocol):
     """What the diff readers read from: a pipe, a read-ahead, a test's bytes."""
     def read(self, n: int = -1, /) -> bytes: ...
 
-
-class Repo(NamedTuple):
-    root: str
-    git_dir: str
-
-
-class _Failed(Exception):
-    """A git command exited with a failure status."""
-
-    def __init__(self, status: int, stderr: bytes) -> None:
-        super().__init__(status)
-        self.status = status
-        self.stderr = stderr.decode('utf-8', 'replace')
-
-
-_ENVIRON: list[dict[str, str]] = []
-
-
-def _environ() -> dict[str, str]:
-    # git's messages in English: errors are recognised by their words.
-    if not _ENVIRON:
-        _ENVIRON.append({**os.environ, **_ENV, 'LC_ALL': 'C', 'LANGUAGE': 'C'})
-    return _ENVIRON[0]
-
-
-def _start(cwd: str, args: Sequence[str], stdin: IO[bytes] | int = subprocess.DEVNULL,
-           ) -> subprocess.Popen[bytes]:
-    """Start ``git args`` in ``cwd``, its output and errors piped."""
-    try:
-        return subprocess.Popen(['git', *args], cwd=cwd, env=_environ(), stdin=stdin,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError:
-        raise UserError('git failed. Is it installed and on PATH?')
-
-
-def _call(cwd: str, *args: str) -> tuple[int, bytes, bytes]:
-    """Run ``git args`` in ``cwd``: its status, output and errors."""
-    proc = _start(cwd, args)
-    out, err = proc.communicate()
-    return proc.returncode, out, err
-
-
-def _wait(proc: subprocess.Popen[bytes]) -> None:
-    """Wait for a streaming git (its output read) and fail as it did."""
-    err = proc.stderr.read() if proc.stderr is not None else b''
-    if proc.stderr is not None:
-        proc.stderr.close()
-    status = proc.wait()
-    if status != 0:
-        raise _Failed(status, err)
 
 
 class FileDiff(NamedTuple):
@@ -178,226 +113,6 @@ class AddedLines(Sequence[tuple[int, str]]):
 
 NO_LINES = AddedLines('', [], 0)
 
-
-def _error(exc: _Failed, what: str) -> UserError:
-    lines = [
-        ln.strip() for ln in exc.stderr.strip().splitlines()
-        if ln.strip() and not ln.strip().startswith('hint:')
-    ]
-    # The fatal line says what went wrong; warnings before it rarely do.
-    fatal = [ln for ln in lines if ln.startswith(('fatal:', 'error:'))]
-    detail = (fatal or lines or [f'exit status {exc.status}'])[0]
-    missing = re.search(r'could not fetch ([0-9a-f]{7,}) from promisor remote', detail)
-    if missing:
-        return UserError(
-            f'{what}: object {missing[1]} is missing from this partial clone '
-            f'(review-trigger never fetches on its own): run `git fetch` '
-            f'or clone without --filter',
-        )
-    return UserError(f'{what}: {detail}')
-
-
-def _run(repo: Repo | str, *args: str, what: str = 'git failed') -> bytes:
-    """The output of ``git args`` in the repository; a UserError if it fails."""
-    status, out, err = _call(repo if isinstance(repo, str) else repo.root, *_CONFIG, *args)
-    if status != 0:
-        raise _error(_Failed(status, err), what)
-    return out
-
-
-def open_repo(path: str | None = None) -> Repo:
-    """The repository containing ``path`` (default: the current directory)."""
-    where = os.path.abspath(path or os.getcwd())
-    if not os.path.isdir(where):
-        raise UserError(f'{where} is not a directory')
-    status, out, _ = _call(where, 'rev-parse', '--is-bare-repository', '--show-toplevel',
-                           '--absolute-git-dir')
-    if status != 0:
-        # The fast path failed; find out why for the message.
-        bare = _call(where, 'rev-parse', '--is-bare-repository')[1].strip()
-        if bare == b'true':
-            raise UserError(
-                f'{where} is a bare repository: review-trigger needs a work tree',
-            )
-        if bare == b'false':
-            raise UserError(f'{where} is inside a .git directory, not a work tree')
-        raise UserError(
-            f'{where} is not in a git repository '
-            f'(run it inside one, or pass -C DIR)',
-        )
-    root, git_dir = _decode(out).split('\n')[1:3]
-    return Repo(root, git_dir)
-
-
-def resolve_range(
-        repo: Repo, *, since: str | None = None, base: str | None = None,
-        head: str | None = None,
-) -> Range:
-    """The Range for --staged (no arguments), --since REV or --base/--head."""
-    if since is not None:
-        if head is not None:
-            raise UserError('--head goes with --base, not --since')
-        to = resolve(repo, 'HEAD')
-        frm = merge_base(repo, resolve(repo, since), to)
-        return Range('since', frm, to, f'{since}..HEAD')
-    if base is not None:
-        to = resolve(repo, head or 'HEAD')
-        frm = merge_base(repo, resolve(repo, base), to)
-        return Range('pr', frm, to, f'{base}...{head or "HEAD"}')
-    if head is not None:
-        raise UserError('--head needs --base')
-    return Range('staged', _head_sha(repo), INDEX, 'staged changes')
-
-
-def new_side(rng: Range) -> str | None:
-    """The commit a range leads to, or None for the index (--staged)."""
-    return None if rng.head == INDEX else rng.head
-
-
-def is_shallow(repo: Repo) -> bool:
-    out = _run(repo, 'rev-parse', '--is-shallow-repository')
-    return out.strip() == b'true'
-
-
-def _shallow_hint(repo: Repo) -> str:
-    if is_shallow(repo):
-        return (
-            ' (this is a shallow clone: run `git fetch --deepen=50` or '
-            '`git fetch --unshallow`, or use `fetch-depth: 0` with '
-            'actions/checkout)'
-        )
-    return ''
-
-
-def head(repo: Repo) -> str | None:
-    """The sha of HEAD, or None before the first commit."""
-    out = _call(repo.root, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}')[1]
-    return out.decode().strip() or None
-
-
-_head_sha = head     # for resolve_range, whose ``head`` is a revision
-
-
-def resolve(repo: Repo, rev: str) -> str:
-    """The commit sha ``rev`` names, or a UserError saying why not."""
-    if not rev or rev.startswith('-') or '\0' in rev or '\n' in rev:
-        raise UserError(f'{rev!r} is not a valid revision')
-    out = _call(repo.root, 'rev-parse', '--verify', '--quiet', '--end-of-options',
-                f'{rev}^{{commit}}')[1]
-    sha = out.decode('utf-8', 'replace').strip()
-    if sha:
-        return sha
-    count = 0
-    if head(repo):
-        count = int(_run(repo, 'rev-list', '--count', 'HEAD').strip())
-    has = f'the repository has {count} commit{"s" if count != 1 else ""}'
-    raise UserError(
-        f'unknown revision {rev!r}: not a commit in this repository '
-        f'({has}){_shallow_hint(repo)}',
-    )
-
-
-def merge_base(repo: Repo, a: str, b: str) -> str:
-    out = _call(repo.root, 'merge-base', a, b)[1].decode().strip()
-    if not out:
-        raise UserError(
-            f'{a[:12]} and {b[:12]} have no common ancestor'
-            f'{_shallow_hint(repo)}',
-        )
-    return out.split()[0]
-
-
-def read_blob(repo: Repo, sha: str) -> bytes:
-    return _run(repo, 'cat-file', 'blob', sha,
-                what=f'cannot read object {sha}')
-
-
-def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
-    """``(sha, content)`` of each blob, in order, read by one
-    ``git cat-file --batch`` (one blob in memory at a time); a missing
-    object is left out."""
-    if not shas:
-        return
-    import tempfile
-    with tempfile.TemporaryFile() as names:
-        names.write(''.join(f'{sha}\n' for sha in shas).encode())
-        names.seek(0)
-        proc = _start(repo.root, [*_CONFIG, 'cat-file', '--batch'], stdin=names)
-        stream = proc.stdout
-        assert stream is not None
-        try:
-            for sha in shas:
-                head = stream.readline().split()
-                if len(head) < 3:
-                    continue            # "<sha> missing"
-                data = stream.read(int(head[2]) + 1)[:-1]
-                yield sha, data
-            stream.read()
-            _wait(proc)
-        except _Failed as e:
-            raise _error(e, 'cannot read objects')
-        finally:
-            stream.close()
-            proc.wait()
-
-
-def read_path(repo: Repo, treeish: str, path: str) -> bytes | None:
-    """``path``'s content at ``treeish`` (a commit, or '' for the index)."""
-    if _call(repo.root, 'cat-file', '-e', f'{treeish}:{path}')[0] != 0:
-        return None
-    return _run(repo, 'cat-file', 'blob', f'{treeish}:{path}')
-
-
-def list_files(repo: Repo, treeish: str | None) -> list[str]:
-    """Every path at ``treeish`` (a commit sha, or None for the index)."""
-    return PendingFiles(repo, treeish).result()
-
-
-class PendingFiles:
-    """``list_files`` (or only the top level, not ``recursive``) started
-    now: git lists while the caller goes on; ``result()`` collects it."""
-
-    def __init__(self, repo: Repo, treeish: str | None, recursive: bool = True) -> None:
-        args = ['ls-files', '-z', '--cached'] if treeish is None else \
-            ['ls-tree', *(['-r'] if recursive else []), '-z', '--name-only', treeish, '--']
-        self._proc = _start(repo.root, [*_CONFIG, *args])
-        self._out: bytes | None = None
-
-    def result(self) -> list[str]:
-        if self._out is None:
-            out, err = self._proc.communicate()
-            if self._proc.returncode != 0:
-                raise _error(_Failed(self._proc.returncode, err), 'cannot list the files')
-            self._out = out
-        return [p.decode('utf-8', 'surrogateescape') for p in self._out.split(b'\0') if p]
-
-    def close(self) -> None:
-        """Stop git if the list was not wanted."""
-        if self._out is None:
-            if self._proc.poll() is None:
-                self._proc.kill()
-            self._proc.communicate()
-            self._out = b''
-
-
-def commits(repo: Repo, base: str | None, head_: str) -> list[Commit]:
-    rng = [head_] if base is None else [f'{base}..{head_}']
-    out = _run(
-        repo, 'log', '-z', '--no-color', '--format=%H%n%an <%ae>%n%cI%n%B',
-        *rng, '--',
-    )
-    result = []
-    for record in out.split(b'\0'):
-        if not record.strip():
-            continue
-        sha, author, date, message = (
-            record.decode('utf-8', 'replace').split('\n', 3) + ['', '', ''])[:4]
-        result.append(Commit(sha.strip(), author, date, message.strip()))
-    return result
-
-
-def _decode(b: bytes) -> str:
-    return b.decode('utf-8', 'surrogateescape')
 
 
 def _tokens(stream: Readable, leftover: list[bytes]) -> Iterator[bytes]:
@@ -1037,69 +752,3 @@ def _file_diff(change: FileChange, runs: list[tuple[int, int, bytes]],
         starts.append((count, number))
         count += lines
     return FileDiff(change, AddedLines(text, starts, count), skipped)
-
-
-def _empty_tree(repo: Repo) -> str:
-    # Not hard-coded: SHA-256 repositories have a different empty tree.
-    return _run(repo, 'hash-object', '-t', 'tree', os.devnull).decode().strip()
-
-
-# -- Fetching what a pull request's diff needs (the GitHub Action) -----------
-# CI checkouts are often shallow (actions/checkout fetches one commit).
-# These add history on demand: never tags, never submodules, never objects
-# the diff does not need, and never --depth on a full clone (it would make
-# the clone shallow).
-
-_SHA = re.compile(r'^(?:[0-9a-f]{40}|[0-9a-f]{64})$')
-_REMOTE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]*$')
-_FETCH_OPTS = ('--no-tags', '--no-recurse-submodules', '--no-write-fetch-head',
-               '--quiet')
-
-
-def has_commit(repo: Repo, sha: str) -> bool:
-    """Whether the commit ``sha`` (a full hex sha) is in the repository."""
-    if not _SHA.match(sha):
-        raise ValueError(f'not a full commit sha: {sha!r}')
-    return _call(repo.root, 'cat-file', '-e', f'{sha}^{{commit}}')[0] == 0
-
-
-def has_merge_base(repo: Repo, a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` have a common ancestor in the history present."""
-    status, out, _ = _call(repo.root, 'merge-base', a, b)
-    return status == 0 and bool(out.strip())
-
-
-def fetch(repo: Repo, remote: str, shas: list[str], depth: int | None = None) -> None:
-    """Fetch the commits ``shas`` from ``remote`` (``depth`` commits deep).
-
-    ``depth`` is refused on a full clone: it would make it shallow.
-    """
-    _check_fetch(remote, shas)
-    args = ['fetch', *_FETCH_OPTS]
-    if depth is not None:
-        if depth < 1:
-            raise ValueError(f'depth must be >= 1, not {depth}')
-        if not is_shallow(repo):
-            raise ValueError('refusing --depth on a full clone: it would make it shallow')
-        args.append(f'--depth={depth}')
-    _run(repo, *args, remote, *shas, what=f'git fetch from {remote} failed')
-
-
-def deepen(repo: Repo, remote: str, shas: list[str], n: int) -> None:
-    """Fetch ``n`` more commits of history below the shallow boundary of
-    ``shas``' history (``git fetch --deepen``). A no-op on a full clone."""
-    _check_fetch(remote, shas)
-    if n < 1:
-        raise ValueError(f'n must be >= 1, not {n}')
-    if not is_shallow(repo):
-        return
-    _run(repo, 'fetch', *_FETCH_OPTS, f'--deepen={n}', remote, *shas,
-         what=f'git fetch from {remote} failed')
-
-
-def _check_fetch(remote: str, shas: list[str]) -> None:
-    if not _REMOTE.match(remote):
-        raise ValueError(f'not a remote name: {remote!r}')
-    for sha in shas:
-        if not _SHA.match(sha):
-            raise ValueError(f'not a full commit sha: {sha!r}')

@@ -1,0 +1,50 @@
+"""The one door to git: every git call review-trigger makes goes through
+this package, one module a job.
+
+- ``run``: starting git with pinned settings and environment (English
+  messages, never prompting, paging or fetching), and its failures as
+  UserErrors;
+- ``revisions``: opening the repository, resolving revisions and ranges;
+- ``diff``: the streaming diff reader (``-z``, NUL-separated, so any file
+  name survives);
+- ``objects``: blobs, paths at a revision, file lists, commits;
+- ``fetch``: what a shallow CI checkout lacks.
+"""
+from __future__ import annotations
+
+from review_trigger.git.diff import (
+    NO_LINES,
+    AddedLines,
+    Candidate,
+    Diff,
+    FileDiff,
+    FileDone,
+    Readable,
+)
+from review_trigger.git.fetch import deepen, fetch, has_commit, has_merge_base
+from review_trigger.git.objects import (
+    PendingFiles,
+    commits,
+    each_blob,
+    list_files,
+    read_blob,
+    read_path,
+)
+from review_trigger.git.revisions import (
+    head,
+    is_shallow,
+    merge_base,
+    new_side,
+    open_repo,
+    resolve,
+    resolve_range,
+)
+from review_trigger.git.run import Repo
+
+__all__ = [
+    'NO_LINES', 'AddedLines', 'Candidate', 'Diff', 'FileDiff', 'FileDone',
+    'PendingFiles', 'Readable', 'Repo', 'commits', 'deepen', 'each_blob',
+    'fetch', 'has_commit', 'has_merge_base', 'head', 'is_shallow', 'list_files',
+    'merge_base', 'new_side', 'open_repo', 'read_blob', 'read_path', 'resolve',
+    'resolve_range',
+]

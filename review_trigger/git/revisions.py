@@ -1,0 +1,115 @@
+"""Repositories, revisions and ranges: what is analysed."""
+from __future__ import annotations
+
+import os
+
+from review_trigger.change import INDEX, Range
+from review_trigger.errors import UserError
+from review_trigger.git.run import Repo, _call, _decode, _run
+
+
+def open_repo(path: str | None = None) -> Repo:
+    """The repository containing ``path`` (default: the current directory)."""
+    where = os.path.abspath(path or os.getcwd())
+    if not os.path.isdir(where):
+        raise UserError(f'{where} is not a directory')
+    status, out, _ = _call(where, 'rev-parse', '--is-bare-repository', '--show-toplevel',
+                           '--absolute-git-dir')
+    if status != 0:
+        # The fast path failed; find out why for the message.
+        bare = _call(where, 'rev-parse', '--is-bare-repository')[1].strip()
+        if bare == b'true':
+            raise UserError(
+                f'{where} is a bare repository: review-trigger needs a work tree',
+            )
+        if bare == b'false':
+            raise UserError(f'{where} is inside a .git directory, not a work tree')
+        raise UserError(
+            f'{where} is not in a git repository '
+            f'(run it inside one, or pass -C DIR)',
+        )
+    root, git_dir = _decode(out).split('\n')[1:3]
+    return Repo(root, git_dir)
+
+
+def resolve_range(
+        repo: Repo, *, since: str | None = None, base: str | None = None,
+        head: str | None = None,
+) -> Range:
+    """The Range for --staged (no arguments), --since REV or --base/--head."""
+    if since is not None:
+        if head is not None:
+            raise UserError('--head goes with --base, not --since')
+        to = resolve(repo, 'HEAD')
+        frm = merge_base(repo, resolve(repo, since), to)
+        return Range('since', frm, to, f'{since}..HEAD')
+    if base is not None:
+        to = resolve(repo, head or 'HEAD')
+        frm = merge_base(repo, resolve(repo, base), to)
+        return Range('pr', frm, to, f'{base}...{head or "HEAD"}')
+    if head is not None:
+        raise UserError('--head needs --base')
+    return Range('staged', _head_sha(repo), INDEX, 'staged changes')
+
+
+def new_side(rng: Range) -> str | None:
+    """The commit a range leads to, or None for the index (--staged)."""
+    return None if rng.head == INDEX else rng.head
+
+
+def is_shallow(repo: Repo) -> bool:
+    out = _run(repo, 'rev-parse', '--is-shallow-repository')
+    return out.strip() == b'true'
+
+
+def _shallow_hint(repo: Repo) -> str:
+    if is_shallow(repo):
+        return (
+            ' (this is a shallow clone: run `git fetch --deepen=50` or '
+            '`git fetch --unshallow`, or use `fetch-depth: 0` with '
+            'actions/checkout)'
+        )
+    return ''
+
+
+def head(repo: Repo) -> str | None:
+    """The sha of HEAD, or None before the first commit."""
+    out = _call(repo.root, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}')[1]
+    return out.decode().strip() or None
+
+
+_head_sha = head     # for resolve_range, whose ``head`` is a revision
+
+
+def resolve(repo: Repo, rev: str) -> str:
+    """The commit sha ``rev`` names, or a UserError saying why not."""
+    if not rev or rev.startswith('-') or '\0' in rev or '\n' in rev:
+        raise UserError(f'{rev!r} is not a valid revision')
+    out = _call(repo.root, 'rev-parse', '--verify', '--quiet', '--end-of-options',
+                f'{rev}^{{commit}}')[1]
+    sha = out.decode('utf-8', 'replace').strip()
+    if sha:
+        return sha
+    count = 0
+    if head(repo):
+        count = int(_run(repo, 'rev-list', '--count', 'HEAD').strip())
+    has = f'the repository has {count} commit{"s" if count != 1 else ""}'
+    raise UserError(
+        f'unknown revision {rev!r}: not a commit in this repository '
+        f'({has}){_shallow_hint(repo)}',
+    )
+
+
+def merge_base(repo: Repo, a: str, b: str) -> str:
+    out = _call(repo.root, 'merge-base', a, b)[1].decode().strip()
+    if not out:
+        raise UserError(
+            f'{a[:12]} and {b[:12]} have no common ancestor'
+            f'{_shallow_hint(repo)}',
+        )
+    return out.split()[0]
+
+
+def _empty_tree(repo: Repo) -> str:
+    # Not hard-coded: SHA-256 repositories have a different empty tree.
+    return _run(repo, 'hash-object', '-t', 'tree', os.devnull).decode().strip()
