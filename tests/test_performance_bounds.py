@@ -139,7 +139,7 @@ def _change(path: str, status: str = 'added') -> FileChange:
 def _parse_both(patch: bytes, files: list[FileChange], max_bytes: int,
                 chunk: int, want: Callable[[FileChange], bool],
                 monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
-    monkeypatch.setattr(git, '_CHUNK', chunk)
+    monkeypatch.setattr(git_diff, '_CHUNK', chunk)
     ref = list(_ref_patches(files, _ref_lines(io.BytesIO(patch[7:]), patch[:7]),
                             want, max_bytes))
     # A line longer than this is cut; '+' lines that long are over the cap.
@@ -209,7 +209,7 @@ def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: 
     """The block reader's view of the patch, as the reference gives it:
     (file with counts, its added lines, skipped) for each file, every line
     of every block offered as a candidate."""
-    monkeypatch.setattr(git, '_BLOCK', block)
+    monkeypatch.setattr(git_diff, '_BLOCK', block)
     scan_ = [want(f) for f in files]
     counted = list(files)
 
@@ -245,7 +245,7 @@ def test_header_tokens_arrive_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None
     header = b':100644 100644 aa bb M\0x\0:000000 100644 00 cc A\0y\0' \
              b'1\t2\tx\0' b'3\t0\ty\0\0diff --git a/x b/x\n'
     for chunk in (1, 2, 3, 7, 1 << 16):
-        monkeypatch.setattr(git, '_CHUNK', chunk)
+        monkeypatch.setattr(git_diff, '_CHUNK', chunk)
         leftover: list[bytes] = []
         stream = io.BytesIO(header)
         tokens = list(git_diff._tokens(stream, leftover))
@@ -464,7 +464,7 @@ def test_streaming_a_large_change_holds_one_capped_file(
         big_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # git's output is read ahead by a thread, up to a fixed amount: kept
     # small here, where the parser's own memory is the question.
-    monkeypatch.setattr(git, '_READ_AHEAD', 1 << 20)
+    monkeypatch.setattr(git_diff, '_READ_AHEAD', 1 << 20)
     repo = git.open_repo(str(big_repo))
     base = git.resolve(repo, 'HEAD~1')
     head = git.resolve(repo, 'HEAD')
@@ -492,7 +492,7 @@ def test_streaming_a_large_change_holds_one_capped_file(
 
 def test_analysing_a_large_change_is_bounded_by_the_file_count(
         big_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(git, '_READ_AHEAD', 1 << 20)
+    monkeypatch.setattr(git_diff, '_READ_AHEAD', 1 << 20)
     repo = git.open_repo(str(big_repo))
     base = git.resolve(repo, 'HEAD~1')
     head = git.resolve(repo, 'HEAD')

@@ -145,14 +145,15 @@ def test_random_repositories(base, change, delete, rename):
 def test_reading_by_blocks_is_reading_by_files(monkeypatch, base, change, delete):
     """A large change is read a block at a time, with RE2 picking the lines
     to check: the report is the one reading file by file gives."""
-    from review_trigger import analyze, git
+    from review_trigger import analyze
+    from review_trigger.git import diff as git_diff
     with tempfile.TemporaryDirectory() as root:
         _change(root, base, change, delete)
         _git(root, 'commit', '-q', '--allow-empty', '-m', 'change')
         reports = []
         for large, block in ((10**9, 1 << 18), (0, 1 << 18), (0, 7)):
             monkeypatch.setattr(analyze, 'LARGE_CHANGE', large)
-            monkeypatch.setattr(git, '_BLOCK', block)
+            monkeypatch.setattr(git_diff, '_BLOCK', block)
             code_, out, err = _run('-C', root, '--since', 'HEAD~1', '--format', 'json')
             assert code_ == 0, err
             reports.append(json.loads(out))
