@@ -38,6 +38,9 @@ class Request(NamedTuple):
     config_path: str | None = None
     session_model: str | None = None
     reviewer: str | None = None
+    # Append the diff of the files the concerns name, within this many
+    # tokens (the prompt's --include-diff); None: the prompt alone.
+    include_diff: int | None = None
     environ: Mapping[str, str] = {}
 
 
