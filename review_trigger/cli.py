@@ -19,7 +19,8 @@ def _run_parser() -> Parser:
                     'when one fires, write the review prompt for the '
                     'strongest model. Other commands: init, config, schema '
                     '(configuration), hook (pre-commit), github (the GitHub '
-                    f'Action); see `{PROG} COMMAND --help`.',
+                    'Action), agent-hook (coding agents\' session hooks); see '
+                    f'`{PROG} COMMAND --help`.',
     )
     p.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
     what = p.add_mutually_exclusive_group()
