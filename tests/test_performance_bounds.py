@@ -349,8 +349,7 @@ _MODES = ['small', 'batch'] + (['re2'] if prefilter.available() else [])
 @pytest.fixture
 def scan_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
     def use(mode: str) -> None:
-        monkeypatch.setattr(scan, '_PREFILTERS', {})
-        monkeypatch.setattr(scan, '_scanned', [0 if mode == 'small' else scan._BATCH_AFTER])
+        monkeypatch.setattr(scan, 'BATCH_AFTER', 10**12 if mode == 'small' else 0)
         if mode == 'batch':
             monkeypatch.setattr(prefilter, '_re2', lambda: None)
         else:
@@ -673,7 +672,6 @@ def test_selecting_many_paths_is_matching_each(
     from review_trigger.change import Change
     from review_trigger.triggers._base import path_word_details
     scan_mode(mode)
-    monkeypatch.setattr(paths_module, '_PREFILTERS', {})
     monkeypatch.setattr(paths_module, 'BULK_AFTER', 0 if mode != 'small' else 10**9)
     monkeypatch.setattr(paths_module, 'RE2_AFTER', 0 if mode == 're2' else 10**9)
     unique = tuple(dict.fromkeys(paths))
