@@ -155,7 +155,7 @@ def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
     out = _Scanned([], [], [], [])
     scanned = [_scanned(f, generated, excluded) for f in diff.files]
     pending: list[tuple[int, str]] = []
-    for event in diff.candidates(scanned, lambda data: prefilter.candidate_lines(pre, data),
+    for event in diff.candidates(scanned, lambda data: prefilter.raw_candidate_lines(pre, data),
                                  config.max_scan_bytes):
         if isinstance(event, git.Candidate):
             pending.append((event.line, event.text))

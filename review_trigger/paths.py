@@ -252,7 +252,7 @@ class ChangedPaths:
         self.paths = paths
         self.globs = globs if globs is not None else Globs()
         self._joined: tuple[str, list[int]] | None = None
-        self._encoded: bytes | None = None
+        self._encoded: tuple[bytes, bool] | None = None
         self._selected: dict[tuple[str, ...], frozenset[str]] = {}
         self._candidates: dict[tuple[re.Pattern[str] | WordSet, ...], list[int] | None] = {}
 
@@ -286,14 +286,19 @@ class ChangedPaths:
             return None
         from review_trigger import prefilter
         if self._encoded is None:
-            self._encoded = text.encode('utf-8', 'surrogateescape')
-        data = self._encoded
+            self._encoded = prefilter.encode(text)
+        data, exact = self._encoded
         out = []
         index = last = 0
         for start in prefilter.candidate_lines(pre, data):
             index += data.count(b'\n', last, start)
             last = start
             out.append(index)
+        if not exact:
+            # Paths that are not UTF-8 (RE2 saw '?' for their odd bytes):
+            # every rule may match them.
+            odd = [i for i, p in enumerate(self.paths) if prefilter.SURROGATE.search(p)]
+            out = sorted({*out, *odd})
         return out
 
 

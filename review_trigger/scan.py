@@ -213,7 +213,8 @@ def scan_files(
 def _prefiltered(pre: prefilter.Prefilter, texts: list[str],
                  found: list[_Candidates]) -> None:
     """Mark, in ``found``, the candidate lines the prefilter finds."""
-    data = '\n'.join(texts).encode('utf-8', 'surrogatepass')
+    joined = '\n'.join(texts)
+    data, exact = prefilter.encode(joined)
     # The global index of each file's first line.
     firsts = []
     n = 0
@@ -227,6 +228,13 @@ def _prefiltered(pre: prefilter.Prefilter, texts: list[str],
         last = start
         i = bisect.bisect_right(firsts, line) - 1
         found[i].setdefault(_ALL, set()).add(line - firsts[i])
+    if not exact:
+        # Lines RE2 saw with '?' for a lone surrogate: Python's re checks them.
+        where = _Text(joined)
+        for m in prefilter.SURROGATE.finditer(joined):
+            line = where.index(m.start())
+            i = bisect.bisect_right(firsts, line) - 1
+            found[i].setdefault(_ALL, set()).add(line - firsts[i])
 
 
 class _Joined(NamedTuple):
