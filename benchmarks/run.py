@@ -101,7 +101,7 @@ def run_once(cmd: Sequence[str], cwd: Path, env: dict[str, str],
         out = subprocess.run([sys.executable, '-S', '-I', '-c', _LAUNCHER, *cmd],
                              cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=err, check=True).stdout
-        wall, maxrss, code = out.split()
+        wall, maxrss, code = out.decode().split()
         if int(code) not in ok:
             err.seek(0)
             raise SystemExit(

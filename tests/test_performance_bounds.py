@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from review_trigger import git, prefilter, scan
 from review_trigger.analyze import analyze, enabled_triggers
-from review_trigger.change import FileChange, Range
+from review_trigger.change import FileChange, Hit, Range, Suppression
 from review_trigger.config import default_config
 from review_trigger.git import diff as git_diff
 from review_trigger.scan import LineRule, scan_file, scan_files, word_rule
@@ -86,7 +86,7 @@ def _ref_patches(files: list[FileChange], lines: Iterator[bytes],
 
     def done(change: FileChange) -> FileChange:
         return change._replace(added_lines=counts[0], deleted_lines=counts[1],
-                               binary=counts[2])
+                               binary=bool(counts[2]))
 
     for line in lines:
         if line.startswith(b'diff --git '):
@@ -298,11 +298,11 @@ def _ref_scan(path: str, lines: list[tuple[int, str]], rules: list[LineRule]) ->
                 continue
             reason = suppressed.get(idx, {}).get(rule.trigger)
             if reason is not None:
-                s = scan.Suppression(rule.trigger, path, n, reason)
+                s = Suppression(rule.trigger, path, n, reason)
                 if s not in sups:
                     sups.append(s)
                 continue
-            hits.append(scan.Hit(rule.trigger, path, n, name))
+            hits.append(Hit(rule.trigger, path, n, name))
             count += 1
             if count >= scan.MAX_HITS_PER_RULE:
                 break

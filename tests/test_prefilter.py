@@ -8,6 +8,7 @@ matches that line too, and no superset match runs across a newline.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -37,7 +38,7 @@ _ASCII_LINE = st.text(
 )
 # Real text: any script, and the characters that case-fold to ASCII.
 _LINE = _ASCII_LINE | st.text(
-    alphabet=st.characters(blacklist_categories=('Cs',), blacklist_characters='\n')
+    alphabet=st.characters(blacklist_categories=['Cs'], blacklist_characters='\n')
     | st.sampled_from('\u0130\u0131\u212a\u017fkKsSiI\u00e9=" '),
     max_size=40,
 )
@@ -60,7 +61,7 @@ def _rules() -> list[re.Pattern[str]]:
     return patterns
 
 
-def _compiled(pattern: re.Pattern[str]) -> object | None:
+def _compiled(pattern: re.Pattern[str]) -> Any:
     source = prefilter.superset(pattern)
     if source is None:
         return None
