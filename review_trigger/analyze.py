@@ -160,16 +160,16 @@ def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
         if isinstance(event, git.Candidate):
             pending.append((event.line, event.text))
             continue
-        path = diff.files[event.file].path
+        f = event.change
+        out.files.append(_flagged(f, generated, excluded))
         if event.skipped:
-            out.notes.append(_too_large(path, config))
+            out.notes.append(_too_large(f.path, config))
         elif pending:
-            result = scan.check_lines(path, pending, rules)
+            result = scan.check_lines(f.path, pending, rules)
             out.hits.extend(result.hits)
             out.suppressions.extend(result.suppressions)
             out.notes.extend(result.notes)
         pending = []
-    out.files.extend(_flagged(f, generated, excluded) for f in diff.files)
     return out
 
 

@@ -139,13 +139,14 @@ def _change(path: str, status: str = 'added') -> FileChange:
 def _parse_both(patch: bytes, files: list[FileChange], max_bytes: int,
                 chunk: int, want: Callable[[FileChange], bool],
                 monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
-    monkeypatch.setattr(git_diff, '_CHUNK', chunk)
+    monkeypatch.setattr(git_diff, '_BLOCK', chunk)
     ref = list(_ref_patches(files, _ref_lines(io.BytesIO(patch[7:]), patch[:7]),
                             want, max_bytes))
     # A line longer than this is cut; '+' lines that long are over the cap.
     long_line = max(max_bytes + 1, 80)
-    new = [(fd.change, list(fd.added), fd.skipped) for fd in git_diff._patches(
-        files, git_diff._pieces(io.BytesIO(patch[7:]), patch[:7], long_line), want, max_bytes)]
+    blocks = git_diff._blocks(io.BytesIO(patch[7:]), patch[:7], long_line)
+    new = [(fd.change, list(fd.added), fd.skipped) for fd in git_diff._read(
+        files, blocks, [want(f) for f in files], max_bytes) if isinstance(fd, git.FileDiff)]
     return ref, new
 
 
@@ -211,7 +212,7 @@ def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: 
     of every block offered as a candidate."""
     monkeypatch.setattr(git_diff, '_BLOCK', block)
     scan_ = [want(f) for f in files]
-    counted = list(files)
+    counted: list[FileChange] = []
 
     def every_line(data: bytes) -> list[int]:
         return [i + 1 for i, byte in enumerate(data[:-1]) if byte == 10]
@@ -219,12 +220,15 @@ def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: 
     added: dict[int, list[tuple[int, str]]] = {}
     skipped: set[int] = set()
     blocks = git_diff._blocks(io.BytesIO(patch[7:]), patch[:7], max(max_bytes + 1, 80))
-    for event in git_diff._block_events(files, blocks, scan_, every_line, max_bytes, counted):
+    for event in git_diff._read(files, blocks, scan_, max_bytes, every_line):
         if isinstance(event, git.Candidate):
             added.setdefault(event.file, []).append((event.line, event.text))
-        elif event.skipped:
-            skipped.add(event.file)
-            added.pop(event.file, None)
+            continue
+        assert event.added == [], 'with a search, the lines come as candidates'
+        if event.skipped:
+            skipped.add(len(counted))
+            added.pop(len(counted), None)
+        counted.append(event.change)
     return [(f, [] if i in skipped else added.get(i, []), i in skipped)
             for i, f in enumerate(counted)]
 

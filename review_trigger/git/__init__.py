@@ -18,7 +18,6 @@ from review_trigger.git.diff import (
     Candidate,
     Diff,
     FileDiff,
-    FileDone,
     Readable,
 )
 from review_trigger.git.fetch import deepen, fetch, has_commit, has_merge_base
@@ -42,7 +41,7 @@ from review_trigger.git.revisions import (
 from review_trigger.git.run import Repo
 
 __all__ = [
-    'NO_LINES', 'AddedLines', 'Candidate', 'Diff', 'FileDiff', 'FileDone',
+    'NO_LINES', 'AddedLines', 'Candidate', 'Diff', 'FileDiff',
     'PendingFiles', 'Readable', 'Repo', 'commits', 'deepen', 'each_blob',
     'fetch', 'has_commit', 'has_merge_base', 'head', 'is_shallow', 'list_files',
     'merge_base', 'new_side', 'open_repo', 'read_blob', 'read_path', 'resolve',
