@@ -54,6 +54,7 @@ _NON_ASCII = r'\x{80}-\x{10ffff}'
 class Prefilter(NamedTuple):
     regex: Any                  # a compiled RE2 regex over bytes
     covered: tuple[bool, ...]   # per rule: its lines are all candidates
+    alone: tuple[Any, ...] = ()  # per rule: its own superset, compiled (or None)
 
 
 def available() -> bool:
@@ -80,8 +81,10 @@ def build(patterns: Sequence[re.Pattern[str] | WordSet]) -> Prefilter | None:
     options.max_mem = 64 << 20
     parts: list[str] = []
     covered: list[bool] = []
+    alones: list[Any] = []
     for p in patterns:
         source = word_superset(p) if isinstance(p, WordSet) else superset(p)
+        alone = None
         if source is not None:
             try:
                 alone = re2.compile(source.encode(), options)
@@ -91,6 +94,7 @@ def build(patterns: Sequence[re.Pattern[str] | WordSet]) -> Prefilter | None:
                 if alone.search(b'') is not None:    # would match every line
                     source = None
         covered.append(source is not None)
+        alones.append(alone if source is not None else None)
         if source is not None:
             parts.append(source)
     if not parts:
@@ -100,7 +104,7 @@ def build(patterns: Sequence[re.Pattern[str] | WordSet]) -> Prefilter | None:
         regex = re2.compile('|'.join(f'(?:{s})' for s in parts).encode(), options)
     except (re2.error, ValueError, TypeError):
         return None
-    return Prefilter(regex, tuple(covered))
+    return Prefilter(regex, tuple(covered), tuple(alones))
 
 
 def encode(text: str) -> tuple[bytes, bool]:

@@ -164,6 +164,12 @@ def _text_of(lines: Sequence[tuple[int, str]]) -> str:
 _ALL = -1
 _Candidates = dict[int, set[int]]
 
+# A candidate line longer than this is first checked by a rule's own RE2
+# superset: Python's re can take time quadratic in a line's length (a long
+# minified line, a data URI), RE2 is linear; on shorter lines re is quicker
+# than encoding the line for RE2.
+_LONG_LINE = 256
+
 # Below this much text (a hook's change: a few files) building the RE2
 # prefilter and the gates costs more than searching each rule in each file.
 BATCH_AFTER = 64 * 1024
@@ -350,6 +356,7 @@ def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
     texts: list[str] = split() if callable(split) else text.split('\n')
     everywhere = cands.get(_ALL, set())
 
+    encoded: dict[int, tuple[bytes, bool]] = {}     # long lines, as RE2 reads them
     suppressed: dict[int, dict[str, str]] = {}
     for k in sorted(everywhere):
         line = texts[k]
@@ -376,9 +383,18 @@ def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
         todo = sorted(pool | mine if pool and mine else pool or mine or ())
         pattern = rule.pattern
         memo = run.runs(rule.words) if rule.words is not None else None
+        pre = run.prefilter() if covered[r] else None
+        alone = pre.alone[r] if pre is not None and pre.alone else None
         count = 0
         for k in todo:
             line = texts[k]
+            if alone is not None and len(line) > _LONG_LINE and k not in (mine or ()):
+                data = encoded.get(k)
+                if data is None:
+                    data = encoded[k] = prefilter.encode(line)
+                # (A line with a lone surrogate is not UTF-8: re alone decides.)
+                if data[1] and alone.search(data[0]) is None:
+                    continue
             if pattern is not None:
                 if pattern.search(line) is None:
                     continue
