@@ -17,9 +17,10 @@ from review_trigger.change import (
     Suppression,
 )
 from review_trigger.config import Config, glob_lists, word_lists
-from review_trigger.scan import LineRule, scan_files
+from review_trigger.scan import LineRule, Rules, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
-from review_trigger.triggers._base import Settings, spec
+from review_trigger.triggers._base import Settings
+from review_trigger.words import compile_words
 
 _PY_DEF = re.compile(r'^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)', re.M)
 MAX_DEFINITIONS = 8
@@ -76,9 +77,10 @@ class _Scanned(NamedTuple):
     notes: list[str]
 
 
-def _flags(every: tuple[str, ...], config: Config) -> tuple[frozenset[str], frozenset[str]]:
+def _flags(every: paths.ChangedPaths,
+           config: Config) -> tuple[frozenset[str], frozenset[str]]:
     """The generated and the excluded paths among ``every`` path."""
-    return spec(config.generated).select(every), spec(config.exclude).select(every)
+    return every.select(config.generated), every.select(config.exclude)
 
 
 def _scanned(f: FileChange, generated: frozenset[str], excluded: frozenset[str]) -> bool:
@@ -97,10 +99,11 @@ def _too_large(path: str, config: Config) -> str:
            f'listed but not scanned for content'
 
 
-def _by_files(diff: git.Diff, rules: list[LineRule], config: Config) -> _Scanned:
+def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths,
+             config: Config) -> _Scanned:
     """Read the diff file by file; scan the added lines of many files at a
     time (up to about _BATCH_BYTES), in order, with their notes in order."""
-    generated, excluded = _flags(paths.all_paths(diff.files), config)
+    generated, excluded = _flags(every, config)
     out = _Scanned([], [], [], [])
     batch: list[tuple[FileChange, bool, git.AddedLines]] = []
     batch_bytes = 0
@@ -121,7 +124,7 @@ def _by_files(diff: git.Diff, rules: list[LineRule], config: Config) -> _Scanned
             out.notes.extend(result.notes)
         batch.clear()
 
-    for fd in diff.each_file(lambda f: bool(rules) and _scanned(f, generated, excluded),
+    for fd in diff.each_file(lambda f: bool(rules.rules) and _scanned(f, generated, excluded),
                              config.max_scan_bytes):
         f = _flagged(fd.change, generated, excluded)
         out.files.append(f)
@@ -136,37 +139,36 @@ def _by_files(diff: git.Diff, rules: list[LineRule], config: Config) -> _Scanned
     return out
 
 
-def _by_blocks(diff: git.Diff, rules: list[LineRule], pre: prefilter.Prefilter,
-               config: Config) -> _Scanned:
+def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
+               every: paths.ChangedPaths, config: Config) -> _Scanned:
     """Read the diff a block at a time; check only the candidate lines RE2
     finds in each block, file by file, in order."""
-    # The paths the triggers' globs and words match, found now: git is
-    # still writing (its output is read ahead meanwhile), and they do not
-    # depend on what the patches hold.
-    every = paths.all_paths(diff.files)
+    # The paths the triggers' globs and words match, found now, in the
+    # run's index the triggers will ask: git is still writing (its output
+    # is read ahead meanwhile), and they do not depend on the patches.
     for patterns in glob_lists(config):
-        spec(patterns).select(every)
+        every.select(patterns)
     for words in word_lists(config):
-        paths.prepare_words(words, every)
+        every.candidates((compile_words(words),))
     generated, excluded = _flags(every, config)
     out = _Scanned([], [], [], [])
     scanned = [_scanned(f, generated, excluded) for f in diff.files]
     pending: list[tuple[int, str]] = []
-    for event in diff.candidates(scanned, lambda data: prefilter.candidate_lines(pre, data),
+    for event in diff.candidates(scanned, lambda data: prefilter.raw_candidate_lines(pre, data),
                                  config.max_scan_bytes):
         if isinstance(event, git.Candidate):
             pending.append((event.line, event.text))
             continue
-        path = diff.files[event.file].path
+        f = event.change
+        out.files.append(_flagged(f, generated, excluded))
         if event.skipped:
-            out.notes.append(_too_large(path, config))
+            out.notes.append(_too_large(f.path, config))
         elif pending:
-            result = scan.check_lines(path, pending, rules)
+            result = scan.check_lines(f.path, pending, rules)
             out.hits.extend(result.hits)
             out.suppressions.extend(result.suppressions)
             out.notes.extend(result.notes)
         pending = []
-    out.files.extend(_flagged(f, generated, excluded) for f in diff.files)
     return out
 
 
@@ -175,25 +177,30 @@ def _by_blocks(diff: git.Diff, rules: list[LineRule], pre: prefilter.Prefilter,
 def analyze(repo: git.Repo, rng: Range, config: Config,
             diff: git.Diff | None = None) -> Analysis:
     """Analyse the range (its diff, if the caller started it already)."""
-    paths.use_store(os.path.join(repo.git_dir, 'review-trigger'))
+    # The run's glob translations: those remembered in the git directory,
+    # written back if the run made new ones.
+    globs = paths.Globs(os.path.join(repo.git_dir, 'review-trigger'))
     own = diff is None
     if diff is None:
         diff = git.Diff(repo, rng.base, git.new_side(rng))
     try:
-        return _analyze(repo, rng, config, diff)
+        return _analyze(repo, rng, config, diff, globs)
     finally:
         if own:
             diff.close()
-        paths.save_store()
+        globs.save()
 
 
-def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff) -> Analysis:
+def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff,
+             globs: paths.Globs) -> Analysis:
     triggers = enabled_triggers(config)
-    rules: list[LineRule] = []
+    owned: list[LineRule] = []
     for t, settings in triggers:
-        rules.extend(t.line_rules(settings))
+        owned.extend(t.line_rules(settings))
+    rules = Rules(owned, globs)
+    every = paths.ChangedPaths(paths.all_paths(diff.files), globs)
     pre = scan.large_prefilter(rules) \
-        if rules and len(diff.files) >= LARGE_CHANGE else None
+        if owned and len(diff.files) >= LARGE_CHANGE else None
     # The commits and the base's top-level names first: git reads them while
     # the diff is still being written.
     top = git.PendingFiles(repo, rng.base, recursive=False) if rng.base is not None else None
@@ -201,8 +208,8 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff) -> Anal
     last = git.last_commit(rng)
     if last is not None and last != rng.base:
         commits = tuple(git.commits(repo, rng.base, last))
-    files, hits, suppressions, notes = _by_blocks(diff, rules, pre, config) \
-        if pre is not None else _by_files(diff, rules, config)
+    files, hits, suppressions, notes = _by_blocks(diff, rules, pre, every, config) \
+        if pre is not None else _by_files(diff, rules, every, config)
     top_cache: list[frozenset[str]] = []
 
     def base_top_level() -> frozenset[str]:
@@ -213,7 +220,7 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff) -> Anal
     change = Change(
         rng, tuple(files), tuple(hits), tuple(suppressions),
         lambda listed: definitions(repo, listed, config.max_scan_bytes),
-        tuple(notes), lambda sha: git.read_blob(repo, sha), base_top_level,
+        tuple(notes), lambda sha: git.read_blob(repo, sha), base_top_level, every,
     )
     findings = []
     for t, settings in triggers:

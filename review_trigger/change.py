@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from review_trigger.paths import ChangedPaths
 
 # The git status letters, as the words the report uses.
 STATUS = {
@@ -87,6 +90,9 @@ class Change(NamedTuple):
     # their arguments and tests can pass plain dicts.
     read_blob: Callable[[str], bytes]
     base_top_level: Callable[[], frozenset[str]]
+    # The run's index of the paths (what each glob list selects, found once
+    # for every trigger); None: the triggers build one.
+    paths: ChangedPaths | None = None
 
 
 class Detail(NamedTuple):

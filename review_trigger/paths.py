@@ -6,6 +6,10 @@ every changed file against several lists, which on a 20,000-file change
 was most of the run time, so a list is compiled here into (at most) two
 combined regexes that git's paths are matched against in one call each.
 A list with a negation (``!``) keeps pathspec's own last-match-wins loop.
+
+What a run learns about its paths (the joined text, which paths each list
+selects) lives on that run's ``ChangedPaths``; nothing here remembers a
+run once it is over, but for ``functools`` caches of pure functions.
 """
 from __future__ import annotations
 
@@ -13,17 +17,23 @@ import bisect
 import functools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from review_trigger.words import WordSet
 
-# Paths matched one by one below this many, and with RE2 from that many.
+# Below this many paths, matching each path alone is quicker than joining
+# them and searching the joined text (measured on the default lists).
 BULK_AFTER = 32
+# From this many paths the joined text is searched with RE2 (one pass for
+# a whole list) instead of Python's re: below it, building the RE2 regex
+# costs more than it saves.
 RE2_AFTER = 1000
 # pathspec's translation of a glob that may match below any directory.
 _ANYWHERE = '^(?:.+/)?'
 _GROUP = re.compile(r'\(\?P<[A-Za-z_]\w*>')
+
+Translation = tuple[str | None, bool | None]
 
 
 def _pattern_class() -> Any:
@@ -36,6 +46,14 @@ def _pattern_class() -> Any:
         return GitWildMatchPattern
 
 
+@functools.cache
+def translate(glob: str) -> Translation:
+    """pathspec's regex for ``glob``, and whether it includes (None: a
+    comment or blank line). Pure: pathspec does not change in a process."""
+    regex, include = _pattern_class().pattern_to_regex(glob)
+    return regex, include
+
+
 # -- pathspec's translations, remembered between runs -------------------------
 #
 # Importing pathspec takes longer than the rest of a hook's start-up, and a
@@ -43,11 +61,6 @@ def _pattern_class() -> Any:
 # source and whether it includes or excludes) is kept in a file in the git
 # directory, for the pathspec installed (its file's size and time): pathspec
 # is imported only when a glob is new to that file.
-
-_TRANSLATED: dict[str, tuple[str | None, bool | None]] = {}
-_STORE: list[str] = []          # [path, pathspec's stamp] once use_store ran
-_NEW: list[bool] = [False]      # translations the store does not have yet
-
 
 def _pathspec_stamp() -> str | None:
     import importlib.util
@@ -62,66 +75,89 @@ def _pathspec_stamp() -> str | None:
     return f'{origin}:{st.st_size}:{st.st_mtime_ns}'
 
 
-def use_store(directory: str) -> None:
-    """Read (and later write, ``save_store``) remembered translations in
-    ``directory``."""
-    import json
-    stamp = _pathspec_stamp()
-    if stamp is None:
-        return
-    path = os.path.join(directory, 'globs.json')
-    _STORE[:] = [path, stamp]
-    try:
-        with open(path, encoding='utf-8') as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return
-    if not isinstance(data, dict) or data.get('pathspec') != stamp or \
-            not isinstance(data.get('globs'), dict):
-        return
-    for glob, value in data['globs'].items():
-        if isinstance(glob, str) and isinstance(value, list) and len(value) == 2 and \
-                (value[0] is None or isinstance(value[0], str)) and \
-                (value[1] is None or isinstance(value[1], bool)):
-            _TRANSLATED.setdefault(glob, (value[0], value[1]))
+class Globs:
+    """One run's glob translations: those remembered in ``directory`` (if
+    any), and those translated during the run (``save`` writes them), and
+    the matchers compiled from them."""
 
+    def __init__(self, directory: str | None = None) -> None:
+        self._known: dict[str, Translation] = {}
+        self._new = False
+        self._matchers: dict[tuple[str, ...], PathMatcher] = {}
+        self._path: str | None = None
+        self._stamp: str | None = None
+        if directory is not None:
+            self._load(directory)
 
-def save_store() -> None:
-    """Write the translations if some are new (a read-only git directory
-    only costs speed)."""
-    if not (_STORE and _NEW[0]):
-        return
-    import json
+    def _load(self, directory: str) -> None:
+        import json
+        stamp = _pathspec_stamp()
+        if stamp is None:
+            return
+        self._path = os.path.join(directory, 'globs.json')
+        self._stamp = stamp
+        try:
+            with open(self._path, encoding='utf-8') as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get('pathspec') != stamp or \
+                not isinstance(data.get('globs'), dict):
+            return
+        for glob, value in data['globs'].items():
+            if isinstance(glob, str) and isinstance(value, list) and len(value) == 2 and \
+                    (value[0] is None or isinstance(value[0], str)) and \
+                    (value[1] is None or isinstance(value[1], bool)):
+                self._known.setdefault(glob, (value[0], value[1]))
 
-    from review_trigger.errors import UserError
-    from review_trigger.output import write_atomic
-    path, stamp = _STORE
-    try:
-        write_atomic(path, json.dumps({'pathspec': stamp, 'globs': _TRANSLATED}))
-    except UserError:
-        return
-    _NEW[0] = False
+    def translate(self, glob: str) -> Translation:
+        found = self._known.get(glob)
+        if found is None:
+            found = self._known[glob] = translate(glob)
+            self._new = True
+        return found
 
+    def matcher(self, patterns: Iterable[str]) -> PathMatcher:
+        """The matcher for ``patterns``, compiled once in this run."""
+        key = tuple(patterns)
+        found = self._matchers.get(key)
+        if found is None:
+            found = self._matchers[key] = PathMatcher(key, self.translate)
+        return found
 
-def _translate(glob: str) -> tuple[str | None, bool | None]:
-    """pathspec's regex for ``glob``, and whether it includes (None: a
-    comment or blank line)."""
-    found = _TRANSLATED.get(glob)
-    if found is None:
-        regex, include = _pattern_class().pattern_to_regex(glob)
-        found = _TRANSLATED[glob] = (regex, include)
-        _NEW[0] = True
-    return found
+    def save(self) -> None:
+        """Write the translations if some are new (a read-only git directory
+        only costs speed)."""
+        if not (self._new and self._path is not None):
+            return
+        import json
+
+        from review_trigger.errors import UserError
+        from review_trigger.output import write_atomic
+        try:
+            write_atomic(self._path, json.dumps({'pathspec': self._stamp, 'globs': self._known}))
+        except UserError:
+            return
+        self._new = False
 
 
 class PathMatcher:
-    """A compiled gitignore-style glob list: ``match_file(path) -> bool``."""
+    """A compiled gitignore-style glob list: ``match_file(path) -> bool``.
 
-    def __init__(self, patterns: tuple[str, ...]) -> None:
+    Compiled when first used, with ``translate`` (a run's ``Globs``, or
+    pathspec itself), so that building one costs nothing.
+    """
+
+    def __init__(self, patterns: tuple[str, ...],
+                 translate: Callable[[str], Translation] = translate) -> None:
         self.patterns = patterns
+        self._translate = translate
+        self._compiled = False
+
+    def _compile(self) -> None:
         # pathspec's translation of each glob into a regex (not compiled:
         # they are compiled here, joined).
-        translated = [_translate(p) for p in patterns]
+        translated = [self._translate(p) for p in self.patterns]
         compiled = [(regex, include) for regex, include in translated
                     if include is not None and regex is not None]
         self._fallback = any(not include for _, include in compiled)
@@ -144,9 +180,11 @@ class PathMatcher:
             '(?:' + '|'.join(anchored) + ')',
         ) if anchored else None
         self._joined: list[re.Pattern[str]] | None = None
-        self._memo: tuple[Sequence[str], frozenset[str]] | None = None   # the last select
+        self._compiled = True
 
     def match_file(self, path: str) -> bool:
+        if not self._compiled:
+            self._compile()
         if self._fallback:
             if self._spec is None:
                 # A negation: pathspec's own last-match-wins loop.
@@ -168,7 +206,7 @@ class PathMatcher:
             ) if source is not None]
         return self._joined
 
-    def select(self, paths: Sequence[str]) -> frozenset[str]:
+    def select(self, paths: Sequence[str] | ChangedPaths) -> frozenset[str]:
         """The ``paths`` that ``match_file`` accepts.
 
         Many paths are searched at once, joined with newlines: a path that
@@ -177,28 +215,24 @@ class PathMatcher:
         which ``match_file`` then decides. With RE2 installed, one pass
         finds the paths that may match (``prefilter``).
         """
-        memo = self._memo
-        if memo is not None and (memo[0] is paths or memo[0] == paths):
-            return memo[1]
-        found = self._select(paths)
-        self._memo = (paths, found)
-        return found
-
-    def _select(self, paths: Sequence[str]) -> frozenset[str]:
-        if self._fallback or len(paths) < BULK_AFTER:
-            return frozenset(p for p in paths if self.match_file(p))
-        text, starts = joined(paths)
-        found = candidates(self._many(), paths, text)
+        index = paths if isinstance(paths, ChangedPaths) else ChangedPaths(tuple(paths))
+        if not self._compiled:
+            self._compile()
+        every = index.paths
+        if self._fallback or len(every) < BULK_AFTER:
+            return frozenset(p for p in every if self.match_file(p))
+        text, starts = index.joined()
+        found = index.candidates(tuple(self._many()))
         if found is not None:
-            return frozenset(paths[i] for i in found if self.match_file(paths[i]))
+            return frozenset(every[i] for i in found if self.match_file(every[i]))
         out = set()
-        last = len(paths) - 1
+        last = len(every) - 1
         for regex in self._many():
             pos = 0
             while (m := regex.search(text, pos)) is not None:
                 i = bisect.bisect_right(starts, m.start()) - 1
-                if self.match_file(paths[i]):
-                    out.add(paths[i])
+                if self.match_file(every[i]):
+                    out.add(every[i])
                 if i >= last:
                     break
                 pos = starts[i + 1]
@@ -208,39 +242,64 @@ class PathMatcher:
         return f'PathMatcher({list(self.patterns)!r})'
 
 
-_JOINED: list[tuple[Sequence[str], str, list[int]]] = []
+class ChangedPaths:
+    """The paths of one run's change (new, then old), with what the run
+    found out about them: their joined text, the paths each glob list
+    selects and the candidates each RE2 prefilter finds. One per run:
+    every trigger asks of the same paths."""
 
+    def __init__(self, paths: tuple[str, ...], globs: Globs | None = None) -> None:
+        self.paths = paths
+        self.globs = globs if globs is not None else Globs()
+        self._joined: tuple[str, list[int]] | None = None
+        self._encoded: tuple[bytes, bool] | None = None
+        self._selected: dict[tuple[str, ...], frozenset[str]] = {}
+        self._candidates: dict[tuple[re.Pattern[str] | WordSet, ...], list[int] | None] = {}
 
-def candidates(rules: Sequence[re.Pattern[str] | WordSet], paths: Sequence[str],
-               text: str) -> list[int] | None:
-    """The indexes of the ``paths`` (joined as ``text``) that any of
-    ``rules`` may match, found with RE2; None without it, or for fewer
-    than RE2_AFTER paths."""
-    if len(paths) < RE2_AFTER or text.count('\n') != len(paths) - 1:
-        return None         # a path with a newline in it
-    key = tuple(rules)
-    memo = _CANDIDATES.get(key)
-    if memo is not None and (memo[0] is paths or memo[0] == paths):
-        return memo[1]
-    from review_trigger import prefilter
-    pre = _prefilter_for(key)
-    if pre is None:
-        return None
-    data = _encoded(text)
-    out = []
-    index = last = 0
-    for start in prefilter.candidate_lines(pre, data):
-        index += data.count(b'\n', last, start)
-        last = start
-        out.append(index)
-    if len(_CANDIDATES) > 64:
-        _CANDIDATES.clear()
-    _CANDIDATES[key] = (paths, out)
-    return out
+    def joined(self) -> tuple[str, list[int]]:
+        """The paths joined with newlines, and where each starts."""
+        if self._joined is None:
+            self._joined = joined(self.paths)
+        return self._joined
 
+    def select(self, patterns: Iterable[str]) -> frozenset[str]:
+        """The paths a glob list matches."""
+        key = tuple(patterns)
+        found = self._selected.get(key)
+        if found is None:
+            found = self._selected[key] = self.globs.matcher(key).select(self)
+        return found
 
-# The last candidates found for each rule list, with the paths they are of.
-_CANDIDATES: dict[tuple[re.Pattern[str] | WordSet, ...], tuple[Sequence[str], list[int]]] = {}
+    def candidates(self, rules: tuple[re.Pattern[str] | WordSet, ...]) -> list[int] | None:
+        """The indexes of the paths that any of ``rules`` may match, found
+        with RE2; None without it, or for fewer than RE2_AFTER paths."""
+        if rules not in self._candidates:
+            self._candidates[rules] = self._find(rules)
+        return self._candidates[rules]
+
+    def _find(self, rules: tuple[re.Pattern[str] | WordSet, ...]) -> list[int] | None:
+        text, _ = self.joined()
+        if len(self.paths) < RE2_AFTER or text.count('\n') != len(self.paths) - 1:
+            return None         # a path with a newline in it
+        pre = _prefilter_for(rules)
+        if pre is None:
+            return None
+        from review_trigger import prefilter
+        if self._encoded is None:
+            self._encoded = prefilter.encode(text)
+        data, exact = self._encoded
+        out = []
+        index = last = 0
+        for start in prefilter.candidate_lines(pre, data):
+            index += data.count(b'\n', last, start)
+            last = start
+            out.append(index)
+        if not exact:
+            # Paths that are not UTF-8 (RE2 saw '?' for their odd bytes):
+            # every rule may match them.
+            odd = [i for i, p in enumerate(self.paths) if prefilter.SURROGATE.search(p)]
+            out = sorted({*out, *odd})
+        return out
 
 
 def all_paths(files: Sequence[Any]) -> tuple[str, ...]:
@@ -248,49 +307,23 @@ def all_paths(files: Sequence[Any]) -> tuple[str, ...]:
     return (*(f.path for f in files), *(f.old_path for f in files if f.old_path is not None))
 
 
-_PREFILTERS: dict[tuple[re.Pattern[str] | WordSet, ...], Any] = {}
-
-
+@functools.lru_cache(maxsize=64)
 def _prefilter_for(rules: tuple[re.Pattern[str] | WordSet, ...]) -> Any:
-    """The RE2 prefilter covering all ``rules`` (built once), or None."""
-    if rules not in _PREFILTERS:
-        from review_trigger import prefilter
-        if len(_PREFILTERS) > 64:
-            _PREFILTERS.clear()
-        pre = prefilter.build(list(rules))
-        _PREFILTERS[rules] = pre if pre is not None and all(pre.covered) else None
-    return _PREFILTERS[rules]
-
-
-_ENCODED: list[tuple[str, bytes]] = []
-
-
-def _encoded(text: str) -> bytes:
-    if not (_ENCODED and _ENCODED[0][0] is text):
-        _ENCODED[:] = [(text, text.encode('utf-8', 'surrogateescape'))]
-    return _ENCODED[0][1]
-
-
-def prepare_words(words: Iterable[str], paths: Sequence[str]) -> None:
-    """Find now the ``paths`` that may hold a word of the list (what
-    ``candidates`` will be asked)."""
-    from review_trigger.words import compile_words
-    candidates([compile_words(words)], paths, joined(paths)[0])
+    """The RE2 prefilter covering all ``rules``, or None (a pure function of
+    compiled regexes and word sets)."""
+    from review_trigger import prefilter
+    pre = prefilter.build(list(rules))
+    return pre if pre is not None and all(pre.covered) else None
 
 
 def joined(paths: Sequence[str]) -> tuple[str, list[int]]:
-    """``paths`` joined with newlines, and where each starts (the last
-    list joined is remembered: every trigger asks for the same one)."""
-    if _JOINED and (_JOINED[0][0] is paths or _JOINED[0][0] == paths):
-        return _JOINED[0][1], _JOINED[0][2]
+    """``paths`` joined with newlines, and where each starts."""
     starts = []
     at = 0
     for p in paths:
         starts.append(at)
         at += len(p) + 1
-    text = '\n'.join(paths)
-    _JOINED[:] = [(paths, text, starts)]
-    return text, starts
+    return '\n'.join(paths), starts
 
 
 @functools.lru_cache(maxsize=128)
@@ -299,5 +332,5 @@ def _matcher(patterns: tuple[str, ...]) -> PathMatcher:
 
 
 def matcher(patterns: Iterable[str]) -> PathMatcher:
-    """The compiled matcher for ``patterns`` (compiled once per list)."""
+    """The matcher for ``patterns``, translated by pathspec (outside a run)."""
     return _matcher(tuple(patterns))

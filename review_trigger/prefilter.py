@@ -10,16 +10,21 @@ possibly in others. Lines it finds are candidates; every candidate is then
 checked with the rule's own Python regex, so the hits are exactly what
 Python's ``re`` finds, line by line, with or without RE2.
 
-The translation is exact on ASCII lines and drops what only narrows a
-match (anchors, ``\\b``, lookarounds); each character set becomes the
-explicit set of ASCII characters that Python's ``re`` matches with the
-regex's flags (asked of ``re`` itself). A line holding any non-ASCII byte
-is a candidate for every rule. No set includes the newline, so no match
-runs from one line into the next. A regex the translation does not know
-(or RE2 cannot compile, or that matches an empty string) has no superset:
-the scanner searches for it with Python's ``re``.
+The translation drops what only narrows a match (anchors, ``\\b``,
+lookarounds). Each character set becomes the explicit set of ASCII
+characters that Python's ``re`` matches with the regex's flags (asked of
+``re`` itself), plus the non-ASCII characters it may match: none for an
+ASCII literal, the few that case-fold to an ASCII letter under
+``re.IGNORECASE`` (``_FOLDS``), the character itself for a non-ASCII
+literal, and every non-ASCII character for anything else (``\\w``, a
+negated set, ``.``). So real text, in any script, takes the same path as
+ASCII. No set includes the newline, so no match runs from one line into
+the next. A regex the translation does not know (or RE2 cannot compile,
+or that matches an empty string) has no superset: the scanner searches
+for it with Python's ``re``.
 
-Text is searched as UTF-8 bytes (RE2's Latin-1 mode, byte for byte).
+Text is searched as UTF-8 (RE2's default). A text that is not valid
+UTF-8 (a lone surrogate) is the caller's to handle: ``encode`` says so.
 Without RE2 installed everything is searched with Python's ``re``; the
 results are the same.
 """
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
@@ -38,11 +44,17 @@ MARKER = 'review-trigger:'
 _ASCII = [chr(c) for c in range(128)]
 # RE2 refuses counted repeats above 1000.
 _MAX_COUNT = 1000
+# The non-ASCII characters Python's re matches, under re.IGNORECASE, for
+# an ASCII letter (tests check this against every code point, on each
+# Python): the dotted and dotless i, the Kelvin sign, the long s.
+_FOLDS = {'i': '\u0130\u0131', 'k': '\u212a', 's': '\u017f'}
+_NON_ASCII = r'\x{80}-\x{10ffff}'
 
 
 class Prefilter(NamedTuple):
     regex: Any                  # a compiled RE2 regex over bytes
     covered: tuple[bool, ...]   # per rule: its lines are all candidates
+    alone: tuple[Any, ...] = ()  # per rule: its own superset, compiled (or None)
 
 
 def available() -> bool:
@@ -64,39 +76,87 @@ def build(patterns: Sequence[re.Pattern[str] | WordSet]) -> Prefilter | None:
     if re2 is None:
         return None
     options = re2.Options()
-    options.encoding = re2.Options.Encoding.LATIN1
     options.never_capture = True
     options.log_errors = False
     options.max_mem = 64 << 20
     parts: list[str] = []
     covered: list[bool] = []
+    alones: list[Any] = []
     for p in patterns:
         source = word_superset(p) if isinstance(p, WordSet) else superset(p)
+        alone = None
         if source is not None:
             try:
-                alone = re2.compile(source.encode('latin-1'), options)
+                alone = re2.compile(source.encode(), options)
             except (re2.error, ValueError, TypeError):
                 source = None
             else:
                 if alone.search(b'') is not None:    # would match every line
                     source = None
         covered.append(source is not None)
+        alones.append(alone if source is not None else None)
         if source is not None:
             parts.append(source)
     if not parts:
         return None
-    parts += [re.escape(MARKER), r'[\x80-\xff]']
+    parts.append(re.escape(MARKER))
     try:
-        regex = re2.compile('|'.join(f'(?:{s})' for s in parts).encode('latin-1'), options)
+        regex = re2.compile('|'.join(f'(?:{s})' for s in parts).encode(), options)
     except (re2.error, ValueError, TypeError):
         return None
-    return Prefilter(regex, tuple(covered))
+    return Prefilter(regex, tuple(covered), tuple(alones))
+
+
+def encode(text: str) -> tuple[bytes, bool]:
+    """``text`` as the UTF-8 that ``candidate_lines`` searches, and whether
+    that was exact: False if it held lone surrogates (a path git gave that
+    is not UTF-8), each replaced by '?' so lines and their offsets stay
+    where they were; the caller then checks those lines itself."""
+    try:
+        return text.encode(), True
+    except UnicodeEncodeError:
+        return text.encode('utf-8', 'replace'), False
+
+
+SURROGATE = re.compile('[\ud800-\udfff]')
+
+
+def raw_candidate_lines(prefilter: Prefilter, data: bytes) -> Iterator[int]:
+    """``candidate_lines`` of bytes as git gave them, which may not be
+    UTF-8: a line that is not is a candidate for every rule (it is read
+    with U+FFFD for its bad bytes, which RE2 never sees)."""
+    if data.isascii():
+        return candidate_lines(prefilter, data)
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        import heapq
+        return (k for k, _ in itertools.groupby(heapq.merge(
+            candidate_lines(prefilter, data), _invalid_lines(data))))
+    return candidate_lines(prefilter, data)
+
+
+def _invalid_lines(data: bytes) -> Iterator[int]:
+    """The offsets, in order, of the lines of ``data`` that are not UTF-8."""
+    pos = 0
+    while True:
+        try:
+            data[pos:].decode()
+            return
+        except UnicodeDecodeError as e:
+            bad = pos + e.start
+        start = data.rfind(b'\n', 0, bad) + 1
+        yield start
+        nl = data.find(b'\n', bad)
+        if nl < 0:
+            return
+        pos = nl + 1
 
 
 def candidate_lines(prefilter: Prefilter, data: bytes) -> Iterator[int]:
-    """The offsets, in order, of the lines of ``data`` (newline-separated)
-    that hold a match: every line any covered rule or a suppression
-    comment can match, and every line holding a non-ASCII byte."""
+    """The offsets, in order, of the lines of ``data`` (newline-separated
+    UTF-8) that hold a match: every line any covered rule or a suppression
+    comment can match."""
     search = prefilter.regex.search
     pos = 0
     end = len(data)
@@ -173,11 +233,12 @@ class _Translate:
         if op is p.LITERAL:
             return _char_set(chr(av), flags)
         if op is p.NOT_LITERAL:
-            return _set(_members('[^' + _esc(chr(av)) + ']', flags))
+            return _set(_members('[^' + _esc(chr(av)) + ']', flags), True)
         if op is p.ANY:
             return r'[^\n]'
         if op is p.IN:
-            return _set(_members(_class_source(p, av), flags))
+            source, plain = _class_source(p, av)
+            return _set(_members(source, flags), _class_non_ascii(p, av, flags) if plain else True)
         if op in (p.AT, p.ASSERT, p.ASSERT_NOT):
             return ''           # only narrows where a match is
         if op is p.SUBPATTERN:
@@ -211,21 +272,39 @@ _CATEGORIES = {
 }
 
 
-def _class_source(p: Any, items: list[tuple[Any, Any]]) -> str:
-    """Python regex source for a parsed character set."""
+def _class_source(p: Any, items: list[tuple[Any, Any]]) -> tuple[str, bool]:
+    """Python regex source for a parsed character set, and whether it is
+    plain: literals and ranges only, not negated."""
     out: list[str] = []
+    plain = True
     for op, av in items:
         if op is p.NEGATE:
             out.insert(0, '^')
+            plain = False
         elif op is p.LITERAL:
             out.append(_esc(chr(av)))
         elif op is p.RANGE:
             out.append(_esc(chr(av[0])) + '-' + _esc(chr(av[1])))
         elif op is p.CATEGORY and getattr(av, 'name', None) in _CATEGORIES:
             out.append(_CATEGORIES[av.name])
+            plain = False
         else:
             raise _Unknown(op)
-    return '[' + ''.join(out) + ']'
+    return '[' + ''.join(out) + ']', plain
+
+
+def _class_non_ascii(p: Any, items: list[tuple[Any, Any]], flags: int) -> str | bool:
+    """The non-ASCII characters a plain set (literals and ranges) may match:
+    an RE2 set body, or True for any."""
+    out: list[str] = []
+    for op, av in items:
+        lo, hi = (av, av) if op is p.LITERAL else av
+        if hi >= 0x80:
+            return True         # a non-ASCII range: any, rather than its case folds
+        if flags & re.IGNORECASE and not flags & re.ASCII:
+            out.extend(f for ch in map(chr, range(lo, hi + 1))
+                       for f in _FOLDS.get(ch.lower(), ''))
+    return ''.join(f'\\x{{{ord(f):x}}}' for f in sorted(set(out)))
 
 
 def _esc(ch: str) -> str:
@@ -235,11 +314,17 @@ def _esc(ch: str) -> str:
 def _char_set(ch: str, flags: int) -> str:
     if ch.isascii() and ch != '\n':
         # An ASCII character matches itself and, under re.I, its other
-        # case (and some non-ASCII characters, which no ASCII line has).
+        # case and the few non-ASCII characters that fold to it.
         if flags & re.IGNORECASE:
-            return _set(frozenset({ch, ch.lower(), ch.upper()}))
+            folds = '' if flags & re.ASCII else ''.join(
+                f'\\x{{{ord(f):x}}}' for f in _FOLDS.get(ch.lower(), ''))
+            return _set(frozenset({ch, ch.lower(), ch.upper()}), folds)
         return _set(frozenset(ch))
-    return _set(_members(_esc(ch), flags))
+    if flags & re.IGNORECASE or ch == '\n':
+        # Which characters case-fold to it is Unicode's business: any
+        # non-ASCII one (and the ASCII ones re says). A newline: none.
+        return _set(_members(_esc(ch), flags), ch != '\n')
+    return _set(_members(_esc(ch), flags), f'\\x{{{ord(ch):x}}}')
 
 
 _FLAGS = re.IGNORECASE | re.ASCII | re.UNICODE
@@ -253,12 +338,14 @@ def _members(source: str, flags: int) -> frozenset[str]:
     return frozenset(c for c in _ASCII if c != '\n' and one.fullmatch(c))
 
 
-def _set(chars: frozenset[str]) -> str:
-    """An RE2 character set of exactly ``chars`` (ASCII), as bytes escapes.
-    An empty set matches no ASCII line: a non-ASCII byte stands for it."""
+def _set(chars: frozenset[str], non_ascii: str | bool = '') -> str:
+    """An RE2 character set of ``chars`` (ASCII) and the non-ASCII
+    characters ``non_ascii`` names: a set body, or True for all of them."""
+    extra = _NON_ASCII if non_ascii is True else non_ascii or ''
     if not chars:
-        return r'[\x80-\xff]'
-    if len(chars) == 1:
+        # Nothing at all: a set RE2 accepts that matches no character.
+        return f'[{extra}]' if extra else r'[^\x00-\x{10ffff}]'
+    if len(chars) == 1 and not extra:
         return f'\\x{ord(next(iter(chars))):02x}'
     codes = sorted(ord(c) for c in chars)
     ranges = []
@@ -270,4 +357,4 @@ def _set(chars: frozenset[str]) -> str:
         prev = c
     ranges.append((lo, prev))
     body = ''.join(f'\\x{a:02x}' if a == b else f'\\x{a:02x}-\\x{b:02x}' for a, b in ranges)
-    return f'[{body}]'
+    return f'[{body}{extra}]'

@@ -127,7 +127,7 @@ def context_files(
     wanted = set(names)
     out: list[tuple[str, str]] = []
     adr_found: dict[str, int] = {}
-    adr = matcher(adr_dirs).select(all_files)
+    adr = (index.globs.matcher if (index := analysis.change.paths) else matcher)(adr_dirs).select(all_files)
     named = _named(all_files, wanted)
     for path in named | adr:
         parent, _, base = path.rpartition('/')

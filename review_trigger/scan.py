@@ -21,6 +21,7 @@ hits are the same whichever way the candidates were found.
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from review_trigger import prefilter
 from review_trigger.change import Hit, Suppression
+from review_trigger.paths import Globs
 from review_trigger.words import WordSet, find_word, split_words
 
 if TYPE_CHECKING:
@@ -60,6 +62,44 @@ def word_rule(trigger: str, name: str, words: WordSet) -> LineRule:
     return LineRule(trigger, name, words=words, needles=needles)
 
 
+class Rules:
+    """One run's content rules, and what the run learns scanning with them:
+    their RE2 prefilter (built once), the words seen by each word list,
+    their path lists compiled with the run's glob translations."""
+
+    def __init__(self, rules: Sequence[LineRule], globs: Globs | None = None) -> None:
+        self.rules = tuple(rules)
+        self.globs = globs if globs is not None else Globs()
+        self._prefilter: list[prefilter.Prefilter | None] = []
+        self._runs: dict[int, _Runs] = {}
+
+    def prefilter(self) -> prefilter.Prefilter | None:
+        """The RE2 prefilter of the rules (None without RE2)."""
+        if not self._prefilter:
+            self._prefilter.append(prefilter.build([
+                r.pattern if r.pattern is not None else
+                r.words if r.words is not None and _fast_words(r, _needles_source(r.words))
+                else re.compile('')      # anything else: searched with Python's re
+                for r in self.rules
+            ]))
+        return self._prefilter[0]
+
+    def runs(self, words: WordSet) -> _Runs:
+        """The run's memo of the word list's runs (``_word_candidates``)."""
+        found = self._runs.get(id(words))
+        if found is None or found.words is not words:
+            found = self._runs[id(words)] = _new_runs(words)
+        return found
+
+    def applies(self, rule: LineRule, path: str) -> bool:
+        """Whether ``rule`` looks at ``path`` at all."""
+        return rule.paths is None or self.globs.matcher(rule.paths.patterns).match_file(path)
+
+
+def _rules(rules: Sequence[LineRule] | Rules) -> Rules:
+    return rules if isinstance(rules, Rules) else Rules(rules)
+
+
 class FileScan(NamedTuple):
     hits: list[Hit]
     suppressions: list[Suppression]
@@ -87,28 +127,29 @@ class _Text:
 
 def scan_file(
         path: str, lines: Sequence[tuple[int, str]],
-        rules: Sequence[LineRule],
+        rules: Sequence[LineRule] | Rules,
 ) -> FileScan:
     """Hits of ``rules`` on the added ``lines`` (line number, text) of path."""
     return scan_files([(path, lines)], rules)[0]
 
 
 def check_lines(path: str, lines: Sequence[tuple[int, str]],
-                rules: Sequence[LineRule]) -> FileScan:
+                rules: Sequence[LineRule] | Rules) -> FileScan:
     """Hits of ``rules`` on some added lines of path, each checked alone:
     the candidates ``large_prefilter`` found (every line any rule can
     match is among them)."""
     if not lines:
         return FileScan([], [], [])
     texts = [text for _, text in lines]
-    return _check(path, lines, '\n'.join(texts), rules, (True,) * len(rules),
+    run = _rules(rules)
+    return _check(path, lines, '\n'.join(texts), run, (True,) * len(run.rules),
                   {_ALL: set(range(len(lines)))})
 
 
-def large_prefilter(rules: Sequence[LineRule]) -> prefilter.Prefilter | None:
+def large_prefilter(rules: Rules) -> prefilter.Prefilter | None:
     """The prefilter for ``rules`` if RE2 is installed and covers them all
     (so ``check_lines`` on its candidates finds every hit), else None."""
-    pre = _prefilter(tuple(rules))
+    pre = rules.prefilter()
     return pre if pre is not None and all(pre.covered) else None
 
 
@@ -123,32 +164,36 @@ def _text_of(lines: Sequence[tuple[int, str]]) -> str:
 _ALL = -1
 _Candidates = dict[int, set[int]]
 
-# Below this much text (a hook's change) the gates and RE2 cost more than
-# they save.
-_BATCH_AFTER = 64 * 1024
-_scanned = [0]
+# A candidate line longer than this is first checked by a rule's own RE2
+# superset: Python's re can take time quadratic in a line's length (a long
+# minified line, a data URI), RE2 is linear; on shorter lines re is quicker
+# than encoding the line for RE2.
+_LONG_LINE = 256
+
+# Below this much text (a hook's change: a few files) building the RE2
+# prefilter and the gates costs more than searching each rule in each file.
+BATCH_AFTER = 64 * 1024
 
 
 def scan_files(
         files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
-        rules: Sequence[LineRule],
+        rules: Sequence[LineRule] | Rules,
 ) -> list[FileScan]:
     """``scan_file(path, lines, rules)`` for each file, with the
     candidates of many files found at once."""
     if not files:
         return []
+    run = _rules(rules)
     texts = [_text_of(lines) for _, lines in files]
     size = sum(map(len, texts))
     found: list[_Candidates] = [{} for _ in files]
-    rules = list(rules)
-    batch = _scanned[0] >= _BATCH_AFTER or size >= _BATCH_AFTER
-    _scanned[0] += size
-    pre = _prefilter(tuple(rules)) if batch else None
+    batch = size >= BATCH_AFTER
+    pre = run.prefilter() if batch else None
     if pre is not None:
         _prefiltered(pre, texts, found)
         python_rules = [i for i, c in enumerate(pre.covered) if not c]
     else:
-        python_rules = list(range(len(rules)))
+        python_rules = list(range(len(run.rules)))
         for i, text in enumerate(texts):
             at = text.find(prefilter.MARKER)
             if at >= 0:
@@ -160,37 +205,22 @@ def scan_files(
     if python_rules:
         joined = _joined(texts) if batch else None
         for r in python_rules:
-            _python_candidates(r, rules[r], files, texts, joined, found)
-    covered = pre.covered if pre is not None else (False,) * len(rules)
+            _python_candidates(r, run, files, texts, joined, found)
+    covered = pre.covered if pre is not None else (False,) * len(run.rules)
     out = []
     for (path, lines), text, cands in zip(files, texts, found, strict=True):
         if cands and lines:
-            out.append(_check(path, lines, text, rules, covered, cands))
+            out.append(_check(path, lines, text, run, covered, cands))
         else:
             out.append(FileScan([], [], []))
     return out
 
 
-_PREFILTERS: dict[tuple[LineRule, ...], prefilter.Prefilter | None] = {}
-
-
-def _prefilter(rules: tuple[LineRule, ...]) -> prefilter.Prefilter | None:
-    if rules not in _PREFILTERS:
-        if len(_PREFILTERS) > 16:
-            _PREFILTERS.clear()
-        _PREFILTERS[rules] = prefilter.build([
-            r.pattern if r.pattern is not None else
-            r.words if r.words is not None and _fast_words(r, _runs_of(r.words)) else
-            re.compile('')      # anything else: searched with Python's re
-            for r in rules
-        ])
-    return _PREFILTERS[rules]
-
-
 def _prefiltered(pre: prefilter.Prefilter, texts: list[str],
                  found: list[_Candidates]) -> None:
     """Mark, in ``found``, the candidate lines the prefilter finds."""
-    data = '\n'.join(texts).encode('utf-8', 'surrogatepass')
+    joined = '\n'.join(texts)
+    data, exact = prefilter.encode(joined)
     # The global index of each file's first line.
     firsts = []
     n = 0
@@ -204,6 +234,13 @@ def _prefiltered(pre: prefilter.Prefilter, texts: list[str],
         last = start
         i = bisect.bisect_right(firsts, line) - 1
         found[i].setdefault(_ALL, set()).add(line - firsts[i])
+    if not exact:
+        # Lines RE2 saw with '?' for a lone surrogate: Python's re checks them.
+        where = _Text(joined)
+        for m in prefilter.SURROGATE.finditer(joined):
+            line = where.index(m.start())
+            i = bisect.bisect_right(firsts, line) - 1
+            found[i].setdefault(_ALL, set()).add(line - firsts[i])
 
 
 class _Joined(NamedTuple):
@@ -225,7 +262,7 @@ def _joined(texts: list[str]) -> _Joined:
 
 
 def _python_candidates(
-        r: int, rule: LineRule, files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
+        r: int, run: Rules, files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
         texts: list[str], joined: _Joined | None, found: list[_Candidates],
 ) -> None:
     """Mark, in ``found``, the candidate lines of ``rule`` (rule index
@@ -237,13 +274,14 @@ def _python_candidates(
     is one of those: where it matches alone it matches in the joined text,
     and the search passes over no text but the inside of a match. For any
     other regex every line is a candidate."""
+    rule = run.rules[r]
     if rule.pattern is not None:
         which: Iterable[int] = range(len(texts))
         if not _is_context_free(rule.pattern):
             # What it matches in a line may depend on the lines around it:
             # every line is checked alone.
             for i, text in enumerate(texts):
-                if rule.paths is None or rule.paths.match_file(files[i][0]):
+                if run.applies(rule, files[i][0]):
                     found[i].setdefault(r, set()).update(range(text.count('\n') + 1))
             return
         if joined is not None:
@@ -251,7 +289,7 @@ def _python_candidates(
             if search is not None:
                 which = _files_with(search, joined, texts)
         for i in which:
-            if rule.paths is not None and not rule.paths.match_file(files[i][0]):
+            if not run.applies(rule, files[i][0]):
                 continue
             text = texts[i]
             where = _Text(text)
@@ -265,8 +303,8 @@ def _python_candidates(
         return
     if rule.words is None or rule.needles is None:
         return
-    memo = _runs_of(rule.words)
-    if not _fast_words(rule, memo):
+    memo = run.runs(rule.words)
+    if not _fast_words(rule, memo.needles):
         for i, text in enumerate(texts):
             where = _Text(text)
             lines = {where.index(m.start()) for m in rule.needles.finditer(text)}
@@ -308,7 +346,7 @@ def _files_with(search: _Gate, joined: _Joined, texts: list[str]) -> Iterable[in
 
 
 def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
-           rules: Sequence[LineRule], covered: Sequence[bool],
+           run: Rules, covered: Sequence[bool],
            cands: _Candidates) -> FileScan:
     """The hits of ``rules`` on the candidate lines of one file, each line
     checked alone."""
@@ -318,6 +356,7 @@ def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
     texts: list[str] = split() if callable(split) else text.split('\n')
     everywhere = cands.get(_ALL, set())
 
+    encoded: dict[int, tuple[bytes, bool]] = {}     # long lines, as RE2 reads them
     suppressed: dict[int, dict[str, str]] = {}
     for k in sorted(everywhere):
         line = texts[k]
@@ -334,19 +373,28 @@ def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
             for trigger in m[1].split(','):
                 suppressed.setdefault(k, {})[trigger.strip()] = reason
 
-    for r, rule in enumerate(rules):
+    for r, rule in enumerate(run.rules):
         mine = cands.get(r)
         pool = everywhere if covered[r] else None
         if not mine and not pool:
             continue
-        if rule.paths is not None and not rule.paths.match_file(path):
+        if not run.applies(rule, path):
             continue
         todo = sorted(pool | mine if pool and mine else pool or mine or ())
         pattern = rule.pattern
-        memo = _runs_of(rule.words) if rule.words is not None else None
+        memo = run.runs(rule.words) if rule.words is not None else None
+        pre = run.prefilter() if covered[r] else None
+        alone = pre.alone[r] if pre is not None and pre.alone else None
         count = 0
         for k in todo:
             line = texts[k]
+            if alone is not None and len(line) > _LONG_LINE and k not in (mine or ()):
+                data = encoded.get(k)
+                if data is None:
+                    data = encoded[k] = prefilter.encode(line)
+                # (A line with a lone surrogate is not UTF-8: re alone decides.)
+                if data[1] and alone.search(data[0]) is None:
+                    continue
             if pattern is not None:
                 if pattern.search(line) is None:
                     continue
@@ -371,12 +419,12 @@ def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
     return result
 
 
-def _fast_words(rule: LineRule, memo: _Runs) -> bool:
-    """Whether the rule's needles are word_rule's own, so that its
-    candidates can be found as runs (``_word_candidates``)."""
+def _fast_words(rule: LineRule, source: str) -> bool:
+    """Whether the rule's needles are word_rule's own (``source``), so that
+    its candidates can be found as runs (``_word_candidates``)."""
     needles = rule.needles
     return needles is not None and needles.flags == _WORD_FLAGS and \
-        needles.pattern == memo.needles
+        needles.pattern == source
 
 
 def _files_matching(regex: re.Pattern[str], text: str, starts: list[int]) -> list[int]:
@@ -397,46 +445,30 @@ def _files_matching(regex: re.Pattern[str], text: str, starts: list[int]) -> lis
         pos = starts[last + 1]
 
 
-_SEARCHES: dict[re.Pattern[str], _Gate | None] = {}
+# The analyses of a compiled regex below are pure functions of it (a
+# compiled pattern is immutable), so they are cached for the process.
 
-
+@functools.lru_cache(maxsize=512)
 def _batch_search(pattern: re.Pattern[str]) -> _Gate | None:
     """What to search joined texts with for the files ``pattern`` may
     match: its gate or itself, or None if it could miss one."""
-    if pattern in _SEARCHES:
-        return _SEARCHES[pattern]
-    if len(_SEARCHES) > 512:
-        _SEARCHES.clear()
-    search: _Gate | None = None
-    if _is_context_free(pattern):
-        gate = _GATES.get(pattern, _UNKNOWN)
-        if gate is _UNKNOWN:
-            gate = _GATES[pattern] = _gate(pattern)
-        # A folded gate is a set of literals, and a plain one a part of
-        # the pattern: either is as context-free as the pattern.
-        search = gate or _Gate(pattern, False)
-    _SEARCHES[pattern] = search
-    return search
+    if not _is_context_free(pattern):
+        return None
+    # A folded gate is a set of literals, and a plain one a part of the
+    # pattern: either is as context-free as the pattern.
+    return _gate(pattern) or _Gate(pattern, False)
 
 
-_FREE: dict[re.Pattern[str], bool] = {}
-
-
+@functools.lru_cache(maxsize=512)
 def _is_context_free(pattern: re.Pattern[str]) -> bool:
     """Whether ``pattern`` matches within a line the same when the line is
     alone as when it is among others (see ``_context_free``)."""
-    free = _FREE.get(pattern)
-    if free is None:
-        if len(_FREE) > 512:
-            _FREE.clear()
-        try:
-            parser = importlib.import_module('re._parser')
-            parsed = parser.parse(pattern.pattern, pattern.flags)
-            free = _context_free(parser, list(parsed.data), bool(pattern.flags & re.M))
-        except Exception:       # a private module changed: check every line
-            free = False
-        _FREE[pattern] = free
-    return free
+    try:
+        parser = importlib.import_module('re._parser')
+        parsed = parser.parse(pattern.pattern, pattern.flags)
+        return _context_free(parser, list(parsed.data), bool(pattern.flags & re.M))
+    except Exception:       # pragma: no cover  (a private module changed: check every line)
+        return False
 
 
 def _context_free(parser: Any, items: list[tuple[Any, Any]], multiline: bool) -> bool:
@@ -493,19 +525,10 @@ class _Runs(NamedTuple):
     lines: dict[str, str | None]    # find_word of recent lines
 
 
-_RUNS: dict[int, _Runs] = {}
-
-
-def _runs_of(words: WordSet) -> _Runs:
-    runs = _RUNS.get(id(words))
-    if runs is None or runs.words is not words:
-        starts = frozenset(words.single) | frozenset(w + 's' for w in words.single) | \
-            frozenset(p[0] for p in words.phrases)
-        runs = _Runs(words, _needles_source(words), starts, set(), set(), {})
-        if len(_RUNS) > 64:
-            _RUNS.clear()
-        _RUNS[id(words)] = runs
-    return runs
+def _new_runs(words: WordSet) -> _Runs:
+    starts = frozenset(words.single) | frozenset(w + 's' for w in words.single) | \
+        frozenset(p[0] for p in words.phrases)
+    return _Runs(words, _needles_source(words), starts, set(), set(), {})
 
 
 def _word_candidates(text: str, memo: _Runs) -> list[int]:
@@ -573,14 +596,10 @@ class _Gate(NamedTuple):
     folded: bool            # search text.lower(), and only ASCII text
 
 
-_GATES: dict[re.Pattern[str], _Gate | None] = {}
 _MAX_LITERALS = 64
-_UNKNOWN = _Gate(re.compile(''), False)
 
 
 def _gate(pattern: re.Pattern[str]) -> _Gate | None:
-    if len(_GATES) > 512:
-        _GATES.clear()
     try:
         compiler = importlib.import_module('re._compiler')
         parser = importlib.import_module('re._parser')

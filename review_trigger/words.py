@@ -7,6 +7,7 @@ words is what keeps ``AUTHORS`` and ``tokenizer.py`` from looking like
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -70,19 +71,11 @@ def find_word(words: list[str], wordset: WordSet) -> str | None:
     return None
 
 
-# The phrases of a word set by their first word, in their sorted order.
-_BY_FIRST: dict[int, tuple[WordSet, dict[str, tuple[tuple[str, ...], ...]]]] = {}
-
-
+# A pure function of an immutable word set: cached for the process.
+@functools.lru_cache(maxsize=64)
 def _phrases_by_first(wordset: WordSet) -> dict[str, tuple[tuple[str, ...], ...]]:
-    seen = _BY_FIRST.get(id(wordset))
-    if seen is not None and seen[0] is wordset:
-        return seen[1]
+    """The phrases of a word set by their first word, in their sorted order."""
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for phrase in wordset.phrases:
         by_first.setdefault(phrase[0], []).append(phrase)
-    index = {first: tuple(ps) for first, ps in by_first.items()}
-    if len(_BY_FIRST) > 64:
-        _BY_FIRST.clear()
-    _BY_FIRST[id(wordset)] = (wordset, index)
-    return index
+    return {first: tuple(ps) for first, ps in by_first.items()}

@@ -249,7 +249,7 @@ def origin(tmp_path: Path) -> Origin:
 @pytest.fixture
 def fake() -> Iterator[h.FakeGitHubWithPulls]:
     with h.FakeGitHubWithPulls(github_token_mode=True) as server:
-        yield server
+        yield server  # type: ignore[misc]  # __enter__ is typed as the base class's
 
 
 class Job:
@@ -903,10 +903,10 @@ def test_report_json_is_parsed_strictly(tmp_path: Path) -> None:
     bad = tmp_path / 'r.json'
     for text in ('{"a": NaN}', '{"a": 1, "a": 2}', '[1', '\xff'):
         bad.write_bytes(text.encode('utf-8', 'surrogateescape') if text != '\xff' else b'\xff')
-        with pytest.raises(ev.UserError, match='not valid JSON'):
+        with pytest.raises(ev.UserError, match='not valid JSON'):  # type: ignore[attr-defined]
             ev.read_json(str(bad), 1000, 'report')
     bad.write_text('{}' + ' ' * 2000)
-    with pytest.raises(ev.UserError, match='larger than'):
+    with pytest.raises(ev.UserError, match='larger than'):  # type: ignore[attr-defined]
         ev.read_json(str(bad), 1000, 'report')
 
 

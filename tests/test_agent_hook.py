@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from conftest import Repo
 
 from review_trigger.__main__ import main
 from review_trigger.agents import _context
 from review_trigger.config import default_config
-from tests.conftest import Repo
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 PROMPT = os.path.join('.git', 'review-trigger', 'prompt.md')

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import Repo
+from conftest import Repo
 
 SETTINGS = {
     'claude': ('.claude/settings.json', ('SessionStart', 'Stop')),

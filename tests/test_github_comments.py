@@ -89,7 +89,7 @@ def test_first_run_creates_exactly_one_comment(server: FakeGitHub) -> None:
     assert comment.login == 'review-bot'
     assert outcome.comment_id == comment.id
     assert outcome.url == server.comment_json(comment)['html_url']
-    assert outcome.url in outcome.message
+    assert outcome.url is not None and outcome.url in outcome.message
     assert [(r.method, r.path) for r in server.writes()] == [('POST', COMMENTS)]
     assert server.requests_for('POST')[0].body == {'body': comment.body}
 

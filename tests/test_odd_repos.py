@@ -113,6 +113,16 @@ def test_partial_clone_missing_blob_names_the_object(tmp_path, cli, monkeypatch)
     assert blob in res.err and 'partial clone' in res.err
 
 
+def _cmdline(pid: str) -> bytes:
+    """A process's command line; empty once it has exited (short-lived git
+    children come and go while the test looks)."""
+    try:
+        with open(f'/proc/{pid}/cmdline', 'rb') as f:
+            return f.read()
+    except OSError:
+        return b''
+
+
 @pytest.mark.skipif(not os.path.isdir('/proc'), reason='needs /proc to see the git child')
 def test_sigint_exits_130_and_writes_nothing(repo, tmp_path):
     # A change big enough that the analysis is still reading git's output.
@@ -132,8 +142,7 @@ def test_sigint_exits_130_and_writes_nothing(repo, tmp_path):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:   # wait until it is running git diff
         children = open(f'/proc/{proc.pid}/task/{proc.pid}/children').read().split()
-        if any(b'diff' in open(f'/proc/{c}/cmdline', 'rb').read() for c in children
-               if os.path.exists(f'/proc/{c}/cmdline')):
+        if any(b'diff' in _cmdline(c) for c in children):
             break
         if proc.poll() is not None:
             pytest.fail('finished before it could be interrupted')

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from review_trigger import git, prefilter, scan
 from review_trigger.analyze import analyze, enabled_triggers
-from review_trigger.change import FileChange, Range
+from review_trigger.change import FileChange, Hit, Range, Suppression
 from review_trigger.config import default_config
 from review_trigger.git import diff as git_diff
 from review_trigger.scan import LineRule, scan_file, scan_files, word_rule
@@ -86,7 +86,7 @@ def _ref_patches(files: list[FileChange], lines: Iterator[bytes],
 
     def done(change: FileChange) -> FileChange:
         return change._replace(added_lines=counts[0], deleted_lines=counts[1],
-                               binary=counts[2])
+                               binary=bool(counts[2]))
 
     for line in lines:
         if line.startswith(b'diff --git '):
@@ -139,13 +139,14 @@ def _change(path: str, status: str = 'added') -> FileChange:
 def _parse_both(patch: bytes, files: list[FileChange], max_bytes: int,
                 chunk: int, want: Callable[[FileChange], bool],
                 monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
-    monkeypatch.setattr(git_diff, '_CHUNK', chunk)
+    monkeypatch.setattr(git_diff, '_BLOCK', chunk)
     ref = list(_ref_patches(files, _ref_lines(io.BytesIO(patch[7:]), patch[:7]),
                             want, max_bytes))
     # A line longer than this is cut; '+' lines that long are over the cap.
     long_line = max(max_bytes + 1, 80)
-    new = [(fd.change, list(fd.added), fd.skipped) for fd in git_diff._patches(
-        files, git_diff._pieces(io.BytesIO(patch[7:]), patch[:7], long_line), want, max_bytes)]
+    blocks = git_diff._blocks(io.BytesIO(patch[7:]), patch[:7], long_line)
+    new = [(fd.change, list(fd.added), fd.skipped) for fd in git_diff._read(
+        files, blocks, [want(f) for f in files], max_bytes) if isinstance(fd, git.FileDiff)]
     return ref, new
 
 
@@ -211,7 +212,7 @@ def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: 
     of every block offered as a candidate."""
     monkeypatch.setattr(git_diff, '_BLOCK', block)
     scan_ = [want(f) for f in files]
-    counted = list(files)
+    counted: list[FileChange] = []
 
     def every_line(data: bytes) -> list[int]:
         return [i + 1 for i, byte in enumerate(data[:-1]) if byte == 10]
@@ -219,12 +220,15 @@ def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: 
     added: dict[int, list[tuple[int, str]]] = {}
     skipped: set[int] = set()
     blocks = git_diff._blocks(io.BytesIO(patch[7:]), patch[:7], max(max_bytes + 1, 80))
-    for event in git_diff._block_events(files, blocks, scan_, every_line, max_bytes, counted):
+    for event in git_diff._read(files, blocks, scan_, max_bytes, every_line):
         if isinstance(event, git.Candidate):
             added.setdefault(event.file, []).append((event.line, event.text))
-        elif event.skipped:
-            skipped.add(event.file)
-            added.pop(event.file, None)
+            continue
+        assert event.added == [], 'with a search, the lines come as candidates'
+        if event.skipped:
+            skipped.add(len(counted))
+            added.pop(len(counted), None)
+        counted.append(event.change)
     return [(f, [] if i in skipped else added.get(i, []), i in skipped)
             for i, f in enumerate(counted)]
 
@@ -298,11 +302,11 @@ def _ref_scan(path: str, lines: list[tuple[int, str]], rules: list[LineRule]) ->
                 continue
             reason = suppressed.get(idx, {}).get(rule.trigger)
             if reason is not None:
-                s = scan.Suppression(rule.trigger, path, n, reason)
+                s = Suppression(rule.trigger, path, n, reason)
                 if s not in sups:
                     sups.append(s)
                 continue
-            hits.append(scan.Hit(rule.trigger, path, n, name))
+            hits.append(Hit(rule.trigger, path, n, name))
             count += 1
             if count >= scan.MAX_HITS_PER_RULE:
                 break
@@ -349,8 +353,7 @@ _MODES = ['small', 'batch'] + (['re2'] if prefilter.available() else [])
 @pytest.fixture
 def scan_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
     def use(mode: str) -> None:
-        monkeypatch.setattr(scan, '_PREFILTERS', {})
-        monkeypatch.setattr(scan, '_scanned', [0 if mode == 'small' else scan._BATCH_AFTER])
+        monkeypatch.setattr(scan, 'BATCH_AFTER', 10**12 if mode == 'small' else 0)
         if mode == 'batch':
             monkeypatch.setattr(prefilter, '_re2', lambda: None)
         else:
@@ -673,7 +676,6 @@ def test_selecting_many_paths_is_matching_each(
     from review_trigger.change import Change
     from review_trigger.triggers._base import path_word_details
     scan_mode(mode)
-    monkeypatch.setattr(paths_module, '_PREFILTERS', {})
     monkeypatch.setattr(paths_module, 'BULK_AFTER', 0 if mode != 'small' else 10**9)
     monkeypatch.setattr(paths_module, 'RE2_AFTER', 0 if mode == 're2' else 10**9)
     unique = tuple(dict.fromkeys(paths))

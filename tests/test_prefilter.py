@@ -2,12 +2,13 @@
 
 A superset regex that missed a line would lose a hit, so these check the
 translation against Python's own ``re`` on many lines: for each regex and
-each ASCII line it matches (within the line alone), the superset matches
-that line too, and no superset match runs across a newline.
+each line it matches (within the line alone, in any script), the superset
+matches that line too, and no superset match runs across a newline.
 """
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -35,12 +36,21 @@ _ASCII_LINE = st.text(
     alphabet=st.characters(min_codepoint=0, max_codepoint=127, blacklist_characters='\n'),
     max_size=40,
 )
+# Real text: any script, and the characters that case-fold to ASCII.
+_LINE = _ASCII_LINE | st.text(
+    alphabet=st.characters(blacklist_categories=['Cs'], blacklist_characters='\n')
+    | st.sampled_from('\u0130\u0131\u212a\u017fkKsSiI\u00e9=" '),
+    max_size=40,
+)
 _SAMPLES = [
     'AKIAIOSFODNN7EXAMPLE', 'password = "hunter2"', 'import jwt', '  import ssl',
     'from cryptography import x', 'kind: Secret', 'aab', 'ac', 'bc', 'abc', 'xy', 'yz',
     'a' * 1600, 'foo', 'bar', 'KELVIN', 'Kelvin', 'xY', 'xy', ']-\\^', '\t\x0b\x0c\r\x1c',
     'user@example.com', 'a.b', ' 1', 'SECRET', 'sEcReT', 'ABC', 'abc', '12 ',
     'ghp_' + 'a' * 36, 'https://u:p@h/x', '-----BEGIN RSA PRIVATE KEY-----',
+    '\u00e9t\u00e9', 'mot de passe \u00e9 password = "h\u00e9llo-w\u00f6rld"', '\u212aelvin',
+    '\u017fecret = "abcdef"', '\u0130mport jwt', 'import jwt  # \u65e5\u672c\u8a9e',
+    '\u00e9 x \u00e9', '\u00e9\u00e9\u00e9\u00e9\u00e9', 'a\u00e9b', '\u00a0=\u2003',
 ]
 
 
@@ -51,15 +61,11 @@ def _rules() -> list[re.Pattern[str]]:
     return patterns
 
 
-_OPTIONS = re2.Options()
-_OPTIONS.encoding = re2.Options.Encoding.LATIN1
-
-
-def _compiled(pattern: re.Pattern[str]) -> object | None:
+def _compiled(pattern: re.Pattern[str]) -> Any:
     source = prefilter.superset(pattern)
     if source is None:
         return None
-    return re2.compile(source.encode('latin-1'), _OPTIONS)
+    return re2.compile(source.encode())
 
 
 def _check(pattern: re.Pattern[str], lines: list[str]) -> None:
@@ -81,7 +87,7 @@ def test_supersets_hold_on_samples() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_ASCII_LINE, min_size=1, max_size=10))
+@given(st.lists(_LINE, min_size=1, max_size=10))
 def test_supersets_hold_on_random_lines(lines: list[str]) -> None:
     for pattern in _rules():
         _check(pattern, lines)
@@ -103,6 +109,28 @@ def test_case_folding_is_pythons() -> None:
     assert _compiled(re.compile('(?i)\u017f')).search(b'S')          # type: ignore[union-attr]
     # Without re.I a non-ASCII literal can match no ASCII line.
     assert _compiled(re.compile('\u00e9')).search(b'e') is None      # type: ignore[union-attr]
+    # ... and an ASCII rule holds on other scripts' lines without taking them all.
+    secret = _compiled(re.compile('(?i)secret'))
+    assert secret.search('\u017fecret'.encode())                    # type: ignore[union-attr]
+    assert secret.search('caf\u00e9 \u65e5\u672c'.encode()) is None  # type: ignore[union-attr]
+
+
+def test_folds_are_every_non_ascii_match_of_an_ascii_character() -> None:
+    """prefilter._FOLDS lists, for this Python, every non-ASCII character
+    re.IGNORECASE matches for an ASCII one (checked on every code point)."""
+    every = ''.join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    for c in range(128):
+        found = set(re.findall(re.escape(chr(c)), every, re.I))
+        assert found <= set(prefilter._FOLDS.get(chr(c).lower(), '')), (chr(c), found)
+
+
+def test_lines_that_are_not_utf8_are_candidates() -> None:
+    pre = prefilter.build([re.compile('secret')])
+    assert pre is not None
+    data = b'caf\xc3\xa9\nbad \xff byte\nsecret\n\xed\xa0\x80\nok'
+    assert list(prefilter.raw_candidate_lines(pre, data)) == [
+        data.index(b'bad'), data.index(b'secret'), data.index(b'\xed')]
+    assert list(prefilter.raw_candidate_lines(pre, b'caf\xc3\xa9\nsecret')) == [6]
 
 
 def test_empty_matches_are_not_covered() -> None:
@@ -118,14 +146,15 @@ def test_candidates_are_whole_lines_once_each() -> None:
     starts = list(prefilter.candidate_lines(pre, data))
     lines = data.split(b'\n')
     offsets = [sum(len(x) + 1 for x in lines[:i]) for i in range(len(lines))]
-    assert starts == [offsets[1], offsets[3], offsets[4], offsets[5]]
+    # A line in another script is no candidate of itself ("café").
+    assert starts == [offsets[1], offsets[4], offsets[5]]
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(['ssn', 'date of birth', 'patient', 'tin', 'iban',
                                  'routing number', '2fa code', 'x']),
                 min_size=1, max_size=4),
-       st.lists(_ASCII_LINE | st.sampled_from(
+       st.lists(_LINE | st.sampled_from(
            ['userSSN', 'DateOfBirth', 'patients', 'IBANs', 'x_tin_y', 'settings', 'routing:',
             'ROUTINGNumber', 'routing2number', 'my2faCode', 'HTTPSsn', 'mySSNs', 'a2FA code',
             'date-of  birth', 'USSN', 'xSsn', 'PatientID', 'TIN', 'X', 'aXb']), max_size=10))
@@ -133,7 +162,7 @@ def test_word_supersets_hold(entries: list[str], lines: list[str]) -> None:
     words = compile_words(entries)
     source = prefilter.word_superset(words)
     assert source is not None
-    sup = re2.compile(source.encode('latin-1'), _OPTIONS)
+    sup = re2.compile(source.encode())
     for line in lines:
         if find_word(split_words(line), words):
             assert sup.search(line.encode()) is not None, (entries, line)

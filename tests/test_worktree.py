@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import Repo, report
+from conftest import Repo, report
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,6 @@ from review_trigger.git.diff import (
     Candidate,
     Diff,
     FileDiff,
-    FileDone,
     Readable,
 )
 from review_trigger.git.fetch import deepen, fetch, has_commit, has_merge_base
@@ -46,7 +45,7 @@ from review_trigger.git.run import Repo
 from review_trigger.git.worktree import snapshot, unstaged_count, worktree_range
 
 __all__ = [
-    'NO_LINES', 'AddedLines', 'Candidate', 'Diff', 'FileDiff', 'FileDone',
+    'NO_LINES', 'AddedLines', 'Candidate', 'Diff', 'FileDiff',
     'PendingFiles', 'Readable', 'Repo', 'commits', 'deepen', 'each_blob',
     'fetch', 'has_commit', 'has_merge_base', 'head', 'is_shallow', 'last_commit', 'list_files',
     'merge_base', 'new_side', 'open_repo', 'read_blob', 'read_path', 'resolve',

@@ -1,10 +1,13 @@
 """The diff reader: one streamed ``git diff`` per run.
 
-The diff is streamed: a thread reads it ahead (bounded), and it is parsed
-file by file (``Diff.each_file``: one file's added lines in memory at a
-time) or, for a large change, a block at a time (``Diff.candidates``).
-The user's diff configuration must not change the result, so every diff
-runs with ``--no-ext-diff --no-textconv`` and explicit formatting options.
+The diff is streamed: a thread reads it ahead (bounded), and one parser
+(``_read``) reads its patch part a block at a time, for every size of
+change. It gives each file with its line counts, in order, and either the
+file's added lines (``Diff.each_file``: one file's lines in memory at a
+time) or only the added lines a caller's search picks out of each block
+(``Diff.candidates``, for a large change). The user's diff configuration
+must not change the result, so every diff runs with ``--no-ext-diff
+--no-textconv`` and explicit formatting options.
 """
 from __future__ import annotations
 
@@ -25,12 +28,7 @@ _DIFF_OPTS = (
     f'-O{os.devnull}',
     '-M', '-C', '-U0', '--raw', '-z',
 )
-# A hunk header, matched where a line starts: the removed lines' count
-# and the added lines' start and count (a count left out is 1).
-_HUNK = re.compile(rb'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
-_BINARY = b'Binary files '
-_CHUNK = 1 << 16        # bytes read from git at a time
-_BOUNDARY = b'\ndiff --git '
+_CHUNK = 1 << 16        # bytes of the header part read from git at a time
 # Within a hunk: a run of added lines, a context line, or any other line.
 _HUNK_LINES = re.compile(rb'((?:\+[^\n]*\n)+)|( [^\n]*\n)|[^\n]*\n')
 # Lines longer than this (or than the scan cap) are cut when read.
@@ -155,66 +153,9 @@ def _reader(stream: Readable) -> Callable[[int], bytes]:
     return read
 
 
-def _pieces(stream: Readable, data: bytes,
-            long_line: int) -> Iterator[tuple[bool, bytes]]:
-    """The patch part as ``(True, header)`` for each ``diff --git`` line and
-    ``(False, lines)`` for the whole lines (each ending with a newline)
-    between them, in pieces of at most about a read's size.
-
-    A line longer than ``long_line`` is cut to that length (the rest is
-    read and dropped), so memory stays bounded whatever the diff holds.
-    """
-    read = _reader(stream)
-    buf = b'\n' + data     # the newline before the first line
-    pos = 1                 # buf[pos:] is not yet yielded; buf[pos - 1] is a newline
-    eof = False
-    while True:
-        k = buf.find(_BOUNDARY, pos - 1)
-        while k >= 0:
-            if k + 1 > pos:
-                yield False, buf[pos:k + 1]
-            e = buf.find(b'\n', k + 1)
-            if e < 0:
-                if eof:
-                    yield True, buf[k + 1:]
-                    return
-                pos = k + 1
-                break
-            yield True, buf[k + 1:e]
-            pos = e + 1
-            k = buf.find(_BOUNDARY, pos - 1)
-        else:
-            if eof:
-                if pos < len(buf):
-                    rest = buf[pos:]
-                    yield False, rest if rest.endswith(b'\n') else rest + b'\n'
-                return
-            last = buf.rfind(b'\n', pos - 1)
-            if last + 1 > pos:
-                yield False, buf[pos:last + 1]
-                pos = last + 1
-            if len(buf) - pos > long_line:
-                # One very long line: keep its start, drop the rest.
-                yield False, buf[pos:pos + long_line] + b'\n'
-                while True:
-                    chunk = read(_CHUNK)
-                    if not chunk:
-                        return
-                    nl = chunk.find(b'\n')
-                    if nl >= 0:
-                        buf, pos = chunk[nl:], 1
-                        break
-                continue
-        chunk = read(_CHUNK)
-        if not chunk:
-            eof = True
-        buf = buf[pos - 1:] + chunk
-        pos = 1
-
-
 def _header(tokens: Iterator[bytes]) -> list[FileChange]:
     """The raw part: one FileChange per file, its line counts still 0
-    (``_patches`` counts them from the hunk headers)."""
+    (``_read`` counts them from the hunk headers)."""
     files: list[FileChange] = []
     append = files.append
     take = iter(tokens).__next__
@@ -348,24 +289,28 @@ class _ReadAhead:
         self._stream.close()
 
 
-# -- large changes: the patch part a block at a time ------------------------------
+# -- the patch part, a block at a time ---------------------------------------------
 #
-# On a large change the per-file work above is most of the run time. Here
-# the patch part is read in blocks of whole lines, and one regex search per
+# The patch part is read in blocks of whole lines, and one regex search per
 # block finds where each file's patch starts, its hunk headers (the line
-# counts) and binary markers; nothing is done per line. Only the lines a
-# caller's ``candidates`` finds in a block are looked at: those that are
-# added lines of a file being scanned are handed on with their file and
-# line number. Every line of a patch starts with '+', '-' or '\\' inside a
-# hunk (there is no context with -U0), so a line starting with
-# "diff --git ", "@@ -" or "Binary files " is always git's own.
+# counts, here and nowhere else) and binary markers; nothing is done per
+# line in Python. A file's added lines are taken from its hunks a run at a
+# time (``_hunk_lines``), or, for a large change, only those a caller's
+# search finds in the block are (``_candidate``). Every line of a patch
+# starts with '+', '-' or '\\' inside a hunk (there is no context with
+# -U0), so a line starting with "diff --git ", "@@ -" or "Binary files " is
+# always git's own.
 
 _EVENT = re.compile(
     rb'\n(?:(diff --git )|@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@|Binary files )',
 )
+# A block: large enough that the per-block work (a regex search, a RE2
+# pass) is small against the bytes, small enough to stay in the CPU cache.
 _BLOCK = 1 << 18
+# git's pipe, widened so that it writes ahead while a block is analysed.
 _PIPE_SIZE = 1 << 20
-# How far the reading thread may get ahead of the analysis.
+# How far the reading thread may get ahead of the analysis: bounds memory
+# whatever the diff's size, and is far more than a block.
 _READ_AHEAD = 16 << 20
 
 
@@ -376,17 +321,10 @@ class Candidate(NamedTuple):
     text: str
 
 
-class FileDone(NamedTuple):
-    """A file's patch was read: its candidates were all given. ``skipped``:
-    more than the cap was added, so it is not scanned (drop them)."""
-    file: int
-    skipped: bool
-
-
 class _File:
     """The file whose patch is being read."""
     __slots__ = ('index', 'header', 'added', 'deleted', 'binary', 'scan', 'size',
-                 'skipped', 'in_hunk', 'next_line', 'mark', 'seg', 'seen')
+                 'skipped', 'in_hunk', 'next_line', 'mark', 'seg', 'runs')
 
     def __init__(self, index: int, header: bytes, scan: bool) -> None:
         self.index = index
@@ -400,7 +338,9 @@ class _File:
         self.next_line = 0          # the number of the added line at ``mark``
         self.mark = 0               # a line start in the current block
         self.seg = 0                # where the current hunk's lines start
-        self.seen = False           # a candidate was given
+        # The added lines kept (each_file): (first line number, line count,
+        # the lines with their '+' and newline), one entry per run of lines.
+        self.runs: list[tuple[int, int, bytes]] = []
 
 
 class Diff:
@@ -439,21 +379,23 @@ class Diff:
 
     def each_file(self, want_content: Callable[[FileChange], bool],
                   max_bytes: int) -> Iterator[FileDiff]:
-        """Each file with its added lines (if ``want_content``), up to
-        ``max_bytes`` a file."""
+        """Each file, with its line counts, and its added lines (if
+        ``want_content``) up to ``max_bytes`` a file."""
         files = self.files
-        return self._finish(_patches(
-            files, _pieces(self._stream, self._rest, max(_LONG_LINE, max_bytes + 1)),
-            want_content, max_bytes,
-        ))
+        read = _read(files, self._blocks(max_bytes), [want_content(f) for f in files],
+                     max_bytes)
+        # Without a search, every event is a file.
+        return self._finish(e for e in read if isinstance(e, FileDiff))
 
     def candidates(self, scan: Sequence[bool], find: Callable[[bytes], Iterable[int]],
-                   max_bytes: int) -> Iterator[Candidate | FileDone]:
-        """The added lines, of the files ``scan`` says to scan, that ``find``
-        picks out of each block, in order, with a FileDone after the last
-        of each file that had any or was skipped. ``self.files`` then has
-        every file's line counts."""
-        return self._finish(self._candidates(scan, find, max_bytes))
+                   max_bytes: int) -> Iterator[Candidate | FileDiff]:
+        """Each file, with its line counts, as ``each_file`` gives it but
+        without its lines: before it, the added lines (of the files ``scan``
+        says to scan) that ``find`` picks out of each block, in order."""
+        return self._finish(_read(self.files, self._blocks(max_bytes), scan, max_bytes, find))
+
+    def _blocks(self, max_bytes: int) -> Iterator[bytes]:
+        return _blocks(self._stream, self._rest, max(_LONG_LINE, max_bytes + 1))
 
     def _finish(self, events: Iterator[_T]) -> Iterator[_T]:
         try:
@@ -465,47 +407,48 @@ class Diff:
         finally:
             self.close()
 
-    def _candidates(self, scan: Sequence[bool], find: Callable[[bytes], Iterable[int]],
-                    max_bytes: int) -> Iterator[Candidate | FileDone]:
-        files = self.files
-        counted = list(files)
-        yield from _block_events(files, _blocks(self._stream, self._rest,
-                                                max(_LONG_LINE, max_bytes + 1)),
-                                 scan, find, max_bytes, counted)
-        self._files = counted
-
-
-def _count(counted: list[FileChange], f: _File) -> None:
-    """Put the line counts of the file just read into its FileChange."""
+def _done(files: list[FileChange], f: _File, lines: bool) -> FileDiff:
+    """The file just read: its FileChange with its line counts, and its
+    added lines if they were kept."""
+    c = files[f.index]
     if f.added or f.deleted or f.binary:
-        c = counted[f.index]
-        counted[f.index] = FileChange(
+        c = FileChange(
             c.path, c.old_path, c.status, f.added, f.deleted, f.binary and not c.submodule,
             c.old_blob, c.new_blob, c.submodule,
         )
+    if lines and f.scan and not f.skipped and f.runs:
+        return _file_diff(c, f.runs, False)
+    return FileDiff(c, NO_LINES, f.skipped)
 
 
-def _block_events(
+def _read(
         files: list[FileChange], blocks: Iterable[bytes], scan: Sequence[bool],
-        find: Callable[[bytes], Iterable[int]], max_bytes: int,
-        counted: list[FileChange],
-) -> Iterator[Candidate | FileDone]:
-    """``Diff.candidates`` over ``blocks`` (see ``_blocks``); each file,
-    with its line counts, goes into ``counted`` (a copy of ``files``)."""
+        max_bytes: int, find: Callable[[bytes], Iterable[int]] | None = None,
+) -> Iterator[FileDiff | Candidate]:
+    """The patch part read from ``blocks`` (see ``_blocks``): a FileDiff
+    for each of ``files``, in order, with its line counts. Without
+    ``find`` each file ``scan`` names has its added lines (``Diff.each_file``);
+    with it, the lines ``find`` picks of each block come as Candidates
+    before their file, and no FileDiff has lines (``Diff.candidates``)."""
     f: _File | None = None
     next_index = 0
+    lines = find is None
 
     def close(f: _File, data: bytes, end: int) -> None:
         # The current hunk's lines up to ``end`` (a line start).
-        f.size += _plus_bytes(data, f.seg, end)
+        if lines:
+            f.next_line, f.size = _hunk_lines(data, f.seg, end, f.next_line, f.size, f.runs)
+        else:
+            f.size += _plus_bytes(data, f.seg, end)
         if f.size > max_bytes:
             f.skipped = True
+            f.runs = []
 
-    scanning = any(scan)
+    searching = find is not None and any(scan)
     for data in blocks:
         if f is not None:
             f.mark = f.seg = 1
-        found = iter(find(data) if scanning else ())
+        found = iter(find(data) if find is not None and searching else ())
         line = next(found, None)
         for m in _EVENT.finditer(data):
             at = m.start() + 1
@@ -525,9 +468,7 @@ def _block_events(
                     f.in_hunk = False       # its second patch
                     continue
                 if f is not None:
-                    _count(counted, f)
-                    if f.scan and (f.seen or f.skipped):
-                        yield FileDone(f.index, f.skipped)
+                    yield _done(files, f, lines)
                 if next_index >= len(files):
                     f = None        # more patches than files: ignore them
                     continue
@@ -552,12 +493,13 @@ def _block_events(
         if f is not None:
             if f.in_hunk and f.scan and not f.skipped and len(data) > f.seg:
                 close(f, data, len(data))
-            if f.in_hunk and f.scan:
+            if f.in_hunk and f.scan and not lines:
                 f.next_line += _numbered(data, f.mark, len(data))
     if f is not None:
-        _count(counted, f)
-        if f.scan and (f.seen or f.skipped):
-            yield FileDone(f.index, f.skipped)
+        yield _done(files, f, lines)
+    for rest in files[next_index:]:
+        # Entries without a patch (should not happen; never lose a file).
+        yield FileDiff(rest, NO_LINES, False)
 
 
 _T = TypeVar('_T')
@@ -586,7 +528,6 @@ def _candidate(f: _File, data: bytes, at: int) -> Candidate | None:
         return None
     f.next_line += _numbered(data, f.mark, at)
     f.mark = at
-    f.seen = True
     end = data.find(b'\n', at)
     return Candidate(f.index, f.next_line, data[at + 1:end].decode('utf-8', 'replace'))
 
@@ -618,93 +559,6 @@ def _blocks(stream: Readable, first: bytes, long_line: int) -> Iterator[bytes]:
                 if nl >= 0:
                     buf = chunk[nl + 1:]
                     break
-
-
-def _patches(
-        files: list[FileChange], pieces: Iterator[tuple[bool, bytes]],
-        want_content: Callable[[FileChange], bool], max_bytes: int,
-) -> Iterator[FileDiff]:
-    index = -1
-    header_line = b''
-    current: FileChange | None = None
-    keep = False
-    # The added lines kept so far: (first line number, line count, the
-    # lines with their '+' and newline), one entry per run of lines.
-    runs: list[tuple[int, int, bytes]] = []
-    size = 0
-    skipped = False
-    in_hunk = False
-    lineno = 0
-    # The file's line counts, from its hunk headers (what --numstat says
-    # of a zero-context diff), and whether git found it binary.
-    added = deleted = 0
-    binary = False
-
-    def done(change: FileChange) -> FileDiff:
-        change = change._replace(added_lines=added, deleted_lines=deleted,
-                                 binary=binary and not change.submodule)
-        return _file_diff(change, runs, skipped)
-
-    for is_header, data in pieces:
-        if is_header:
-            # A type change is one raw entry but two patches (delete, add)
-            # with the same header line.
-            if not (current is not None and current.status == 'type-changed'
-                    and data == header_line):
-                if current is not None:
-                    yield done(current)
-                index += 1
-                current = files[index]
-                keep = want_content(current)
-                runs, size, skipped = [], 0, False
-                added = deleted = 0
-                binary = False
-            header_line = data
-            in_hunk = False
-            continue
-        pos, end = 0, len(data)
-        while pos < end:
-            at = _next_hunk(data, pos)
-            if in_hunk:
-                if keep:
-                    stop = end if at < 0 else at
-                    if stop > pos:
-                        lineno, size = _hunk_lines(data, pos, stop, lineno, size, runs)
-                        if size > max_bytes:
-                            keep, skipped, runs = False, True, []
-            elif data.startswith(_BINARY, pos) or \
-                    data.find(b'\n' + _BINARY, pos, end if at < 0 else at) >= 0:
-                binary = True
-            if at < 0:
-                break
-            m = _HUNK.match(data, at)
-            assert m is not None
-            in_hunk = True
-            deleted += 1 if m[1] is None else int(m[1])
-            added += 1 if m[3] is None else int(m[3])
-            lineno = int(m[2])
-            pos = data.index(b'\n', at) + 1
-    if current is not None:
-        yield done(current)
-    for rest in files[index + 1:]:
-        # Entries without a patch (should not happen; never lose a file).
-        yield FileDiff(rest, NO_LINES, False)
-
-
-def _next_hunk(data: bytes, pos: int) -> int:
-    """Where the first hunk header line at or after ``pos`` starts, or -1.
-
-    ``pos`` is at the start of a line.
-    """
-    if pos == 0 and data.startswith(b'@@ -') and _HUNK.match(data):
-        return 0
-    while True:
-        k = data.find(b'\n@@ -', max(pos - 1, 0))
-        if k < 0:
-            return -1
-        if _HUNK.match(data, k + 1):
-            return k + 1
-        pos = k + 2
 
 
 def _hunk_lines(data: bytes, pos: int, end: int, lineno: int, size: int,

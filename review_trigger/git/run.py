@@ -39,14 +39,11 @@ class _Failed(Exception):
         self.stderr = stderr.decode('utf-8', 'replace')
 
 
-_ENVIRON: list[dict[str, str]] = []
-
-
 def _environ() -> dict[str, str]:
-    # git's messages in English: errors are recognised by their words.
-    if not _ENVIRON:
-        _ENVIRON.append({**os.environ, **_ENV, 'LC_ALL': 'C', 'LANGUAGE': 'C'})
-    return _ENVIRON[0]
+    """The environment of a git process: the process's own as it is now
+    (never a copy taken at first use), with git pinned. git's messages
+    in English: errors are recognised by their words."""
+    return {**os.environ, **_ENV, 'LC_ALL': 'C', 'LANGUAGE': 'C'}
 
 
 def _start(cwd: str, args: Sequence[str], stdin: IO[bytes] | int = subprocess.DEVNULL,

@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit
-from review_trigger.paths import PathMatcher, all_paths, joined, matcher
-from review_trigger.paths import candidates as path_candidates
+from review_trigger.paths import ChangedPaths, PathMatcher, all_paths, matcher
 from review_trigger.scan import LineRule
 from review_trigger.words import compile_words, find_word, split_words
 
@@ -48,20 +47,20 @@ def spec(patterns: Iterable[str]) -> PathMatcher:
     return matcher(patterns)
 
 
-_PATHS: list[tuple[tuple[FileChange, ...], tuple[str, ...]]] = []
+def changed_paths(change: Change) -> ChangedPaths:
+    """The run's index of the change's paths (a new one for a change built
+    without it, as tests do)."""
+    return change.paths if change.paths is not None else ChangedPaths(all_paths(change.files))
 
 
 def paths_of(change: Change) -> tuple[str, ...]:
-    """Every path of the change, new and old (the same tuple for every
-    trigger, so that it is joined for matching once)."""
-    if not (_PATHS and _PATHS[0][0] is change.files):
-        _PATHS[:] = [(change.files, all_paths(change.files))]
-    return _PATHS[0][1]
+    """Every path of the change, new and old."""
+    return change.paths.paths if change.paths is not None else all_paths(change.files)
 
 
 def matching(change: Change, patterns: Iterable[str]) -> frozenset[str]:
     """The paths of the change (new and old) that match a glob list."""
-    return spec(patterns).select(paths_of(change))
+    return changed_paths(change).select(patterns)
 
 
 def pattern_rules(
@@ -76,18 +75,12 @@ def pattern_rules(
     )
 
 
-_CONSIDERED: list[tuple[tuple[FileChange, ...], Sequence[FileChange]]] = []
-
-
 def considered(change: Change) -> Sequence[FileChange]:
-    """The files triggers look at: everything not excluded by config (the
-    same list for every trigger)."""
-    if not (_CONSIDERED and _CONSIDERED[0][0] is change.files):
-        files = change.files
-        if any(f.excluded for f in files):
-            files = tuple(f for f in files if not f.excluded)
-        _CONSIDERED[:] = [(change.files, files)]
-    return _CONSIDERED[0][1]
+    """The files triggers look at: everything not excluded by config."""
+    files = change.files
+    if any(f.excluded for f in files):
+        files = tuple(f for f in files if not f.excluded)
+    return files
 
 
 def path_word_details(change: Change, words: Iterable[str], what: str) -> list[Detail]:
@@ -97,9 +90,10 @@ def path_word_details(change: Change, words: Iterable[str], what: str) -> list[D
     # Every word of a path is part of the lower-cased path, so a path
     # holding none of the words a match can start with is not split.
     starts = re.compile('|'.join(re.escape(n) for n in wordset.needles) or '(?!)')
-    paths = paths_of(change)
-    text, offsets = joined(paths)
-    found = path_candidates([wordset], paths, text)
+    index = changed_paths(change)
+    paths = index.paths
+    text, offsets = index.joined()
+    found = index.candidates((wordset,))
     if found is not None:
         candidates = {paths[i] for i in found}
     elif len(text.lower()) == len(text):
