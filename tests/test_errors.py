@@ -138,3 +138,13 @@ def test_config_errors(committed, cli, content, fragment):
     committed.write('.review-trigger.yaml', content)
     committed.stage('src/auth/login.py', 'x = 1\n')
     assert_error(cli(), '.review-trigger.yaml', fragment)
+
+
+def test_safe_directory_refusal_says_what_git_said(committed, cli, monkeypatch):
+    # git's own switch for testing safe.directory (t0033): the repository
+    # looks owned by someone else.
+    monkeypatch.setenv('GIT_TEST_ASSUME_DIFFERENT_OWNER', '1')
+    res = cli()
+    assert_error(res, 'dubious ownership', 'git config --global --add safe.directory',
+                 str(committed.path))
+    assert 'not in a git repository' not in res.err
