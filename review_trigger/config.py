@@ -139,7 +139,12 @@ def parse(source: Source) -> dict[str, Any]:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
             raise UserError(f'{source.name}: invalid TOML: {e}')
-        table = data.get('tool', {}).get('review-trigger', {})
+        except RecursionError:
+            raise UserError(f'{source.name}: invalid TOML: nested too deeply to parse')
+        tool = data.get('tool', {})
+        if not isinstance(tool, dict):
+            raise UserError(f'{source.name}: tool must be a table, not {type(tool).__name__}')
+        table = tool.get('review-trigger', {})
         return table if isinstance(table, dict) else {'': table}
     import yaml
     loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)

@@ -236,3 +236,26 @@ def test_line_counts_are_gits_numstat(committed, cli):
            for c in data['changes']}
     assert got == expected
     assert got['data/blob.bin'][2] and got['src/app/typed'] != (0, 0, False)
+
+
+DEEP = 1000
+
+
+@pytest.mark.parametrize(('name', 'content'), [
+    # Not at the top: the top-level pyproject.toml is the configuration too.
+    ('lib/pyproject.toml', '[project]\nname = "p"\ndependencies = ["requests"]\n'
+                       'x = ' + '[' * DEEP + ']' * DEEP + '\n'),
+    ('Cargo.toml', '[dependencies]\nserde = "1"\n[package]\nx = ' + '{a = ' * DEEP + '1' + '}' * DEEP + '\n'),
+    ('Pipfile', '[packages]\nrequests = "*"\n[x]\ny = ' + '[' * DEEP + ']' * DEEP + '\n'),
+    ('package.json', '{"dependencies": {"left-pad": "1"}, "x": ' + '[' * 100_000 + ']' * 100_000 + '}'),
+    ('composer.json', '{"require": {"a/b": "1"}, "x": ' + '{"a":' * 100_000 + '1' + '}' * 100_000 + '}'),
+])
+def test_deeply_nested_manifest_is_reported_not_a_crash(committed, cli, name, content):
+    # Valid, but deeper than the parsers' recursion: "could not be parsed",
+    # never a RecursionError traceback.
+    committed.stage(name, '{}\n' if name.endswith('.json') else '\n')
+    committed.commit('manifest')
+    committed.stage(name, content)
+    data = report(cli)
+    arch = {t['id']: t for t in data['triggers']}['architecture']
+    assert any('could not be parsed' in d['why'] for d in arch['details'] if d['path'] == name), arch
