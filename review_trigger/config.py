@@ -141,6 +141,8 @@ def parse(source: Source) -> dict[str, Any]:
             raise UserError(f'{source.name}: invalid TOML: {e}')
         except RecursionError:
             raise UserError(f'{source.name}: invalid TOML: nested too deeply to parse')
+        except ValueError as e:  # an integer longer than Python converts
+            raise UserError(f'{source.name}: invalid TOML: {_first_clause(e)}')
         tool = data.get('tool', {})
         if not isinstance(tool, dict):
             raise UserError(f'{source.name}: tool must be a table, not {type(tool).__name__}')
@@ -161,11 +163,41 @@ def parse(source: Source) -> dict[str, Any]:
         where = f' (line {mark.line + 1})' if mark is not None else ''
         problem = getattr(e, 'problem', None) or str(e).splitlines()[0]
         raise UserError(f'{source.name}{where}: invalid YAML: {problem}')
+    except RecursionError:
+        raise UserError(f'{source.name}: invalid YAML: nested too deeply to parse')
+    except ValueError as e:  # an integer longer than Python converts
+        raise UserError(f'{source.name}: invalid YAML: {_first_clause(e)}')
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise UserError(f'{source.name}: the configuration must be a mapping of keys')
+    _check_keys(data, source)
     return data
+
+
+def _first_clause(e: BaseException) -> str:
+    # "Exceeds the limit (4300 digits) for integer string conversion: ...".
+    return ' '.join(str(e).split(';')[0].split())[:200]
+
+
+def _check_keys(data: dict[Any, Any], source: Source) -> None:
+    """Every mapping key is a string: YAML reads ``on:`` as True and
+    ``1:`` as an int, which no key of ours is."""
+    todo: list[tuple[list[Any], Any]] = [([], data)]
+    while todo:   # not recursive: the data may nest deeply
+        path, node = todo.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    if isinstance(key, bool):
+                        why = (f'key {str(key).lower()} is not a string (YAML reads a bare '
+                               f'on, off, yes or no as true or false: quote the key)')
+                    else:
+                        why = f'key {key!r} is not a string (quote it)'
+                    _fail(source, path, why)
+                todo.append(([*path, key], value))
+        elif isinstance(node, list):
+            todo.extend(([*path, i], v) for i, v in enumerate(node))
 
 
 def _yaml_line(source: Source, path: Sequence[Any]) -> int | None:

@@ -40,3 +40,21 @@ def test_anchors_within_limits_are_fine(committed, cli):
     ))
     committed.stage('src/app/entitlement.py', 'x = 1\n')
     assert cli().code == 0
+
+
+@pytest.mark.parametrize(('name', 'content', 'message'), [
+    pytest.param('.review-trigger.yaml', 'on: 1\nexclud: [x]\n', 'key true is not a string', id='yaml_bool_key'),
+    pytest.param('.review-trigger.yaml', 'triggers:\n  security:\n    3: x\n', 'key 3 is not a string', id='int_key'),
+    pytest.param('.review-trigger.yaml', 'max_scan_bytes: ' + '9' * 5000 + '\n', 'invalid YAML: Exceeds the limit', id='yaml_5000_digits'),
+    pytest.param('.review-trigger.yaml', 'exclude: ' + '[' * 1000 + ']' * 1000 + '\n', 'invalid YAML', id='yaml_1000_deep'),
+    pytest.param('pyproject.toml', '[tool.review-trigger]\nmax_scan_bytes = ' + '9' * 5000 + '\n', 'invalid TOML: Exceeds the limit', id='toml_5000_digits'),
+    pytest.param('pyproject.toml', '[tool.review-trigger]\nx = ' + '[' * 1000 + ']' * 1000 + '\n', 'nested too deeply', id='toml_1000_deep'),
+    pytest.param('pyproject.toml', 'tool = 5  # review-trigger\n', 'tool must be a table', id='toml_tool_5'),
+])
+def test_odd_config_values_are_one_line_errors(committed, cli, name, content, message):
+    committed.write(name, content)
+    committed.stage('src/app/a.py', 'x = 1\n')
+    res = cli()
+    assert res.code == 2, res.err
+    assert message in res.err
+    assert res.err.count('\n') == 1 and 'Traceback' not in res.err
