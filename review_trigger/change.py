@@ -23,6 +23,10 @@ class Range(NamedTuple):
     base: str | None
     head: str
     label: str          # for humans: "staged changes", "HEAD~3..HEAD"
+    # PR mode: the base branch's tip, whose configuration is in force. Not
+    # ``base`` (the merge base): the pull request's author picks the fork
+    # point, and with it an older configuration.
+    config_base: str | None = None
 
 
 class FileChange(NamedTuple):

@@ -58,3 +58,40 @@ def test_odd_config_values_are_one_line_errors(committed, cli, name, content, me
     assert res.code == 2, res.err
     assert message in res.err
     assert res.err.count('\n') == 1 and 'Traceback' not in res.err
+
+
+OFF = 'triggers:\n  security:\n    enabled: false\n'
+ON = 'triggers:\n  security:\n    enabled: true\n'
+
+
+def test_pr_mode_reads_the_base_tip_configuration_not_the_merge_base(committed, cli):
+    """The author picks the fork point: an old commit of main whose
+    configuration had security off must not be the one in force."""
+    from conftest import fired
+    committed.stage('.review-trigger.yaml', OFF)
+    committed.commit('security off, for a while')
+    committed.git('checkout', '-q', '-b', 'pr')
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    committed.commit('pull request')
+    committed.git('checkout', '-q', 'main')
+    committed.stage('.review-trigger.yaml', ON)
+    committed.commit('security back on')
+    assert 'security' in fired(cli, '--base', 'main', '--head', 'pr')
+    # The no-op case: with the base tip's configuration off, nothing fires.
+    committed.stage('.review-trigger.yaml', OFF)
+    committed.commit('off again')
+    assert 'security' not in fired(cli, '--base', 'main', '--head', 'pr')
+
+
+def test_base_with_config_path_reads_the_base_commit_not_the_work_tree(committed, cli):
+    from conftest import fired
+    committed.stage('ci/review.yaml', ON)
+    committed.commit('config')
+    committed.git('checkout', '-q', '-b', 'pr')
+    committed.stage('ci/review.yaml', OFF)
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    committed.commit('pull request turns security off')
+    assert (committed.path / 'ci/review.yaml').read_text() == OFF
+    assert 'security' in fired(cli, '--base', 'main', '--config', 'ci/review.yaml')
+    # Without --base, the named file is the work tree's: the no-op case.
+    assert 'security' not in fired(cli, '--since', 'main', '--config', 'ci/review.yaml')

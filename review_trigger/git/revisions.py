@@ -56,8 +56,9 @@ def resolve_range(
         return Range('since', frm, to, f'{since}..HEAD')
     if base is not None:
         to = resolve(repo, head or 'HEAD')
-        frm = merge_base(repo, resolve(repo, base), to)
-        return Range('pr', frm, to, f'{base}...{head or "HEAD"}')
+        tip = resolve(repo, base)
+        frm = merge_base(repo, tip, to)
+        return Range('pr', frm, to, f'{base}...{head or "HEAD"}', config_base=tip)
     if head is not None:
         raise UserError('--head needs --base')
     return Range('staged', _head_sha(repo), INDEX, 'staged changes')
