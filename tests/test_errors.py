@@ -148,3 +148,23 @@ def test_safe_directory_refusal_says_what_git_said(committed, cli, monkeypatch):
     assert_error(res, 'dubious ownership', 'git config --global --add safe.directory',
                  str(committed.path))
     assert 'not in a git repository' not in res.err
+
+
+def test_output_dash_is_stdout(committed, cli, tmp_path):
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    res = cli('--output', '-')
+    assert res.code == 0
+    assert res.out.startswith('## Opus Review')
+    assert not (committed.path / '-').exists()
+
+
+def test_a_failed_run_removes_an_earlier_output_file(committed, cli, tmp_path):
+    target = tmp_path / 'prompt.md'
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    assert cli('--output', str(target)).code == 0
+    assert target.read_text().startswith('## Opus Review')
+    committed.write('.review-trigger.yaml', 'exclud: [x]\n')
+    res = cli('--output', str(target))
+    assert_error(res, 'unknown key')
+    # It would pass for this run's prompt: it is gone.
+    assert not target.exists()
