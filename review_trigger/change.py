@@ -85,6 +85,8 @@ class Change(NamedTuple):
     # their arguments and tests can pass plain dicts.
     read_blob: Callable[[str], bytes]
     base_top_level: Callable[[], frozenset[str]]
+    # Files whose added text was more than max_scan_bytes: not scanned.
+    unscanned: tuple[str, ...] = ()
 
 
 class Detail(NamedTuple):

@@ -140,11 +140,16 @@ def test_config_errors(committed, cli, content, fragment):
     assert_error(cli(), '.review-trigger.yaml', fragment)
 
 
-def test_safe_directory_refusal_says_what_git_said(committed, cli, monkeypatch):
+def test_safe_directory_refusal_says_what_git_said(committed):
     # git's own switch for testing safe.directory (t0033): the repository
-    # looks owned by someone else.
-    monkeypatch.setenv('GIT_TEST_ASSUME_DIFFERENT_OWNER', '1')
-    res = cli()
+    # looks owned by someone else. A process of its own: git's environment
+    # is read once per process.
+    import os
+    from conftest import Result
+    env = {**os.environ, 'GIT_TEST_ASSUME_DIFFERENT_OWNER': '1'}
+    proc = subprocess.run([sys.executable, '-m', 'review_trigger'], cwd=committed.path,
+                          env=env, capture_output=True, text=True)
+    res = Result(proc.returncode, proc.stdout, proc.stderr)
     assert_error(res, 'dubious ownership', 'git config --global --add safe.directory',
                  str(committed.path))
     assert 'not in a git repository' not in res.err

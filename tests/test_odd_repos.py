@@ -259,3 +259,45 @@ def test_deeply_nested_manifest_is_reported_not_a_crash(committed, cli, name, co
     data = report(cli)
     arch = {t['id']: t for t in data['triggers']}['architecture']
     assert any('could not be parsed' in d['why'] for d in arch['details'] if d['path'] == name), arch
+
+
+LEAK = 'aws = "AKIAIOSFODNN7EXAMPLE"\nimport jwt\n'
+
+
+@pytest.mark.parametrize('attributes', ['*.py -diff\n', '* binary\n', 'src/** -diff -text\n'])
+@pytest.mark.parametrize('mode', ['staged', 'pr'])
+def test_a_gitattributes_in_the_change_does_not_blind_the_scan(committed, cli, attributes, mode):
+    """The change's own attributes must not decide how it is read."""
+    if mode == 'pr':
+        committed.git('checkout', '-q', '-b', 'pr')
+    committed.stage('.gitattributes', attributes)
+    committed.stage('src/app/settings.py', LEAK)
+    if mode == 'pr':
+        committed.commit('pull request')
+        data = report(cli, '--base', 'main')
+    else:
+        data = report(cli)
+    [change] = [c for c in data['changes'] if c['path'] == 'src/app/settings.py']
+    assert change['binary'] is False and change['added_lines'] == 2
+    security = {t['id']: t for t in data['triggers']}['security']
+    assert 'src/app/settings.py' in security['files']
+
+
+def test_a_binary_file_under_a_code_path_is_listed_as_unscanned(committed, cli):
+    committed.stage('src/app/payload.bin', b'\x00\x01' + LEAK.encode())
+    committed.stage('docs/logo.png', b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR')
+    data = report(cli)
+    assert data['notes'] == ['src/app/payload.bin: binary content, listed but not scanned for content']
+
+
+def test_a_file_too_large_to_scan_is_a_security_finding(committed, cli):
+    committed.write('.review-trigger.yaml', 'max_scan_bytes: 1000\n')
+    committed.stage('src/app/big.py', 'x = 1\n' * 400 + LEAK)
+    committed.stage('src/app/small.py', 'y = 2\n')
+    triggers = {t['id']: t for t in report(cli)['triggers']}
+    security = triggers['security']
+    assert security['files'] == ['src/app/big.py']
+    assert security['details'][0]['why'] == '1 file was too large to scan'
+    # The no-op case: within the budget, a harmless file fires nothing.
+    committed.git('rm', '-q', '--cached', 'src/app/big.py')
+    assert 'security' not in {t['id'] for t in report(cli)['triggers']}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import IO, NamedTuple
 
 from review_trigger.errors import UserError
@@ -50,10 +50,12 @@ def _environ() -> dict[str, str]:
 
 
 def _start(cwd: str, args: Sequence[str], stdin: IO[bytes] | int = subprocess.DEVNULL,
-           ) -> subprocess.Popen[bytes]:
-    """Start ``git args`` in ``cwd``, its output and errors piped."""
+           env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start ``git args`` in ``cwd``, its output and errors piped; ``env``
+    adds to the pinned environment."""
+    environ = {**_environ(), **env} if env else _environ()
     try:
-        return subprocess.Popen(['git', *args], cwd=cwd, env=_environ(), stdin=stdin,
+        return subprocess.Popen(['git', *args], cwd=cwd, env=environ, stdin=stdin,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError:
         raise UserError('git failed. Is it installed and on PATH?')
