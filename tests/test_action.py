@@ -24,7 +24,8 @@ import action_harness as h  # noqa: E402
 from github_fake import FakeGitHub  # noqa: E402
 
 from review_trigger.github import event as ev  # noqa: E402
-from review_trigger.github import render, workflow  # noqa: E402
+from review_trigger.github import workflow  # noqa: E402
+from review_trigger.hosts import render  # noqa: E402
 from review_trigger.github.comments import MARKER  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -865,6 +866,8 @@ def test_the_comment_workflow_skips_same_repository_and_cancelled_runs(
     (lambda r, e: r.update(version=2), 'version must be 1'),
     (lambda r, e: r.pop('pull_request'), 'no pull_request object'),
     (lambda r, e: e.pop('workflow_run'), 'needs the workflow_run event'),
+    (lambda r, e: r.update(prompt='## Opus Review\n\ud800'), 'not valid Unicode'),
+    (lambda r, e: r['triggers'][0].update(files=['src/\udc80.py']), 'invalid path'),
 ])
 def test_a_tampered_report_is_refused(tmp_path: Path, tamper: Any, message: str,
                                       monkeypatch: pytest.MonkeyPatch,
