@@ -95,3 +95,31 @@ def test_base_with_config_path_reads_the_base_commit_not_the_work_tree(committed
     assert 'security' in fired(cli, '--base', 'main', '--config', 'ci/review.yaml')
     # Without --base, the named file is the work tree's: the no-op case.
     assert 'security' not in fired(cli, '--since', 'main', '--config', 'ci/review.yaml')
+
+
+@pytest.mark.parametrize('pattern', [
+    '((a+))+$', '(?:(?:a+))+$', '(a|a)*$', '(a|aa)+$', '.*.*.*=x', '(a?){20}a{20}', '\\w+\\d+=',
+])
+def test_the_backtracking_guard_sees_through_groups(committed, cli, pattern):
+    """Each of these hangs Python's re on a short crafted line; the
+    configuration is refused at load, naming the rule."""
+    import json
+    committed.write('.review-trigger.yaml',
+                    f'custom_triggers:\n  - id: x\n    concern: c\n    patterns: [{json.dumps(pattern)}]\n')
+    committed.stage('src/app/a.py', 'a' * 41 + '!\n')
+    res = cli()
+    assert res.code == 2, res.err
+    assert 'custom_triggers[0].patterns[0]' in res.err and 'backtracking' in res.err
+    assert res.err.count('\n') == 1
+
+
+@pytest.mark.parametrize('pattern', [
+    '(foo|bar)+', 'import (jwt|bcrypt)', '(?:ghp|gho)_[A-Za-z0-9]{36}', '\\w+\\s*=\\s*\\S+', '.*=.*',
+])
+def test_ordinary_patterns_pass_the_guard(committed, cli, pattern):
+    import json
+    committed.write('.review-trigger.yaml',
+                    f'custom_triggers:\n  - id: x\n    concern: c\n    patterns: [{json.dumps(pattern)}]\n')
+    committed.stage('src/app/a.py', 'x = 1\n')
+    res = cli()
+    assert res.code == 0, res.err
