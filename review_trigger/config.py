@@ -13,7 +13,7 @@ import copy
 import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger import defaults
@@ -291,15 +291,21 @@ def check_regex(pattern: str) -> str | None:
         return f'invalid regex: {e}'
     except RecursionError:
         return 'invalid regex: nested too deeply'
-    from re import _parser  # the stdlib's own parse of what it just compiled
     try:
-        return _risk(list(_parser.parse(pattern)), False)
+        # The stdlib's own parse of what it just compiled.
+        return _risk(list(_sre('_parser').parse(pattern)), False)
     except RecursionError:
         return 'invalid regex: nested too deeply'
 
 
+def _sre(name: str) -> Any:
+    # re's parser and its constants: private modules, the same in 3.11-3.13.
+    import importlib
+    return importlib.import_module(f're.{name}')
+
+
 def _risk(items: list[Any], repeated: bool) -> str | None:
-    from re import _constants as c
+    c = _sre('_constants')
     previous: frozenset[str] | None = None   # the last unbounded quantifier's characters
     for op, av in items:
         if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
@@ -343,7 +349,7 @@ def _risk(items: list[Any], repeated: bool) -> str | None:
 
 def _variable(items: list[Any]) -> bool:
     """Can ``items`` match texts of different lengths?"""
-    from re import _constants as c
+    c = _sre('_constants')
     for op, av in items:
         if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             if av[0] != av[1] or _variable(list(av[2])):
@@ -364,7 +370,7 @@ def _variable(items: list[Any]) -> bool:
 
 def _length(items: list[Any]) -> int:
     """The length of every match of ``items`` (not ``_variable``)."""
-    from re import _constants as c
+    c = _sre('_constants')
     n = 0
     for op, av in items:
         if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
@@ -381,7 +387,7 @@ def _length(items: list[Any]) -> int:
 
 
 def _nullable(items: list[Any]) -> bool:
-    from re import _constants as c
+    c = _sre('_constants')
     for op, av in items:
         if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             if av[0] > 0 and not _nullable(list(av[2])):
@@ -420,7 +426,7 @@ def _overlapping(branches: list[list[Any]]) -> bool:
 
 def _chars(items: list[Any], first: bool = False) -> frozenset[str]:
     """The sample characters ``items`` can consume (with ``first``: start with)."""
-    from re import _constants as c
+    c = _sre('_constants')
     every = frozenset(_SAMPLE)
     out: set[str] = set()
     for op, av in items:
@@ -449,8 +455,8 @@ def _chars(items: list[Any], first: bool = False) -> frozenset[str]:
 
 
 def _in_set(members: list[Any], every: frozenset[str]) -> frozenset[str]:
-    from re import _constants as c
-    tests = {
+    c = _sre('_constants')
+    tests: dict[Any, Callable[[str], bool]] = {
         c.CATEGORY_DIGIT: str.isdigit, c.CATEGORY_NOT_DIGIT: lambda ch: not ch.isdigit(),
         c.CATEGORY_SPACE: str.isspace, c.CATEGORY_NOT_SPACE: lambda ch: not ch.isspace(),
         c.CATEGORY_WORD: lambda ch: ch.isalnum() or ch == '_',

