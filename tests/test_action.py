@@ -70,6 +70,11 @@ on:
 permissions:
   actions: read
   pull-requests: write
+# One comment run per fork run at a time. Runs that race all the same end
+# with one comment: each looks again after creating, keeps the oldest and
+# deletes the others.
+concurrency:
+  group: review-trigger-comment-${{ github.event.workflow_run.head_sha }}
 jobs:
   comment:
     # Pull requests from forks only: the first workflow comments on the others.
