@@ -255,7 +255,7 @@ def _start_diff(repo: Repo, base: str | None, head_: str | None,
     tree ``git write-tree`` makes of the index.
     """
     new = head_ if head_ is not None else _index_tree(repo)
-    empty = tempfile.mkdtemp(prefix='review-trigger-')
+    empty = _empty_dir(repo)
     if new is None:
         # Unmerged entries: no tree can be written. The index is then the
         # only source, and git reads attributes from it.
@@ -270,6 +270,20 @@ def _start_diff(repo: Repo, base: str | None, head_: str | None,
     assert stream is not None
     _widen(stream)
     return proc, stream, empty
+
+
+def _empty_dir(repo: Repo) -> str:
+    """An empty folder for git to run in: kept in the git directory (where
+    no change can put a file) and reused; a temporary one if that cannot be
+    made (a read-only repository), which ``Diff.close`` removes."""
+    path = os.path.join(repo.git_dir, 'review-trigger', 'empty')
+    try:
+        os.makedirs(path, exist_ok=True)
+        if not os.listdir(path):
+            return path
+    except OSError:
+        pass
+    return tempfile.mkdtemp(prefix='review-trigger-')
 
 
 def _index_tree(repo: Repo) -> str | None:
@@ -458,10 +472,11 @@ class Diff:
         self._proc.wait()
         if self._proc.stderr is not None:
             self._proc.stderr.close()
-        try:
-            os.rmdir(self._empty)
-        except OSError:
-            pass
+        if os.path.basename(self._empty).startswith('review-trigger-'):
+            try:
+                os.rmdir(self._empty)
+            except OSError:
+                pass
 
     def each_file(self, want_content: Callable[[FileChange], bool],
                   max_bytes: int) -> Iterator[FileDiff]:
