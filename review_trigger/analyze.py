@@ -75,6 +75,7 @@ class _Scanned(NamedTuple):
     hits: list[Hit]
     suppressions: list[Suppression]
     notes: list[str]
+    too_large: list[str]        # paths with more added text than max_scan_bytes
 
 
 def _flags(every: paths.ChangedPaths,
@@ -99,12 +100,32 @@ def _too_large(path: str, config: Config) -> str:
            f'listed but not scanned for content'
 
 
+# Binary files of these kinds are expected (images, fonts, archives): any
+# other binary file (``src/payload.bin``, a ``.py`` with NUL bytes) is named
+# in the notes, since its content was not scanned.
+_ASSET_EXTENSIONS = frozenset((
+    'png', 'jpg', 'jpeg', 'gif', 'webp', 'ico', 'bmp', 'tif', 'tiff', 'avif', 'icns',
+    'woff', 'woff2', 'ttf', 'otf', 'eot', 'pdf', 'mp3', 'mp4', 'wav', 'ogg', 'webm',
+    'mov', 'avi',
+))
+
+
+def _binary_notes(files: Sequence[FileChange]) -> list[str]:
+    return [
+        f'{f.path}: binary content, listed but not scanned for content'
+        for f in files
+        if f.binary and f.new_blob is not None and f.status != 'deleted'
+        and not (f.generated or f.excluded or f.submodule)
+        and f.path.rpartition('.')[2].lower() not in _ASSET_EXTENSIONS
+    ]
+
+
 def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths,
              config: Config) -> _Scanned:
     """Read the diff file by file; scan the added lines of many files at a
     time (up to about _BATCH_BYTES), in order, with their notes in order."""
     generated, excluded = _flags(every, config)
-    out = _Scanned([], [], [], [])
+    out = _Scanned([], [], [], [], [])
     batch: list[tuple[FileChange, bool, git.AddedLines]] = []
     batch_bytes = 0
 
@@ -116,6 +137,7 @@ def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths,
         for f, skipped, added in batch:
             if skipped:
                 out.notes.append(_too_large(f.path, config))
+                out.too_large.append(f.path)
             if not added:
                 continue
             result = next(results)
@@ -151,7 +173,7 @@ def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
     for words in word_lists(config):
         every.candidates((compile_words(words),))
     generated, excluded = _flags(every, config)
-    out = _Scanned([], [], [], [])
+    out = _Scanned([], [], [], [], [])
     scanned = [_scanned(f, generated, excluded) for f in diff.files]
     pending: list[tuple[int, str]] = []
     for event in diff.candidates(scanned, lambda data: prefilter.raw_candidate_lines(pre, data),
@@ -163,6 +185,7 @@ def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
         out.files.append(_flagged(f, generated, excluded))
         if event.skipped:
             out.notes.append(_too_large(f.path, config))
+            out.too_large.append(f.path)
         elif pending:
             result = scan.check_lines(f.path, pending, rules)
             out.hits.extend(result.hits)
@@ -208,8 +231,9 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff,
     last = git.last_commit(rng)
     if last is not None and last != rng.base:
         commits = tuple(git.commits(repo, rng.base, last))
-    files, hits, suppressions, notes = _by_blocks(diff, rules, pre, every, config) \
+    files, hits, suppressions, notes, too_large = _by_blocks(diff, rules, pre, every, config) \
         if pre is not None else _by_files(diff, rules, every, config)
+    notes.extend(_binary_notes(files))
     top_cache: list[frozenset[str]] = []
 
     def base_top_level() -> frozenset[str]:
@@ -221,6 +245,7 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff,
         rng, tuple(files), tuple(hits), tuple(suppressions),
         lambda listed: definitions(repo, listed, config.max_scan_bytes),
         tuple(notes), lambda sha: git.read_blob(repo, sha), base_top_level, every,
+        unscanned=tuple(too_large),
     )
     findings = []
     for t, settings in triggers:

@@ -32,6 +32,10 @@ class Range(NamedTuple):
     label: str          # for humans: "staged changes", "HEAD~3..HEAD"
     tree: str | None = None
     commit: str | None = None
+    # PR mode: the base branch's tip, whose configuration is in force. Not
+    # ``base`` (the merge base): the pull request's author picks the fork
+    # point, and with it an older configuration.
+    config_base: str | None = None
 
 
 class FileChange(NamedTuple):
@@ -93,6 +97,8 @@ class Change(NamedTuple):
     # The run's index of the paths (what each glob list selects, found once
     # for every trigger); None: the triggers build one.
     paths: ChangedPaths | None = None
+    # Files whose added text was more than max_scan_bytes: not scanned.
+    unscanned: tuple[str, ...] = ()
 
 
 class Detail(NamedTuple):

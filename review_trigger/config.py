@@ -13,7 +13,7 @@ import copy
 import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger import defaults
@@ -139,7 +139,14 @@ def parse(source: Source) -> dict[str, Any]:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
             raise UserError(f'{source.name}: invalid TOML: {e}')
-        table = data.get('tool', {}).get('review-trigger', {})
+        except RecursionError:
+            raise UserError(f'{source.name}: invalid TOML: nested too deeply to parse')
+        except ValueError as e:  # an integer longer than Python converts
+            raise UserError(f'{source.name}: invalid TOML: {_first_clause(e)}')
+        tool = data.get('tool', {})
+        if not isinstance(tool, dict):
+            raise UserError(f'{source.name}: tool must be a table, not {type(tool).__name__}')
+        table = tool.get('review-trigger', {})
         return table if isinstance(table, dict) else {'': table}
     import yaml
     loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
@@ -156,11 +163,41 @@ def parse(source: Source) -> dict[str, Any]:
         where = f' (line {mark.line + 1})' if mark is not None else ''
         problem = getattr(e, 'problem', None) or str(e).splitlines()[0]
         raise UserError(f'{source.name}{where}: invalid YAML: {problem}')
+    except RecursionError:
+        raise UserError(f'{source.name}: invalid YAML: nested too deeply to parse')
+    except ValueError as e:  # an integer longer than Python converts
+        raise UserError(f'{source.name}: invalid YAML: {_first_clause(e)}')
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise UserError(f'{source.name}: the configuration must be a mapping of keys')
+    _check_keys(data, source)
     return data
+
+
+def _first_clause(e: BaseException) -> str:
+    # "Exceeds the limit (4300 digits) for integer string conversion: ...".
+    return ' '.join(str(e).split(';')[0].split())[:200]
+
+
+def _check_keys(data: dict[Any, Any], source: Source) -> None:
+    """Every mapping key is a string: YAML reads ``on:`` as True and
+    ``1:`` as an int, which no key of ours is."""
+    todo: list[tuple[list[Any], Any]] = [([], data)]
+    while todo:   # not recursive: the data may nest deeply
+        path, node = todo.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    if isinstance(key, bool):
+                        why = (f'key {str(key).lower()} is not a string (YAML reads a bare '
+                               f'on, off, yes or no as true or false: quote the key)')
+                    else:
+                        why = f'key {key!r} is not a string (quote it)'
+                    _fail(source, path, why)
+                todo.append(([*path, key], value))
+        elif isinstance(node, list):
+            todo.extend(([*path, i], v) for i, v in enumerate(node))
 
 
 def _yaml_line(source: Source, path: Sequence[Any]) -> int | None:
@@ -233,9 +270,17 @@ def validate(data: Mapping[str, Any], source: Source) -> None:
     _check_globs(data, source)
 
 
-# Nested quantifiers ("(a+)+", "(a|aa)*") can take exponential time on a
-# crafted line; a configuration must not be able to hang CI.
-_NESTED = re.compile(r'\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]')
+# A configured regex runs in Python's backtracking engine on every added
+# line, so a configuration must not be able to hang CI with one. Refused,
+# read from the regex's parse tree (so that groups, non-capturing groups and
+# nesting do not hide anything):
+# - a quantifier over something of variable length ("(a+)+", "((a+))+",
+#   "(?:(?:a+))+", "(a?){20}"): exponential;
+# - a quantifier over alternatives that can match the same text ("(a|a)*",
+#   "(a|aa)+"): exponential;
+# - two unbounded quantifiers in a row over overlapping characters, with
+#   nothing required in between (".*.*=x", "\\w+\\d+"): polynomial.
+_SAMPLE = ''.join(map(chr, range(256))) + '\u00e9\u0436\u4e2d\u2028'
 
 
 def check_regex(pattern: str) -> str | None:
@@ -244,9 +289,194 @@ def check_regex(pattern: str) -> str | None:
         re.compile(pattern)
     except re.error as e:
         return f'invalid regex: {e}'
-    if _NESTED.search(pattern):
-        return 'nested quantifier (catastrophic backtracking risk)'
+    except RecursionError:
+        return 'invalid regex: nested too deeply'
+    try:
+        # The stdlib's own parse of what it just compiled.
+        return _risk(list(_sre('_parser').parse(pattern)), False)
+    except RecursionError:
+        return 'invalid regex: nested too deeply'
+
+
+def _sre(name: str) -> Any:
+    # re's parser and its constants: private modules, the same in 3.11-3.13.
+    import importlib
+    return importlib.import_module(f're.{name}')
+
+
+def _risk(items: list[Any], repeated: bool) -> str | None:
+    c = _sre('_constants')
+    previous: frozenset[str] | None = None   # the last unbounded quantifier's characters
+    for op, av in items:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            lo, hi, body = av
+            body = list(body)
+            if repeated and lo != hi and op != c.POSSESSIVE_REPEAT:
+                return 'nested quantifier (catastrophic backtracking risk)'
+            if hi > 1 and op != c.POSSESSIVE_REPEAT:
+                if _variable(body):
+                    return 'nested quantifier (catastrophic backtracking risk)'
+                problem = _risk(body, True)
+                if problem:
+                    return problem
+            if hi == c.MAXREPEAT and op != c.POSSESSIVE_REPEAT:
+                chars = _chars(body)
+                if previous is not None and previous & chars:
+                    return ('two unbounded quantifiers in a row over the same characters '
+                            '(polynomial backtracking risk)')
+                previous = chars
+            elif lo > 0:
+                previous = None
+            continue
+        if op is c.SUBPATTERN:
+            problem = _risk(list(av[3]), repeated)
+        elif op is c.ATOMIC_GROUP:
+            problem = _risk(list(av), False)
+        elif op is c.BRANCH:
+            branches = [list(b) for b in av[1]]
+            if repeated and _overlapping(branches):
+                return ('alternatives that can match the same text under a quantifier '
+                        '(catastrophic backtracking risk)')
+            problem = next(filter(None, (_risk(b, repeated) for b in branches)), None)
+        else:
+            problem = None
+        if problem:
+            return problem
+        if not _nullable([(op, av)]):
+            previous = None
     return None
+
+
+def _variable(items: list[Any]) -> bool:
+    """Can ``items`` match texts of different lengths?"""
+    c = _sre('_constants')
+    for op, av in items:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            if av[0] != av[1] or _variable(list(av[2])):
+                return True
+        elif op is c.SUBPATTERN and _variable(list(av[3])):
+            return True
+        elif op is c.ATOMIC_GROUP and _variable(list(av)):
+            return True
+        elif op is c.BRANCH:
+            branches = [list(b) for b in av[1]]
+            if any(_variable(b) for b in branches) or \
+                    len({_length(b) for b in branches}) > 1:
+                return True
+        elif op is c.GROUPREF:
+            return True
+    return False
+
+
+def _length(items: list[Any]) -> int:
+    """The length of every match of ``items`` (not ``_variable``)."""
+    c = _sre('_constants')
+    n = 0
+    for op, av in items:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            n += av[0] * _length(list(av[2]))
+        elif op is c.SUBPATTERN:
+            n += _length(list(av[3]))
+        elif op is c.ATOMIC_GROUP:
+            n += _length(list(av))
+        elif op is c.BRANCH:
+            n += _length(list(av[1][0]))
+        elif op not in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            n += 1
+    return n
+
+
+def _nullable(items: list[Any]) -> bool:
+    c = _sre('_constants')
+    for op, av in items:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            if av[0] > 0 and not _nullable(list(av[2])):
+                return False
+        elif op is c.SUBPATTERN:
+            if not _nullable(list(av[3])):
+                return False
+        elif op is c.ATOMIC_GROUP:
+            if not _nullable(list(av)):
+                return False
+        elif op is c.BRANCH:
+            if not any(_nullable(list(b)) for b in av[1]):
+                return False
+        elif op not in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            return False
+    return True
+
+
+def _first(items: list[Any]) -> frozenset[str]:
+    """The characters a match of ``items`` can start with (a sample)."""
+    out: set[str] = set()
+    for item in items:
+        out |= _chars([item], first=True)
+        if not _nullable([item]):
+            break
+    return frozenset(out)
+
+
+def _overlapping(branches: list[list[Any]]) -> bool:
+    firsts = [_first(b) for b in branches]
+    if sum(_nullable(b) for b in branches) > 1:
+        return True
+    return any(firsts[i] & firsts[j] for i in range(len(firsts))
+               for j in range(i + 1, len(firsts)))
+
+
+def _chars(items: list[Any], first: bool = False) -> frozenset[str]:
+    """The sample characters ``items`` can consume (with ``first``: start with)."""
+    c = _sre('_constants')
+    every = frozenset(_SAMPLE)
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            out.add(chr(av))
+        elif op is c.NOT_LITERAL:
+            out |= every - {chr(av)}
+        elif op is c.ANY:
+            out |= every - {'\n'}
+        elif op is c.IN:
+            out |= _in_set(av, every)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            out |= _first(list(av[2])) if first else _chars(list(av[2]))
+        elif op is c.SUBPATTERN:
+            out |= _first(list(av[3])) if first else _chars(list(av[3]))
+        elif op is c.ATOMIC_GROUP:
+            out |= _first(list(av)) if first else _chars(list(av))
+        elif op is c.BRANCH:
+            for b in av[1]:
+                out |= _first(list(b)) if first else _chars(list(b))
+        elif op is c.GROUPREF:
+            out |= every
+        if first and out and not _nullable([(op, av)]):
+            break
+    return frozenset(out)
+
+
+def _in_set(members: list[Any], every: frozenset[str]) -> frozenset[str]:
+    c = _sre('_constants')
+    tests: dict[Any, Callable[[str], bool]] = {
+        c.CATEGORY_DIGIT: str.isdigit, c.CATEGORY_NOT_DIGIT: lambda ch: not ch.isdigit(),
+        c.CATEGORY_SPACE: str.isspace, c.CATEGORY_NOT_SPACE: lambda ch: not ch.isspace(),
+        c.CATEGORY_WORD: lambda ch: ch.isalnum() or ch == '_',
+        c.CATEGORY_NOT_WORD: lambda ch: not (ch.isalnum() or ch == '_'),
+    }
+    out: set[str] = set()
+    negate = False
+    for op, av in members:
+        if op is c.NEGATE:
+            negate = True
+        elif op is c.LITERAL:
+            out.add(chr(av))
+        elif op is c.RANGE:
+            out |= {ch for ch in every if av[0] <= ord(ch) <= av[1]}
+        elif op is c.CATEGORY:
+            test = tests.get(av)
+            out |= {ch for ch in every if test is None or test(ch)}
+        else:
+            out |= every
+    return every - out if negate else frozenset(out)
 
 
 def _each_regex(data: Mapping[str, Any]) -> list[tuple[list[Any], str]]:

@@ -21,6 +21,9 @@ class Unparsable(ValueError):
     pass
 
 
+_TOO_DEEP = 'nested too deeply to parse'
+
+
 def _norm(name: str) -> str:
     return re.sub(r'[-_.]+', '-', name).lower()
 
@@ -40,6 +43,9 @@ def _toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise Unparsable(str(e))
+    except RecursionError:
+        # Valid TOML can nest deeper than the parser's recursion allows.
+        raise Unparsable(_TOO_DEEP)
 
 
 def _json(text: str) -> dict[str, Any]:
@@ -47,6 +53,8 @@ def _json(text: str) -> dict[str, Any]:
         data = json.loads(text)
     except ValueError as e:
         raise Unparsable(str(e))
+    except RecursionError:
+        raise Unparsable(_TOO_DEEP)
     if not isinstance(data, dict):
         raise Unparsable('not an object')
     return data
@@ -220,3 +228,5 @@ def dependencies(path: str, blob: bytes | None) -> set[str]:
         return parser_for(path)(text)
     except (AttributeError, TypeError) as e:  # valid syntax, unexpected shape
         raise Unparsable(str(e))
+    except RecursionError:  # a parser of ours walking deeply nested data
+        raise Unparsable(_TOO_DEEP)

@@ -83,8 +83,8 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
 
 def config_for(repo: git.Repo, rng: Range, path: str | None,
                directory: str | None = None) -> Config:
-    """The configuration in force: for a pull request, the base commit's
-    (``path`` names a file in it), so that it cannot disable its own
+    """The configuration in force: for a pull request, the base branch
+    tip's (``path`` names a file in it), so that it cannot disable its own
     review; otherwise ``path``, else the repository's file; else the
     defaults."""
     import os
@@ -93,8 +93,8 @@ def config_for(repo: git.Repo, rng: Range, path: str | None,
     from review_trigger import config
     from review_trigger.errors import UserError
     if rng.mode == 'pr':
-        assert rng.base is not None
-        base = rng.base
+        base = rng.config_base or rng.base
+        assert base is not None
         if path is None:
             return config.load(config.find_source(
                 repo.root, read=lambda rel: git.read_path(repo, base, rel),

@@ -36,7 +36,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -81,6 +81,7 @@ class Comment:
     user_type: str            # 'User' | 'Bot'
     created_at: str
     updated_at: str
+    app: str | None = None    # the slug of the app it was made through
 
 
 @dataclass
@@ -134,12 +135,21 @@ class FakeGitHub:
             login: str = 'review-bot',
             user_id: int = 4242,
             github_token_mode: bool = False,
+            app_slug: str | None = None,
             prefix: str = '',
     ) -> None:
         self.token = token
         self.login = login
         self.user_id = user_id
         self.github_token_mode = github_token_mode
+        # An App installation token: GET /user is 403 as well, and comments
+        # are written by "<slug>[bot]" through the app.
+        self.app_slug = app_slug
+        # Called just before a POST creates its comment: a racing run's POST
+        # landing first.
+        self.before_create: Callable[[], None] | None = None
+        # The comments listing answers 200 with a JSON object, not an array.
+        self.list_as_object = False
         self.prefix = prefix.rstrip('/')
         self.comments: list[Comment] = []
         self.requests: list[Request] = []
@@ -195,6 +205,8 @@ class FakeGitHub:
     @property
     def author(self) -> dict[str, Any]:
         """Who the token's writes are authored by."""
+        if self.app_slug is not None:
+            return {'login': f'{self.app_slug}[bot]', 'id': 77000001, 'type': 'Bot'}
         if self.github_token_mode:
             return dict(ACTIONS_BOT)
         return {'login': self.login, 'id': self.user_id, 'type': 'User'}
@@ -208,6 +220,7 @@ class FakeGitHub:
             login: str | None = None,
             user_id: int | None = None,
             user_type: str = 'User',
+            app: str | None = None,
     ) -> Comment:
         """Seed a comment; by default authored by the token's identity."""
         with self.lock:
@@ -222,7 +235,7 @@ class FakeGitHub:
             comment = Comment(
                 id=self._next_id, repo=repo, issue=issue, body=body,
                 login=login, user_id=int(user_id or 0), user_type=user_type,
-                created_at=stamp, updated_at=stamp,
+                created_at=stamp, updated_at=stamp, app=app,
             )
             self._next_id += 1
             self.comments.append(comment)
@@ -400,7 +413,10 @@ class FakeGitHub:
                 'hooray': 0, 'confused': 0, 'heart': 0, 'rocket': 0,
                 'eyes': 0,
             },
-            'performed_via_github_app': None,
+            'performed_via_github_app': None if c.app is None else {
+                'id': 900 + len(c.app), 'slug': c.app, 'node_id': f'A_{c.app}',
+                'name': c.app, 'owner': self.user_json('octo', 1, 'Organization'),
+            },
         }
 
 
@@ -554,7 +570,7 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         method = self.command
         if path == '/user' and method == 'GET':
-            if fake.github_token_mode:
+            if fake.github_token_mode or fake.app_slug is not None:
                 raise _Reply(403, NOT_ACCESSIBLE)
             return 200, {}, fake.user_json(fake.login, fake.user_id, 'User')
 
@@ -612,6 +628,8 @@ class _Handler(BaseHTTPRequestHandler):
             query: dict[str, list[str]],
     ) -> tuple[int, dict[str, str], Any]:
         fake = self.server.fake
+        if fake.list_as_object:
+            return 200, {}, {'message': 'not a list'}
         per_page = min(100, max(1, _int(query.get('per_page'), 30)))
         page = max(1, _int(query.get('page'), 1))
         comments = fake.comments_on(repo, issue)
@@ -642,10 +660,13 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> tuple[int, dict[str, str], Any]:
         fake = self.server.fake
         text = self._body_text(body)
+        if fake.before_create is not None:
+            race, fake.before_create = fake.before_create, None
+            race()
         author = fake.author
         comment = fake.add_comment(
             repo, issue, text, login=author['login'], user_id=author['id'],
-            user_type=author['type'],
+            user_type=author['type'], app=fake.app_slug,
         )
         data = fake.comment_json(comment)
         return 201, {'Location': data['url']}, data

@@ -24,8 +24,9 @@ import action_harness as h  # noqa: E402
 from github_fake import FakeGitHub  # noqa: E402
 
 from review_trigger.github import event as ev  # noqa: E402
-from review_trigger.github import render, workflow  # noqa: E402
+from review_trigger.github import workflow  # noqa: E402
 from review_trigger.github.comments import MARKER  # noqa: E402
+from review_trigger.hosts import render  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO = 'octo/widgets'
@@ -69,6 +70,11 @@ on:
 permissions:
   actions: read
   pull-requests: write
+# One comment run per fork run at a time. Runs that race all the same end
+# with one comment: each looks again after creating, keeps the oldest and
+# deletes the others.
+concurrency:
+  group: review-trigger-comment-${{ github.event.workflow_run.head_sha }}
 jobs:
   comment:
     # Pull requests from forks only: the first workflow comments on the others.
@@ -865,6 +871,8 @@ def test_the_comment_workflow_skips_same_repository_and_cancelled_runs(
     (lambda r, e: r.update(version=2), 'version must be 1'),
     (lambda r, e: r.pop('pull_request'), 'no pull_request object'),
     (lambda r, e: e.pop('workflow_run'), 'needs the workflow_run event'),
+    (lambda r, e: r.update(prompt='## Opus Review\n\ud800'), 'not valid Unicode'),
+    (lambda r, e: r['triggers'][0].update(files=['src/\udc80.py']), 'invalid path'),
 ])
 def test_a_tampered_report_is_refused(tmp_path: Path, tamper: Any, message: str,
                                       monkeypatch: pytest.MonkeyPatch,
@@ -945,8 +953,9 @@ def test_action_yml_declares_every_input_and_stays_thin() -> None:
 
 
 def test_git_is_run_only_through_git_py() -> None:
-    for name in ('action.py', 'event.py', 'render.py', 'workflow.py'):
-        text = (ROOT / 'review_trigger/github' / name).read_text()
+    for name in ('github/action.py', 'github/event.py', 'hosts/render.py', 'hosts/_sticky.py',
+                 'github/workflow.py'):
+        text = (ROOT / 'review_trigger' / name).read_text()
         assert 'subprocess' not in text and 'from git' not in text
 
 

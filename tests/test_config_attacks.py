@@ -40,3 +40,86 @@ def test_anchors_within_limits_are_fine(committed, cli):
     ))
     committed.stage('src/app/entitlement.py', 'x = 1\n')
     assert cli().code == 0
+
+
+@pytest.mark.parametrize(('name', 'content', 'message'), [
+    pytest.param('.review-trigger.yaml', 'on: 1\nexclud: [x]\n', 'key true is not a string', id='yaml_bool_key'),
+    pytest.param('.review-trigger.yaml', 'triggers:\n  security:\n    3: x\n', 'key 3 is not a string', id='int_key'),
+    pytest.param('.review-trigger.yaml', 'max_scan_bytes: ' + '9' * 5000 + '\n', 'invalid YAML: Exceeds the limit', id='yaml_5000_digits'),
+    pytest.param('.review-trigger.yaml', 'exclude: ' + '[' * 1000 + ']' * 1000 + '\n', 'invalid YAML', id='yaml_1000_deep'),
+    pytest.param('pyproject.toml', '[tool.review-trigger]\nmax_scan_bytes = ' + '9' * 5000 + '\n', 'invalid TOML: Exceeds the limit', id='toml_5000_digits'),
+    pytest.param('pyproject.toml', '[tool.review-trigger]\nx = ' + '[' * 1000 + ']' * 1000 + '\n', 'nested too deeply', id='toml_1000_deep'),
+    pytest.param('pyproject.toml', 'tool = 5  # review-trigger\n', 'tool must be a table', id='toml_tool_5'),
+])
+def test_odd_config_values_are_one_line_errors(committed, cli, name, content, message):
+    committed.write(name, content)
+    committed.stage('src/app/a.py', 'x = 1\n')
+    res = cli()
+    assert res.code == 2, res.err
+    assert message in res.err
+    assert res.err.count('\n') == 1 and 'Traceback' not in res.err
+
+
+OFF = 'triggers:\n  security:\n    enabled: false\n'
+ON = 'triggers:\n  security:\n    enabled: true\n'
+
+
+def test_pr_mode_reads_the_base_tip_configuration_not_the_merge_base(committed, cli):
+    """The author picks the fork point: an old commit of main whose
+    configuration had security off must not be the one in force."""
+    from conftest import fired
+    committed.stage('.review-trigger.yaml', OFF)
+    committed.commit('security off, for a while')
+    committed.git('checkout', '-q', '-b', 'pr')
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    committed.commit('pull request')
+    committed.git('checkout', '-q', 'main')
+    committed.stage('.review-trigger.yaml', ON)
+    committed.commit('security back on')
+    assert 'security' in fired(cli, '--base', 'main', '--head', 'pr')
+    # The no-op case: with the base tip's configuration off, nothing fires.
+    committed.stage('.review-trigger.yaml', OFF)
+    committed.commit('off again')
+    assert 'security' not in fired(cli, '--base', 'main', '--head', 'pr')
+
+
+def test_base_with_config_path_reads_the_base_commit_not_the_work_tree(committed, cli):
+    from conftest import fired
+    committed.stage('ci/review.yaml', ON)
+    committed.commit('config')
+    committed.git('checkout', '-q', '-b', 'pr')
+    committed.stage('ci/review.yaml', OFF)
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    committed.commit('pull request turns security off')
+    assert (committed.path / 'ci/review.yaml').read_text() == OFF
+    assert 'security' in fired(cli, '--base', 'main', '--config', 'ci/review.yaml')
+    # Without --base, the named file is the work tree's: the no-op case.
+    assert 'security' not in fired(cli, '--since', 'main', '--config', 'ci/review.yaml')
+
+
+@pytest.mark.parametrize('pattern', [
+    '((a+))+$', '(?:(?:a+))+$', '(a|a)*$', '(a|aa)+$', '.*.*.*=x', '(a?){20}a{20}', '\\w+\\d+=',
+])
+def test_the_backtracking_guard_sees_through_groups(committed, cli, pattern):
+    """Each of these hangs Python's re on a short crafted line; the
+    configuration is refused at load, naming the rule."""
+    import json
+    committed.write('.review-trigger.yaml',
+                    f'custom_triggers:\n  - id: x\n    concern: c\n    patterns: [{json.dumps(pattern)}]\n')
+    committed.stage('src/app/a.py', 'a' * 41 + '!\n')
+    res = cli()
+    assert res.code == 2, res.err
+    assert 'custom_triggers[0].patterns[0]' in res.err and 'backtracking' in res.err
+    assert res.err.count('\n') == 1
+
+
+@pytest.mark.parametrize('pattern', [
+    '(foo|bar)+', 'import (jwt|bcrypt)', '(?:ghp|gho)_[A-Za-z0-9]{36}', '\\w+\\s*=\\s*\\S+', '.*=.*',
+])
+def test_ordinary_patterns_pass_the_guard(committed, cli, pattern):
+    import json
+    committed.write('.review-trigger.yaml',
+                    f'custom_triggers:\n  - id: x\n    concern: c\n    patterns: [{json.dumps(pattern)}]\n')
+    committed.stage('src/app/a.py', 'x = 1\n')
+    res = cli()
+    assert res.code == 0, res.err

@@ -138,3 +138,39 @@ def test_config_errors(committed, cli, content, fragment):
     committed.write('.review-trigger.yaml', content)
     committed.stage('src/auth/login.py', 'x = 1\n')
     assert_error(cli(), '.review-trigger.yaml', fragment)
+
+
+def test_safe_directory_refusal_says_what_git_said(committed):
+    # git's own switch for testing safe.directory (t0033): the repository
+    # looks owned by someone else. A process of its own: git's environment
+    # is read once per process.
+    import os
+
+    from conftest import Result
+    env = {**os.environ, 'GIT_TEST_ASSUME_DIFFERENT_OWNER': '1'}
+    proc = subprocess.run([sys.executable, '-m', 'review_trigger'], cwd=committed.path,
+                          env=env, capture_output=True, text=True)
+    res = Result(proc.returncode, proc.stdout, proc.stderr)
+    assert_error(res, 'dubious ownership', 'git config --global --add safe.directory',
+                 str(committed.path))
+    assert 'not in a git repository' not in res.err
+
+
+def test_output_dash_is_stdout(committed, cli, tmp_path):
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    res = cli('--output', '-')
+    assert res.code == 0
+    assert res.out.startswith('## Opus Review')
+    assert not (committed.path / '-').exists()
+
+
+def test_a_failed_run_removes_an_earlier_output_file(committed, cli, tmp_path):
+    target = tmp_path / 'prompt.md'
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    assert cli('--output', str(target)).code == 0
+    assert target.read_text().startswith('## Opus Review')
+    committed.write('.review-trigger.yaml', 'exclud: [x]\n')
+    res = cli('--output', str(target))
+    assert_error(res, 'unknown key')
+    # It would pass for this run's prompt: it is gone.
+    assert not target.exists()

@@ -102,7 +102,8 @@ def test_no_round_trips_for_repo_or_issue(server: FakeGitHub) -> None:
         # Older PyGithub fetches the repository and the issue all the same.
         extra = {f'/repos/{REPO}', f'/repos/{REPO}/issues/{PR}'}
         sent = [(m, p) for m, p in sent if p not in extra]
-    assert sent == [('GET', '/user'), ('GET', COMMENTS), ('POST', COMMENTS)]
+    # The second listing looks for a duplicate a concurrent run made.
+    assert sent == [('GET', '/user'), ('GET', COMMENTS), ('POST', COMMENTS), ('GET', COMMENTS)]
     listing = server.requests_for('GET', COMMENTS)[0]
     assert listing.query == {'per_page': ['100']}
     assert all('Authorization' not in r.headers for r in server.requests)
@@ -303,7 +304,7 @@ def test_resource_not_accessible_fails_without_retrying(
 
     outcome = sync(server, 'from a fork')
 
-    assert outcome == CommentOutcome('failed', None, None, outcome.message)
+    assert outcome == CommentOutcome('failed', None, None, outcome.message, status=403)
     assert 'HTTP 403' in outcome.message
     assert 'Resource not accessible by integration' in outcome.message
     assert '\n' not in outcome.message
@@ -369,7 +370,7 @@ def test_server_error_is_retried(server: FakeGitHub) -> None:
         502, 502, 200,
     ]
     assert [r.status for r in server.requests_for('GET', COMMENTS)] == [
-        500, 200,
+        500, 200, 200,  # the last: the look for a racing run's duplicate
     ]
     assert len(server.comments_on(REPO, PR)) == 1
 
@@ -419,7 +420,7 @@ def test_post_that_failed_is_repeated_after_looking(
     assert sync(server, 'x').action == 'created'
     assert len(server.comments_on(REPO, PR)) == 1
     methods = [r.method for r in server.requests_for('*', COMMENTS)]
-    assert methods == ['GET', 'POST', 'GET', 'POST']
+    assert methods == ['GET', 'POST', 'GET', 'POST', 'GET']
 
 
 @pytest.mark.parametrize('status', [429, 403])
@@ -453,7 +454,7 @@ def test_secondary_rate_limit_message_alone_is_retried(
     })
 
     assert sync(server, 'x').action == 'created'
-    assert len(server.requests_for('GET', COMMENTS)) == 2
+    assert len(server.requests_for('GET', COMMENTS)) == 3
 
 
 @pytest.mark.parametrize('status', [403, 429])
@@ -468,7 +469,7 @@ def test_primary_rate_limit_waits_for_reset_but_bounded(
     assert outcome.action == 'created'
     assert time.monotonic() - start < 3
     assert [r.status for r in server.requests_for('GET', COMMENTS)] == [
-        status, 200,
+        status, 200, 200,
     ]
 
 
@@ -540,7 +541,7 @@ def test_dropped_connection_is_retried(server: FakeGitHub) -> None:
 
     assert sync(server, 'x').action == 'created'
     assert len(server.requests_for('GET', '/user')) == 2
-    assert len(server.requests_for('GET', COMMENTS)) == 2
+    assert len(server.requests_for('GET', COMMENTS)) == 3
 
 
 def test_body_cut_short_fails(server: FakeGitHub) -> None:
@@ -661,3 +662,51 @@ def test_rate_limit_wait() -> None:
         {'x-ratelimit-remaining': '12', 'x-ratelimit-reset': '100'}, now=40,
     ) is None
     assert rate_limit_wait({}, now=0) is None
+
+
+# -- races and App tokens ------------------------------------------------------
+
+
+def test_two_runs_creating_at_once_leave_one_comment_the_oldest(server: FakeGitHub) -> None:
+    # A racing run's comment lands between our look and our POST.
+    server.before_create = lambda: server.add_comment(REPO, PR, sticky('from the other run'))
+    outcome = sync(server, 'ours')
+    [kept] = server.comments_on(REPO, PR)
+    assert outcome.action == 'created' and outcome.comment_id == kept.id
+    # The oldest is kept (the other run's), and holds this run's text.
+    assert kept.body == sticky('ours')
+    assert server.requests_for('DELETE')
+    # Someone else's comment quoting the marker is never touched.
+    server.add_comment(REPO, PR, sticky('quoted'), login='mallory')
+    assert sync(server, 'ours').action == 'unchanged'
+    assert len(server.comments_on(REPO, PR)) == 2
+
+
+def test_duplicates_already_there_are_cleaned_up_on_the_next_create_only(server: FakeGitHub) -> None:
+    # The no-op case: no race, no extra deletes.
+    assert sync(server, 'one').action == 'created'
+    assert not server.requests_for('DELETE')
+    assert len(server.comments_on(REPO, PR)) == 1
+
+
+def test_an_app_installation_token_finds_its_own_comment() -> None:
+    with FakeGitHub(app_slug='review-app') as server:
+        first = sync(server, 'one')
+        assert first.action == 'created'
+        [comment] = server.comments_on(REPO, PR)
+        assert comment.login == 'review-app[bot]'
+        again = sync(server, 'two')
+        assert again.action == 'updated' and again.comment_id == first.comment_id
+        assert len(server.comments_on(REPO, PR)) == 1
+        # A bot of another app quoting the marker, not made through its app,
+        # is not ours.
+        server.add_comment(REPO, PR, sticky('spoof'), login='other[bot]', user_type='Bot')
+        assert sync(server, 'two').action == 'unchanged'
+        assert len(server.comments_on(REPO, PR)) == 2
+
+
+def test_a_listing_that_is_an_object_is_a_failure_not_a_crash(server: FakeGitHub) -> None:
+    server.list_as_object = True
+    outcome = sync(server, 'x')
+    assert outcome.action == 'failed'
+    assert 'Could not list the comments' in outcome.message

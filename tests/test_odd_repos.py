@@ -245,3 +245,68 @@ def test_line_counts_are_gits_numstat(committed, cli):
            for c in data['changes']}
     assert got == expected
     assert got['data/blob.bin'][2] and got['src/app/typed'] != (0, 0, False)
+
+
+DEEP = 1000
+
+
+@pytest.mark.parametrize(('name', 'content'), [
+    # Not at the top: the top-level pyproject.toml is the configuration too.
+    ('lib/pyproject.toml', '[project]\nname = "p"\ndependencies = ["requests"]\n'
+                       'x = ' + '[' * DEEP + ']' * DEEP + '\n'),
+    ('Cargo.toml', '[dependencies]\nserde = "1"\n[package]\nx = ' + '{a = ' * DEEP + '1' + '}' * DEEP + '\n'),
+    ('Pipfile', '[packages]\nrequests = "*"\n[x]\ny = ' + '[' * DEEP + ']' * DEEP + '\n'),
+    ('package.json', '{"dependencies": {"left-pad": "1"}, "x": ' + '[' * 100_000 + ']' * 100_000 + '}'),
+    ('composer.json', '{"require": {"a/b": "1"}, "x": ' + '{"a":' * 100_000 + '1' + '}' * 100_000 + '}'),
+])
+def test_deeply_nested_manifest_is_reported_not_a_crash(committed, cli, name, content):
+    # Valid, but deeper than the parsers' recursion: "could not be parsed",
+    # never a RecursionError traceback.
+    committed.stage(name, '{}\n' if name.endswith('.json') else '\n')
+    committed.commit('manifest')
+    committed.stage(name, content)
+    data = report(cli)
+    arch = {t['id']: t for t in data['triggers']}['architecture']
+    assert any('could not be parsed' in d['why'] for d in arch['details'] if d['path'] == name), arch
+
+
+LEAK = 'aws = "AKIAIOSFODNN7EXAMPLE"\nimport jwt\n'
+
+
+@pytest.mark.parametrize('attributes', ['*.py -diff\n', '* binary\n', 'src/** -diff -text\n'])
+@pytest.mark.parametrize('mode', ['staged', 'pr'])
+def test_a_gitattributes_in_the_change_does_not_blind_the_scan(committed, cli, attributes, mode):
+    """The change's own attributes must not decide how it is read."""
+    if mode == 'pr':
+        committed.git('checkout', '-q', '-b', 'pr')
+    committed.stage('.gitattributes', attributes)
+    committed.stage('src/app/settings.py', LEAK)
+    if mode == 'pr':
+        committed.commit('pull request')
+        data = report(cli, '--base', 'main')
+    else:
+        data = report(cli)
+    [change] = [c for c in data['changes'] if c['path'] == 'src/app/settings.py']
+    assert change['binary'] is False and change['added_lines'] == 2
+    security = {t['id']: t for t in data['triggers']}['security']
+    assert 'src/app/settings.py' in security['files']
+
+
+def test_a_binary_file_under_a_code_path_is_listed_as_unscanned(committed, cli):
+    committed.stage('src/app/payload.bin', b'\x00\x01' + LEAK.encode())
+    committed.stage('docs/logo.png', b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR')
+    data = report(cli)
+    assert data['notes'] == ['src/app/payload.bin: binary content, listed but not scanned for content']
+
+
+def test_a_file_too_large_to_scan_is_a_security_finding(committed, cli):
+    committed.write('.review-trigger.yaml', 'max_scan_bytes: 1000\n')
+    committed.stage('src/app/big.py', 'x = 1\n' * 400 + LEAK)
+    committed.stage('src/app/small.py', 'y = 2\n')
+    triggers = {t['id']: t for t in report(cli)['triggers']}
+    security = triggers['security']
+    assert security['files'] == ['src/app/big.py']
+    assert security['details'][0]['why'] == '1 file was too large to scan'
+    # The no-op case: within the budget, a harmless file fires nothing.
+    committed.git('rm', '-q', '--cached', 'src/app/big.py')
+    assert 'security' not in {t['id'] for t in report(cli)['triggers']}

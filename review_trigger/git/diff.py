@@ -15,12 +15,13 @@ import bisect
 import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, NamedTuple, Protocol, TypeVar, overload
 
 from review_trigger.change import STATUS, FileChange
 from review_trigger.git.revisions import _empty_tree
-from review_trigger.git.run import _CONFIG, Repo, _error, _Failed, _start, _wait
+from review_trigger.git.run import _CONFIG, Repo, _call, _error, _Failed, _start, _wait
 
 _DIFF_OPTS = (
     '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative',
@@ -181,21 +182,56 @@ def _header(tokens: Iterator[bytes]) -> list[FileChange]:
 _STATUS_BYTES = {k.encode(): v for k, v in STATUS.items()}
 
 
-def _start_diff(repo: Repo, base: str | None,
-                head_: str | None) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
-    """Start the diff from ``base`` to ``head_``; its process and output."""
-    if head_ is None:
-        args = ['diff', '--cached', *_DIFF_OPTS]
-        if base is not None:
-            args.append(base)
+def _start_diff(repo: Repo, base: str | None, head_: str | None,
+                ) -> tuple[subprocess.Popen[bytes], IO[bytes], str]:
+    """Start the diff from ``base`` to ``head_`` (None: the index); its
+    process, output, and the empty folder it runs in (remove it after).
+
+    Never with the change's own attributes: a ``.gitattributes`` the change
+    adds (``*.py -diff``, ``* binary``) would make its files "binary" and
+    unread. git 2.39 has no ``--attr-source``, so git runs with an empty work
+    tree and no index, where it finds no in-tree attributes at all (the
+    user's ``core.attributesFile`` and ``$GIT_DIR/info/attributes`` still
+    apply: the change controls neither). The staged change is diffed as the
+    tree ``git write-tree`` makes of the index.
+    """
+    new = head_ if head_ is not None else _index_tree(repo)
+    empty = _empty_dir(repo)
+    if new is None:
+        # Unmerged entries: no tree can be written. The index is then the
+        # only source, and git reads attributes from it.
+        args = ['diff', '--cached', *_DIFF_OPTS, *([base] if base is not None else [])]
+        proc = _start(repo.root, [*_CONFIG, *args, '--'])
     else:
-        args = ['diff-tree', '-r', *_DIFF_OPTS,
-                base or _empty_tree(repo), head_]
-    proc = _start(repo.root, [*_CONFIG, *args, '--'])
+        args = ['diff-tree', '-r', *_DIFF_OPTS, base or _empty_tree(repo), new]
+        proc = _start(empty, ['--git-dir', repo.git_dir, '--work-tree', empty,
+                              *_CONFIG, *args, '--'],
+                      env={'GIT_INDEX_FILE': os.path.join(empty, 'index')})
     stream = proc.stdout
     assert stream is not None
     _widen(stream)
-    return proc, stream
+    return proc, stream, empty
+
+
+def _empty_dir(repo: Repo) -> str:
+    """An empty folder for git to run in: kept in the git directory (where
+    no change can put a file) and reused; a temporary one if that cannot be
+    made (a read-only repository), which ``Diff.close`` removes."""
+    path = os.path.join(repo.git_dir, 'review-trigger', 'empty')
+    try:
+        os.makedirs(path, exist_ok=True)
+        if not os.listdir(path):
+            return path
+    except OSError:
+        pass
+    return tempfile.mkdtemp(prefix='review-trigger-')
+
+
+def _index_tree(repo: Repo) -> str | None:
+    """The staged change as a tree object, or None if the index has
+    unmerged entries."""
+    status, out, _ = _call(repo.root, 'write-tree')
+    return out.decode().strip() if status == 0 and out.strip() else None
 
 
 def _widen(stream: IO[bytes]) -> None:
@@ -350,7 +386,7 @@ class Diff:
     def __init__(self, repo: Repo, base: str | None, head_: str | None) -> None:
         # git starts at once and is read ahead by a thread; its header is
         # parsed when first asked for, so a caller can do other work meanwhile.
-        self._proc, output = _start_diff(repo, base, head_)
+        self._proc, output, self._empty = _start_diff(repo, base, head_)
         self._stream = _ReadAhead(output, _READ_AHEAD)
         self._files: list[FileChange] | None = None
         self._rest = b''
@@ -376,6 +412,11 @@ class Diff:
         self._proc.wait()
         if self._proc.stderr is not None:
             self._proc.stderr.close()
+        if os.path.basename(self._empty).startswith('review-trigger-'):
+            try:
+                os.rmdir(self._empty)
+            except OSError:
+                pass
 
     def each_file(self, want_content: Callable[[FileChange], bool],
                   max_bytes: int) -> Iterator[FileDiff]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from review_trigger.change import INDEX, WORKTREE, Range
 from review_trigger.errors import UserError
@@ -13,9 +14,19 @@ def open_repo(path: str | None = None) -> Repo:
     where = os.path.abspath(path or os.getcwd())
     if not os.path.isdir(where):
         raise UserError(f'{where} is not a directory')
-    status, out, _ = _call(where, 'rev-parse', '--is-bare-repository', '--show-toplevel',
-                           '--absolute-git-dir')
+    status, out, err = _call(where, 'rev-parse', '--is-bare-repository', '--show-toplevel',
+                             '--absolute-git-dir')
     if status != 0:
+        dubious = re.search(rb'detected dubious ownership in repository at (.*)', err)
+        if dubious:
+            # git refuses a repository another user owns (safe.directory):
+            # say so, and the fix git itself gives.
+            at = dubious[1].decode('utf-8', 'replace').strip().strip("'")
+            raise UserError(
+                f'git refuses the repository at {at}: it is owned by another user '
+                f'(detected dubious ownership); if you trust it, run '
+                f'`git config --global --add safe.directory {at}`',
+            )
         # The fast path failed; find out why for the message.
         bare = _call(where, 'rev-parse', '--is-bare-repository')[1].strip()
         if bare == b'true':
@@ -53,8 +64,9 @@ def resolve_range(
         return Range('since', frm, to, f'{since}..HEAD')
     if base is not None:
         to = resolve(repo, head or 'HEAD')
-        frm = merge_base(repo, resolve(repo, base), to)
-        return Range('pr', frm, to, f'{base}...{head or "HEAD"}')
+        tip = resolve(repo, base)
+        frm = merge_base(repo, tip, to)
+        return Range('pr', frm, to, f'{base}...{head or "HEAD"}', config_base=tip)
     if head is not None:
         raise UserError('--head needs --base')
     return Range('staged', _head_sha(repo), INDEX, 'staged changes')

@@ -49,10 +49,10 @@ def _environ() -> dict[str, str]:
 def _start(cwd: str, args: Sequence[str], stdin: IO[bytes] | int = subprocess.DEVNULL,
            env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start ``git args`` in ``cwd``, its output and errors piped; ``env``
-    adds to the pinned environment (a temporary index)."""
+    adds to the pinned environment."""
+    environ = {**_environ(), **env} if env else _environ()
     try:
-        return subprocess.Popen(['git', *args], cwd=cwd,
-                                env={**_environ(), **env} if env else _environ(), stdin=stdin,
+        return subprocess.Popen(['git', *args], cwd=cwd, env=environ, stdin=stdin,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError:
         raise UserError('git failed. Is it installed and on PATH?')

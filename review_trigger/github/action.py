@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import tempfile
 import urllib.error
@@ -35,7 +34,8 @@ from review_trigger import git
 from review_trigger.change import Range
 from review_trigger.errors import UserError
 from review_trigger.github import event as ev
-from review_trigger.github import render, workflow
+from review_trigger.github import workflow
+from review_trigger.hosts import render
 
 if TYPE_CHECKING:
     from review_trigger.analyze import Analysis
@@ -51,7 +51,6 @@ FALSE = ('false', 'False', 'FALSE')
 
 # Comment failures that mean "not allowed here", not "something broke".
 _NO_PERMISSION = frozenset((401, 403, 404))
-_HTTP_STATUS = re.compile(r'\bHTTP (\d{3})\b')
 
 
 class Options(NamedTuple):
@@ -481,11 +480,12 @@ def _comment(
 
     # Only now: comments imports PyGithub.
     from review_trigger.github import comments
+    from review_trigger.hosts import _sticky
     body: str | None = None
     if result.prompt is not None:
         body, cut = render.comment_body(
             result.ids, pr.head_sha, result.prompt, where,
-            marker_len=len(comments.MARKER),
+            marker_len=len(_sticky.MARKER),
         )
         if cut:
             _log(out, 'the prompt is longer than a comment holds: the comment '
@@ -502,9 +502,7 @@ def _comment(
     if outcome.action != 'failed':
         _log(out, outcome.message)
         return f'**Comment:** {outcome.message}', outcome.url or ''
-    m = _HTTP_STATUS.search(outcome.message)
-    status = int(m[1]) if m else None
-    if status in _NO_PERMISSION and 'rate limit' not in outcome.message.lower():
+    if outcome.status in _NO_PERMISSION and not outcome.rate_limited:
         hint = (' A pull request from a fork gets a read-only token under '
                 '`pull_request`: post the comment from a `workflow_run` '
                 'workflow (see the README).') if pr.fork else \

@@ -24,8 +24,8 @@ import math
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, Self
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
 from github import Auth, Github, GithubException, GithubRetry
@@ -42,7 +42,8 @@ if TYPE_CHECKING:  # BaseHTTPResponse is urllib3 2 only; PyGithub allows 1.26
     from urllib3.connectionpool import ConnectionPool
     from urllib3.response import BaseHTTPResponse, HTTPResponse
 
-MARKER = '<!-- review-trigger:sticky-comment -->'
+from review_trigger.hosts import _sticky
+from review_trigger.hosts._sticky import MARKER, Identity, Note
 
 # GitHub refuses longer comment bodies with 422 "Body is too long".
 MAX_BODY_CHARS = 65536
@@ -53,7 +54,8 @@ DEFAULT_CLEARED_BODY = (
 )
 
 # A GitHub Actions GITHUB_TOKEN may not read GET /user (403); what it writes
-# is authored by this bot.
+# is authored by this bot. An App installation token may not either; what
+# it writes is authored by "<app slug>[bot]" through the app.
 ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 
 MAX_RETRY_WAIT_ENV = 'REVIEW_TRIGGER_MAX_RETRY_WAIT'
@@ -61,29 +63,20 @@ DEFAULT_MAX_RETRY_WAIT = 60.0
 
 USER_AGENT = 'review-trigger'
 
-MODES = frozenset(('update', 'delete'))
+MODES = frozenset(_sticky.MODES)
 
 _REPO_RE = re.compile(r'[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+')
 
 # What GitHub or the network can do to us: reported, never raised.
-# requests' exceptions are OSErrors; ValueError is JSON that does not parse.
+# requests' exceptions are OSErrors; ValueError is JSON that does not parse
+# or has the wrong shape.
 _FAILURES: tuple[type[Exception], ...] = (
     GithubException, BadAttributeException, HTTPError, OSError, ValueError,
 )
 
 _RATE_LIMIT_STATUSES = frozenset((403, 429))
 
-
-class CommentOutcome(NamedTuple):
-    """What sync_comment did.
-
-    ``action`` is one of 'created', 'updated', 'deleted', 'unchanged',
-    'skipped' (no trigger fires and there is no comment) or 'failed'.
-    """
-    action: str
-    comment_id: int | None
-    url: str | None      # html_url of the comment; None if none is left
-    message: str         # one line for humans (::notice::, job summary)
+CommentOutcome = _sticky.Outcome
 
 
 def sync_comment(
@@ -106,7 +99,8 @@ def sync_comment(
     ``marker + '\\n' + body``. ``body=None`` means no trigger fires any
     more: a PR that has no sticky comment gets none ('skipped'); an existing
     one is edited to ``cleared_body`` (default: DEFAULT_CLEARED_BODY) with
-    ``mode='update'``, or deleted with ``mode='delete'``.
+    ``mode='update'``, or deleted with ``mode='delete'``. Duplicates (from
+    runs that raced) are deleted: the oldest is kept.
 
     ``api_url`` is GITHUB_API_URL: ``https://api.github.com``,
     ``https://HOST/api/v3`` (GitHub Enterprise Server) or a local server.
@@ -114,8 +108,8 @@ def sync_comment(
     takes an int). For ``max_wait`` and the retries, see the module doc.
 
     Never raises for what GitHub or the network does: those come back as a
-    'failed' outcome whose message gives the HTTP status and GitHub's
-    message. Raises ValueError for bad arguments, including a posted body
+    'failed' outcome with the HTTP status (``status``) and a message giving
+    GitHub's. Raises ValueError for bad arguments, including a posted body
     longer than MAX_BODY_CHARS: truncating is the caller's job.
     """
     if mode not in MODES:
@@ -145,59 +139,70 @@ def sync_comment(
     )
     try:
         step = "look up the token's identity"
-        login = _own_login(gh)
+        me = _identity(gh)
         step = 'list the comments'
         issue = gh.get_repo(repo).get_issue(number)  # lazy: no request
-        found = find_sticky(issue.get_comments(), marker=marker, login=login)
-
-        if found is None:
-            if body is None:
-                return CommentOutcome(
-                    'skipped', None, None,
-                    f'No trigger fires and {where} has no review-trigger '
-                    f'comment: nothing to do.',
-                )
+        mine = _mine(issue, marker, me, first=True)
+        todo = _sticky.plan([n for n, _ in mine], wanted)
+        if body is None and not mine:
+            return CommentOutcome(
+                'skipped', None, None,
+                f'No trigger fires and {where} has no review-trigger '
+                f'comment: nothing to do.',
+            )
+        if todo.action == 'created':
             assert wanted is not None
             step = 'create the comment'
-            made = _create(
-                issue, wanted, marker=marker, login=login,
-                retries=max_retries, max_wait=wait_cap,
-            )
+            _create(issue, wanted, marker=marker, me=me,
+                    retries=max_retries, max_wait=wait_cap)
+            # Another run may have created one meanwhile: look again, keep
+            # the oldest, delete the others.
+            step = 'look for duplicate comments'
+            mine = _mine(issue, marker, me)
+            todo = _sticky.plan([n for n, _ in mine], wanted)
+            step = 'delete a duplicate comment'
+            _delete_all(mine, todo.duplicates)
+            kept = mine[0][1] if mine else None
+            if kept is not None and todo.action == 'updated':
+                step = 'update the comment'
+                kept.edit(wanted)
+            if kept is None:
+                raise ValueError('the created comment is not listed')
             return CommentOutcome(
-                'created', made.id, made.html_url,
-                f'Created the review-trigger comment on {where}: '
-                f'{made.html_url}',
+                'created', kept.id, kept.html_url,
+                f'Created the review-trigger comment on {where}: {kept.html_url}',
             )
-
-        if wanted is None:
-            step = 'delete the comment'
-            _delete(found)
+        step = 'delete a duplicate comment'
+        _delete_all(mine, todo.duplicates)
+        if todo.action == 'deleted':
             return CommentOutcome(
-                'deleted', found.id, None,
+                'deleted', mine[0][1].id, None,
                 f'No trigger fires any more: deleted the review-trigger '
                 f'comment on {where}.',
             )
-        if (found.body or '') == wanted:
+        found = mine[0][1]
+        if todo.action == 'unchanged':
             return CommentOutcome(
                 'unchanged', found.id, found.html_url,
                 f'The review-trigger comment on {where} is up to date: '
                 f'{found.html_url}',
             )
         step = 'update the comment'
+        assert wanted is not None
         found.edit(wanted)
-        if body is None:
-            what = 'No trigger fires any more: cleared'
-        else:
-            what = 'Updated'
+        what = 'No trigger fires any more: cleared' if body is None else 'Updated'
         return CommentOutcome(
             'updated', found.id, found.html_url,
             f'{what} the review-trigger comment on {where}: '
             f'{found.html_url}',
         )
     except _FAILURES as e:
+        status = e.status if isinstance(e, GithubException) else None
         return CommentOutcome(
             'failed', None, None,
             redact(f'Could not {step} on {where}: {describe_error(e)}', token),
+            status=status,
+            rate_limited=isinstance(e, GithubException) and _is_rate_limit(e),
         )
     finally:
         gh.close()
@@ -205,13 +210,7 @@ def sync_comment(
 
 def compose_body(marker: str, body: str) -> str:
     """The posted text: the marker on a line of its own, then ``body``."""
-    text = f'{marker}\n{body}'
-    if len(text) > MAX_BODY_CHARS:
-        raise ValueError(
-            f'comment body is {len(text)} characters with the marker; '
-            f'GitHub takes at most {MAX_BODY_CHARS}: truncate it first',
-        )
-    return text
+    return _sticky.compose(marker, body, MAX_BODY_CHARS)
 
 
 def resolve_max_wait(max_wait: float | None, env: Mapping[str, str]) -> float:
@@ -236,25 +235,44 @@ def is_sticky(
         body: str | None, author: str | None, *, marker: str, login: str,
 ) -> bool:
     """Is this our sticky comment? Ours by author, sticky by marker."""
-    # GitHub logins are case-insensitive.
-    return (
-        body is not None and marker in body and
-        author is not None and author.casefold() == login.casefold()
-    )
+    return body is not None and _sticky.is_ours(
+        Note(0, body, author, None), marker=marker, me=Identity(login))
 
 
-def find_sticky(
-        comments: Iterable[IssueComment], *, marker: str, login: str,
-) -> IssueComment | None:
-    """The oldest own sticky comment; GitHub lists comments oldest first.
+def _note(comment: IssueComment) -> Note:
+    # Attributes, not raw_data: raw_data fetches a listed comment again.
+    app = comment.performed_via_github_app
+    slug = app.slug if app is not None else None
+    author = comment.user.login if comment.user is not None else None
+    return Note(comment.id, comment.body or '', author if isinstance(author, str) else None,
+                comment.html_url, slug if isinstance(slug, str) else None)
 
-    Stops at the first match, so later pages are not fetched.
-    """
-    for comment in comments:
-        author = comment.user.login if comment.user is not None else None
-        if is_sticky(comment.body, author, marker=marker, login=login):
-            return comment
-    return None
+
+def _mine(issue: Issue, marker: str, me: Identity,
+          first: bool = False) -> list[tuple[Note, IssueComment]]:
+    """Our sticky comments, oldest first (GitHub lists oldest first); with
+    ``first``, only the oldest, so later pages are not fetched. After
+    creating one, every page is read: a racing run's may sit on any."""
+    found = []
+    try:
+        for comment in issue.get_comments():
+            note = _note(comment)
+            if _sticky.is_ours(note, marker=marker, me=me):
+                found.append((note, comment))
+                if first:
+                    break
+    except (TypeError, AttributeError, KeyError):
+        # PyGithub indexes what it takes for an array of comments: an
+        # answer of another shape (a JSON object) fails in there.
+        raise ValueError('the comments listing is not a list of comments') from None
+    return found
+
+
+def _delete_all(mine: list[tuple[Note, IssueComment]], notes: tuple[Note, ...]) -> None:
+    doomed = {n.id for n in notes}
+    for note, comment in mine:
+        if note.id in doomed:
+            _delete(comment)
 
 
 def rate_limit_wait(headers: Mapping[str, str], now: float) -> float | None:
@@ -419,15 +437,16 @@ def _connect(
     )
 
 
-def _own_login(gh: Github) -> str:
-    """The login that our comments are authored by."""
+def _identity(gh: Github) -> Identity:
+    """Who our comments are authored by."""
     try:
-        return gh.get_user().login
+        return Identity(gh.get_user().login)
     except GithubException as e:
         if e.status == 404 or (e.status == 403 and not _is_rate_limit(e)):
-            # A GITHUB_TOKEN cannot read /user ("Resource not accessible by
-            # integration"); what it writes is authored by the Actions bot.
-            return ACTIONS_BOT_LOGIN
+            # An integration token cannot read /user ("Resource not
+            # accessible by integration"): a GITHUB_TOKEN writes as the
+            # Actions bot, an App installation token as the app's bot.
+            return Identity(None, bots=(ACTIONS_BOT_LOGIN,), app=True)
         raise
 
 
@@ -443,22 +462,22 @@ def _is_rate_limit(e: GithubException) -> bool:
 
 
 def _create(
-        issue: Issue, text: str, *, marker: str, login: str, retries: int,
+        issue: Issue, text: str, *, marker: str, me: Identity, retries: int,
         max_wait: float,
-) -> IssueComment:
+) -> None:
     """POST the comment; after an ambiguous failure, look before reposting."""
     failures = 0
     while True:
         try:
-            return issue.create_comment(text)
+            issue.create_comment(text)
+            return
         except (GithubException, OSError) as e:
             failures += 1
             if failures > retries or not _outcome_unknown(e):
                 raise
         time.sleep(min(max_wait, 2.0 ** failures))
-        found = find_sticky(issue.get_comments(), marker=marker, login=login)
-        if found is not None:
-            return found
+        if _mine(issue, marker, me, first=True):
+            return
 
 
 def _delete(comment: IssueComment) -> None:

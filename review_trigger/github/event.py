@@ -169,7 +169,7 @@ def parse_report(data: Any, name: str = 'report') -> Report:
         if total_files > MAX_FILES:
             raise fail(f'more than {MAX_FILES} files')
         for path in files:
-            if not path or '\0' in path or len(path) > 4096:
+            if not path or '\0' in path or len(path) > 4096 or not _unicode(path):
                 raise fail(f'triggers[{i}].files has an invalid path')
             by_file.setdefault(path, []).append(tid)
     if triggered != bool(ids):
@@ -180,6 +180,8 @@ def parse_report(data: Any, name: str = 'report') -> Report:
             raise fail('prompt must be a string or null')
         if len(prompt) > MAX_PROMPT_CHARS:
             raise fail(f'prompt is longer than {MAX_PROMPT_CHARS} characters')
+        if not _unicode(prompt):
+            raise fail('prompt is not valid Unicode (a lone surrogate)')
         if not triggered:
             raise fail('a prompt without a trigger')
     changes = data.get('changes')
@@ -245,6 +247,16 @@ def _base_repo_of(listed: Mapping[str, Any]) -> str:
     if isinstance(name, str) and owner:
         return f'{owner}/{name}'.casefold()
     return ''
+
+
+def _unicode(text: str) -> bool:
+    # JSON's "\ud800" escape parses to a lone surrogate, which no file,
+    # comment or summary can hold.
+    try:
+        text.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _text(value: Any) -> str:

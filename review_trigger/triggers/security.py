@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from review_trigger.change import Change, Finding
+from review_trigger.change import Change, Detail, Finding
 from review_trigger.scan import LineRule
 from review_trigger.triggers._base import (
     Settings,
@@ -17,6 +17,11 @@ from review_trigger.triggers._base import (
 def check(change: Change, settings: Settings) -> Finding | None:
     details = path_word_details(change, settings['words'], 'security-sensitive code')
     details.extend(hit_details(hits_for(change, 'security')))
+    # What could not be read cannot be cleared: a file too large to scan
+    # may hold the secret.
+    n = len(change.unscanned)
+    details.extend(Detail(path, f'{n} file{"s were" if n != 1 else " was"} too large to scan')
+                   for path in change.unscanned)
     return finding('security', 'security-sensitive code touched', details)
 
 
