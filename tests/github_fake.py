@@ -147,7 +147,7 @@ class FakeGitHub:
         self.app_slug = app_slug
         # Called just before a POST creates its comment: a racing run's POST
         # landing first.
-        self.before_create: Callable[[], None] | None = None
+        self.before_create: Callable[[], object] | None = None
         # The comments listing answers 200 with a JSON object, not an array.
         self.list_as_object = False
         self.prefix = prefix.rstrip('/')

@@ -43,7 +43,8 @@ if TYPE_CHECKING:  # BaseHTTPResponse is urllib3 2 only; PyGithub allows 1.26
     from urllib3.response import BaseHTTPResponse, HTTPResponse
 
 from review_trigger.hosts import _sticky
-from review_trigger.hosts._sticky import MARKER, Identity, Note
+from review_trigger.hosts._sticky import MARKER as MARKER
+from review_trigger.hosts._sticky import Identity, Note
 
 # GitHub refuses longer comment bodies with 422 "Body is too long".
 MAX_BODY_CHARS = 65536
