@@ -83,6 +83,7 @@ COMMANDS: dict[str, str] = {
     'init': 'review_trigger.config_cli:init',
     'config': 'review_trigger.config_cli:show',
     'schema': 'review_trigger.config_cli:schema',
+    'route': 'review_trigger.routing.command:main',
     'hook': 'review_trigger.hook:main',
     'github': 'review_trigger.github.action:main',
 }
