@@ -132,3 +132,38 @@ def test_skip_if_reason_tier(committed, cli, trailer, skipped):
 ])
 def test_people_and_bots(trailer, model):
     assert routing.model_from_trailer(trailer) == model
+
+
+def _quiet_alarm(seconds: int):  # type: ignore[no-untyped-def]
+    """A hang guard, not a timing: the quadratic parse took minutes."""
+    import signal
+
+    def boom(*_: object) -> None:
+        raise AssertionError(f'trailer parsing did not finish within {seconds} s')
+    signal.signal(signal.SIGALRM, boom)
+    signal.alarm(seconds)
+
+
+@pytest.mark.parametrize('tail', [
+    pytest.param(' ' * 100_000, id='spaces'),
+    pytest.param(' ' * 100_000 + 'x', id='spaces_then_text'),
+    pytest.param(' <' * 50_000, id='many_open_brackets'),
+])
+def test_huge_trailer_is_parsed_linearly_and_capped(tail):
+    import signal
+
+    from review_trigger.change import Commit
+    from review_trigger.routing import models
+    fields = Commit._fields
+    message = 'fix\n\nCo-authored-by: a' + tail + \
+        '\nCo-authored-by: Claude Opus 4.6 <noreply@anthropic.com>\n'
+    commit = Commit(**{f: ('' if f != 'message' else message) for f in fields})  # type: ignore[arg-type]
+    _quiet_alarm(20)
+    try:
+        found = models.models_in(commit)
+        # The line past the cap is not a trailer; the next one still is.
+        assert found == ['Claude Opus 4.6']
+        junk = models.models_in(commit._replace(message='x\n' * 200_000 + 'Model: ' + 'a' * 10**6))
+        assert junk == []
+    finally:
+        signal.alarm(0)
