@@ -287,3 +287,13 @@ def test_importing_routing_stays_light():
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "['review_trigger.routing.models', 'review_trigger.routing.table']"
+
+
+def test_readme_shows_the_shipped_table():
+    from pathlib import Path
+    readme = (Path(__file__).parent.parent / 'README.md').read_text()
+    for t in routing.DEFAULT.task_types:
+        assert f'| {t.title} | ' in readme and f'| {t.tier} | {routing.DEFAULT.tier(t.tier).model} ' \
+            f'| {t.cost} | {t.why} |' in readme, t.id
+    for tier in routing.DEFAULT.tiers:
+        assert f'| {tier.id} ({tier.role}) | ' + ' | '.join(m for _, m in tier.vendors) + ' |' in readme

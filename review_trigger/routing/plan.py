@@ -143,7 +143,7 @@ def classify(text: str, table: Table,
     sets = wordsets if wordsets is not None else _wordsets(table)
     best: tuple[int, int, int, int] | None = None
     found: tuple[TaskType | None, str | None] = (None, None)
-    for order, (task_type, wordset) in enumerate(zip(table.task_types, sets)):
+    for order, (task_type, wordset) in enumerate(zip(table.task_types, sets, strict=True)):
         keyword = find_word(words, wordset)
         if keyword is None:
             continue

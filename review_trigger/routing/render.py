@@ -122,8 +122,8 @@ def reason(route: Route) -> str:
     ids = ', '.join(dict.fromkeys(r.task_type.id for r in top if r.task_type))
     model = _model(table, route.tier)
     if len(top) == len(classified):
-        what = (f'{"All" if len(classified) > 1 else "The"} '
-                f'{_plural(len(classified), "classified task") if unclassified else _plural(len(classified), "planned task")} '
+        kind = 'classified task' if unclassified else 'planned task'
+        what = (f'{"All" if len(classified) > 1 else "The"} {_plural(len(classified), kind)} '
                 f'{"are" if len(classified) > 1 else "is"} {route.tier}-tier ({ids})')
         if table.rank(route.tier) == 0:
             why = f', so {model} handles {"them" if len(classified) > 1 else "it"} at the lowest cost'

@@ -100,8 +100,8 @@ def _diff(p: Planned) -> str:
 def init(directory: str | None, *, claude_md: bool = False, agents_md: bool = False,
          commands: bool = False, dry_run: bool = False) -> int:
     from review_trigger import git
-    from review_trigger.routing.command import load_config
     from review_trigger.output import write_atomic
+    from review_trigger.routing.command import load_config
     repo = git.open_repo(directory)
     config = load_config(repo.root, None)
     state = _load_state(repo.git_dir)

@@ -67,7 +67,7 @@ class Table(NamedTuple):
 
     def rank(self, tier_id: str) -> int:
         """0 for the lowest tier; -1 for a tier the table does not have."""
-        return TIERS.index(tier_id) if tier_id in TIERS else -1  # type: ignore[arg-type]
+        return TIERS.index(tier_id) if tier_id in TIERS else -1  # type: ignore[arg-type,unused-ignore]
 
     def of_tier(self, tier_id: str) -> tuple[TaskType, ...]:
         return tuple(t for t in self.task_types if t.tier == tier_id)
@@ -263,10 +263,10 @@ def build(data: Mapping[str, Any] | None, base: Table = DEFAULT) -> Table:
     specs: dict[str, dict[str, Any]] = {}
     if 'task_types' not in data:
         base_costs = {t.id: t.cost for t in base.tiers}
-        for t in base.task_types:
-            specs[t.id] = _task_data(t)
-            if t.cost == base_costs.get(t.tier):
-                del specs[t.id]['cost']      # follows its tier's cost
+        for task in base.task_types:
+            specs[task.id] = _task_data(task)
+            if task.cost == base_costs.get(task.tier):
+                del specs[task.id]['cost']      # follows its tier's cost
     new = dict(data.get('task_types') or {})
     for name, spec in (data.get('extra_task_types') or {}).items():
         owner = next((k for k, s in specs.items() if name == k or name in s['names']), None)
