@@ -18,7 +18,7 @@ def _run_parser() -> Parser:
         description='Check a git change against significance triggers and, '
                     'when one fires, write the review prompt for the '
                     'strongest model. Other commands: init, config, schema '
-                    '(configuration), hook (pre-commit), github (the GitHub '
+                    '(configuration), route (model routing), hook (pre-commit), github (the GitHub '
                     f'Action); see `{PROG} COMMAND --help`.',
     )
     p.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
