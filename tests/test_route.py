@@ -297,3 +297,14 @@ def test_readme_shows_the_shipped_table():
             f'| {t.cost} | {t.why} |' in readme, t.id
     for tier in routing.DEFAULT.tiers:
         assert f'| {tier.id} ({tier.role}) | ' + ' | '.join(m for _, m in tier.vendors) + ' |' in readme
+
+
+def test_plan_text_is_shown_as_data(committed, cli):
+    committed.write('PROJECT_PLAN.md', '## Next\n- Refactor \x1b[2J the parser\n')
+    out = cli('route').out
+    assert '\x1b' not in out
+    assert '  "Refactor \\x1b[2J the parser" -> Sonnet (refactoring, generate tier)\n' in out
+    assert 'Reason: The planned task is generate-tier (refactoring), so Sonnet is enough' in out
+    # JSON carries the text itself, escaped by JSON.
+    assert json.loads(cli('route', '--format', 'json').out)['tasks'][0]['text'] == \
+        'Refactor \x1b[2J the parser'

@@ -53,10 +53,9 @@ def load_config(directory: str | None, path: str | None):  # type: ignore[no-unt
 
 def plan_path(directory: str | None, given: str | None) -> str:
     from review_trigger.routing.plan import DEFAULT_PLAN
-    base = directory or '.'
     if given is not None:
-        return os.path.join(base, given)
-    here = os.path.join(base, DEFAULT_PLAN)
+        return os.path.join(directory, given) if directory else given
+    here = os.path.join(directory, DEFAULT_PLAN) if directory else DEFAULT_PLAN
     if os.path.lexists(here):
         return here
     from review_trigger import git

@@ -123,8 +123,9 @@ def reason(route: Route) -> str:
     model = _model(table, route.tier)
     if len(top) == len(classified):
         kind = 'classified task' if unclassified else 'planned task'
-        what = (f'{"All" if len(classified) > 1 else "The"} {_plural(len(classified), kind)} '
-                f'{"are" if len(classified) > 1 else "is"} {route.tier}-tier ({ids})')
+        many = len(classified) > 1
+        what = (f'All {_plural(len(classified), kind)} are' if many else f'The {kind} is') + \
+            f' {route.tier}-tier ({ids})'
         if table.rank(route.tier) == 0:
             why = f', so {model} handles {"them" if len(classified) > 1 else "it"} at the lowest cost'
         elif route.tier == _top(table).id:
