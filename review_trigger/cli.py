@@ -18,8 +18,9 @@ def _run_parser() -> Parser:
         description='Check a git change against significance triggers and, '
                     'when one fires, write the review prompt for the '
                     'strongest model. Other commands: init, config, schema '
-                    '(configuration), route (model routing), hook (pre-commit), github (the GitHub '
-                    f'Action); see `{PROG} COMMAND --help`.',
+                    '(configuration), route (model routing), hook (pre-commit), '
+                    'github (the GitHub Action), agent-hook (coding agents\' '
+                    f'session hooks); see `{PROG} COMMAND --help`.',
     )
     p.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
     what = p.add_mutually_exclusive_group()
@@ -29,6 +30,9 @@ def _run_parser() -> Parser:
                       help='analyse the commits REV..HEAD')
     what.add_argument('--base', metavar='REV',
                       help='analyse what a pull request from --head into REV would merge')
+    what.add_argument('--worktree', metavar='REV', nargs='?', const='HEAD',
+                      help='analyse the working tree, untracked files included, '
+                           'against REV (default HEAD); the index is not touched')
     p.add_argument('--head', metavar='REV',
                    help='with --base: the pull request head (default HEAD)')
     p.add_argument('-C', dest='directory', metavar='DIR',
@@ -51,7 +55,7 @@ def run(argv: Sequence[str]) -> int:
     try:
         outcome = pipeline.run(pipeline.Request(
             directory=args.directory, since=args.since, base=args.base, head=args.head,
-            config_path=args.config, session_model=args.session_model,
+            worktree=args.worktree, config_path=args.config, session_model=args.session_model,
             reviewer=args.reviewer, environ=os.environ,
         ))
     except BaseException:
@@ -65,6 +69,12 @@ def run(argv: Sequence[str]) -> int:
         text = outcome.prompt or ''
     output.emit(text, args.output, args.directory)
     print(pipeline.summary(outcome.analysis), file=sys.stderr)
+    if outcome.analysis.change.range.mode == 'staged':
+        from review_trigger import git
+        left = git.unstaged_count(outcome.repo)
+        if left:
+            print(f'{PROG}: {left} unstaged or untracked file{"s" if left != 1 else ""} '
+                  f'not analysed (use --worktree)', file=sys.stderr)
     failed = outcome.analysis.findings and args.fail_on_trigger
     return Exit.TRIGGERED if failed else Exit.OK
 
@@ -86,6 +96,7 @@ COMMANDS: dict[str, str] = {
     'route': 'review_trigger.routing.command:main',
     'hook': 'review_trigger.hook:main',
     'github': 'review_trigger.github.action:main',
+    'agent-hook': 'review_trigger.agents.hook:main',
 }
 
 

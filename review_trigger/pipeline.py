@@ -27,11 +27,14 @@ if TYPE_CHECKING:
 
 class Request(NamedTuple):
     """What to analyse and how. With ``range`` unset, the range comes from
-    ``since`` / ``base`` and ``head`` (none of them: the staged change)."""
+    ``since`` / ``base`` and ``head`` / ``worktree`` (none of them: the
+    staged change)."""
     directory: str | None = None
     since: str | None = None
     base: str | None = None
     head: str | None = None
+    # A revision (usually HEAD) to analyse against the working tree.
+    worktree: str | None = None
     # An entry point's own range (the hook's pushed commits, the Action's
     # pull request), resolved once the repository is open.
     range: Callable[[git.Repo], Range] | None = None
@@ -62,6 +65,7 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
         repo = git.open_repo(request.directory)
     rng = request.range(repo) if request.range is not None else git.resolve_range(
         repo, since=request.since, base=request.base, head=request.head,
+        worktree=request.worktree,
     )
     diff = git.Diff(repo, rng.base, git.new_side(rng))
     listing = git.PendingFiles(repo, git.new_side(rng))

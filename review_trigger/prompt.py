@@ -199,6 +199,10 @@ def render(
     rng = change.range
     if rng.head == INDEX:
         what = 'staged changes'
+    elif rng.mode == 'worktree':
+        what = f'the working tree {code(rng.label)}'
+        if analysis.commits:
+            what += f' ({_plural(len(analysis.commits), "commit")} and uncommitted work)'
     elif rng.mode == 'pr':
         what = f'pull request {code(rng.label)}'
     else:

@@ -19,6 +19,7 @@ from review_trigger.routing.models import (
     model_from_trailer,
     models_in,
     named,
+    pretty,
     tier_of,
 )
 from review_trigger.routing.table import DEFAULT, TIERS, Table, TaskType, Tier
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     'DEFAULT', 'TIERS', 'SessionModel', 'Table', 'TaskType', 'Tier', 'announcement',
-    'detect', 'model_from_trailer', 'models_in', 'named', 'next_session',
+    'detect', 'model_from_trailer', 'models_in', 'named', 'next_session', 'pretty',
     'table_of', 'task_tier', 'tier_of',
 ]
 

@@ -103,6 +103,21 @@ def model_from_trailer(value: str) -> str | None:
     return None
 
 
+def pretty(model_id: str) -> str:
+    """A model id as people write it: ``claude-haiku-4-5`` -> ``Haiku 4.5``
+    (for names an agent reports itself, not for trailers, which are kept as
+    written). Anything else is returned unchanged."""
+    m = re.match(
+        r'claude-(?:(\d+(?:-\d)?)-)?(haiku|sonnet|opus)(?:-(\d{1,2})(?:-(\d))?)?\b',
+        model_id[:MAX_LINE], re.I,
+    )
+    if m:
+        version = m[3] and (m[3] + (f'.{m[4]}' if m[4] else ''))
+        version = version or (m[1] or '').replace('-', '.')
+        return f'{m[2].title()} {version}'.strip()
+    return model_id
+
+
 def _trailer_lines(message: str) -> Iterable[str]:
     """Values of the AI trailer lines of ``message`` (bounded, linear)."""
     text = message[-MAX_MESSAGE:]
