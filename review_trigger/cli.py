@@ -18,9 +18,9 @@ def _run_parser() -> Parser:
         description='Check a git change against significance triggers and, '
                     'when one fires, write the review prompt for the '
                     'strongest model. Other commands: init, config, schema '
-                    '(configuration), hook (pre-commit), github (the GitHub '
-                    'Action), agent-hook (coding agents\' session hooks); see '
-                    f'`{PROG} COMMAND --help`.',
+                    '(configuration), route (model routing), hook (pre-commit), '
+                    'github (the GitHub Action), agent-hook (coding agents\' '
+                    f'session hooks); see `{PROG} COMMAND --help`.',
     )
     p.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
     what = p.add_mutually_exclusive_group()
@@ -93,6 +93,7 @@ COMMANDS: dict[str, str] = {
     'init': 'review_trigger.config_cli:init',
     'config': 'review_trigger.config_cli:show',
     'schema': 'review_trigger.config_cli:schema',
+    'route': 'review_trigger.routing.command:main',
     'hook': 'review_trigger.hook:main',
     'github': 'review_trigger.github.action:main',
     'agent-hook': 'review_trigger.agents.hook:main',

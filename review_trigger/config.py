@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from review_trigger import defaults
 from review_trigger.errors import UserError
+from review_trigger.routing import table as routing_table
 
 CONFIG_FILES = ('.review-trigger.yaml', '.review-trigger.yml')
 PYPROJECT = 'pyproject.toml'
@@ -34,7 +35,10 @@ class Config(NamedTuple):
     context_files: tuple[str, ...] = defaults.CONTEXT_FILES
     max_scan_bytes: int = defaults.MAX_SCAN_BYTES
     reviewer: str = 'Opus'
-    models: tuple[tuple[str, str], ...] = defaults.MODEL_TIERS
+    # Model-name patterns -> tier: the file's ``models:`` first, then the
+    # routing table's, most specific first.
+    models: tuple[tuple[str, str], ...] = routing_table.DEFAULT.patterns
+    routing: routing_table.Table = routing_table.DEFAULT
     skip_if_reason_tier: bool = False
     source: str | None = None       # where it was read from, for messages
 
@@ -564,6 +568,7 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
         ids.add(spec['id'])
         custom.append(dict(spec))
     models = tuple((k, v) for k, v in (data.get('models') or {}).items())
+    table = _routing(data.get('routing'), custom, source)
     return Config(
         triggers=triggers,
         custom_triggers=tuple(custom),
@@ -572,10 +577,38 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
         context_files=tuple(top['context_files']),
         max_scan_bytes=data.get('max_scan_bytes', defaults.MAX_SCAN_BYTES),
         reviewer=data.get('reviewer', 'Opus'),
-        models=models + defaults.MODEL_TIERS,
+        models=models + table.patterns,
+        routing=table,
         skip_if_reason_tier=data.get('skip_if_reason_tier', False),
         source=source,
     )
+
+
+def _routing(data: Mapping[str, Any] | None, custom: Sequence[Mapping[str, Any]],
+             source: str | None) -> routing_table.Table:
+    """The routing table with ``routing:`` applied; every trigger's task type
+    must be one of its task types (the triggers take their tiers from it)."""
+    where = source or 'configuration'
+    try:
+        table = routing_table.build(data)
+    except routing_table.RoutingError as e:
+        raise UserError(f'{where}: routing: {e}')
+    if data:
+        from review_trigger.triggers import REGISTRY
+        for trigger in REGISTRY.values():
+            if table.task(trigger.task_type) is None:
+                raise UserError(
+                    f'{where}: routing: the {trigger.id} trigger\'s task type '
+                    f'{trigger.task_type!r} is not in the routing table',
+                )
+    for i, spec in enumerate(custom):
+        task_type = spec.get('task_type')
+        if task_type is not None and table.task(task_type) is None:
+            raise UserError(
+                f'{where}: custom_triggers[{i}].task_type: {task_type!r} is not a task '
+                f'type of the routing table',
+            )
+    return table
 
 
 def load(source: Source | None, cache_dir: str | None = None) -> Config:
@@ -629,7 +662,9 @@ def effective(config: Config) -> dict[str, Any]:
         'max_scan_bytes': config.max_scan_bytes,
         'reviewer': config.reviewer,
         'skip_if_reason_tier': config.skip_if_reason_tier,
-        'models': {k: v for k, v in config.models},
+        # The file's own entries: the table's are under routing.tiers.
+        'models': {k: v for k, v in config.models if (k, v) not in set(config.routing.patterns)},
+        'routing': routing_table.as_data(config.routing),
         'triggers': {k: dict(v) for k, v in config.triggers.items()},
         'custom_triggers': [dict(c) for c in config.custom_triggers],
     }

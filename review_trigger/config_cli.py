@@ -76,9 +76,22 @@ def init(argv: Sequence[str]) -> int:
     p.add_argument('--agent', choices=('claude', 'codex', 'gemini', 'cursor'),
                    help='instead, install the session-start and stop hooks into this '
                         'coding agent\'s project settings')
+    # Model routing (review_trigger/routing/setup.py).
+    p.add_argument('--claude-md', action='store_true',
+                   help='write the routing sections into CLAUDE.md (between markers)')
+    p.add_argument('--agents-md', action='store_true',
+                   help='write the routing sections into AGENTS.md (between markers)')
+    p.add_argument('--commands', action='store_true',
+                   help='write .claude/commands/use-haiku.md, use-sonnet.md, '
+                        'use-opus.md and review.md')
     p.add_argument('--dry-run', action='store_true',
-                   help='with --agent: print the change, write nothing')
+                   help='with --agent, --claude-md, --agents-md or --commands: '
+                        'print the change, write nothing')
     args = p.parse_args(argv)
+    from review_trigger.routing import setup
+    if setup.flags_given(args):
+        return setup.init(args.directory, claude_md=args.claude_md, agents_md=args.agents_md,
+                          commands=args.commands, dry_run=args.dry_run)
     from review_trigger import git
     from review_trigger.config import CONFIG_FILES, SCHEMA_PATH
     from review_trigger.output import write_atomic

@@ -194,38 +194,5 @@ CONTEXT_FILES = (
 # Files above this size (bytes of added text) are listed but not scanned.
 MAX_SCAN_BYTES = 1_000_000
 
-# Model names to routing tiers (section 8 of the design): the first entry
-# whose words all appear, in order, in a model's name decides its tier.
-# More specific names come first ("gpt 4o mini" before "gpt 4o").
-MODEL_TIERS: tuple[tuple[str, str], ...] = (
-    ('haiku', 'execute'), ('sonnet', 'generate'), ('opus', 'reason'),
-    ('gpt 4o mini', 'execute'), ('gpt 4.1 mini', 'execute'),
-    ('gpt 4.1 nano', 'execute'), ('gpt 5 mini', 'execute'),
-    ('gpt 5 nano', 'execute'), ('o1 mini', 'execute'), ('o3 mini', 'execute'),
-    ('o4 mini', 'execute'), ('gpt 4o', 'generate'), ('gpt 4.1', 'generate'),
-    ('gpt 4', 'generate'), ('gpt 5', 'reason'), ('o1', 'reason'),
-    ('o3', 'reason'), ('gemini flash', 'execute'), ('flash', 'execute'),
-    ('gemini pro', 'generate'), ('gemini ultra', 'reason'),
-    ('mistral small', 'execute'), ('ministral', 'execute'),
-    ('mistral medium', 'generate'), ('mistral large', 'generate'),
-    ('codestral', 'generate'), ('devstral', 'generate'),
-)
-
-# The routing table's task types (section 9) and the tier each needs.
-TASK_TIERS = {
-    'code_review_logic': 'reason',
-    'edge_case_analysis': 'reason',
-    'architecture_decision': 'reason',
-    'trade_off_analysis': 'reason',
-    'security_review': 'reason',
-    'pii_scan': 'reason',
-    'credential_check': 'reason',
-    'debugging_complex': 'reason',
-    'adr_writing': 'reason',
-    'code_generation': 'generate',
-    'refactoring': 'generate',
-    'documentation': 'generate',
-    'config_edit': 'execute',
-    'simple_test': 'execute',
-    'pr_review_conventions': 'execute',
-}
+# The model-to-tier and task-type-to-tier tables are the routing table's:
+# review_trigger/routing/table.py.

@@ -156,7 +156,7 @@ def prompt_for(repo: git.Repo, analysis: Analysis, session: Session, config: Con
     )
     return prompt_mod.render(
         analysis, session=session, reviewer=reviewer or config.reviewer,
-        context=context,
+        context=context, config=config,
     )
 
 

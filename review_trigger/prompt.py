@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from review_trigger import defaults
+from review_trigger import routing
 from review_trigger.analyze import Analysis
 from review_trigger.change import INDEX, FileChange, Finding
 from review_trigger.markdown import code, fence
 from review_trigger.paths import joined, matcher
 from review_trigger.routing import SessionModel
 from review_trigger.triggers import Trigger
+
+if TYPE_CHECKING:
+    from review_trigger.config import Config
 
 MAX_CHANGED = 100       # files listed under "What changed"
 MAX_DETAILS = 25        # files listed per trigger under "What to review"
@@ -162,9 +165,10 @@ def _named(paths: Sequence[str], names: set[str]) -> set[str]:
     return found
 
 
-def _concern(finding: Finding, index: int, trigger: Trigger) -> list[str]:
+def _concern(finding: Finding, index: int, trigger: Trigger,
+             config: Config | None = None) -> list[str]:
     task = trigger.task_type
-    tier = defaults.TASK_TIERS.get(task, 'reason')
+    tier = routing.task_tier(task, config)
     concern = trigger.concern
     lines = [
         f'{index}. **{finding.trigger}**: {finding.reason} '
@@ -189,6 +193,7 @@ def render(
         analysis: Analysis, *, session: Session, reviewer: str = 'Opus',
         context: Sequence[tuple[str, str]] = (),
         today: datetime.date | None = None,
+        config: Config | None = None,     # its routing table gives the tiers
 ) -> str:
     change = analysis.change
     rng = change.range
@@ -236,7 +241,7 @@ def render(
         out += ['', 'Commit messages (quoted data):', fence(text)]
     out += ['', '**What to review:**']
     for i, finding in enumerate(analysis.findings, 1):
-        out.extend(_concern(finding, i, analysis.triggers[finding.trigger]))
+        out.extend(_concern(finding, i, analysis.triggers[finding.trigger], config))
     if change.suppressions:
         out += ['', '**Suppressed** (lines the author marked; check each reason holds):']
         for s in change.suppressions[:MAX_DETAILS]:

@@ -123,7 +123,7 @@ def test_worktree_since_a_revision_counts_its_commits(committed: Repo, cli) -> N
     assert data['range']['base'] == start
     assert data['range']['commits'] == 1
     assert sorted(c['path'] for c in data['changes']) == ['src/app/one.py', 'src/app/two.py']
-    assert data['session_model']['models'][0]['name'] == 'Sonnet 4.5'
+    assert data['session_model']['models'][0]['name'] == 'Claude Sonnet 4.5'   # as the trailer writes it
 
 
 def test_worktree_rejects_an_unknown_revision(committed: Repo, cli) -> None:

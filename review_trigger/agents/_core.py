@@ -120,7 +120,8 @@ def model_field(data: Mapping[str, Any], key: str = 'model') -> str | None:
     if not value:
         return None
     from review_trigger import routing
-    return routing.model_from_trailer(value) or value
+    found = routing.model_from_trailer(value)
+    return routing.pretty(found) if found else value
 
 
 def flag(data: Mapping[str, Any], key: str) -> bool:

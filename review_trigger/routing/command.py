@@ -1,0 +1,101 @@
+"""``review-trigger route``: the next session's recommendation from a plan
+file (section 6), or with ``--announce`` the session-start announcement
+(section 4)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from review_trigger.errors import UserError
+from review_trigger.options import ENV_SESSION_MODEL, PROG, Parser
+
+
+def _parser() -> Parser:
+    p = Parser(
+        prog=f'{PROG} route',
+        description='Classify the upcoming tasks of a plan file against the routing '
+                    'table and recommend the model for the next session (the highest '
+                    'tier present). With --announce, print the session-start '
+                    'announcement for --session-model instead.',
+    )
+    p.add_argument('plan', nargs='?', metavar='PLAN.md',
+                   help='the plan file (default: PROJECT_PLAN.md)')
+    p.add_argument('--plan', dest='plan_option', metavar='PATH', help='the plan file')
+    p.add_argument('--format', choices=('text', 'json'), default='text')
+    p.add_argument('--session-model', metavar='NAME',
+                   help='the current session\'s model: flag the tasks above its tier '
+                        f'(default: ${ENV_SESSION_MODEL})')
+    p.add_argument('--announce', action='store_true',
+                   help='print the session-start announcement for --session-model')
+    p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
+    p.add_argument('--config', metavar='PATH', help='configuration file (default: the '
+                                                     'repository\'s, else the defaults)')
+    return p
+
+
+def load_config(directory: str | None, path: str | None):  # type: ignore[no-untyped-def]
+    """The configuration: ``path``, else the repository's file; the
+    defaults outside a repository."""
+    from review_trigger import config
+    if path is not None:
+        return config.load(config.read_file(os.path.join(directory or '.', path)))
+    from review_trigger import git
+    try:
+        repo = git.open_repo(directory)
+    except UserError:
+        if directory is not None and not os.path.isdir(directory):
+            raise
+        return config.default_config()
+    return config.load(config.find_source(repo.root))
+
+
+def plan_path(directory: str | None, given: str | None) -> str:
+    from review_trigger.routing.plan import DEFAULT_PLAN
+    if given is not None:
+        return os.path.join(directory, given) if directory else given
+    here = os.path.join(directory, DEFAULT_PLAN) if directory else DEFAULT_PLAN
+    if os.path.lexists(here):
+        return here
+    from review_trigger import git
+    try:
+        root = git.open_repo(directory).root
+    except UserError:
+        return here
+    at_root = os.path.join(root, DEFAULT_PLAN)
+    return at_root if os.path.lexists(at_root) else here
+
+
+def main(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(argv)
+    if args.plan and args.plan_option and args.plan != args.plan_option:
+        raise UserError(f'two plan files given: {args.plan} and {args.plan_option}')
+    session = args.session_model or os.environ.get(ENV_SESSION_MODEL, '').strip() or None
+    cfg = load_config(args.directory, args.config)
+    from review_trigger.routing import plan, render
+    if args.announce:
+        if session is None:
+            raise UserError(f'--announce needs --session-model NAME (or ${ENV_SESSION_MODEL})')
+        text = render.announcement(session, cfg)
+        if args.format == 'json':
+            from review_trigger.routing.models import named
+            model = named(session, cfg.models)
+            text = json.dumps({'model': model.name, 'tier': model.tier,
+                               'announcement': text}, indent=2) + '\n'
+        sys.stdout.write(text)
+        return 0
+    path = plan_path(args.directory, args.plan or args.plan_option)
+    tasks = plan.read_tasks(path)
+    if not tasks:
+        raise UserError(
+            f'plan {path} lists no upcoming task (a list item, checkbox or heading '
+            f'under a Next, Upcoming or TODO section)',
+        )
+    route = plan.route(tasks, cfg.routing)
+    if args.format == 'json':
+        sys.stdout.write(json.dumps(render.route_data(route, session, cfg.models),
+                                    indent=2, ensure_ascii=True) + '\n')
+    else:
+        sys.stdout.write(render.route_text(route, session, cfg.models))
+    return 0
