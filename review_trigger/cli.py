@@ -85,6 +85,9 @@ COMMANDS: dict[str, str] = {
     'schema': 'review_trigger.config_cli:schema',
     'hook': 'review_trigger.hook:main',
     'github': 'review_trigger.github.action:main',
+    'review': 'review_trigger.review.run:review',
+    'reviews': 'review_trigger.review.run:reviews',
+    'cost': 'review_trigger.review.run:cost',
 }
 
 

@@ -36,6 +36,8 @@ class Config(NamedTuple):
     reviewer: str = 'Opus'
     models: tuple[tuple[str, str], ...] = defaults.MODEL_TIERS
     skip_if_reason_tier: bool = False
+    review: Mapping[str, Any] = {}      # the reviewer and its limits (review/settings.py)
+    cost_log: str | None = None         # the cost log's path in the repository
     source: str | None = None       # where it was read from, for messages
 
 
@@ -344,6 +346,8 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
         reviewer=data.get('reviewer', 'Opus'),
         models=models + defaults.MODEL_TIERS,
         skip_if_reason_tier=data.get('skip_if_reason_tier', False),
+        review=copy.deepcopy(data.get('review') or {}),
+        cost_log=data.get('cost_log'),
         source=source,
     )
 
@@ -402,4 +406,6 @@ def effective(config: Config) -> dict[str, Any]:
         'models': {k: v for k, v in config.models},
         'triggers': {k: dict(v) for k, v in config.triggers.items()},
         'custom_triggers': [dict(c) for c in config.custom_triggers],
+        'review': copy.deepcopy(dict(config.review)),
+        'cost_log': config.cost_log,
     }

@@ -8,7 +8,8 @@ this package, one module a job.
 - ``diff``: the streaming diff reader (``-z``, NUL-separated, so any file
   name survives);
 - ``objects``: blobs, paths at a revision, file lists, commits;
-- ``fetch``: what a shallow CI checkout lacks.
+- ``fetch``: what a shallow CI checkout lacks;
+- ``patch``: the content key of a change (its patch id).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from review_trigger.git.objects import (
     read_blob,
     read_path,
 )
+from review_trigger.git.patch import patch_id
 from review_trigger.git.revisions import (
     head,
     is_shallow,
@@ -45,6 +47,6 @@ __all__ = [
     'NO_LINES', 'AddedLines', 'Candidate', 'Diff', 'FileDiff', 'FileDone',
     'PendingFiles', 'Readable', 'Repo', 'commits', 'deepen', 'each_blob',
     'fetch', 'has_commit', 'has_merge_base', 'head', 'is_shallow', 'list_files',
-    'merge_base', 'new_side', 'open_repo', 'read_blob', 'read_path', 'resolve',
+    'merge_base', 'new_side', 'open_repo', 'patch_id', 'read_blob', 'read_path', 'resolve',
     'resolve_range',
 ]
