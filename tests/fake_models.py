@@ -34,7 +34,8 @@ class FakeModels:
         self.default = Reply(text='{"verdict": "PASS", "summary": "ok", "findings": []}')
         self.seen: list[Seen] = []
         self._server = ThreadingHTTPServer(('127.0.0.1', 0), _handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True)
 
     @property
     def url(self) -> str:
