@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from review_trigger.__main__ import main
-from tests.fake_models import Reply, models  # noqa: F401 (a fixture)
+from tests.fake_models import Reply
+from tests.fake_models import models as models  # noqa: F401 (a fixture)
 
 KEY = 'sk-test-not-a-real-key-0123456789'
 WARN = json.dumps({'verdict': 'WARN', 'summary': 'api summary',
