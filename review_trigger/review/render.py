@@ -20,7 +20,7 @@ def usage_line(r: Record) -> str:
     return ' · '.join(parts) or 'not reported'
 
 
-def markdown(r: Record, heading: str = '##') -> str:
+def markdown(r: Record, heading: str = '##', max_findings: int | None = None) -> str:
     v = r.verdict
     model = f' (model {code(r.model)})' if r.model else ''
     out = [
@@ -36,9 +36,13 @@ def markdown(r: Record, heading: str = '##') -> str:
     ]
     if v.findings:
         out.append(f'**Findings ({len(v.findings)}):**')
-        for i, f in enumerate(v.findings, 1):
+        shown = v.findings if max_findings is None else v.findings[:max_findings]
+        for i, f in enumerate(shown, 1):
             where = code(f.file) + (f' line {f.line}' if f.line is not None else '')
             out += [f'{i}. **{f.severity}** {where}', '', fence(f.text), '']
+        if len(shown) < len(v.findings):
+            out += [f'and {len(v.findings) - len(shown)} more findings in the ledger\'s '
+                    f'record ({code(str(r.key))}).', '']
     else:
         out += ['**Findings:** none', '']
     return '\n'.join(out)
