@@ -97,6 +97,9 @@ COMMANDS: dict[str, str] = {
     'hook': 'review_trigger.hook:main',
     'github': 'review_trigger.github.action:main',
     'agent-hook': 'review_trigger.agents.hook:main',
+    'review': 'review_trigger.review.run:review',
+    'reviews': 'review_trigger.review.run:reviews',
+    'cost': 'review_trigger.review.run:cost',
 }
 
 

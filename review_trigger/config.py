@@ -40,6 +40,8 @@ class Config(NamedTuple):
     models: tuple[tuple[str, str], ...] = routing_table.DEFAULT.patterns
     routing: routing_table.Table = routing_table.DEFAULT
     skip_if_reason_tier: bool = False
+    review: Mapping[str, Any] = {}      # the reviewer and its limits (review/settings.py)
+    cost_log: str | None = None         # the cost log's path in the repository
     source: str | None = None       # where it was read from, for messages
 
 
@@ -580,6 +582,8 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
         models=models + table.patterns,
         routing=table,
         skip_if_reason_tier=data.get('skip_if_reason_tier', False),
+        review=copy.deepcopy(data.get('review') or {}),
+        cost_log=data.get('cost_log'),
         source=source,
     )
 
@@ -667,4 +671,6 @@ def effective(config: Config) -> dict[str, Any]:
         'routing': routing_table.as_data(config.routing),
         'triggers': {k: dict(v) for k, v in config.triggers.items()},
         'custom_triggers': [dict(c) for c in config.custom_triggers],
+        'review': copy.deepcopy(dict(config.review)),
+        'cost_log': config.cost_log,
     }

@@ -24,10 +24,15 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from review_trigger import git
 from review_trigger.change import Range
 from review_trigger.errors import Exit, UserError, guarded
+
+if TYPE_CHECKING:
+    from review_trigger import pipeline
+    from review_trigger.review import ledger
 
 PROG = 'review-trigger'
 GATE_ID = 'review-trigger-gate'
@@ -132,17 +137,51 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         write_atomic(prompt_path, prompt)
         lines.append(f'prompt: {_shown(prompt_path)}')
     refused = args.gate and prompt is not None
+    action = 'push' if is_push(environ) else 'commit'
     if refused:
-        action = 'push' if is_push(environ) else 'commit'
-        lines += [
-            f'{GATE_ID}: {action} refused: review the change with the prompt '
-            f'file above, then either',
-            f'  {action} anyway: SKIP={GATE_ID} git {action} ...',
-            f'  or mark each flagged line that is fine as it is: {SUPPRESSION}',
-        ]
+        reviewed = _reviewed(outcome)
+        if reviewed is not None and reviewed[0].passed:
+            refused = False
+            lines.append(f'{GATE_ID}: this content was reviewed: {_verdict_line(*reviewed)}; '
+                         f'{action} allowed')
+        elif reviewed is not None:
+            lines += [
+                f'{GATE_ID}: {action} refused: the review of this content is '
+                f'{_verdict_line(*reviewed)}',
+                f'  fix the findings (the edited change is reviewed again: '
+                f'{PROG} review), or {action} anyway: SKIP={GATE_ID} git {action} ...',
+            ]
+        else:
+            lines += [
+                f'{GATE_ID}: {action} refused: review the change with the prompt '
+                f'file above, then either',
+                f'  run the review: {PROG} review (or record one done by hand: '
+                f'{PROG} review --accept-reviewed ANSWER.md)',
+                f'  {action} anyway: SKIP={GATE_ID} git {action} ...',
+                f'  or mark each flagged line that is fine as it is: {SUPPRESSION}',
+            ]
     sys.stdout.write(''.join(f'{line}\n' for line in lines))
     sys.stdout.flush()
     return Exit.TRIGGERED if refused else Exit.OK
+
+
+def _reviewed(outcome: pipeline.Outcome) -> tuple[ledger.Record, str] | None:
+    """The ledger's review of exactly this content (and its markdown's
+    path), or None."""
+    from review_trigger.review import ledger
+    from review_trigger.review.run import exclude_of
+    key = ledger.key_of(outcome.repo, outcome.analysis.change.range, outcome.config,
+                        exclude_of(outcome.config))
+    if key is None:
+        return None
+    record = ledger.find(outcome.repo, key)
+    return None if record is None else (record, ledger.path_of(outcome.repo, key, 'md'))
+
+
+def _verdict_line(record: ledger.Record, path: str) -> str:
+    n = len(record.verdict.findings)
+    return (f'{record.verdict.status} with {n} finding{"s" if n != 1 else ""} '
+            f'(the review: {_shown(path)})')
 
 
 def main(argv: Sequence[str]) -> int:

@@ -152,6 +152,9 @@ class FakeGitHub:
         self.list_as_object = False
         self.prefix = prefix.rstrip('/')
         self.comments: list[Comment] = []
+        # POST /repos/{o}/{r}/check-runs and /statuses/{sha}: the bodies, in order.
+        self.check_runs: list[dict[str, Any]] = []
+        self.statuses: list[dict[str, Any]] = []
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
         self.lock = threading.RLock()
@@ -465,6 +468,8 @@ _ISSUE_COMMENTS = re.compile(
     r'/repos/([^/]+/[^/]+)/issues/(\d+)/comments|'
     r'/repositories/(\d+)/issues/(\d+)/comments',
 )
+_CHECK_RUNS = re.compile(r'/repos/([^/]+/[^/]+)/check-runs')
+_STATUSES = re.compile(r'/repos/([^/]+/[^/]+)/statuses/([0-9a-f]{40})')
 _COMMENT = re.compile(r'/repos/([^/]+/[^/]+)/issues/comments/(\d+)')
 _ISSUE = re.compile(r'/repos/([^/]+/[^/]+)/issues/(\d+)')
 _REPO = re.compile(r'/repos/([^/]+/[^/]+)')
@@ -573,6 +578,26 @@ class _Handler(BaseHTTPRequestHandler):
             if fake.github_token_mode or fake.app_slug is not None:
                 raise _Reply(403, NOT_ACCESSIBLE)
             return 200, {}, fake.user_json(fake.login, fake.user_id, 'User')
+
+        m = _CHECK_RUNS.fullmatch(path)
+        if m and method == 'POST':
+            if not isinstance(body, dict) or not body.get('name') or not body.get('head_sha'):
+                raise _Reply(422, 'Invalid request')
+            if body.get('conclusion') not in (None, 'success', 'neutral', 'failure',
+                                              'cancelled', 'skipped', 'timed_out',
+                                              'action_required'):
+                raise _Reply(422, 'Invalid conclusion')
+            run = {**body, 'repo': m.group(1), 'id': len(fake.check_runs) + 1}
+            fake.check_runs.append(run)
+            return 201, {}, run
+        m = _STATUSES.fullmatch(path)
+        if m and method == 'POST':
+            if not isinstance(body, dict) or body.get('state') not in (
+                    'error', 'failure', 'pending', 'success'):
+                raise _Reply(422, 'Invalid state')
+            status = {**body, 'repo': m.group(1), 'sha': m.group(2)}
+            fake.statuses.append(status)
+            return 201, {}, status
 
         m = _ISSUE_COMMENTS.fullmatch(path)
         if m:

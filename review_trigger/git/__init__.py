@@ -11,6 +11,7 @@ this package, one module a job.
 - ``fetch``: what a shallow CI checkout lacks;
 - ``worktree``: the working tree's snapshot (a temporary index), and
   what ``--staged`` leaves out.
+- ``patch``: the content key of a change (its patch id).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from review_trigger.git.objects import (
     read_blob,
     read_path,
 )
+from review_trigger.git.patch import patch_id
 from review_trigger.git.revisions import (
     head,
     is_shallow,
@@ -48,6 +50,6 @@ __all__ = [
     'NO_LINES', 'AddedLines', 'Candidate', 'Diff', 'FileDiff',
     'PendingFiles', 'Readable', 'Repo', 'commits', 'deepen', 'each_blob',
     'fetch', 'has_commit', 'has_merge_base', 'head', 'is_shallow', 'last_commit', 'list_files',
-    'merge_base', 'new_side', 'open_repo', 'read_blob', 'read_path', 'resolve',
+    'merge_base', 'new_side', 'open_repo', 'patch_id', 'read_blob', 'read_path', 'resolve',
     'resolve_range', 'snapshot', 'unstaged_count', 'worktree_range',
 ]

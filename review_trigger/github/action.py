@@ -75,6 +75,7 @@ class Result(NamedTuple):
     prompt: str | None
     changed: int
     report_path: str
+    review: str | None = None       # the review's markdown (input review)
 
 
 def _input(environ: Mapping[str, str], name: str, default: str = '') -> str:
@@ -213,18 +214,25 @@ def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
         rng = git.resolve_range(repo, base=pr.base_sha, head=pr.head_sha)
         return rng._replace(label=_label(pr))
 
+    reviewing = _bool(_input(environ, 'REVIEW', 'false') or 'false', 'review')
     outcome = pipeline.run(pipeline.Request(
         range=pr_range, config_path=opts.config or None,
         session_model=opts.session_model or None, reviewer=opts.reviewer or None,
-        environ=environ,
+        include_diff=30_000 if reviewing else None, environ=environ,
     ), repo)
+    review = None
+    if reviewing:
+        from review_trigger.review import action as review_action
+        review = review_action.run(outcome, {k: _input(environ, k) for k in (
+            'REVIEW', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'REVIEW_MODEL')},
+            environ, opts.token, pr.repository, pr.head_sha, lambda m: _log(out, m))
     analysis, prompt = outcome.analysis, outcome.prompt
     report_path = os.path.join(opts.output_dir, REPORT_FILE)
     write_atomic(report_path, pipeline.report_json(
         outcome, {'pull_request': pr.as_json()}))
     result = Result(
         pr=pr, ids=outcome.fired, files=_files(analysis), prompt=prompt,
-        changed=len(analysis.change.files), report_path=report_path,
+        changed=len(analysis.change.files), report_path=report_path, review=review,
     )
     print(pipeline.summary(analysis), file=sys.stderr)
     _finish(opts, environ, out, result, _analysed_lines(analysis, analysis.change.range),
@@ -446,7 +454,7 @@ def _finish(
     summary, _ = render.summary_text(
         title, lines, result.prompt, budget, report_where, status=status,
     )
-    workflow.append_summary(summary, environ)
+    workflow.append_summary(summary + (f'\n{result.review}' if result.review else ''), environ)
     workflow.set_outputs({
         'triggered': 'true' if result.ids else 'false',
         'triggers': ','.join(result.ids),
@@ -483,10 +491,12 @@ def _comment(
     from review_trigger.hosts import _sticky
     body: str | None = None
     if result.prompt is not None:
+        extra = f'\n{result.review}' if result.review else ''
         body, cut = render.comment_body(
             result.ids, pr.head_sha, result.prompt, where,
-            marker_len=len(_sticky.MARKER),
+            marker_len=len(_sticky.MARKER) + render.utf16_len(extra),
         )
+        body += extra
         if cut:
             _log(out, 'the prompt is longer than a comment holds: the comment '
                       'shows its beginning and says where the rest is')

@@ -1,0 +1,163 @@
+"""The Action with ``review: true``: action.yml's real steps against a
+FakeGitHub and a fake Anthropic API, the ledger carried between runs as
+actions/cache/restore and actions/cache/save would carry it."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+_TESTS = os.path.dirname(os.path.abspath(__file__))
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
+
+import action_harness as h  # noqa: E402
+from fake_models import FakeModels, Reply  # noqa: E402
+from test_action import OAUTH, REPO, Job, _copy_action, comments, origin  # noqa: E402,F401
+
+KEY = 'sk-ant-test-0123456789abcdef'
+LEDGER = Path('.git', 'review-trigger', 'reviews')
+WARN = json.dumps({'verdict': 'WARN', 'summary': 'The exchange trusts its input @alice.',
+                   'findings': [{'file': 'src/auth/oauth.py', 'line': 4, 'severity': 'medium',
+                                 'text': 'Validate `code` before use.'}]})
+
+
+@pytest.fixture(scope='session')
+def installed_review(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The install step with ``review: true``: the SDK extra too."""
+    base = tmp_path_factory.mktemp('action-review')
+    action_dir = _copy_action(base / 'review-trigger')
+    runner = h.Runner(workspace=base / 'ws', temp=base / 'temp', event_name='pull_request',
+                      event={}, repository=REPO, api_url='http://127.0.0.1:9',
+                      server_url='http://127.0.0.1:9', token='unused')
+    result = h.run_action(action_dir, runner, {'review': 'true'},
+                          {'actions/setup-python': h.setup_python}, until='Install review-trigger')
+    assert result.outcome == 'success', result.steps[-1].stderr[-3000:]
+    venv = base / 'temp' / 'review-trigger-venv'
+    assert list(venv.glob('lib/python*/site-packages/anthropic'))
+    return action_dir, venv
+
+
+@pytest.fixture
+def models():
+    fake = FakeModels().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake():
+    with h.FakeGitHubWithPulls(github_token_mode=True) as server:
+        yield server
+
+
+class Cache:
+    """actions/cache/restore and actions/cache/save of the ledger folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.saved = False
+
+    def restore(self, workspace: Path) -> bool:
+        if not self.root.exists():
+            return False
+        shutil.copytree(self.root, workspace / LEDGER, dirs_exist_ok=True)
+        return True
+
+    def save(self, workspace: Path) -> None:
+        if (workspace / LEDGER).exists():
+            shutil.copytree(workspace / LEDGER, self.root, dirs_exist_ok=True)
+            self.saved = True
+
+
+def run(job: Job, cache: Cache, models: FakeModels, inputs: dict[str, str]) -> h.ActionResult:
+    event = job.origin.event(7, 'oauth')
+    runner = job.runner('pull_request', event, sha=job.origin.merge)
+    runner.extra_env['ANTHROPIC_BASE_URL'] = models.url
+    job.providers()['actions/checkout']({'fetch-depth': '1', 'ref': ''}, runner)
+    cache.restore(runner.workspace)
+    result = h.run_action(job.action_dir, runner, inputs,
+                          {'actions/setup-python': h.setup_python})
+    cache.save(runner.workspace)
+    return result
+
+
+def run_step(result: h.ActionResult) -> h.StepResult:
+    [step] = [s for s in result.steps if s.name == 'Run review-trigger']
+    return step
+
+
+@pytest.fixture
+def job(tmp_path, installed_review, origin, fake) -> Job:  # noqa: F811
+    origin.branch('oauth')
+    origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH}, 'Add OAuth code exchange')
+    return Job(tmp_path / 'jobs', installed_review, origin, fake)
+
+
+def test_review_sets_the_check_and_the_comment_and_a_rerun_makes_no_call(
+        job, fake, models, tmp_path, origin):  # noqa: F811
+    cache = Cache(tmp_path / 'cache')
+    models.queue(Reply(text=f'```json\n{WARN}\n```', input_tokens=2000, output_tokens=400))
+    inputs = {'review': 'true', 'anthropic-api-key': KEY}
+    first = run(job, cache, models, inputs)
+    step = run_step(first)
+    assert first.outcome == 'success', step.stderr[-3000:]
+    assert len(models.seen) == 1
+    sent = models.seen[0].headers
+    assert KEY in (sent.get('x-api-key'), sent.get('authorization', '').removeprefix('Bearer '))
+    [check] = fake.check_runs
+    assert (check['name'], check['conclusion'], check['head_sha']) == (
+        'review-trigger/review', 'neutral', origin.heads[7])
+    assert check['output']['title'].startswith('WARN: 1 finding (reviewed by claude-opus-4-8)')
+    [comment] = comments(fake)
+    body = comment.body
+    prompt_at, review_at = body.index('## Opus Review: pull request'), body.index('Review verdict: WARN')
+    assert prompt_at < review_at
+    assert '@alice' in body and '\n@alice' not in body   # inside a code block
+    assert 'Review verdict: WARN' in step.summary
+    assert cache.saved
+    # The key is in no output.
+    assert KEY not in body + step.stdout + step.stderr + json.dumps(fake.check_runs)
+
+    # A second run with the same head: the stored verdict, no new call.
+    second = run(job, cache, models, inputs)
+    assert second.outcome == 'success', run_step(second).stderr[-3000:]
+    assert len(models.seen) == 1
+    assert len(fake.check_runs) == 2
+    assert fake.check_runs[1]['conclusion'] == 'neutral'
+    assert 'no new call' in fake.check_runs[1]['output']['title']
+    assert 'Review verdict: WARN' in comments(fake)[0].body
+
+
+def test_without_a_key_the_check_is_neutral_and_says_so(job, fake, models, tmp_path):
+    result = run(job, Cache(tmp_path / 'cache'), models, {'review': 'true'})
+    assert result.outcome == 'success', run_step(result).stderr[-3000:]
+    assert models.seen == []
+    [check] = fake.check_runs
+    assert check['conclusion'] == 'neutral'
+    assert 'no API key' in check['output']['title']
+    assert 'no API key' in comments(fake)[0].body
+
+
+def test_an_errored_review_is_a_failed_check_never_success(job, fake, models, tmp_path):
+    models.queue(Reply(text='Looks fine. PASS'))
+    result = run(job, Cache(tmp_path / 'cache'), models,
+                 {'review': 'true', 'anthropic-api-key': KEY})
+    assert result.outcome == 'success', run_step(result).stderr[-3000:]
+    [check] = fake.check_runs
+    assert check['conclusion'] == 'failure'
+    assert check['output']['title'].startswith('Review errored: ')
+    assert not (Path(tmp_path / 'cache')).exists() or not list((tmp_path / 'cache').glob('*.json'))
+
+
+def test_fail_verdict_fails_the_check(job, fake, models, tmp_path):
+    models.queue(Reply(text=json.dumps({'verdict': 'FAIL', 'summary': 'no', 'findings': []})))
+    result = run(job, Cache(tmp_path / 'cache'), models,
+                 {'review': 'true', 'anthropic-api-key': KEY})
+    assert result.outcome == 'success', run_step(result).stderr[-3000:]
+    assert [c['conclusion'] for c in fake.check_runs] == ['failure']
+

@@ -1,0 +1,151 @@
+"""The API reviewers against fake Anthropic Messages and OpenAI Chat
+Completions servers on 127.0.0.1: usage, 429 with retry-after, 500, a
+truncated body, a missing key. No test calls a real model."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fake_models import Reply
+from fake_models import models as models  # noqa: F401 (a fixture)
+
+from review_trigger.__main__ import main
+
+KEY = 'sk-test-not-a-real-key-0123456789'
+WARN = json.dumps({'verdict': 'WARN', 'summary': 'api summary',
+                   'findings': [{'file': 'm1.py', 'line': 1, 'severity': 'low', 'text': 't'}]})
+LEDGER = Path('.git', 'review-trigger', 'reviews')
+
+
+@pytest.fixture
+def fired(repo):
+    repo.write('README.md', '# project\n')
+    repo.add()
+    repo.commit('initial')
+    for i in range(6):
+        repo.stage(f'm{i}.py', f'x = {i}\n')
+    return repo
+
+
+@pytest.fixture(params=['anthropic', 'openai'])
+def api(request, models, monkeypatch):  # noqa: F811
+    name = request.param
+    for var in ('ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'ANTHROPIC_BASE_URL', 'OPENAI_BASE_URL',
+                'ANTHROPIC_AUTH_TOKEN'):
+        monkeypatch.delenv(var, raising=False)
+    if name == 'anthropic':
+        monkeypatch.setenv('ANTHROPIC_API_KEY', KEY)
+        monkeypatch.setenv('ANTHROPIC_BASE_URL', models.url)
+    else:
+        monkeypatch.setenv('OPENAI_API_KEY', KEY)
+        monkeypatch.setenv('OPENAI_BASE_URL', models.url + '/v1')
+    return name
+
+
+def records(repo) -> list[dict]:
+    folder = repo.path / LEDGER
+    return [json.loads(p.read_text()) for p in sorted(folder.glob('*.json'))] \
+        if folder.exists() else []
+
+
+def test_api_review_records_usage_and_cost(fired, api, models, capsys):
+    models.queue(Reply(text=f'Here it is.\n```json\n{WARN}\n```', input_tokens=1234,
+                       output_tokens=567))
+    assert main(['review', '--api', api]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith('## Review verdict: WARN\n')
+    [seen] = models.seen
+    model = 'claude-opus-4-8' if api == 'anthropic' else 'gpt-5'
+    assert seen.path == ('/v1/messages' if api == 'anthropic' else '/v1/chat/completions')
+    assert seen.body['model'] == model
+    text = json.dumps(seen.body)
+    assert 'Answer format (required)' in text and '## Opus Review: staged changes' in text
+    [rec] = records(fired)
+    assert (rec['input_tokens'], rec['output_tokens'], rec['model']) == (1234, 567, model)
+    price = (5.0, 25.0) if api == 'anthropic' else (1.25, 10.0)
+    assert rec['cost_usd'] == pytest.approx((1234 * price[0] + 567 * price[1]) / 1e6)
+    assert rec['cost_source'] == 'estimated' and rec['reviewer'] == f'{api} API'
+    # The key went in a header, never into the request body, the output or the ledger.
+    assert KEY not in text and KEY not in out + err
+    assert KEY not in (fired.path / LEDGER).joinpath(rec['key'] + '.json').read_text()
+
+
+def test_model_override(fired, api, models):
+    assert main(['review', '--api', api, '--model', 'claude-haiku-4-5']) == 0
+    assert models.seen[0].body['model'] == 'claude-haiku-4-5'
+
+
+def test_429_with_retry_after_is_retried(fired, api, models, capsys):
+    models.queue(Reply(status=429, headers=(('retry-after', '0'),)), Reply(text=WARN))
+    assert main(['review', '--api', api]) == 0
+    err = capsys.readouterr().err
+    assert len(models.seen) == 2
+    assert 'HTTP 429 from the' in err and 'retrying in 0 s (1 of 3)' in err
+    assert [r['verdict'] for r in records(fired)] == ['WARN']
+
+
+def test_retry_after_longer_than_the_timeout_gives_up_at_once(fired, api, models, capsys):
+    models.queue(Reply(status=429, headers=(('retry-after', '120'),)))
+    assert main(['review', '--api', api, '--timeout-s', '5']) == 2
+    assert 'failed after 1 attempt: HTTP 429' in capsys.readouterr().err
+    assert len(models.seen) == 1 and records(fired) == []
+
+
+def test_500_after_every_retry_records_nothing(fired, api, models, capsys):
+    fired.write('.review-trigger.yaml', 'review:\n  retries: 2\n')
+    models.queue(*[Reply(status=500, headers=(('retry-after', '0'),))] * 3)
+    assert main(['review', '--api', api]) == 2
+    err = capsys.readouterr().err
+    assert 'failed after 3 attempts: HTTP 500' in err
+    assert len(models.seen) == 3 and records(fired) == []
+
+
+def test_truncated_body_is_an_error(fired, api, models, capsys):
+    fired.write('.review-trigger.yaml', 'review:\n  retries: 0\n')
+    models.queue(Reply(text=WARN, truncated=True))
+    assert main(['review', '--api', api]) == 2
+    assert 'no complete answer from the' in capsys.readouterr().err
+    assert records(fired) == []
+
+
+def test_truncated_then_whole_is_retried(fired, api, models):
+    models.queue(Reply(text=WARN, truncated=True), Reply(text=WARN))
+    assert main(['review', '--api', api]) == 0
+    assert len(models.seen) == 2 and len(records(fired)) == 1
+
+
+def test_garbage_answer_is_an_error(fired, api, models, capsys):
+    models.queue(Reply(text='LGTM, PASS'))
+    assert main(['review', '--api', api]) == 2
+    assert 'holds no JSON verdict' in capsys.readouterr().err
+    assert records(fired) == []
+
+
+def test_refused_key_is_not_retried(fired, api, models, capsys):
+    models.queue(Reply(status=401))
+    assert main(['review', '--api', api]) == 2
+    assert 'HTTP 401' in capsys.readouterr().err and len(models.seen) == 1
+
+
+def test_missing_key_makes_no_request(fired, api, models, monkeypatch, capsys):
+    monkeypatch.delenv('ANTHROPIC_API_KEY', raising=False)
+    monkeypatch.delenv('OPENAI_API_KEY', raising=False)
+    assert main(['review', '--api', api]) == 2
+    assert '_API_KEY is not set' in capsys.readouterr().err
+    assert models.seen == []
+
+
+def test_over_budget_makes_no_request(fired, api, models, capsys):
+    assert main(['review', '--api', api, '--max-cost-usd', '0.001']) == 2
+    assert 'over budget' in capsys.readouterr().err
+    assert models.seen == []
+
+
+def test_base_url_from_the_configuration(fired, models, monkeypatch):
+    monkeypatch.setenv('ANTHROPIC_API_KEY', KEY)
+    monkeypatch.delenv('ANTHROPIC_BASE_URL', raising=False)
+    fired.write('.review-trigger.yaml',
+                f'review:\n  api: anthropic\n  base_url: {models.url}\n  model: claude-sonnet-4-6\n')
+    assert main(['review']) == 0
+    assert models.seen[0].body['model'] == 'claude-sonnet-4-6'
