@@ -36,6 +36,8 @@ class Config(NamedTuple):
     reviewer: str = 'Opus'
     models: tuple[tuple[str, str], ...] = defaults.MODEL_TIERS
     skip_if_reason_tier: bool = False
+    # Price entries (model, match, input, output, ...) before the shipped table.
+    prices: tuple[Mapping[str, Any], ...] = ()
     source: str | None = None       # where it was read from, for messages
 
 
@@ -344,6 +346,7 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
         reviewer=data.get('reviewer', 'Opus'),
         models=models + defaults.MODEL_TIERS,
         skip_if_reason_tier=data.get('skip_if_reason_tier', False),
+        prices=tuple(dict(p) for p in data.get('prices') or ()),
         source=source,
     )
 
@@ -399,6 +402,7 @@ def effective(config: Config) -> dict[str, Any]:
         'max_scan_bytes': config.max_scan_bytes,
         'reviewer': config.reviewer,
         'skip_if_reason_tier': config.skip_if_reason_tier,
+        'prices': [dict(p) for p in config.prices],
         'models': {k: v for k, v in config.models},
         'triggers': {k: dict(v) for k, v in config.triggers.items()},
         'custom_triggers': [dict(c) for c in config.custom_triggers],
