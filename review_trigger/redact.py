@@ -101,6 +101,20 @@ class Redactor(NamedTuple):
 NOTHING = Redactor(())
 
 
+# A rule's word boundary, loosened so that ``_`` separates too: a key in a
+# file name (``old_AKIA...py``) or an identifier is masked, though the rule,
+# which looks at code, would not fire on it. Masking more is the safe side.
+_WORD_EDGE = re.compile(r'(?<!\\)\\b')
+_LOOSE_EDGE = r'(?:(?<![A-Za-z0-9])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?![A-Za-z0-9]))'
+
+
+def _loosened(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(_WORD_EDGE.sub(lambda _: _LOOSE_EDGE, pattern), re.M)
+    except re.error:
+        return re.compile(pattern, re.M)
+
+
 def redactor(patterns: Mapping[str, str] | Iterable[tuple[str, str]]) -> Redactor:
     """A Redactor from (name, regex) pairs: the secret rules among them."""
     items = patterns.items() if isinstance(patterns, Mapping) else patterns
@@ -109,7 +123,7 @@ def redactor(patterns: Mapping[str, str] | Iterable[tuple[str, str]]) -> Redacto
         if name == _PEM_BLOCK[0]:
             rules.append((name, re.compile(_PEM_BLOCK[1], re.M)))
         elif is_secret_rule(name):
-            rules.append((name, re.compile(pattern, re.M)))
+            rules.append((name, _loosened(pattern)))
     return Redactor(tuple(rules))
 
 
