@@ -181,7 +181,7 @@ def prompt_for(repo: git.Repo, analysis: Analysis, session: Session, config: Con
     if include_diff is not None:
         index = {f.path: i for i, f in enumerate(analysis.change.files)}
         pairs = [(raw.change.files[index[p]], analysis.change.files[index[p]])
-                 for p in to_review if p in index]
+                 for p in prompt_mod.files_to_review(analysis, binary=True) if p in index]
         included = diff_mod.build(repo, rng, pairs, include_diff, for_config(config),
                                   pinned.tree)
         facts['included_diff'] = included.as_json()
@@ -230,8 +230,7 @@ def pinned_of(repo: git.Repo, rng: Range) -> prompt.Pinned:
 
 def report_json(outcome: Outcome, extra: Mapping[str, object] | None = None) -> str:
     """The JSON report of the outcome (with ``extra`` top-level keys)."""
-    from review_trigger import report
-    from review_trigger import redact
+    from review_trigger import redact, report
     data = report.build(outcome.analysis, outcome.session, outcome.prompt)
     data.update(outcome.facts)
     if extra:

@@ -233,13 +233,14 @@ def unscanned_lines(analysis: Analysis) -> list[str]:
     return out
 
 
-def files_to_review(analysis: Analysis) -> list[str]:
-    """Every file a trigger named that is not binary, most important first."""
+def files_to_review(analysis: Analysis, binary: bool = False) -> list[str]:
+    """Every file a trigger named (not binary ones, unless ``binary``),
+    most important first."""
     by_path = {f.path: f for f in analysis.change.files}
     hit = {h.path for h in analysis.change.hits}
     paths = [p for f in analysis.findings for p in f.files]
     return [p for p in order.ordered_paths(paths, by_path, hit)
-            if not (p in by_path and by_path[p].binary)]
+            if binary or not (p in by_path and by_path[p].binary)]
 
 
 def render(

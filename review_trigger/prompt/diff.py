@@ -79,22 +79,42 @@ def build(repo: git.Repo, rng: Range, files: Sequence[tuple[FileChange, FileChan
     omitted: list[tuple[str, str]] = []
     left: list[tuple[FileChange, FileChange]] = []
 
-    def reserve() -> int:
-        # Room kept for the list of what did not fit (and its heading).
-        return 60 + sum(tokens(_left_line(sides, r, s)) + 1
-                        for r, s in left[:MAX_LEFT_OUT])
+    def line_cost_of(raw: FileChange, shown: FileChange) -> int:
+        return tokens(_left_line(sides, raw, shown)) + 1
 
-    for raw, shown in files:
+    # Room is kept for the list of what may not fit: the files not yet
+    # read and those left out (the first MAX_LEFT_OUT of them), its heading
+    # and the line for the rest, so that the section never passes ``budget``.
+    line_cost = [tokens(_left_line(sides, r, s)) + 1 for r, s in files[:MAX_LEFT_OUT * 2]]
+    whole = 40 + tokens(bundle.command(sides))
+    left_cost = 0
+
+    def reserve(i: int) -> int:
+        n_left = len(left)
+        if n_left >= MAX_LEFT_OUT:
+            return 60 + whole + left_cost
+        ahead = [line_cost[j] if j < len(line_cost) else 60
+                 for j in range(i, min(len(files), i + MAX_LEFT_OUT - n_left))]
+        return 60 + whole + left_cost + sum(ahead)
+
+    def leave(raw: FileChange, shown: FileChange) -> None:
+        nonlocal left_cost
+        if len(left) < MAX_LEFT_OUT:
+            left_cost += tokens(_left_line(sides, raw, shown)) + 1
+        left.append((raw, shown))
+
+    for i, (raw, shown) in enumerate(files):
         why = _why_omitted(raw)
         if why is not None:
             line = f'- {code(shown.path)}: not included ({why})'
             omitted.append((shown.path, why))
-            parts.append(line)
-            used += tokens(line) + 1
+            if used + tokens(line) + 1 + reserve(i + 1) <= budget:
+                parts.append(line)
+                used += tokens(line) + 1
             continue
-        room = budget - used - reserve()
+        room = budget - used - reserve(i + 1)
         if room <= 0:
-            left.append((raw, shown))
+            leave(raw, shown)
             continue
         paths = [raw.path] if raw.old_path is None else [raw.old_path, raw.path]
         data, longer = bundle.file_diff(repo, sides, paths, room * CHARS_PER_TOKEN)
@@ -103,6 +123,9 @@ def build(repo: git.Repo, rng: Range, files: Sequence[tuple[FileChange, FileChan
         header = f'- {code(shown.path)} ({_counts(shown)}):'
         if not hunks:
             line = f'- {code(shown.path)}: no text changes to show ({shown.status})'
+            if used + tokens(line) + 1 + reserve(i + 1) > budget:
+                leave(raw, shown)
+                continue
             parts.append(line)
             used += tokens(line) + 1
             included.append(shown.path)
@@ -113,20 +136,22 @@ def build(repo: git.Repo, rng: Range, files: Sequence[tuple[FileChange, FileChan
         cost = tokens(header) + 1
         for h in hunks:
             block = fence(h, 'diff')
-            if used + cost + tokens(block) + 1 + reserve() > budget:
+            # A file cut short is listed as left out too: keep its line's room.
+            if used + cost + tokens(block) + 1 + reserve(i + 1) + line_cost_of(raw, shown) \
+                    > budget:
                 longer = True
                 break
             blocks.append(block)
             cost += tokens(block) + 1
         if not blocks:
-            left.append((raw, shown))
+            leave(raw, shown)
             continue
         parts.append(header)
         parts.extend(blocks)
         used += cost
         if longer:
             partial.append(shown.path)
-            left.append((raw, shown))
+            leave(raw, shown)
         else:
             included.append(shown.path)
     if left:
