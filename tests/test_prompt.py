@@ -313,6 +313,19 @@ def test_omitted_files_get_a_line(committed, cli):
     assert '- `src/auth/logo.png`: not included (binary)' in section
 
 
+def test_key_files_are_never_in_the_diff(committed, cli):
+    # A hunk in the middle of a key shows body lines without the BEGIN line.
+    body = ''.join(f'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo{i:04d}abcdefghijklmnopqrstuvwx\n'
+                   for i in range(40))
+    key = f'-----BEGIN PRIVATE KEY-----\n{body}-----END PRIVATE KEY-----\n'
+    committed.stage('deploy/auth/server.key', key)
+    committed.commit('key')
+    committed.stage('deploy/auth/server.key', key.replace('0020abc', '0020xyz'))
+    out = cli('--include-diff').out
+    assert 'QUJDREVG' not in out
+    assert '- `deploy/auth/server.key`: not included (key, credential or environment file' in out
+
+
 def test_a_bad_budget_is_a_user_error(committed, cli):
     committed.stage('src/auth/login.py', 'x = 1\n')
     res = cli('--include-diff=lots')

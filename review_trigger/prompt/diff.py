@@ -40,7 +40,23 @@ class Included(NamedTuple):
         }
 
 
+# Key material: a private key's body lines can change in a hunk that does
+# not show its BEGIN line, so the masking could not tell them from text.
+_KEY_EXTENSIONS = frozenset(('key', 'pem', 'p12', 'pfx', 'jks', 'keystore', 'der', 'p8',
+                             'ppk', 'asc', 'gpg', 'pgp'))
+_KEY_NAMES = frozenset(('id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', '.netrc', '.pgpass',
+                        'credentials'))
+
+
+def _key_material(path: str) -> bool:
+    base = path.rpartition('/')[2]
+    ext = base.rpartition('.')[2].lower() if '.' in base.lstrip('.') else ''
+    return ext in _KEY_EXTENSIONS or base in _KEY_NAMES or base.startswith('.env')
+
+
 def _why_omitted(f: FileChange) -> str | None:
+    if _key_material(f.path):
+        return 'key, credential or environment file: read it in the repository'
     if f.submodule:
         return 'submodule'
     if f.binary:
