@@ -60,6 +60,9 @@ def mask(rule: str) -> str:
 
 class Redactor(NamedTuple):
     rules: tuple[tuple[str, re.Pattern[str]], ...]
+    # Per rule, a regex whose matches are a superset of the rule's, fast
+    # to search (a literal to start from): found once over many texts.
+    gates: tuple[tuple[re.Pattern[str], bool], ...] = ()
 
     def text(self, text: str) -> str:
         """``text`` with every span a secret rule matches masked."""
@@ -82,11 +85,21 @@ class Redactor(NamedTuple):
         for t in texts[:-1]:
             starts.append(starts[-1] + len(t) + 1)
         marked: set[int] = set()
-        for _name, rx in self.rules:
+        folded: str | None = None
+        gates = self.gates or tuple((rx, False) for _, rx in self.rules)
+        for rx, fold in gates:
+            if fold and folded is None:
+                lower = joined.lower()
+                folded = lower if len(lower) == len(joined) else ''
+            text = folded if fold and folded else joined
+            if fold and not folded:     # lower-casing moved offsets: no gate
+                rx = self.rules[gates.index((rx, fold))][1]
             pos = 0
-            while (m := rx.search(joined, pos)) is not None:
+            while (m := rx.search(text, pos)) is not None:
                 i = bisect.bisect_right(starts, m.start()) - 1
-                marked.add(i)
+                # A gate's match lies inside the rule's, which may start
+                # in the text before (a rule can match across a newline).
+                marked.update((i - 1, i) if i else (i,))
                 if i + 1 >= len(texts):
                     break
                 pos = starts[i + 1]
@@ -119,12 +132,30 @@ def redactor(patterns: Mapping[str, str] | Iterable[tuple[str, str]]) -> Redacto
     """A Redactor from (name, regex) pairs: the secret rules among them."""
     items = patterns.items() if isinstance(patterns, Mapping) else patterns
     rules = []
+    gates = []
     for name, pattern in items:
         if name == _PEM_BLOCK[0]:
             rules.append((name, re.compile(_PEM_BLOCK[1], re.M)))
+            gates.append((rules[-1][1], False))
         elif is_secret_rule(name):
             rules.append((name, _loosened(pattern)))
-    return Redactor(tuple(rules))
+            gates.append(_gate(pattern, rules[-1][1]))
+    return Redactor(tuple(rules), tuple(gates))
+
+
+def _gate(pattern: str, rule: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
+    """A superset of ``rule``'s matches that is quick to search: the rule
+    without word boundaries (so the loosened ones are covered), cut to
+    where a literal starts, as the scanner gates its rules."""
+    from review_trigger import scan
+    try:
+        bare = re.compile(_WORD_EDGE.sub('', pattern), re.M)
+    except re.error:
+        return rule, False
+    gate = scan._gate(bare)
+    if gate is None:
+        return bare, False
+    return gate.regex, gate.folded
 
 
 def for_config(config: Config) -> Redactor:
