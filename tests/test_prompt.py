@@ -293,6 +293,8 @@ def test_included_diff_stays_within_budget_and_inside_fences(committed, cli):
     assert diff['left_out']
     for path in diff['left_out'][:5]:
         assert f'- `{path}`: `git diff -M -C ' in section and f' -- {path}`' in section
+    files = next(ln for ln in out.splitlines() if ln.startswith('- The files to review'))
+    assert 'package-lock.json' not in files
     # new-files names the lock file: it gets a line, not its diff.
     assert {'path': 'package-lock.json', 'why': 'lock, generated or vendored file'} \
         in diff['omitted']

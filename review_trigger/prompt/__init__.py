@@ -234,13 +234,13 @@ def unscanned_lines(analysis: Analysis) -> list[str]:
 
 
 def files_to_review(analysis: Analysis, binary: bool = False) -> list[str]:
-    """Every file a trigger named (not binary ones, unless ``binary``),
-    most important first."""
+    """Every file a trigger named, most important first: not binary, lock,
+    generated or vendored ones, unless ``binary`` (the diff names them)."""
     by_path = {f.path: f for f in analysis.change.files}
     hit = {h.path for h in analysis.change.hits}
     paths = [p for f in analysis.findings for p in f.files]
     return [p for p in order.ordered_paths(paths, by_path, hit)
-            if binary or not (p in by_path and by_path[p].binary)]
+            if binary or not (p in by_path and (by_path[p].binary or by_path[p].generated))]
 
 
 def render(
