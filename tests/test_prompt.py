@@ -206,7 +206,7 @@ def test_binaries_are_listed_once_and_unscanned_code_is_named(committed, cli):
     out = cli().out
     assert out.count('logo.png') == 1
     unscanned = out[out.index('**Not scanned**'):out.index('**What to review:**')]
-    assert '- `src/auth/helper.py`: added' in unscanned and 'logo.png' not in unscanned
+    assert '- `src/auth/helper.py` (added)' in unscanned and 'logo.png' not in unscanned
     files = next(ln for ln in out.splitlines() if ln.startswith('- The files to review'))
     assert 'helper.py' not in files
 

@@ -227,7 +227,7 @@ def unscanned_lines(analysis: Analysis) -> list[str]:
         return []
     out = ['', '**Not scanned** (binary files that are not images, fonts or media: '
                'their content could not be checked; find out what each is):']
-    out += [f'- {code(f.path)}: {f.status}' for f in files[:MAX_DETAILS]]
+    out += [f'- {code(f.path)} ({f.status})' for f in files[:MAX_DETAILS]]
     if len(files) > MAX_DETAILS:
         out.append(f'- and {len(files) - MAX_DETAILS} more (all of them are in the JSON report)')
     return out
