@@ -8,7 +8,6 @@ from typing import NamedTuple
 
 from review_trigger import git, paths, prefilter, scan
 from review_trigger.change import (
-    INDEX,
     Change,
     Commit,
     FileChange,
@@ -199,8 +198,9 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff) -> Anal
     # the diff is still being written.
     top = git.PendingFiles(repo, rng.base, recursive=False) if rng.base is not None else None
     commits: tuple[Commit, ...] = ()
-    if rng.head != INDEX:
-        commits = tuple(git.commits(repo, rng.base, rng.head))
+    last = git.last_commit(rng)
+    if last is not None and last != rng.base:
+        commits = tuple(git.commits(repo, rng.base, last))
     files, hits, suppressions, notes = _by_blocks(diff, rules, pre, config) \
         if pre is not None else _by_files(diff, rules, config)
     top_cache: list[frozenset[str]] = []

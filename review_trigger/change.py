@@ -11,18 +11,24 @@ STATUS = {
 }
 
 INDEX = 'INDEX'  # the "head" of a staged change
+WORKTREE = 'WORKTREE'  # the "head" of the working tree (--worktree)
 
 
 class Range(NamedTuple):
     """What is analysed: the tree ``base`` against ``head``.
 
     ``base`` is None before the first commit (the empty tree).
-    ``head`` is a commit sha, or INDEX for the staged change.
+    ``head`` is a commit sha, INDEX for the staged change, or WORKTREE for
+    the working tree (then ``tree`` is its snapshot, what is diffed, and
+    ``commit`` the commit HEAD was at: the commits base..commit are the
+    range's commits).
     """
-    mode: str           # 'staged' | 'since' | 'pr'
+    mode: str           # 'staged' | 'since' | 'pr' | 'worktree'
     base: str | None
     head: str
     label: str          # for humans: "staged changes", "HEAD~3..HEAD"
+    tree: str | None = None
+    commit: str | None = None
 
 
 class FileChange(NamedTuple):

@@ -19,7 +19,8 @@ def _run_parser() -> Parser:
                     'when one fires, write the review prompt for the '
                     'strongest model. Other commands: init, config, schema '
                     '(configuration), hook (pre-commit), github (the GitHub '
-                    f'Action); see `{PROG} COMMAND --help`.',
+                    'Action), agent-hook (coding agents\' session hooks); see '
+                    f'`{PROG} COMMAND --help`.',
     )
     p.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
     what = p.add_mutually_exclusive_group()
@@ -29,6 +30,9 @@ def _run_parser() -> Parser:
                       help='analyse the commits REV..HEAD')
     what.add_argument('--base', metavar='REV',
                       help='analyse what a pull request from --head into REV would merge')
+    what.add_argument('--worktree', metavar='REV', nargs='?', const='HEAD',
+                      help='analyse the working tree, untracked files included, '
+                           'against REV (default HEAD); the index is not touched')
     p.add_argument('--head', metavar='REV',
                    help='with --base: the pull request head (default HEAD)')
     p.add_argument('-C', dest='directory', metavar='DIR',
@@ -67,9 +71,8 @@ def run(argv: Sequence[str]) -> int:
     try:
         outcome = pipeline.run(pipeline.Request(
             directory=args.directory, since=args.since, base=args.base, head=args.head,
-            config_path=args.config, session_model=args.session_model,
-            reviewer=args.reviewer, include_diff=args.include_diff,
-            environ=os.environ,
+            worktree=args.worktree, config_path=args.config, session_model=args.session_model,
+            reviewer=args.reviewer, include_diff=args.include_diff, environ=os.environ,
         ))
     except BaseException:
         # An earlier run's --output must not pass for this run's.
@@ -82,6 +85,12 @@ def run(argv: Sequence[str]) -> int:
         text = outcome.prompt or ''
     output.emit(text, args.output, args.directory)
     print(pipeline.summary(outcome.analysis), file=sys.stderr)
+    if outcome.analysis.change.range.mode == 'staged':
+        from review_trigger import git
+        left = git.unstaged_count(outcome.repo)
+        if left:
+            print(f'{PROG}: {left} unstaged or untracked file{"s" if left != 1 else ""} '
+                  f'not analysed (use --worktree)', file=sys.stderr)
     failed = outcome.analysis.findings and args.fail_on_trigger
     return Exit.TRIGGERED if failed else Exit.OK
 
@@ -102,6 +111,7 @@ COMMANDS: dict[str, str] = {
     'schema': 'review_trigger.config_cli:schema',
     'hook': 'review_trigger.hook:main',
     'github': 'review_trigger.github.action:main',
+    'agent-hook': 'review_trigger.agents.hook:main',
 }
 
 

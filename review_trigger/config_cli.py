@@ -73,11 +73,19 @@ def init(argv: Sequence[str]) -> int:
     p = _parser('init', 'Write a commented starter .review-trigger.yaml (and its '
                         'JSON schema, for editors) at the repository root.')
     p.add_argument('-C', dest='directory', metavar='DIR')
+    p.add_argument('--agent', choices=('claude', 'codex', 'gemini', 'cursor'),
+                   help='instead, install the session-start and stop hooks into this '
+                        'coding agent\'s project settings')
+    p.add_argument('--dry-run', action='store_true',
+                   help='with --agent: print the change, write nothing')
     args = p.parse_args(argv)
     from review_trigger import git
     from review_trigger.config import CONFIG_FILES, SCHEMA_PATH
     from review_trigger.output import write_atomic
     root = git.open_repo(args.directory).root
+    if args.agent:
+        from review_trigger.agents.install import install
+        return install(root, args.agent, args.dry_run)
     target = os.path.join(root, CONFIG_FILES[0])
     for name in CONFIG_FILES:
         if os.path.lexists(os.path.join(root, name)):

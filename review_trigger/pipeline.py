@@ -28,11 +28,14 @@ if TYPE_CHECKING:
 
 class Request(NamedTuple):
     """What to analyse and how. With ``range`` unset, the range comes from
-    ``since`` / ``base`` and ``head`` (none of them: the staged change)."""
+    ``since`` / ``base`` and ``head`` / ``worktree`` (none of them: the
+    staged change)."""
     directory: str | None = None
     since: str | None = None
     base: str | None = None
     head: str | None = None
+    # A revision (usually HEAD) to analyse against the working tree.
+    worktree: str | None = None
     # An entry point's own range (the hook's pushed commits, the Action's
     # pull request), resolved once the repository is open.
     range: Callable[[git.Repo], Range] | None = None
@@ -66,6 +69,7 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
         repo = git.open_repo(request.directory)
     rng = request.range(repo) if request.range is not None else git.resolve_range(
         repo, since=request.since, base=request.base, head=request.head,
+        worktree=request.worktree,
     )
     diff = git.Diff(repo, rng.base, git.new_side(rng))
     listing = git.PendingFiles(repo, git.new_side(rng))
@@ -223,6 +227,11 @@ def pinned_of(repo: git.Repo, rng: Range) -> prompt.Pinned:
         return Pinned(rng.base, None, tree, None, bundle.reproduce(repo, rng, tree=tree),
                       bundle.reproduce(repo, rng))
     if bundle.is_worktree(rng):
+        if rng.tree:
+            # The working tree's snapshot: pinned like the index's tree
+            # (``git diff BASE`` alone would leave untracked files out).
+            return Pinned(rng.base, None, rng.tree, None,
+                          bundle.reproduce(repo, rng, tree=rng.tree), None)
         return Pinned(rng.base, None, None, bundle.patch_id(repo, rng),
                       bundle.reproduce(repo, rng), None)
     return Pinned(rng.base, rng.head, None, None, bundle.reproduce(repo, rng), None)

@@ -375,3 +375,14 @@ def test_an_unpriced_reviewer_says_so(committed, cli):
     committed.stage('src/auth/login.py', 'x = 1\n')
     out = cli('--reviewer', 'acme-coder').out
     assert '**Estimated review cost:** unknown: acme-coder is not in the price table' in out
+
+
+def test_the_working_tree_is_pinned_by_its_snapshot(committed, cli):
+    committed.write('src/auth/login.py', 'def login():\n    return 1\n')   # untracked
+    committed.write('README.md', '# changed\n')
+    out = cli('--worktree', 'HEAD').out
+    [command] = _reproduce(out)
+    data, analysed = _analysed(cli, '--worktree', 'HEAD')
+    assert data['pinned']['tree'] and data['pinned']['tree'] in command
+    committed.write('src/later.py', 'y = 2\n')        # the work tree moves on
+    assert _name_status(committed, command) == analysed

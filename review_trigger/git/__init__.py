@@ -8,7 +8,9 @@ this package, one module a job.
 - ``diff``: the streaming diff reader (``-z``, NUL-separated, so any file
   name survives);
 - ``objects``: blobs, paths at a revision, file lists, commits;
-- ``fetch``: what a shallow CI checkout lacks.
+- ``fetch``: what a shallow CI checkout lacks;
+- ``worktree``: the working tree's snapshot (a temporary index), and
+  what ``--staged`` leaves out.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from review_trigger.git.objects import (
 from review_trigger.git.revisions import (
     head,
     is_shallow,
+    last_commit,
     merge_base,
     new_side,
     open_repo,
@@ -40,11 +43,12 @@ from review_trigger.git.revisions import (
     resolve_range,
 )
 from review_trigger.git.run import Repo
+from review_trigger.git.worktree import snapshot, unstaged_count, worktree_range
 
 __all__ = [
     'NO_LINES', 'AddedLines', 'Candidate', 'Diff', 'FileDiff', 'FileDone',
     'PendingFiles', 'Readable', 'Repo', 'commits', 'deepen', 'each_blob',
-    'fetch', 'has_commit', 'has_merge_base', 'head', 'is_shallow', 'list_files',
+    'fetch', 'has_commit', 'has_merge_base', 'head', 'is_shallow', 'last_commit', 'list_files',
     'merge_base', 'new_side', 'open_repo', 'read_blob', 'read_path', 'resolve',
-    'resolve_range',
+    'resolve_range', 'snapshot', 'unstaged_count', 'worktree_range',
 ]

@@ -11,11 +11,10 @@ import shlex
 import tempfile
 from collections.abc import Sequence
 
-from review_trigger.change import INDEX, Range
+from review_trigger.change import INDEX, WORKTREE, Range
 from review_trigger.git.revisions import _empty_tree
 from review_trigger.git.run import _CONFIG, Repo, _error, _Failed, _run, _start
 
-WORKTREE = 'WORKTREE'   # the "head" of a work-tree change
 # The user's diff settings must not change what the reviewer reads.
 _SHOW_OPTS = ('--no-ext-diff', '--no-textconv', '--no-color', '--no-relative',
               '--no-abbrev', '--submodule=short', '-M', '-C')
@@ -29,7 +28,7 @@ def is_index(rng: Range) -> bool:
 
 
 def is_worktree(rng: Range) -> bool:
-    return rng.head == WORKTREE or rng.mode == 'worktree'
+    return rng.head == WORKTREE
 
 
 def write_tree(repo: Repo) -> str:
@@ -46,7 +45,10 @@ def sides(repo: Repo, rng: Range, tree: str | None = None) -> list[str]:
     if is_index(rng):
         return [base, tree] if tree else ['--cached', base]
     if is_worktree(rng):
-        return [base]
+        # The snapshot the analysis read (``Range.tree``), else the work
+        # tree as it is now.
+        snapshot = tree or rng.tree
+        return [base, snapshot] if snapshot else [base]
     return [base, rng.head]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from review_trigger.change import INDEX, Range
+from review_trigger.change import INDEX, WORKTREE, Range
 from review_trigger.errors import UserError
 from review_trigger.git.run import Repo, _call, _decode, _run
 
@@ -34,9 +34,17 @@ def open_repo(path: str | None = None) -> Repo:
 
 def resolve_range(
         repo: Repo, *, since: str | None = None, base: str | None = None,
-        head: str | None = None,
+        head: str | None = None, worktree: str | None = None,
 ) -> Range:
-    """The Range for --staged (no arguments), --since REV or --base/--head."""
+    """The Range for --staged (no arguments), --since REV, --base/--head or
+    --worktree REV (REV against the working tree)."""
+    if worktree is not None:
+        if head is not None:
+            raise UserError('--head goes with --base, not --worktree')
+        from review_trigger.git.worktree import worktree_range
+        start = _head_sha(repo) if worktree == 'HEAD' else resolve(repo, worktree)
+        label = f'{"HEAD" if worktree == "HEAD" else worktree}..working tree'
+        return worktree_range(repo, start, label)
     if since is not None:
         if head is not None:
             raise UserError('--head goes with --base, not --since')
@@ -53,8 +61,16 @@ def resolve_range(
 
 
 def new_side(rng: Range) -> str | None:
-    """The commit a range leads to, or None for the index (--staged)."""
+    """The commit (or tree) a range leads to, or None for the index (--staged)."""
+    if rng.head == WORKTREE:
+        return rng.tree
     return None if rng.head == INDEX else rng.head
+
+
+def last_commit(rng: Range) -> str | None:
+    """The commit whose history since ``rng.base`` the range's commits are
+    (None: the staged change, which has none)."""
+    return rng.commit if rng.head == WORKTREE else None if rng.head == INDEX else rng.head
 
 
 def is_shallow(repo: Repo) -> bool:

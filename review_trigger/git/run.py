@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import IO, NamedTuple
 
 from review_trigger.errors import UserError
@@ -50,18 +50,21 @@ def _environ() -> dict[str, str]:
 
 
 def _start(cwd: str, args: Sequence[str], stdin: IO[bytes] | int = subprocess.DEVNULL,
-           ) -> subprocess.Popen[bytes]:
-    """Start ``git args`` in ``cwd``, its output and errors piped."""
+           env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start ``git args`` in ``cwd``, its output and errors piped; ``env``
+    adds to the pinned environment (a temporary index)."""
     try:
-        return subprocess.Popen(['git', *args], cwd=cwd, env=_environ(), stdin=stdin,
+        return subprocess.Popen(['git', *args], cwd=cwd,
+                                env={**_environ(), **env} if env else _environ(), stdin=stdin,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError:
         raise UserError('git failed. Is it installed and on PATH?')
 
 
-def _call(cwd: str, *args: str) -> tuple[int, bytes, bytes]:
+def _call(cwd: str, *args: str, env: Mapping[str, str] | None = None,
+          ) -> tuple[int, bytes, bytes]:
     """Run ``git args`` in ``cwd``: its status, output and errors."""
-    proc = _start(cwd, args)
+    proc = _start(cwd, args, env=env)
     out, err = proc.communicate()
     return proc.returncode, out, err
 

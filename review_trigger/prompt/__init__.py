@@ -194,7 +194,11 @@ def what_line(analysis: Analysis) -> str:
     if rng.head == INDEX:
         return 'staged changes'
     if rng.mode == 'worktree':
-        return 'work-tree changes'
+        # The label is the user's own revision, never a branch of a PR.
+        what = f'the working tree {code(rng.label)}'
+        if analysis.commits:
+            what += f' ({_plural(len(analysis.commits), "commit")} and uncommitted work)'
+        return what
     if rng.mode == 'pr':
         return f'pull request, {_plural(len(analysis.commits), "commit")}'
     return _plural(len(analysis.commits), 'commit')
@@ -209,14 +213,17 @@ def pinned_lines(analysis: Analysis, pinned: Pinned | None) -> list[str]:
     sides = [f'base {code(pinned.base or "the empty tree")}']
     if pinned.head is not None:
         sides.append(f'head {code(pinned.head)}')
-    if pinned.tree is not None:
+    if pinned.tree is not None and rng.head == INDEX:
         sides.append(f'staged tree {code(pinned.tree)} (`git write-tree`)')
+    elif pinned.tree is not None:
+        sides.append(f'working tree snapshot {code(pinned.tree)}')
     if pinned.patch_id is not None:
         sides.append(f'patch id {code(pinned.patch_id)} (`git patch-id --stable`)')
     out[0] += (' ' if rng.head == INDEX else ': ') + ', '.join(sides)
     out.append(f'**Reproduce:** {code(pinned.reproduce)}')
     if pinned.reproduce_now is not None:
-        out[-1] += f' (or, while the index is unchanged, {code(pinned.reproduce_now)})'
+        now = 'the index' if rng.head == INDEX else 'the working tree'
+        out[-1] += f' (or, while {now} is unchanged, {code(pinned.reproduce_now)})'
     return out
 
 

@@ -1,0 +1,272 @@
+"""What every agent's hooks share: events in, answers out, and the session
+records between them.
+
+A session's start is recorded in ``<git dir>/review-trigger/sessions/<id>.json``
+(its model and the commit HEAD was at). At its stop the change from that
+commit to the working tree is analysed, so work committed during the
+session counts too. When a trigger fires the prompt is written to
+``<git dir>/review-trigger/prompt.md`` and the stop is blocked once, unless
+the session's model is reason-tier (then a note), the agent is already
+continuing because of a stop hook, or the same change was reported before
+in this session.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, NamedTuple
+
+from review_trigger import git
+from review_trigger.errors import UserError
+from review_trigger.options import PROG
+
+FOLDER = 'review-trigger'          # under the git directory, as the pre-commit hook's
+SESSIONS = 'sessions'
+PROMPT_FILE = 'prompt.md'
+RECORD_VERSION = 1
+MAX_EVENT_BYTES = 16 << 20         # a transcript is passed by path, never inline
+MAX_MODEL_CHARS = 100
+_SAFE_ID = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]{0,99}')
+_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+
+
+class BadEvent(UserError):
+    """The hook's input is not an event this agent documents."""
+
+
+Kind = Literal['start', 'stop', 'other']
+
+
+def kind_of(name: str, starts: tuple[str, ...], stops: tuple[str, ...]) -> Kind:
+    return 'start' if name in starts else 'stop' if name in stops else 'other'
+
+
+class Event(NamedTuple):
+    kind: Kind
+    name: str                   # the agent's own event name
+    session_id: str
+    model: str | None = None
+    cwd: str | None = None
+    # The agent is already continuing because a stop hook blocked: never
+    # block again (Claude Code's stop_hook_active, Cursor's loop_count).
+    continuing: bool = False
+    # The turn ended by the user or an error, not by the agent: do not
+    # make it go on.
+    aborted: bool = False
+    # Record the start, say nothing (Cursor's beforeSubmitPrompt).
+    quiet: bool = False
+
+
+class Answer(NamedTuple):
+    kind: Literal['none', 'context', 'block', 'note', 'error']
+    event: str = ''             # the agent's event name it answers, if known
+    text: str = ''
+
+
+class Agent(NamedTuple):
+    """One agent: its event parser, its output format and its settings."""
+    name: str
+    parse: Callable[[Mapping[str, Any]], Event]
+    render: Callable[[Answer], str]     # the stdout text ('' for nothing)
+    settings: str                       # the project settings file, from the root
+
+
+class Record(NamedTuple):
+    """A session as recorded at its start."""
+    agent: str
+    session_id: str
+    model: str | None
+    start: str | None           # HEAD at the start; None before the first commit
+    started: str                # ISO 8601
+    reported: tuple[str, ...] = ()  # fingerprints of the changes reported
+
+
+# -- reading events ----------------------------------------------------------------
+
+def load_event(data: bytes) -> Mapping[str, Any]:
+    if len(data) > MAX_EVENT_BYTES:
+        raise BadEvent(f'the hook event is larger than {MAX_EVENT_BYTES >> 20} MB')
+    try:
+        event = json.loads(data.decode('utf-8'))
+    except (UnicodeDecodeError, ValueError):
+        raise BadEvent('the hook event on stdin is not JSON')
+    if not isinstance(event, dict):
+        raise BadEvent('the hook event on stdin is not a JSON object')
+    return event
+
+
+def text_field(data: Mapping[str, Any], key: str, required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None or value == '':
+        if required:
+            raise BadEvent(f'the hook event has no {key!r}')
+        return None
+    if not isinstance(value, str):
+        raise BadEvent(f'the hook event\'s {key!r} is not a string')
+    return value
+
+
+def model_field(data: Mapping[str, Any], key: str = 'model') -> str | None:
+    """The event's model name, shortened and without control characters
+    (it is shown to the user and to the agent)."""
+    value = data.get(key)
+    if not isinstance(value, str):
+        return None
+    value = _CONTROL.sub('', value).strip()[:MAX_MODEL_CHARS]
+    if not value:
+        return None
+    from review_trigger import routing
+    return routing.model_from_trailer(value) or value
+
+
+def flag(data: Mapping[str, Any], key: str) -> bool:
+    return data.get(key) is True
+
+
+# -- session records ---------------------------------------------------------------
+
+def session_file(repo: git.Repo, session_id: str) -> str:
+    """Where a session is recorded. The id comes from the agent's event, so
+    anything but a plain name is hashed: it can never name another file."""
+    name = session_id if _SAFE_ID.fullmatch(session_id) else \
+        'h-' + hashlib.sha256(session_id.encode('utf-8', 'surrogatepass')).hexdigest()[:40]
+    return os.path.join(repo.git_dir, FOLDER, SESSIONS, f'{name}.json')
+
+
+def read_record(path: str) -> Record | None:
+    """The recorded session, or None (none, or not one we wrote: a record
+    that cannot be read is started again rather than trusted)."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return None
+    try:
+        start = data['start']
+        model = data.get('model')
+        reported = data.get('reported', [])
+        if data.get('version') != RECORD_VERSION or \
+                not (start is None or isinstance(start, str) and re.fullmatch(r'[0-9a-f]{40,64}', start)) \
+                or not (model is None or isinstance(model, str)) \
+                or not isinstance(reported, list) or not all(isinstance(r, str) for r in reported):
+            return None
+        return Record(str(data.get('agent', '')), str(data.get('session_id', '')), model,
+                      start, str(data.get('started', '')), tuple(reported))
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_record(path: str, record: Record) -> None:
+    from review_trigger.output import write_atomic
+    data = {'version': RECORD_VERSION, **record._asdict(), 'reported': list(record.reported)}
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=True) + '\n')
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds')
+
+
+def _new_record(agent: str, event: Event, repo: git.Repo) -> Record:
+    return Record(agent, event.session_id, event.model, git.head(repo), _now())
+
+
+# -- the decisions -----------------------------------------------------------------
+
+class Options(NamedTuple):
+    session_model: str | None = None
+    config_path: str | None = None
+    environ: Mapping[str, str] = {}
+
+
+def handle(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
+    if event.kind == 'start':
+        return start(agent, event, repo, options)
+    if event.kind == 'stop':
+        return stop(agent, event, repo, options)
+    return Answer('none', event.name)
+
+
+def start(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
+    """Record the session (a resumed one keeps its start) and tell the
+    agent its model and tier."""
+    path = session_file(repo, event.session_id)
+    record = read_record(path)
+    if record is None:
+        record = _new_record(agent, event, repo)
+        write_record(path, record)
+    elif event.model and event.model != record.model:
+        record = record._replace(model=event.model)
+        write_record(path, record)
+    if event.quiet:
+        return Answer('none', event.name)
+    from review_trigger import pipeline
+    from review_trigger.agents import _context
+    from review_trigger.options import ENV_SESSION_MODEL
+    config = pipeline.config_for(repo, git.resolve_range(repo), options.config_path, repo.root)
+    model = record.model or options.session_model or \
+        options.environ.get(ENV_SESSION_MODEL, '').strip() or None
+    return Answer('context', event.name, _context.announcement(model, config))
+
+
+def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
+    """Analyse the session's change; block once when it needs a stronger
+    model's review."""
+    from review_trigger import pipeline
+    from review_trigger.output import write_atomic
+    path = session_file(repo, event.session_id)
+    record = read_record(path)
+    if record is None:
+        # No start was seen (a hook installed mid-session, an agent without
+        # a start event): the session is taken to start now, from HEAD, so
+        # its uncommitted work is analysed and later commits count.
+        record = _new_record(agent, event, repo)
+        write_record(path, record)
+    base = record.start
+    label = f'session start {base[:12] if base else "(no commit)"}..working tree'
+    outcome = pipeline.run(pipeline.Request(
+        range=lambda r: git.worktree_range(r, base, label),
+        session_model=record.model or event.model or options.session_model,
+        config_path=options.config_path, environ=options.environ,
+    ), repo)
+    if outcome.prompt is None:
+        return Answer('none', event.name)
+    prompt_path = os.path.join(repo.git_dir, FOLDER, PROMPT_FILE)
+    write_atomic(prompt_path, outcome.prompt)
+    rng = outcome.analysis.change.range
+    fired = outcome.fired
+    fingerprint = hashlib.sha256(
+        f'{rng.base}\0{rng.tree}\0{",".join(fired)}'.encode()).hexdigest()[:32]
+    if fingerprint in record.reported:
+        return Answer('none', event.name)
+    write_record(path, record._replace(reported=(*record.reported, fingerprint)))
+    shown = _shown(prompt_path, repo.root)
+    ids = ', '.join(fired)
+    models = outcome.session.models
+    reason_tier = bool(models) and all(m.tier == 'reason' for m in models)
+    if reason_tier or event.continuing or event.aborted:
+        return Answer('note', event.name, (
+            f'{PROG}: {ids} fired on this session\'s change; the review prompt is in '
+            f'{shown}. A second pair of eyes is still worth having: review it in a '
+            f'fresh session.'))
+    if not models:
+        who = 'unknown (tier unknown)'
+    elif outcome.session.source == 'trailers':
+        # Names read from the commits are the change's text: tiers only.
+        who = ', '.join(f'{m.tier} tier' for m in models) + ' (from the commits\' trailers)'
+    else:
+        who = ', '.join(f'{m.name} ({m.tier} tier)' for m in models)
+    return Answer('block', event.name, (
+        f'{PROG}: this session\'s change fired {ids}, and its model is {who}. '
+        f'It needs a review by the strongest (reason-tier) model. The review prompt is '
+        f'in {shown}. Do not review it yourself: tell the user that the change needs '
+        f'that review, and that they can run it by giving {shown} to a fresh session '
+        f'with a reason-tier model (such as Opus); then stop.'))
+
+
+def _shown(path: str, root: str) -> str:
+    rel = os.path.relpath(path, root)
+    return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel

@@ -1,0 +1,47 @@
+"""Claude Code's hooks (``.claude/settings.json``).
+
+Events, on stdin: ``SessionStart`` (``session_id``, ``cwd``, ``source``,
+and ``model`` where Claude Code sends it) and ``Stop`` (``session_id``,
+``cwd``, ``stop_hook_active``: true while Claude goes on because a stop hook
+blocked). Answers, on stdout with exit 0:
+``{"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": ...}}``,
+``{"decision": "block", "reason": ...}`` (the reason goes to Claude) and
+``{"systemMessage": ...}`` (shown to the user, does not block).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from review_trigger.agents._core import Agent, Answer, Event, flag, kind_of, model_field, text_field
+
+START, STOP = 'SessionStart', 'Stop'
+
+
+def parse(data: Mapping[str, Any]) -> Event:
+    name = text_field(data, 'hook_event_name', required=True) or ''
+    kind = kind_of(name, (START,), (STOP,))
+    return Event(
+        kind, name, text_field(data, 'session_id', required=kind != 'other') or '',
+        model=model_field(data), cwd=text_field(data, 'cwd'),
+        continuing=flag(data, 'stop_hook_active'),
+    )
+
+
+def render(answer: Answer) -> str:
+    """Claude Code's format; Codex reads the same."""
+    out: dict[str, Any]
+    if answer.kind == 'context':
+        out = {'hookSpecificOutput': {'hookEventName': START,
+                                      'additionalContext': answer.text}}
+    elif answer.kind == 'block':
+        out = {'decision': 'block', 'reason': answer.text}
+    elif answer.kind in ('note', 'error'):
+        out = {'systemMessage': answer.text}
+    else:
+        return ''
+    return json.dumps(out) + '\n'
+
+
+AGENT = Agent('claude', parse, render, '.claude/settings.json')

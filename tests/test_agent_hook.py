@@ -1,0 +1,437 @@
+"""``review-trigger agent-hook``: the agents' documented hook JSON on stdin,
+real repositories, the answers in each agent's format.
+
+The event shapes follow each agent's hook reference: Claude Code
+(SessionStart / Stop with ``stop_hook_active``), Codex (the same protocol,
+with ``model`` and ``turn_id``), Gemini CLI (SessionStart / AfterAgent, no
+model) and Cursor (``conversation_id``, ``workspace_roots``,
+beforeSubmitPrompt / sessionStart / stop with ``status`` and ``loop_count``).
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+from review_trigger.__main__ import main
+from review_trigger.agents import _context
+from review_trigger.config import default_config
+from tests.conftest import Repo
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+PROMPT = os.path.join('.git', 'review-trigger', 'prompt.md')
+SID = '5b2c1f0e-7d3a-4c1b-9e8f-0a1b2c3d4e5f'
+
+
+class Run(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.out) if self.out.strip() else {}
+        return data
+
+
+@pytest.fixture
+def hook(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """``main(['agent-hook', ...])`` in-process, ``stdin`` the event."""
+    def run(agent: str, event: dict[str, Any] | bytes, *args: str) -> Run:
+        data = event if isinstance(event, bytes) else json.dumps(event).encode()
+        monkeypatch.setattr(sys, 'stdin', io.TextIOWrapper(io.BytesIO(data)))
+        code = main(['agent-hook', '--agent', agent, *args])
+        got = capsys.readouterr()
+        return Run(code, got.out, got.err)
+    return run
+
+
+# -- the documented event shapes ---------------------------------------------------
+
+def claude_start(repo: Repo, model: str | None = 'claude-sonnet-4-5-20250929',
+                 source: str = 'startup', sid: str = SID) -> dict[str, Any]:
+    event = {'session_id': sid, 'transcript_path': f'/home/u/.claude/projects/p/{sid}.jsonl',
+             'cwd': str(repo.path), 'hook_event_name': 'SessionStart', 'source': source}
+    if model:
+        event['model'] = model
+    return event
+
+
+def claude_stop(repo: Repo, active: bool = False, sid: str = SID) -> dict[str, Any]:
+    return {'session_id': sid, 'transcript_path': f'/home/u/.claude/projects/p/{sid}.jsonl',
+            'cwd': str(repo.path), 'permission_mode': 'default', 'hook_event_name': 'Stop',
+            'stop_hook_active': active, 'last_assistant_message': 'Done.'}
+
+
+CODEX_MODEL = 'gpt-5.1-codex-mini'
+
+
+def codex_start(repo: Repo, model: str = CODEX_MODEL) -> dict[str, Any]:
+    return {'session_id': SID, 'transcript_path': None, 'cwd': str(repo.path),
+            'hook_event_name': 'SessionStart', 'model': model,
+            'permission_mode': 'default', 'source': 'startup'}
+
+
+def codex_stop(repo: Repo, active: bool = False, model: str = CODEX_MODEL) -> dict[str, Any]:
+    return {'session_id': SID, 'turn_id': 'turn-1', 'transcript_path': None,
+            'cwd': str(repo.path), 'hook_event_name': 'Stop', 'model': model,
+            'permission_mode': 'default', 'stop_hook_active': active,
+            'last_assistant_message': 'Done.'}
+
+
+def gemini_start(repo: Repo) -> dict[str, Any]:
+    return {'session_id': SID, 'transcript_path': '/home/u/.gemini/tmp/chats/s.json',
+            'cwd': str(repo.path), 'hook_event_name': 'SessionStart',
+            'timestamp': '2026-03-01T12:00:00.000Z', 'source': 'startup'}
+
+
+def gemini_stop(repo: Repo, active: bool = False) -> dict[str, Any]:
+    return {'session_id': SID, 'transcript_path': '/home/u/.gemini/tmp/chats/s.json',
+            'cwd': str(repo.path), 'hook_event_name': 'AfterAgent',
+            'timestamp': '2026-03-01T12:05:00.000Z', 'prompt': 'Add the payments module',
+            'prompt_response': 'Done.', 'stop_hook_active': active}
+
+
+CURSOR_MODEL = 'claude-4.5-sonnet'
+
+
+def _cursor(repo: Repo, name: str, **fields: Any) -> dict[str, Any]:
+    return {'conversation_id': SID, 'generation_id': 'gen-1', 'model': CURSOR_MODEL,
+            'hook_event_name': name, 'cursor_version': '1.7.52',
+            'workspace_roots': [str(repo.path)], 'user_email': None, **fields}
+
+
+def cursor_prompt(repo: Repo) -> dict[str, Any]:
+    return _cursor(repo, 'beforeSubmitPrompt', prompt='Add the payments module', attachments=[])
+
+
+def cursor_session_start(repo: Repo) -> dict[str, Any]:
+    return _cursor(repo, 'sessionStart', session_id=SID, is_background_agent=False,
+                   composer_mode='agent')
+
+
+def cursor_stop(repo: Repo, loops: int = 0, status: str = 'completed') -> dict[str, Any]:
+    return _cursor(repo, 'stop', status=status, loop_count=loops)
+
+
+STARTS = {'claude': claude_start, 'codex': codex_start, 'gemini': gemini_start,
+          'cursor': cursor_prompt}
+STOPS = {'claude': claude_stop, 'codex': codex_stop, 'gemini': gemini_stop,
+         'cursor': lambda repo, active=False: cursor_stop(repo, 1 if active else 0)}
+
+
+def blocked(agent: str, run: Run) -> str | None:
+    """The block's text in the agent's format, or None: not blocked."""
+    data = run.json
+    if agent in ('claude', 'codex'):
+        return data['reason'] if data.get('decision') == 'block' else None
+    if agent == 'gemini':
+        return data['reason'] if data.get('decision') == 'deny' else None
+    return data.get('followup_message')
+
+
+def significant(repo: Repo) -> None:
+    """Six new payment files and a changed auth module, nothing staged."""
+    for i in range(6):
+        repo.write(f'src/payments/p{i}.py', f'def charge_{i}(amount):\n    return amount\n')
+    repo.write('src/auth/session.py', 'def login(user, password):\n    return token\n')
+
+
+def session_record(repo: Repo, sid: str = SID) -> dict[str, Any]:
+    path = repo.path / '.git' / 'review-trigger' / 'sessions' / f'{sid}.json'
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+# -- the "done when" list ---------------------------------------------------------
+
+@pytest.mark.parametrize('agent', ['claude', 'codex', 'gemini', 'cursor'])
+def test_start_then_stop_blocks_once_naming_the_prompt(agent: str, committed: Repo, hook,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    if agent == 'gemini':
+        # Gemini CLI's events name no model: the user's environment does.
+        monkeypatch.setenv('REVIEW_TRIGGER_SESSION_MODEL', 'gemini-2.5-flash')
+    head = committed.git('rev-parse', 'HEAD').strip()
+    start = hook(agent, STARTS[agent](committed))
+    assert start.code == 0, start.err
+    assert session_record(committed)['start'] == head
+    significant(committed)
+    stop = hook(agent, STOPS[agent](committed))
+    assert stop.code == 0, stop.err
+    reason = blocked(agent, stop)
+    assert reason is not None, stop.out
+    assert PROMPT in reason
+    assert 'new-files' in reason and 'security' in reason
+    assert len(reason) < 600
+    prompt = (committed.path / PROMPT).read_text()
+    assert prompt.startswith('## Opus Review: the working tree `session start ')
+    assert '`src/payments/p0.py`' in prompt
+    # Going on because of the block: the next stop is never blocked, even
+    # for a change that grew meanwhile.
+    committed.write('src/payments/p9.py', 'def refund(amount):\n    return -amount\n')
+    again = hook(agent, STOPS[agent](committed, active=True))
+    assert again.code == 0
+    assert blocked(agent, again) is None
+
+
+@pytest.mark.parametrize('agent', ['claude', 'codex', 'gemini', 'cursor'])
+def test_a_typo_fix_is_not_blocked(agent: str, committed: Repo, hook) -> None:
+    hook(agent, STARTS[agent](committed))
+    committed.write('README.md', '# project\n\nSome word.\n')
+    stop = hook(agent, STOPS[agent](committed))
+    assert stop.code == 0, stop.err
+    assert blocked(agent, stop) is None
+    assert stop.err == ''
+    assert not (committed.path / PROMPT).exists()
+
+
+STOP_NAMES = {'claude': 'Stop', 'codex': 'Stop', 'gemini': 'AfterAgent', 'cursor': 'stop'}
+GARBAGE = [b'garbage', b'', b'[1, 2]', b'{"hook_event_name": 7}', b'\xff\xfe', b'{}',
+           b'{"hook_event_name": "STOP"}', b'{"hook_event_name": "STOP", "session_id": 5}',
+           b'{"hook_event_name": "STOP", "workspace_roots": [], "conversation_id": ["x"]}']
+
+
+@pytest.mark.parametrize('agent', ['claude', 'codex', 'gemini', 'cursor'])
+@pytest.mark.parametrize('stdin', GARBAGE)
+def test_garbage_never_blocks(agent: str, stdin: bytes, committed: Repo, hook) -> None:
+    significant(committed)
+    res = hook(agent, stdin.replace(b'STOP', STOP_NAMES[agent].encode()))
+    assert res.code == 0
+    assert blocked(agent, res) is None
+    [line] = res.err.splitlines()
+    assert line.startswith('review-trigger: the session\'s change was not checked: ')
+    # Never a claim that the change is fine, nor a prompt.
+    assert 'no trigger' not in res.out + res.err
+    assert not (committed.path / PROMPT).exists()
+
+
+def test_init_then_agent_hook_runs_what_init_installed(committed: Repo, hook, cli) -> None:
+    assert cli('init', '--agent', 'claude').code == 0
+    settings = json.loads((committed.path / '.claude' / 'settings.json').read_text())
+    [stop_command] = [h['command'] for g in settings['hooks']['Stop'] for h in g['hooks']]
+    prog, sub, *args = stop_command.split()
+    assert (prog, sub) == ('review-trigger', 'agent-hook')
+    hook(args[1], claude_start(committed))
+    significant(committed)
+    assert blocked('claude', hook(args[1], claude_stop(committed), *args[2:])) is not None
+
+
+# -- the stop's decisions ---------------------------------------------------------
+
+def test_the_same_change_is_reported_once_per_session(committed: Repo, hook) -> None:
+    hook('claude', claude_start(committed))
+    significant(committed)
+    assert blocked('claude', hook('claude', claude_stop(committed))) is not None
+    again = hook('claude', claude_stop(committed))
+    assert (again.code, again.out) == (0, '')
+    # A new session with the same change: reported again.
+    other = 'another-session'
+    hook('claude', claude_start(committed, sid=other))
+    assert blocked('claude', hook('claude', claude_stop(committed, sid=other))) is not None
+
+
+def test_a_reason_tier_session_gets_a_note_not_a_block(committed: Repo, hook) -> None:
+    hook('claude', claude_start(committed, model='claude-opus-4-5-20251101'))
+    significant(committed)
+    stop = hook('claude', claude_stop(committed))
+    assert stop.code == 0
+    assert blocked('claude', stop) is None
+    note = stop.json['systemMessage']
+    assert PROMPT in note and 'second pair of eyes' in note
+    assert (committed.path / PROMPT).exists()
+
+
+def test_an_unknown_model_is_blocked(committed: Repo, hook) -> None:
+    hook('claude', claude_start(committed, model=None))
+    significant(committed)
+    reason = blocked('claude', hook('claude', claude_stop(committed)))
+    assert reason is not None and 'tier unknown' in reason
+
+
+def test_the_recorded_model_wins_over_the_flag(committed: Repo, hook) -> None:
+    hook('claude', claude_start(committed, model='claude-opus-4-5-20251101'))
+    significant(committed)
+    stop = hook('claude', claude_stop(committed), '--session-model', 'Haiku 4.5')
+    assert blocked('claude', stop) is None
+    # Without a recorded model the flag decides.
+    other = 'no-model'
+    hook('claude', claude_start(committed, model=None, sid=other))
+    stop = hook('claude', claude_stop(committed, sid=other), '--session-model', 'Haiku 4.5')
+    assert 'Haiku 4.5 (execute tier)' in (blocked('claude', stop) or '')
+
+
+def test_work_committed_during_the_session_counts(committed: Repo, hook) -> None:
+    hook('codex', codex_start(committed))
+    significant(committed)
+    committed.add()
+    committed.commit('payments')
+    assert committed.git('status', '--porcelain') == ''
+    stop = hook('codex', codex_stop(committed))
+    assert blocked('codex', stop) is not None
+    assert '(1 commit and uncommitted work)' in (committed.path / PROMPT).read_text()
+
+
+def test_a_session_started_before_the_first_commit(repo: Repo, hook) -> None:
+    hook('claude', claude_start(repo))
+    assert session_record(repo)['start'] is None
+    significant(repo)
+    repo.add()
+    repo.commit('first')
+    assert blocked('claude', hook('claude', claude_stop(repo))) is not None
+
+
+def test_a_resumed_session_keeps_its_start(committed: Repo, hook) -> None:
+    hook('claude', claude_start(committed))
+    first = committed.git('rev-parse', 'HEAD').strip()
+    significant(committed)
+    committed.add()
+    committed.commit('payments')
+    hook('claude', claude_start(committed, source='resume', model='claude-haiku-4-5'))
+    record = session_record(committed)
+    assert record['start'] == first
+    assert record['model'] == 'Haiku 4.5'
+
+
+def test_a_stop_without_a_start_analyses_the_uncommitted_work(committed: Repo, hook) -> None:
+    significant(committed)
+    stop = hook('claude', claude_stop(committed))
+    assert blocked('claude', stop) is not None
+    assert session_record(committed)['start'] == committed.git('rev-parse', 'HEAD').strip()
+
+
+def test_cursor_aborted_turn_is_not_continued(committed: Repo, hook) -> None:
+    hook('cursor', cursor_prompt(committed))
+    significant(committed)
+    stop = hook('cursor', cursor_stop(committed, status='aborted'))
+    assert stop.code == 0
+    assert stop.json == {}
+    assert PROMPT in stop.err
+
+
+def test_cursor_prompt_event_always_continues(committed: Repo, hook) -> None:
+    assert hook('cursor', cursor_prompt(committed)).json == {'continue': True}
+    # Even when it cannot be read.
+    bad = dict(cursor_prompt(committed), conversation_id=None, session_id=None)
+    res = hook('cursor', bad)
+    assert res.json == {'continue': True}
+    assert 'not checked' in res.err
+
+
+def test_other_events_are_ignored(committed: Repo, hook) -> None:
+    significant(committed)
+    event = {'session_id': SID, 'cwd': str(committed.path), 'hook_event_name': 'PreToolUse',
+             'tool_name': 'Bash', 'tool_input': {'command': 'ls'}}
+    res = hook('claude', event)
+    assert (res.code, res.out, res.err) == (0, '', '')
+
+
+def test_outside_a_repository_fails_open(tmp_path: Path, hook, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    event = {'session_id': SID, 'cwd': str(tmp_path), 'hook_event_name': 'Stop',
+             'stop_hook_active': False}
+    res = hook('claude', event)
+    assert res.code == 0
+    assert 'not in a git repository' in res.json['systemMessage']
+
+
+def test_an_internal_error_fails_open(committed: Repo, hook, monkeypatch: pytest.MonkeyPatch,
+                                      tmp_path: Path) -> None:
+    from review_trigger.agents import _core
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
+
+    def broken(*args: object) -> None:
+        raise RuntimeError('a bug')
+    monkeypatch.setattr(_core, 'stop', broken)
+    significant(committed)
+    res = hook('claude', claude_stop(committed))
+    assert res.code == 0
+    assert blocked('claude', res) is None
+    assert 'internal error (RuntimeError)' in res.json['systemMessage']
+    assert (tmp_path / 'cache' / 'review-trigger' / 'review-trigger.log').exists()
+
+
+def test_bad_arguments_never_exit_2(hook, committed: Repo) -> None:
+    # Exit 2 would block in Claude Code and Gemini CLI.
+    res = hook('nobody', claude_stop(committed))
+    assert res.code == 0
+    assert 'invalid choice' in res.err
+
+
+def test_session_ids_cannot_name_other_files(committed: Repo, hook) -> None:
+    for sid in ('../../../escape', '/etc/passwd', 'a' * 300, '.hidden', 'x\0y', 'é'):
+        hook('claude', claude_start(committed, sid=sid))
+    sessions = committed.path / '.git' / 'review-trigger' / 'sessions'
+    names = sorted(p.name for p in sessions.iterdir())
+    assert len(names) == 6
+    assert all(n.startswith('h-') and n.endswith('.json') and '/' not in n for n in names)
+    assert not (committed.path.parent / 'escape.json').exists()
+    # The hashed name is stable: the stop finds its start.
+    record = json.loads((sessions / names[0]).read_text())
+    assert record['session_id'] in ('../../../escape', '/etc/passwd', 'a' * 300, '.hidden',
+                                    'x\0y', 'é')
+
+
+def test_a_damaged_record_is_started_again(committed: Repo, hook) -> None:
+    hook('claude', claude_start(committed))
+    path = committed.path / '.git' / 'review-trigger' / 'sessions' / f'{SID}.json'
+    path.write_text('{"version": 1, "start": "; rm -rf /"}')
+    significant(committed)
+    assert blocked('claude', hook('claude', claude_stop(committed))) is not None
+    assert session_record(committed)['start'] == committed.git('rev-parse', 'HEAD').strip()
+
+
+# -- the session-start context ----------------------------------------------------
+
+@pytest.mark.parametrize('agent,event,expect', [
+    ('claude', claude_start, 'Running as: Sonnet 4.5 (generate tier)'),
+    ('codex', codex_start, f'Running as: {CODEX_MODEL} (execute tier)'),
+    ('gemini', gemini_start, 'Running as: unknown model (tier unknown'),
+    ('cursor', cursor_session_start, f'Running as: {CURSOR_MODEL} (generate tier)'),
+])
+def test_start_context_names_the_model_and_tier(agent: str, event: Any, expect: str,
+                                                committed: Repo, hook) -> None:
+    res = hook(agent, event(committed))
+    assert res.code == 0, res.err
+    data = res.json
+    if agent == 'cursor':
+        context = data['additional_context']
+    else:
+        assert data['hookSpecificOutput']['hookEventName'] == 'SessionStart'
+        context = data['hookSpecificOutput']['additionalContext']
+    assert context.splitlines()[0].startswith(expect)
+    assert 'NOT optimal for:' in context
+
+
+def test_announcement_names_model_and_tier() -> None:
+    config = default_config()
+    assert _context.announcement('Opus 4.5', config).startswith('Running as: Opus 4.5 (reason tier)')
+    haiku = _context.announcement('Haiku 4.5', config)
+    assert haiku.startswith('Running as: Haiku 4.5 (execute tier)')
+    assert 'security review' in haiku.split('NOT optimal for:')[1]
+    assert 'tier unknown' in _context.announcement(None, config)
+
+
+# -- one real process per agent ---------------------------------------------------
+
+@pytest.mark.parametrize('agent', ['claude', 'codex', 'gemini', 'cursor'])
+def test_real_process_blocks(agent: str, committed: Repo) -> None:
+    env = {**os.environ, 'PYTHONPATH': str(CHECKOUT),
+           'REVIEW_TRIGGER_SESSION_MODEL': 'Sonnet 4.5'}
+
+    def run(event: dict[str, Any]) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            (sys.executable, '-m', 'review_trigger', 'agent-hook', '--agent', agent),
+            input=json.dumps(event).encode(), capture_output=True, env=env,
+            cwd=committed.path, timeout=60)
+    assert run(STARTS[agent](committed)).returncode == 0
+    significant(committed)
+    stop = run(STOPS[agent](committed))
+    assert stop.returncode == 0, stop.stderr
+    reason = blocked(agent, Run(0, stop.stdout.decode(), ''))
+    assert reason is not None and PROMPT in reason

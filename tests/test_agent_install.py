@@ -1,0 +1,147 @@
+"""``review-trigger init --agent NAME``: the hooks merged into each agent's
+project settings, once, with what is there kept."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Repo
+
+SETTINGS = {
+    'claude': ('.claude/settings.json', ('SessionStart', 'Stop')),
+    'codex': ('.codex/hooks.json', ('SessionStart', 'Stop')),
+    'gemini': ('.gemini/settings.json', ('SessionStart', 'AfterAgent')),
+    'cursor': ('.cursor/hooks.json', ('beforeSubmitPrompt', 'stop')),
+}
+
+
+def _ours(agent: str, data: dict[str, Any], event: str) -> list[str]:
+    """The review-trigger commands installed for ``event``."""
+    entries = data['hooks'][event]
+    commands = [e['command'] for e in entries] if agent == 'cursor' else \
+        [h['command'] for g in entries for h in g['hooks']]
+    return [c for c in commands if 'review-trigger agent-hook' in c]
+
+
+@pytest.mark.parametrize('agent', list(SETTINGS))
+def test_install_creates_the_settings_once(agent: str, committed: Repo, cli) -> None:
+    rel, events = SETTINGS[agent]
+    res = cli('init', '--agent', agent)
+    assert res.code == 0, res.err
+    path = committed.path / rel
+    data = json.loads(path.read_text())
+    for event in events:
+        assert _ours(agent, data, event) == [f'review-trigger agent-hook --agent {agent}']
+    first = path.read_bytes()
+    again = cli('init', '--agent', agent)
+    assert again.code == 0
+    assert 'already' in again.err
+    assert path.read_bytes() == first
+    if agent == 'cursor':
+        assert data['version'] == 1
+    if agent == 'gemini':
+        assert data['hooks']['AfterAgent'][0]['hooks'][0]['timeout'] == 30000   # milliseconds
+
+
+def test_install_claude_twice_keeps_an_unrelated_hook(committed: Repo, cli) -> None:
+    settings = committed.path / '.claude' / 'settings.json'
+    settings.parent.mkdir()
+    settings.write_text(json.dumps({
+        'permissions': {'allow': ['Bash(npm test)']},
+        'hooks': {'Stop': [{'hooks': [{'type': 'command', 'command': 'make lint'}]}],
+                  'PreToolUse': [{'matcher': 'Bash', 'hooks': [{'type': 'command',
+                                                                'command': 'guard.sh'}]}]},
+    }))
+    assert cli('init', '--agent', 'claude').code == 0
+    assert cli('init', '--agent', 'claude').code == 0
+    data = json.loads(settings.read_text())
+    assert data['permissions'] == {'allow': ['Bash(npm test)']}
+    assert data['hooks']['PreToolUse'] == [{'matcher': 'Bash', 'hooks': [
+        {'type': 'command', 'command': 'guard.sh'}]}]
+    stop = [h['command'] for g in data['hooks']['Stop'] for h in g['hooks']]
+    assert stop == ['make lint', 'review-trigger agent-hook --agent claude']
+    assert _ours('claude', data, 'SessionStart') == ['review-trigger agent-hook --agent claude']
+
+
+def test_install_keeps_a_hand_edited_entry(committed: Repo, cli) -> None:
+    """An entry the user changed (another timeout, a --session-model) is
+    still ours: not added twice."""
+    hooks = committed.path / '.cursor' / 'hooks.json'
+    hooks.parent.mkdir()
+    mine = {'command': 'review-trigger agent-hook --agent cursor --session-model "Sonnet 4.5"'}
+    hooks.write_text(json.dumps({'version': 1, 'hooks': {'stop': [mine]}}))
+    assert cli('init', '--agent', 'cursor').code == 0
+    data = json.loads(hooks.read_text())
+    assert data['hooks']['stop'] == [mine]
+    assert _ours('cursor', data, 'beforeSubmitPrompt') == ['review-trigger agent-hook --agent cursor']
+
+
+def test_dry_run_prints_the_change_and_writes_nothing(committed: Repo, cli) -> None:
+    res = cli('init', '--agent', 'gemini', '--dry-run')
+    assert res.code == 0
+    assert res.out.startswith('--- a/.gemini/settings.json\n+++ b/.gemini/settings.json\n')
+    assert '+    "AfterAgent": [' in res.out
+    assert '"command": "review-trigger agent-hook --agent gemini"' in res.out
+    assert 'not written' in res.err
+    assert not (committed.path / '.gemini').exists()
+
+
+def test_dry_run_of_an_existing_file_shows_only_additions(committed: Repo, cli) -> None:
+    settings = committed.path / '.claude' / 'settings.json'
+    settings.parent.mkdir()
+    text = json.dumps({'model': 'sonnet'}, indent=2) + '\n'
+    settings.write_text(text)
+    res = cli('init', '--agent', 'claude', '--dry-run')
+    assert res.code == 0
+    removed = [ln for ln in res.out.splitlines()[2:] if ln.startswith('-')]
+    assert removed == ['-  "model": "sonnet"']      # only its line ending gains a comma
+    assert settings.read_text() == text
+
+
+@pytest.mark.parametrize('agent', list(SETTINGS))
+@pytest.mark.parametrize('content', ['{"hooks": ', '[]', '{"hooks": []}',
+                                     '{"hooks": {"Stop": {}, "stop": {}, "AfterAgent": {}}}',
+                                     '\ufeff{oops}'])
+def test_invalid_settings_are_an_error_and_nothing_is_written(
+        agent: str, content: str, committed: Repo, cli) -> None:
+    rel = SETTINGS[agent][0]
+    path = committed.path / rel
+    path.parent.mkdir()
+    path.write_text(content, encoding='utf-8')
+    res = cli('init', '--agent', agent)
+    assert res.code == 2
+    [line] = res.err.splitlines()
+    assert line.startswith(f'review-trigger: error: {rel}')
+    assert 'Traceback' not in res.err
+    assert path.read_text(encoding='utf-8') == content
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_codex_invalid_config_toml_is_an_error(committed: Repo, cli) -> None:
+    toml = committed.path / '.codex' / 'config.toml'
+    toml.parent.mkdir()
+    toml.write_text('[features\nhooks = true\n')
+    res = cli('init', '--agent', 'codex')
+    assert res.code == 2
+    assert 'config.toml is not valid TOML' in res.err
+    assert not (committed.path / '.codex' / 'hooks.json').exists()
+
+
+def test_codex_hooks_in_config_toml_are_not_duplicated(committed: Repo, cli) -> None:
+    toml = committed.path / '.codex' / 'config.toml'
+    toml.parent.mkdir()
+    toml.write_text('[[hooks.Stop]]\n[[hooks.Stop.hooks]]\ntype = "command"\n'
+                    'command = "review-trigger agent-hook --agent codex"\n')
+    res = cli('init', '--agent', 'codex')
+    assert res.code == 0
+    assert 'already' in res.err
+    assert not (committed.path / '.codex' / 'hooks.json').exists()
+
+
+def test_init_without_agent_still_writes_the_config(committed: Repo, cli) -> None:
+    assert cli('init').code == 0
+    assert (committed.path / '.review-trigger.yaml').exists()
+    assert not Path(committed.path / '.claude').exists()
