@@ -45,8 +45,24 @@ def _run_parser() -> Parser:
                         '(- is stdout)')
     p.add_argument('--fail-on-trigger', action='store_true',
                    help='exit 1 when a trigger fires')
+    p.add_argument('--include-diff', nargs='?', const=30_000, type=_budget,
+                   metavar='BUDGET',
+                   help='append the diff of the files to review, most important '
+                        'first, within BUDGET tokens (default 30000); secrets masked')
     add_analysis_options(p)
     return p
+
+
+def _budget(value: str) -> int:
+    from review_trigger.errors import UserError
+    try:
+        n = int(value.replace('_', '').replace(',', ''))
+    except ValueError:
+        n = -1
+    if n < 1000:
+        raise UserError(f'--include-diff: the budget is a number of tokens, '
+                        f'at least 1000, not {value!r}')
+    return n
 
 
 def run(argv: Sequence[str]) -> int:
@@ -56,7 +72,7 @@ def run(argv: Sequence[str]) -> int:
         outcome = pipeline.run(pipeline.Request(
             directory=args.directory, since=args.since, base=args.base, head=args.head,
             worktree=args.worktree, config_path=args.config, session_model=args.session_model,
-            reviewer=args.reviewer, environ=os.environ,
+            reviewer=args.reviewer, include_diff=args.include_diff, environ=os.environ,
         ))
     except BaseException:
         # An earlier run's --output must not pass for this run's.

@@ -42,6 +42,8 @@ class Config(NamedTuple):
     skip_if_reason_tier: bool = False
     review: Mapping[str, Any] = {}      # the reviewer and its limits (review/settings.py)
     cost_log: str | None = None         # the cost log's path in the repository
+    # Price entries (model, match, input, output, ...) before the shipped table.
+    prices: tuple[Mapping[str, Any], ...] = ()
     source: str | None = None       # where it was read from, for messages
 
 
@@ -584,6 +586,7 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
         skip_if_reason_tier=data.get('skip_if_reason_tier', False),
         review=copy.deepcopy(data.get('review') or {}),
         cost_log=data.get('cost_log'),
+        prices=tuple(dict(p) for p in data.get('prices') or ()),
         source=source,
     )
 
@@ -669,6 +672,7 @@ def effective(config: Config) -> dict[str, Any]:
         # The file's own entries: the table's are under routing.tiers.
         'models': {k: v for k, v in config.models if (k, v) not in set(config.routing.patterns)},
         'routing': routing_table.as_data(config.routing),
+        'prices': [dict(p) for p in config.prices],
         'triggers': {k: dict(v) for k, v in config.triggers.items()},
         'custom_triggers': [dict(c) for c in config.custom_triggers],
         'review': copy.deepcopy(dict(config.review)),

@@ -58,3 +58,15 @@ def fence(text: str, info: str = 'text') -> str:
     )
     ticks = '`' * max(3, _longest_tick_run(text) + 1)
     return f'{ticks}{info}\n{text}\n{ticks}'
+
+
+_PLAIN = re.compile(r'[A-Za-z0-9][A-Za-z0-9 .,()/-]*')
+
+
+def text(value: str) -> str:
+    """``value`` as plain words when it is only letters, digits, spaces and
+    harmless punctuation (a model name: ``Claude Opus 4.8``), else as a
+    code span: configuration text takes the same safe path as the change's."""
+    if _PLAIN.fullmatch(value) and '  ' not in value and len(value) <= 200:
+        return value
+    return code(value)

@@ -20,6 +20,7 @@ from review_trigger.change import Range
 from review_trigger.options import ENV_SESSION_MODEL, PROG
 
 if TYPE_CHECKING:
+    from review_trigger import prompt
     from review_trigger.analyze import Analysis
     from review_trigger.config import Config
     from review_trigger.prompt import Session
@@ -53,6 +54,9 @@ class Outcome(NamedTuple):
     analysis: Analysis
     session: Session
     prompt: str | None          # None when nothing fired (or it was skipped)
+    # The report's keys beyond the analysis: the pinned ids, the cost
+    # estimate, the included diff.
+    facts: Mapping[str, object] = {}
 
     @property
     def fired(self) -> tuple[str, ...]:
@@ -71,14 +75,23 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
     listing = git.PendingFiles(repo, git.new_side(rng))
     try:
         config = config_for(repo, rng, request.config_path, request.directory)
+        from review_trigger import redact
         from review_trigger.analyze import analyze
-        analysis = analyze(repo, rng, config, diff)
+        raw = analyze(repo, rng, config, diff)
+        # The one redaction step: everything after this sees the change
+        # with every secret span masked.
+        red = redact.for_config(config)
+        analysis = redact.analysis(red, raw)
         session = session_of(request.session_model, analysis, config, request.environ)
-        prompt = prompt_for(repo, analysis, session, config, request.reviewer, listing)
+        session = session._replace(models=tuple(
+            m._replace(name=red.text(m.name)) for m in session.models))
+        facts: dict[str, object] = {}
+        prompt = prompt_for(repo, analysis, session, config, request.reviewer, listing,
+                            include_diff=request.include_diff, raw=raw, facts=facts)
     finally:
         diff.close()
         listing.close()
-    return Outcome(repo, config, analysis, session, prompt)
+    return Outcome(repo, config, analysis, session, prompt, facts)
 
 
 def config_for(repo: git.Repo, rng: Range, path: str | None,
@@ -137,16 +150,27 @@ def session_of(flag: str | None, analysis: Analysis, config: Config,
 
 def prompt_for(repo: git.Repo, analysis: Analysis, session: Session, config: Config,
                reviewer: str | None = None,
-               listing: git.PendingFiles | None = None) -> str | None:
+               listing: git.PendingFiles | None = None, *,
+               include_diff: int | None = None, raw: Analysis | None = None,
+               facts: dict[str, object] | None = None) -> str | None:
     """The review prompt, or None when nothing fired (or the configuration
-    skips changes written wholly by a reason-tier model)."""
+    skips changes written wholly by a reason-tier model). ``analysis`` is
+    the masked one; ``raw`` the one git's paths are read with (the diff
+    with ``include_diff``); ``facts`` receives the report's extra keys."""
     if not analysis.findings:
         return None
     if config.skip_if_reason_tier and session.source == 'trailers' and \
             not session.without_trailer and \
             all(m.tier == 'reason' for m in session.models):
         return None
+    from review_trigger import prices
     from review_trigger import prompt as prompt_mod
+    from review_trigger.git import bundle
+    from review_trigger.prompt import cost as cost_mod
+    from review_trigger.prompt import diff as diff_mod
+    from review_trigger.redact import for_config
+    raw = raw or analysis
+    facts = {} if facts is None else facts
     rng = analysis.change.range
     if listing is None:
         listing = git.PendingFiles(repo, git.new_side(rng))
@@ -154,18 +178,74 @@ def prompt_for(repo: git.Repo, analysis: Analysis, session: Session, config: Con
         analysis, listing.result(),
         config.context_files, config.triggers['document']['adr_dirs'],
     )
-    return prompt_mod.render(
-        analysis, session=session, reviewer=reviewer or config.reviewer,
-        context=context, config=config,
-    )
+    pinned = pinned_of(repo, raw.change.range)
+    facts['pinned'] = pinned.as_json()
+    included = None
+    to_review = prompt_mod.files_to_review(analysis)
+    if include_diff is not None:
+        index = {f.path: i for i, f in enumerate(analysis.change.files)}
+        pairs = [(raw.change.files[index[p]], analysis.change.files[index[p]])
+                 for p in prompt_mod.files_to_review(analysis, binary=True) if p in index]
+        included = diff_mod.build(repo, rng, pairs, include_diff, for_config(config),
+                                  pinned.tree)
+        facts['included_diff'] = included.as_json()
+    # What the reviewer loads besides the prompt: the files to review at
+    # the head (unless their diff is in the prompt) and the context files.
+    by_path = {f.path: f for f in raw.change.files}
+    names = [f'{_treeish(pinned)}:{p}' for p, _ in context if not p.endswith('/')]
+    if included is None:
+        names += [by_path[p].new_blob or '' for p in to_review
+                  if p in by_path and by_path[p].new_blob and not by_path[p].generated]
+    names = [n for n in names if n and '\n' not in n]
+    files_bytes = sum(bundle.blob_sizes(repo, names).values())
+    reviewer = reviewer or config.reviewer
+
+    def render(cost_line: str | None) -> str:
+        return prompt_mod.render(
+            analysis, session=session, reviewer=reviewer, context=context,
+            pinned=pinned, cost=cost_line, config=config,
+            diff=None if included is None else included.text,
+        )
+    table = prices.table(config.prices)
+    draft = render(cost_mod.estimate(reviewer, 0, files_bytes, table).line())
+    estimate = cost_mod.estimate(reviewer, len(draft), files_bytes, table)
+    facts['review_cost'] = estimate.as_json()
+    return render(estimate.line())
+
+
+def _treeish(pinned: object) -> str:
+    head = getattr(pinned, 'head', None)
+    return head or ''       # '' : the index (":path")
+
+
+def pinned_of(repo: git.Repo, rng: Range) -> prompt.Pinned:
+    """The full ids of the analysed change and its reproduce command."""
+    from review_trigger.git import bundle
+    from review_trigger.prompt import Pinned
+    if bundle.is_index(rng):
+        tree = bundle.write_tree(repo)
+        return Pinned(rng.base, None, tree, None, bundle.reproduce(repo, rng, tree=tree),
+                      bundle.reproduce(repo, rng))
+    if bundle.is_worktree(rng):
+        if rng.tree:
+            # The working tree's snapshot: pinned like the index's tree
+            # (``git diff BASE`` alone would leave untracked files out).
+            return Pinned(rng.base, None, rng.tree, None,
+                          bundle.reproduce(repo, rng, tree=rng.tree), None)
+        return Pinned(rng.base, None, None, bundle.patch_id(repo, rng),
+                      bundle.reproduce(repo, rng), None)
+    return Pinned(rng.base, rng.head, None, None, bundle.reproduce(repo, rng), None)
 
 
 def report_json(outcome: Outcome, extra: Mapping[str, object] | None = None) -> str:
     """The JSON report of the outcome (with ``extra`` top-level keys)."""
-    from review_trigger import report
+    from review_trigger import redact, report
     data = report.build(outcome.analysis, outcome.session, outcome.prompt)
+    data.update(outcome.facts)
     if extra:
-        data.update(extra)
+        # An entry point's keys (the Action's pull request, with its branch
+        # names) take the same redaction step as the change.
+        data.update(redact.value(redact.for_config(outcome.config), dict(extra)))
     return report.dumps(data)
 
 

@@ -56,7 +56,8 @@ def test_session_model_from_trailers_in_prompt(committed, cli):
     for i in range(5):
         commit_with(committed, f'src/auth/m{i}.py', 'Co-authored-by: Claude Sonnet 4.6 <noreply@anthropic.com>')
     out = cli('--since', 'HEAD~5').out
-    assert '`Claude Sonnet 4.6` (generate tier' in out
+    assert ('**Session model:** claimed by commit trailers (unverified): '
+            '`Claude Sonnet 4.6` (generate tier if so)\n') in out
     data = json.loads(cli('--since', 'HEAD~5', '--format', 'json').out)
     assert data['session_model'] == {
         'source': 'trailers',
@@ -71,8 +72,9 @@ def test_mixed_range_reports_each_model(committed, cli):
     commit_with(committed, 'src/auth/c.py', 'Co-authored-by: Claude Opus 4.6 <noreply@anthropic.com>')
     commit_with(committed, 'src/auth/d.py', None)
     out = cli('--since', 'HEAD~4').out
-    assert ('`Claude Sonnet 4.6` (generate tier, 2 commits), '
-            '`Claude Opus 4.6` (reason tier, 1 commit); 1 commit without an AI trailer') in out
+    assert ('**Session model:** claimed by commit trailers (unverified): '
+            '`Claude Sonnet 4.6` (generate tier if so, 2 commits), '
+            '`Claude Opus 4.6` (reason tier if so, 1 commit); 1 commit without an AI trailer') in out
 
 
 def test_no_trailer(committed, cli):

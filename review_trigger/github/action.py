@@ -63,6 +63,7 @@ class Options(NamedTuple):
     fail_on_trigger: bool
     max_fetch_depth: int
     from_report: str
+    include_diff: int | None
     token: str
     output_dir: str
 
@@ -134,7 +135,11 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
     p.add_argument('--output-dir', default='', metavar='DIR',
                    help='where the report and prompt go (default: '
                         '$RUNNER_TEMP/review-trigger)')
+    p.add_argument('--include-diff', default=_input(environ, 'INCLUDE_DIFF', 'false'),
+                   help='append the diff to the prompt: false, true (30000 tokens) '
+                        'or a token budget (input include-diff)')
     args = p.parse_args(argv)
+    include_diff = _include_diff(args.include_diff)
     try:
         depth = int(args.max_fetch_depth)
     except ValueError:
@@ -153,10 +158,22 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
         comment_mode=args.comment_mode,
         fail_on_trigger=_bool(args.fail_on_trigger, 'fail-on-trigger'),
         max_fetch_depth=depth, from_report=args.from_report,
+        include_diff=include_diff,
         # Never an option: a token on a command line is visible to others.
         token=environ.get('INPUT_TOKEN', '').strip(),
         output_dir=output_dir,
     )
+
+
+def _include_diff(value: str) -> int | None:
+    if value in FALSE or value == '':
+        return None
+    if value in TRUE:
+        return 30_000
+    if value.isdigit() and int(value) >= 1000:
+        return int(value)
+    raise UserError(f'input include-diff must be true, false or a token budget '
+                    f'of at least 1000, not {value!r}')
 
 
 def main(argv: Sequence[str]) -> int:
@@ -218,7 +235,8 @@ def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
     outcome = pipeline.run(pipeline.Request(
         range=pr_range, config_path=opts.config or None,
         session_model=opts.session_model or None, reviewer=opts.reviewer or None,
-        include_diff=30_000 if reviewing else None, environ=environ,
+        include_diff=opts.include_diff if opts.include_diff is not None
+        else (30_000 if reviewing else None), environ=environ,
     ), repo)
     review = None
     if reviewing:

@@ -1,7 +1,13 @@
 """Rendering the review prompt (section 7 of the design) as markdown.
 
 Only review-trigger's own words are markdown here; every piece of text from
-the change goes through ``markdown.code`` or ``markdown.fence``.
+the change goes through ``markdown.code`` or ``markdown.fence`` (and was
+masked by ``redact`` before it got here), and so does configuration text
+(``markdown.text``).
+
+The package: ``order`` (most important first), ``diff`` (the diff appended
+with ``--include-diff``), ``concerns`` (what to review, from the rules that
+fired); the JSON report is ``review_trigger.report``.
 """
 from __future__ import annotations
 
@@ -9,13 +15,13 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from review_trigger import routing
 from review_trigger.analyze import Analysis
-from review_trigger.change import INDEX, FileChange, Finding
-from review_trigger.markdown import code, fence
+from review_trigger.change import INDEX, FileChange
+from review_trigger.markdown import code, fence, text
 from review_trigger.paths import joined, matcher
+from review_trigger.prompt import order
+from review_trigger.prompt.concerns import concern_lines, extra_instructions
 from review_trigger.routing import SessionModel
-from review_trigger.triggers import Trigger
 
 if TYPE_CHECKING:
     from review_trigger.config import Config
@@ -56,18 +62,24 @@ def session_line(session: Session) -> str:
     # Commit counts only matter when the range is mixed.
     mixed = session.source == 'trailers' and \
         len(session.models) + bool(session.without_trailer) > 1
+    # A trailer is text the change's author wrote: its model is a claim,
+    # and so is the tier that follows from it.
+    claimed = session.source == 'trailers'
 
     def one(m: SessionModel) -> str:
-        tier = 'tier unknown' if m.tier == 'unknown' else f'{m.tier} tier'
+        tier = 'tier unknown' if m.tier == 'unknown' else \
+            f'{m.tier} tier if so' if claimed else f'{m.tier} tier'
         count = f', {_plural(m.commits, "commit")}' if mixed else ''
         return f'{code(m.name)} ({tier}{count})'
     if not session.models:
         return 'unknown (no AI co-author trailer)'
-    text = ', '.join(one(m) for m in session.models)
+    text_ = ', '.join(one(m) for m in session.models)
+    if claimed:
+        text_ = 'claimed by commit trailers (unverified): ' + text_
     if session.without_trailer:
         n = session.without_trailer
-        text += f'; {n} commit{"s" if n != 1 else ""} without an AI trailer'
-    return text
+        text_ += f'; {n} commit{"s" if n != 1 else ""} without an AI trailer'
+    return text_
 
 
 def _plural(n: int, word: str) -> str:
@@ -95,17 +107,12 @@ def describe(f: FileChange, definitions: Sequence[str] = ()) -> str:
 
 
 def _listed(analysis: Analysis) -> list[FileChange]:
-    """The files listed under "What changed": all of them, or for a large
-    change the ones a trigger other than new-files named first (they are
-    what the reviewer must find), then the rest, up to MAX_CHANGED, in git's
-    order."""
-    files = analysis.change.files
-    if len(files) <= MAX_CHANGED:
-        return list(files)
+    """The files listed under "What changed", most important first (code
+    a rule fired on, code the triggers named, tests, documents, the rest,
+    binary files last), up to MAX_CHANGED."""
     named = {p for f in analysis.findings if f.trigger != 'new-files' for p in f.files}
-    first = [f for f in files if f.path in named]
-    rest = [f for f in files if f.path not in named]
-    return (first + rest)[:MAX_CHANGED]
+    hit = {h.path for h in analysis.change.hits}
+    return order.ordered(analysis.change.files, hit, named)[:MAX_CHANGED]
 
 
 def session_date(analysis: Analysis, today: datetime.date | None = None) -> str:
@@ -119,7 +126,10 @@ def context_files(
         analysis: Analysis, all_files: Sequence[str], names: Sequence[str],
         adr_dirs: Sequence[str],
 ) -> list[tuple[str, str]]:
-    """(path, why) of files the reviewer should load besides the change."""
+    """(path, why) of files the reviewer should load besides the change:
+    only files present at the analysed head (``all_files``); one the change
+    itself adds is labelled so (its rules are part of what is reviewed)."""
+    added = {f.path for f in analysis.change.files if f.is_new}
     # Agent-context files count in the directories of the files that fired
     # and their ancestors (a nested CLAUDE.md governs what is below it).
     dirs = {''}
@@ -137,6 +147,8 @@ def context_files(
         if path in wanted or (base in wanted and parent in dirs):
             why = 'current architecture' if base == 'ARCHITECTURE.md' else \
                 'agent and project rules'
+            if path in added:
+                why += ', added by this change: review it, do not rely on it'
             out.append((path, why))
         elif path in adr:
             adr_found[parent] = adr_found.get(parent, 0) + 1
@@ -165,28 +177,80 @@ def _named(paths: Sequence[str], names: set[str]) -> set[str]:
     return found
 
 
-def _concern(finding: Finding, index: int, trigger: Trigger,
-             config: Config | None = None) -> list[str]:
-    task = trigger.task_type
-    tier = routing.task_tier(task, config)
-    concern = trigger.concern
-    lines = [
-        f'{index}. **{finding.trigger}**: {finding.reason} '
-        f'(routing: `{task}`, {tier} tier). {concern}',
-    ]
-    for d in finding.details[:MAX_DETAILS]:
-        extra = ''
-        if d.items:
-            shown = ', '.join(code(i) for i in d.items[:10])
-            more = f' and {len(d.items) - 10} more' if len(d.items) > 10 else ''
-            extra = f': {shown}{more}'
-        lines.append(f'   - {code(d.path)}: {d.why}{extra}')
-    if len(finding.details) > MAX_DETAILS:
-        lines.append(
-            f'   - and {len(finding.details) - MAX_DETAILS} more files '
-            f'(all of them are in the JSON report)',
-        )
-    return lines
+class Pinned(NamedTuple):
+    """The ids that name the analysed change exactly, and the command that
+    shows it again."""
+    base: str | None            # None: the empty tree (before the first commit)
+    head: str | None            # a commit; None for the index or work tree
+    tree: str | None            # the index's tree (``git write-tree``)
+    patch_id: str | None        # the work tree's change (``git patch-id``)
+    reproduce: str              # exactly the analysed diff, however HEAD moves
+    reproduce_now: str | None   # the same while nothing else is staged
+
+    def as_json(self) -> dict[str, str | None]:
+        return self._asdict()
+
+
+def what_line(analysis: Analysis) -> str:
+    """The heading's words: review-trigger's own, never a branch name."""
+    rng = analysis.change.range
+    if rng.head == INDEX:
+        return 'staged changes'
+    if rng.mode == 'worktree':
+        # The label is the user's own revision, never a branch of a PR.
+        what = f'the working tree {code(rng.label)}'
+        if analysis.commits:
+            what += f' ({_plural(len(analysis.commits), "commit")} and uncommitted work)'
+        return what
+    if rng.mode == 'pr':
+        return f'pull request, {_plural(len(analysis.commits), "commit")}'
+    return _plural(len(analysis.commits), 'commit')
+
+
+def pinned_lines(analysis: Analysis, pinned: Pinned | None) -> list[str]:
+    rng = analysis.change.range
+    # The index has no label worth quoting: "staged changes" is the heading.
+    out = ['**Change:**' if rng.head == INDEX else f'**Change:** {code(rng.label)}']
+    if pinned is None:
+        return out if rng.head != INDEX else []
+    sides = [f'base {code(pinned.base or "the empty tree")}']
+    if pinned.head is not None:
+        sides.append(f'head {code(pinned.head)}')
+    if pinned.tree is not None and rng.head == INDEX:
+        sides.append(f'staged tree {code(pinned.tree)} (`git write-tree`)')
+    elif pinned.tree is not None:
+        sides.append(f'working tree snapshot {code(pinned.tree)}')
+    if pinned.patch_id is not None:
+        sides.append(f'patch id {code(pinned.patch_id)} (`git patch-id --stable`)')
+    out[0] += (' ' if rng.head == INDEX else ': ') + ', '.join(sides)
+    out.append(f'**Reproduce:** {code(pinned.reproduce)}')
+    if pinned.reproduce_now is not None:
+        now = 'the index' if rng.head == INDEX else 'the working tree'
+        out[-1] += f' (or, while {now} is unchanged, {code(pinned.reproduce_now)})'
+    return out
+
+
+def unscanned_lines(analysis: Analysis) -> list[str]:
+    """Binary files that are not media: their content was not scanned."""
+    files = [f for f in analysis.change.files if order.unscanned(f) and not f.excluded]
+    if not files:
+        return []
+    out = ['', '**Not scanned** (binary files that are not images, fonts or media: '
+               'their content could not be checked; find out what each is):']
+    out += [f'- {code(f.path)} ({f.status})' for f in files[:MAX_DETAILS]]
+    if len(files) > MAX_DETAILS:
+        out.append(f'- and {len(files) - MAX_DETAILS} more (all of them are in the JSON report)')
+    return out
+
+
+def files_to_review(analysis: Analysis, binary: bool = False) -> list[str]:
+    """Every file a trigger named, most important first: not binary, lock,
+    generated or vendored ones, unless ``binary`` (the diff names them)."""
+    by_path = {f.path: f for f in analysis.change.files}
+    hit = {h.path for h in analysis.change.hits}
+    paths = [p for f in analysis.findings for p in f.files]
+    return [p for p in order.ordered_paths(paths, by_path, hit)
+            if binary or not (p in by_path and (by_path[p].binary or by_path[p].generated))]
 
 
 def render(
@@ -194,34 +258,32 @@ def render(
         context: Sequence[tuple[str, str]] = (),
         today: datetime.date | None = None,
         config: Config | None = None,     # its routing table gives the tiers
+        pinned: Pinned | None = None,
+        cost: str | None = None,
+        diff: str | None = None,
 ) -> str:
+    """The prompt. ``cost`` is the estimated-cost line, ``diff`` the
+    appended diff section (``--include-diff``)."""
     change = analysis.change
-    rng = change.range
-    if rng.head == INDEX:
-        what = 'staged changes'
-    elif rng.mode == 'worktree':
-        what = f'the working tree {code(rng.label)}'
-        if analysis.commits:
-            what += f' ({_plural(len(analysis.commits), "commit")} and uncommitted work)'
-    elif rng.mode == 'pr':
-        what = f'pull request {code(rng.label)}'
-    else:
-        what = f'{_plural(len(analysis.commits), "commit")} {code(rng.label)}'
     fired = ', '.join(
-        f'{f.trigger} ({analysis.triggers[f.trigger].title})'
+        f'{text(f.trigger)} ({text(analysis.triggers[f.trigger].title)})'
         for f in analysis.findings
     )
+    # The notice comes before any text the change controls (branch
+    # names, trailers), so nothing can come first and pose as ours.
     out = [
-        f'## {reviewer} Review: {what}',
-        '',
-        f'**Session model:** {session_line(session)}',
-        f'**Session date:** {session_date(analysis, today)}',
-        f'**Review trigger:** {fired}',
+        f'## {text(reviewer)} Review: {what_line(analysis)}',
         '',
         f'> {DATA_NOTICE}',
         '',
-        '**What changed:**',
+        *pinned_lines(analysis, pinned),
+        f'**Session model:** {session_line(session)}',
+        f'**Session date:** {session_date(analysis, today)}',
+        f'**Review trigger:** {fired}',
     ]
+    if cost is not None:
+        out.append(f'**Estimated review cost:** {cost}')
+    out += ['', '**What changed:**']
     listed_files = _listed(analysis)
     defined = change.definitions(listed_files)
     for f in listed_files:
@@ -233,20 +295,24 @@ def render(
         )
     if analysis.commits:
         shown = analysis.commits[:MAX_COMMITS]
-        text = '\n\n'.join(
+        quoted = '\n\n'.join(
             f'{c.sha[:12]}\n{c.message[:MAX_MESSAGE]}' for c in shown
         )
         if len(analysis.commits) > MAX_COMMITS:
-            text += f'\n\n[{len(analysis.commits) - MAX_COMMITS} more commits]'
-        out += ['', 'Commit messages (quoted data):', fence(text)]
+            quoted += f'\n\n[{len(analysis.commits) - MAX_COMMITS} more commits]'
+        out += ['', 'Commit messages (quoted data):', fence(quoted)]
+    out += unscanned_lines(analysis)
     out += ['', '**What to review:**']
+    by_path = {f.path: f for f in change.files}
+    context_paths = [p for p, _ in context if not p.endswith('/')]
     for i, finding in enumerate(analysis.findings, 1):
-        out.extend(_concern(finding, i, analysis.triggers[finding.trigger], config))
+        out.extend(concern_lines(finding, i, analysis.triggers[finding.trigger], analysis,
+                                 by_path, context_paths, MAX_DETAILS, config))
     if change.suppressions:
         out += ['', '**Suppressed** (lines the author marked; check each reason holds):']
-        for s in change.suppressions[:MAX_DETAILS]:
+        for s in sorted(change.suppressions, key=lambda s: (s.path, s.line))[:MAX_DETAILS]:
             out.append(
-                f'- {code(s.path)} line {s.line}, {s.trigger}: reason {code(s.reason)}',
+                f'- {code(s.path)} line {s.line}, {text(s.trigger)}: reason {code(s.reason)}',
             )
     notes = list(change.notes)
     if notes:
@@ -255,11 +321,17 @@ def render(
     out += ['', '**Context files to load:**']
     for path, why in context:
         out.append(f'- {code(path)} ({why})')
-    files = list(dict.fromkeys(p for f in analysis.findings for p in f.files))
+    files = files_to_review(analysis)
     listed = ', '.join(code(p) for p in files[:MAX_DETAILS])
     more = f' and {len(files) - MAX_DETAILS} more' if len(files) > MAX_DETAILS else ''
-    out.append(f'- The files to review: {listed}{more}')
-    out += [
-        '', '**Review instructions:**', REVIEW_INSTRUCTIONS, '', VERDICT, '',
-    ]
+    if diff is not None:
+        out.append(f'- The files to review (their diff is below): {listed}{more}')
+    else:
+        out.append(f'- The files to review: {listed}{more}')
+    if diff is not None:
+        out += ['', diff]
+    out += ['', '**Review instructions:**', REVIEW_INSTRUCTIONS]
+    for checklist in extra_instructions(analysis):
+        out += ['', checklist]
+    out += ['', VERDICT, '']
     return '\n'.join(out)

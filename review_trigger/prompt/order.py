@@ -1,0 +1,106 @@
+"""Most important first: the order of every file list in the prompt.
+
+A reviewer (and a cap of 25 files) must meet the code a rule fired on
+before the 40 translated documents a path word matched: code with content
+hits, then code the paths name, then configuration with content hits,
+then tests, then documents, then everything else. Binary files are never
+files to review: they are listed once, under "What changed".
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Collection, Iterable, Sequence
+from typing import Literal
+
+from review_trigger.change import FileChange
+
+Kind = Literal['code', 'test', 'doc', 'other', 'generated', 'binary']
+
+CODE_EXTENSIONS = frozenset((
+    'py', 'pyi', 'pyx', 'js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts',
+    'go', 'rs', 'java', 'kt', 'kts', 'scala', 'groovy', 'rb', 'php', 'cs',
+    'fs', 'vb', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'm', 'mm',
+    'swift', 'dart', 'ex', 'exs', 'erl', 'hrl', 'clj', 'cljs', 'lua', 'pl',
+    'pm', 'r', 'jl', 'sh', 'bash', 'zsh', 'fish', 'ps1', 'psm1', 'sql',
+    'vue', 'svelte', 'astro', 'elm', 'hs', 'ml', 'mli', 'nim', 'zig', 'sol',
+    'tf', 'hcl', 'nix', 'gradle', 'cmake', 'proto', 'graphql', 'gql',
+))
+DOC_EXTENSIONS = frozenset((
+    'md', 'markdown', 'mdx', 'rst', 'adoc', 'asciidoc', 'txt', 'org', 'tex',
+    'ipynb', 'rdoc', 'pod',
+))
+# Binary files that are assets, not code the scan could not read.
+ASSET_EXTENSIONS = frozenset((
+    'png', 'jpg', 'jpeg', 'gif', 'bmp', 'ico', 'icns', 'webp', 'avif', 'tif',
+    'tiff', 'psd', 'woff', 'woff2', 'ttf', 'otf', 'eot', 'mp3', 'mp4', 'wav',
+    'ogg', 'webm', 'mov', 'avi', 'flac', 'pdf', 'heic',
+))
+_TEST_DIRS = frozenset(('test', 'tests', '__tests__', 'spec', 'specs', 'testdata',
+                        'testing', 'fixtures', 'e2e', '__mocks__'))
+_TEST_NAME = re.compile(
+    r'(^test_.*|.*_test\.\w+$|.*[._-](test|spec)\.\w+$|.*Tests?\.(java|kt|cs|swift|scala)$)',
+)
+_DOC_DIRS = frozenset(('doc', 'docs', 'documentation', 'i18n', 'locale', 'locales'))
+
+
+def extension(path: str) -> str:
+    base = posixpath.basename(path)
+    return base.rpartition('.')[2].lower() if '.' in base.lstrip('.') else ''
+
+
+def kind(f: FileChange) -> Kind:
+    if f.binary:
+        return 'binary'
+    if f.generated:
+        return 'generated'
+    return path_kind(f.path)
+
+
+def path_kind(path: str) -> Kind:
+    parts = path.split('/')
+    ext = extension(path)
+    if _TEST_NAME.match(parts[-1]) or not _TEST_DIRS.isdisjoint(p.lower() for p in parts[:-1]):
+        return 'test'
+    if ext in DOC_EXTENSIONS:
+        return 'doc'
+    if ext in CODE_EXTENSIONS:
+        # Code samples in documentation folders are documentation.
+        return 'doc' if not _DOC_DIRS.isdisjoint(p.lower() for p in parts[:-1]) else 'code'
+    return 'other'
+
+
+def unscanned(f: FileChange) -> bool:
+    """A binary file that is not an image, font or other media: its
+    content could not be scanned, and it may be code in disguise."""
+    return f.binary and not f.submodule and f.status != 'deleted' and \
+        extension(f.path) not in ASSET_EXTENSIONS
+
+
+_GROUP = {'code': 0, 'test': 3, 'doc': 4, 'other': 5, 'generated': 6, 'binary': 7}
+
+
+def rank(k: Kind, hit: bool, named: bool = True) -> tuple[int, int, int]:
+    """The sort key of a file of kind ``k``: lower is more important."""
+    group = _GROUP[k]
+    if k == 'other' and hit:
+        group = 2           # a credential in a settings file
+    elif k == 'code' and not hit:
+        group = 1
+    return group, 0 if hit else 1, 0 if named else 1
+
+
+def ordered(files: Sequence[FileChange], hit: Collection[str],
+            named: Collection[str] = ()) -> list[FileChange]:
+    """``files``, most important first (git's order within a rank)."""
+    every = not named
+    return sorted(files, key=lambda f: rank(kind(f), f.path in hit, every or f.path in named))
+
+
+def ordered_paths(paths: Iterable[str], by_path: dict[str, FileChange],
+                  hit: Collection[str]) -> list[str]:
+    """``paths`` (of one concern), most important first."""
+    def key(p: str) -> tuple[int, int, int]:
+        f = by_path.get(p)
+        return rank(kind(f) if f is not None else path_kind(p), p in hit)
+    return sorted(dict.fromkeys(paths), key=key)

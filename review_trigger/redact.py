@@ -1,0 +1,240 @@
+"""The one redaction step: every string taken from the change is shown
+with each span a secret rule matches masked.
+
+A detected secret must never reach an output, and the ways text from the
+change reaches one are many: paths, old paths, dependency entries,
+suppression reasons, commit messages, definitions, trailers, branch names,
+the diff itself. So the masking is done once, on the records (``analysis``)
+and on any further text (``Redactor.text``), before anything is rendered.
+
+The secret rules are the security trigger's content rules that match a
+credential's shape (not the ones that match an import or an unsafe call,
+which the reviewer must see), plus a PEM private key's whole block: the
+rule only matches its first line, while the key is the lines after it.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from review_trigger.analyze import Analysis
+    from review_trigger.config import Config
+
+# Names of the built-in security rules that match a secret's shape.
+SECRET_RULES = frozenset((
+    'private key block', 'AWS access key id', 'GitHub token', 'Slack token',
+    'Stripe secret key', 'Google API key', 'credentials in URL',
+    'credential assignment',
+))
+# A rule whose name says it matches a credential is a secret rule too (so
+# shapes added to the defaults or by a configuration are masked), unless
+# it names code that handles credentials rather than a credential.
+_SECRET_NAME = re.compile(
+    r'(?i)\b(keys?|tokens?|secrets?|passwords?|passwd|credentials?|webhooks?|'
+    r'connection strings?|jwts?|pat|private)\b',
+)
+_NOT_SECRET_NAME = re.compile(
+    r'(?i)\b(import|imports|verif\w*|disabled?|off|weak\w*|hash\w*|algorithms?|'
+    r'handling|check\w*|cookie|header)\b',
+)
+_PEM_BLOCK = (
+    'private key block',
+    r'-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?'
+    r'(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|\Z)',
+)
+
+
+def is_secret_rule(name: str) -> bool:
+    return name in SECRET_RULES or (
+        _SECRET_NAME.search(name) is not None and _NOT_SECRET_NAME.search(name) is None
+    )
+
+
+def mask(rule: str) -> str:
+    """What a masked span shows: the rule's kind, never the value."""
+    return f'[secret masked: {rule}]'
+
+
+class Redactor(NamedTuple):
+    rules: tuple[tuple[str, re.Pattern[str]], ...]
+    # Per rule, a regex whose matches are a superset of the rule's, fast
+    # to search (a literal to start from): found once over many texts.
+    gates: tuple[tuple[re.Pattern[str], bool], ...] = ()
+
+    def text(self, text: str) -> str:
+        """``text`` with every span a secret rule matches masked."""
+        for name, rx in self.rules:
+            if rx.search(text) is not None:
+                text = rx.sub(mask(name), text)
+        return text
+
+    def strings(self, texts: Iterable[str]) -> dict[str, str]:
+        """The masked form of each of ``texts`` that holds a secret.
+
+        The texts are searched joined, a rule at a time, so a large change
+        (tens of thousands of paths) costs one search per rule; a text with
+        a match is then masked on its own."""
+        texts = list(dict.fromkeys(texts))
+        if not texts or not self.rules:
+            return {}
+        joined = '\n'.join(texts)
+        starts = [0]
+        for t in texts[:-1]:
+            starts.append(starts[-1] + len(t) + 1)
+        marked: set[int] = set()
+        folded: str | None = None
+        gates = self.gates or tuple((rx, False) for _, rx in self.rules)
+        for rx, fold in gates:
+            if fold and folded is None:
+                lower = joined.lower()
+                folded = lower if len(lower) == len(joined) else ''
+            text = folded if fold and folded else joined
+            if fold and not folded:     # lower-casing moved offsets: no gate
+                rx = self.rules[gates.index((rx, fold))][1]
+            pos = 0
+            while (m := rx.search(text, pos)) is not None:
+                i = bisect.bisect_right(starts, m.start()) - 1
+                # A gate's match lies inside the rule's, which may start
+                # in the text before (a rule can match across a newline).
+                marked.update((i - 1, i) if i else (i,))
+                if i + 1 >= len(texts):
+                    break
+                pos = starts[i + 1]
+        out = {}
+        for i in sorted(marked):
+            masked = self.text(texts[i])
+            if masked != texts[i]:
+                out[texts[i]] = masked
+        return out
+
+
+NOTHING = Redactor(())
+
+
+# A rule's word boundary, loosened so that ``_`` separates too: a key in a
+# file name (``old_AKIA...py``) or an identifier is masked, though the rule,
+# which looks at code, would not fire on it. Masking more is the safe side.
+_WORD_EDGE = re.compile(r'(?<!\\)\\b')
+_LOOSE_EDGE = r'(?:(?<![A-Za-z0-9])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?![A-Za-z0-9]))'
+
+
+def _loosened(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(_WORD_EDGE.sub(lambda _: _LOOSE_EDGE, pattern), re.M)
+    except re.error:
+        return re.compile(pattern, re.M)
+
+
+def redactor(patterns: Mapping[str, str] | Iterable[tuple[str, str]]) -> Redactor:
+    """A Redactor from (name, regex) pairs: the secret rules among them."""
+    items = patterns.items() if isinstance(patterns, Mapping) else patterns
+    rules = []
+    gates = []
+    for name, pattern in items:
+        if name == _PEM_BLOCK[0]:
+            rules.append((name, re.compile(_PEM_BLOCK[1], re.M)))
+            gates.append((rules[-1][1], False))
+        elif is_secret_rule(name):
+            rules.append((name, _loosened(pattern)))
+            gates.append(_gate(pattern, rules[-1][1]))
+    return Redactor(tuple(rules), tuple(gates))
+
+
+def _gate(pattern: str, rule: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
+    """A superset of ``rule``'s matches that is quick to search: the rule
+    without word boundaries (so the loosened ones are covered), cut to
+    where a literal starts, as the scanner gates its rules."""
+    from review_trigger import scan
+    try:
+        bare = re.compile(_WORD_EDGE.sub('', pattern), re.M)
+    except re.error:
+        return rule, False
+    gate = scan._gate(bare)
+    if gate is None:
+        return bare, False
+    return gate.regex, gate.folded
+
+
+def for_config(config: Config) -> Redactor:
+    """The Redactor of a configuration: its security rules' secret shapes
+    (even when the security trigger is disabled: a secret is never shown)."""
+    from review_trigger import defaults
+    security = config.triggers.get('security', {})
+    patterns = dict(defaults.TRIGGERS['security']['line_patterns'])
+    patterns.update(security.get('line_patterns') or {})
+    return redactor(patterns)
+
+
+def value(red: Redactor, data: Any) -> Any:
+    """JSON-like ``data`` with every string in it masked."""
+    if isinstance(data, str):
+        return red.text(data)
+    if isinstance(data, Mapping):
+        return {k: value(red, v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [value(red, v) for v in data]
+    return data
+
+
+def analysis(red: Redactor, a: Analysis) -> Analysis:
+    """``a`` with every string from the change masked (``a`` itself when
+    nothing needed masking, the common case)."""
+    change = a.change
+    texts: list[str] = [change.range.label, *change.notes]
+    for f in change.files:
+        texts.append(f.path)
+        if f.old_path is not None:
+            texts.append(f.old_path)
+    for h in change.hits:
+        texts.append(h.path)
+    for s in change.suppressions:
+        texts += (s.path, s.reason)
+    for fd in a.findings:
+        texts.append(fd.reason)
+        for d in fd.details:
+            texts += (d.path, d.why, *d.items)
+    for c in a.commits:
+        texts += (c.author, c.message)
+    found = red.strings(texts)
+
+    def m(t: str) -> str:
+        return found.get(t, t)
+
+    def m_opt(t: str | None) -> str | None:
+        return None if t is None else found.get(t, t)
+
+    definitions = _masked_definitions(red, change.definitions)
+    if not found:
+        return a._replace(change=change._replace(definitions=definitions))
+    files = tuple(f._replace(path=m(f.path), old_path=m_opt(f.old_path)) for f in change.files)
+    change = change._replace(
+        range=change.range._replace(label=m(change.range.label)),
+        files=files,
+        hits=tuple(h._replace(path=m(h.path)) for h in change.hits),
+        suppressions=tuple(s._replace(path=m(s.path), reason=m(s.reason))
+                           for s in change.suppressions),
+        notes=tuple(m(n) for n in change.notes),
+        definitions=definitions,
+    )
+    findings = tuple(
+        fd._replace(reason=m(fd.reason), details=tuple(
+            d._replace(path=m(d.path), why=m(d.why), items=tuple(m(i) for i in d.items))
+            for d in fd.details
+        ))
+        for fd in a.findings
+    )
+    commits = tuple(c._replace(author=m(c.author), message=m(c.message)) for c in a.commits)
+    return a._replace(change=change, findings=findings, commits=commits)
+
+
+def _masked_definitions(
+        red: Redactor, read: Callable[[Sequence[Any]], dict[str, tuple[str, ...]]],
+) -> Callable[[Sequence[Any]], dict[str, tuple[str, ...]]]:
+    # ``def ghp_...():`` is a definition named by a secret.
+    def definitions(files: Sequence[Any]) -> dict[str, tuple[str, ...]]:
+        return {path: tuple(red.text(n) for n in names)
+                for path, names in read(files).items()}
+    return definitions
