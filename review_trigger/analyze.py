@@ -18,6 +18,7 @@ from review_trigger.change import (
     Suppression,
 )
 from review_trigger.config import Config, glob_lists, word_lists
+from review_trigger.defaults import LOCK_FILES
 from review_trigger.scan import LineRule, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
 from review_trigger.triggers._base import Settings, spec
@@ -82,9 +83,21 @@ def _flags(every: tuple[str, ...], config: Config) -> tuple[frozenset[str], froz
     return spec(config.generated).select(every), spec(config.exclude).select(every)
 
 
-def _scanned(f: FileChange, generated: frozenset[str], excluded: frozenset[str]) -> bool:
-    return not (f.path in generated or f.path in excluded or f.submodule
-                or f.status == 'deleted')
+def _secret_only(generated: frozenset[str]) -> frozenset[str]:
+    """The generated paths still scanned with the secret-shape rules: all
+    but lock files (a vendored or built file can hold a key as well as any)."""
+    return generated - spec(LOCK_FILES).select(tuple(generated)) if generated else generated
+
+
+def _scanned(f: FileChange, generated: frozenset[str], excluded: frozenset[str],
+             secret_only: frozenset[str] = frozenset()) -> bool:
+    return not ((f.path in generated and f.path not in secret_only)
+                or f.path in excluded or f.submodule or f.status == 'deleted')
+
+
+def _rules_for(path: str, rules: list[LineRule], secret_rules: list[LineRule],
+               secret_only: frozenset[str]) -> list[LineRule]:
+    return secret_rules if path in secret_only else rules
 
 
 def _flagged(f: FileChange, generated: frozenset[str], excluded: frozenset[str]) -> FileChange:
@@ -102,28 +115,36 @@ def _by_files(diff: git.Diff, rules: list[LineRule], config: Config) -> _Scanned
     """Read the diff file by file; scan the added lines of many files at a
     time (up to about _BATCH_BYTES), in order, with their notes in order."""
     generated, excluded = _flags(paths.all_paths(diff.files), config)
+    secret_only = _secret_only(generated)
+    secret_rules = [r for r in rules if r.secret]
     out = _Scanned([], [], [], [])
     batch: list[tuple[FileChange, bool, git.AddedLines]] = []
     batch_bytes = 0
 
     def flush() -> None:
-        scanned = scan_files(
-            [(f.path, added) for f, _, added in batch if added], rules,
-        )
-        results = iter(scanned)
+        # Generated files get the secret-shape rules only: one more scan.
+        results = {
+            only: iter(scan_files(
+                [(f.path, added) for f, _, added in batch
+                 if added and (f.path in secret_only) == only],
+                secret_rules if only else rules,
+            ))
+            for only in (False, True)
+        }
         for f, skipped, added in batch:
             if skipped:
                 out.notes.append(_too_large(f.path, config))
             if not added:
                 continue
-            result = next(results)
+            result = next(results[f.path in secret_only])
             out.hits.extend(result.hits)
             out.suppressions.extend(result.suppressions)
             out.notes.extend(result.notes)
         batch.clear()
 
-    for fd in diff.each_file(lambda f: bool(rules) and _scanned(f, generated, excluded),
-                             config.max_scan_bytes):
+    for fd in diff.each_file(
+            lambda f: bool(rules) and _scanned(f, generated, excluded, secret_only),
+            config.max_scan_bytes):
         f = _flagged(fd.change, generated, excluded)
         out.files.append(f)
         if not (fd.skipped or fd.added):
@@ -150,8 +171,10 @@ def _by_blocks(diff: git.Diff, rules: list[LineRule], pre: prefilter.Prefilter,
     for words in word_lists(config):
         paths.prepare_words(words, every)
     generated, excluded = _flags(every, config)
+    secret_only = _secret_only(generated)
+    secret_rules = [r for r in rules if r.secret]
     out = _Scanned([], [], [], [])
-    scanned = [_scanned(f, generated, excluded) for f in diff.files]
+    scanned = [_scanned(f, generated, excluded, secret_only) for f in diff.files]
     pending: list[tuple[int, str]] = []
     for event in diff.candidates(scanned, lambda data: prefilter.candidate_lines(pre, data),
                                  config.max_scan_bytes):
@@ -162,7 +185,8 @@ def _by_blocks(diff: git.Diff, rules: list[LineRule], pre: prefilter.Prefilter,
         if event.skipped:
             out.notes.append(_too_large(path, config))
         elif pending:
-            result = scan.check_lines(path, pending, rules)
+            result = scan.check_lines(
+                path, pending, _rules_for(path, rules, secret_rules, secret_only))
             out.hits.extend(result.hits)
             out.suppressions.extend(result.suppressions)
             out.notes.extend(result.notes)

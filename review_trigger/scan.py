@@ -49,15 +49,23 @@ class LineRule(NamedTuple):
     words: WordSet | None = None
     needles: re.Pattern[str] | None = None   # prefilter for ``words``
     paths: PathMatcher | None = None   # only files matching these
+    # A line this also matches is not a hit: a placeholder value
+    # (``password = "changeme"``), a safe form (``yaml.load(s, Loader=SafeLoader)``).
+    unless: re.Pattern[str] | None = None
+    # A secret shape: also run on vendored and generated-by-name files.
+    secret: bool = False
 
 
 def _needles_source(words: WordSet) -> str:
     return '|'.join(re.escape(n) for n in words.needles) or r'(?!)'
 
 
-def word_rule(trigger: str, name: str, words: WordSet) -> LineRule:
+def word_rule(trigger: str, name: str, words: WordSet,
+              paths: PathMatcher | None = None,
+              unless: re.Pattern[str] | None = None) -> LineRule:
     needles = re.compile(_needles_source(words), re.I)
-    return LineRule(trigger, name, words=words, needles=needles)
+    return LineRule(trigger, name, words=words, needles=needles, paths=paths,
+                    unless=unless)
 
 
 class FileScan(NamedTuple):
@@ -357,6 +365,8 @@ def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
                     continue
                 name = word
             else:
+                continue
+            if rule.unless is not None and rule.unless.search(line) is not None:
                 continue
             reason = suppressed.get(k, {}).get(rule.trigger)
             if reason is not None:

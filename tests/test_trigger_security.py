@@ -37,7 +37,7 @@ def test_security_path_words_noop(committed, cli, path):
     pytest.param(f'password = "{SECRET}"', 'credential assignment', id='password_assignment'),
     pytest.param(f'DB_URL = "postgres://admin:{SECRET}@db:5432/x"', 'credentials in URL', id='url_credentials'),
     pytest.param('-----BEGIN RSA PRIVATE KEY-----', 'private key block', id='private_key'),
-    pytest.param('aws = "AKIAIOSFODNN7EXAMPLE"', 'AWS access key id', id='aws_key'),
+    pytest.param('aws = "AKIAZ7VRSQXMPLE12345"', 'AWS access key id', id='aws_key'),
     pytest.param('import jwt', 'crypto/auth import (Python)', id='python_jwt_import'),
     pytest.param("const jwt = require('jsonwebtoken')", 'crypto/auth import (JavaScript)', id='js_import'),
     pytest.param('import "crypto/tls"', 'crypto/auth import (Go)', id='go_import'),
@@ -53,7 +53,7 @@ def test_security_content_fires_without_leaking(committed, cli, line, rule):
     md = cli()
     for text in (res.out, res.err, md.out, md.err):
         assert SECRET not in text
-        assert 'AKIAIOSFODNN7EXAMPLE' not in text
+        assert 'AKIAZ7VRSQXMPLE12345' not in text
 
 
 @pytest.mark.parametrize('line', [
