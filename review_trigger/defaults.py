@@ -48,7 +48,16 @@ NOT_CODE = (
     'locale/', 'locales/', 'i18n/', 'l10n/', 'lang/', 'langs/',
     'translations/', 'CHANGELOG*', 'CHANGES*', 'HISTORY*', 'NEWS*',
 )
-CODE_PATHS = ('*', *(f'!{p}' for p in NOT_CODE))
+
+
+def _but(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """Every path but ``patterns``, as a gitignore list: ``*`` then a
+    negation of each (a folder's as ``**/folder/**``, so that its files
+    are left out, not only the folder)."""
+    return ('*', *(f'!**/{p}**' if p.endswith('/') else f'!{p}' for p in patterns))
+
+
+CODE_PATHS = _but(NOT_CODE)
 
 # Manifests: a packaging field edited in one that sits in an `auth` folder
 # is not auth code (dependency changes are the architecture trigger's).
@@ -59,16 +68,35 @@ MANIFESTS = (
     'deno.json', 'mix.exs', '*.csproj',
 )
 
-# Where a personal-data word names something else: CI and agent
-# configuration, recorded HTTP fixtures and snapshots (data, not code).
-NOT_DATA_CODE = (
-    *NOT_CODE, '.github/', '.gitlab-ci.yml', '.gitlab/', '.circleci/',
-    '.buildkite/', 'Jenkinsfile', 'azure-pipelines.yml', '.claude/',
-    '.codex/', '.gemini/', '.cursor/', '.agents/', '.windsurf/',
-    'cassettes/', 'vcr_cassettes/', '__snapshots__/', 'snapshots/',
-    '*.snap', '*.har',
+# Not the system's code: CI and agent configuration, recorded HTTP
+# fixtures and snapshots (data, not code).
+NOT_SYSTEM_CODE = (
+    '.github/', '.gitlab-ci.yml', '.gitlab/', '.circleci/', '.buildkite/',
+    'Jenkinsfile', 'azure-pipelines.yml', '.claude/', '.codex/', '.gemini/',
+    '.cursor/', '.agents/', '.windsurf/', 'cassettes/', 'vcr_cassettes/',
+    '__snapshots__/', 'snapshots/', '*.snap', '*.har',
 )
-DATA_CODE_PATHS = ('*', *(f'!{p}' for p in NOT_DATA_CODE))
+# Fake-data generators handle no one's data.
+FAKE_DATA = (
+    'demo/', 'seeds/', 'seeders/', 'factories/', 'fixtures/', 'faker/',
+    '*Dummy*', '*dummy*', '*Faker*',
+)
+# Where a personal-data word names something else.
+NOT_DATA_CODE = (*NOT_CODE, *NOT_SYSTEM_CODE, *FAKE_DATA)
+DATA_CODE_PATHS = _but(NOT_DATA_CODE)
+# Field and column shapes count in the system's own data definitions, not
+# in a test's throwaway structs.
+TEST_PATHS = (
+    'test/', 'tests/', 'spec/', '__tests__/', 'testdata/', '*_test.go',
+    'test_*.py', '*_test.py', '*.test.*', '*.spec.*', '*_spec.rb', '*Test.java',
+    '*Test.kt', '*Tests.cs',
+)
+DATA_DEFINITION_PATHS = _but((*NOT_DATA_CODE, *TEST_PATHS))
+
+# Auth identifiers count in code, not in CI workflows (a job's
+# `permissions:` are the governance trigger's), agent configuration,
+# manifests (a dependency named `cookie`) or recorded fixtures.
+AUTH_CODE_PATHS = _but((*NOT_CODE, *NOT_SYSTEM_CODE, *MANIFESTS))
 
 # A `session` path word names a protocol or database session, not a login,
 # when the path also holds one of these words.
@@ -108,7 +136,7 @@ SAFE_FORMS = {
 # prompt, not an authorization check.
 NOT_AUTH = (
     r'''(?i)\bchmod\b|\bumask\b|\b0o?[0-7]{3}\b|\bS_I[RWX](USR|GRP|OTH)\b|'''
-    r'''\bst_mode\b|file[ _-]?mode|fs\.constants|os\.FileMode|FileMode\(|'''
+    r'''^\s*(\*|//|#|/\*|--\s|<!--)|\bst_mode\b|file[ _-]?mode|fs\.constants|os\.FileMode|FileMode\(|'''
     r'''PosixFilePermission|filePermissions|permissions-policy|'''
     r'''permissions_policy|PermissionsPolicy|navigator\.permissions|'''
     r'''requestPermission|Notification\.permission|PermissionsAndroid|'''
@@ -252,6 +280,9 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'security headers', 'helmet', 'csp', 'webauthn', 'passkey',
             'rate limit', 'rate limiter', 'ratelimit', 'throttle',
             'body limit', 'ip restriction', 'ip filter', 'firewall',
+            # One-word compounds the word splitter cannot see into.
+            'authtoken', 'passwordreset', 'resetpassword', 'accesstoken',
+            'refreshtoken', 'apitoken', 'authcode',
         ],
         # Identifier words in added (and removed) lines of code: auth logic
         # and its headers, tokens and limits, wherever the file lives.
@@ -268,6 +299,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'can access', 'csrf', 'xsrf', 'same site', 'samesite',
             'http only', 'httponly', 'set cookie', 'cookie', 'bearer',
             'www authenticate', 'proxy authorization', 'sensitive header',
+            'http auth', 'basic auth', 'proxy auth', 'digest auth',
             'access token', 'refresh token', 'id token', 'reset token',
             'confirmation token', 'auth token', 'api token', 'bearer token',
             'csrf token', 'session token', 'session cookie', 'session id',
@@ -407,7 +439,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'health data', 'hipaa', 'phi',
             'clinical', 'diagnosis', 'prescription', 'ehr', 'emr', 'fhir',
             'gdpr', 'ccpa', 'pii', 'kyc', 'aml', 'personal data',
-            'personal information', 'consent', 'ssn', 'tax', 'vcard',
+            'personal information', 'consent', 'ssn', 'tax', 'vcard', 'v card',
             'carddav', 'address book', 'addressbook', 'contact information',
             'contact address', 'data export', 'data exporter',
         ],

@@ -76,10 +76,13 @@ def _removed_details(change: Change, settings: Settings) -> list[Detail]:
         return []
     rules = [r for r in line_rules(settings)
              if r.words is not None or r.name in _REMOVED_RULES]
+    # A line edited, not removed, shows its rule on its added side already.
+    added = {(h.path, h.rule) for h in hits_for(change, 'security')}
     details = []
     for f in files:
         lines = removed_lines(change, f, defaults.MAX_SCAN_BYTES)
         hits = scan_file(f.old_path or f.path, lines, rules).hits if lines else []
+        hits = [h for h in hits if (f.path, h.rule) not in added]
         if hits:
             names = ', '.join(dict.fromkeys(h.rule for h in hits))
             at = ', '.join(str(h.line) for h in hits[:5])
@@ -127,7 +130,8 @@ def _line_rules(
     ]
     if identifiers:
         rules.append(word_rule('security', 'auth identifier', compile_words(identifiers),
-                               paths=code, unless=re.compile(defaults.NOT_AUTH)))
+                               paths=spec(defaults.AUTH_CODE_PATHS),
+                               unless=re.compile(defaults.NOT_AUTH)))
     rules += secret_rules(secrets, None)
     rules += secret_rules(config, config_paths)
     return tuple(rules)
