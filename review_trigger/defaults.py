@@ -111,13 +111,19 @@ NOT_LOGIN_SESSION_SET = frozenset(NOT_LOGIN_SESSION)
 # A secret-shaped match whose value is an obvious placeholder is not a
 # credential: `'test-api-key'`, `'your-api-key'`, `'changeme'`, `'${VAR}'`,
 # `'<token>'`, a value that says it is an example, a run of x's or stars.
-PLACEHOLDER = (
-    r'''(?i)(:=|=>|=|:|\s)\s*[rbu]?['"]?(\$\{?[\w.]*\}?|\{\{.*\}\}|<[^>\s]*>|'''
+PLACEHOLDER_VALUE = (
+    r'''(?i)(:=|=>|=|:)\s*[rbu]?['"](\$\{?[\w.]*\}?|\{\{.*\}\}|<[^>\s]*>|'''
     r'''%\(?\w*\)?s|(your|my|example|sample|dummy|fake|test|testing|placeholder|'''
     r'''changeme|change_me|change-me|replaceme|replace_me|insert|redacted|secret|'''
-    r'''password|none|null|nil|undefined|todo|tbd|foo|bar|xxx)([_-][\w-]*)?)'''
-    r'''['"]?\s*([,;)}\]#]|$)|x{6,}|X{6,}|\*{4,}|\.{3}|_here\b|(?-i:EXAMPLE)\b|'''
-    r'''<[\w -]+>|\$\{\w+'''
+    r'''password|none|null|nil|undefined|todo|tbd|foo|bar|xxx)([_-][\w-]*)?)?['"]'''
+)
+PLACEHOLDER = (
+    PLACEHOLDER_VALUE
+    + r'''|(:=|=>|=|:|\s)\s*[rbu]?['"]?(\$\{?[\w.]*\}?|<[^>\s]*>|(your|my|example|sample|dummy|'''
+    r'''fake|test|testing|placeholder|changeme|change_me|change-me|replaceme|replace_me|'''
+    r'''insert|redacted|secret|password|none|null|nil|undefined|todo|tbd|foo|bar|xxx)'''
+    r'''([_-][\w-]*)?)['"]?\s*([,;)}\]#]|$)'''
+    r'''|x{6,}|X{6,}|\*{4,}|\.{3}|_here\b|(?-i:EXAMPLE)\b|<[\w -]+>|\$\{\w+'''
 )
 # An assignment to a name that holds no secret: `secret_name = "db-creds"`,
 # `token_type = "bearer"`, `password_field = "password"`.
@@ -325,11 +331,11 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'TLS verification disabled': r'''\bverify\s*=\s*False\b|InsecureSkipVerify\s*:\s*true|rejectUnauthorized['"]?\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED|_create_unverified_context|\bCERT_NONE\b|check_hostname\s*=\s*False|danger_accept_invalid_(certs|hostnames)\s*\(\s*true|VERIFY_NONE|strictSSL['"]?\s*:\s*false|\bTrustAllCerts|NoopHostnameVerifier|ALLOW_ALL_HOSTNAME_VERIFIER|--insecure\b|\bcurl\b.*\s-k\b''',
             'shell command run through a shell': r'''\bshell\s*=\s*True\b|\bos\.(system|popen)\s*\(|\bsubprocess\.(getoutput|getstatusoutput)\s*\(|\bchild_process\b|\bexecSync\s*\(|\bexec\s*\(\s*`|Runtime\.getRuntime\(\)\.exec\s*\(|\bIO\.popen\s*\(|\bKernel\.(system|exec)\s*\(|\b(shell_exec|passthru|proc_open|popen)\s*\(\s*\$|%x\{|\bexec\.Command\(\s*"(sh|bash|cmd)"''',
             'eval of dynamic code': r'''(^|[^\w.$])(eval|exec)\s*\(\s*[^)\s'"]|\bnew\s+Function\s*\(|\b(instance_eval|class_eval|module_eval)\s*\(\s*[^)]|\bvm\.runIn\w*Context\s*\(''',
-            'SQL built by string formatting': r'''(?i)(\bf["']|`|\bSprintf\(\s*["`]|["'])\s*(select\s.*\bfrom\b|insert\s+into\b|update\s+[\w."\[\]`]+\s+set\b|delete\s+from\b|pragma\s|(create|drop|alter)\s+(table|index|view)\b)[^"'`]*(\{|#\{|\$\{|\$[a-z_]|%[sd(]|["'`]\s*(\+|%|\.format\()|\s\+\s)|\.(where|order|find_by_sql|execute|exec_query|joins|group|having|raw)\(\s*["'][^"']*(#\{|["']\s*\+)''',
+            'SQL built by string formatting': r'''(?i)(\bf["']|`|\bSprintf\(\s*["`]|["'])\s*(select\s.*\bfrom\b|insert\s+into\b|update\s+[\w."\[\]`]+\s+set\b|delete\s+from\b|pragma\s|(create|drop|alter)\s+(table|index|view)\b).*(\{|#\{|\$\{|\$[a-z_]|%[sd(]|["'`]\s*(\+|%|\.format\()|\s\+\s)|\.(where|order|find_by_sql|execute|exec_query|joins|group|having|raw)\(\s*["'][^"']*(#\{|["']\s*\+)''',
             'unsafe deserialisation': r'''\b(c?pickle|dill|cloudpickle|jsonpickle)\.(loads?|decode|Unpickler)\b|\bjoblib\.load\(|\bshelve\.open\(|\byaml\.(unsafe_)?load(_all)?\s*\(|\bYAML\.(unsafe_)?load\s*\(|\bMarshal\.(load|restore)\b|\bObjectInputStream\b|\.readObject\(\)|\bunserialize\s*\(|\bBinaryFormatter\b|\btorch\.load\s*\(|\bnode-serialize\b''',
             'HTML inserted without escaping': r'''dangerouslySetInnerHTML|\.(inner|outer)HTML\s*\+?=|insertAdjacentHTML\s*\(|document\.write(ln)?\s*\(|\bv-html\s*=|\|\s*safe\b|\bmark_safe\s*\(|\.html_safe\b|\bhtml_safe\b|\bMarkup\s*\(|bypassSecurityTrust\w*\s*\(|\btemplate\.(HTML|JS)\s*\(|<%==|\{\{\{''',
             'CSRF protection disabled': r'''\bcsrf_exempt\b|csrf\.exempt|skip_before_action\s+:verify_authenticity_token|skip_forgery_protection|protect_from_forgery\s+.*(except|null_session)|csrf\(\)\.disable\(\)|\bcsrf\s*[:=]\s*[Ff]alse|CSRF_ENABLED\s*=\s*False''',
-            'CORS opened to any origin': r'''(?i)access-control-allow-origin['"]?\s*[:,=]\s*['"]?\*|allow_origins\s*=\s*\[\s*['"]\*|allow_all_origins|CORS_ORIGIN_ALLOW_ALL\s*=\s*True|AllowAllOrigins\s*:\s*true|AllowOrigins\s*:\s*\[\]string\{\s*"\*"|\borigins?\s*[:=(]\s*\[?\s*['"]\*['"]|allowedOrigins\(\s*"\*"''',
+            'CORS opened to any origin': r'''(?i)access-control-allow-origin['"\]]*\s*[:,=]\s*['"]?\*|allow_origins\s*=\s*\[\s*['"]\*|allow_all_origins|CORS_ORIGIN_ALLOW_ALL\s*=\s*True|AllowAllOrigins\s*:\s*true|AllowOrigins\s*:\s*\[\]string\{\s*"\*"|\borigins?\s*[:=(]\s*\[?\s*['"]\*['"]|allowedOrigins\(\s*"\*"''',
             'JWT signature verification disabled': r'''(?i)verify_signature['"]?\s*[:=]\s*False|verify_exp['"]?\s*[:=]\s*False|algorithms?\s*[:=]\s*\[?\s*['"]none['"]|\balg['"]?\s*[:=]\s*['"]none['"]|ignoreExpiration['"]?\s*:\s*true|ParseUnverified|decode_without_verif|jwt\.decode\([^)]*verify\s*=\s*False''',
             'weak hash near a password': r'''(?i)\b(md5|sha1)\b.{0,40}\b(password|passwd|pwd)|\b(password|passwd|pwd)\w*\b.{0,40}\b(md5|sha1)\b''',
             'authorization check': r'''\.(admin|superuser|staff)\?|@Secured\b|\bauthorize!|\bcan\?\s*\(?:\w+''',

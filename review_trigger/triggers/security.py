@@ -131,7 +131,11 @@ def _line_rules(
     if identifiers:
         rules.append(word_rule('security', 'auth identifier', compile_words(identifiers),
                                paths=spec(defaults.AUTH_CODE_PATHS),
-                               unless=re.compile(defaults.NOT_AUTH)))
+                               # Nor a key name given a placeholder value.
+                               unless=re.compile('|'.join(
+                                   p.removeprefix('(?i)')
+                                   for p in (defaults.NOT_AUTH, defaults.PLACEHOLDER_VALUE)),
+                                   re.I)))
     rules += secret_rules(secrets, None)
     rules += secret_rules(config, config_paths)
     return tuple(rules)
