@@ -18,7 +18,7 @@ from review_trigger.change import (
     Suppression,
 )
 from review_trigger.config import Config, glob_lists, word_lists
-from review_trigger.defaults import LOCK_FILES
+from review_trigger.defaults import NEVER_READ
 from review_trigger.scan import LineRule, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
 from review_trigger.triggers._base import Settings, spec
@@ -85,8 +85,11 @@ def _flags(every: tuple[str, ...], config: Config) -> tuple[frozenset[str], froz
 
 def _secret_only(generated: frozenset[str]) -> frozenset[str]:
     """The generated paths still scanned with the secret-shape rules: all
-    but lock files (a vendored or built file can hold a key as well as any)."""
-    return generated - spec(LOCK_FILES).select(tuple(generated)) if generated else generated
+    but lock files and bundles (a vendored or built file can hold a key as
+    well as any)."""
+    # Built even when unused, so its globs' translations are remembered.
+    never = spec(NEVER_READ)
+    return generated - never.select(tuple(generated)) if generated else generated
 
 
 def _scanned(f: FileChange, generated: frozenset[str], excluded: frozenset[str],

@@ -16,7 +16,7 @@ from typing import Any
 
 # Files that never fire the word-based rules (path words, identifiers,
 # unsafe patterns): lock files, vendored and generated code. All but the
-# lock files (LOCK_FILES) are still scanned with the secret-shape rules.
+# lock files and bundles (NEVER_READ) are still scanned with the secret-shape rules.
 GENERATED = (
     '*.lock', 'package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml',
     'yarn.lock', 'go.sum', 'Cargo.lock', 'poetry.lock', 'uv.lock',
@@ -31,11 +31,13 @@ ADR_DIRS = (
     '/adrs/', 'architecture/decisions/', 'docs/architecture/decisions/',
 )
 
-# Generated files that are not even scanned for secrets: lock files hold
-# hashes and URLs by the thousand, and are rewritten by tools.
-LOCK_FILES = (
+# Generated files never read, not even for secrets: lock files hold hashes
+# and URLs by the thousand and are rewritten by tools; minified bundles and
+# source maps are one huge line each.
+NEVER_READ = (
     '*.lock', 'package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml',
-    'yarn.lock', 'go.sum', 'packages.lock.json', '*.lock.json',
+    'yarn.lock', 'go.sum', 'packages.lock.json', '*.lock.json', '*.min.js',
+    '*.min.css', '*.map',
 )
 
 # Not code: documents and translations. Path words and the code rules
@@ -49,15 +51,6 @@ NOT_CODE = (
     'translations/', 'CHANGELOG*', 'CHANGES*', 'HISTORY*', 'NEWS*',
 )
 
-
-def _but(patterns: tuple[str, ...]) -> tuple[str, ...]:
-    """Every path but ``patterns``, as a gitignore list: ``*`` then a
-    negation of each (a folder's as ``**/folder/**``, so that its files
-    are left out, not only the folder)."""
-    return ('*', *(f'!**/{p}**' if p.endswith('/') else f'!{p}' for p in patterns))
-
-
-CODE_PATHS = _but(NOT_CODE)
 
 # Manifests: a packaging field edited in one that sits in an `auth` folder
 # is not auth code (dependency changes are the architecture trigger's).
@@ -83,7 +76,6 @@ FAKE_DATA = (
 )
 # Where a personal-data word names something else.
 NOT_DATA_CODE = (*NOT_CODE, *NOT_SYSTEM_CODE, *FAKE_DATA)
-DATA_CODE_PATHS = _but(NOT_DATA_CODE)
 # Field and column shapes count in the system's own data definitions, not
 # in a test's throwaway structs.
 TEST_PATHS = (
@@ -91,12 +83,12 @@ TEST_PATHS = (
     'test_*.py', '*_test.py', '*.test.*', '*.spec.*', '*_spec.rb', '*Test.java',
     '*Test.kt', '*Tests.cs',
 )
-DATA_DEFINITION_PATHS = _but((*NOT_DATA_CODE, *TEST_PATHS))
+NOT_DATA_DEFINITION = (*NOT_DATA_CODE, *TEST_PATHS)
 
 # Auth identifiers count in code, not in CI workflows (a job's
 # `permissions:` are the governance trigger's), agent configuration,
 # manifests (a dependency named `cookie`) or recorded fixtures.
-AUTH_CODE_PATHS = _but((*NOT_CODE, *NOT_SYSTEM_CODE, *MANIFESTS))
+NOT_AUTH_CODE = (*NOT_CODE, *NOT_SYSTEM_CODE, *MANIFESTS)
 
 # A `session` path word names a protocol or database session, not a login,
 # when the path also holds one of these words.

@@ -49,6 +49,7 @@ class LineRule(NamedTuple):
     words: WordSet | None = None
     needles: re.Pattern[str] | None = None   # prefilter for ``words``
     paths: PathMatcher | None = None   # only files matching these
+    not_paths: PathMatcher | None = None   # and none matching these
     # A line this also matches is not a hit: a placeholder value
     # (``password = "changeme"``), a safe form (``yaml.load(s, Loader=SafeLoader)``).
     unless: re.Pattern[str] | None = None
@@ -61,11 +62,16 @@ def _needles_source(words: WordSet) -> str:
 
 
 def word_rule(trigger: str, name: str, words: WordSet,
-              paths: PathMatcher | None = None,
+              not_paths: PathMatcher | None = None,
               unless: re.Pattern[str] | None = None) -> LineRule:
     needles = re.compile(_needles_source(words), re.I)
-    return LineRule(trigger, name, words=words, needles=needles, paths=paths,
+    return LineRule(trigger, name, words=words, needles=needles, not_paths=not_paths,
                     unless=unless)
+
+
+def _applies(rule: LineRule, path: str) -> bool:
+    return (rule.paths is None or rule.paths.match_file(path)) and \
+        (rule.not_paths is None or not rule.not_paths.match_file(path))
 
 
 class FileScan(NamedTuple):
@@ -251,7 +257,7 @@ def _python_candidates(
             # What it matches in a line may depend on the lines around it:
             # every line is checked alone.
             for i, text in enumerate(texts):
-                if rule.paths is None or rule.paths.match_file(files[i][0]):
+                if _applies(rule, files[i][0]):
                     found[i].setdefault(r, set()).update(range(text.count('\n') + 1))
             return
         if joined is not None:
@@ -259,7 +265,7 @@ def _python_candidates(
             if search is not None:
                 which = _files_with(search, joined, texts)
         for i in which:
-            if rule.paths is not None and not rule.paths.match_file(files[i][0]):
+            if not _applies(rule, files[i][0]):
                 continue
             text = texts[i]
             where = _Text(text)
@@ -347,7 +353,7 @@ def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
         pool = everywhere if covered[r] else None
         if not mine and not pool:
             continue
-        if rule.paths is not None and not rule.paths.match_file(path):
+        if not _applies(rule, path):
             continue
         todo = sorted(pool | mine if pool and mine else pool or mine or ())
         pattern = rule.pattern

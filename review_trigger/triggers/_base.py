@@ -121,9 +121,11 @@ def path_word_details(
             pos = offsets[i + 1]
     else:       # lower-casing changed lengths: look at each path
         candidates = {p for p in paths if starts.search(p.lower())}
+    # Built even when unused, so its globs' translations are remembered.
+    not_code_spec = spec((*NOT_CODE, *MANIFESTS))
     if not candidates:
         return []
-    not_code = spec((*NOT_CODE, *MANIFESTS)).select(tuple(sorted(candidates)))
+    not_code = not_code_spec.select(tuple(sorted(candidates)))
     details = []
     for f in considered(change):
         if f.generated:

@@ -65,12 +65,12 @@ def check(change: Change, settings: Settings) -> Finding | None:
 
 def _removed_details(change: Change, settings: Settings) -> list[Detail]:
     """The auth identifiers and checks on lines the change removed."""
-    code = spec(defaults.CODE_PATHS)
+    not_code = spec(defaults.NOT_CODE)
     files = [
         f for f in considered(change)
         if f.deleted_lines and f.old_blob is not None and f.status != 'added'
         and not (f.binary or f.generated or f.submodule)
-        and code.match_file(f.old_path or f.path)
+        and not not_code.match_file(f.old_path or f.path)
     ][:MAX_REMOVED_FILES]
     if not files:
         return []
@@ -106,7 +106,7 @@ def _line_rules(
         secrets: tuple[tuple[str, str], ...], config: tuple[tuple[str, str], ...],
         config_paths: tuple[str, ...],
 ) -> tuple[LineRule, ...]:
-    code = spec(defaults.CODE_PATHS)
+    not_code = spec(defaults.NOT_CODE)
     placeholder = re.compile(defaults.PLACEHOLDER)
     not_a_secret = re.compile('|'.join(
         p.removeprefix('(?i)') for p in (defaults.PLACEHOLDER, defaults.NOT_A_SECRET_NAME)),
@@ -124,13 +124,13 @@ def _line_rules(
 
     rules = [
         LineRule('security', name, re.compile(pattern, re.M),
-                 paths=None if name in _ANYWHERE else code,
+                 not_paths=None if name in _ANYWHERE else not_code,
                  unless=_safe_form(name))
         for name, pattern in patterns
     ]
     if identifiers:
         rules.append(word_rule('security', 'auth identifier', compile_words(identifiers),
-                               paths=spec(defaults.AUTH_CODE_PATHS),
+                               not_paths=spec(defaults.NOT_AUTH_CODE),
                                # Nor a key name given a placeholder value.
                                unless=re.compile('|'.join(
                                    p.removeprefix('(?i)')

@@ -4,7 +4,7 @@ import functools
 import re
 
 from review_trigger.change import Change, Finding
-from review_trigger.defaults import DATA_CODE_PATHS, DATA_DEFINITION_PATHS
+from review_trigger.defaults import NOT_DATA_CODE, NOT_DATA_DEFINITION
 from review_trigger.scan import LineRule, word_rule
 from review_trigger.triggers._base import (
     Settings,
@@ -40,11 +40,12 @@ def _line_rules(identifiers: tuple[str, ...],
                 patterns: tuple[tuple[str, str], ...]) -> tuple[LineRule, ...]:
     # Code only: in CI workflows and agent configuration a data word names
     # something else, and recorded HTTP fixtures are data, not code.
-    definitions = spec(DATA_DEFINITION_PATHS)
+    not_definitions = spec(NOT_DATA_DEFINITION)
     return (
         word_rule('sensitive-data', 'sensitive identifier', compile_words(identifiers),
-                  paths=spec(DATA_CODE_PATHS)),
-        *(LineRule('sensitive-data', name, re.compile(pattern, re.M), paths=definitions)
+                  not_paths=spec(NOT_DATA_CODE)),
+        *(LineRule('sensitive-data', name, re.compile(pattern, re.M),
+                   not_paths=not_definitions)
           for name, pattern in patterns),
     )
 
