@@ -29,6 +29,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -72,12 +73,15 @@ def mirror_of(mirrors: str, repo: str) -> str:
 
 
 def run_one(clone: str, label: Label) -> Result:
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
+    # -S: no site processing, so an editable install elsewhere cannot stand
+    # in for this tree; the installed dependencies come from purelib.
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [ROOT, sysconfig.get_paths()['purelib'], sysconfig.get_paths()['platlib']]))
     env.pop('REVIEW_TRIGGER_SESSION_MODEL', None)
     proc = subprocess.run(
-        [sys.executable, '-m', 'review_trigger', '-C', clone, '--base',
+        [sys.executable, '-S', '-m', 'review_trigger', '-C', clone, '--base',
          label.sha + '~1', '--head', label.sha, '--format', 'json'],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True, text=True, env=env, check=False, cwd=ROOT,
     )
     if proc.returncode not in (0, 1):
         return Result(label, None, proc.stderr.strip().splitlines()[-1:] and
