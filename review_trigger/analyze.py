@@ -17,6 +17,7 @@ from review_trigger.change import (
     Suppression,
 )
 from review_trigger.config import Config, glob_lists, word_lists
+from review_trigger.defaults import NEVER_READ
 from review_trigger.scan import LineRule, Rules, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
 from review_trigger.triggers._base import Settings
@@ -84,9 +85,25 @@ def _flags(every: paths.ChangedPaths,
     return every.select(config.generated), every.select(config.exclude)
 
 
-def _scanned(f: FileChange, generated: frozenset[str], excluded: frozenset[str]) -> bool:
-    return not (f.path in generated or f.path in excluded or f.submodule
-                or f.status == 'deleted')
+def _secret_only(generated: frozenset[str], every: paths.ChangedPaths) -> frozenset[str]:
+    """The generated paths still scanned with the secret-shape rules: all
+    but lock files and bundles (a vendored or built file can hold a key as
+    well as any)."""
+    # Selected even when nothing is generated, so that the globs'
+    # translations are remembered for a run in which something is.
+    never = every.select(NEVER_READ)
+    return generated - never
+
+
+def _scanned(f: FileChange, generated: frozenset[str], excluded: frozenset[str],
+             secret_only: frozenset[str] = frozenset()) -> bool:
+    return not ((f.path in generated and f.path not in secret_only)
+                or f.path in excluded or f.submodule or f.status == 'deleted')
+
+
+def _rules_for(path: str, rules: Rules, secret_rules: Rules,
+               secret_only: frozenset[str]) -> Rules:
+    return secret_rules if path in secret_only else rules
 
 
 def _flagged(f: FileChange, generated: frozenset[str], excluded: frozenset[str]) -> FileChange:
@@ -125,29 +142,37 @@ def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths,
     """Read the diff file by file; scan the added lines of many files at a
     time (up to about _BATCH_BYTES), in order, with their notes in order."""
     generated, excluded = _flags(every, config)
+    secret_only = _secret_only(generated, every)
+    secret_rules = Rules([r for r in rules.rules if r.secret], rules.globs)
     out = _Scanned([], [], [], [], [])
     batch: list[tuple[FileChange, bool, git.AddedLines]] = []
     batch_bytes = 0
 
     def flush() -> None:
-        scanned = scan_files(
-            [(f.path, added) for f, _, added in batch if added], rules,
-        )
-        results = iter(scanned)
+        # Generated files get the secret-shape rules only: one more scan.
+        results = {
+            only: iter(scan_files(
+                [(f.path, added) for f, _, added in batch
+                 if added and (f.path in secret_only) == only],
+                secret_rules if only else rules,
+            ))
+            for only in (False, True)
+        }
         for f, skipped, added in batch:
             if skipped:
                 out.notes.append(_too_large(f.path, config))
                 out.too_large.append(f.path)
             if not added:
                 continue
-            result = next(results)
+            result = next(results[f.path in secret_only])
             out.hits.extend(result.hits)
             out.suppressions.extend(result.suppressions)
             out.notes.extend(result.notes)
         batch.clear()
 
-    for fd in diff.each_file(lambda f: bool(rules.rules) and _scanned(f, generated, excluded),
-                             config.max_scan_bytes):
+    for fd in diff.each_file(
+            lambda f: bool(rules.rules) and _scanned(f, generated, excluded, secret_only),
+            config.max_scan_bytes):
         f = _flagged(fd.change, generated, excluded)
         out.files.append(f)
         if not (fd.skipped or fd.added):
@@ -173,8 +198,10 @@ def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
     for words in word_lists(config):
         every.candidates((compile_words(words),))
     generated, excluded = _flags(every, config)
+    secret_only = _secret_only(generated, every)
+    secret_rules = Rules([r for r in rules.rules if r.secret], rules.globs)
     out = _Scanned([], [], [], [], [])
-    scanned = [_scanned(f, generated, excluded) for f in diff.files]
+    scanned = [_scanned(f, generated, excluded, secret_only) for f in diff.files]
     pending: list[tuple[int, str]] = []
     for event in diff.candidates(scanned, lambda data: prefilter.raw_candidate_lines(pre, data),
                                  config.max_scan_bytes):
@@ -187,7 +214,8 @@ def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
             out.notes.append(_too_large(f.path, config))
             out.too_large.append(f.path)
         elif pending:
-            result = scan.check_lines(f.path, pending, rules)
+            result = scan.check_lines(
+                f.path, pending, _rules_for(f.path, rules, secret_rules, secret_only))
             out.hits.extend(result.hits)
             out.suppressions.extend(result.suppressions)
             out.notes.extend(result.notes)

@@ -490,7 +490,8 @@ def _in_set(members: list[Any], every: frozenset[str]) -> frozenset[str]:
 def _each_regex(data: Mapping[str, Any]) -> list[tuple[list[Any], str]]:
     found: list[tuple[list[Any], str]] = []
     for tid, settings in (data.get('triggers') or {}).items():
-        for key in ('line_patterns', 'extra_line_patterns'):
+        for key in ('line_patterns', 'extra_line_patterns', 'secret_patterns',
+                    'extra_secret_patterns', 'config_patterns', 'extra_config_patterns'):
             for name, pattern in (settings.get(key) or {}).items():
                 found.append((['triggers', tid, key, name], pattern))
     for i, custom in enumerate(data.get('custom_triggers') or ()):

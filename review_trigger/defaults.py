@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-# Files that never fire content rules (and never fire the word-based path
-# rules): lock files, vendored and generated code.
+# Files that never fire the word-based rules (path words, identifiers,
+# unsafe patterns): lock files, vendored and generated code. All but the
+# lock files and bundles (NEVER_READ) are still scanned with the secret-shape rules.
 GENERATED = (
     '*.lock', 'package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml',
     'yarn.lock', 'go.sum', 'Cargo.lock', 'poetry.lock', 'uv.lock',
@@ -29,6 +30,156 @@ ADR_DIRS = (
     'docs/adr/', 'doc/adr/', 'docs/adrs/', 'docs/decisions/', '/adr/',
     '/adrs/', 'architecture/decisions/', 'docs/architecture/decisions/',
 )
+
+# Generated files never read, not even for secrets: lock files hold hashes
+# and URLs by the thousand and are rewritten by tools; minified bundles and
+# source maps are one huge line each.
+NEVER_READ = (
+    '*.lock', 'package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml',
+    'yarn.lock', 'go.sum', 'packages.lock.json', '*.lock.json', '*.min.js',
+    '*.min.css', '*.map',
+)
+
+# Not code: documents and translations. Path words and the code rules
+# (unsafe patterns, auth identifiers, imports) do not count there; a
+# document about security is the `document` trigger's business, and
+# `import jwt` in a markdown code sample is not an import.
+NOT_CODE = (
+    '*.md', '*.mdx', '*.markdown', '*.rst', '*.txt', '*.adoc', '*.asciidoc',
+    '*.org', '*.tex', '*.po', '*.pot', '*.mo', '*.xlf', '*.xliff',
+    'locale/', 'locales/', 'i18n/', 'l10n/', 'lang/', 'langs/',
+    'translations/', 'CHANGELOG*', 'CHANGES*', 'HISTORY*', 'NEWS*',
+)
+
+
+# Manifests: a packaging field edited in one that sits in an `auth` folder
+# is not auth code (dependency changes are the architecture trigger's).
+MANIFESTS = (
+    'package.json', 'Cargo.toml', 'go.mod', 'pyproject.toml', 'setup.cfg',
+    'setup.py', 'composer.json', 'Gemfile', '*.gemspec', 'pom.xml',
+    'build.gradle', 'build.gradle.kts', 'Pipfile', 'requirements*.txt',
+    'deno.json', 'mix.exs', '*.csproj',
+)
+
+# Not the system's code: CI and agent configuration, recorded HTTP
+# fixtures and snapshots (data, not code).
+NOT_SYSTEM_CODE = (
+    '.github/', '.gitlab-ci.yml', '.gitlab/', '.circleci/', '.buildkite/',
+    'Jenkinsfile', 'azure-pipelines.yml', '.claude/', '.codex/', '.gemini/',
+    '.cursor/', '.agents/', '.windsurf/', 'cassettes/', 'vcr_cassettes/',
+    '__snapshots__/', 'snapshots/', '*.snap', '*.har',
+)
+# Fake-data generators handle no one's data.
+FAKE_DATA = (
+    'demo/', 'seeds/', 'seeders/', 'factories/', 'fixtures/', 'faker/',
+    '*Dummy*', '*dummy*', '*Faker*',
+)
+# Where a personal-data word names something else.
+NOT_DATA_CODE = (*NOT_CODE, *NOT_SYSTEM_CODE, *FAKE_DATA)
+# Field and column shapes count in the system's own data definitions, not
+# in a test's throwaway structs.
+TEST_PATHS = (
+    'test/', 'tests/', 'spec/', '__tests__/', 'testdata/', '*_test.go',
+    'test_*.py', '*_test.py', '*.test.*', '*.spec.*', '*_spec.rb', '*Test.java',
+    '*Test.kt', '*Tests.cs',
+)
+NOT_DATA_DEFINITION = (*NOT_DATA_CODE, *TEST_PATHS)
+
+# Auth identifiers count in code, not in CI workflows (a job's
+# `permissions:` are the governance trigger's), agent configuration,
+# manifests (a dependency named `cookie`) or recorded fixtures.
+NOT_AUTH_CODE = (*NOT_CODE, *NOT_SYSTEM_CODE, *MANIFESTS)
+
+# A `session` path word names a protocol or database session, not a login,
+# when the path also holds one of these words.
+NOT_LOGIN_SESSION = (
+    'ws', 'websocket', 'websockets', 'socket', 'sockets', 'db', 'database',
+    'sql', 'sqlalchemy', 'orm', 'grpc', 'http2', 'h2', 'quic', 'ssh', 'tcp',
+    'udp', 'mcp', 'stream', 'replay', 'replays', 'recording', 'debug',
+    'debugger', 'tmux', 'terminal', 'chat', 'jupyter', 'kernel', 'repl',
+)
+NOT_LOGIN_SESSION_SET = frozenset(NOT_LOGIN_SESSION)
+
+# A secret-shaped match whose value is an obvious placeholder is not a
+# credential: `'test-api-key'`, `'your-api-key'`, `'changeme'`, `'${VAR}'`,
+# `'<token>'`, a value that says it is an example, a run of x's or stars.
+PLACEHOLDER_VALUE = (
+    r'''(?i)(:=|=>|=|:)\s*[rbu]?['"](\$\{?[\w.]*\}?|\{\{.*\}\}|<[^>\s]*>|'''
+    r'''%\(?\w*\)?s|(your|my|example|sample|dummy|fake|test|testing|placeholder|'''
+    r'''changeme|change_me|change-me|replaceme|replace_me|insert|redacted|secret|'''
+    r'''password|none|null|nil|undefined|todo|tbd|foo|bar|xxx)([_-][\w-]*)?)?['"]'''
+)
+PLACEHOLDER = (
+    PLACEHOLDER_VALUE
+    + r'''|(:=|=>|=|:|\s)\s*[rbu]?['"]?(\$\{?[\w.]*\}?|<[^>\s]*>|(your|my|example|sample|dummy|'''
+    r'''fake|test|testing|placeholder|changeme|change_me|change-me|replaceme|replace_me|'''
+    r'''insert|redacted|secret|password|none|null|nil|undefined|todo|tbd|foo|bar|xxx)'''
+    r'''([_-][\w-]*)?)['"]?\s*([,;)}\]#]|$)'''
+    r'''|x{6,}|X{6,}|\*{4,}|\.{3}|_here\b|(?-i:EXAMPLE)\b|<[\w -]+>|\$\{\w+'''
+)
+# An assignment to a name that holds no secret: `secret_name = "db-creds"`,
+# `token_type = "bearer"`, `password_field = "password"`.
+NOT_A_SECRET_NAME = (
+    r'''(?i)(name|ref|file|path|env|id|arn|type|field|header|url|uri|len|length|'''
+    r'''policy|prompt|label|hint|regex|pattern|min|max|count|mode|version|'''
+    r'''provider|manager|store|class|param|key_?name)['"]?\s*(:=|=>|=|:)'''
+)
+
+# Content rules that are safe in one form: a hit is dropped when its line
+# also matches the rule's entry here.
+SAFE_FORMS = {
+    'unsafe deserialisation': r'SafeLoader|CSafeLoader|safe_load|weights_only\s*=\s*True|BaseLoader|yaml\.load\(\s*\w+\s*,\s*Loader\s*=\s*yaml\.(C?Safe|Base)',
+}
+# Identifier hits that name file-mode bits or a browser or OS permission
+# prompt, not an authorization check.
+NOT_AUTH = (
+    r'''(?i)\bchmod\b|\bumask\b|\b0o?[0-7]{3}\b|\bS_I[RWX](USR|GRP|OTH)\b|'''
+    r'''^\s*(\*|//|#|/\*|--\s|<!--)|\bst_mode\b|file[ _-]?mode|fs\.constants|os\.FileMode|FileMode\(|'''
+    r'''PosixFilePermission|filePermissions|permissions-policy|'''
+    r'''permissions_policy|PermissionsPolicy|navigator\.permissions|'''
+    r'''requestPermission|Notification\.permission|PermissionsAndroid|'''
+    r'''android\.permission|\b(camera|microphone|geolocation|notification)s?[_ ]?permission'''
+)
+
+# Personal-data fields, matched inside identifiers (``unconfirmed_email``,
+# ``firstName``, ``billing_address``).
+_PII = (
+    r'(e_?mail|phone|mobile_?(number|no)|telephone|street|postal_?code|'
+    r'post_?code|zip_?code|(home|billing|shipping|mailing|postal|street)_?address|'
+    r'address_?line|date_?of_?birth|birth_?date|birthday|first_?name|last_?name|'
+    r'full_?name|surname|given_?name|family_?name|gender|nationality|'
+    r'national_?id|passport|tax_?id)'
+)
+_PII_STORED = _PII[:-1] + r'|ip_?address|sign_?in_?ip|remote_?ip|user_?agent)'
+PII_COLUMN = (
+    r'(?i)\bt\.\w+\s*(?:\(\s*)?[:"\']\w*' + _PII_STORED
+    + r'|\badd_column\s*(?:\(\s*)?:\w+\s*,\s*:\w*' + _PII_STORED
+    + r'|\$table->\w+\(\s*[\'"]\w*' + _PII_STORED
+    + r'|\b(sa\.)?Column\(\s*[\'"]\w*' + _PII_STORED
+    + r'|\bop\.add_column\(.*[\'"]\w*' + _PII_STORED
+    + r'|^\s*["`]?\w*' + _PII_STORED + r'\w*["`]?\s+(varchar|text|char|citext|inet|nvarchar|character varying)\b'
+    + r'|\badd\s+column\s+(if\s+not\s+exists\s+)?["`]?\w*' + _PII_STORED
+)
+PII_FIELD = (
+    r'(?i)^\s*((public|private|protected|pub)\s+)?((readonly|val|var|let|const)\s+)?\w*'
+    + _PII + r'\w*\??\s*[:=]\s*(models\.|fields\.|serializers\.|forms\.|db\.|sa\.|'
+    r'orm\.|mapped_column|Column|Field|\w*(Char|Email|Text|Date|IPAddress|Phone\w*)Field|'
+    r'EmailStr|Mapped\[|Optional\[|str\b|string\b|Date\b|date\b|datetime\b|z\.|'
+    r'yup\.|Joi\.|Schema\.|\{\s*type\s*:)'
+    r'|`(json|db|gorm|bson|xml|yaml|form)\s*:\s*"\w*' + _PII
+    + r'|^\s*\w*' + _PII + r'\w*\s+\*?(string|int\d*|time\.Time|sql\.Null\w+|\[\]byte)\b'
+    + r'|^\s*(optional\s+|repeated\s+|required\s+)?(string|bytes)\s+\w*' + _PII + r'\w*\s*=\s*\d+'
+    + r'|^\s*(private|public|protected)\s+(final\s+)?String\s+\w*' + _PII
+    + r'|@Column\b.*' + _PII
+    + r'|\bfields\s*=\s*[\[(].*[\'"]\w*' + _PII
+    + r'|\bpermit\(.*:\w*' + _PII
+    + r'|^\s*"\w*' + _PII + r'\w*"\s*:\s*\{\s*("type"|$)'
+)
+PII_LOGGED = (
+    r'''(?i)\b(log|logger|logging|console|slog|zap|logrus)\b\.?\w*\s*\(.*[^"'\w.](\w+\.)?'''
+    r'''\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b[^"']*\)'''
+)
+
 
 TRIGGERS: dict[str, dict[str, Any]] = {
     'new-files': {
@@ -69,7 +220,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'schema.sql', '*.schema.sql', 'schema.prisma', 'schema.rb',
             'structure.sql', 'flyway/', 'liquibase/', 'nginx.conf',
             'Procfile', 'fly.toml', 'vercel.json', 'netlify.toml',
-            'app.yaml', 'skaffold.yaml',
+            'app.yaml', 'skaffold.yaml', '.gitmodules',
         ],
         # Kubernetes manifests outside the folders above, by content.
         'line_patterns': {
@@ -92,37 +243,95 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             '/.buildkite/', '/bitbucket-pipelines.yml', '/.travis.yml',
             '/.pre-commit-config.yaml',
             '/.review-trigger.yaml', '/.review-trigger.yml',
+            # Agent instructions and configuration, wherever they live.
+            '.codex/', '.gemini/', '.cursor/', '.agents/', '.windsurf/',
+            'SKILL.md', '/.github/prompts/', '/.github/agents/',
+            '*.prompt.md', '*.chatmode.md', 'REVIEW.md', 'CONTRIBUTING.md',
+            # How git shows a change, and the CI's own building blocks.
+            '.gitattributes', '/.github/actions/',
         ],
+        # A CI or hook configuration change that only moves `uses:` or
+        # `rev:` pins (a dependabot-style bump) does not fire; that check
+        # is built in. A `review-trigger: ignore[...]` the change adds
+        # fires: the change edits its own review rules.
         # pyproject.toml fires governance only when its [tool.review-trigger]
         # table changes; that check is built in.
     },
     'security': {
         'enabled': True,
+        # Path words. They count for code and configuration, not for
+        # documents, translations or manifests (see NOT_CODE).
         'words': [
-            'auth', 'authn', 'authz', 'oauth', 'oauth2', 'oidc', 'saml',
-            'sso', 'mfa', '2fa', 'totp', 'authenticate', 'authentication',
-            'authenticator', 'authorize', 'authorization', 'authorizer',
-            'login', 'logout', 'signin', 'signon', 'session', 'jwt', 'jwk',
-            'jwks', 'token', 'password', 'passwd', 'passphrase',
-            'credential', 'secret', 'api key', 'apikey', 'private key',
-            'secret key', 'keystore', 'keychain', 'keyring', 'vault', 'kms',
-            'crypto', 'cryptography', 'encrypt', 'encryption', 'decrypt',
-            'decryption', 'cipher', 'hmac', 'hash password', 'bcrypt',
-            'argon2', 'scrypt', 'pbkdf2', 'tls', 'ssl', 'certificate',
-            'cert', 'permission', 'rbac', 'abac', 'acl', 'csrf', 'cors',
-            'sanitize', 'sanitizer', 'privilege', 'impersonate',
+            'auth', 'authn', 'authz', 'oauth', 'oauth2', 'oauthlib', 'oidc',
+            'saml', 'sso', 'mfa', '2fa', 'totp', 'authenticate',
+            'authentication', 'authenticator', 'authorize', 'authorization',
+            'authorizer', 'login', 'logout', 'signin', 'signon', 'session',
+            'jwt', 'jwk', 'jwks', 'token', 'password', 'passwd',
+            'passphrase', 'credential', 'secret', 'api key', 'apikey',
+            'private key', 'secret key', 'keystore', 'keychain', 'keyring',
+            'vault', 'kms', 'crypto', 'cryptography', 'encrypt',
+            'encryption', 'decrypt', 'decryption', 'cipher', 'hmac',
+            'hash password', 'bcrypt', 'argon2', 'scrypt', 'pbkdf2', 'tls',
+            'ssl', 'certificate', 'cert', 'permission', 'rbac', 'abac',
+            'acl', 'csrf', 'xsrf', 'cors', 'sanitize', 'sanitizer',
+            'privilege', 'impersonate', 'cookie', 'secure headers',
+            'security headers', 'helmet', 'csp', 'webauthn', 'passkey',
+            'rate limit', 'rate limiter', 'ratelimit', 'throttle',
+            'body limit', 'ip restriction', 'ip filter', 'firewall',
+            # One-word compounds the word splitter cannot see into.
+            'authtoken', 'passwordreset', 'resetpassword', 'accesstoken',
+            'refreshtoken', 'apitoken', 'authcode',
         ],
-        # Content rules over added lines. The matched text is never reported,
-        # only the rule name, file and line.
+        # Identifier words in added (and removed) lines of code: auth logic
+        # and its headers, tokens and limits, wherever the file lives.
+        'identifiers': [
+            'authorize', 'authorized', 'authorization', 'authorizer',
+            'unauthorized', 'authenticate', 'authenticated',
+            'authentication', 'unauthenticated', 'authenticator',
+            'permission', 'has permission', 'has perm', 'has role',
+            'has any role', 'route role', 'user role', 'required role',
+            'roles allowed', 'is admin', 'is superuser', 'is staff',
+            'require admin', 'admin required', 'login required',
+            'require login', 'permission required', 'access control',
+            'can view', 'can edit', 'can update', 'can delete', 'can manage',
+            'can access', 'csrf', 'xsrf', 'same site', 'samesite',
+            'http only', 'httponly', 'set cookie', 'cookie', 'bearer',
+            'www authenticate', 'proxy authorization', 'sensitive header',
+            'http auth', 'basic auth', 'proxy auth', 'digest auth',
+            'access token', 'refresh token', 'id token', 'reset token',
+            'confirmation token', 'auth token', 'api token', 'bearer token',
+            'csrf token', 'session token', 'session cookie', 'session id',
+            'hash password', 'password hash', 'hashed password',
+            'encrypted password', 'password digest', 'check password',
+            'verify password', 'set password', 'change password',
+            'reset password', 'password reset', 'password confirmation',
+            'mask password', 'mask credentials', 'redact credentials', 'one time password', 'otp code', 'totp', 'hotp',
+            'mfa', 'two factor',
+            'webauthn', 'passkey', 'secure compare',
+            'constant time compare', 'compare digest', 'timing safe equal',
+            'hmac', 'jwt', 'jwk', 'jwks', 'oauth', 'oidc', 'saml', 'tls',
+            'ssl', 'api key', 'secret key', 'private key', 'client secret',
+            'signing key', 'encryption key', 'rate limit', 'rate limiter',
+            'ratelimit', 'body limit', 'bytesize limit', 'max body size',
+            'max request size', 'max content length', 'max upload size',
+            'max ranges', 'xss', 'open redirect', 'path traversal',
+            'directory traversal', 'impersonate', 'privilege',
+        ],
+        # Unsafe patterns and crypto/auth imports in added lines of code.
+        # The matched text is never reported, only the rule name, file and line.
         'line_patterns': {
-            'private key block': r'-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----',
-            'AWS access key id': r'\b(AKIA|ASIA)[0-9A-Z]{16}\b',
-            'GitHub token': r'\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b',
-            'Slack token': r'\bxox[abposr]-[A-Za-z0-9-]{10,}',
-            'Stripe secret key': r'\b[rs]k_live_[A-Za-z0-9]{16,}',
-            'Google API key': r'\bAIza[0-9A-Za-z_\-]{35}\b',
-            'credentials in URL': r'[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@"\']+:[^/\s@"\']+@[^/\s"\']+',
-            'credential assignment': r'''(?i)\b[a-z0-9_.-]*(password|passwd|pwd|secret|api_?key|access_?key|private_?key|client_?secret|auth_?token|access_?token|bearer)[a-z0-9_]*['"]?\s*(:=|=>|=|:)\s*[rbu]?(['"])[^'"\s]{4,}\3''',
+            'TLS verification disabled': r'''\bverify\s*=\s*False\b|InsecureSkipVerify\s*:\s*true|rejectUnauthorized['"]?\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED|_create_unverified_context|\bCERT_NONE\b|check_hostname\s*=\s*False|danger_accept_invalid_(certs|hostnames)\s*\(\s*true|VERIFY_NONE|strictSSL['"]?\s*:\s*false|\bTrustAllCerts|NoopHostnameVerifier|ALLOW_ALL_HOSTNAME_VERIFIER|--insecure\b|\bcurl\b.*\s-k\b''',
+            'shell command run through a shell': r'''\bshell\s*=\s*True\b|\bos\.(system|popen)\s*\(|\bsubprocess\.(getoutput|getstatusoutput)\s*\(|\bchild_process\b|\bexecSync\s*\(|\bexec\s*\(\s*`|Runtime\.getRuntime\(\)\.exec\s*\(|\bIO\.popen\s*\(|\bKernel\.(system|exec)\s*\(|\b(shell_exec|passthru|proc_open|popen)\s*\(\s*\$|%x\{|\bexec\.Command\(\s*"(sh|bash|cmd)"''',
+            'eval of dynamic code': r'''(^|[^\w.$])(eval|exec)\s*\(\s*[^)\s'"]|\bnew\s+Function\s*\(|\b(instance_eval|class_eval|module_eval)\s*\(\s*[^)]|\bvm\.runIn\w*Context\s*\(''',
+            'SQL built by string formatting': r'''(?i)(\bf["']|`|\bSprintf\(\s*["`]|["'])\s*(select\s.*\bfrom\b|insert\s+into\b|update\s+[\w."\[\]`]+\s+set\b|delete\s+from\b|pragma\s|(create|drop|alter)\s+(table|index|view)\b).*(\{|#\{|\$\{|\$[a-z_]|%[sd(]|["'`]\s*(\+|%|\.format\()|\s\+\s)|\.(where|order|find_by_sql|execute|exec_query|joins|group|having|raw)\(\s*["'][^"']*(#\{|["']\s*\+)''',
+            'unsafe deserialisation': r'''\b(c?pickle|dill|cloudpickle|jsonpickle)\.(loads?|decode|Unpickler)\b|\bjoblib\.load\(|\bshelve\.open\(|\byaml\.(unsafe_)?load(_all)?\s*\(|\bYAML\.(unsafe_)?load\s*\(|\bMarshal\.(load|restore)\b|\bObjectInputStream\b|\.readObject\(\)|\bunserialize\s*\(|\bBinaryFormatter\b|\btorch\.load\s*\(|\bnode-serialize\b''',
+            'HTML inserted without escaping': r'''dangerouslySetInnerHTML|\.(inner|outer)HTML\s*\+?=|insertAdjacentHTML\s*\(|document\.write(ln)?\s*\(|\bv-html\s*=|\|\s*safe\b|\bmark_safe\s*\(|\.html_safe\b|\bhtml_safe\b|\bMarkup\s*\(|bypassSecurityTrust\w*\s*\(|\btemplate\.(HTML|JS)\s*\(|<%==|\{\{\{''',
+            'CSRF protection disabled': r'''\bcsrf_exempt\b|csrf\.exempt|skip_before_action\s+:verify_authenticity_token|skip_forgery_protection|protect_from_forgery\s.*(except|null_session)|csrf\(\)\.disable\(\)|\bcsrf\s*[:=]\s*[Ff]alse|CSRF_ENABLED\s*=\s*False''',
+            'CORS opened to any origin': r'''(?i)access-control-allow-origin['"\]]*\s*[:,=]\s*['"]?\*|allow_origins\s*=\s*\[\s*['"]\*|allow_all_origins|CORS_ORIGIN_ALLOW_ALL\s*=\s*True|AllowAllOrigins\s*:\s*true|AllowOrigins\s*:\s*\[\]string\{\s*"\*"|\borigins?\s*[:=(]\s*(?:\[\s*)?['"]\*['"]|allowedOrigins\(\s*"\*"''',
+            'JWT signature verification disabled': r'''(?i)verify_signature['"]?\s*[:=]\s*False|verify_exp['"]?\s*[:=]\s*False|algorithms?\s*[:=]\s*(?:\[\s*)?['"]none['"]|\balg['"]?\s*[:=]\s*['"]none['"]|ignoreExpiration['"]?\s*:\s*true|ParseUnverified|decode_without_verif|jwt\.decode\([^)]*verify\s*=\s*False''',
+            'weak hash near a password': r'''(?i)\b(md5|sha1)\b.{0,40}\b(password|passwd|pwd)|\b(password|passwd|pwd)\w*\b.{0,40}\b(md5|sha1)\b''',
+            'authorization check': r'''\.(admin|superuser|staff)\?|@Secured\b|\bauthorize!|\bcan\?\s*\(?:\w+''',
+            'security advisory referenced': r'''\bCVE-\d{4}-\d{4,7}\b|\bGHSA-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}\b''',
             'crypto/auth import (Python)': r'^\s*(from|import)\s+(jwt|ssl|hmac|secrets|hashlib|cryptography|Crypto|Cryptodome|nacl|bcrypt|passlib|argon2|oauthlib|authlib|jose|itsdangerous|paramiko|keyring|django\.contrib\.auth|flask_login|flask_jwt_extended|fastapi\.security)\b',
             'crypto/auth import (JavaScript)': r'''(require\(|from\s+|import\s+)['"](crypto|node:crypto|jsonwebtoken|jose|bcrypt|bcryptjs|argon2|passport[^'"]*|next-auth|@auth/[^'"]+|express-session|helmet|tls|node:tls|crypto-js|@okta/[^'"]+|oidc-client[^'"]*|@azure/msal[^'"]*)['"]''',
             'crypto/auth import (Go)': r'''^\s*(import\s+)?(\w+\s+)?"(crypto/[^"]+|golang\.org/x/crypto[^"]*|golang\.org/x/oauth2[^"]*|github\.com/golang-jwt/[^"]+|github\.com/coreos/go-oidc[^"]*)"''',
@@ -131,25 +340,88 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'crypto/auth import (Ruby)': r'''^\s*require\s+['"](openssl|jwt|bcrypt|devise|digest|omniauth[^'"]*)['"]''',
             'crypto/auth import (C#)': r'^\s*using\s+(System\.Security\.Cryptography|Microsoft\.AspNetCore\.Authentication|Microsoft\.AspNetCore\.Authorization|Microsoft\.IdentityModel)\b',
         },
+        # Secret shapes: run on every added line, vendored and generated
+        # files included (lock files aside). A value that is an obvious
+        # placeholder (PLACEHOLDER) is not a credential. The shapes cover
+        # the default rules of detect-secrets and gitleaks' prefixed tokens.
+        'secret_patterns': {
+            'private key block': r'-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----',
+            'AWS access key id': r'\b(AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[0-9A-Z]{16}\b',
+            'AWS secret access key': r'''(?i)aws_?secret_?(access_?)?key['"]?\s*[:=]\s*['"]?[A-Za-z0-9/+]{40}\b''',
+            'GitHub token': r'\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b',
+            'GitLab token': r'\b(glpat|gldt|glrt|glptt|glft|glsoat|glcbt|gloas|glimt|glagent|glffct)-[0-9A-Za-z_-]{20,}',
+            'Slack token': r'\b(xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})',
+            'Slack webhook URL': r'hooks\.slack\.com/(services|workflows|triggers)/[A-Za-z0-9+/]{20,}',
+            'Microsoft Teams webhook URL': r'\.webhook\.office\.com/webhookb2/[0-9a-f-]{20,}',
+            'Discord webhook URL': r'discord(app)?\.com/api/webhooks/\d+/[\w-]{20,}',
+            'Stripe secret key': r'\b[rs]k_(live|test|prod)_[A-Za-z0-9]{16,}',
+            'Google API key': r'\bAIza[0-9A-Za-z_\-]{35}\b',
+            'Anthropic API key': r'\bsk-ant-(api|admin|sid)\d\d-[A-Za-z0-9_-]{20,}',
+            'OpenAI API key': r'\bsk-(proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}',
+            'Hugging Face token': r'\b(hf|api_org)_[A-Za-z]{34}\b',
+            'npm token': r'\bnpm_[A-Za-z0-9]{36}\b',
+            'PyPI token': r'\bpypi-AgEIcHlwaS5vcmc[\w-]{50,}',
+            'RubyGems token': r'\brubygems_[a-f0-9]{48}\b',
+            'SendGrid API key': r'\bSG\.[\w-]{22}\.[\w-]{43}\b',
+            'Twilio API key': r'\bSK[0-9a-fA-F]{32}\b',
+            'Mailchimp API key': r'\b[0-9a-f]{32}-us\d{1,2}\b',
+            'Telegram bot token': r'\b\d{8,10}:AA[0-9A-Za-z_-]{33}\b',
+            'Square token': r'\b(sq0atp|sq0csp)-[0-9A-Za-z_-]{22,}|\bEAAA[\w-]{60}',
+            'Shopify token': r'\bshp(at|ca|pa|ss)_[a-fA-F0-9]{32}\b',
+            'DigitalOcean token': r'\bdo[opr]_v1_[a-f0-9]{64}\b',
+            'Databricks token': r'\bdapi[a-f0-9]{32}\b',
+            'HashiCorp Vault token': r'\bhv[sb]\.[\w-]{90,}',
+            'Doppler token': r'\bdp\.(pt|st|ct|sa|scim)\.[A-Za-z0-9]{40,}',
+            'Grafana token': r'\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,})',
+            'Sentry token': r'\bsntry[su]_[\w+/=]{40,}',
+            'Linear API key': r'\blin_api_[A-Za-z0-9]{40}\b',
+            'Postman API key': r'\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b',
+            'Pulumi token': r'\bpul-[a-f0-9]{40}\b',
+            'Perplexity API key': r'\bpplx-[A-Za-z0-9]{48}\b',
+            'Notion token': r'\bntn_\d{11}[A-Za-z0-9]{35}\b',
+            'Heroku API key': r'\bHRKU-AA[0-9a-zA-Z_-]{58}\b',
+            'Artifactory API key': r'\bAKCp[A-Za-z0-9]{69}\b',
+            'age secret key': r'\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b',
+            'Azure storage account key': r'''(?i)\bAccountKey\s*=\s*[A-Za-z0-9+/]{40,}={0,2}''',
+            'Azure AD client secret': r'''(^|['"`\s>=:(,])[a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34}($|['"`\s<),])''',
+            'JSON web token': r'\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}',
+            'credentials in URL': r'[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@"\']+:[^/\s@"\']+@[^/\s"\']+',
+            'Authorization header with a literal credential': r'''(?i)\bauthorization['"]?\s*[:=,]\s*['"]?(basic|bearer|token)\s+[A-Za-z0-9+/=._~-]{16,}''',
+            'credential assignment': r'''(?i)\b[a-z0-9_.-]*(password|passwd|pwd|secret|api_?key|access_?key|private_?key|client_?secret|auth_?token|access_?token|bearer)[a-z0-9_]*['"]?\s*(:=|=>|=|:)\s*[rbu]?(['"])[^'"\s]{4,}\3''',
+        },
+        # Unquoted assignments, in the files where a value needs no quotes:
+        # .env and shell files, YAML, INI, TOML, properties.
+        'config_patterns': {
+            'credential assignment (unquoted)': r'''(?i)^\s*(export\s+|-\s+)?[a-z0-9_.-]*(password|passwd|pwd|secret|api_?key|access_?key|private_?key|client_?secret|auth_?token|access_?token|secret_?key)[a-z0-9_.-]*\s*[:=]\s*[^\s'"$<>{}()\[\],;#|&*!%@`]{6,}\s*$''',
+        },
+        'config_paths': [
+            '.env', '.env.*', '*.env', '.envrc', '*.sh', '*.bash', '*.zsh',
+            '*.yml', '*.yaml', '*.ini', '*.cfg', '*.conf', '*.toml',
+            '*.properties', '*.tfvars', '.npmrc', '.pypirc', 'Dockerfile',
+            'Dockerfile.*',
+        ],
     },
     'document': {
         'enabled': True,
         'paths': [
-            '*.md', '*.markdown', '*.rst', '*.adoc', '*.asciidoc', '*.txt',
-            '*.org', '*.tex',
+            '*.md', '*.markdown', '*.mdx', '*.rst', '*.adoc', '*.asciidoc',
+            '*.txt', '*.org', '*.tex', '*.ipynb',
         ],
         # Not documents for this rule, even though they end in .txt/.md.
         'not_paths': [
             'requirements*.txt', 'CHANGELOG*', 'CHANGES*', 'HISTORY*',
             'NEWS*', 'LICENSE*', 'COPYING*', 'NOTICE*', 'AUTHORS*',
             'CONTRIBUTORS*', 'CMakeLists.txt', 'robots.txt', '*.in.txt',
+            'testdata/', 'fixtures/', 'snapshots/', '__snapshots__/',
+            'cassettes/', 'golden/',
         ],
         'adr_dirs': list(ADR_DIRS),
         # A new document of at least this many lines.
         'new_min_lines': 40,
-        # An existing document that gained at least this many lines, or
-        # grew by growth_percent of its previous length (and at least
-        # growth_min_lines lines).
+        # An existing document that grew (added minus deleted lines) by at
+        # least this many lines, or by growth_percent of its previous length
+        # (and at least growth_min_lines lines), or that was mostly
+        # rewritten (this many lines added, most of the old ones deleted).
         'expanded_min_lines': 80,
         'growth_percent': 50,
         'growth_min_lines': 20,
@@ -160,14 +432,16 @@ TRIGGERS: dict[str, dict[str, Any]] = {
         'words': [
             'payment', 'billing', 'invoice', 'payroll', 'bank', 'banking',
             'checkout', 'refund', 'ledger', 'wallet', 'creditcard',
-            'credit card', 'pci', 'stripe', 'paypal', 'payout',
+            'credit card', 'pci', 'stripe', 'paypal', 'payout', 'salary',
             'patient', 'medical', 'healthcare', 'health record',
             'health data', 'hipaa', 'phi',
             'clinical', 'diagnosis', 'prescription', 'ehr', 'emr', 'fhir',
             'gdpr', 'ccpa', 'pii', 'kyc', 'aml', 'personal data',
-            'consent', 'ssn', 'tax',
+            'personal information', 'consent', 'ssn', 'tax', 'vcard', 'v card',
+            'carddav', 'address book', 'addressbook', 'contact information',
+            'contact address', 'data export', 'data exporter',
         ],
-        # Identifier words in added lines (same word splitting).
+        # Identifier words in added lines of code (same word splitting).
         'identifiers': [
             'ssn', 'social security number', 'social security no',
             'date of birth', 'dob', 'birth date', 'birthdate',
@@ -181,6 +455,15 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'blood type', 'allergies', 'ethnicity', 'sexual orientation',
             'biometric',
         ],
+        # Personal-data fields (email, phone, postal address, name, birth
+        # date, an IP address stored with a record...) in data definitions:
+        # ORM and model fields, struct fields and tags, migration and SQL
+        # columns, schema keys, serializers, and in what is logged.
+        'line_patterns': {
+            'personal-data column in a migration or schema': PII_COLUMN,
+            'personal-data field in a model, struct or schema': PII_FIELD,
+            'personal data logged': PII_LOGGED,
+        },
     },
 }
 

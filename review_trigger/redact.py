@@ -128,16 +128,23 @@ def _loosened(pattern: str) -> re.Pattern[str]:
         return re.compile(pattern, re.M)
 
 
-def redactor(patterns: Mapping[str, str] | Iterable[tuple[str, str]]) -> Redactor:
-    """A Redactor from (name, regex) pairs: the secret rules among them."""
+def redactor(patterns: Mapping[str, str] | Iterable[tuple[str, str]],
+             secrets: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> Redactor:
+    """A Redactor from (name, regex) pairs: every one of ``secrets`` (the
+    security trigger's secret shapes), and the secret rules among
+    ``patterns`` (judged by name)."""
     items = patterns.items() if isinstance(patterns, Mapping) else patterns
-    rules = []
+    shapes = secrets.items() if isinstance(secrets, Mapping) else secrets
+    rules: list[tuple[str, re.Pattern[str]]] = []
     gates = []
-    for name, pattern in items:
+    for name, pattern, secret in [*((n, p, True) for n, p in shapes),
+                                  *((n, p, False) for n, p in items)]:
+        if any(name == r[0] for r in rules):
+            continue
         if name == _PEM_BLOCK[0]:
             rules.append((name, re.compile(_PEM_BLOCK[1], re.M)))
             gates.append((rules[-1][1], False))
-        elif is_secret_rule(name):
+        elif secret or is_secret_rule(name):
             rules.append((name, _loosened(pattern)))
             gates.append(_gate(pattern, rules[-1][1]))
     return Redactor(tuple(rules), tuple(gates))
@@ -163,9 +170,13 @@ def for_config(config: Config) -> Redactor:
     (even when the security trigger is disabled: a secret is never shown)."""
     from review_trigger import defaults
     security = config.triggers.get('security', {})
-    patterns = dict(defaults.TRIGGERS['security']['line_patterns'])
+    builtin = defaults.TRIGGERS['security']
+    patterns = dict(builtin['line_patterns'])
     patterns.update(security.get('line_patterns') or {})
-    return redactor(patterns)
+    secrets = {**builtin['secret_patterns'], **builtin['config_patterns']}
+    secrets.update(security.get('secret_patterns') or {})
+    secrets.update(security.get('config_patterns') or {})
+    return redactor(patterns, secrets)
 
 
 def value(red: Redactor, data: Any) -> Any:

@@ -51,15 +51,29 @@ class LineRule(NamedTuple):
     words: WordSet | None = None
     needles: re.Pattern[str] | None = None   # prefilter for ``words``
     paths: PathMatcher | None = None   # only files matching these
+    not_paths: PathMatcher | None = None   # and none matching these
+    # A line this also matches is not a hit: a placeholder value
+    # (``password = "changeme"``), a safe form (``yaml.load(s, Loader=SafeLoader)``).
+    unless: re.Pattern[str] | None = None
+    # A secret shape: also run on vendored and generated-by-name files.
+    secret: bool = False
 
 
 def _needles_source(words: WordSet) -> str:
     return '|'.join(re.escape(n) for n in words.needles) or r'(?!)'
 
 
-def word_rule(trigger: str, name: str, words: WordSet) -> LineRule:
+def word_rule(trigger: str, name: str, words: WordSet,
+              not_paths: PathMatcher | None = None,
+              unless: re.Pattern[str] | None = None) -> LineRule:
     needles = re.compile(_needles_source(words), re.I)
-    return LineRule(trigger, name, words=words, needles=needles)
+    return LineRule(trigger, name, words=words, needles=needles, not_paths=not_paths,
+                    unless=unless)
+
+
+def _applies(rule: LineRule, path: str) -> bool:
+    return (rule.paths is None or rule.paths.match_file(path)) and \
+        (rule.not_paths is None or not rule.not_paths.match_file(path))
 
 
 class Rules:
@@ -93,7 +107,9 @@ class Rules:
 
     def applies(self, rule: LineRule, path: str) -> bool:
         """Whether ``rule`` looks at ``path`` at all."""
-        return rule.paths is None or self.globs.matcher(rule.paths.patterns).match_file(path)
+        return (rule.paths is None or self.globs.matcher(rule.paths.patterns).match_file(path)) \
+            and (rule.not_paths is None
+                 or not self.globs.matcher(rule.not_paths.patterns).match_file(path))
 
 
 def _rules(rules: Sequence[LineRule] | Rules) -> Rules:
@@ -405,6 +421,8 @@ def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
                     continue
                 name = word
             else:
+                continue
+            if rule.unless is not None and rule.unless.search(line) is not None:
                 continue
             reason = suppressed.get(k, {}).get(rule.trigger)
             if reason is not None:

@@ -17,17 +17,56 @@ _CAMEL = re.compile(r'[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+[a-z]*')
 
 
 def split_words(text: str) -> list[str]:
-    """Split on anything not alphanumeric, then on camelCase humps."""
+    """Split on anything not alphanumeric, then on camelCase humps. A run
+    that looks random (base64, a hash, a key) gives no words: ``CVV`` or
+    ``bic`` inside ``...N9SsnZCvV...`` is not a word of the text."""
     if text.lower() == text:
         # No capitals: every run is one lower-case word.
-        return _IDENT.findall(text)
+        return [w for w in _IDENT.findall(text) if not _random_lower(w)]
     words: list[str] = []
     for run in _IDENT.findall(text):
         if run.islower() or run.isupper() or run.isdigit():
-            words.append(run.lower())
+            if not (_random_lower(run) or _random_upper(run)):
+                words.append(run.lower())
         else:
-            words.extend(w.lower() for w in _CAMEL.findall(run))
+            humps = _CAMEL.findall(run)
+            if not _random_mixed(run, humps):
+                words.extend(w.lower() for w in humps)
     return words
+
+
+# Thresholds for "random": long enough that a real identifier rarely
+# qualifies, and mixing what names do not mix.
+_RANDOM_MIN = 16
+
+
+def _random_lower(run: str) -> bool:
+    # A lower-case hex or base32 run with digits spread through it.
+    return len(run) >= _RANDOM_MIN and sum(c.isdigit() for c in run) >= 4 and \
+        _digit_groups(run) >= 3
+
+
+def _random_upper(run: str) -> bool:
+    return len(run) >= _RANDOM_MIN and _digit_groups(run) >= 3
+
+
+def _random_mixed(run: str, humps: list[str]) -> bool:
+    # camelCase names have humps of several letters; base64 has many
+    # one- and two-letter humps and digits among them.
+    if len(run) < _RANDOM_MIN:
+        return False
+    short = sum(1 for h in humps if len(h) <= 2)
+    return short * 2 >= len(humps) and len(humps) >= 5
+
+
+def _digit_groups(run: str) -> int:
+    groups = 0
+    in_digits = False
+    for c in run:
+        if c.isdigit() and not in_digits:
+            groups += 1
+        in_digits = c.isdigit()
+    return groups
 
 
 class WordSet(NamedTuple):

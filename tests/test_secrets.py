@@ -54,3 +54,56 @@ def test_secret_in_a_file_name_is_still_just_a_path(committed, cli):
     committed.stage('src/app/keys.py', 'API_KEY = "AKIAZ7VRSQXMPLE12345"\n')
     out = cli().out
     assert '`src/app/keys.py`' in out and 'AKIAZ7VRSQXMPLE12345' not in out
+
+
+# Shapes detect-secrets and gitleaks find by default, in the files they
+# are usually written in. Fabricated values of the right shape.
+SHAPES = [
+    pytest.param('src/app/llm.py', 'KEY = "sk-ant-api03-' + 'Ab3dE' * 18 + 'AA"\n', 'Ab3dE' * 6,
+                 'Anthropic API key', id='anthropic'),
+    pytest.param('src/app/llm.py', 'KEY = "sk-proj-' + 'Zx9Qw' * 12 + '"\n', 'Zx9Qw' * 6,
+                 'OpenAI API key', id='openai_project'),
+    pytest.param('ci/publish.sh', 'TOKEN=glpat-' + 'aB3dE7gH9jK1mN5pQ7rS' + '\n', 'aB3dE7gH9jK1mN5pQ7rS',
+                 'GitLab token', id='gitlab'),
+    pytest.param('src/app/hub.py', 'tok = "hf_' + 'abcdefghijklmnopqrstuvwxyzABCDEFGH' + '"\n',
+                 'abcdefghijklmnopqrstuvwxyzABCDEFGH', 'Hugging Face token', id='huggingface'),
+    pytest.param('.npmrc', '//registry.npmjs.org/:_authToken=npm_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8' + '\n',
+                 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8', 'npm token', id='npm'),
+    pytest.param('src/app/notify.py', 'URL = "https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/' + 'c' * 24 + '"\n',
+                 'c' * 24, 'Slack webhook URL', id='slack_webhook'),
+    pytest.param('src/app/storage.py', 'CONN = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey='
+                 + 'Q' * 86 + '==;EndpointSuffix=core.windows.net"\n', 'Q' * 86, 'Azure storage account key',
+                 id='azure_storage'),
+    pytest.param('tests/fixtures/auth.py', 'T = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.'
+                 'dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk"\n',
+                 'dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'JSON web token', id='jwt'),
+    pytest.param('.env', 'DB_PASSWORD=Tr0ub4dor-3-horse\n', 'Tr0ub4dor-3-horse',
+                 'credential assignment (unquoted)', id='dotenv_unquoted'),
+    pytest.param('config/database.yml', 'production:\n  password: s3cr3t-pr0d-v4lue\n', 's3cr3t-pr0d-v4lue',
+                 'credential assignment (unquoted)', id='yaml_unquoted'),
+    pytest.param('deploy/credentials', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8vT2wKEY\n',
+                 'wJalrXUtnFEMI/K7MDENG', 'AWS secret access key', id='aws_secret_unquoted'),
+]
+
+
+@pytest.mark.parametrize(('path', 'content', 'secret', 'rule'), SHAPES)
+def test_common_shapes_fire_without_leaking(committed, cli, path, content, secret, rule):
+    committed.stage(path, content)
+    js = cli('--format', 'json')
+    md = cli()
+    security = {t['id']: t for t in json.loads(js.out)['triggers']}['security']
+    assert any(rule in d['why'] for d in security['details']), security['details']
+    for text in (js.out, js.err, md.out, md.err):
+        assert secret not in text
+
+
+@pytest.mark.parametrize(('path', 'content'), [
+    pytest.param('.env.example', 'DB_PASSWORD=changeme\n', id='dotenv_changeme_noop'),
+    pytest.param('config/app.yml', 'password: ${DB_PASSWORD}\n', id='yaml_env_reference_noop'),
+    pytest.param('config/app.yml', 'secretName: db-credentials\n', id='secret_name_noop'),
+    pytest.param('src/app/settings.py', 'password = os.environ["DB_PASSWORD"]\n', id='code_reference_noop'),
+    pytest.param('README.md', 'export OPENAI_API_KEY=your-api-key\n', id='docs_placeholder_noop'),
+])
+def test_config_assignment_near_misses_noop(committed, cli, path, content):
+    committed.stage(path, content)
+    assert 'security' not in {t['id'] for t in json.loads(cli('--format', 'json').out)['triggers']}

@@ -108,3 +108,14 @@ def test_kubernetes_manifest_by_content(committed, cli):
 def test_plain_yaml_is_noop(committed, cli):
     committed.stage('src/app/settings.yaml', 'kind: friendly\n')
     assert fired(cli).get('architecture') is None
+
+
+def test_gitmodules_fires(committed, cli):
+    committed.stage('.gitmodules', '[submodule "lib"]\n\tpath = lib\n\turl = https://example.com/lib.git\n')
+    found = fired(cli).get('architecture')
+    assert found is not None and found['files'] == ['.gitmodules']
+
+
+def test_other_dotfile_is_noop(committed, cli):
+    committed.stage('.editorconfig', 'root = true\n')
+    assert fired(cli).get('architecture') is None

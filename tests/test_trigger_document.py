@@ -47,3 +47,42 @@ def test_thresholds_configurable(committed, cli):
     committed.write('.review-trigger.yaml', 'triggers:\n  document:\n    new_min_lines: 5\n')
     committed.stage('docs/guide.md', lines(5))
     assert fired(cli).get('document') is not None
+
+
+def _lines(n: int, word: str = 'line') -> str:
+    return ''.join(f'{word} {i}\n' for i in range(n))
+
+
+def test_an_edit_of_a_long_document_is_not_an_expansion(committed, cli):
+    committed.stage('docs/guide.md', _lines(400))
+    committed.commit('guide')
+    # +96 -100: rewording, the document shrank.
+    committed.stage('docs/guide.md', _lines(96, 'new') + _lines(400)[len(_lines(100)):])
+    assert fired(cli).get('document') is None
+
+
+def test_a_rewrite_of_most_of_a_document_fires(committed, cli):
+    committed.stage('docs/guide.md', _lines(100))
+    committed.commit('guide')
+    committed.stage('docs/guide.md', _lines(90, 'new'))
+    found = fired(cli).get('document')
+    assert found is not None and found['files'] == ['docs/guide.md']
+
+
+@pytest.mark.parametrize('path', [
+    pytest.param('docs/intro.mdx', id='mdx'),
+    pytest.param('notebooks/tour.ipynb', id='ipynb'),
+])
+def test_new_prose_formats_fire(committed, cli, path):
+    committed.stage(path, _lines(50))
+    assert path in fired(cli)['document']['files']
+
+
+@pytest.mark.parametrize('path', [
+    pytest.param('pkg/parse/testdata/input.txt', id='testdata_noop'),
+    pytest.param('tests/fixtures/response.txt', id='fixtures_noop'),
+    pytest.param('tests/snapshots/page.txt', id='snapshots_noop'),
+])
+def test_fixture_text_is_not_a_document(committed, cli, path):
+    committed.stage(path, _lines(50))
+    assert fired(cli).get('document') is None

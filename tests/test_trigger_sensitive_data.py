@@ -42,3 +42,36 @@ def test_can_be_disabled(committed, cli):
     committed.write('.review-trigger.yaml', 'triggers:\n  sensitive-data:\n    enabled: false\n')
     committed.stage('src/app/models.py', 'ssn = 1\n')
     assert fired(cli).get('sensitive-data') is None
+
+
+@pytest.mark.parametrize(('path', 'line'), [
+    pytest.param('app/models.py', '    email = models.EmailField(unique=True)', id='django_field'),
+    pytest.param('internal/user/user.go', '\tPhone string `json:"phone"`', id='go_struct_tag'),
+    pytest.param('db/migrate/20260101_add_phone.rb', '    add_column :users, :phone_number, :string', id='rails_migration'),
+    pytest.param('db/migrate/20260102_people.rb', '      t.date :date_of_birth', id='rails_table'),
+    pytest.param('src/schema.ts', '  billingAddress: z.string(),', id='zod_schema'),
+    pytest.param('proto/user.proto', '  string email = 3;', id='protobuf'),
+    pytest.param('migrations/0002.sql', 'ALTER TABLE users ADD COLUMN last_sign_in_ip inet;', id='ip_stored_per_user'),
+    pytest.param('app/controllers/users_controller.rb', '    params.require(:user).permit(:email, :first_name)', id='strong_params'),
+    pytest.param('src/app/signup.py', 'logger.info("signup %s", user.email)', id='logged'),
+])
+def test_personal_data_fields_fire(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    found = fired(cli).get('sensitive-data')
+    assert found is not None and found['files'] == [path]
+    assert line.strip() not in found['details'][0]['why']
+
+
+@pytest.mark.parametrize(('path', 'line'), [
+    pytest.param('.github/workflows/release.yml', '      iban: ${{ secrets.X }}', id='ci_workflow_noop'),
+    pytest.param('.claude/settings.json', '{"dob": true}', id='agent_config_noop'),
+    pytest.param('tests/cassettes/get_user.yaml', '      body: {string: "eyJ0eXAiOiJKV1QiCvVbicQ2xX7kLmN9Ssn"}', id='cassette_noop'),
+    pytest.param('src/app/blob.py', 'DATA = "eyJhbGciOiJIUzI1NiJ9N9SsnZCvVbicQ2xX7kLm"', id='base64_run_noop'),
+    pytest.param('src/app/routes.py', '@app.get("/healthz")\ndef health(): return "ok"', id='health_check_noop'),
+    pytest.param('internal/bind/bind_test.go', '\tEmail string `json:"email"`', id='test_struct_noop'),
+    pytest.param('src/app/mail.py', 'def send_email(template):', id='email_function_noop'),
+    pytest.param('src/app/config.py', 'listen_address: str = "0.0.0.0"', id='network_address_noop'),
+])
+def test_personal_data_near_misses_noop(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    assert fired(cli).get('sensitive-data') is None

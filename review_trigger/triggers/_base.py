@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit
+from review_trigger.defaults import MANIFESTS, NOT_CODE
 from review_trigger.paths import ChangedPaths, PathMatcher, all_paths, matcher
 from review_trigger.scan import LineRule
 from review_trigger.words import compile_words, find_word, split_words
@@ -83,9 +84,15 @@ def considered(change: Change) -> Sequence[FileChange]:
     return files
 
 
-def path_word_details(change: Change, words: Iterable[str], what: str) -> list[Detail]:
-    """A detail for each considered, non-generated file whose path has one of
-    ``words`` (word-aware: ``AUTHORS`` is not ``auth``)."""
+def path_word_details(
+        change: Change, words: Iterable[str], what: str,
+        veto: Callable[[list[str], str], bool] | None = None,
+) -> list[Detail]:
+    """A detail for each considered, non-generated code file whose path (or
+    old path, for a rename or copy) has one of ``words`` (word-aware:
+    ``AUTHORS`` is not ``auth``). Documents, translations and manifests
+    do not count (``defaults.NOT_CODE``, ``defaults.MANIFESTS``); nor does a
+    word ``veto(path_words, word)`` rejects."""
     wordset = compile_words(words)
     # Every word of a path is part of the lower-cased path, so a path
     # holding none of the words a match can start with is not split.
@@ -108,30 +115,63 @@ def path_word_details(change: Change, words: Iterable[str], what: str) -> list[D
             pos = offsets[i + 1]
     else:       # lower-casing changed lengths: look at each path
         candidates = {p for p in paths if starts.search(p.lower())}
+    if not candidates:
+        return []
+    not_code = index.select((*NOT_CODE, *MANIFESTS))
     details = []
     for f in considered(change):
-        if f.generated or f.path not in candidates:
+        if f.generated:
             continue
-        word = find_word(split_words(f.path), wordset)
-        if word:
-            details.append(Detail(f.path, f'path names {what} ("{word}"), {f.status}'))
+        for path, which in ((f.path, ''), (f.old_path, ', old path')):
+            if path is None or path not in candidates or path in not_code:
+                continue
+            split = split_words(path)
+            word = find_word(split, wordset)
+            if word and not (veto is not None and veto(split, word)):
+                details.append(Detail(
+                    f.path, f'path names {what} ("{word}"{which}), {f.status}',
+                ))
+                break
     return details
+
+
+def removed_lines(change: Change, f: FileChange, max_bytes: int) -> list[tuple[int, str]]:
+    """The lines of ``f``'s old version that its new version no longer has
+    (line number in the old version, text): what a change deleted, read
+    from the two blobs. Empty for a file too large to read."""
+    if f.old_blob is None or f.binary or f.submodule:
+        return []
+    old = change.read_blob(f.old_blob)
+    if len(old) > max_bytes:
+        return []
+    new = change.read_blob(f.new_blob) if f.new_blob is not None else b''
+    kept = set(new.decode('utf-8', 'replace').splitlines()) if new else set()
+    return [(n, line) for n, line in
+            enumerate(old.decode('utf-8', 'replace').splitlines(), 1)
+            if line not in kept and line.strip()]
 
 
 def hits_for(change: Change, trigger: str) -> list[Hit]:
     return [h for h in change.hits if h.trigger == trigger]
 
 
-def hit_details(hits: Sequence[Hit]) -> list[Detail]:
-    """One detail per file: its first hit's line and every rule it matched."""
+def hit_details(hits: Sequence[Hit], weak: Iterable[str] = ()) -> list[Detail]:
+    """One detail per file: its first hits' lines and every rule they
+    matched. A ``weak`` rule's hit on a line another rule hit too is left
+    out: the other one says more."""
+    weak = frozenset(weak)
+    if weak:
+        strong = {(h.path, h.line) for h in hits if h.rule not in weak}
+        hits = [h for h in hits if h.rule not in weak or (h.path, h.line) not in strong]
     by_path: dict[str, list[Hit]] = {}
     for h in hits:
         by_path.setdefault(h.path, []).append(h)
     details = []
     for path, file_hits in by_path.items():
         rules = ', '.join(dict.fromkeys(h.rule for h in file_hits))
-        lines = ', '.join(str(h.line) for h in file_hits[:5])
-        more = '' if len(file_hits) <= 5 else ', ...'
+        numbers = list(dict.fromkeys(h.line for h in file_hits))
+        lines = ', '.join(str(n) for n in numbers[:5])
+        more = '' if len(numbers) <= 5 else ', ...'
         details.append(Detail(path, f'added line {lines}{more}: {rules}'))
     return details
 

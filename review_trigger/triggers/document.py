@@ -12,13 +12,22 @@ from review_trigger.triggers._base import (
 
 
 def _grew(change: Change, f: FileChange, settings: Settings) -> bool:
-    if f.added_lines >= int(settings['expanded_min_lines']):
-        return True
+    """Net growth (added minus deleted lines), or a rewrite of most of the
+    file: ``+96 -100`` on an existing document is an edit, not an expansion."""
     net = f.added_lines - f.deleted_lines
-    if net < settings['growth_min_lines'] or f.old_blob is None:
+    if net >= int(settings['expanded_min_lines']):
+        return True
+    if f.old_blob is None:
+        return False
+    grew = net >= settings['growth_min_lines']
+    rewrote = f.added_lines >= int(settings['expanded_min_lines'])
+    if not (grew or rewrote):
         return False
     before = change.read_blob(f.old_blob).count(b'\n') or 1
-    return net * 100 >= before * int(settings['growth_percent'])
+    if grew and net * 100 >= before * int(settings['growth_percent']):
+        return True
+    # Most of the old text replaced.
+    return rewrote and f.deleted_lines * 4 >= before * 3
 
 
 def check(change: Change, settings: Settings) -> Finding | None:

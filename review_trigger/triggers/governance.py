@@ -1,23 +1,43 @@
+"""Governance: the rules agents and humans follow, the CI gates, the review
+rules themselves.
+
+Fires on agent instructions and configuration wherever they live, CI and
+hook configuration, CODEOWNERS, decision records, `.gitattributes` (it
+changes how git shows a change), review-trigger's own configuration, and a
+`review-trigger: ignore[...]` the change adds (the change edits its own
+review rules). A CI or hook file whose only edit moves `uses:` / `rev:`
+pins (a dependabot-style bump) does not fire.
+"""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from review_trigger.change import Change, Detail, FileChange, Finding
+from review_trigger.scan import LineRule
 from review_trigger.triggers._base import (
     Settings,
     Trigger,
     considered,
     finding,
+    hits_for,
     matching,
     register,
 )
+
+# Files a pin bump edits: workflows, composite actions, pre-commit hooks.
+_PINNED = re.compile(r'(^|/)(\.github/(workflows|actions)/.*\.ya?ml|\.pre-commit-config\.ya?ml)$')
+# A pin, and the comment naming its version: `uses: a/b@v4  # v4.1.0`,
+# `rev: v1.2.3`, `- uses: a/b@<sha> # v6`.
+_PIN = re.compile(r'''^(\s*-?\s*(uses|rev)\s*:\s*['"]?)([^@\s'"#]+@)?[^\s'"#]+(['"]?)(\s*#.*)?$''')
+_SUPPRESSION = 'review-trigger suppression added'
 
 
 def _tool_table(blob: bytes) -> Any:
     import tomllib  # only when pyproject.toml changed
     try:
         return tomllib.loads(blob.decode()).get('tool', {}).get('review-trigger')
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return '<unparsable>'
 
 
@@ -27,23 +47,56 @@ def _pyproject_config_changed(change: Change, f: FileChange) -> bool:
     return bool(table(f.old_blob) != table(f.new_blob))
 
 
+def _unpinned(blob: bytes) -> list[str]:
+    return [_PIN.sub(r'\1\3<pin>\4', line) for line in blob.decode('utf-8', 'replace').splitlines()]
+
+
+def pins_only(change: Change, f: FileChange) -> bool:
+    """Whether a modified workflow, action or hook configuration differs
+    from its old version only in the versions its pins name."""
+    if f.status != 'modified' or f.binary or f.old_blob is None or f.new_blob is None \
+            or not _PINNED.search(f.path):
+        return False
+    return _unpinned(change.read_blob(f.old_blob)) == _unpinned(change.read_blob(f.new_blob))
+
+
 def check(change: Change, settings: Settings) -> Finding | None:
     paths = matching(change, settings['paths'])
     details = []
     for f in considered(change):
         if f.path in paths or f.old_path in paths:
-            details.append(Detail(f.path, f'governance or agent-context file {f.status}'))
+            if not pins_only(change, f):
+                details.append(Detail(f.path, f'governance or agent-context file {f.status}'))
         elif f.path == 'pyproject.toml' and not f.binary and \
                 _pyproject_config_changed(change, f):
             details.append(Detail(f.path, 'review-trigger configuration changed'))
+    # Every suppression a commit range or pull request adds, in full: hits
+    # of the marker rule, and the marker lines that suppressed this very
+    # rule. Not for a staged change: there the author is marking, at the
+    # gate's own request, the lines they reviewed (still listed in the
+    # prompt as suppressed).
+    if change.range.mode != 'staged':
+        marked = [(h.path, h.line) for h in hits_for(change, 'governance')
+                  if h.rule == _SUPPRESSION]
+        marked += [(s.path, s.line) for s in change.suppressions]
+        for path, line in dict.fromkeys(marked):
+            details.append(Detail(path, f'{_SUPPRESSION} at line {line}'))
     return finding(
         'governance', 'governance or agent-context files modified', details,
     )
 
 
+def line_rules(settings: Settings) -> tuple[LineRule, ...]:
+    return _RULES
+
+
+# Any added suppression, with or without a reason, in any file.
+_RULES = (LineRule('governance', _SUPPRESSION, re.compile(r'review-trigger:\s*ignore\[')),)
+
+
 TRIGGER = register(Trigger(
     'governance', 'Governance and agent-context files', 'architecture_decision',
-    check,
+    check, line_rules,
     concern='The rules agents and humans follow changed: check they are '
             'consistent with the architecture and do not weaken review, '
             'security or CI gates.',

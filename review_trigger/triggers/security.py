@@ -1,22 +1,66 @@
+"""Security-sensitive code: auth, crypto, secrets and unsafe patterns.
+
+Four kinds of evidence, each shown by rule name only (never the matched
+text):
+
+- path words of code files (``src/auth/login.py``, a rename out of one too);
+- content rules on added lines of code: unsafe patterns (TLS verification
+  off, shell or eval with composed input, SQL built by formatting...),
+  auth identifiers (``has_permission``, ``Set-Cookie``, ``refresh_token``),
+  crypto/auth imports, a security advisory named in the change;
+- the same auth identifiers on lines the change *removed*: a deleted
+  permission check is as significant as an added one;
+- secret shapes on every added line, vendored and generated files included,
+  placeholders (``'your-api-key'``, ``'${TOKEN}'``) aside.
+"""
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterable
+
+from review_trigger import defaults
 from review_trigger.change import Change, Detail, Finding
-from review_trigger.scan import LineRule
+from review_trigger.scan import LineRule, scan_file, word_rule
 from review_trigger.triggers._base import (
     Settings,
     Trigger,
+    changed_paths,
+    considered,
     finding,
     hit_details,
     hits_for,
     path_word_details,
-    pattern_rules,
     register,
+    removed_lines,
+    spec,
 )
+from review_trigger.words import compile_words, split_words
+
+# Rules that look at the change as a whole, not at code: a changelog that
+# names a CVE is evidence wherever it sits.
+_ANYWHERE = frozenset({'security advisory referenced'})
+# Assignment rules: the name assigned to can say it holds no secret.
+_ASSIGNMENTS = frozenset({'credential assignment', 'credential assignment (unquoted)'})
+# Removed lines are read from at most this many files, each at most
+# MAX_SCAN_BYTES: enough for any change a person reviews, bounded for huge ones.
+MAX_REMOVED_FILES = 50
+_REMOVED_RULES = frozenset({'authorization check'})
+
+
+def _not_login_session(words: list[str], word: str) -> bool:
+    # "a protocol or database session with no auth context"
+    return word == 'session' and not defaults.NOT_LOGIN_SESSION_SET.isdisjoint(words)
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
-    details = path_word_details(change, settings['words'], 'security-sensitive code')
-    details.extend(hit_details(hits_for(change, 'security')))
+    details = path_word_details(
+        change, settings['words'], 'security-sensitive code', _not_login_session,
+    )
+    # An auth identifier on a line a specific rule hit adds nothing.
+    weak = {' '.join(split_words(e)) for e in settings['identifiers']}
+    details.extend(hit_details(hits_for(change, 'security'), weak))
+    details.extend(_removed_details(change, settings))
     # What could not be read cannot be cleared: a file too large to scan
     # may hold the secret.
     n = len(change.unscanned)
@@ -25,14 +69,95 @@ def check(change: Change, settings: Settings) -> Finding | None:
     return finding('security', 'security-sensitive code touched', details)
 
 
+def _removed_details(change: Change, settings: Settings) -> list[Detail]:
+    """The auth identifiers and checks on lines the change removed."""
+    # The run's index of the paths, so the globs' translations are the run's.
+    not_code = changed_paths(change).select(defaults.NOT_CODE)
+    files = [
+        f for f in considered(change)
+        if f.deleted_lines and f.old_blob is not None and f.status != 'added'
+        and not (f.binary or f.generated or f.submodule)
+        and (f.old_path or f.path) not in not_code
+    ][:MAX_REMOVED_FILES]
+    if not files:
+        return []
+    rules = [r for r in line_rules(settings)
+             if r.words is not None or r.name in _REMOVED_RULES]
+    # A line edited, not removed, shows its rule on its added side already.
+    added = {(h.path, h.rule) for h in hits_for(change, 'security')}
+    details = []
+    for f in files:
+        lines = removed_lines(change, f, defaults.MAX_SCAN_BYTES)
+        hits = scan_file(f.old_path or f.path, lines, rules).hits if lines else []
+        hits = [h for h in hits if (f.path, h.rule) not in added]
+        if hits:
+            names = ', '.join(dict.fromkeys(h.rule for h in hits))
+            at = ', '.join(str(h.line) for h in hits[:5])
+            details.append(Detail(f.path, f'removed line {at} (old numbering): {names}'))
+    return details
+
+
 def line_rules(settings: Settings) -> tuple[LineRule, ...]:
-    return pattern_rules('security', settings['line_patterns'].items())
+    return _line_rules(
+        tuple(settings['line_patterns'].items()),
+        tuple(settings['identifiers']),
+        tuple(settings['secret_patterns'].items()),
+        tuple(settings['config_patterns'].items()),
+        tuple(settings['config_paths']),
+    )
+
+
+@functools.cache
+def _line_rules(
+        patterns: tuple[tuple[str, str], ...], identifiers: tuple[str, ...],
+        secrets: tuple[tuple[str, str], ...], config: tuple[tuple[str, str], ...],
+        config_paths: tuple[str, ...],
+) -> tuple[LineRule, ...]:
+    not_code = spec(defaults.NOT_CODE)
+    placeholder = re.compile(defaults.PLACEHOLDER)
+    not_a_secret = re.compile('|'.join(
+        p.removeprefix('(?i)') for p in (defaults.PLACEHOLDER, defaults.NOT_A_SECRET_NAME)),
+        re.I)
+
+    def secret_rules(pairs: Iterable[tuple[str, str]], paths: Iterable[str] | None,
+                     ) -> list[LineRule]:
+        only = None if paths is None else spec(paths)
+        return [
+            LineRule('security', name, re.compile(pattern, re.M), paths=only,
+                     unless=not_a_secret if name in _ASSIGNMENTS else placeholder,
+                     secret=True)
+            for name, pattern in pairs
+        ]
+
+    rules = [
+        LineRule('security', name, re.compile(pattern, re.M),
+                 not_paths=None if name in _ANYWHERE else not_code,
+                 unless=_safe_form(name))
+        for name, pattern in patterns
+    ]
+    if identifiers:
+        rules.append(word_rule('security', 'auth identifier', compile_words(identifiers),
+                               not_paths=spec(defaults.NOT_AUTH_CODE),
+                               # Nor a key name given a placeholder value.
+                               unless=re.compile('|'.join(
+                                   p.removeprefix('(?i)')
+                                   for p in (defaults.NOT_AUTH, defaults.PLACEHOLDER_VALUE)),
+                                   re.I)))
+    rules += secret_rules(secrets, None)
+    rules += secret_rules(config, config_paths)
+    return tuple(rules)
+
+
+def _safe_form(name: str) -> re.Pattern[str] | None:
+    safe = defaults.SAFE_FORMS.get(name)
+    return re.compile(safe) if safe else None
 
 
 TRIGGER = register(Trigger(
     'security', 'Security-sensitive code', 'security_review', check,
     line_rules,
     concern='Check authentication and authorization paths, failure handling, '
-            'token and session edge cases, cryptography use, and that no real '
+            'token and session edge cases, cryptography use, unsafe patterns '
+            '(TLS, shell, eval, SQL, deserialisation, HTML), and that no real '
             'credential is committed.',
 ))
