@@ -4,7 +4,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn
 
 from review_trigger import __version__
@@ -79,8 +79,10 @@ def run(argv: Sequence[str]) -> int:
         if args.output not in (None, '-'):
             _remove_quietly(os.path.join(args.directory or '.', args.output))
         raise
+    text: str | Iterator[str]
     if args.format == 'json':
-        text = pipeline.report_json(outcome)
+        # In pieces: the report of a large change is not held whole.
+        text = pipeline.report_chunks(outcome)
     else:
         text = outcome.prompt or ''
     output.emit(text, args.output, args.directory)

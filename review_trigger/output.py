@@ -3,13 +3,16 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
+from typing import TextIO
 
 from review_trigger.errors import UserError
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` so readers see the old file or the new one,
-    never a torn one (write a temporary file beside it, then rename).
+def write_atomic(path: str, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces) to ``path`` so readers see the old
+    file or the new one, never a torn one (write a temporary file beside
+    it, then rename).
 
     A path that is not a regular file (``/dev/null``, ``/dev/stdout``, a
     named pipe) is written in place: renaming over it would replace it."""
@@ -21,7 +24,7 @@ def write_atomic(path: str, text: str) -> None:
         try:
             with open(path, 'w', encoding='utf-8', errors='surrogateescape',
                       newline='') as f:
-                f.write(text)
+                _write(f, text)
         except OSError as e:
             raise UserError(f'cannot write {path}: {e.strerror}')
         return
@@ -34,7 +37,7 @@ def write_atomic(path: str, text: str) -> None:
     try:
         with os.fdopen(fd, 'w', encoding='utf-8', errors='surrogateescape',
                        newline='') as f:
-            f.write(text)
+            _write(f, text)
         os.replace(tmp, path)
     except BaseException as e:
         try:
@@ -57,12 +60,22 @@ def remove(path: str) -> None:
         raise UserError(f'cannot remove {path}: {e.strerror}')
 
 
-def emit(text: str, output: str | None, directory: str | None = None) -> None:
-    """The report on stdout (``output`` None or ``-``), else written to
-    ``output`` atomically (relative to ``directory``)."""
+def _write(f: TextIO, text: str | Iterable[str]) -> None:
+    if isinstance(text, str):
+        f.write(text)
+        return
+    for piece in text:
+        f.write(piece)
+
+
+def emit(text: str | Iterable[str], output: str | None,
+         directory: str | None = None) -> None:
+    """The report (or its pieces, written as they come) on stdout
+    (``output`` None or ``-``), else written to ``output`` atomically
+    (relative to ``directory``)."""
     import sys
     if output is None or output == '-':
-        sys.stdout.write(text)
+        _write(sys.stdout, text)
         sys.stdout.flush()
         return
     write_atomic(os.path.join(directory or '.', output), text)

@@ -12,7 +12,7 @@ the prompt's code load.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from review_trigger import git
@@ -239,14 +239,22 @@ def pinned_of(repo: git.Repo, rng: Range) -> prompt.Pinned:
 
 def report_json(outcome: Outcome, extra: Mapping[str, object] | None = None) -> str:
     """The JSON report of the outcome (with ``extra`` top-level keys)."""
+    return ''.join(report_chunks(outcome, extra))
+
+
+def report_chunks(outcome: Outcome,
+                  extra: Mapping[str, object] | None = None) -> Iterator[str]:
+    """The text of :func:`report_json`, in pieces, to be written as they
+    come: on a large change neither a dict per file nor the whole text is
+    held."""
     from review_trigger import redact, report
-    data = report.build(outcome.analysis, outcome.session, outcome.prompt)
+    data = report.document(outcome.analysis, outcome.session, outcome.prompt)
     data.update(outcome.facts)
     if extra:
         # An entry point's keys (the Action's pull request, with its branch
         # names) take the same redaction step as the change.
         data.update(redact.value(redact.for_config(outcome.config), dict(extra)))
-    return report.dumps(data)
+    return report.chunks(data)
 
 
 def summary(analysis: Analysis) -> str:
