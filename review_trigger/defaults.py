@@ -120,7 +120,7 @@ NOT_DATA_WORD_SPANS = (
 # change to the code a path word names.
 # How alike (difflib's ratio of their words) a gained line must be to a
 # lost line naming the same data to count as the same line reworded.
-REWORDED_RATIO = 0.8
+REWORDED_RATIO = 0.9
 COMMENT_LINE = r'''^\s*(\*|//|#|/\*|--\s|<!--|"""|\'\'\'|\*/)'''
 
 # A secret-shaped match whose value is an obvious placeholder is not a
@@ -197,6 +197,12 @@ PII_FIELD = (
     + r'|\bfields\s*=\s*[\[(].*[\'"]\w*' + _PII
     + r'|\bpermit\(.*:\w*' + _PII
     + r'|^\s*"\w*' + _PII + r'\w*"\s*:\s*\{\s*("type"|$)'
+)
+# A personal-data key given a value in a record or payload built in code
+# (`'postal_code' => $parts[5]`, `"email": user.email`): what is stored,
+# sent or exported. A key given a literal (a label, a validation rule) is not.
+PII_KEY = (
+    r'''(?i)^\s*['"]\w*''' + _PII_STORED + r'''\w*['"]\s*(=>|:)\s*(?!['"\d\[{(]|true|false|null|none)[\w$@]'''
 )
 PII_LOGGED = (
     r'''(?i)\b(log|logger|logging|console|slog|zap|logrus)\b\.?\w*\s*\(.*[^"'\w.](\w+\.)?'''
@@ -486,6 +492,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'personal-data column in a migration or schema': PII_COLUMN,
             'personal-data field in a model, struct or schema': PII_FIELD,
             'personal data logged': PII_LOGGED,
+            'personal-data key in a record or payload': PII_KEY,
         },
     },
 }

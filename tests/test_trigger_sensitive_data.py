@@ -177,3 +177,36 @@ def test_data_word_beside_an_address_fires(committed, cli):
     committed.stage('src/app/setup.py', 'send("hr@salary.com", emp.salary)\n')
     found = fired(cli).get('sensitive-data')
     assert found is not None and found['details'][0]['why'] == 'added line 1: salary'
+
+
+@pytest.mark.parametrize('line', [
+    pytest.param("            'postal_code' => $parts[5],", id='php_array'),
+    pytest.param('        "email": user.email,', id='python_payload'),
+])
+def test_personal_data_key_given_a_value_fires(committed, cli, line):
+    committed.stage('app/Services/ExportContact.php', line + '\n')
+    found = fired(cli).get('sensitive-data')
+    assert found is not None
+    assert found['details'][0]['why'] == 'added line 1: personal-data key in a record or payload'
+
+
+@pytest.mark.parametrize('line', [
+    pytest.param("        'email' => 'required|email',", id='validation_rule_noop'),
+    pytest.param('    "email": "Email address",', id='label_noop'),
+    pytest.param('    "phone": null,', id='null_noop'),
+])
+def test_personal_data_key_given_a_literal_noop(committed, cli, line):
+    committed.stage('app/Http/Requests/ContactRequest.php', line + '\n')
+    assert fired(cli).get('sensitive-data') is None
+
+
+def test_changed_access_to_the_same_data_fires(committed, cli):
+    # How a value is read changed, not only the wrapping: still a change
+    # to the code that stores the address.
+    path = 'app/Dav/ImportAddress.php'
+    committed.write(path, "        'postal_code' => $parts[5],\n")
+    committed.add()
+    committed.commit('import')
+    committed.stage(path, "        'postal_code' => Arr::get($parts, 5),\n")
+    found = fired(cli).get('sensitive-data')
+    assert found is not None and found['files'] == [path]
