@@ -100,6 +100,29 @@ NOT_LOGIN_SESSION = (
 )
 NOT_LOGIN_SESSION_SET = frozenset(NOT_LOGIN_SESSION)
 
+# A `ledger` path word names days off, stock or a log of events, not
+# money, when the path also holds one of these words (`leave_ledger_entry`,
+# `stock_ledger.py`, `review/ledger.py`).
+NOT_MONEY_LEDGER = (
+    'leave', 'stock', 'inventory', 'audit', 'event', 'events', 'review',
+    'reviews', 'attendance', 'timesheet', 'change', 'changes', 'commit',
+    'migration', 'migrations', 'cost', 'usage', 'token', 'tokens',
+)
+NOT_MONEY_LEDGER_SET = frozenset(NOT_MONEY_LEDGER)
+
+# Where a data word names a domain, not data: inside an e-mail address, a
+# URL or a host name (`test@salary.com`, `https://bank.example.org/x`).
+NOT_DATA_WORD_SPANS = (
+    r'''[\w.+-]+@[\w-]+(\.[\w-]+)+|\b[a-z][a-z0-9+.-]*://[^\s'"`<>)]+|'''
+    r'''\b([a-z0-9-]+\.)+(com|org|net|example)\b(?![.(\w])'''
+)
+# A changed line that is only a comment (a docblock's `@var` edited) is no
+# change to the code a path word names.
+# How alike (difflib's ratio of their words) a gained line must be to a
+# lost line naming the same data to count as the same line reworded.
+REWORDED_RATIO = 0.9
+COMMENT_LINE = r'''^\s*(\*|//|#|/\*|--\s|<!--|"""|\'\'\'|\*/)'''
+
 # A secret-shaped match whose value is an obvious placeholder is not a
 # credential: `'test-api-key'`, `'your-api-key'`, `'changeme'`, `'${VAR}'`,
 # `'<token>'`, a value that says it is an example, a run of x's or stars.
@@ -174,6 +197,12 @@ PII_FIELD = (
     + r'|\bfields\s*=\s*[\[(].*[\'"]\w*' + _PII
     + r'|\bpermit\(.*:\w*' + _PII
     + r'|^\s*"\w*' + _PII + r'\w*"\s*:\s*\{\s*("type"|$)'
+)
+# A personal-data key given a value in a record or payload built in code
+# (`'postal_code' => $parts[5]`, `"email": user.email`): what is stored,
+# sent or exported. A key given a literal (a label, a validation rule) is not.
+PII_KEY = (
+    r'''(?i)^\s*['"]\w*''' + _PII_STORED + r'''\w*['"]\s*(=>|:)\s*(?!['"\d\[{(]|true|false|null|none)[\w$@]'''
 )
 PII_LOGGED = (
     r'''(?i)\b(log|logger|logging|console|slog|zap|logrus)\b\.?\w*\s*\(.*[^"'\w.](\w+\.)?'''
@@ -463,6 +492,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'personal-data column in a migration or schema': PII_COLUMN,
             'personal-data field in a model, struct or schema': PII_FIELD,
             'personal data logged': PII_LOGGED,
+            'personal-data key in a record or payload': PII_KEY,
         },
     },
 }

@@ -75,3 +75,138 @@ def test_personal_data_fields_fire(committed, cli, path, line):
 def test_personal_data_near_misses_noop(committed, cli, path, line):
     committed.stage(path, line + '\n')
     assert fired(cli).get('sensitive-data') is None
+
+
+@pytest.mark.parametrize('path', [
+    pytest.param('src/accounts/general_ledger.py', id='general_ledger'),
+    pytest.param('src/app/ledger.py', id='ledger_alone'),
+])
+def test_money_ledger_fires(committed, cli, path):
+    committed.stage(path, 'x = 1\n')
+    assert path in fired(cli).get('sensitive-data')['files']
+
+
+@pytest.mark.parametrize('path', [
+    pytest.param('hrms/hr/doctype/leave_ledger_entry/leave_ledger_entry.py', id='leave_ledger_noop'),
+    pytest.param('erp/stock/stock_ledger.py', id='stock_ledger_noop'),
+    pytest.param('review_trigger/review/ledger.py', id='review_ledger_noop'),
+])
+def test_ledger_of_something_else_noop(committed, cli, path):
+    committed.stage(path, 'x = 1\n')
+    assert fired(cli).get('sensitive-data') is None
+
+
+CONTACT_MODEL = '''<?php
+class ContactInformation extends Model
+{
+    /**
+     * @var array<string>
+     */
+    protected $fillable = [
+        'contact_id',
+    ];
+}
+'''
+
+
+@pytest.mark.parametrize(('old', 'new', 'fires'), [
+    pytest.param('@var array<string>', '@var array<int,string>', False, id='docblock_only_noop'),
+    pytest.param("'contact_id',", "'contact_id',\n        'value',", True, id='code_changed'),
+])
+def test_path_word_counts_for_code_not_comments(committed, cli, old, new, fires):
+    path = 'app/Models/ContactInformation.php'
+    committed.write(path, CONTACT_MODEL)
+    committed.add()
+    committed.commit('model')
+    committed.stage(path, CONTACT_MODEL.replace(old, new))
+    found = fired(cli).get('sensitive-data')
+    assert (found is not None and found['files'] == [path]) is fires
+
+
+SETUP = '''SALARY_FIELDS = {"fieldname": "salary_slip", "label": "Salary Slip"}
+
+
+def install():
+    create_custom_fields(SALARY_FIELDS)
+
+
+def pay(emp):
+    log(emp.salary)
+'''
+
+
+@pytest.mark.parametrize(('old', 'new'), [
+    pytest.param('"label": "Salary Slip"}', '"label": _("Salary Slip")}', id='wrapped_for_translation_noop'),
+    pytest.param('    create_custom_fields(SALARY_FIELDS)',
+                 '    create_custom_fields(get_salary_fields())', id='renamed_noop'),
+    pytest.param('    log(emp.salary)', '        log(emp.salary)', id='reindented_noop'),
+])
+def test_reworded_line_naming_the_same_data_noop(committed, cli, old, new):
+    committed.write('hr/setup.py', SETUP)
+    committed.add()
+    committed.commit('setup')
+    assert old in SETUP
+    committed.stage('hr/setup.py', SETUP.replace(old, new))
+    assert fired(cli).get('sensitive-data') is None
+
+
+@pytest.mark.parametrize('new', [
+    pytest.param('    requests.post(PAYROLL_URL, json={"amount": emp.salary})', id='now_sent'),
+    pytest.param('    log(emp.salary)\n    export_csv(emp.name, emp.salary)', id='now_exported'),
+])
+def test_new_handling_of_the_same_data_fires(committed, cli, new):
+    committed.write('hr/setup.py', SETUP)
+    committed.add()
+    committed.commit('setup')
+    committed.stage('hr/setup.py', SETUP.replace('    log(emp.salary)', new))
+    found = fired(cli).get('sensitive-data')
+    assert found is not None and found['details'][0]['why'].endswith(': salary')
+
+
+@pytest.mark.parametrize('line', [
+    pytest.param('emp = make_employee("test_leave_allocation@salary.com")', id='email_domain_noop'),
+    pytest.param('SOURCE = "https://www.salary.com/research/pay"', id='url_noop'),
+    pytest.param('HOST = "api.income.example"', id='host_noop'),
+])
+def test_data_word_inside_an_address_noop(committed, cli, line):
+    committed.stage('src/app/setup.py', line + '\n')
+    assert fired(cli).get('sensitive-data') is None
+
+
+def test_data_word_beside_an_address_fires(committed, cli):
+    committed.stage('src/app/setup.py', 'send("hr@salary.com", emp.salary)\n')
+    found = fired(cli).get('sensitive-data')
+    assert found is not None and found['details'][0]['why'] == 'added line 1: salary'
+
+
+@pytest.mark.parametrize('line', [
+    pytest.param("            'postal_code' => $parts[5],", id='php_array'),
+    pytest.param('        "email": user.email,', id='python_payload'),
+])
+def test_personal_data_key_given_a_value_fires(committed, cli, line):
+    committed.stage('app/Services/ExportContact.php', line + '\n')
+    found = fired(cli).get('sensitive-data')
+    assert found is not None
+    assert found['details'][0]['why'] == 'added line 1: personal-data key in a record or payload'
+
+
+@pytest.mark.parametrize('line', [
+    pytest.param("        'email' => 'required|email',", id='validation_rule_noop'),
+    pytest.param('    "email": "Email address",', id='label_noop'),
+    pytest.param('    "phone": null,', id='null_noop'),
+])
+def test_personal_data_key_given_a_literal_noop(committed, cli, line):
+    committed.stage('app/Http/Requests/ContactRequest.php', line + '\n')
+    assert fired(cli).get('sensitive-data') is None
+
+
+def test_changed_access_to_the_same_data_fires(committed, cli):
+    # How a value is read changed, not only the wrapping: still a change
+    # to the code that stores the address.
+    path = 'app/Dav/ImportAddress.php'
+    committed.write(path, "        'postal_code' => $parts[5],\n")
+    committed.add()
+    committed.commit('import')
+    committed.stage(path, "        'postal_code' => Arr::get($parts, 5),\n")
+    found = fired(cli).get('sensitive-data')
+    assert found is not None and found['files'] == [path]

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import difflib
 import functools
 import re
+from collections.abc import Sequence
 
-from review_trigger.change import Change, Finding
+from review_trigger import defaults
+from review_trigger.change import Change, FileChange, Finding, Hit
 from review_trigger.defaults import NOT_DATA_CODE, NOT_DATA_DEFINITION
 from review_trigger.scan import LineRule, word_rule
 from review_trigger.triggers._base import (
     Settings,
     Trigger,
+    considered,
     finding,
     hit_details,
     hits_for,
@@ -16,18 +20,104 @@ from review_trigger.triggers._base import (
     register,
     spec,
 )
-from review_trigger.words import compile_words
+from review_trigger.words import WordSet, compile_words, find_word, split_words
+
+_DOMAIN_SPANS = re.compile(defaults.NOT_DATA_WORD_SPANS, re.I)
+_COMMENT = re.compile(defaults.COMMENT_LINE)
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
-    details = path_word_details(
-        change, settings['words'], 'financial, health or personal data',
-    )
+    files = {f.path: f for f in considered(change)}
+    details = [
+        d for d in path_word_details(
+            change, settings['words'], 'financial, health or personal data',
+            veto=_not_money_ledger,
+        )
+        if not _only_comments_changed(change, files.get(d.path))
+    ]
+    hits = _real_hits(change, files, hits_for(change, 'sensitive-data'),
+                      compile_words(settings['identifiers']), settings['line_patterns'])
     # The data word names the data better than the field shape around it.
-    details.extend(hit_details(hits_for(change, 'sensitive-data'), settings['line_patterns']))
+    details.extend(hit_details(hits, settings['line_patterns']))
     return finding(
         'sensitive-data', 'code handling financial, health or personal data', details,
     )
+
+
+def _not_money_ledger(words: list[str], word: str) -> bool:
+    return word == 'ledger' and not defaults.NOT_MONEY_LEDGER_SET.isdisjoint(words)
+
+
+def _lines(change: Change, blob: str | None) -> list[str]:
+    if blob is None:
+        return []
+    data = change.read_blob(blob)
+    if len(data) > defaults.MAX_SCAN_BYTES:
+        return []
+    return data.decode('utf-8', 'replace').splitlines()
+
+
+def _changed(change: Change, f: FileChange) -> tuple[list[str], list[str]]:
+    """The lines ``f`` gained and lost, read from its two blobs."""
+    old, new = _lines(change, f.old_blob), _lines(change, f.new_blob)
+    old_set, new_set = set(old), set(new)
+    return ([line for line in new if line not in old_set and line.strip()],
+            [line for line in old if line not in new_set and line.strip()])
+
+
+def _only_comments_changed(change: Change, f: FileChange | None) -> bool:
+    # A path word counts for a change to the code it names: a file whose
+    # changed lines are all comments (a docblock's type edited) is not one.
+    if f is None or f.binary or f.submodule or f.old_blob is None or f.new_blob is None:
+        return False
+    added, removed = _changed(change, f)
+    lines = added + removed
+    return bool(lines) and all(_COMMENT.match(line) for line in lines)
+
+
+def _reworded(words: list[str], lost: Sequence[list[str]]) -> bool:
+    # Nearly the same words in nearly the same order as a line the file
+    # lost: the line was re-wrapped, re-punctuated or a name in it renamed.
+    return any(difflib.SequenceMatcher(None, words, old, autojunk=False).ratio()
+               >= defaults.REWORDED_RATIO for old in lost)
+
+
+def _real_hits(change: Change, files: dict[str, FileChange], hits: Sequence[Hit],
+               identifiers: WordSet, patterns: dict[str, str]) -> list[Hit]:
+    """The hits that name data this change handles anew. Dropped: a line
+    that only rewords a line the file lost which names the same data
+    (`"Salary Slip"` becoming `_("Salary Slip")`, `SALARY_FIELDS` becoming
+    `get_salary_fields()`), and a data word found only inside an e-mail
+    address, a URL or a host name (`test@salary.com`)."""
+    by_path: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_path.setdefault(h.path, []).append(h)
+    kept: list[Hit] = []
+    for path, mine in by_path.items():
+        f = files.get(path)
+        if f is None or f.binary or f.submodule:
+            kept.extend(mine)
+            continue
+        new = _lines(change, f.new_blob)
+        lost = _changed(change, f)[1] if f.old_blob is not None else []
+        for h in mine:
+            line = new[h.line - 1] if 0 < h.line <= len(new) else ''
+            if not line:
+                kept.append(h)
+                continue
+            pattern = patterns.get(h.rule)
+            if pattern is None:
+                words = split_words(_DOMAIN_SPANS.sub(' ', line))
+                if find_word(words, identifiers) is None:
+                    continue
+                same = [w for old in lost
+                        if find_word(w := split_words(old), identifiers) == h.rule]
+            else:
+                same = [split_words(old) for old in lost
+                        if re.search(pattern, old, re.M)]
+            if not _reworded(split_words(line), same):
+                kept.append(h)
+    return kept
 
 
 def line_rules(settings: Settings) -> tuple[LineRule, ...]:
