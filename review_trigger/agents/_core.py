@@ -269,6 +269,7 @@ def _with_plan(answer: Answer, repo: git.Repo, config: Any,
 def _verdict(event: Event, repo: git.Repo, outcome: Any,
              record: Record) -> tuple[Answer, tuple[str, ...]]:
     """The answer to the session's change, and the changes reported so far."""
+    from review_trigger import routing
     from review_trigger.output import write_atomic
     reported = record.reported
     if outcome.prompt is None:
@@ -285,7 +286,8 @@ def _verdict(event: Event, repo: git.Repo, outcome: Any,
     shown = _shown(prompt_path, repo.root)
     ids = ', '.join(fired)
     models = outcome.session.models
-    reason_tier = bool(models) and all(m.tier == 'reason' for m in models)
+    reason_tier = bool(models) and all(
+        m.tier == routing.table_of(outcome.config).top.id for m in models)
     if reason_tier or event.continuing or event.aborted:
         return Answer('note', event.name, (
             f'{PROG}: {ids} fired on this session\'s change; the review prompt is in '
