@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from review_trigger import config, defaults
@@ -57,3 +58,15 @@ def test_every_action_input_and_output_is_in_the_readme():
     action = yaml.safe_load((Path(__file__).parent.parent / 'action.yml').read_text())
     for name in [*action['inputs'], *action['outputs']]:
         assert f'| `{name}` |' in README, name
+
+
+def test_every_command_is_in_the_readme_and_the_help(capsys):
+    from review_trigger import cli
+    table = README.split('### Commands', 1)[1].split('\n## ', 1)[0]
+    listed = set(re.findall(r'^\| `review-trigger ([a-z-]+)` \|', table, re.M))
+    assert listed == set(cli.COMMANDS)
+    with pytest.raises(SystemExit):
+        cli.main(['--help'])
+    described = ' '.join(capsys.readouterr().out.split())
+    said = described.split('Other commands:', 1)[1].split('; see', 1)[0]
+    assert set(re.findall(r'\b([a-z][a-z-]+)\b(?![^(]*\))', said)) == set(cli.COMMANDS)
