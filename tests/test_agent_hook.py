@@ -479,3 +479,11 @@ def test_no_plan_no_recommendation(committed: Repo, hook) -> None:
     hook('claude', claude_start(committed))
     stop = hook('claude', claude_stop(committed))
     assert (stop.code, stop.out, stop.err) == (0, '', '')
+
+
+def test_the_block_names_the_top_tier_model_of_the_routing_table(committed: Repo, hook) -> None:
+    committed.write('.review-trigger.yaml', 'routing:\n  tiers:\n    reason:\n      model: Deep Thought\n')
+    hook('claude', claude_start(committed))
+    significant(committed)
+    reason = blocked('claude', hook('claude', claude_stop(committed)))
+    assert reason is not None and '(such as Deep Thought)' in reason and 'Opus' not in reason

@@ -286,8 +286,8 @@ def _verdict(event: Event, repo: git.Repo, outcome: Any,
     shown = _shown(prompt_path, repo.root)
     ids = ', '.join(fired)
     models = outcome.session.models
-    reason_tier = bool(models) and all(
-        m.tier == routing.table_of(outcome.config).top.id for m in models)
+    top = routing.table_of(outcome.config).top
+    reason_tier = bool(models) and all(m.tier == top.id for m in models)
     if reason_tier or event.continuing or event.aborted:
         return Answer('note', event.name, (
             f'{PROG}: {ids} fired on this session\'s change; the review prompt is in '
@@ -302,10 +302,10 @@ def _verdict(event: Event, repo: git.Repo, outcome: Any,
         who = ', '.join(f'{m.name} ({m.tier} tier)' for m in models)
     return Answer('block', event.name, (
         f'{PROG}: this session\'s change fired {ids}, and its model is {who}. '
-        f'It needs a review by the strongest (reason-tier) model. The review prompt is '
+        f'It needs a review by the strongest ({top.id}-tier) model. The review prompt is '
         f'in {shown}. Do not review it yourself: tell the user that the change needs '
         f'that review, and that they can run it by giving {shown} to a fresh session '
-        f'with a reason-tier model (such as Opus); then stop.')), reported
+        f'with a {top.id}-tier model (such as {_CONTROL.sub("", top.model)[:40]}); then stop.')), reported
 
 
 def _shown(path: str, root: str) -> str:
