@@ -18,7 +18,8 @@ def _run_parser() -> Parser:
         description='Check a git change against significance triggers and, '
                     'when one fires, write the review prompt for the '
                     'strongest model. Other commands: init, config, schema '
-                    '(configuration), route (model routing), hook (pre-commit), '
+                    '(configuration), route (model routing), review, reviews, cost '
+                    '(running the review, its ledger and costs), hook (pre-commit), '
                     'github (the GitHub Action), agent-hook (coding agents\' '
                     f'session hooks); see `{PROG} COMMAND --help`.',
     )

@@ -34,7 +34,7 @@ class Config(NamedTuple):
     generated: tuple[str, ...] = defaults.GENERATED
     context_files: tuple[str, ...] = defaults.CONTEXT_FILES
     max_scan_bytes: int = defaults.MAX_SCAN_BYTES
-    reviewer: str = 'Opus'
+    reviewer: str = routing_table.DEFAULT.top.model
     # Model-name patterns -> tier: the file's ``models:`` first, then the
     # routing table's, most specific first.
     models: tuple[tuple[str, str], ...] = routing_table.DEFAULT.patterns
@@ -581,7 +581,7 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
         generated=tuple(top['generated']),
         context_files=tuple(top['context_files']),
         max_scan_bytes=data.get('max_scan_bytes', defaults.MAX_SCAN_BYTES),
-        reviewer=data.get('reviewer', 'Opus'),
+        reviewer=data.get('reviewer') or table.top.model,
         models=models + table.patterns,
         routing=table,
         skip_if_reason_tier=data.get('skip_if_reason_tier', False),

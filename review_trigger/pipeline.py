@@ -161,7 +161,7 @@ def prompt_for(repo: git.Repo, analysis: Analysis, session: Session, config: Con
         return None
     if config.skip_if_reason_tier and session.source == 'trailers' and \
             not session.without_trailer and \
-            all(m.tier == 'reason' for m in session.models):
+            all(m.tier == config.routing.top.id for m in session.models):
         return None
     from review_trigger import prices
     from review_trigger import prompt as prompt_mod

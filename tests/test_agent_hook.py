@@ -435,3 +435,55 @@ def test_real_process_blocks(agent: str, committed: Repo) -> None:
     assert stop.returncode == 0, stop.stderr
     reason = blocked(agent, Run(0, stop.stdout.decode(), ''))
     assert reason is not None and PROMPT in reason
+
+
+# -- the next session's recommendation (section 6) --------------------------------
+
+PLAN = '# Plan\n\n## Next\n\n- [ ] Security review of the token refresh\n- [ ] Rename the config flag\n'
+
+
+def test_stop_recommends_the_next_session_from_the_plan(committed: Repo, hook) -> None:
+    committed.write('PROJECT_PLAN.md', PLAN)
+    hook('claude', claude_start(committed))
+    significant(committed)
+    stop = hook('claude', claude_stop(committed))
+    reason = blocked('claude', stop)
+    # The block's reason stays short and the agent's; the plan is the user's.
+    assert reason is not None and 'next session' not in reason.lower()
+    note = stop.json['systemMessage']
+    assert 'Recommended model for next session: Opus' in note
+    assert 'Security review of the token refresh' in note
+    # Shown once per session, until the plan's recommendation changes.
+    committed.write('README.md', '# project\n\nSome word.\n')
+    assert hook('claude', claude_stop(committed, active=True)).out.count('next session') == 0
+    committed.write('PROJECT_PLAN.md', '## Next\n\n- [ ] Rename the config flag\n')
+    later = hook('claude', claude_stop(committed, active=True)).json['systemMessage']
+    assert 'Recommended model for next session: Haiku' in later
+
+
+@pytest.mark.parametrize('agent', ['gemini', 'cursor'])
+def test_stop_without_a_trigger_still_recommends(agent: str, committed: Repo, hook,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('REVIEW_TRIGGER_SESSION_MODEL', 'gemini-2.5-flash')
+    committed.write('PROJECT_PLAN.md', PLAN)
+    hook(agent, STARTS[agent](committed))
+    stop = hook(agent, STOPS[agent](committed))
+    assert stop.code == 0 and blocked(agent, stop) is None
+    assert 'Recommended model for next session: Opus' in stop.err
+    if agent == 'gemini':
+        assert 'Recommended model for next session: Opus' in stop.json['systemMessage']
+
+
+def test_no_plan_no_recommendation(committed: Repo, hook) -> None:
+    committed.write('PROJECT_PLAN.md', '# Plan\n\n## Done\n\n- [x] Everything\n')
+    hook('claude', claude_start(committed))
+    stop = hook('claude', claude_stop(committed))
+    assert (stop.code, stop.out, stop.err) == (0, '', '')
+
+
+def test_the_block_names_the_top_tier_model_of_the_routing_table(committed: Repo, hook) -> None:
+    committed.write('.review-trigger.yaml', 'routing:\n  tiers:\n    reason:\n      model: Deep Thought\n')
+    hook('claude', claude_start(committed))
+    significant(committed)
+    reason = blocked('claude', hook('claude', claude_stop(committed)))
+    assert reason is not None and '(such as Deep Thought)' in reason and 'Opus' not in reason

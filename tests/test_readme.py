@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from review_trigger import config, defaults
@@ -57,3 +58,41 @@ def test_every_action_input_and_output_is_in_the_readme():
     action = yaml.safe_load((Path(__file__).parent.parent / 'action.yml').read_text())
     for name in [*action['inputs'], *action['outputs']]:
         assert f'| `{name}` |' in README, name
+
+
+def test_every_command_is_in_the_readme_and_the_help(capsys):
+    from review_trigger import cli
+    table = README.split('### Commands', 1)[1].split('\n## ', 1)[0]
+    listed = set(re.findall(r'^\| `review-trigger ([a-z-]+)` \|', table, re.M))
+    assert listed == set(cli.COMMANDS)
+    with pytest.raises(SystemExit):
+        cli.main(['--help'])
+    described = ' '.join(capsys.readouterr().out.split())
+    said = described.split('Other commands:', 1)[1].split('; see', 1)[0]
+    assert set(re.findall(r'\b([a-z][a-z-]+)\b(?![^(]*\))', said)) == set(cli.COMMANDS)
+
+
+def test_how_it_is_built_names_every_module():
+    """Every module and package of review_trigger/ has a row (a package's
+    row names each of its modules), and the table names no file that is
+    gone, so the map cannot drift from the code."""
+    package = Path(__file__).parent.parent / 'review_trigger'
+    section = README.split('## How it is built', 1)[1].split('\n## ', 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        if line.startswith('| `review_trigger/'):
+            first, what = line.split(' | ', 1)
+            for name in re.findall(r'`review_trigger/([^`]+)`', first):
+                rows[name] = what
+    expected = set()
+    for path in sorted(package.rglob('*.py')):
+        rel = path.relative_to(package)
+        if len(rel.parts) == 1:
+            expected.add(rel.name)
+        else:
+            expected.add(rel.parts[0] + '/')
+            if rel.name != '__init__.py':
+                assert f'`{rel.name}`' in rows.get(rel.parts[0] + '/', ''), rel
+    assert {n for n in rows if n.endswith(('.py', '/'))} == expected
+    for name in rows:
+        assert (package / name).exists(), name

@@ -149,3 +149,23 @@ def test_base_url_from_the_configuration(fired, models, monkeypatch):
                 f'review:\n  api: anthropic\n  base_url: {models.url}\n  model: claude-sonnet-4-6\n')
     assert main(['review']) == 0
     assert models.seen[0].body['model'] == 'claude-sonnet-4-6'
+
+
+def test_routing_changes_the_default_reviewer(fired, api, models):
+    """The default review model is the routing table's reason tier's, so the
+    configuration's ``routing:`` changes it (and the prompt's heading)."""
+    fired.write('.review-trigger.yaml', (
+        'routing:\n  tiers:\n    reason:\n      model: Deep Thought\n'
+        '      extra_api:\n        anthropic: claude-opus-9\n        openai: o9\n'))
+    models.queue(Reply(text=WARN))
+    assert main(['review', '--api', api]) == 0
+    [seen] = models.seen
+    assert seen.body['model'] == ('claude-opus-9' if api == 'anthropic' else 'o9')
+    assert '## Deep Thought Review: staged changes' in json.dumps(seen.body)
+
+
+def test_a_table_without_an_api_model_asks_for_one(fired, api, models, capsys):
+    fired.write('.review-trigger.yaml', 'routing:\n  tiers:\n    reason:\n      api: {}\n')
+    assert main(['review', '--api', api]) == 2
+    assert f'routing.tiers.reason.api.{api}' in capsys.readouterr().err
+    assert models.seen == []

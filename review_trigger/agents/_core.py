@@ -65,6 +65,9 @@ class Answer(NamedTuple):
     kind: Literal['none', 'context', 'block', 'note', 'error']
     event: str = ''             # the agent's event name it answers, if known
     text: str = ''
+    # For the user, besides a block (the next session's recommendation):
+    # the block's reason goes to the agent and stays short.
+    note: str = ''
 
 
 class Agent(NamedTuple):
@@ -217,7 +220,6 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     """Analyse the session's change; block once when it needs a stronger
     model's review."""
     from review_trigger import pipeline
-    from review_trigger.output import write_atomic
     path = session_file(repo, event.session_id)
     record = read_record(path)
     if record is None:
@@ -233,26 +235,64 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
         session_model=record.model or event.model or options.session_model,
         config_path=options.config_path, environ=options.environ,
     ), repo)
+    answer, reported = _verdict(event, repo, outcome, record)
+    answer, reported = _with_plan(answer, repo, outcome.config, reported)
+    if reported != record.reported:
+        write_record(path, record._replace(reported=reported))
+    return answer
+
+
+def _with_plan(answer: Answer, repo: git.Repo, config: Any,
+               reported: tuple[str, ...]) -> tuple[Answer, tuple[str, ...]]:
+    """``answer`` with the next session's recommendation (section 6) when
+    the repository has a plan file. It is for the user, not the agent: a
+    note, or beside a block, never in the block's reason; and shown once per
+    session until the plan's recommendation changes (a stop hook runs after
+    every turn)."""
+    from review_trigger import routing
+    from review_trigger.routing.plan import DEFAULT_PLAN
+    text = routing.next_session(os.path.join(repo.root, DEFAULT_PLAN), config)
+    if text is None:
+        return answer, reported
+    fingerprint = 'plan-' + hashlib.sha256(text.encode()).hexdigest()[:32]
+    if fingerprint in reported:
+        return answer, reported
+    reported = (*reported, fingerprint)
+    text = f'{PROG}: from {DEFAULT_PLAN}:\n{text.rstrip()}'
+    if answer.kind == 'block':
+        return answer._replace(note=text), reported
+    if answer.kind == 'note':
+        return answer._replace(text=f'{answer.text}\n\n{text}'), reported
+    return Answer('note', answer.event, text), reported
+
+
+def _verdict(event: Event, repo: git.Repo, outcome: Any,
+             record: Record) -> tuple[Answer, tuple[str, ...]]:
+    """The answer to the session's change, and the changes reported so far."""
+    from review_trigger import routing
+    from review_trigger.output import write_atomic
+    reported = record.reported
     if outcome.prompt is None:
-        return Answer('none', event.name)
+        return Answer('none', event.name), reported
     prompt_path = os.path.join(repo.git_dir, FOLDER, PROMPT_FILE)
     write_atomic(prompt_path, outcome.prompt)
     rng = outcome.analysis.change.range
     fired = outcome.fired
     fingerprint = hashlib.sha256(
         f'{rng.base}\0{rng.tree}\0{",".join(fired)}'.encode()).hexdigest()[:32]
-    if fingerprint in record.reported:
-        return Answer('none', event.name)
-    write_record(path, record._replace(reported=(*record.reported, fingerprint)))
+    if fingerprint in reported:
+        return Answer('none', event.name), reported
+    reported = (*reported, fingerprint)
     shown = _shown(prompt_path, repo.root)
     ids = ', '.join(fired)
     models = outcome.session.models
-    reason_tier = bool(models) and all(m.tier == 'reason' for m in models)
+    top = routing.table_of(outcome.config).top
+    reason_tier = bool(models) and all(m.tier == top.id for m in models)
     if reason_tier or event.continuing or event.aborted:
         return Answer('note', event.name, (
             f'{PROG}: {ids} fired on this session\'s change; the review prompt is in '
             f'{shown}. A second pair of eyes is still worth having: review it in a '
-            f'fresh session.'))
+            f'fresh session.')), reported
     if not models:
         who = 'unknown (tier unknown)'
     elif outcome.session.source == 'trailers':
@@ -262,10 +302,10 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
         who = ', '.join(f'{m.name} ({m.tier} tier)' for m in models)
     return Answer('block', event.name, (
         f'{PROG}: this session\'s change fired {ids}, and its model is {who}. '
-        f'It needs a review by the strongest (reason-tier) model. The review prompt is '
+        f'It needs a review by the strongest ({top.id}-tier) model. The review prompt is '
         f'in {shown}. Do not review it yourself: tell the user that the change needs '
         f'that review, and that they can run it by giving {shown} to a fresh session '
-        f'with a reason-tier model (such as Opus); then stop.'))
+        f'with a {top.id}-tier model (such as {_CONTROL.sub("", top.model)[:40]}); then stop.')), reported
 
 
 def _shown(path: str, root: str) -> str:

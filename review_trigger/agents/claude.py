@@ -37,6 +37,8 @@ def render(answer: Answer) -> str:
                                       'additionalContext': answer.text}}
     elif answer.kind == 'block':
         out = {'decision': 'block', 'reason': answer.text}
+        if answer.note:
+            out['systemMessage'] = answer.note     # the user's, not the agent's
     elif answer.kind in ('note', 'error'):
         out = {'systemMessage': answer.text}
     else:

@@ -63,6 +63,8 @@ def main(argv: Sequence[str]) -> int:
         answer = Answer('error', _event_name(data), _failure(e))
     if answer.kind in ('note', 'error'):
         print(answer.text, file=sys.stderr)
+    if answer.note:
+        print(answer.note, file=sys.stderr)
     sys.stdout.write(adapter.render(answer))
     sys.stdout.flush()
     return 0

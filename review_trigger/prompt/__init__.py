@@ -254,7 +254,7 @@ def files_to_review(analysis: Analysis, binary: bool = False) -> list[str]:
 
 
 def render(
-        analysis: Analysis, *, session: Session, reviewer: str = 'Opus',
+        analysis: Analysis, *, session: Session, reviewer: str | None = None,
         context: Sequence[tuple[str, str]] = (),
         today: datetime.date | None = None,
         config: Config | None = None,     # its routing table gives the tiers
@@ -263,7 +263,10 @@ def render(
         diff: str | None = None,
 ) -> str:
     """The prompt. ``cost`` is the estimated-cost line, ``diff`` the
-    appended diff section (``--include-diff``)."""
+    appended diff section (``--include-diff``). ``reviewer`` defaults to
+    the routing table's highest tier."""
+    from review_trigger import routing
+    reviewer = reviewer or routing.table_of(config).top.model
     change = analysis.change
     fired = ', '.join(
         f'{text(f.trigger)} ({text(analysis.triggers[f.trigger].title)})'

@@ -44,7 +44,8 @@ def review_change(outcome: Any, flags: Mapping[str, Any], environ: Mapping[str, 
     if outcome.prompt is None:
         return Reviewed('none needed', None, None)
     cfg = settings.resolve(getattr(outcome.config, 'review', None) or {},
-                           environ=environ, **flags)
+                           environ=environ, api_models=settings.default_models(outcome.config),
+                           **flags)
     repo, rng = outcome.repo, outcome.analysis.change.range
     key = ledger.key_of(repo, rng, outcome.config, exclude_of(outcome.config))
     if key is None:

@@ -10,9 +10,6 @@ from review_trigger.errors import UserError
 
 Kind = Literal['command', 'anthropic', 'openai']
 
-# The reason-tier model of each API, the review's default. One place, so
-# that the routing table can supply it once it names models per vendor.
-REASON_TIER: Mapping[str, str] = {'anthropic': 'claude-opus-4-8', 'openai': 'gpt-5'}
 KEY_ENV: Mapping[str, str] = {'anthropic': 'ANTHROPIC_API_KEY', 'openai': 'OPENAI_API_KEY'}
 BASE_URL_ENV: Mapping[str, str] = {'anthropic': 'ANTHROPIC_BASE_URL', 'openai': 'OPENAI_BASE_URL'}
 TIMEOUT_S = 600.0
@@ -42,9 +39,12 @@ class Settings(NamedTuple):
 def resolve(review: Mapping[str, Any], *, command: str | None = None,
             api: str | None = None, model: str | None = None,
             max_cost_usd: float | None = None, timeout_s: float | None = None,
-            environ: Mapping[str, str] = {}) -> Settings:
+            environ: Mapping[str, str] = {},
+            api_models: Mapping[str, str] = {}) -> Settings:
     """The settings in force: the flags, else ``review`` (the configuration's
-    ``review:``), else the defaults."""
+    ``review:``), else the defaults. ``api_models`` is the model id each API
+    is called with by default: the routing table's reason tier's
+    (``default_models``)."""
     argv: tuple[str, ...] = ()
     kind: Kind
     if command is not None and api is not None:
@@ -70,7 +70,10 @@ def resolve(review: Mapping[str, Any], *, command: str | None = None,
             'configuration, or pass --command CMD or --api anthropic|openai',
         )
     name = model or review.get('model') or (
-        _model_in(argv) if kind == 'command' else REASON_TIER[kind])
+        _model_in(argv) if kind == 'command' else api_models.get(kind))
+    if kind != 'command' and not name:
+        raise UserError(f'no {kind} model for the review: set review.model, or '
+                        f'routing.tiers.reason.api.{kind} in the configuration')
     base_url = None
     if kind != 'command':
         base_url = environ.get(BASE_URL_ENV[kind]) or review.get('base_url') or None
@@ -85,6 +88,13 @@ def resolve(review: Mapping[str, Any], *, command: str | None = None,
         int(review.get('max_output_tokens', MAX_OUTPUT_TOKENS)),
         int(review.get('retries', RETRIES)),
     )
+
+
+def default_models(config: Any) -> Mapping[str, str]:
+    """The model id each API reviews with by default: the highest tier's of
+    the routing table in force, so that ``routing:`` changes it too."""
+    from review_trigger import routing
+    return dict(routing.table_of(config).top.api)
 
 
 def _api(name: str) -> Kind:

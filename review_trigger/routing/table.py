@@ -28,6 +28,10 @@ class Tier(NamedTuple):
     cost: str                           # approximate cost per task
     models: tuple[str, ...]             # model-name patterns of the tier
     vendors: tuple[tuple[str, str], ...]  # (vendor, its model for the tier)
+    # (API, the model id it is called for the tier): the reason tier's is
+    # the review's default model (review/settings.py). Section 8's vendor
+    # map names model families ("Opus", "o1 / o3"), which no API accepts.
+    api: tuple[tuple[str, str], ...] = ()
 
 
 class TaskType(NamedTuple):
@@ -45,6 +49,11 @@ class TaskType(NamedTuple):
 class Table(NamedTuple):
     tiers: tuple[Tier, ...]             # lowest first
     task_types: tuple[TaskType, ...]
+
+    @property
+    def top(self) -> Tier:
+        """The highest tier: the strongest model, the one a review needs."""
+        return self.tiers[-1]
 
     def tier(self, tier_id: str) -> Tier | None:
         for t in self.tiers:
@@ -103,7 +112,7 @@ TIER_TABLE: tuple[Tier, ...] = (
     ), (
         ('Anthropic', 'Opus'), ('OpenAI', 'o1 / o3'), ('Google', 'Gemini Ultra'),
         ('Mistral', '--'), (_LOCAL, '-- (weakest here: use a cloud model)'),
-    )),
+    ), (('anthropic', 'claude-opus-4-8'), ('openai', 'gpt-5'))),
 )
 
 
@@ -227,7 +236,7 @@ def _apply(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, A
 
 def _tier_data(t: Tier) -> dict[str, Any]:
     return {'role': t.role, 'model': t.model, 'cost': t.cost,
-            'models': list(t.models), 'vendors': dict(t.vendors)}
+            'models': list(t.models), 'vendors': dict(t.vendors), 'api': dict(t.api)}
 
 
 def _task_data(t: TaskType) -> dict[str, Any]:
@@ -258,7 +267,8 @@ def build(data: Mapping[str, Any] | None, base: Table = DEFAULT) -> Table:
     for t in base.tiers:
         merged = _apply(_tier_data(t), (data.get('tiers') or {}).get(t.id, {}))
         tiers.append(Tier(t.id, merged['role'], merged['model'], merged['cost'],
-                          tuple(merged['models']), tuple(merged['vendors'].items())))
+                          tuple(merged['models']), tuple(merged['vendors'].items()),
+                          tuple(merged['api'].items())))
     costs = {t.id: t.cost for t in tiers}
     specs: dict[str, dict[str, Any]] = {}
     if 'task_types' not in data:
