@@ -12,7 +12,7 @@ Two modes:
 - ``--from-report FILE`` (a ``workflow_run`` workflow, for forks): take
   from the report a fork's ``pull_request`` run uploaded only the pull
   request's number, check it against the event and the API, and analyse
-  that pull request here, from git objects fetched from origin (the base
+  that pull request here, reading the git objects fetched from origin (the base
   repository's checkout), as the analyse mode does. The report's triggers
   and prompt are never used: the fork's run may have forged them.
 
@@ -101,8 +101,8 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
     p = Parser(
         prog=PROG,
         description='The GitHub Action: analyse the pull request of the '
-                    'event (GITHUB_EVENT_PATH), or post the comment from a '
-                    'report (--from-report). Options default to the '
+                    'event (GITHUB_EVENT_PATH), or the one a fork run\'s report '
+                    'names (--from-report). Options default to the '
                     'INPUT_* variables action.yml sets.',
     )
     p.add_argument('-C', dest='path', metavar='DIR',
@@ -133,8 +133,9 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
                         'max-fetch-depth; 0: never fetch)')
     p.add_argument('--from-report', default=_input(environ, 'FROM_REPORT'),
                    metavar='FILE',
-                   help='post the comment from this report instead of '
-                        'analysing (input from-report)')
+                   help='in a workflow_run workflow: analyse the pull request '
+                        'this report names (only its number is used) and '
+                        'comment (input from-report)')
     p.add_argument('--output-dir', default='', metavar='DIR',
                    help='where the report and prompt go (default: '
                         '$RUNNER_TEMP/review-trigger)')
@@ -229,7 +230,7 @@ def _analyse_pr(
         *, reviewing: bool, annotate: bool = True, lines: Sequence[str] = (),
         verify: Callable[[], str | None] | None = None,
 ) -> Result:
-    """Analyse pull request ``pr`` from git objects alone (its base and head
+    """Analyse pull request ``pr`` reading git objects only (its base and head
     commits, fetched from origin if the checkout lacks them), with the base
     tip's configuration, and finish: report, summary, outputs, comment."""
     from review_trigger import pipeline
@@ -392,7 +393,7 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
     may say anything. It only names the pull request (its number; the head
     sha must be the workflow run's). The API says what that pull request is
     (base and head commits, checked against the run's head), and the pull
-    request is analysed here, from git objects fetched from origin, with the
+    request is analysed here, reading the git objects fetched from origin, with the
     base tip's configuration. Nothing else in the report is used: its
     triggers, files and prompt never reach the comment.
     """
