@@ -684,21 +684,33 @@ class _PullsHandler(_Handler):
             if head is None:
                 raise _Reply(404)
             number = int(m.group(2))
+            key = (m.group(1), number)
+            head_repo = fake.pull_head_repos.get(key)
+            ref = fake.pull_head_refs.get(key, 'topic')
             return 200, {}, {
                 'number': number, 'state': 'open',
                 'url': f'{fake.url}/repos/{m.group(1)}/pulls/{number}',
-                'head': {'sha': head}, 'base': {'repo': {'full_name': m.group(1)}},
+                'head': {'sha': head, 'ref': ref,
+                         'label': f'{(head_repo or "ghost/x").split("/")[0]}:{ref}',
+                         **({'repo': {'full_name': head_repo}} if head_repo else {})},
+                'base': {'sha': fake.pull_bases.get(key, '0' * 40), 'ref': 'main',
+                         'repo': {'full_name': m.group(1)}},
             }
         return super()._route(path, query, body)
 
 
 class FakeGitHubWithPulls(FakeGitHub):
     """FakeGitHub that also answers ``GET /repos/{o}/{r}/pulls/{n}`` with
-    the head sha set in ``pulls[(repo, number)]``."""
+    the head sha set in ``pulls[(repo, number)]``, the base sha in
+    ``pull_bases``, the head repository in ``pull_head_repos`` (none: a
+    deleted fork) and its branch in ``pull_head_refs``."""
 
     handler = _PullsHandler
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pulls: dict[tuple[str, int], str] = {}
+        self.pull_bases: dict[tuple[str, int], str] = {}
+        self.pull_head_repos: dict[tuple[str, int], str] = {}
+        self.pull_head_refs: dict[tuple[str, int], str] = {}
 

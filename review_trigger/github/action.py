@@ -9,9 +9,12 @@ Two modes:
   ``pull_request`` key) and the prompt, annotate the triggered files, write
   the job summary, set the step outputs and keep the sticky comment up to
   date;
-- ``--from-report FILE`` (a ``workflow_run`` workflow): post the comment
-  from the report a fork's ``pull_request`` run uploaded, after checking it
-  strictly (it is untrusted input) and against the event.
+- ``--from-report FILE`` (a ``workflow_run`` workflow, for forks): take
+  from the report a fork's ``pull_request`` run uploaded only the pull
+  request's number, check it against the event and the API, and analyse
+  that pull request here, reading the git objects fetched from origin (the base
+  repository's checkout), as the analyse mode does. The report's triggers
+  and prompt are never used: the fork's run may have forged them.
 
 Inputs come from options, else from the environment variables action.yml
 sets from its inputs (``INPUT_COMMENT``, ...). A failed comment never fails
@@ -98,8 +101,8 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
     p = Parser(
         prog=PROG,
         description='The GitHub Action: analyse the pull request of the '
-                    'event (GITHUB_EVENT_PATH), or post the comment from a '
-                    'report (--from-report). Options default to the '
+                    'event (GITHUB_EVENT_PATH), or the one a fork run\'s report '
+                    'names (--from-report). Options default to the '
                     'INPUT_* variables action.yml sets.',
     )
     p.add_argument('-C', dest='path', metavar='DIR',
@@ -130,8 +133,9 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
                         'max-fetch-depth; 0: never fetch)')
     p.add_argument('--from-report', default=_input(environ, 'FROM_REPORT'),
                    metavar='FILE',
-                   help='post the comment from this report instead of '
-                        'analysing (input from-report)')
+                   help='in a workflow_run workflow: analyse the pull request '
+                        'this report names (only its number is used) and '
+                        'comment (input from-report)')
     p.add_argument('--output-dir', default='', metavar='DIR',
                    help='where the report and prompt go (default: '
                         '$RUNNER_TEMP/review-trigger)')
@@ -214,12 +218,24 @@ def _error_summary(message: str, environ: Mapping[str, str], out: TextIO) -> Non
 
 
 def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
-    from review_trigger import pipeline
-    from review_trigger.output import write_atomic
-
     event_name = environ.get('GITHUB_EVENT_NAME', '')
     payload = _event_payload(environ)
     pr = ev.pull_request_of(payload, event_name)
+    reviewing = _bool(_input(environ, 'REVIEW', 'false') or 'false', 'review')
+    return _analyse_pr(opts, environ, out, pr, reviewing=reviewing)
+
+
+def _analyse_pr(
+        opts: Options, environ: Mapping[str, str], out: TextIO, pr: ev.PullRequest,
+        *, reviewing: bool, annotate: bool = True, lines: Sequence[str] = (),
+        verify: Callable[[], str | None] | None = None,
+) -> Result:
+    """Analyse pull request ``pr`` reading git objects only (its base and head
+    commits, fetched from origin if the checkout lacks them), with the base
+    tip's configuration, and finish: report, summary, outputs, comment."""
+    from review_trigger import pipeline
+    from review_trigger.output import write_atomic
+
     try:
         repo = git.open_repo(opts.path)
     except UserError as e:
@@ -231,7 +247,6 @@ def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
         rng = git.resolve_range(repo, base=pr.base_sha, head=pr.head_sha)
         return rng._replace(label=_label(pr))
 
-    reviewing = _bool(_input(environ, 'REVIEW', 'false') or 'false', 'review')
     outcome = pipeline.run(pipeline.Request(
         range=pr_range, config_path=opts.config or None,
         session_model=opts.session_model or None, reviewer=opts.reviewer or None,
@@ -253,8 +268,9 @@ def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
         changed=len(analysis.change.files), report_path=report_path, review=review,
     )
     print(pipeline.summary(analysis), file=sys.stderr)
-    _finish(opts, environ, out, result, _analysed_lines(analysis, analysis.change.range),
-            report_where=REPORT_WHERE)
+    _finish(opts, environ, out, result,
+            [*lines, *_analysed_lines(analysis, analysis.change.range)],
+            report_where=REPORT_WHERE, annotate=annotate, verify=verify)
     return result
 
 
@@ -371,48 +387,72 @@ def ensure_history(
 
 
 def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
+    """The comment for a fork's pull request, from this job's own analysis.
+
+    The report comes from the fork's run, which ran the fork's workflow: it
+    may say anything. It only names the pull request (its number; the head
+    sha must be the workflow run's). The API says what that pull request is
+    (base and head commits, checked against the run's head), and the pull
+    request is analysed here, reading the git objects fetched from origin, with the
+    base tip's configuration. Nothing else in the report is used: its
+    triggers, files and prompt never reach the comment.
+    """
     data = ev.read_json(opts.from_report, ev.MAX_REPORT_BYTES, 'report')
     rep = ev.parse_report(data, 'report')
+    hint = rep.pull_request
     payload = _event_payload(environ)
     run_head = ev.check_workflow_run(
         rep, payload, environ.get('GITHUB_REPOSITORY', ''),
-    )
-    result = Result(
-        pr=rep.pull_request, ids=rep.trigger_ids, files=rep.files,
-        prompt=rep.prompt, changed=rep.changed, report_path=opts.from_report,
-    )
+    ) or hint.head_sha
+    if not opts.token:
+        raise UserError(
+            'from-report needs a token (input token) to look the pull request '
+            'up: its commits are analysed here, not taken from the report',
+        )
+    looked_up = _lookup_pull(environ, opts.token, hint.repository, hint.number)
+    refusal = looked_up if isinstance(looked_up, str) else None
+    pr = hint
+    if not isinstance(looked_up, str):
+        pr = ev.pull_request_from_api(looked_up, hint.repository)
+        if pr.number != hint.number:
+            refusal = f'the API answered for another pull request than #{hint.number}'
+        elif pr.head_sha != run_head:
+            refusal = (f'pull request #{hint.number} is not at the head the '
+                       f'workflow run analysed ({run_head[:12]})')
+    if refusal is not None:
+        # A newer push (its own run comments) or an API failure: say so, and
+        # leave the comment and the outputs alone (no "nothing fired").
+        message = f'Not commenting: {refusal}. Nothing was analysed.'
+        workflow.annotate(out, 'warning', message)
+        workflow.append_summary(f'## review-trigger\n\n{message}\n', environ)
+        return Result(pr=hint, ids=(), files=(), prompt=None, changed=0, report_path='')
+
     run = payload.get('workflow_run') if isinstance(payload, dict) else None
     run_url = run.get('html_url') if isinstance(run, dict) else None
     server = environ.get('GITHUB_SERVER_URL', '').rstrip('/')
     if not (isinstance(run_url, str) and server and run_url.startswith(server + '/')):
         run_url = None
-    where = ('in the `prompt` field of the review-trigger report artifact of '
-             + (f'[the pull request\'s workflow run]({run_url})' if run_url
-                else 'the pull request\'s workflow run'))
     lines = [
-        f'From the report of the pull request\'s workflow run'
-        f'{f" ({run_url})" if run_url else ""}: {result.changed:,} changed '
-        f'file{"s" if result.changed != 1 else ""}.',
+        'Analysed by this workflow from the pull request\'s commits (the '
+        + (f'[workflow run]({run_url})' if run_url else 'workflow run')
+        + ' of the fork only named it).', '',
     ]
-    verify: Callable[[], str | None] | None = None
-    if run_head is not None:
-        head = run_head
-        verify = lambda: _verify_head(environ, opts.token, rep.pull_request, head)  # noqa: E731
-    _log(out, f'report for pull request #{rep.pull_request.number}: '
-              f'{len(rep.trigger_ids)} trigger(s) fired')
-    _finish(opts, environ, out, result, lines, report_where=where,
-            annotate=False, verify=verify)
-    return result
+    _log(out, f'analysing pull request #{pr.number} ({pr.base_sha[:12]}...'
+              f'{pr.head_sha[:12]}) from its commits')
+    head = pr.head_sha
+    return _analyse_pr(
+        opts, environ, out, pr, reviewing=False, annotate=False, lines=lines,
+        verify=lambda: _verify_head(environ, opts.token, pr, head),
+    )
 
 
-def _verify_head(
-        environ: Mapping[str, str], token: str, pr: ev.PullRequest, run_head: str,
-) -> str | None:
-    """The workflow_run event of a fork's run names no pull request: ask the
-    API whether pull request ``pr.number`` has the run's head. Returns why
-    not (a refusal), or None when it does."""
+def _lookup_pull(
+        environ: Mapping[str, str], token: str, repository: str, number: int,
+) -> Any:
+    """``GET /repos/R/pulls/N``: the pull request's JSON, or (a str) why it
+    could not be had."""
     api = environ.get('GITHUB_API_URL', 'https://api.github.com').rstrip('/')
-    url = f'{api}/repos/{pr.repository}/pulls/{pr.number}'
+    url = f'{api}/repos/{repository}/pulls/{number}'
     request = urllib.request.Request(url, headers={
         'Accept': 'application/vnd.github+json',
         'Authorization': f'Bearer {token}',
@@ -423,10 +463,23 @@ def _verify_head(
         with urllib.request.urlopen(request, timeout=20) as response:
             data = json.loads(response.read(8 * 1024 * 1024))
     except urllib.error.HTTPError as e:
-        return f'could not look up pull request #{pr.number}: HTTP {e.code}'
+        return f'could not look up pull request #{number}: HTTP {e.code}'
     except (OSError, ValueError) as e:
-        return f'could not look up pull request #{pr.number}: {type(e).__name__}'
-    head = data.get('head') if isinstance(data, dict) else None
+        return f'could not look up pull request #{number}: {type(e).__name__}'
+    if not isinstance(data, dict):
+        return f'could not look up pull request #{number}: not a JSON object'
+    return data
+
+
+def _verify_head(
+        environ: Mapping[str, str], token: str, pr: ev.PullRequest, run_head: str,
+) -> str | None:
+    """Just before commenting: is pull request ``pr.number`` still at the
+    head that was analysed? Returns why not (a refusal), or None."""
+    data = _lookup_pull(environ, token, pr.repository, pr.number)
+    if isinstance(data, str):
+        return data
+    head = data.get('head')
     sha = head.get('sha') if isinstance(head, dict) else None
     if sha != run_head:
         return (f'pull request #{pr.number} is not at the head the workflow '

@@ -1,5 +1,6 @@
-"""What a workflow run is about: the pull request in the event payload, and
-the report another run left behind (untrusted: it may come from a fork).
+"""What a workflow run is about: the pull request in the event payload or
+the API, and the report another run left behind (untrusted: it may come
+from a fork, so it only names the pull request, and that is checked).
 
 Everything read here is checked for type and shape before it is used: the
 event payload carries text the pull request's author chose (branch names,
@@ -115,6 +116,18 @@ def pull_request_of(payload: Any, event_name: str) -> PullRequest:
         head_ref=_text(head.get('label')) if fork_head else _text(head.get('ref')),
     )
     return result
+
+
+def pull_request_from_api(data: Any, repository: str) -> PullRequest:
+    """The pull request ``GET /repos/{repository}/pulls/N`` answered (the
+    same shape as an event's ``pull_request``), checked like one; it must
+    be a pull request into ``repository``."""
+    pr = pull_request_of({'pull_request': data, 'repository': {'full_name': repository}},
+                         'pull request lookup')
+    if pr.repository.casefold() != repository.casefold():
+        raise UserError(f'the API\'s pull request is into {pr.repository}, not '
+                        f'{repository}: refusing to comment')
+    return pr
 
 
 def parse_report(data: Any, name: str = 'report') -> Report:
