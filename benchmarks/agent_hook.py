@@ -19,6 +19,7 @@ stdin):
 
 Prints the median and the slowest run of each. Standard library only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,7 @@ def _repo(root: Path) -> Path:
         p.write_text(f'def f{i}(x):\n    return x + {i}\n')
     (repo / 'README.md').write_text('# project\n')
     _git(repo, 'add', '-A')
-    _git(repo, '-c', 'user.name=b', '-c', 'user.email=b@example.com',
-         'commit', '-qm', 'initial')
+    _git(repo, '-c', 'user.name=b', '-c', 'user.email=b@example.com', 'commit', '-qm', 'initial')
     return repo
 
 
@@ -66,14 +66,17 @@ def _change(repo: Path) -> None:
         (repo / 'src' / 'app' / f'm{i}.py').write_text(f'def f{i}(x):\n    return x * {i}\n')
 
 
-def _time(cmd: Sequence[str], cwd: Path, stdin: bytes, env: dict[str, str],
-          check: Callable[[bytes], bool]) -> float:
+def _time(
+    cmd: Sequence[str], cwd: Path, stdin: bytes, env: dict[str, str], check: Callable[[bytes], bool]
+) -> float:
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, env=env)
     elapsed = (time.perf_counter() - start) * 1000
     if proc.returncode != 0 or not check(proc.stdout):
-        sys.exit(f'unexpected result from {" ".join(cmd)}: {proc.returncode} '
-                 f'{proc.stdout[:300]!r} {proc.stderr[:300]!r}')
+        sys.exit(
+            f'unexpected result from {" ".join(cmd)}: {proc.returncode} '
+            f'{proc.stdout[:300]!r} {proc.stderr[:300]!r}'
+        )
     return elapsed
 
 
@@ -93,36 +96,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         _change(repo)
 
         def event(name: str, sid: str, **extra: object) -> bytes:
-            return json.dumps({'session_id': sid, 'cwd': str(repo),
-                               'transcript_path': '/tmp/t.jsonl',
-                               'hook_event_name': name, **extra}).encode()
+            return json.dumps(
+                {
+                    'session_id': sid,
+                    'cwd': str(repo),
+                    'transcript_path': '/tmp/t.jsonl',
+                    'hook_event_name': name,
+                    **extra,
+                }
+            ).encode()
 
         def blocks(out: bytes) -> bool:
             return json.loads(out).get('decision') == 'block'
 
         for run in range(args.runs):
             sid = f'bench-{run}'
-            start = event('SessionStart', sid, source='startup',
-                          model='claude-sonnet-4-5-20250929')
+            start = event('SessionStart', sid, source='startup', model='claude-sonnet-4-5-20250929')
             # The session starts before the change: record it on a clean tree.
             _git(repo, 'stash', '-u', '-q')
             results.setdefault('session start', []).append(
-                _time(hook, repo, start, env, lambda out: b'additionalContext' in out))
+                _time(hook, repo, start, env, lambda out: b'additionalContext' in out)
+            )
             results.setdefault('stop, nothing changed', []).append(
-                _time(hook, repo, event('Stop', sid, stop_hook_active=False), env,
-                      lambda out: out == b''))
+                _time(hook, repo, event('Stop', sid, stop_hook_active=False), env, lambda out: out == b'')
+            )
             _git(repo, 'stash', 'pop', '-q')
             stop = event('Stop', sid, stop_hook_active=False)
             results.setdefault('stop, trigger fires (blocks)', []).append(
-                _time(hook, repo, stop, env, blocks))
+                _time(hook, repo, stop, env, blocks)
+            )
             results.setdefault('stop, already reported', []).append(
-                _time(hook, repo, stop, env, lambda out: out == b''))
+                _time(hook, repo, stop, env, lambda out: out == b'')
+            )
             results.setdefault('review-trigger --worktree', []).append(
-                _time([*base, '--worktree'], repo, b'', env, lambda out: out.startswith(b'## ')))
-    rows = {name: {'median_ms': round(statistics.median(v), 1), 'max_ms': round(max(v), 1),
-                   'runs': len(v)} for name, v in results.items()}
-    print(f'agent hooks, small change (10 new files, 2 changed), {args.runs} runs each, '
-          f'python {sys.version.split()[0]}')
+                _time([*base, '--worktree'], repo, b'', env, lambda out: out.startswith(b'## '))
+            )
+    rows = {
+        name: {'median_ms': round(statistics.median(v), 1), 'max_ms': round(max(v), 1), 'runs': len(v)}
+        for name, v in results.items()
+    }
+    print(
+        f'agent hooks, small change (10 new files, 2 changed), {args.runs} runs each, '
+        f'python {sys.version.split()[0]}'
+    )
     for name, row in rows.items():
         print(f'  {name:32} median {row["median_ms"]:7.1f} ms   max {row["max_ms"]:7.1f} ms')
     blocked = rows['stop, trigger fires (blocks)']['median_ms']

@@ -7,6 +7,7 @@ the same commits: fixed names, dates and contents, no randomness.
 
 Standard library only.
 """
+
 from __future__ import annotations
 
 import os
@@ -142,7 +143,9 @@ def _extras(huge_bytes: int) -> dict[str, bytes]:
 
 def _fast_import(repo: Path, stream: Iterator[bytes], env: Mapping[str, str]) -> None:
     proc = subprocess.Popen(
-        ['git', 'fast-import', '--quiet', '--done'], cwd=repo, env=dict(env),
+        ['git', 'fast-import', '--quiet', '--done'],
+        cwd=repo,
+        env=dict(env),
         stdin=subprocess.PIPE,
     )
     assert proc.stdin is not None
@@ -159,12 +162,10 @@ def _blob(mark: int, data: bytes) -> bytes:
     return b'blob\nmark :%d\ndata %d\n%s\n' % (mark, len(data), data)
 
 
-def _commit(mark: int, message: str, parent: int | None,
-            files: list[tuple[str, int]]) -> bytes:
+def _commit(mark: int, message: str, parent: int | None, files: list[tuple[str, int]]) -> bytes:
     msg = message.encode()
     head = (
-        f'commit refs/heads/main\nmark :{mark}\n'
-        f'author {_AUTHOR} {_WHEN}\ncommitter {_AUTHOR} {_WHEN}\n'
+        f'commit refs/heads/main\nmark :{mark}\nauthor {_AUTHOR} {_WHEN}\ncommitter {_AUTHOR} {_WHEN}\n'
     ).encode() + b'data %d\n%s\n' % (len(msg), msg)
     if parent is not None:
         head += b'from :%d\n' % parent
@@ -174,26 +175,39 @@ def _commit(mark: int, message: str, parent: int | None,
 
 def isolated_env() -> dict[str, str]:
     """An environment in which the user's git configuration plays no part."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith('GIT_') and k not in ('PRE_COMMIT_FROM_REF',
-                                                   'PRE_COMMIT_TO_REF')}
-    env.update({
-        'GIT_CONFIG_NOSYSTEM': '1', 'GIT_CONFIG_GLOBAL': os.devnull,
-        'GIT_AUTHOR_NAME': 'Bench', 'GIT_AUTHOR_EMAIL': 'bench@example.com',
-        'GIT_COMMITTER_NAME': 'Bench', 'GIT_COMMITTER_EMAIL': 'bench@example.com',
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith('GIT_') and k not in ('PRE_COMMIT_FROM_REF', 'PRE_COMMIT_TO_REF')
+    }
+    env.update(
+        {
+            'GIT_CONFIG_NOSYSTEM': '1',
+            'GIT_CONFIG_GLOBAL': os.devnull,
+            'GIT_AUTHOR_NAME': 'Bench',
+            'GIT_AUTHOR_EMAIL': 'bench@example.com',
+            'GIT_COMMITTER_NAME': 'Bench',
+            'GIT_COMMITTER_EMAIL': 'bench@example.com',
+        }
+    )
     return env
 
 
 def _init(repo: Path, env: Mapping[str, str]) -> None:
     repo.mkdir(parents=True)
-    subprocess.run(['git', 'init', '-q', '-b', 'main', str(repo)], env=dict(env),
-                   check=True)
+    subprocess.run(['git', 'init', '-q', '-b', 'main', str(repo)], env=dict(env), check=True)
 
 
-def build_large(repo: Path, env: Mapping[str, str], *, new_files: int,
-                modified: int, huge_bytes: int = 1_500_000, fat: int = 1,
-                extra: Mapping[str, bytes] | None = None) -> None:
+def build_large(
+    repo: Path,
+    env: Mapping[str, str],
+    *,
+    new_files: int,
+    modified: int,
+    huge_bytes: int = 1_500_000,
+    fat: int = 1,
+    extra: Mapping[str, bytes] | None = None,
+) -> None:
     """A repository of two commits; the last adds ``new_files`` files
     (plus a security-relevant one, a ``huge_bytes`` generated file and
     ``extra``) and modifies ``modified`` existing ones.
@@ -205,8 +219,10 @@ def build_large(repo: Path, env: Mapping[str, str], *, new_files: int,
     def stream() -> Iterator[bytes]:
         mark = 0
         base: list[tuple[str, int]] = []
-        for name, data in (('README.md', b'# synthetic\n'),
-                           ('pyproject.toml', b'[project]\nname = "synthetic"\n')):
+        for name, data in (
+            ('README.md', b'# synthetic\n'),
+            ('pyproject.toml', b'[project]\nname = "synthetic"\n'),
+        ):
             mark += 1
             yield _blob(mark, data)
             base.append((name, mark))
@@ -241,8 +257,9 @@ def build_large(repo: Path, env: Mapping[str, str], *, new_files: int,
 SMALL_BASE_FILES = 300
 
 
-def build_small(repo: Path, env: Mapping[str, str], *, base_files: int = SMALL_BASE_FILES,
-                changed: int = 10) -> list[str]:
+def build_small(
+    repo: Path, env: Mapping[str, str], *, base_files: int = SMALL_BASE_FILES, changed: int = 10
+) -> list[str]:
     """A checked-out repository with ``changed`` staged files: ``changed - 1``
     modified modules and one new security-relevant file. Returns their paths.
     """
@@ -266,5 +283,4 @@ def build_small(repo: Path, env: Mapping[str, str], *, base_files: int = SMALL_B
 
 def small_paths(changed: int = 10) -> list[str]:
     """The files ``build_small`` stages."""
-    return [f'src/pkg{i // 100:02d}/mod_{i}.py' for i in range(changed - 1)] + [
-        'src/auth/session_tokens.py']
+    return [f'src/pkg{i // 100:02d}/mod_{i}.py' for i in range(changed - 1)] + ['src/auth/session_tokens.py']

@@ -1,4 +1,5 @@
 """The engine: read the diff once, scan it, run every trigger."""
+
 from __future__ import annotations
 
 import os
@@ -28,14 +29,16 @@ MAX_DEFINITIONS = 8
 _BATCH_BYTES = 1 << 20
 
 
-def definitions(repo: git.Repo, files: Sequence[FileChange],
-                max_bytes: int) -> dict[str, tuple[str, ...]]:
+def definitions(repo: git.Repo, files: Sequence[FileChange], max_bytes: int) -> dict[str, tuple[str, ...]]:
     """The top-level classes and functions of the new Python files among
     ``files`` (those that were scanned: not generated, excluded or too
     large), up to MAX_DEFINITIONS each."""
     wanted = {
-        f.new_blob: f.path for f in files
-        if f.is_new and f.path.endswith('.py') and f.new_blob is not None
+        f.new_blob: f.path
+        for f in files
+        if f.is_new
+        and f.path.endswith('.py')
+        and f.new_blob is not None
         and not (f.binary or f.generated or f.excluded or f.submodule)
     }
     out = {}
@@ -52,14 +55,16 @@ class Analysis(NamedTuple):
     change: Change
     findings: tuple[Finding, ...]
     commits: tuple[Commit, ...]
-    triggers: dict[str, Trigger]    # every trigger that ran, by id
+    triggers: dict[str, Trigger]  # every trigger that ran, by id
 
 
 def enabled_triggers(config: Config) -> list[tuple[Trigger, Settings]]:
     """Built-in triggers that are enabled, then the custom ones."""
     from review_trigger.triggers import custom
+
     out = [
-        (t, config.triggers[tid]) for tid, t in REGISTRY.items()
+        (t, config.triggers[tid])
+        for tid, t in REGISTRY.items()
         if config.triggers.get(tid, {}).get('enabled', True)
     ]
     out += [(custom.make(settings), settings) for settings in config.custom_triggers]
@@ -76,11 +81,10 @@ class _Scanned(NamedTuple):
     hits: list[Hit]
     suppressions: list[Suppression]
     notes: list[str]
-    too_large: list[str]        # paths with more added text than max_scan_bytes
+    too_large: list[str]  # paths with more added text than max_scan_bytes
 
 
-def _flags(every: paths.ChangedPaths,
-           config: Config) -> tuple[frozenset[str], frozenset[str]]:
+def _flags(every: paths.ChangedPaths, config: Config) -> tuple[frozenset[str], frozenset[str]]:
     """The generated and the excluded paths among ``every`` path."""
     return every.select(config.generated), every.select(config.exclude)
 
@@ -95,14 +99,21 @@ def _secret_only(generated: frozenset[str], every: paths.ChangedPaths) -> frozen
     return generated - never
 
 
-def _scanned(f: FileChange, generated: frozenset[str], excluded: frozenset[str],
-             secret_only: frozenset[str] = frozenset()) -> bool:
-    return not ((f.path in generated and f.path not in secret_only)
-                or f.path in excluded or f.submodule or f.status == 'deleted')
+def _scanned(
+    f: FileChange,
+    generated: frozenset[str],
+    excluded: frozenset[str],
+    secret_only: frozenset[str] = frozenset(),
+) -> bool:
+    return not (
+        (f.path in generated and f.path not in secret_only)
+        or f.path in excluded
+        or f.submodule
+        or f.status == 'deleted'
+    )
 
 
-def _rules_for(path: str, rules: Rules, secret_rules: Rules,
-               secret_only: frozenset[str]) -> Rules:
+def _rules_for(path: str, rules: Rules, secret_rules: Rules, secret_only: frozenset[str]) -> Rules:
     return secret_rules if path in secret_only else rules
 
 
@@ -113,32 +124,55 @@ def _flagged(f: FileChange, generated: frozenset[str], excluded: frozenset[str])
 
 
 def _too_large(path: str, config: Config) -> str:
-    return f'{path}: more than {config.max_scan_bytes} bytes added, ' \
-           f'listed but not scanned for content'
+    return f'{path}: more than {config.max_scan_bytes} bytes added, listed but not scanned for content'
 
 
 # Binary files of these kinds are expected (images, fonts, archives): any
 # other binary file (``src/payload.bin``, a ``.py`` with NUL bytes) is named
 # in the notes, since its content was not scanned.
-_ASSET_EXTENSIONS = frozenset((
-    'png', 'jpg', 'jpeg', 'gif', 'webp', 'ico', 'bmp', 'tif', 'tiff', 'avif', 'icns',
-    'woff', 'woff2', 'ttf', 'otf', 'eot', 'pdf', 'mp3', 'mp4', 'wav', 'ogg', 'webm',
-    'mov', 'avi',
-))
+_ASSET_EXTENSIONS = frozenset(
+    (
+        'png',
+        'jpg',
+        'jpeg',
+        'gif',
+        'webp',
+        'ico',
+        'bmp',
+        'tif',
+        'tiff',
+        'avif',
+        'icns',
+        'woff',
+        'woff2',
+        'ttf',
+        'otf',
+        'eot',
+        'pdf',
+        'mp3',
+        'mp4',
+        'wav',
+        'ogg',
+        'webm',
+        'mov',
+        'avi',
+    )
+)
 
 
 def _binary_notes(files: Sequence[FileChange]) -> list[str]:
     return [
         f'{f.path}: binary content, listed but not scanned for content'
         for f in files
-        if f.binary and f.new_blob is not None and f.status != 'deleted'
+        if f.binary
+        and f.new_blob is not None
+        and f.status != 'deleted'
         and not (f.generated or f.excluded or f.submodule)
         and f.path.rpartition('.')[2].lower() not in _ASSET_EXTENSIONS
     ]
 
 
-def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths,
-             config: Config) -> _Scanned:
+def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths, config: Config) -> _Scanned:
     """Read the diff file by file; scan the added lines of many files at a
     time (up to about _BATCH_BYTES), in order, with their notes in order."""
     generated, excluded = _flags(every, config)
@@ -151,11 +185,12 @@ def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths,
     def flush() -> None:
         # Generated files get the secret-shape rules only: one more scan.
         results = {
-            only: iter(scan_files(
-                [(f.path, added) for f, _, added in batch
-                 if added and (f.path in secret_only) == only],
-                secret_rules if only else rules,
-            ))
+            only: iter(
+                scan_files(
+                    [(f.path, added) for f, _, added in batch if added and (f.path in secret_only) == only],
+                    secret_rules if only else rules,
+                )
+            )
             for only in (False, True)
         }
         for f, skipped, added in batch:
@@ -171,8 +206,8 @@ def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths,
         batch.clear()
 
     for fd in diff.each_file(
-            lambda f: bool(rules.rules) and _scanned(f, generated, excluded, secret_only),
-            config.max_scan_bytes):
+        lambda f: bool(rules.rules) and _scanned(f, generated, excluded, secret_only), config.max_scan_bytes
+    ):
         f = _flagged(fd.change, generated, excluded)
         out.files.append(f)
         if not (fd.skipped or fd.added):
@@ -186,8 +221,9 @@ def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths,
     return out
 
 
-def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
-               every: paths.ChangedPaths, config: Config) -> _Scanned:
+def _by_blocks(
+    diff: git.Diff, rules: Rules, pre: prefilter.Prefilter, every: paths.ChangedPaths, config: Config
+) -> _Scanned:
     """Read the diff a block at a time; check only the candidate lines RE2
     finds in each block, file by file, in order."""
     # The paths the triggers' globs and words match, found now, in the
@@ -203,8 +239,9 @@ def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
     out = _Scanned([], [], [], [], [])
     scanned = [_scanned(f, generated, excluded, secret_only) for f in diff.files]
     pending: list[tuple[int, str]] = []
-    for event in diff.candidates(scanned, lambda data: prefilter.raw_candidate_lines(pre, data),
-                                 config.max_scan_bytes):
+    for event in diff.candidates(
+        scanned, lambda data: prefilter.raw_candidate_lines(pre, data), config.max_scan_bytes
+    ):
         if isinstance(event, git.Candidate):
             pending.append((event.line, event.text))
             continue
@@ -214,8 +251,7 @@ def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
             out.notes.append(_too_large(f.path, config))
             out.too_large.append(f.path)
         elif pending:
-            result = scan.check_lines(
-                f.path, pending, _rules_for(f.path, rules, secret_rules, secret_only))
+            result = scan.check_lines(f.path, pending, _rules_for(f.path, rules, secret_rules, secret_only))
             out.hits.extend(result.hits)
             out.suppressions.extend(result.suppressions)
             out.notes.extend(result.notes)
@@ -223,10 +259,7 @@ def _by_blocks(diff: git.Diff, rules: Rules, pre: prefilter.Prefilter,
     return out
 
 
-
-
-def analyze(repo: git.Repo, rng: Range, config: Config,
-            diff: git.Diff | None = None) -> Analysis:
+def analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff | None = None) -> Analysis:
     """Analyse the range (its diff, if the caller started it already)."""
     # The run's glob translations: those remembered in the git directory,
     # written back if the run made new ones.
@@ -242,16 +275,14 @@ def analyze(repo: git.Repo, rng: Range, config: Config,
         globs.save()
 
 
-def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff,
-             globs: paths.Globs) -> Analysis:
+def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff, globs: paths.Globs) -> Analysis:
     triggers = enabled_triggers(config)
     owned: list[LineRule] = []
     for t, settings in triggers:
         owned.extend(t.line_rules(settings))
     rules = Rules(owned, globs)
     every = paths.ChangedPaths(paths.all_paths(diff.files), globs)
-    pre = scan.large_prefilter(rules) \
-        if owned and len(diff.files) >= LARGE_CHANGE else None
+    pre = scan.large_prefilter(rules) if owned and len(diff.files) >= LARGE_CHANGE else None
     # The commits and the base's top-level names first: git reads them while
     # the diff is still being written.
     top = git.PendingFiles(repo, rng.base, recursive=False) if rng.base is not None else None
@@ -259,8 +290,11 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff,
     last = git.last_commit(rng)
     if last is not None and last != rng.base:
         commits = tuple(git.commits(repo, rng.base, last))
-    files, hits, suppressions, notes, too_large = _by_blocks(diff, rules, pre, every, config) \
-        if pre is not None else _by_files(diff, rules, every, config)
+    files, hits, suppressions, notes, too_large = (
+        _by_blocks(diff, rules, pre, every, config)
+        if pre is not None
+        else _by_files(diff, rules, every, config)
+    )
     notes.extend(_binary_notes(files))
     top_cache: list[frozenset[str]] = []
 
@@ -270,9 +304,15 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff,
         return top_cache[0]
 
     change = Change(
-        rng, tuple(files), tuple(hits), tuple(suppressions),
+        rng,
+        tuple(files),
+        tuple(hits),
+        tuple(suppressions),
         lambda listed: definitions(repo, listed, config.max_scan_bytes),
-        tuple(notes), lambda sha: git.read_blob(repo, sha), base_top_level, every,
+        tuple(notes),
+        lambda sha: git.read_blob(repo, sha),
+        base_top_level,
+        every,
         unscanned=tuple(too_large),
     )
     findings = []
@@ -281,5 +321,5 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff,
         if found is not None:
             findings.append(found)
     if top is not None and not top_cache:
-        top.close()     # no trigger asked for them
+        top.close()  # no trigger asked for them
     return Analysis(change, tuple(findings), commits, {t.id: t for t, _ in triggers})

@@ -1,4 +1,5 @@
 """The records that flow through the analysis: git -> Change -> Finding."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -9,8 +10,12 @@ if TYPE_CHECKING:
 
 # The git status letters, as the words the report uses.
 STATUS = {
-    'A': 'added', 'M': 'modified', 'D': 'deleted', 'R': 'renamed',
-    'C': 'copied', 'T': 'type-changed',
+    'A': 'added',
+    'M': 'modified',
+    'D': 'deleted',
+    'R': 'renamed',
+    'C': 'copied',
+    'T': 'type-changed',
 }
 
 INDEX = 'INDEX'  # the "head" of a staged change
@@ -26,10 +31,11 @@ class Range(NamedTuple):
     ``commit`` the commit HEAD was at: the commits base..commit are the
     range's commits).
     """
-    mode: str           # 'staged' | 'since' | 'pr' | 'worktree'
+
+    mode: str  # 'staged' | 'since' | 'pr' | 'worktree'
     base: str | None
     head: str
-    label: str          # for humans: "staged changes", "HEAD~3..HEAD"
+    label: str  # for humans: "staged changes", "HEAD~3..HEAD"
     tree: str | None = None
     commit: str | None = None
     # PR mode: the base branch's tip, whose configuration is in force. Not
@@ -41,7 +47,7 @@ class Range(NamedTuple):
 class FileChange(NamedTuple):
     path: str
     old_path: str | None
-    status: str         # one of STATUS's values
+    status: str  # one of STATUS's values
     added_lines: int
     deleted_lines: int
     binary: bool
@@ -61,10 +67,11 @@ class FileChange(NamedTuple):
 
 class Hit(NamedTuple):
     """An added line that matched a content rule."""
+
     trigger: str
     path: str
     line: int
-    rule: str           # the rule's name or the matched keyword, never the text
+    rule: str  # the rule's name or the matched keyword, never the text
 
 
 class Suppression(NamedTuple):
@@ -77,7 +84,7 @@ class Suppression(NamedTuple):
 class Commit(NamedTuple):
     sha: str
     author: str
-    date: str           # ISO 8601
+    date: str  # ISO 8601
     message: str
 
 
@@ -108,6 +115,7 @@ class Detail(NamedTuple):
     (a dependency name, a directory) goes in ``items`` so it is rendered as
     data, never as markdown.
     """
+
     path: str
     why: str
     items: tuple[str, ...] = ()
@@ -115,6 +123,7 @@ class Detail(NamedTuple):
 
 class Finding(NamedTuple):
     """A trigger that fired: its id, why, and the files that made it fire."""
+
     trigger: str
     reason: str
     details: tuple[Detail, ...]

@@ -1,4 +1,5 @@
 """The command line: ``main(argv) -> int`` over the pure pieces."""
+
 from __future__ import annotations
 
 import gc
@@ -16,65 +17,86 @@ def _run_parser() -> Parser:
     p = Parser(
         prog=PROG,
         description='Check a git change against significance triggers and, '
-                    'when one fires, write the review prompt for the '
-                    'strongest model. Other commands: init, config, schema '
-                    '(configuration), route (model routing), review, reviews, cost '
-                    '(running the review, its ledger and costs), hook (pre-commit), '
-                    'github (the GitHub Action), agent-hook (coding agents\' '
-                    f'session hooks); see `{PROG} COMMAND --help`.',
+        'when one fires, write the review prompt for the '
+        'strongest model. Other commands: init, config, schema '
+        '(configuration), route (model routing), review, reviews, cost '
+        '(running the review, its ledger and costs), hook (pre-commit), '
+        "github (the GitHub Action), agent-hook (coding agents' "
+        f'session hooks); see `{PROG} COMMAND --help`.',
     )
     p.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
     what = p.add_mutually_exclusive_group()
-    what.add_argument('--staged', action='store_true',
-                      help='analyse the index against HEAD (the default)')
-    what.add_argument('--since', metavar='REV',
-                      help='analyse the commits REV..HEAD')
-    what.add_argument('--base', metavar='REV',
-                      help='analyse what a pull request from --head into REV would merge')
-    what.add_argument('--worktree', metavar='REV', nargs='?', const='HEAD',
-                      help='analyse the working tree, untracked files included, '
-                           'against REV (default HEAD); the index is not touched')
-    p.add_argument('--head', metavar='REV',
-                   help='with --base: the pull request head (default HEAD)')
-    p.add_argument('-C', dest='directory', metavar='DIR',
-                   help='run as if started in DIR')
-    p.add_argument('--format', choices=('markdown', 'json'), default='markdown',
-                   help='markdown: the prompt, only when a trigger fires '
-                        '(default); json: always a report')
-    p.add_argument('--output', metavar='PATH',
-                   help='write the report to PATH (atomically) instead of stdout '
-                        '(- is stdout)')
-    p.add_argument('--fail-on-trigger', action='store_true',
-                   help='exit 1 when a trigger fires')
-    p.add_argument('--include-diff', nargs='?', const=30_000, type=_budget,
-                   metavar='BUDGET',
-                   help='append the diff of the files to review, most important '
-                        'first, within BUDGET tokens (default 30000); secrets masked')
+    what.add_argument('--staged', action='store_true', help='analyse the index against HEAD (the default)')
+    what.add_argument('--since', metavar='REV', help='analyse the commits REV..HEAD')
+    what.add_argument(
+        '--base', metavar='REV', help='analyse what a pull request from --head into REV would merge'
+    )
+    what.add_argument(
+        '--worktree',
+        metavar='REV',
+        nargs='?',
+        const='HEAD',
+        help='analyse the working tree, untracked files included, '
+        'against REV (default HEAD); the index is not touched',
+    )
+    p.add_argument('--head', metavar='REV', help='with --base: the pull request head (default HEAD)')
+    p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
+    p.add_argument(
+        '--format',
+        choices=('markdown', 'json'),
+        default='markdown',
+        help='markdown: the prompt, only when a trigger fires (default); json: always a report',
+    )
+    p.add_argument(
+        '--output',
+        metavar='PATH',
+        help='write the report to PATH (atomically) instead of stdout (- is stdout)',
+    )
+    p.add_argument('--fail-on-trigger', action='store_true', help='exit 1 when a trigger fires')
+    p.add_argument(
+        '--include-diff',
+        nargs='?',
+        const=30_000,
+        type=_budget,
+        metavar='BUDGET',
+        help='append the diff of the files to review, most important '
+        'first, within BUDGET tokens (default 30000); secrets masked',
+    )
     add_analysis_options(p)
     return p
 
 
 def _budget(value: str) -> int:
     from review_trigger.errors import UserError
+
     try:
         n = int(value.replace('_', '').replace(',', ''))
     except ValueError:
         n = -1
     if n < 1000:
-        raise UserError(f'--include-diff: the budget is a number of tokens, '
-                        f'at least 1000, not {value!r}')
+        raise UserError(f'--include-diff: the budget is a number of tokens, at least 1000, not {value!r}')
     return n
 
 
 def run(argv: Sequence[str]) -> int:
     args = _run_parser().parse_args(argv)
     from review_trigger import output, pipeline
+
     try:
-        outcome = pipeline.run(pipeline.Request(
-            directory=args.directory, since=args.since, base=args.base, head=args.head,
-            worktree=args.worktree, config_path=args.config, session_model=args.session_model,
-            reviewer=args.reviewer, include_diff=args.include_diff, environ=os.environ,
-        ))
+        outcome = pipeline.run(
+            pipeline.Request(
+                directory=args.directory,
+                since=args.since,
+                base=args.base,
+                head=args.head,
+                worktree=args.worktree,
+                config_path=args.config,
+                session_model=args.session_model,
+                reviewer=args.reviewer,
+                include_diff=args.include_diff,
+                environ=os.environ,
+            )
+        )
     except BaseException:
         # An earlier run's --output must not pass for this run's.
         if args.output not in (None, '-'):
@@ -90,10 +112,14 @@ def run(argv: Sequence[str]) -> int:
     print(pipeline.summary(outcome.analysis), file=sys.stderr)
     if outcome.analysis.change.range.mode == 'staged':
         from review_trigger import git
+
         left = git.unstaged_count(outcome.repo)
         if left:
-            print(f'{PROG}: {left} unstaged or untracked file{"s" if left != 1 else ""} '
-                  f'not analysed (use --worktree)', file=sys.stderr)
+            print(
+                f'{PROG}: {left} unstaged or untracked file{"s" if left != 1 else ""} '
+                f'not analysed (use --worktree)',
+                file=sys.stderr,
+            )
     failed = outcome.analysis.findings and args.fail_on_trigger
     return Exit.TRIGGERED if failed else Exit.OK
 
@@ -101,6 +127,7 @@ def run(argv: Sequence[str]) -> int:
 def _remove_quietly(path: str) -> None:
     import contextlib
     import stat
+
     with contextlib.suppress(OSError):
         if stat.S_ISREG(os.stat(path).st_mode):
             os.remove(path)
@@ -124,6 +151,7 @@ COMMANDS: dict[str, str] = {
 
 def _command(name: str) -> Callable[[Sequence[str]], int]:
     import importlib
+
     module, func = COMMANDS[name].split(':')
     fn: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module), func)
     return fn

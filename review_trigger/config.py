@@ -7,6 +7,7 @@ package, for editors too) so a typo is an error, never a silently disabled
 rule. For pull requests the file is read from the base commit, so a change
 cannot switch off its own review.
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,11 +41,11 @@ class Config(NamedTuple):
     models: tuple[tuple[str, str], ...] = routing_table.DEFAULT.patterns
     routing: routing_table.Table = routing_table.DEFAULT
     skip_if_reason_tier: bool = False
-    review: Mapping[str, Any] = {}      # the reviewer and its limits (review/settings.py)
-    cost_log: str | None = None         # the cost log's path in the repository
+    review: Mapping[str, Any] = {}  # the reviewer and its limits (review/settings.py)
+    cost_log: str | None = None  # the cost log's path in the repository
     # Price entries (model, match, input, output, ...) before the shipped table.
     prices: tuple[Mapping[str, Any], ...] = ()
-    source: str | None = None       # where it was read from, for messages
+    source: str | None = None  # where it was read from, for messages
 
 
 # Trigger settings that are word lists; every other list is of globs.
@@ -55,16 +56,21 @@ def glob_lists(config: Config) -> list[tuple[str, ...]]:
     """Every glob list the configuration has, as the triggers get them."""
     lists = [config.generated, config.exclude]
     for settings in config.triggers.values():
-        lists.extend(tuple(v) for k, v in settings.items()
-                     if isinstance(v, list | tuple) and k not in WORD_KEYS)
+        lists.extend(
+            tuple(v) for k, v in settings.items() if isinstance(v, list | tuple) and k not in WORD_KEYS
+        )
     lists.extend(tuple(c.get('paths') or ['*']) for c in config.custom_triggers)
     return lists
 
 
 def word_lists(config: Config) -> list[tuple[str, ...]]:
     """Every word list the configuration has, as the triggers get them."""
-    return [tuple(v) for settings in config.triggers.values()
-            for k, v in settings.items() if k in WORD_KEYS and isinstance(v, list | tuple)]
+    return [
+        tuple(v)
+        for settings in config.triggers.values()
+        for k, v in settings.items()
+        if k in WORD_KEYS and isinstance(v, list | tuple)
+    ]
 
 
 def default_config() -> Config:
@@ -73,8 +79,9 @@ def default_config() -> Config:
 
 # -- reading ---------------------------------------------------------------
 
+
 class Source(NamedTuple):
-    name: str           # for messages: a path, or "<sha>:path"
+    name: str  # for messages: a path, or "<sha>:path"
     text: bytes
     pyproject: bool
 
@@ -85,6 +92,7 @@ def find_source(root: str, read: Any = None) -> Source | None:
     ``read(path) -> bytes | None`` reads a repository path (default: from
     the work tree); pull request mode passes one reading the base commit.
     """
+
     def from_disk(rel: str) -> bytes | None:
         try:
             with open(os.path.join(root, rel), 'rb') as f:
@@ -116,20 +124,21 @@ def read_file(path: str) -> Source:
 
 # -- parsing ---------------------------------------------------------------
 
+
 def _yaml_node_count(node: Any, memo: dict[int, int]) -> int:
     """Nodes after alias expansion, counted without expanding (memoised):
     an alias bomb is rejected before anything walks the expanded data."""
     key = id(node)
     if key in memo:
         return memo[key]
-    memo[key] = 1   # cycles count once
+    memo[key] = 1  # cycles count once
     import yaml
+
     total = 1
     if isinstance(node, yaml.SequenceNode):
         total += sum(_yaml_node_count(n, memo) for n in node.value)
     elif isinstance(node, yaml.MappingNode):
-        total += sum(_yaml_node_count(k, memo) + _yaml_node_count(v, memo)
-                     for k, v in node.value)
+        total += sum(_yaml_node_count(k, memo) + _yaml_node_count(v, memo) for k, v in node.value)
     memo[key] = min(total, MAX_CONFIG_NODES + 1)
     return memo[key]
 
@@ -143,6 +152,7 @@ def parse(source: Source) -> dict[str, Any]:
         raise UserError(f'{source.name}: not UTF-8 text')
     if source.pyproject:
         import tomllib
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
@@ -157,13 +167,13 @@ def parse(source: Source) -> dict[str, Any]:
         table = tool.get('review-trigger', {})
         return table if isinstance(table, dict) else {'': table}
     import yaml
+
     loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
     try:
         node = yaml.compose(text, Loader=loader)
         if node is not None and _yaml_node_count(node, {}) > MAX_CONFIG_NODES:
             raise UserError(
-                f'{source.name}: more than {MAX_CONFIG_NODES} values after '
-                f'expanding aliases',
+                f'{source.name}: more than {MAX_CONFIG_NODES} values after expanding aliases',
             )
         data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as e:
@@ -192,14 +202,16 @@ def _check_keys(data: dict[Any, Any], source: Source) -> None:
     """Every mapping key is a string: YAML reads ``on:`` as True and
     ``1:`` as an int, which no key of ours is."""
     todo: list[tuple[list[Any], Any]] = [([], data)]
-    while todo:   # not recursive: the data may nest deeply
+    while todo:  # not recursive: the data may nest deeply
         path, node = todo.pop()
         if isinstance(node, dict):
             for key, value in node.items():
                 if not isinstance(key, str):
                     if isinstance(key, bool):
-                        why = (f'key {str(key).lower()} is not a string (YAML reads a bare '
-                               f'on, off, yes or no as true or false: quote the key)')
+                        why = (
+                            f'key {str(key).lower()} is not a string (YAML reads a bare '
+                            f'on, off, yes or no as true or false: quote the key)'
+                        )
                     else:
                         why = f'key {key!r} is not a string (quote it)'
                     _fail(source, path, why)
@@ -211,9 +223,9 @@ def _check_keys(data: dict[Any, Any], source: Source) -> None:
 def _yaml_line(source: Source, path: Sequence[Any]) -> int | None:
     """The line of the key at ``path`` in a YAML source, for messages."""
     import yaml
+
     try:
-        node = yaml.compose(source.text.decode('utf-8'),
-                            Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))
+        node = yaml.compose(source.text.decode('utf-8'), Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))
     except yaml.YAMLError:
         return None
     line = None
@@ -225,8 +237,7 @@ def _yaml_line(source: Source, path: Sequence[Any]) -> int | None:
                     break
             else:
                 return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
-                and part < len(node.value):
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
             line = node.start_mark.line + 1
         else:
@@ -243,8 +254,10 @@ def _key_path(parts: Sequence[Any]) -> str:
 
 # -- validation --------------------------------------------------------------
 
+
 def _schema() -> dict[str, Any]:
     import json
+
     with open(SCHEMA_PATH, encoding='utf-8') as f:
         schema: dict[str, Any] = json.load(f)
     return schema
@@ -261,9 +274,13 @@ def validate(data: Mapping[str, Any], source: Source) -> None:
         message = error.message
         if error.validator == 'additionalProperties':
             # Name the offending key itself, so the line is the typo's.
-            extra = sorted(
-                set(error.instance) - set(error.schema.get('properties', {})),
-            ) if isinstance(error.instance, dict) else []
+            extra = (
+                sorted(
+                    set(error.instance) - set(error.schema.get('properties', {})),
+                )
+                if isinstance(error.instance, dict)
+                else []
+            )
             if extra:
                 path.append(extra[0])
                 known = ', '.join(sorted(error.schema.get('properties', {})))
@@ -309,12 +326,13 @@ def check_regex(pattern: str) -> str | None:
 def _sre(name: str) -> Any:
     # re's parser and its constants: private modules, the same in 3.11-3.13.
     import importlib
+
     return importlib.import_module(f're.{name}')
 
 
 def _risk(items: list[Any], repeated: bool) -> str | None:
     c = _sre('_constants')
-    previous: frozenset[str] | None = None   # the last unbounded quantifier's characters
+    previous: frozenset[str] | None = None  # the last unbounded quantifier's characters
     for op, av in items:
         if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             lo, hi, body = av
@@ -330,8 +348,10 @@ def _risk(items: list[Any], repeated: bool) -> str | None:
             if hi == c.MAXREPEAT and op != c.POSSESSIVE_REPEAT:
                 chars = _chars(body)
                 if previous is not None and previous & chars:
-                    return ('two unbounded quantifiers in a row over the same characters '
-                            '(polynomial backtracking risk)')
+                    return (
+                        'two unbounded quantifiers in a row over the same characters '
+                        '(polynomial backtracking risk)'
+                    )
                 previous = chars
             elif lo > 0:
                 previous = None
@@ -343,8 +363,10 @@ def _risk(items: list[Any], repeated: bool) -> str | None:
         elif op is c.BRANCH:
             branches = [list(b) for b in av[1]]
             if repeated and _overlapping(branches):
-                return ('alternatives that can match the same text under a quantifier '
-                        '(catastrophic backtracking risk)')
+                return (
+                    'alternatives that can match the same text under a quantifier '
+                    '(catastrophic backtracking risk)'
+                )
             problem = next(filter(None, (_risk(b, repeated) for b in branches)), None)
         else:
             problem = None
@@ -368,8 +390,7 @@ def _variable(items: list[Any]) -> bool:
             return True
         elif op is c.BRANCH:
             branches = [list(b) for b in av[1]]
-            if any(_variable(b) for b in branches) or \
-                    len({_length(b) for b in branches}) > 1:
+            if any(_variable(b) for b in branches) or len({_length(b) for b in branches}) > 1:
                 return True
         elif op is c.GROUPREF:
             return True
@@ -428,8 +449,7 @@ def _overlapping(branches: list[list[Any]]) -> bool:
     firsts = [_first(b) for b in branches]
     if sum(_nullable(b) for b in branches) > 1:
         return True
-    return any(firsts[i] & firsts[j] for i in range(len(firsts))
-               for j in range(i + 1, len(firsts)))
+    return any(firsts[i] & firsts[j] for i in range(len(firsts)) for j in range(i + 1, len(firsts)))
 
 
 def _chars(items: list[Any], first: bool = False) -> frozenset[str]:
@@ -465,8 +485,10 @@ def _chars(items: list[Any], first: bool = False) -> frozenset[str]:
 def _in_set(members: list[Any], every: frozenset[str]) -> frozenset[str]:
     c = _sre('_constants')
     tests: dict[Any, Callable[[str], bool]] = {
-        c.CATEGORY_DIGIT: str.isdigit, c.CATEGORY_NOT_DIGIT: lambda ch: not ch.isdigit(),
-        c.CATEGORY_SPACE: str.isspace, c.CATEGORY_NOT_SPACE: lambda ch: not ch.isspace(),
+        c.CATEGORY_DIGIT: str.isdigit,
+        c.CATEGORY_NOT_DIGIT: lambda ch: not ch.isdigit(),
+        c.CATEGORY_SPACE: str.isspace,
+        c.CATEGORY_NOT_SPACE: lambda ch: not ch.isspace(),
         c.CATEGORY_WORD: lambda ch: ch.isalnum() or ch == '_',
         c.CATEGORY_NOT_WORD: lambda ch: not (ch.isalnum() or ch == '_'),
     }
@@ -490,8 +512,14 @@ def _in_set(members: list[Any], every: frozenset[str]) -> frozenset[str]:
 def _each_regex(data: Mapping[str, Any]) -> list[tuple[list[Any], str]]:
     found: list[tuple[list[Any], str]] = []
     for tid, settings in (data.get('triggers') or {}).items():
-        for key in ('line_patterns', 'extra_line_patterns', 'secret_patterns',
-                    'extra_secret_patterns', 'config_patterns', 'extra_config_patterns'):
+        for key in (
+            'line_patterns',
+            'extra_line_patterns',
+            'secret_patterns',
+            'extra_secret_patterns',
+            'config_patterns',
+            'extra_config_patterns',
+        ):
             for name, pattern in (settings.get(key) or {}).items():
                 found.append((['triggers', tid, key, name], pattern))
     for i, custom in enumerate(data.get('custom_triggers') or ()):
@@ -535,16 +563,18 @@ def _fail(source: Source, path: list[Any], message: str) -> None:
 
 # -- merging -----------------------------------------------------------------
 
+
 def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
     """The defaults with ``data`` (already validated) applied.
 
     ``key`` replaces a default list or mapping; ``extra_key`` extends it.
     """
+
     def apply(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
         out = copy.deepcopy(base)
         for key, value in overrides.items():
             if key.startswith('extra_'):
-                name = key[len('extra_'):]
+                name = key[len('extra_') :]
                 if isinstance(out.get(name), dict):
                     out[name] = {**out[name], **value}
                 else:
@@ -557,11 +587,17 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
         tid: apply(settings, (data.get('triggers') or {}).get(tid, {}))
         for tid, settings in defaults.TRIGGERS.items()
     }
-    top = apply({
-        'generated': list(defaults.GENERATED),
-        'context_files': list(defaults.CONTEXT_FILES),
-    }, {k: v for k, v in data.items()
-        if k in ('generated', 'extra_generated', 'context_files', 'extra_context_files')})
+    top = apply(
+        {
+            'generated': list(defaults.GENERATED),
+            'context_files': list(defaults.CONTEXT_FILES),
+        },
+        {
+            k: v
+            for k, v in data.items()
+            if k in ('generated', 'extra_generated', 'context_files', 'extra_context_files')
+        },
+    )
     ids = set(triggers)
     custom = []
     for i, spec in enumerate(data.get('custom_triggers') or ()):
@@ -592,8 +628,9 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
     )
 
 
-def _routing(data: Mapping[str, Any] | None, custom: Sequence[Mapping[str, Any]],
-             source: str | None) -> routing_table.Table:
+def _routing(
+    data: Mapping[str, Any] | None, custom: Sequence[Mapping[str, Any]], source: str | None
+) -> routing_table.Table:
     """The routing table with ``routing:`` applied; every trigger's task type
     must be one of its task types (the triggers take their tiers from it)."""
     where = source or 'configuration'
@@ -603,10 +640,11 @@ def _routing(data: Mapping[str, Any] | None, custom: Sequence[Mapping[str, Any]]
         raise UserError(f'{where}: routing: {e}')
     if data:
         from review_trigger.triggers import REGISTRY
+
         for trigger in REGISTRY.values():
             if table.task(trigger.task_type) is None:
                 raise UserError(
-                    f'{where}: routing: the {trigger.id} trigger\'s task type '
+                    f"{where}: routing: the {trigger.id} trigger's task type "
                     f'{trigger.task_type!r} is not in the routing table',
                 )
     for i, spec in enumerate(custom):
@@ -656,9 +694,10 @@ def _read_stamp(path: str) -> str | None:
 def _write_stamp(path: str, digest: str) -> None:
     try:
         from review_trigger.output import write_atomic
+
         write_atomic(path, digest + '\n')
     except UserError:
-        pass    # a read-only git dir only costs speed
+        pass  # a read-only git dir only costs speed
 
 
 def effective(config: Config) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """``review-trigger init``, ``config`` and ``schema``: the configuration
 commands."""
+
 from __future__ import annotations
 
 import argparse
@@ -66,38 +67,58 @@ triggers:
 
 def _parser(prog: str, description: str) -> argparse.ArgumentParser:
     from review_trigger.options import Parser
+
     return Parser(prog=f'review-trigger {prog}', description=description)
 
 
 def init(argv: Sequence[str]) -> int:
-    p = _parser('init', 'Write a commented starter .review-trigger.yaml (and its '
-                        'JSON schema, for editors) at the repository root.')
+    p = _parser(
+        'init',
+        'Write a commented starter .review-trigger.yaml (and its '
+        'JSON schema, for editors) at the repository root.',
+    )
     p.add_argument('-C', dest='directory', metavar='DIR')
-    p.add_argument('--agent', choices=('claude', 'codex', 'gemini', 'cursor'),
-                   help='instead, install the session-start and stop hooks into this '
-                        'coding agent\'s project settings')
+    p.add_argument(
+        '--agent',
+        choices=('claude', 'codex', 'gemini', 'cursor'),
+        help="instead, install the session-start and stop hooks into this coding agent's project settings",
+    )
     # Model routing (review_trigger/routing/setup.py).
-    p.add_argument('--claude-md', action='store_true',
-                   help='write the routing sections into CLAUDE.md (between markers)')
-    p.add_argument('--agents-md', action='store_true',
-                   help='write the routing sections into AGENTS.md (between markers)')
-    p.add_argument('--commands', action='store_true',
-                   help='write .claude/commands/use-haiku.md, use-sonnet.md, '
-                        'use-opus.md and review.md')
-    p.add_argument('--dry-run', action='store_true',
-                   help='with --agent, --claude-md, --agents-md or --commands: '
-                        'print the change, write nothing')
+    p.add_argument(
+        '--claude-md', action='store_true', help='write the routing sections into CLAUDE.md (between markers)'
+    )
+    p.add_argument(
+        '--agents-md', action='store_true', help='write the routing sections into AGENTS.md (between markers)'
+    )
+    p.add_argument(
+        '--commands',
+        action='store_true',
+        help='write .claude/commands/use-haiku.md, use-sonnet.md, use-opus.md and review.md',
+    )
+    p.add_argument(
+        '--dry-run',
+        action='store_true',
+        help='with --agent, --claude-md, --agents-md or --commands: print the change, write nothing',
+    )
     args = p.parse_args(argv)
     from review_trigger.routing import setup
+
     if setup.flags_given(args):
-        return setup.init(args.directory, claude_md=args.claude_md, agents_md=args.agents_md,
-                          commands=args.commands, dry_run=args.dry_run)
+        return setup.init(
+            args.directory,
+            claude_md=args.claude_md,
+            agents_md=args.agents_md,
+            commands=args.commands,
+            dry_run=args.dry_run,
+        )
     from review_trigger import git
     from review_trigger.config import CONFIG_FILES, SCHEMA_PATH
     from review_trigger.output import write_atomic
+
     root = git.open_repo(args.directory).root
     if args.agent:
         from review_trigger.agents.install import install
+
         return install(root, args.agent, args.dry_run)
     target = os.path.join(root, CONFIG_FILES[0])
     for name in CONFIG_FILES:
@@ -107,28 +128,33 @@ def init(argv: Sequence[str]) -> int:
         schema = f.read()
     write_atomic(os.path.join(root, '.review-trigger.schema.json'), schema)
     write_atomic(target, STARTER)
-    print(f'review-trigger: wrote {CONFIG_FILES[0]} and .review-trigger.schema.json',
-          file=sys.stderr)
+    print(f'review-trigger: wrote {CONFIG_FILES[0]} and .review-trigger.schema.json', file=sys.stderr)
     return 0
 
 
 def show(argv: Sequence[str]) -> int:
-    p = _parser('config', 'Print the effective configuration: the defaults '
-                          'merged with the repository\'s file.')
+    p = _parser(
+        'config', "Print the effective configuration: the defaults merged with the repository's file."
+    )
     p.add_argument('-C', dest='directory', metavar='DIR')
     p.add_argument('--config', metavar='PATH')
     p.add_argument('--format', choices=('yaml', 'json'), default='yaml')
     args = p.parse_args(argv)
     from review_trigger import config, git
+
     repo = git.open_repo(args.directory)
-    source = config.read_file(os.path.join(args.directory or '.', args.config)) \
-        if args.config else config.find_source(repo.root)
+    source = (
+        config.read_file(os.path.join(args.directory or '.', args.config))
+        if args.config
+        else config.find_source(repo.root)
+    )
     cfg = config.load(source)
     data = config.effective(cfg)
     if args.format == 'json':
         sys.stdout.write(json.dumps(data, indent=2) + '\n')
     else:
         import yaml
+
         sys.stdout.write(f'# source: {cfg.source or "built-in defaults"}\n')
         sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     return 0
@@ -137,6 +163,7 @@ def show(argv: Sequence[str]) -> int:
 def schema(argv: Sequence[str]) -> int:
     _parser('schema', 'Print the JSON Schema of the configuration file.').parse_args(argv)
     from review_trigger.config import SCHEMA_PATH
+
     with open(SCHEMA_PATH, encoding='utf-8') as f:
         sys.stdout.write(f.read())
     return 0

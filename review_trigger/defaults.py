@@ -10,6 +10,7 @@ has the words ``src user permissions ts``, so ``permissions`` matches it while
 matches its plural with a trailing ``s``. Multi-word entries (``api key``)
 match consecutive words.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,26 +19,62 @@ from typing import Any
 # unsafe patterns): lock files, vendored and generated code. All but the
 # lock files and bundles (NEVER_READ) are still scanned with the secret-shape rules.
 GENERATED = (
-    '*.lock', 'package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml',
-    'yarn.lock', 'go.sum', 'Cargo.lock', 'poetry.lock', 'uv.lock',
-    'Pipfile.lock', 'composer.lock', 'Gemfile.lock', 'packages.lock.json',
-    'vendor/', 'third_party/', 'third-party/', 'node_modules/',
-    '*.min.js', '*.min.css', '*.map', '*_pb2.py', '*_pb2_grpc.py', '*.pb.go',
-    '*.generated.*', '*.g.dart', 'dist/', '__snapshots__/', '*.snap',
+    '*.lock',
+    'package-lock.json',
+    'npm-shrinkwrap.json',
+    'pnpm-lock.yaml',
+    'yarn.lock',
+    'go.sum',
+    'Cargo.lock',
+    'poetry.lock',
+    'uv.lock',
+    'Pipfile.lock',
+    'composer.lock',
+    'Gemfile.lock',
+    'packages.lock.json',
+    'vendor/',
+    'third_party/',
+    'third-party/',
+    'node_modules/',
+    '*.min.js',
+    '*.min.css',
+    '*.map',
+    '*_pb2.py',
+    '*_pb2_grpc.py',
+    '*.pb.go',
+    '*.generated.*',
+    '*.g.dart',
+    'dist/',
+    '__snapshots__/',
+    '*.snap',
 )
 
 ADR_DIRS = (
-    'docs/adr/', 'doc/adr/', 'docs/adrs/', 'docs/decisions/', '/adr/',
-    '/adrs/', 'architecture/decisions/', 'docs/architecture/decisions/',
+    'docs/adr/',
+    'doc/adr/',
+    'docs/adrs/',
+    'docs/decisions/',
+    '/adr/',
+    '/adrs/',
+    'architecture/decisions/',
+    'docs/architecture/decisions/',
 )
 
 # Generated files never read, not even for secrets: lock files hold hashes
 # and URLs by the thousand and are rewritten by tools; minified bundles and
 # source maps are one huge line each.
 NEVER_READ = (
-    '*.lock', 'package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml',
-    'yarn.lock', 'go.sum', 'packages.lock.json', '*.lock.json', '*.min.js',
-    '*.min.css', '*.map',
+    '*.lock',
+    'package-lock.json',
+    'npm-shrinkwrap.json',
+    'pnpm-lock.yaml',
+    'yarn.lock',
+    'go.sum',
+    'packages.lock.json',
+    '*.lock.json',
+    '*.min.js',
+    '*.min.css',
+    '*.map',
 )
 
 # Not code: documents and translations. Path words and the code rules
@@ -45,43 +82,110 @@ NEVER_READ = (
 # document about security is the `document` trigger's business, and
 # `import jwt` in a markdown code sample is not an import.
 NOT_CODE = (
-    '*.md', '*.mdx', '*.markdown', '*.rst', '*.txt', '*.adoc', '*.asciidoc',
-    '*.org', '*.tex', '*.po', '*.pot', '*.mo', '*.xlf', '*.xliff',
-    'locale/', 'locales/', 'i18n/', 'l10n/', 'lang/', 'langs/',
-    'translations/', 'CHANGELOG*', 'CHANGES*', 'HISTORY*', 'NEWS*',
+    '*.md',
+    '*.mdx',
+    '*.markdown',
+    '*.rst',
+    '*.txt',
+    '*.adoc',
+    '*.asciidoc',
+    '*.org',
+    '*.tex',
+    '*.po',
+    '*.pot',
+    '*.mo',
+    '*.xlf',
+    '*.xliff',
+    'locale/',
+    'locales/',
+    'i18n/',
+    'l10n/',
+    'lang/',
+    'langs/',
+    'translations/',
+    'CHANGELOG*',
+    'CHANGES*',
+    'HISTORY*',
+    'NEWS*',
 )
 
 
 # Manifests: a packaging field edited in one that sits in an `auth` folder
 # is not auth code (dependency changes are the architecture trigger's).
 MANIFESTS = (
-    'package.json', 'Cargo.toml', 'go.mod', 'pyproject.toml', 'setup.cfg',
-    'setup.py', 'composer.json', 'Gemfile', '*.gemspec', 'pom.xml',
-    'build.gradle', 'build.gradle.kts', 'Pipfile', 'requirements*.txt',
-    'deno.json', 'mix.exs', '*.csproj',
+    'package.json',
+    'Cargo.toml',
+    'go.mod',
+    'pyproject.toml',
+    'setup.cfg',
+    'setup.py',
+    'composer.json',
+    'Gemfile',
+    '*.gemspec',
+    'pom.xml',
+    'build.gradle',
+    'build.gradle.kts',
+    'Pipfile',
+    'requirements*.txt',
+    'deno.json',
+    'mix.exs',
+    '*.csproj',
 )
 
 # Not the system's code: CI and agent configuration, recorded HTTP
 # fixtures and snapshots (data, not code).
 NOT_SYSTEM_CODE = (
-    '.github/', '.gitlab-ci.yml', '.gitlab/', '.circleci/', '.buildkite/',
-    'Jenkinsfile', 'azure-pipelines.yml', '.claude/', '.codex/', '.gemini/',
-    '.cursor/', '.agents/', '.windsurf/', 'cassettes/', 'vcr_cassettes/',
-    '__snapshots__/', 'snapshots/', '*.snap', '*.har',
+    '.github/',
+    '.gitlab-ci.yml',
+    '.gitlab/',
+    '.circleci/',
+    '.buildkite/',
+    'Jenkinsfile',
+    'azure-pipelines.yml',
+    '.claude/',
+    '.codex/',
+    '.gemini/',
+    '.cursor/',
+    '.agents/',
+    '.windsurf/',
+    'cassettes/',
+    'vcr_cassettes/',
+    '__snapshots__/',
+    'snapshots/',
+    '*.snap',
+    '*.har',
 )
 # Fake-data generators handle no one's data.
 FAKE_DATA = (
-    'demo/', 'seeds/', 'seeders/', 'factories/', 'fixtures/', 'faker/',
-    '*Dummy*', '*dummy*', '*Faker*',
+    'demo/',
+    'seeds/',
+    'seeders/',
+    'factories/',
+    'fixtures/',
+    'faker/',
+    '*Dummy*',
+    '*dummy*',
+    '*Faker*',
 )
 # Where a personal-data word names something else.
 NOT_DATA_CODE = (*NOT_CODE, *NOT_SYSTEM_CODE, *FAKE_DATA)
 # Field and column shapes count in the system's own data definitions, not
 # in a test's throwaway structs.
 TEST_PATHS = (
-    'test/', 'tests/', 'spec/', '__tests__/', 'testdata/', '*_test.go',
-    'test_*.py', '*_test.py', '*.test.*', '*.spec.*', '*_spec.rb', '*Test.java',
-    '*Test.kt', '*Tests.cs',
+    'test/',
+    'tests/',
+    'spec/',
+    '__tests__/',
+    'testdata/',
+    '*_test.go',
+    'test_*.py',
+    '*_test.py',
+    '*.test.*',
+    '*.spec.*',
+    '*_spec.rb',
+    '*Test.java',
+    '*Test.kt',
+    '*Tests.cs',
 )
 NOT_DATA_DEFINITION = (*NOT_DATA_CODE, *TEST_PATHS)
 
@@ -93,10 +197,36 @@ NOT_AUTH_CODE = (*NOT_CODE, *NOT_SYSTEM_CODE, *MANIFESTS)
 # A `session` path word names a protocol or database session, not a login,
 # when the path also holds one of these words.
 NOT_LOGIN_SESSION = (
-    'ws', 'websocket', 'websockets', 'socket', 'sockets', 'db', 'database',
-    'sql', 'sqlalchemy', 'orm', 'grpc', 'http2', 'h2', 'quic', 'ssh', 'tcp',
-    'udp', 'mcp', 'stream', 'replay', 'replays', 'recording', 'debug',
-    'debugger', 'tmux', 'terminal', 'chat', 'jupyter', 'kernel', 'repl',
+    'ws',
+    'websocket',
+    'websockets',
+    'socket',
+    'sockets',
+    'db',
+    'database',
+    'sql',
+    'sqlalchemy',
+    'orm',
+    'grpc',
+    'http2',
+    'h2',
+    'quic',
+    'ssh',
+    'tcp',
+    'udp',
+    'mcp',
+    'stream',
+    'replay',
+    'replays',
+    'recording',
+    'debug',
+    'debugger',
+    'tmux',
+    'terminal',
+    'chat',
+    'jupyter',
+    'kernel',
+    'repl',
 )
 NOT_LOGIN_SESSION_SET = frozenset(NOT_LOGIN_SESSION)
 
@@ -104,17 +234,33 @@ NOT_LOGIN_SESSION_SET = frozenset(NOT_LOGIN_SESSION)
 # money, when the path also holds one of these words (`leave_ledger_entry`,
 # `stock_ledger.py`, `review/ledger.py`).
 NOT_MONEY_LEDGER = (
-    'leave', 'stock', 'inventory', 'audit', 'event', 'events', 'review',
-    'reviews', 'attendance', 'timesheet', 'change', 'changes', 'commit',
-    'migration', 'migrations', 'cost', 'usage', 'token', 'tokens',
+    'leave',
+    'stock',
+    'inventory',
+    'audit',
+    'event',
+    'events',
+    'review',
+    'reviews',
+    'attendance',
+    'timesheet',
+    'change',
+    'changes',
+    'commit',
+    'migration',
+    'migrations',
+    'cost',
+    'usage',
+    'token',
+    'tokens',
 )
 NOT_MONEY_LEDGER_SET = frozenset(NOT_MONEY_LEDGER)
 
 # Where a data word names a domain, not data: inside an e-mail address, a
 # URL or a host name (`test@salary.com`, `https://bank.example.org/x`).
 NOT_DATA_WORD_SPANS = (
-    r'''[\w.+-]+@[\w-]+(\.[\w-]+)+|\b[a-z][a-z0-9+.-]*://[^\s'"`<>)]+|'''
-    r'''\b([a-z0-9-]+\.)+(com|org|net|example)\b(?![.(\w])'''
+    r"""[\w.+-]+@[\w-]+(\.[\w-]+)+|\b[a-z][a-z0-9+.-]*://[^\s'"`<>)]+|"""
+    r"""\b([a-z0-9-]+\.)+(com|org|net|example)\b(?![.(\w])"""
 )
 # A changed line that is only a comment (a docblock's `@var` edited) is no
 # change to the code a path word names.
@@ -127,25 +273,25 @@ COMMENT_LINE = r'''^\s*(\*|//|#|/\*|--\s|<!--|"""|\'\'\'|\*/)'''
 # credential: `'test-api-key'`, `'your-api-key'`, `'changeme'`, `'${VAR}'`,
 # `'<token>'`, a value that says it is an example, a run of x's or stars.
 PLACEHOLDER_VALUE = (
-    r'''(?i)(:=|=>|=|:)\s*[rbu]?['"](\$\{?[\w.]*\}?|\{\{.*\}\}|<[^>\s]*>|'''
-    r'''%\(?\w*\)?s|(your|my|example|sample|dummy|fake|test|testing|placeholder|'''
-    r'''changeme|change_me|change-me|replaceme|replace_me|insert|redacted|secret|'''
-    r'''password|none|null|nil|undefined|todo|tbd|foo|bar|xxx)([_-][\w-]*)?)?['"]'''
+    r"""(?i)(:=|=>|=|:)\s*[rbu]?['"](\$\{?[\w.]*\}?|\{\{.*\}\}|<[^>\s]*>|"""
+    r"""%\(?\w*\)?s|(your|my|example|sample|dummy|fake|test|testing|placeholder|"""
+    r"""changeme|change_me|change-me|replaceme|replace_me|insert|redacted|secret|"""
+    r"""password|none|null|nil|undefined|todo|tbd|foo|bar|xxx)([_-][\w-]*)?)?['"]"""
 )
 PLACEHOLDER = (
     PLACEHOLDER_VALUE
-    + r'''|(:=|=>|=|:|\s)\s*[rbu]?['"]?(\$\{?[\w.]*\}?|<[^>\s]*>|(your|my|example|sample|dummy|'''
-    r'''fake|test|testing|placeholder|changeme|change_me|change-me|replaceme|replace_me|'''
-    r'''insert|redacted|secret|password|none|null|nil|undefined|todo|tbd|foo|bar|xxx)'''
-    r'''([_-][\w-]*)?)['"]?\s*([,;)}\]#]|$)'''
-    r'''|x{6,}|X{6,}|\*{4,}|\.{3}|_here\b|(?-i:EXAMPLE)\b|<[\w -]+>|\$\{\w+'''
+    + r"""|(:=|=>|=|:|\s)\s*[rbu]?['"]?(\$\{?[\w.]*\}?|<[^>\s]*>|(your|my|example|sample|dummy|"""
+    r"""fake|test|testing|placeholder|changeme|change_me|change-me|replaceme|replace_me|"""
+    r"""insert|redacted|secret|password|none|null|nil|undefined|todo|tbd|foo|bar|xxx)"""
+    r"""([_-][\w-]*)?)['"]?\s*([,;)}\]#]|$)"""
+    r"""|x{6,}|X{6,}|\*{4,}|\.{3}|_here\b|(?-i:EXAMPLE)\b|<[\w -]+>|\$\{\w+"""
 )
 # An assignment to a name that holds no secret: `secret_name = "db-creds"`,
 # `token_type = "bearer"`, `password_field = "password"`.
 NOT_A_SECRET_NAME = (
-    r'''(?i)(name|ref|file|path|env|id|arn|type|field|header|url|uri|len|length|'''
-    r'''policy|prompt|label|hint|regex|pattern|min|max|count|mode|version|'''
-    r'''provider|manager|store|class|param|key_?name)['"]?\s*(:=|=>|=|:)'''
+    r"""(?i)(name|ref|file|path|env|id|arn|type|field|header|url|uri|len|length|"""
+    r"""policy|prompt|label|hint|regex|pattern|min|max|count|mode|version|"""
+    r"""provider|manager|store|class|param|key_?name)['"]?\s*(:=|=>|=|:)"""
 )
 
 # Content rules that are safe in one form: a hit is dropped when its line
@@ -156,12 +302,12 @@ SAFE_FORMS = {
 # Identifier hits that name file-mode bits or a browser or OS permission
 # prompt, not an authorization check.
 NOT_AUTH = (
-    r'''(?i)\bchmod\b|\bumask\b|\b0o?[0-7]{3}\b|\bS_I[RWX](USR|GRP|OTH)\b|'''
-    r'''^\s*(\*|//|#|/\*|--\s|<!--)|\bst_mode\b|file[ _-]?mode|fs\.constants|os\.FileMode|FileMode\(|'''
-    r'''PosixFilePermission|filePermissions|permissions-policy|'''
-    r'''permissions_policy|PermissionsPolicy|navigator\.permissions|'''
-    r'''requestPermission|Notification\.permission|PermissionsAndroid|'''
-    r'''android\.permission|\b(camera|microphone|geolocation|notification)s?[_ ]?permission'''
+    r"""(?i)\bchmod\b|\bumask\b|\b0o?[0-7]{3}\b|\bS_I[RWX](USR|GRP|OTH)\b|"""
+    r"""^\s*(\*|//|#|/\*|--\s|<!--)|\bst_mode\b|file[ _-]?mode|fs\.constants|os\.FileMode|FileMode\(|"""
+    r"""PosixFilePermission|filePermissions|permissions-policy|"""
+    r"""permissions_policy|PermissionsPolicy|navigator\.permissions|"""
+    r"""requestPermission|Notification\.permission|PermissionsAndroid|"""
+    r"""android\.permission|\b(camera|microphone|geolocation|notification)s?[_ ]?permission"""
 )
 
 # Personal-data fields, matched inside identifiers (``unconfirmed_email``,
@@ -175,38 +321,58 @@ _PII = (
 )
 _PII_STORED = _PII[:-1] + r'|ip_?address|sign_?in_?ip|remote_?ip|user_?agent)'
 PII_COLUMN = (
-    r'(?i)\bt\.\w+\s*(?:\(\s*)?[:"\']\w*' + _PII_STORED
-    + r'|\badd_column\s*(?:\(\s*)?:\w+\s*,\s*:\w*' + _PII_STORED
-    + r'|\$table->\w+\(\s*[\'"]\w*' + _PII_STORED
-    + r'|\b(sa\.)?Column\(\s*[\'"]\w*' + _PII_STORED
-    + r'|\bop\.add_column\(.*[\'"]\w*' + _PII_STORED
-    + r'|^\s*["`]?\w*' + _PII_STORED + r'\w*["`]?\s+(varchar|text|char|citext|inet|nvarchar|character varying)\b'
-    + r'|\badd\s+column\s+(if\s+not\s+exists\s+)?["`]?\w*' + _PII_STORED
+    r'(?i)\bt\.\w+\s*(?:\(\s*)?[:"\']\w*'
+    + _PII_STORED
+    + r'|\badd_column\s*(?:\(\s*)?:\w+\s*,\s*:\w*'
+    + _PII_STORED
+    + r'|\$table->\w+\(\s*[\'"]\w*'
+    + _PII_STORED
+    + r'|\b(sa\.)?Column\(\s*[\'"]\w*'
+    + _PII_STORED
+    + r'|\bop\.add_column\(.*[\'"]\w*'
+    + _PII_STORED
+    + r'|^\s*["`]?\w*'
+    + _PII_STORED
+    + r'\w*["`]?\s+(varchar|text|char|citext|inet|nvarchar|character varying)\b'
+    + r'|\badd\s+column\s+(if\s+not\s+exists\s+)?["`]?\w*'
+    + _PII_STORED
 )
 PII_FIELD = (
     r'(?i)^\s*((public|private|protected|pub)\s+)?((readonly|val|var|let|const)\s+)?\w*'
-    + _PII + r'\w*\??\s*[:=]\s*(models\.|fields\.|serializers\.|forms\.|db\.|sa\.|'
+    + _PII
+    + r'\w*\??\s*[:=]\s*(models\.|fields\.|serializers\.|forms\.|db\.|sa\.|'
     r'orm\.|mapped_column|Column|Field|\w*(Char|Email|Text|Date|IPAddress|Phone\w*)Field|'
     r'EmailStr|Mapped\[|Optional\[|str\b|string\b|Date\b|date\b|datetime\b|z\.|'
     r'yup\.|Joi\.|Schema\.|\{\s*type\s*:)'
-    r'|`(json|db|gorm|bson|xml|yaml|form)\s*:\s*"\w*' + _PII
-    + r'|^\s*\w*' + _PII + r'\w*\s+\*?(string|int\d*|time\.Time|sql\.Null\w+|\[\]byte)\b'
-    + r'|^\s*(optional\s+|repeated\s+|required\s+)?(string|bytes)\s+\w*' + _PII + r'\w*\s*=\s*\d+'
-    + r'|^\s*(private|public|protected)\s+(final\s+)?String\s+\w*' + _PII
-    + r'|@Column\b.*' + _PII
-    + r'|\bfields\s*=\s*[\[(].*[\'"]\w*' + _PII
-    + r'|\bpermit\(.*:\w*' + _PII
-    + r'|^\s*"\w*' + _PII + r'\w*"\s*:\s*\{\s*("type"|$)'
+    r'|`(json|db|gorm|bson|xml|yaml|form)\s*:\s*"\w*'
+    + _PII
+    + r'|^\s*\w*'
+    + _PII
+    + r'\w*\s+\*?(string|int\d*|time\.Time|sql\.Null\w+|\[\]byte)\b'
+    + r'|^\s*(optional\s+|repeated\s+|required\s+)?(string|bytes)\s+\w*'
+    + _PII
+    + r'\w*\s*=\s*\d+'
+    + r'|^\s*(private|public|protected)\s+(final\s+)?String\s+\w*'
+    + _PII
+    + r'|@Column\b.*'
+    + _PII
+    + r'|\bfields\s*=\s*[\[(].*[\'"]\w*'
+    + _PII
+    + r'|\bpermit\(.*:\w*'
+    + _PII
+    + r'|^\s*"\w*'
+    + _PII
+    + r'\w*"\s*:\s*\{\s*("type"|$)'
 )
 # A personal-data key given a value in a record or payload built in code
 # (`'postal_code' => $parts[5]`, `"email": user.email`): what is stored,
 # sent or exported. A key given a literal (a label, a validation rule) is not.
 PII_KEY = (
-    r'''(?i)^\s*['"]\w*''' + _PII_STORED + r'''\w*['"]\s*(=>|:)\s*(?!['"\d\[{(]|true|false|null|none)[\w$@]'''
+    r"""(?i)^\s*['"]\w*""" + _PII_STORED + r"""\w*['"]\s*(=>|:)\s*(?!['"\d\[{(]|true|false|null|none)[\w$@]"""
 )
 PII_LOGGED = (
-    r'''(?i)\b(log|logger|logging|console|slog|zap|logrus)\b\.?\w*\s*\(.*[^"'\w.](\w+\.)?'''
-    r'''\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b[^"']*\)'''
+    r"""(?i)\b(log|logger|logging|console|slog|zap|logrus)\b\.?\w*\s*\(.*[^"'\w.](\w+\.)?"""
+    r"""\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b[^"']*\)"""
 )
 
 
@@ -222,34 +388,89 @@ TRIGGERS: dict[str, dict[str, Any]] = {
         'new_top_level_dirs': True,
         # Adding one of these starts a new package or module boundary.
         'boundary_files': [
-            '__init__.py', 'package.json', 'go.mod', 'Cargo.toml',
-            'pyproject.toml', 'setup.py', 'pom.xml', 'build.gradle',
-            'build.gradle.kts', '*.csproj', 'composer.json', 'Gemfile',
-            'mix.exs', 'deno.json',
+            '__init__.py',
+            'package.json',
+            'go.mod',
+            'Cargo.toml',
+            'pyproject.toml',
+            'setup.py',
+            'pom.xml',
+            'build.gradle',
+            'build.gradle.kts',
+            '*.csproj',
+            'composer.json',
+            'Gemfile',
+            'mix.exs',
+            'deno.json',
         ],
         # Manifests whose declared dependency set is compared before/after.
         # A project version bump or reformatting leaves the set unchanged.
         'manifests': [
-            'pyproject.toml', 'requirements*.txt', 'requirements/*.txt',
-            'Pipfile', 'setup.cfg', 'package.json', 'go.mod', 'Cargo.toml',
-            'Gemfile', 'pom.xml', 'composer.json', 'build.gradle',
+            'pyproject.toml',
+            'requirements*.txt',
+            'requirements/*.txt',
+            'Pipfile',
+            'setup.cfg',
+            'package.json',
+            'go.mod',
+            'Cargo.toml',
+            'Gemfile',
+            'pom.xml',
+            'composer.json',
+            'build.gradle',
             'build.gradle.kts',
         ],
         # Infrastructure, deployment and schema definitions.
         'paths': [
-            'Dockerfile', 'Dockerfile.*', '*.dockerfile', 'Containerfile',
-            'docker-compose*.yml', 'docker-compose*.yaml', 'compose.yml',
-            'compose.yaml', 'compose.*.yml', 'compose.*.yaml',
-            '*.tf', '*.tfvars', '*.hcl', 'terragrunt.hcl',
-            'Chart.yaml', 'values*.yaml', 'charts/', 'helm/', 'k8s/',
-            'kubernetes/', 'kustomization.yaml', 'kustomization.yml',
-            'serverless.yml', 'serverless.yaml', 'cdk.json', 'Pulumi.yaml',
-            'template.yaml', 'cloudformation/', 'ansible/', 'playbook*.yml',
-            'migrations/', 'migrate/', 'db/migrate/', 'alembic/',
-            'schema.sql', '*.schema.sql', 'schema.prisma', 'schema.rb',
-            'structure.sql', 'flyway/', 'liquibase/', 'nginx.conf',
-            'Procfile', 'fly.toml', 'vercel.json', 'netlify.toml',
-            'app.yaml', 'skaffold.yaml', '.gitmodules',
+            'Dockerfile',
+            'Dockerfile.*',
+            '*.dockerfile',
+            'Containerfile',
+            'docker-compose*.yml',
+            'docker-compose*.yaml',
+            'compose.yml',
+            'compose.yaml',
+            'compose.*.yml',
+            'compose.*.yaml',
+            '*.tf',
+            '*.tfvars',
+            '*.hcl',
+            'terragrunt.hcl',
+            'Chart.yaml',
+            'values*.yaml',
+            'charts/',
+            'helm/',
+            'k8s/',
+            'kubernetes/',
+            'kustomization.yaml',
+            'kustomization.yml',
+            'serverless.yml',
+            'serverless.yaml',
+            'cdk.json',
+            'Pulumi.yaml',
+            'template.yaml',
+            'cloudformation/',
+            'ansible/',
+            'playbook*.yml',
+            'migrations/',
+            'migrate/',
+            'db/migrate/',
+            'alembic/',
+            'schema.sql',
+            '*.schema.sql',
+            'schema.prisma',
+            'schema.rb',
+            'structure.sql',
+            'flyway/',
+            'liquibase/',
+            'nginx.conf',
+            'Procfile',
+            'fly.toml',
+            'vercel.json',
+            'netlify.toml',
+            'app.yaml',
+            'skaffold.yaml',
+            '.gitmodules',
         ],
         # Kubernetes manifests outside the folders above, by content.
         'line_patterns': {
@@ -260,24 +481,54 @@ TRIGGERS: dict[str, dict[str, Any]] = {
     'governance': {
         'enabled': True,
         'paths': [
-            'CLAUDE.md', 'CLAUDE.local.md', '.claude/', 'AGENTS.md',
-            'AGENT.md', 'GEMINI.md', 'ARCHITECTURE.md', '.cursorrules',
-            '.cursor/rules/', '.github/copilot-instructions.md',
-            '.github/instructions/', '.windsurfrules', '.windsurf/rules/',
-            '.clinerules', '.clinerules/', '/CODEOWNERS',
-            '/.github/CODEOWNERS', '/docs/CODEOWNERS', 'SECURITY.md',
+            'CLAUDE.md',
+            'CLAUDE.local.md',
+            '.claude/',
+            'AGENTS.md',
+            'AGENT.md',
+            'GEMINI.md',
+            'ARCHITECTURE.md',
+            '.cursorrules',
+            '.cursor/rules/',
+            '.github/copilot-instructions.md',
+            '.github/instructions/',
+            '.windsurfrules',
+            '.windsurf/rules/',
+            '.clinerules',
+            '.clinerules/',
+            '/CODEOWNERS',
+            '/.github/CODEOWNERS',
+            '/docs/CODEOWNERS',
+            'SECURITY.md',
             *ADR_DIRS,
-            '/.github/workflows/', '/.gitlab-ci.yml', '/.gitlab/ci/',
-            '/.circleci/', '/Jenkinsfile', '/azure-pipelines.yml',
-            '/.buildkite/', '/bitbucket-pipelines.yml', '/.travis.yml',
+            '/.github/workflows/',
+            '/.gitlab-ci.yml',
+            '/.gitlab/ci/',
+            '/.circleci/',
+            '/Jenkinsfile',
+            '/azure-pipelines.yml',
+            '/.buildkite/',
+            '/bitbucket-pipelines.yml',
+            '/.travis.yml',
             '/.pre-commit-config.yaml',
-            '/.review-trigger.yaml', '/.review-trigger.yml',
+            '/.review-trigger.yaml',
+            '/.review-trigger.yml',
             # Agent instructions and configuration, wherever they live.
-            '.codex/', '.gemini/', '.cursor/', '.agents/', '.windsurf/',
-            'SKILL.md', '/.github/prompts/', '/.github/agents/',
-            '*.prompt.md', '*.chatmode.md', 'REVIEW.md', 'CONTRIBUTING.md',
+            '.codex/',
+            '.gemini/',
+            '.cursor/',
+            '.agents/',
+            '.windsurf/',
+            'SKILL.md',
+            '/.github/prompts/',
+            '/.github/agents/',
+            '*.prompt.md',
+            '*.chatmode.md',
+            'REVIEW.md',
+            'CONTRIBUTING.md',
             # How git shows a change, and the CI's own building blocks.
-            '.gitattributes', '/.github/actions/',
+            '.gitattributes',
+            '/.github/actions/',
         ],
         # A CI or hook configuration change that only moves `uses:` or
         # `rev:` pins (a dependabot-style bump) does not fire; that check
@@ -291,82 +542,244 @@ TRIGGERS: dict[str, dict[str, Any]] = {
         # Path words. They count for code and configuration, not for
         # documents, translations or manifests (see NOT_CODE).
         'words': [
-            'auth', 'authn', 'authz', 'oauth', 'oauth2', 'oauthlib', 'oidc',
-            'saml', 'sso', 'mfa', '2fa', 'totp', 'authenticate',
-            'authentication', 'authenticator', 'authorize', 'authorization',
-            'authorizer', 'login', 'logout', 'signin', 'signon', 'session',
-            'jwt', 'jwk', 'jwks', 'token', 'password', 'passwd',
-            'passphrase', 'credential', 'secret', 'api key', 'apikey',
-            'private key', 'secret key', 'keystore', 'keychain', 'keyring',
-            'vault', 'kms', 'crypto', 'cryptography', 'encrypt',
-            'encryption', 'decrypt', 'decryption', 'cipher', 'hmac',
-            'hash password', 'bcrypt', 'argon2', 'scrypt', 'pbkdf2', 'tls',
-            'ssl', 'certificate', 'cert', 'permission', 'rbac', 'abac',
-            'acl', 'csrf', 'xsrf', 'cors', 'sanitize', 'sanitizer',
-            'privilege', 'impersonate', 'cookie', 'secure headers',
-            'security headers', 'helmet', 'csp', 'webauthn', 'passkey',
-            'rate limit', 'rate limiter', 'ratelimit', 'throttle',
-            'body limit', 'ip restriction', 'ip filter', 'firewall',
+            'auth',
+            'authn',
+            'authz',
+            'oauth',
+            'oauth2',
+            'oauthlib',
+            'oidc',
+            'saml',
+            'sso',
+            'mfa',
+            '2fa',
+            'totp',
+            'authenticate',
+            'authentication',
+            'authenticator',
+            'authorize',
+            'authorization',
+            'authorizer',
+            'login',
+            'logout',
+            'signin',
+            'signon',
+            'session',
+            'jwt',
+            'jwk',
+            'jwks',
+            'token',
+            'password',
+            'passwd',
+            'passphrase',
+            'credential',
+            'secret',
+            'api key',
+            'apikey',
+            'private key',
+            'secret key',
+            'keystore',
+            'keychain',
+            'keyring',
+            'vault',
+            'kms',
+            'crypto',
+            'cryptography',
+            'encrypt',
+            'encryption',
+            'decrypt',
+            'decryption',
+            'cipher',
+            'hmac',
+            'hash password',
+            'bcrypt',
+            'argon2',
+            'scrypt',
+            'pbkdf2',
+            'tls',
+            'ssl',
+            'certificate',
+            'cert',
+            'permission',
+            'rbac',
+            'abac',
+            'acl',
+            'csrf',
+            'xsrf',
+            'cors',
+            'sanitize',
+            'sanitizer',
+            'privilege',
+            'impersonate',
+            'cookie',
+            'secure headers',
+            'security headers',
+            'helmet',
+            'csp',
+            'webauthn',
+            'passkey',
+            'rate limit',
+            'rate limiter',
+            'ratelimit',
+            'throttle',
+            'body limit',
+            'ip restriction',
+            'ip filter',
+            'firewall',
             # One-word compounds the word splitter cannot see into.
-            'authtoken', 'passwordreset', 'resetpassword', 'accesstoken',
-            'refreshtoken', 'apitoken', 'authcode',
+            'authtoken',
+            'passwordreset',
+            'resetpassword',
+            'accesstoken',
+            'refreshtoken',
+            'apitoken',
+            'authcode',
         ],
         # Identifier words in added (and removed) lines of code: auth logic
         # and its headers, tokens and limits, wherever the file lives.
         'identifiers': [
-            'authorize', 'authorized', 'authorization', 'authorizer',
-            'unauthorized', 'authenticate', 'authenticated',
-            'authentication', 'unauthenticated', 'authenticator',
-            'permission', 'has permission', 'has perm', 'has role',
-            'has any role', 'route role', 'user role', 'required role',
-            'roles allowed', 'is admin', 'is superuser', 'is staff',
-            'require admin', 'admin required', 'login required',
-            'require login', 'permission required', 'access control',
-            'can view', 'can edit', 'can update', 'can delete', 'can manage',
-            'can access', 'csrf', 'xsrf', 'same site', 'samesite',
-            'http only', 'httponly', 'set cookie', 'cookie', 'bearer',
-            'www authenticate', 'proxy authorization', 'sensitive header',
-            'http auth', 'basic auth', 'proxy auth', 'digest auth',
-            'access token', 'refresh token', 'id token', 'reset token',
-            'confirmation token', 'auth token', 'api token', 'bearer token',
-            'csrf token', 'session token', 'session cookie', 'session id',
-            'hash password', 'password hash', 'hashed password',
-            'encrypted password', 'password digest', 'check password',
-            'verify password', 'set password', 'change password',
-            'reset password', 'password reset', 'password confirmation',
-            'mask password', 'mask credentials', 'redact credentials', 'one time password', 'otp code', 'totp', 'hotp',
-            'mfa', 'two factor',
-            'webauthn', 'passkey', 'secure compare',
-            'constant time compare', 'compare digest', 'timing safe equal',
-            'hmac', 'jwt', 'jwk', 'jwks', 'oauth', 'oidc', 'saml', 'tls',
-            'ssl', 'api key', 'secret key', 'private key', 'client secret',
-            'signing key', 'encryption key', 'rate limit', 'rate limiter',
-            'ratelimit', 'body limit', 'bytesize limit', 'max body size',
-            'max request size', 'max content length', 'max upload size',
-            'max ranges', 'xss', 'open redirect', 'path traversal',
-            'directory traversal', 'impersonate', 'privilege',
+            'authorize',
+            'authorized',
+            'authorization',
+            'authorizer',
+            'unauthorized',
+            'authenticate',
+            'authenticated',
+            'authentication',
+            'unauthenticated',
+            'authenticator',
+            'permission',
+            'has permission',
+            'has perm',
+            'has role',
+            'has any role',
+            'route role',
+            'user role',
+            'required role',
+            'roles allowed',
+            'is admin',
+            'is superuser',
+            'is staff',
+            'require admin',
+            'admin required',
+            'login required',
+            'require login',
+            'permission required',
+            'access control',
+            'can view',
+            'can edit',
+            'can update',
+            'can delete',
+            'can manage',
+            'can access',
+            'csrf',
+            'xsrf',
+            'same site',
+            'samesite',
+            'http only',
+            'httponly',
+            'set cookie',
+            'cookie',
+            'bearer',
+            'www authenticate',
+            'proxy authorization',
+            'sensitive header',
+            'http auth',
+            'basic auth',
+            'proxy auth',
+            'digest auth',
+            'access token',
+            'refresh token',
+            'id token',
+            'reset token',
+            'confirmation token',
+            'auth token',
+            'api token',
+            'bearer token',
+            'csrf token',
+            'session token',
+            'session cookie',
+            'session id',
+            'hash password',
+            'password hash',
+            'hashed password',
+            'encrypted password',
+            'password digest',
+            'check password',
+            'verify password',
+            'set password',
+            'change password',
+            'reset password',
+            'password reset',
+            'password confirmation',
+            'mask password',
+            'mask credentials',
+            'redact credentials',
+            'one time password',
+            'otp code',
+            'totp',
+            'hotp',
+            'mfa',
+            'two factor',
+            'webauthn',
+            'passkey',
+            'secure compare',
+            'constant time compare',
+            'compare digest',
+            'timing safe equal',
+            'hmac',
+            'jwt',
+            'jwk',
+            'jwks',
+            'oauth',
+            'oidc',
+            'saml',
+            'tls',
+            'ssl',
+            'api key',
+            'secret key',
+            'private key',
+            'client secret',
+            'signing key',
+            'encryption key',
+            'rate limit',
+            'rate limiter',
+            'ratelimit',
+            'body limit',
+            'bytesize limit',
+            'max body size',
+            'max request size',
+            'max content length',
+            'max upload size',
+            'max ranges',
+            'xss',
+            'open redirect',
+            'path traversal',
+            'directory traversal',
+            'impersonate',
+            'privilege',
         ],
         # Unsafe patterns and crypto/auth imports in added lines of code.
         # The matched text is never reported, only the rule name, file and line.
         'line_patterns': {
-            'TLS verification disabled': r'''\bverify\s*=\s*False\b|InsecureSkipVerify\s*:\s*true|rejectUnauthorized['"]?\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED|_create_unverified_context|\bCERT_NONE\b|check_hostname\s*=\s*False|danger_accept_invalid_(certs|hostnames)\s*\(\s*true|VERIFY_NONE|strictSSL['"]?\s*:\s*false|\bTrustAllCerts|NoopHostnameVerifier|ALLOW_ALL_HOSTNAME_VERIFIER|--insecure\b|\bcurl\b.*\s-k\b''',
+            'TLS verification disabled': r"""\bverify\s*=\s*False\b|InsecureSkipVerify\s*:\s*true|rejectUnauthorized['"]?\s*:\s*false|NODE_TLS_REJECT_UNAUTHORIZED|_create_unverified_context|\bCERT_NONE\b|check_hostname\s*=\s*False|danger_accept_invalid_(certs|hostnames)\s*\(\s*true|VERIFY_NONE|strictSSL['"]?\s*:\s*false|\bTrustAllCerts|NoopHostnameVerifier|ALLOW_ALL_HOSTNAME_VERIFIER|--insecure\b|\bcurl\b.*\s-k\b""",
             'shell command run through a shell': r'''\bshell\s*=\s*True\b|\bos\.(system|popen)\s*\(|\bsubprocess\.(getoutput|getstatusoutput)\s*\(|\bchild_process\b|\bexecSync\s*\(|\bexec\s*\(\s*`|Runtime\.getRuntime\(\)\.exec\s*\(|\bIO\.popen\s*\(|\bKernel\.(system|exec)\s*\(|\b(shell_exec|passthru|proc_open|popen)\s*\(\s*\$|%x\{|\bexec\.Command\(\s*"(sh|bash|cmd)"''',
-            'eval of dynamic code': r'''(^|[^\w.$])(eval|exec)\s*\(\s*[^)\s'"]|\bnew\s+Function\s*\(|\b(instance_eval|class_eval|module_eval)\s*\(\s*[^)]|\bvm\.runIn\w*Context\s*\(''',
-            'SQL built by string formatting': r'''(?i)(\bf["']|`|\bSprintf\(\s*["`]|["'])\s*(select\s.*\bfrom\b|insert\s+into\b|update\s+[\w."\[\]`]+\s+set\b|delete\s+from\b|pragma\s|(create|drop|alter)\s+(table|index|view)\b).*(\{|#\{|\$\{|\$[a-z_]|%[sd(]|["'`]\s*(\+|%|\.format\()|\s\+\s)|\.(where|order|find_by_sql|execute|exec_query|joins|group|having|raw)\(\s*["'][^"']*(#\{|["']\s*\+)''',
-            'unsafe deserialisation': r'''\b(c?pickle|dill|cloudpickle|jsonpickle)\.(loads?|decode|Unpickler)\b|\bjoblib\.load\(|\bshelve\.open\(|\byaml\.(unsafe_)?load(_all)?\s*\(|\bYAML\.(unsafe_)?load\s*\(|\bMarshal\.(load|restore)\b|\bObjectInputStream\b|\.readObject\(\)|\bunserialize\s*\(|\bBinaryFormatter\b|\btorch\.load\s*\(|\bnode-serialize\b''',
-            'HTML inserted without escaping': r'''dangerouslySetInnerHTML|\.(inner|outer)HTML\s*\+?=|insertAdjacentHTML\s*\(|document\.write(ln)?\s*\(|\bv-html\s*=|\|\s*safe\b|\bmark_safe\s*\(|\.html_safe\b|\bhtml_safe\b|\bMarkup\s*\(|bypassSecurityTrust\w*\s*\(|\btemplate\.(HTML|JS)\s*\(|<%==|\{\{\{''',
-            'CSRF protection disabled': r'''\bcsrf_exempt\b|csrf\.exempt|skip_before_action\s+:verify_authenticity_token|skip_forgery_protection|protect_from_forgery\s.*(except|null_session)|csrf\(\)\.disable\(\)|\bcsrf\s*[:=]\s*[Ff]alse|CSRF_ENABLED\s*=\s*False''',
+            'eval of dynamic code': r"""(^|[^\w.$])(eval|exec)\s*\(\s*[^)\s'"]|\bnew\s+Function\s*\(|\b(instance_eval|class_eval|module_eval)\s*\(\s*[^)]|\bvm\.runIn\w*Context\s*\(""",
+            'SQL built by string formatting': r"""(?i)(\bf["']|`|\bSprintf\(\s*["`]|["'])\s*(select\s.*\bfrom\b|insert\s+into\b|update\s+[\w."\[\]`]+\s+set\b|delete\s+from\b|pragma\s|(create|drop|alter)\s+(table|index|view)\b).*(\{|#\{|\$\{|\$[a-z_]|%[sd(]|["'`]\s*(\+|%|\.format\()|\s\+\s)|\.(where|order|find_by_sql|execute|exec_query|joins|group|having|raw)\(\s*["'][^"']*(#\{|["']\s*\+)""",
+            'unsafe deserialisation': r"""\b(c?pickle|dill|cloudpickle|jsonpickle)\.(loads?|decode|Unpickler)\b|\bjoblib\.load\(|\bshelve\.open\(|\byaml\.(unsafe_)?load(_all)?\s*\(|\bYAML\.(unsafe_)?load\s*\(|\bMarshal\.(load|restore)\b|\bObjectInputStream\b|\.readObject\(\)|\bunserialize\s*\(|\bBinaryFormatter\b|\btorch\.load\s*\(|\bnode-serialize\b""",
+            'HTML inserted without escaping': r"""dangerouslySetInnerHTML|\.(inner|outer)HTML\s*\+?=|insertAdjacentHTML\s*\(|document\.write(ln)?\s*\(|\bv-html\s*=|\|\s*safe\b|\bmark_safe\s*\(|\.html_safe\b|\bhtml_safe\b|\bMarkup\s*\(|bypassSecurityTrust\w*\s*\(|\btemplate\.(HTML|JS)\s*\(|<%==|\{\{\{""",
+            'CSRF protection disabled': r"""\bcsrf_exempt\b|csrf\.exempt|skip_before_action\s+:verify_authenticity_token|skip_forgery_protection|protect_from_forgery\s.*(except|null_session)|csrf\(\)\.disable\(\)|\bcsrf\s*[:=]\s*[Ff]alse|CSRF_ENABLED\s*=\s*False""",
             'CORS opened to any origin': r'''(?i)access-control-allow-origin['"\]]*\s*[:,=]\s*['"]?\*|allow_origins\s*=\s*\[\s*['"]\*|allow_all_origins|CORS_ORIGIN_ALLOW_ALL\s*=\s*True|AllowAllOrigins\s*:\s*true|AllowOrigins\s*:\s*\[\]string\{\s*"\*"|\borigins?\s*[:=(]\s*(?:\[\s*)?['"]\*['"]|allowedOrigins\(\s*"\*"''',
-            'JWT signature verification disabled': r'''(?i)verify_signature['"]?\s*[:=]\s*False|verify_exp['"]?\s*[:=]\s*False|algorithms?\s*[:=]\s*(?:\[\s*)?['"]none['"]|\balg['"]?\s*[:=]\s*['"]none['"]|ignoreExpiration['"]?\s*:\s*true|ParseUnverified|decode_without_verif|jwt\.decode\([^)]*verify\s*=\s*False''',
-            'weak hash near a password': r'''(?i)\b(md5|sha1)\b.{0,40}\b(password|passwd|pwd)|\b(password|passwd|pwd)\w*\b.{0,40}\b(md5|sha1)\b''',
-            'authorization check': r'''\.(admin|superuser|staff)\?|@Secured\b|\bauthorize!|\bcan\?\s*\(?:\w+''',
-            'security advisory referenced': r'''\bCVE-\d{4}-\d{4,7}\b|\bGHSA-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}\b''',
+            'JWT signature verification disabled': r"""(?i)verify_signature['"]?\s*[:=]\s*False|verify_exp['"]?\s*[:=]\s*False|algorithms?\s*[:=]\s*(?:\[\s*)?['"]none['"]|\balg['"]?\s*[:=]\s*['"]none['"]|ignoreExpiration['"]?\s*:\s*true|ParseUnverified|decode_without_verif|jwt\.decode\([^)]*verify\s*=\s*False""",
+            'weak hash near a password': r"""(?i)\b(md5|sha1)\b.{0,40}\b(password|passwd|pwd)|\b(password|passwd|pwd)\w*\b.{0,40}\b(md5|sha1)\b""",
+            'authorization check': r"""\.(admin|superuser|staff)\?|@Secured\b|\bauthorize!|\bcan\?\s*\(?:\w+""",
+            'security advisory referenced': r"""\bCVE-\d{4}-\d{4,7}\b|\bGHSA-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}\b""",
             'crypto/auth import (Python)': r'^\s*(from|import)\s+(jwt|ssl|hmac|secrets|hashlib|cryptography|Crypto|Cryptodome|nacl|bcrypt|passlib|argon2|oauthlib|authlib|jose|itsdangerous|paramiko|keyring|django\.contrib\.auth|flask_login|flask_jwt_extended|fastapi\.security)\b',
-            'crypto/auth import (JavaScript)': r'''(require\(|from\s+|import\s+)['"](crypto|node:crypto|jsonwebtoken|jose|bcrypt|bcryptjs|argon2|passport[^'"]*|next-auth|@auth/[^'"]+|express-session|helmet|tls|node:tls|crypto-js|@okta/[^'"]+|oidc-client[^'"]*|@azure/msal[^'"]*)['"]''',
+            'crypto/auth import (JavaScript)': r"""(require\(|from\s+|import\s+)['"](crypto|node:crypto|jsonwebtoken|jose|bcrypt|bcryptjs|argon2|passport[^'"]*|next-auth|@auth/[^'"]+|express-session|helmet|tls|node:tls|crypto-js|@okta/[^'"]+|oidc-client[^'"]*|@azure/msal[^'"]*)['"]""",
             'crypto/auth import (Go)': r'''^\s*(import\s+)?(\w+\s+)?"(crypto/[^"]+|golang\.org/x/crypto[^"]*|golang\.org/x/oauth2[^"]*|github\.com/golang-jwt/[^"]+|github\.com/coreos/go-oidc[^"]*)"''',
             'crypto/auth import (Java/Kotlin)': r'^\s*import\s+(javax\.crypto|java\.security|javax\.net\.ssl|org\.springframework\.security|io\.jsonwebtoken|org\.bouncycastle|com\.auth0)\b',
             'crypto/auth import (Rust)': r'^\s*use\s+(ring|rustls|openssl|jsonwebtoken|argon2|bcrypt|sha2|hmac|aes_gcm|ed25519_dalek|oauth2)\b',
-            'crypto/auth import (Ruby)': r'''^\s*require\s+['"](openssl|jwt|bcrypt|devise|digest|omniauth[^'"]*)['"]''',
+            'crypto/auth import (Ruby)': r"""^\s*require\s+['"](openssl|jwt|bcrypt|devise|digest|omniauth[^'"]*)['"]""",
             'crypto/auth import (C#)': r'^\s*using\s+(System\.Security\.Cryptography|Microsoft\.AspNetCore\.Authentication|Microsoft\.AspNetCore\.Authorization|Microsoft\.IdentityModel)\b',
         },
         # Secret shapes: run on every added line, vendored and generated
@@ -376,7 +789,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
         'secret_patterns': {
             'private key block': r'-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----',
             'AWS access key id': r'\b(AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[0-9A-Z]{16}\b',
-            'AWS secret access key': r'''(?i)aws_?secret_?(access_?)?key['"]?\s*[:=]\s*['"]?[A-Za-z0-9/+]{40}\b''',
+            'AWS secret access key': r"""(?i)aws_?secret_?(access_?)?key['"]?\s*[:=]\s*['"]?[A-Za-z0-9/+]{40}\b""",
             'GitHub token': r'\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b',
             'GitLab token': r'\b(glpat|gldt|glrt|glptt|glft|glsoat|glcbt|gloas|glimt|glagent|glffct)-[0-9A-Za-z_-]{20,}',
             'Slack token': r'\b(xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})',
@@ -411,38 +824,75 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'Heroku API key': r'\bHRKU-AA[0-9a-zA-Z_-]{58}\b',
             'Artifactory API key': r'\bAKCp[A-Za-z0-9]{69}\b',
             'age secret key': r'\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b',
-            'Azure storage account key': r'''(?i)\bAccountKey\s*=\s*[A-Za-z0-9+/]{40,}={0,2}''',
-            'Azure AD client secret': r'''(^|['"`\s>=:(,])[a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34}($|['"`\s<),])''',
+            'Azure storage account key': r"""(?i)\bAccountKey\s*=\s*[A-Za-z0-9+/]{40,}={0,2}""",
+            'Azure AD client secret': r"""(^|['"`\s>=:(,])[a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34}($|['"`\s<),])""",
             'JSON web token': r'\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}',
             'credentials in URL': r'[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@"\']+:[^/\s@"\']+@[^/\s"\']+',
-            'Authorization header with a literal credential': r'''(?i)\bauthorization['"]?\s*[:=,]\s*['"]?(basic|bearer|token)\s+[A-Za-z0-9+/=._~-]{16,}''',
-            'credential assignment': r'''(?i)\b[a-z0-9_.-]*(password|passwd|pwd|secret|api_?key|access_?key|private_?key|client_?secret|auth_?token|access_?token|bearer)[a-z0-9_]*['"]?\s*(:=|=>|=|:)\s*[rbu]?(['"])[^'"\s]{4,}\3''',
+            'Authorization header with a literal credential': r"""(?i)\bauthorization['"]?\s*[:=,]\s*['"]?(basic|bearer|token)\s+[A-Za-z0-9+/=._~-]{16,}""",
+            'credential assignment': r"""(?i)\b[a-z0-9_.-]*(password|passwd|pwd|secret|api_?key|access_?key|private_?key|client_?secret|auth_?token|access_?token|bearer)[a-z0-9_]*['"]?\s*(:=|=>|=|:)\s*[rbu]?(['"])[^'"\s]{4,}\3""",
         },
         # Unquoted assignments, in the files where a value needs no quotes:
         # .env and shell files, YAML, INI, TOML, properties.
         'config_patterns': {
-            'credential assignment (unquoted)': r'''(?i)^\s*(export\s+|-\s+)?[a-z0-9_.-]*(password|passwd|pwd|secret|api_?key|access_?key|private_?key|client_?secret|auth_?token|access_?token|secret_?key)[a-z0-9_.-]*\s*[:=]\s*[^\s'"$<>{}()\[\],;#|&*!%@`]{6,}\s*$''',
+            'credential assignment (unquoted)': r"""(?i)^\s*(export\s+|-\s+)?[a-z0-9_.-]*(password|passwd|pwd|secret|api_?key|access_?key|private_?key|client_?secret|auth_?token|access_?token|secret_?key)[a-z0-9_.-]*\s*[:=]\s*[^\s'"$<>{}()\[\],;#|&*!%@`]{6,}\s*$""",
         },
         'config_paths': [
-            '.env', '.env.*', '*.env', '.envrc', '*.sh', '*.bash', '*.zsh',
-            '*.yml', '*.yaml', '*.ini', '*.cfg', '*.conf', '*.toml',
-            '*.properties', '*.tfvars', '.npmrc', '.pypirc', 'Dockerfile',
+            '.env',
+            '.env.*',
+            '*.env',
+            '.envrc',
+            '*.sh',
+            '*.bash',
+            '*.zsh',
+            '*.yml',
+            '*.yaml',
+            '*.ini',
+            '*.cfg',
+            '*.conf',
+            '*.toml',
+            '*.properties',
+            '*.tfvars',
+            '.npmrc',
+            '.pypirc',
+            'Dockerfile',
             'Dockerfile.*',
         ],
     },
     'document': {
         'enabled': True,
         'paths': [
-            '*.md', '*.markdown', '*.mdx', '*.rst', '*.adoc', '*.asciidoc',
-            '*.txt', '*.org', '*.tex', '*.ipynb',
+            '*.md',
+            '*.markdown',
+            '*.mdx',
+            '*.rst',
+            '*.adoc',
+            '*.asciidoc',
+            '*.txt',
+            '*.org',
+            '*.tex',
+            '*.ipynb',
         ],
         # Not documents for this rule, even though they end in .txt/.md.
         'not_paths': [
-            'requirements*.txt', 'CHANGELOG*', 'CHANGES*', 'HISTORY*',
-            'NEWS*', 'LICENSE*', 'COPYING*', 'NOTICE*', 'AUTHORS*',
-            'CONTRIBUTORS*', 'CMakeLists.txt', 'robots.txt', '*.in.txt',
-            'testdata/', 'fixtures/', 'snapshots/', '__snapshots__/',
-            'cassettes/', 'golden/',
+            'requirements*.txt',
+            'CHANGELOG*',
+            'CHANGES*',
+            'HISTORY*',
+            'NEWS*',
+            'LICENSE*',
+            'COPYING*',
+            'NOTICE*',
+            'AUTHORS*',
+            'CONTRIBUTORS*',
+            'CMakeLists.txt',
+            'robots.txt',
+            '*.in.txt',
+            'testdata/',
+            'fixtures/',
+            'snapshots/',
+            '__snapshots__/',
+            'cassettes/',
+            'golden/',
         ],
         'adr_dirs': list(ADR_DIRS),
         # A new document of at least this many lines.
@@ -459,29 +909,97 @@ TRIGGERS: dict[str, dict[str, Any]] = {
         'enabled': True,
         # Path words: financial, health and personal data.
         'words': [
-            'payment', 'billing', 'invoice', 'payroll', 'bank', 'banking',
-            'checkout', 'refund', 'ledger', 'wallet', 'creditcard',
-            'credit card', 'pci', 'stripe', 'paypal', 'payout', 'salary',
-            'patient', 'medical', 'healthcare', 'health record',
-            'health data', 'hipaa', 'phi',
-            'clinical', 'diagnosis', 'prescription', 'ehr', 'emr', 'fhir',
-            'gdpr', 'ccpa', 'pii', 'kyc', 'aml', 'personal data',
-            'personal information', 'consent', 'ssn', 'tax', 'vcard', 'v card',
-            'carddav', 'address book', 'addressbook', 'contact information',
-            'contact address', 'data export', 'data exporter',
+            'payment',
+            'billing',
+            'invoice',
+            'payroll',
+            'bank',
+            'banking',
+            'checkout',
+            'refund',
+            'ledger',
+            'wallet',
+            'creditcard',
+            'credit card',
+            'pci',
+            'stripe',
+            'paypal',
+            'payout',
+            'salary',
+            'patient',
+            'medical',
+            'healthcare',
+            'health record',
+            'health data',
+            'hipaa',
+            'phi',
+            'clinical',
+            'diagnosis',
+            'prescription',
+            'ehr',
+            'emr',
+            'fhir',
+            'gdpr',
+            'ccpa',
+            'pii',
+            'kyc',
+            'aml',
+            'personal data',
+            'personal information',
+            'consent',
+            'ssn',
+            'tax',
+            'vcard',
+            'v card',
+            'carddav',
+            'address book',
+            'addressbook',
+            'contact information',
+            'contact address',
+            'data export',
+            'data exporter',
         ],
         # Identifier words in added lines of code (same word splitting).
         'identifiers': [
-            'ssn', 'social security number', 'social security no',
-            'date of birth', 'dob', 'birth date', 'birthdate',
-            'passport number', 'passport no', 'national id',
-            'driver license', 'drivers license', 'credit card number',
-            'card number', 'cvv', 'cvc', 'card verification', 'iban',
-            'bic', 'swift code', 'routing number', 'account number',
-            'bank account', 'tax id', 'tin', 'vat number', 'salary',
-            'income', 'diagnosis', 'medical record', 'medical history',
-            'prescription', 'patient id', 'health record', 'insurance number',
-            'blood type', 'allergies', 'ethnicity', 'sexual orientation',
+            'ssn',
+            'social security number',
+            'social security no',
+            'date of birth',
+            'dob',
+            'birth date',
+            'birthdate',
+            'passport number',
+            'passport no',
+            'national id',
+            'driver license',
+            'drivers license',
+            'credit card number',
+            'card number',
+            'cvv',
+            'cvc',
+            'card verification',
+            'iban',
+            'bic',
+            'swift code',
+            'routing number',
+            'account number',
+            'bank account',
+            'tax id',
+            'tin',
+            'vat number',
+            'salary',
+            'income',
+            'diagnosis',
+            'medical record',
+            'medical history',
+            'prescription',
+            'patient id',
+            'health record',
+            'insurance number',
+            'blood type',
+            'allergies',
+            'ethnicity',
+            'sexual orientation',
             'biometric',
         ],
         # Personal-data fields (email, phone, postal address, name, birth
@@ -499,9 +1017,16 @@ TRIGGERS: dict[str, dict[str, Any]] = {
 
 # Files review-trigger suggests loading as context when they exist.
 CONTEXT_FILES = (
-    'ARCHITECTURE.md', 'CLAUDE.md', 'AGENTS.md', 'AGENT.md', 'GEMINI.md',
-    '.github/copilot-instructions.md', '.cursorrules', '.windsurfrules',
-    'SECURITY.md', 'CONTRIBUTING.md',
+    'ARCHITECTURE.md',
+    'CLAUDE.md',
+    'AGENTS.md',
+    'AGENT.md',
+    'GEMINI.md',
+    '.github/copilot-instructions.md',
+    '.cursorrules',
+    '.windsurfrules',
+    'SECURITY.md',
+    'CONTRIBUTING.md',
 )
 
 # Files above this size (bytes of added text) are listed but not scanned.

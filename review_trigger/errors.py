@@ -1,5 +1,6 @@
 """The error policy every entry point shares: one error type for what the
 user can fix, exit codes as an enum, and one handler at the top."""
+
 from __future__ import annotations
 
 import enum
@@ -16,10 +17,10 @@ class UserError(Exception):
 
 
 class Exit(enum.IntEnum):
-    OK = 0                  # analysed, whether or not a trigger fired
-    TRIGGERED = 1           # a trigger fired and the caller asked to fail on it
-    USER_ERROR = 2          # usage, configuration or git error: one line on stderr
-    INTERNAL_ERROR = 3      # a bug: one line, and a log with the traceback
+    OK = 0  # analysed, whether or not a trigger fired
+    TRIGGERED = 1  # a trigger fired and the caller asked to fail on it
+    USER_ERROR = 2  # usage, configuration or git error: one line on stderr
+    INTERNAL_ERROR = 3  # a bug: one line, and a log with the traceback
     INTERRUPTED = 130
 
 
@@ -29,8 +30,7 @@ LOG_NAME = 'review-trigger.log'
 def crash_log_path() -> str:
     """Where an internal error's traceback is kept (like pre-commit's log):
     the user's cache folder, which is never the work tree."""
-    cache = os.environ.get('XDG_CACHE_HOME') or os.path.join(
-        os.path.expanduser('~'), '.cache')
+    cache = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
     return os.path.join(cache, 'review-trigger', LOG_NAME)
 
 
@@ -42,10 +42,18 @@ def write_crash_log(exc: BaseException) -> str | None:
     import traceback
 
     from review_trigger import __version__
+
     try:
-        git_version = subprocess.run(
-            ('git', '--version'), capture_output=True, timeout=5, check=False,
-        ).stdout.decode('utf-8', 'replace').strip()
+        git_version = (
+            subprocess.run(
+                ('git', '--version'),
+                capture_output=True,
+                timeout=5,
+                check=False,
+            )
+            .stdout.decode('utf-8', 'replace')
+            .strip()
+        )
     except (OSError, subprocess.SubprocessError):
         git_version = 'git: not found'
     text = (
@@ -53,8 +61,7 @@ def write_crash_log(exc: BaseException) -> str | None:
         f'review-trigger {__version__}\n{git_version}\n'
         f'python {sys.version.split()[0]} ({sys.executable})\n'
         f'platform {platform.platform()}\n\n'
-        f'### traceback\n\n'
-        + ''.join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        f'### traceback\n\n' + ''.join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     )
     path = crash_log_path()
     try:
@@ -91,6 +98,7 @@ def guarded(fn: Callable[[], int], prog: str = 'review-trigger', note: str = '')
     except Exception as e:
         log = write_crash_log(e)
         where = f'the traceback is in {log}' if log else 'no log could be written'
-        print(f'{prog}: internal error ({type(e).__name__}), please report it: {where}{note}',
-              file=sys.stderr)
+        print(
+            f'{prog}: internal error ({type(e).__name__}), please report it: {where}{note}', file=sys.stderr
+        )
         return Exit.INTERNAL_ERROR

@@ -16,6 +16,7 @@ never into the work tree (pre-commit would report "files were modified by
 this hook"). The informational hook always exits 0; the gate exits 1 while
 a trigger fires.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 PROG = 'review-trigger'
 GATE_ID = 'review-trigger-gate'
-FOLDER = 'review-trigger'          # under the git directory
+FOLDER = 'review-trigger'  # under the git directory
 PROMPT_FILE = 'prompt.md'
 REPORT_FILE = 'report.json'
 SUPPRESSION = 'review-trigger: ignore[<trigger-id>] <reason>'
@@ -47,14 +48,14 @@ _FULL_SHA = re.compile(r'^(?:[0-9a-f]{40}|[0-9a-f]{64})$')
 
 def _parser() -> argparse.ArgumentParser:
     from review_trigger.options import Parser, add_analysis_options
+
     p = Parser(
         prog=f'{PROG} hook',
         description='The pre-commit hook: analyse the staged change (or, in '
-                    'pre-push, the pushed commits), print a one-line summary '
-                    'and write the review prompt under the git directory.',
+        'pre-push, the pushed commits), print a one-line summary '
+        'and write the review prompt under the git directory.',
     )
-    p.add_argument('--gate', action='store_true',
-                   help=f'exit 1 while a trigger fires (the {GATE_ID} hook)')
+    p.add_argument('--gate', action='store_true', help=f'exit 1 while a trigger fires (the {GATE_ID} hook)')
     add_analysis_options(p)
     # Tolerated and ignored, should a configuration turn pass_filenames on:
     # the hook always analyses the whole change, not a list of files.
@@ -64,8 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def is_push(environ: Mapping[str, str]) -> bool:
     """Whether pre-commit runs us from a pre-push hook."""
-    return bool(environ.get('PRE_COMMIT_REMOTE_NAME')
-                or environ.get('PRE_COMMIT_LOCAL_BRANCH'))
+    return bool(environ.get('PRE_COMMIT_REMOTE_NAME') or environ.get('PRE_COMMIT_LOCAL_BRANCH'))
 
 
 def _label(ref: str) -> str:
@@ -113,11 +113,16 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     prompt_path = os.path.join(folder, PROMPT_FILE)
     report_path = os.path.join(folder, REPORT_FILE)
     try:
-        outcome = pipeline.run(pipeline.Request(
-            range=lambda r: hook_range(r, environ) or git.resolve_range(r),
-            config_path=args.config, session_model=args.session_model,
-            reviewer=args.reviewer, environ=environ,
-        ), repo)
+        outcome = pipeline.run(
+            pipeline.Request(
+                range=lambda r: hook_range(r, environ) or git.resolve_range(r),
+                config_path=args.config,
+                session_model=args.session_model,
+                reviewer=args.reviewer,
+                environ=environ,
+            ),
+            repo,
+        )
     except BaseException:
         # An earlier run's files must not pass for this run's.
         for path in (prompt_path, report_path):
@@ -131,8 +136,7 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         # Never leave an earlier run's prompt where this run's would be.
         remove(prompt_path)
         if analysis.findings:
-            lines.append(f'{PROG}: no prompt: the configuration skips changes '
-                         f'written by a reason-tier model')
+            lines.append(f'{PROG}: no prompt: the configuration skips changes written by a reason-tier model')
     else:
         write_atomic(prompt_path, prompt)
         lines.append(f'prompt: {_shown(prompt_path)}')
@@ -142,19 +146,18 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         reviewed = _reviewed(outcome)
         if reviewed is not None and reviewed[0].passed:
             refused = False
-            lines.append(f'{GATE_ID}: this content was reviewed: {_verdict_line(*reviewed)}; '
-                         f'{action} allowed')
+            lines.append(
+                f'{GATE_ID}: this content was reviewed: {_verdict_line(*reviewed)}; {action} allowed'
+            )
         elif reviewed is not None:
             lines += [
-                f'{GATE_ID}: {action} refused: the review of this content is '
-                f'{_verdict_line(*reviewed)}',
+                f'{GATE_ID}: {action} refused: the review of this content is {_verdict_line(*reviewed)}',
                 f'  fix the findings (the edited change is reviewed again: '
                 f'{PROG} review), or {action} anyway: SKIP={GATE_ID} git {action} ...',
             ]
         else:
             lines += [
-                f'{GATE_ID}: {action} refused: review the change with the prompt '
-                f'file above, then either',
+                f'{GATE_ID}: {action} refused: review the change with the prompt file above, then either',
                 f'  run the review: {PROG} review (or record one done by hand: '
                 f'{PROG} review --accept-reviewed ANSWER.md)',
                 f'  {action} anyway: SKIP={GATE_ID} git {action} ...',
@@ -170,8 +173,10 @@ def _reviewed(outcome: pipeline.Outcome) -> tuple[ledger.Record, str] | None:
     path), or None."""
     from review_trigger.review import ledger
     from review_trigger.review.run import exclude_of
-    key = ledger.key_of(outcome.repo, outcome.analysis.change.range, outcome.config,
-                        exclude_of(outcome.config))
+
+    key = ledger.key_of(
+        outcome.repo, outcome.analysis.change.range, outcome.config, exclude_of(outcome.config)
+    )
     if key is None:
         return None
     record = ledger.find(outcome.repo, key)
@@ -180,8 +185,7 @@ def _reviewed(outcome: pipeline.Outcome) -> tuple[ledger.Record, str] | None:
 
 def _verdict_line(record: ledger.Record, path: str) -> str:
     n = len(record.verdict.findings)
-    return (f'{record.verdict.status} with {n} finding{"s" if n != 1 else ""} '
-            f'(the review: {_shown(path)})')
+    return f'{record.verdict.status} with {n} finding{"s" if n != 1 else ""} (the review: {_shown(path)})'
 
 
 def main(argv: Sequence[str]) -> int:
@@ -195,7 +199,6 @@ def main(argv: Sequence[str]) -> int:
     # pre-commit shows a hook's stdout; the informational hook's errors go
     # there too, so that they are seen.
     with contextlib.redirect_stderr(sys.stdout):
-        code = guarded(lambda: run(args, os.environ), PROG,
-                       note=' (not blocking: this hook only informs)')
+        code = guarded(lambda: run(args, os.environ), PROG, note=' (not blocking: this hook only informs)')
     sys.stdout.flush()
     return Exit.INTERRUPTED if code == Exit.INTERRUPTED else Exit.OK

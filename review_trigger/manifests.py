@@ -5,6 +5,7 @@ version bump of the project itself, a dependency's version pin or a
 reformatting leaves the set unchanged. Parsers never execute anything and
 use regexes rather than an XML parser for pom.xml (no entity expansion).
 """
+
 from __future__ import annotations
 
 import json
@@ -106,6 +107,7 @@ def pipfile(text: str) -> set[str]:
 
 def setup_cfg(text: str) -> set[str]:
     import configparser
+
     parser = configparser.ConfigParser()
     try:
         parser.read_string(text)
@@ -123,8 +125,13 @@ def setup_cfg(text: str) -> set[str]:
 def package_json(text: str) -> set[str]:
     data = _json(text)
     deps = set()
-    for key in ('dependencies', 'devDependencies', 'peerDependencies',
-                'optionalDependencies', 'bundledDependencies'):
+    for key in (
+        'dependencies',
+        'devDependencies',
+        'peerDependencies',
+        'optionalDependencies',
+        'bundledDependencies',
+    ):
         table = data.get(key)
         if isinstance(table, dict):
             deps |= {f'{key}:{k}' for k in table}
@@ -147,7 +154,7 @@ def go_mod(text: str) -> set[str]:
             elif line:
                 deps.add(line.split()[0])
         elif line.startswith('require'):
-            rest = line[len('require'):].strip()
+            rest = line[len('require') :].strip()
             if rest == '(':
                 in_block = True
             elif rest:
@@ -158,19 +165,21 @@ def go_mod(text: str) -> set[str]:
 def cargo_toml(text: str) -> set[str]:
     data = _toml(text)
     deps = set()
-    for key, group in (('dependencies', ''), ('dev-dependencies', 'dev:'),
-                       ('build-dependencies', 'build:')):
+    for key, group in (('dependencies', ''), ('dev-dependencies', 'dev:'), ('build-dependencies', 'build:')):
         deps |= _keys(data.get(key), group)
     for target, table in data.get('target', {}).items():
-        for key, group in (('dependencies', ''), ('dev-dependencies', 'dev:'),
-                           ('build-dependencies', 'build:')):
+        for key, group in (
+            ('dependencies', ''),
+            ('dev-dependencies', 'dev:'),
+            ('build-dependencies', 'build:'),
+        ):
             deps |= _keys(table.get(key), f'{target}:{group}')
     deps |= _keys(data.get('workspace', {}).get('dependencies'), 'workspace:')
     return deps
 
 
 def gemfile(text: str) -> set[str]:
-    return set(re.findall(r'''^\s*gem\s+['"]([^'"]+)['"]''', text, re.M))
+    return set(re.findall(r"""^\s*gem\s+['"]([^'"]+)['"]""", text, re.M))
 
 
 def pom_xml(text: str) -> set[str]:
@@ -184,12 +193,14 @@ def pom_xml(text: str) -> set[str]:
 
 
 def gradle(text: str) -> set[str]:
-    return set(re.findall(
-        r'''\b(?:implementation|api|compileOnly|runtimeOnly|testImplementation|'''
-        r'''testRuntimeOnly|kapt|ksp|annotationProcessor|classpath)\s*\(?\s*'''
-        r'''['"]([^'":]+:[^'":]+)''',
-        text,
-    ))
+    return set(
+        re.findall(
+            r"""\b(?:implementation|api|compileOnly|runtimeOnly|testImplementation|"""
+            r"""testRuntimeOnly|kapt|ksp|annotationProcessor|classpath)\s*\(?\s*"""
+            r"""['"]([^'":]+:[^'":]+)""",
+            text,
+        )
+    )
 
 
 PARSERS: dict[str, Callable[[str], set[str]]] = {
@@ -213,7 +224,7 @@ def parser_for(path: str) -> Callable[[str], set[str]]:
         return PARSERS[name]
     if name.endswith('.txt'):
         return requirements
-    return lambda text: set(text.split())   # unknown manifest: any change
+    return lambda text: set(text.split())  # unknown manifest: any change
 
 
 def dependencies(path: str, blob: bytes | None) -> set[str]:

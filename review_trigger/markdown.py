@@ -7,6 +7,7 @@ chosen longer than any backtick run in the text so it cannot close them.
 Control and bidirectional-format characters are shown escaped, so a path
 with a newline or a right-to-left override is displayed exactly.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,10 +32,7 @@ def visible(text: str) -> str:
     when anything was escaped, so the escaped form is unambiguous)."""
     if all(_visible(c) == c for c in text):
         return text
-    return '"' + ''.join(
-        '\\\\' if c == '\\' else '\\"' if c == '"' else _visible(c)
-        for c in text
-    ) + '"'
+    return '"' + ''.join('\\\\' if c == '\\' else '\\"' if c == '"' else _visible(c) for c in text) + '"'
 
 
 def _longest_tick_run(text: str) -> int:
@@ -52,10 +50,7 @@ def code(text: str) -> str:
 
 def fence(text: str, info: str = 'text') -> str:
     """A fenced code block holding ``text`` as data."""
-    text = '\n'.join(
-        ''.join(_visible(c) if c != '\n' else c for c in line)
-        for line in text.split('\n')
-    )
+    text = '\n'.join(''.join(_visible(c) if c != '\n' else c for c in line) for line in text.split('\n'))
     ticks = '`' * max(3, _longest_tick_run(text) + 1)
     return f'{ticks}{info}\n{text}\n{ticks}'
 

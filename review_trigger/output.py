@@ -22,8 +22,7 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
         special = False
     if special:
         try:
-            with open(path, 'w', encoding='utf-8', errors='surrogateescape',
-                      newline='') as f:
+            with open(path, 'w', encoding='utf-8', errors='surrogateescape', newline='') as f:
                 _write(f, text)
         except OSError as e:
             raise UserError(f'cannot write {path}: {e.strerror}')
@@ -35,8 +34,7 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
     except OSError as e:
         raise UserError(f'cannot write {path}: {e.strerror}')
     try:
-        with os.fdopen(fd, 'w', encoding='utf-8', errors='surrogateescape',
-                       newline='') as f:
+        with os.fdopen(fd, 'w', encoding='utf-8', errors='surrogateescape', newline='') as f:
             _write(f, text)
         os.replace(tmp, path)
     except BaseException as e:
@@ -68,12 +66,12 @@ def _write(f: TextIO, text: str | Iterable[str]) -> None:
         f.write(piece)
 
 
-def emit(text: str | Iterable[str], output: str | None,
-         directory: str | None = None) -> None:
+def emit(text: str | Iterable[str], output: str | None, directory: str | None = None) -> None:
     """The report (or its pieces, written as they come) on stdout
     (``output`` None or ``-``), else written to ``output`` atomically
     (relative to ``directory``)."""
     import sys
+
     if output is None or output == '-':
         _write(sys.stdout, text)
         sys.stdout.flush()

@@ -11,6 +11,7 @@ What a run learns about its paths (the joined text, which paths each list
 selects) lives on that run's ``ChangedPaths``; nothing here remembers a
 run once it is over, but for ``functools`` caches of pure functions.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -40,9 +41,11 @@ def _pattern_class() -> Any:
     """pathspec's gitignore pattern class (its name moved in pathspec 1.0)."""
     try:
         from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
         return GitIgnoreSpecPattern
-    except ImportError:     # pathspec < 1.0
+    except ImportError:  # pathspec < 1.0
         from pathspec.patterns.gitwildmatch import GitWildMatchPattern
+
         return GitWildMatchPattern
 
 
@@ -62,8 +65,10 @@ def translate(glob: str) -> Translation:
 # directory, for the pathspec installed (its file's size and time): pathspec
 # is imported only when a glob is new to that file.
 
+
 def _pathspec_stamp() -> str | None:
     import importlib.util
+
     try:
         spec = importlib.util.find_spec('pathspec')
         origin = spec.origin if spec is not None else None
@@ -91,6 +96,7 @@ class Globs:
 
     def _load(self, directory: str) -> None:
         import json
+
         stamp = _pathspec_stamp()
         if stamp is None:
             return
@@ -101,13 +107,20 @@ class Globs:
                 data = json.load(f)
         except (OSError, ValueError):
             return
-        if not isinstance(data, dict) or data.get('pathspec') != stamp or \
-                not isinstance(data.get('globs'), dict):
+        if (
+            not isinstance(data, dict)
+            or data.get('pathspec') != stamp
+            or not isinstance(data.get('globs'), dict)
+        ):
             return
         for glob, value in data['globs'].items():
-            if isinstance(glob, str) and isinstance(value, list) and len(value) == 2 and \
-                    (value[0] is None or isinstance(value[0], str)) and \
-                    (value[1] is None or isinstance(value[1], bool)):
+            if (
+                isinstance(glob, str)
+                and isinstance(value, list)
+                and len(value) == 2
+                and (value[0] is None or isinstance(value[0], str))
+                and (value[1] is None or isinstance(value[1], bool))
+            ):
                 self._known.setdefault(glob, (value[0], value[1]))
 
     def translate(self, glob: str) -> Translation:
@@ -134,6 +147,7 @@ class Globs:
 
         from review_trigger.errors import UserError
         from review_trigger.output import write_atomic
+
         try:
             write_atomic(self._path, json.dumps({'pathspec': self._stamp, 'globs': self._known}))
         except UserError:
@@ -148,8 +162,9 @@ class PathMatcher:
     pathspec itself), so that building one costs nothing.
     """
 
-    def __init__(self, patterns: tuple[str, ...],
-                 translate: Callable[[str], Translation] = translate) -> None:
+    def __init__(
+        self, patterns: tuple[str, ...], translate: Callable[[str], Translation] = translate
+    ) -> None:
         self.patterns = patterns
         self._translate = translate
         self._compiled = False
@@ -158,8 +173,9 @@ class PathMatcher:
         # pathspec's translation of each glob into a regex (not compiled:
         # they are compiled here, joined).
         translated = [self._translate(p) for p in self.patterns]
-        compiled = [(regex, include) for regex, include in translated
-                    if include is not None and regex is not None]
+        compiled = [
+            (regex, include) for regex, include in translated if include is not None and regex is not None
+        ]
         self._fallback = any(not include for _, include in compiled)
         self._spec: Any = None
         anywhere, anchored = [], []
@@ -167,18 +183,26 @@ class PathMatcher:
             # Named groups would clash once the regexes are joined.
             source = _GROUP.sub('(?:', regex)
             if source.startswith(_ANYWHERE):
-                anywhere.append(source[len(_ANYWHERE):])
+                anywhere.append(source[len(_ANYWHERE) :])
             else:
                 anchored.append(source.removeprefix('^'))
         self._sources = (anchored, anywhere)
         # "At the start, or right after a slash": the same as pathspec's
         # optional leading "any directories/" prefix, without backtracking.
-        self._anywhere = re.compile(
-            '(?:^|(?<=/))(?:' + '|'.join(anywhere) + ')',
-        ) if anywhere else None
-        self._anchored = re.compile(
-            '(?:' + '|'.join(anchored) + ')',
-        ) if anchored else None
+        self._anywhere = (
+            re.compile(
+                '(?:^|(?<=/))(?:' + '|'.join(anywhere) + ')',
+            )
+            if anywhere
+            else None
+        )
+        self._anchored = (
+            re.compile(
+                '(?:' + '|'.join(anchored) + ')',
+            )
+            if anchored
+            else None
+        )
         self._joined: list[re.Pattern[str]] | None = None
         self._compiled = True
 
@@ -189,6 +213,7 @@ class PathMatcher:
             if self._spec is None:
                 # A negation: pathspec's own last-match-wins loop.
                 import pathspec
+
                 self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
             return bool(self._spec.match_file(path))
         return bool(
@@ -200,10 +225,14 @@ class PathMatcher:
         """The regexes for paths joined with newlines (``select``)."""
         if self._joined is None:
             anchored, anywhere = self._sources
-            self._joined = [re.compile(source, re.M) for source in (
-                '^(?:' + '|'.join(anchored) + ')' if anchored else None,
-                '(?:^|(?<=/))(?:' + '|'.join(anywhere) + ')' if anywhere else None,
-            ) if source is not None]
+            self._joined = [
+                re.compile(source, re.M)
+                for source in (
+                    '^(?:' + '|'.join(anchored) + ')' if anchored else None,
+                    '(?:^|(?<=/))(?:' + '|'.join(anywhere) + ')' if anywhere else None,
+                )
+                if source is not None
+            ]
         return self._joined
 
     def select(self, paths: Sequence[str] | ChangedPaths) -> frozenset[str]:
@@ -280,11 +309,12 @@ class ChangedPaths:
     def _find(self, rules: tuple[re.Pattern[str] | WordSet, ...]) -> list[int] | None:
         text, _ = self.joined()
         if len(self.paths) < RE2_AFTER or text.count('\n') != len(self.paths) - 1:
-            return None         # a path with a newline in it
+            return None  # a path with a newline in it
         pre = _prefilter_for(rules)
         if pre is None:
             return None
         from review_trigger import prefilter
+
         if self._encoded is None:
             self._encoded = prefilter.encode(text)
         data, exact = self._encoded
@@ -312,6 +342,7 @@ def _prefilter_for(rules: tuple[re.Pattern[str] | WordSet, ...]) -> Any:
     """The RE2 prefilter covering all ``rules``, or None (a pure function of
     compiled regexes and word sets)."""
     from review_trigger import prefilter
+
     pre = prefilter.build(list(rules))
     return pre if pre is not None and all(pre.covered) else None
 

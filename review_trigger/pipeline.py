@@ -10,6 +10,7 @@ The order of the steps is for speed: git computes the diff (and lists the
 files, for the context files) while the configuration, the triggers and
 the prompt's code load.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
@@ -30,6 +31,7 @@ class Request(NamedTuple):
     """What to analyse and how. With ``range`` unset, the range comes from
     ``since`` / ``base`` and ``head`` / ``worktree`` (none of them: the
     staged change)."""
+
     directory: str | None = None
     since: str | None = None
     base: str | None = None
@@ -53,7 +55,7 @@ class Outcome(NamedTuple):
     config: Config
     analysis: Analysis
     session: Session
-    prompt: str | None          # None when nothing fired (or it was skipped)
+    prompt: str | None  # None when nothing fired (or it was skipped)
     # The report's keys beyond the analysis: the pinned ids, the cost
     # estimate, the included diff.
     facts: Mapping[str, object] = {}
@@ -67,9 +69,16 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
     """Analyse the change ``request`` names and render its prompt."""
     if repo is None:
         repo = git.open_repo(request.directory)
-    rng = request.range(repo) if request.range is not None else git.resolve_range(
-        repo, since=request.since, base=request.base, head=request.head,
-        worktree=request.worktree,
+    rng = (
+        request.range(repo)
+        if request.range is not None
+        else git.resolve_range(
+            repo,
+            since=request.since,
+            base=request.base,
+            head=request.head,
+            worktree=request.worktree,
+        )
     )
     diff = git.Diff(repo, rng.base, git.new_side(rng))
     listing = git.PendingFiles(repo, git.new_side(rng))
@@ -77,25 +86,33 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
         config = config_for(repo, rng, request.config_path, request.directory)
         from review_trigger import redact
         from review_trigger.analyze import analyze
+
         raw = analyze(repo, rng, config, diff)
         # The one redaction step: everything after this sees the change
         # with every secret span masked.
         red = redact.for_config(config)
         analysis = redact.analysis(red, raw)
         session = session_of(request.session_model, analysis, config, request.environ)
-        session = session._replace(models=tuple(
-            m._replace(name=red.text(m.name)) for m in session.models))
+        session = session._replace(models=tuple(m._replace(name=red.text(m.name)) for m in session.models))
         facts: dict[str, object] = {}
-        prompt = prompt_for(repo, analysis, session, config, request.reviewer, listing,
-                            include_diff=request.include_diff, raw=raw, facts=facts)
+        prompt = prompt_for(
+            repo,
+            analysis,
+            session,
+            config,
+            request.reviewer,
+            listing,
+            include_diff=request.include_diff,
+            raw=raw,
+            facts=facts,
+        )
     finally:
         diff.close()
         listing.close()
     return Outcome(repo, config, analysis, session, prompt, facts)
 
 
-def config_for(repo: git.Repo, rng: Range, path: str | None,
-               directory: str | None = None) -> Config:
+def config_for(repo: git.Repo, rng: Range, path: str | None, directory: str | None = None) -> Config:
     """The configuration in force: for a pull request, the base branch
     tip's (``path`` names a file in it), so that it cannot disable its own
     review; otherwise ``path``, else the repository's file; else the
@@ -105,13 +122,17 @@ def config_for(repo: git.Repo, rng: Range, path: str | None,
 
     from review_trigger import config
     from review_trigger.errors import UserError
+
     if rng.mode == 'pr':
         base = rng.config_base or rng.base
         assert base is not None
         if path is None:
-            return config.load(config.find_source(
-                repo.root, read=lambda rel: git.read_path(repo, base, rel),
-            ))
+            return config.load(
+                config.find_source(
+                    repo.root,
+                    read=lambda rel: git.read_path(repo, base, rel),
+                )
+            )
         rel = posixpath.normpath(path.replace(os.sep, '/'))
         if rel.startswith(('../', '/')) or rel in ('..', '.'):
             raise UserError(f'config must be a file in the repository, not {path!r}')
@@ -122,8 +143,9 @@ def config_for(repo: git.Repo, rng: Range, path: str | None,
                 f'configuration is read from the base, so that a pull request '
                 f'cannot change its own review',
             )
-        return config.load(config.Source(f'{base[:12]}:{rel}', text,
-                                         posixpath.basename(rel) == config.PYPROJECT))
+        return config.load(
+            config.Source(f'{base[:12]}:{rel}', text, posixpath.basename(rel) == config.PYPROJECT)
+        )
     if path is not None:
         return config.load(config.read_file(os.path.join(directory or '.', path)))
     return config.load(
@@ -132,36 +154,44 @@ def config_for(repo: git.Repo, rng: Range, path: str | None,
     )
 
 
-def session_of(flag: str | None, analysis: Analysis, config: Config,
-               environ: Mapping[str, str]) -> Session:
+def session_of(flag: str | None, analysis: Analysis, config: Config, environ: Mapping[str, str]) -> Session:
     """The session model: ``flag``, else $REVIEW_TRIGGER_SESSION_MODEL,
     else the AI trailers of the analysed commits."""
     from review_trigger import routing
     from review_trigger.prompt import Session
+
     table = config.models
     name = flag or environ.get(ENV_SESSION_MODEL, '').strip()
     if name:
-        return Session((routing.named(name, table),), 0,
-                       'flag' if flag else 'environment')
+        return Session((routing.named(name, table),), 0, 'flag' if flag else 'environment')
     models, without = routing.detect(analysis.commits, table)
-    return Session(models, without if models else len(analysis.commits),
-                   'trailers' if models else 'none')
+    return Session(models, without if models else len(analysis.commits), 'trailers' if models else 'none')
 
 
-def prompt_for(repo: git.Repo, analysis: Analysis, session: Session, config: Config,
-               reviewer: str | None = None,
-               listing: git.PendingFiles | None = None, *,
-               include_diff: int | None = None, raw: Analysis | None = None,
-               facts: dict[str, object] | None = None) -> str | None:
+def prompt_for(
+    repo: git.Repo,
+    analysis: Analysis,
+    session: Session,
+    config: Config,
+    reviewer: str | None = None,
+    listing: git.PendingFiles | None = None,
+    *,
+    include_diff: int | None = None,
+    raw: Analysis | None = None,
+    facts: dict[str, object] | None = None,
+) -> str | None:
     """The review prompt, or None when nothing fired (or the configuration
     skips changes written wholly by a reason-tier model). ``analysis`` is
     the masked one; ``raw`` the one git's paths are read with (the diff
     with ``include_diff``); ``facts`` receives the report's extra keys."""
     if not analysis.findings:
         return None
-    if config.skip_if_reason_tier and session.source == 'trailers' and \
-            not session.without_trailer and \
-            all(m.tier == config.routing.top.id for m in session.models):
+    if (
+        config.skip_if_reason_tier
+        and session.source == 'trailers'
+        and not session.without_trailer
+        and all(m.tier == config.routing.top.id for m in session.models)
+    ):
         return None
     from review_trigger import prices
     from review_trigger import prompt as prompt_mod
@@ -169,14 +199,17 @@ def prompt_for(repo: git.Repo, analysis: Analysis, session: Session, config: Con
     from review_trigger.prompt import cost as cost_mod
     from review_trigger.prompt import diff as diff_mod
     from review_trigger.redact import for_config
+
     raw = raw or analysis
     facts = {} if facts is None else facts
     rng = analysis.change.range
     if listing is None:
         listing = git.PendingFiles(repo, git.new_side(rng))
     context = prompt_mod.context_files(
-        analysis, listing.result(),
-        config.context_files, config.triggers['document']['adr_dirs'],
+        analysis,
+        listing.result(),
+        config.context_files,
+        config.triggers['document']['adr_dirs'],
     )
     pinned = pinned_of(repo, raw.change.range)
     facts['pinned'] = pinned.as_json()
@@ -184,28 +217,39 @@ def prompt_for(repo: git.Repo, analysis: Analysis, session: Session, config: Con
     to_review = prompt_mod.files_to_review(analysis)
     if include_diff is not None:
         index = {f.path: i for i, f in enumerate(analysis.change.files)}
-        pairs = [(raw.change.files[index[p]], analysis.change.files[index[p]])
-                 for p in prompt_mod.files_to_review(analysis, binary=True) if p in index]
-        included = diff_mod.build(repo, rng, pairs, include_diff, for_config(config),
-                                  pinned.tree)
+        pairs = [
+            (raw.change.files[index[p]], analysis.change.files[index[p]])
+            for p in prompt_mod.files_to_review(analysis, binary=True)
+            if p in index
+        ]
+        included = diff_mod.build(repo, rng, pairs, include_diff, for_config(config), pinned.tree)
         facts['included_diff'] = included.as_json()
     # What the reviewer loads besides the prompt: the files to review at
     # the head (unless their diff is in the prompt) and the context files.
     by_path = {f.path: f for f in raw.change.files}
     names = [f'{_treeish(pinned)}:{p}' for p, _ in context if not p.endswith('/')]
     if included is None:
-        names += [by_path[p].new_blob or '' for p in to_review
-                  if p in by_path and by_path[p].new_blob and not by_path[p].generated]
+        names += [
+            by_path[p].new_blob or ''
+            for p in to_review
+            if p in by_path and by_path[p].new_blob and not by_path[p].generated
+        ]
     names = [n for n in names if n and '\n' not in n]
     files_bytes = sum(bundle.blob_sizes(repo, names).values())
     reviewer = reviewer or config.reviewer
 
     def render(cost_line: str | None) -> str:
         return prompt_mod.render(
-            analysis, session=session, reviewer=reviewer, context=context,
-            pinned=pinned, cost=cost_line, config=config,
+            analysis,
+            session=session,
+            reviewer=reviewer,
+            context=context,
+            pinned=pinned,
+            cost=cost_line,
+            config=config,
             diff=None if included is None else included.text,
         )
+
     table = prices.table(config.prices)
     draft = render(cost_mod.estimate(reviewer, 0, files_bytes, table).line())
     estimate = cost_mod.estimate(reviewer, len(draft), files_bytes, table)
@@ -215,25 +259,25 @@ def prompt_for(repo: git.Repo, analysis: Analysis, session: Session, config: Con
 
 def _treeish(pinned: object) -> str:
     head = getattr(pinned, 'head', None)
-    return head or ''       # '' : the index (":path")
+    return head or ''  # '' : the index (":path")
 
 
 def pinned_of(repo: git.Repo, rng: Range) -> prompt.Pinned:
     """The full ids of the analysed change and its reproduce command."""
     from review_trigger.git import bundle
     from review_trigger.prompt import Pinned
+
     if bundle.is_index(rng):
         tree = bundle.write_tree(repo)
-        return Pinned(rng.base, None, tree, None, bundle.reproduce(repo, rng, tree=tree),
-                      bundle.reproduce(repo, rng))
+        return Pinned(
+            rng.base, None, tree, None, bundle.reproduce(repo, rng, tree=tree), bundle.reproduce(repo, rng)
+        )
     if bundle.is_worktree(rng):
         if rng.tree:
             # The working tree's snapshot: pinned like the index's tree
             # (``git diff BASE`` alone would leave untracked files out).
-            return Pinned(rng.base, None, rng.tree, None,
-                          bundle.reproduce(repo, rng, tree=rng.tree), None)
-        return Pinned(rng.base, None, None, bundle.patch_id(repo, rng),
-                      bundle.reproduce(repo, rng), None)
+            return Pinned(rng.base, None, rng.tree, None, bundle.reproduce(repo, rng, tree=rng.tree), None)
+        return Pinned(rng.base, None, None, bundle.patch_id(repo, rng), bundle.reproduce(repo, rng), None)
     return Pinned(rng.base, rng.head, None, None, bundle.reproduce(repo, rng), None)
 
 
@@ -242,12 +286,12 @@ def report_json(outcome: Outcome, extra: Mapping[str, object] | None = None) -> 
     return ''.join(report_chunks(outcome, extra))
 
 
-def report_chunks(outcome: Outcome,
-                  extra: Mapping[str, object] | None = None) -> Iterator[str]:
+def report_chunks(outcome: Outcome, extra: Mapping[str, object] | None = None) -> Iterator[str]:
     """The text of :func:`report_json`, in pieces, to be written as they
     come: on a large change neither a dict per file nor the whole text is
     held."""
     from review_trigger import redact, report
+
     data = report.document(outcome.analysis, outcome.session, outcome.prompt)
     data.update(outcome.facts)
     if extra:

@@ -28,6 +28,7 @@ UTF-8 (a lone surrogate) is the caller's to handle: ``encode`` says so.
 Without RE2 installed everything is searched with Python's ``re``; the
 results are the same.
 """
+
 from __future__ import annotations
 
 import functools
@@ -52,8 +53,8 @@ _NON_ASCII = r'\x{80}-\x{10ffff}'
 
 
 class Prefilter(NamedTuple):
-    regex: Any                  # a compiled RE2 regex over bytes
-    covered: tuple[bool, ...]   # per rule: its lines are all candidates
+    regex: Any  # a compiled RE2 regex over bytes
+    covered: tuple[bool, ...]  # per rule: its lines are all candidates
     alone: tuple[Any, ...] = ()  # per rule: its own superset, compiled (or None)
 
 
@@ -91,7 +92,7 @@ def build(patterns: Sequence[re.Pattern[str] | WordSet]) -> Prefilter | None:
             except (re2.error, ValueError, TypeError):
                 source = None
             else:
-                if alone.search(b'') is not None:    # would match every line
+                if alone.search(b'') is not None:  # would match every line
                     source = None
         covered.append(source is not None)
         alones.append(alone if source is not None else None)
@@ -131,8 +132,11 @@ def raw_candidate_lines(prefilter: Prefilter, data: bytes) -> Iterator[int]:
         data.decode()
     except UnicodeDecodeError:
         import heapq
-        return (k for k, _ in itertools.groupby(heapq.merge(
-            candidate_lines(prefilter, data), _invalid_lines(data))))
+
+        return (
+            k
+            for k, _ in itertools.groupby(heapq.merge(candidate_lines(prefilter, data), _invalid_lines(data)))
+        )
     return candidate_lines(prefilter, data)
 
 
@@ -191,13 +195,19 @@ def word_superset(words: WordSet) -> str | None:
     for entry in entries:
         first = entry[0]
         rest = ''.join(_char_set(ch, re.I) for ch in first[1:]) + ''.join(
-            gap + ''.join(_char_set(ch, re.I) for ch in w) for w in entry[1:])
+            gap + ''.join(_char_set(ch, re.I) for ch in w) for w in entry[1:]
+        )
         if first[0].isdigit():
             # A digit starts a word unless a digit comes before it.
             start = r'(?:(?m:^)|[^0-9\n])' + _char_set(first[0], 0)
         else:
-            start = (r'(?:(?:(?m:^)|[^0-9A-Za-z\n])' + _char_set(first[0], re.I)
-                     + '|[0-9A-Za-z]' + _char_set(first[0].upper(), 0) + ')')
+            start = (
+                r'(?:(?:(?m:^)|[^0-9A-Za-z\n])'
+                + _char_set(first[0], re.I)
+                + '|[0-9A-Za-z]'
+                + _char_set(first[0].upper(), 0)
+                + ')'
+            )
         out.append(start + rest)
     return '|'.join(out)
 
@@ -213,7 +223,7 @@ def superset(pattern: re.Pattern[str]) -> str | None:
         return _Translate(parser).seq(list(parsed.data), pattern.flags)
     except _Unknown:
         return None
-    except Exception:       # a private module changed: no superset
+    except Exception:  # a private module changed: no superset
         return None
 
 
@@ -240,7 +250,7 @@ class _Translate:
             source, plain = _class_source(p, av)
             return _set(_members(source, flags), _class_non_ascii(p, av, flags) if plain else True)
         if op in (p.AT, p.ASSERT, p.ASSERT_NOT):
-            return ''           # only narrows where a match is
+            return ''  # only narrows where a match is
         if op is p.SUBPATTERN:
             _group, add, delete, sub = av
             return '(?:' + self.seq(list(sub.data), (flags | add) & ~delete) + ')'
@@ -256,19 +266,21 @@ class _Translate:
                 return body + ('*' if lo == 0 else '+' if lo == 1 else f'{{{lo},}}')
             return body + f'{{{lo},{hi}}}'
         if op is p.GROUPREF:
-            return r'[^\n]*'    # whatever the group matched, on this line
+            return r'[^\n]*'  # whatever the group matched, on this line
         if op is p.GROUPREF_EXISTS:
             _group, yes, no = av
-            alts = [self.seq(list(yes.data), flags),
-                    '' if no is None else self.seq(list(no.data), flags)]
+            alts = [self.seq(list(yes.data), flags), '' if no is None else self.seq(list(no.data), flags)]
             return '(?:' + '|'.join(alts) + ')'
         raise _Unknown(op)
 
 
 _CATEGORIES = {
-    'CATEGORY_DIGIT': r'\d', 'CATEGORY_NOT_DIGIT': r'\D',
-    'CATEGORY_SPACE': r'\s', 'CATEGORY_NOT_SPACE': r'\S',
-    'CATEGORY_WORD': r'\w', 'CATEGORY_NOT_WORD': r'\W',
+    'CATEGORY_DIGIT': r'\d',
+    'CATEGORY_NOT_DIGIT': r'\D',
+    'CATEGORY_SPACE': r'\s',
+    'CATEGORY_NOT_SPACE': r'\S',
+    'CATEGORY_WORD': r'\w',
+    'CATEGORY_NOT_WORD': r'\W',
 }
 
 
@@ -300,10 +312,9 @@ def _class_non_ascii(p: Any, items: list[tuple[Any, Any]], flags: int) -> str | 
     for op, av in items:
         lo, hi = (av, av) if op is p.LITERAL else av
         if hi >= 0x80:
-            return True         # a non-ASCII range: any, rather than its case folds
+            return True  # a non-ASCII range: any, rather than its case folds
         if flags & re.IGNORECASE and not flags & re.ASCII:
-            out.extend(f for ch in map(chr, range(lo, hi + 1))
-                       for f in _FOLDS.get(ch.lower(), ''))
+            out.extend(f for ch in map(chr, range(lo, hi + 1)) for f in _FOLDS.get(ch.lower(), ''))
     return ''.join(f'\\x{{{ord(f):x}}}' for f in sorted(set(out)))
 
 
@@ -316,8 +327,9 @@ def _char_set(ch: str, flags: int) -> str:
         # An ASCII character matches itself and, under re.I, its other
         # case and the few non-ASCII characters that fold to it.
         if flags & re.IGNORECASE:
-            folds = '' if flags & re.ASCII else ''.join(
-                f'\\x{{{ord(f):x}}}' for f in _FOLDS.get(ch.lower(), ''))
+            folds = (
+                '' if flags & re.ASCII else ''.join(f'\\x{{{ord(f):x}}}' for f in _FOLDS.get(ch.lower(), ''))
+            )
             return _set(frozenset({ch, ch.lower(), ch.upper()}), folds)
         return _set(frozenset(ch))
     if flags & re.IGNORECASE or ch == '\n':

@@ -6,6 +6,7 @@ order, in its name (as the tier table matches): "claude-opus-4-8" and
 "Opus 4.8" are both ``opus``. The configuration's ``prices:`` entries come
 first, so they override the shipped ones.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,23 +22,22 @@ CHARS_PER_TOKEN = 4
 
 
 class Price(NamedTuple):
-    model: str              # the name shown: "Claude Opus 4.8"
-    match: str              # words matched against a model's name
-    input: float            # dollars per million input tokens
-    output: float           # dollars per million output tokens
+    model: str  # the name shown: "Claude Opus 4.8"
+    match: str  # words matched against a model's name
+    input: float  # dollars per million input tokens
+    output: float  # dollars per million output tokens
     source: str = ''
-    checked: str = ''       # the date the price was checked (ISO 8601)
+    checked: str = ''  # the date the price was checked (ISO 8601)
 
 
 class Estimate(NamedTuple):
-    price: Price | None     # None: the model is not in the table
+    price: Price | None  # None: the model is not in the table
     input_tokens: int
     output_tokens: int
 
     @property
     def usd(self) -> float | None:
-        return None if self.price is None else cost(self.price, self.input_tokens,
-                                                     self.output_tokens)
+        return None if self.price is None else cost(self.price, self.input_tokens, self.output_tokens)
 
 
 def cost(price: Price, input_tokens: int, output_tokens: int) -> float:
@@ -57,9 +57,14 @@ def shipped() -> tuple[Price, ...]:
 
 
 def _price(entry: Mapping[str, Any], checked: str = '') -> Price:
-    return Price(str(entry['model']), str(entry.get('match') or entry['model']),
-                 float(entry['input']), float(entry['output']),
-                 str(entry.get('source', '')), str(entry.get('checked', checked)))
+    return Price(
+        str(entry['model']),
+        str(entry.get('match') or entry['model']),
+        float(entry['input']),
+        float(entry['output']),
+        str(entry.get('source', '')),
+        str(entry.get('checked', checked)),
+    )
 
 
 def table(overrides: Iterable[Mapping[str, Any]] = ()) -> tuple[Price, ...]:
@@ -69,6 +74,7 @@ def table(overrides: Iterable[Mapping[str, Any]] = ()) -> tuple[Price, ...]:
 
 def price_of(model: str, prices: Sequence[Price]) -> Price | None:
     from review_trigger.words import split_words
+
     words = split_words(model.replace('.', ' '))
     for p in prices:
         rest = iter(words)
@@ -77,6 +83,5 @@ def price_of(model: str, prices: Sequence[Price]) -> Price | None:
     return None
 
 
-def estimate(model: str, prompt: str, output_tokens: int,
-             prices: Sequence[Price]) -> Estimate:
+def estimate(model: str, prompt: str, output_tokens: int, prices: Sequence[Price]) -> Estimate:
     return Estimate(price_of(model, prices), tokens(prompt), output_tokens)

@@ -12,6 +12,7 @@ credential's shape (not the ones that match an import or an unsafe call,
 which the reviewer must see), plus a PEM private key's whole block: the
 rule only matches its first line, while the key is the lines after it.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -24,11 +25,18 @@ if TYPE_CHECKING:
     from review_trigger.config import Config
 
 # Names of the built-in security rules that match a secret's shape.
-SECRET_RULES = frozenset((
-    'private key block', 'AWS access key id', 'GitHub token', 'Slack token',
-    'Stripe secret key', 'Google API key', 'credentials in URL',
-    'credential assignment',
-))
+SECRET_RULES = frozenset(
+    (
+        'private key block',
+        'AWS access key id',
+        'GitHub token',
+        'Slack token',
+        'Stripe secret key',
+        'Google API key',
+        'credentials in URL',
+        'credential assignment',
+    )
+)
 # A rule whose name says it matches a credential is a secret rule too (so
 # shapes added to the defaults or by a configuration are masked), unless
 # it names code that handles credentials rather than a credential.
@@ -92,7 +100,7 @@ class Redactor(NamedTuple):
                 lower = joined.lower()
                 folded = lower if len(lower) == len(joined) else ''
             text = folded if fold and folded else joined
-            if fold and not folded:     # lower-casing moved offsets: no gate
+            if fold and not folded:  # lower-casing moved offsets: no gate
                 rx = self.rules[gates.index((rx, fold))][1]
             pos = 0
             while (m := rx.search(text, pos)) is not None:
@@ -128,8 +136,10 @@ def _loosened(pattern: str) -> re.Pattern[str]:
         return re.compile(pattern, re.M)
 
 
-def redactor(patterns: Mapping[str, str] | Iterable[tuple[str, str]],
-             secrets: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> Redactor:
+def redactor(
+    patterns: Mapping[str, str] | Iterable[tuple[str, str]],
+    secrets: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+) -> Redactor:
     """A Redactor from (name, regex) pairs: every one of ``secrets`` (the
     security trigger's secret shapes), and the secret rules among
     ``patterns`` (judged by name)."""
@@ -137,8 +147,7 @@ def redactor(patterns: Mapping[str, str] | Iterable[tuple[str, str]],
     shapes = secrets.items() if isinstance(secrets, Mapping) else secrets
     rules: list[tuple[str, re.Pattern[str]]] = []
     gates = []
-    for name, pattern, secret in [*((n, p, True) for n, p in shapes),
-                                  *((n, p, False) for n, p in items)]:
+    for name, pattern, secret in [*((n, p, True) for n, p in shapes), *((n, p, False) for n, p in items)]:
         if any(name == r[0] for r in rules):
             continue
         if name == _PEM_BLOCK[0]:
@@ -155,6 +164,7 @@ def _gate(pattern: str, rule: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
     without word boundaries (so the loosened ones are covered), cut to
     where a literal starts, as the scanner gates its rules."""
     from review_trigger import scan
+
     try:
         bare = re.compile(_WORD_EDGE.sub('', pattern), re.M)
     except re.error:
@@ -169,6 +179,7 @@ def for_config(config: Config) -> Redactor:
     """The Redactor of a configuration: its security rules' secret shapes
     (even when the security trigger is disabled: a secret is never shown)."""
     from review_trigger import defaults
+
     security = config.triggers.get('security', {})
     builtin = defaults.TRIGGERS['security']
     patterns = dict(builtin['line_patterns'])
@@ -225,16 +236,18 @@ def analysis(red: Redactor, a: Analysis) -> Analysis:
         range=change.range._replace(label=m(change.range.label)),
         files=files,
         hits=tuple(h._replace(path=m(h.path)) for h in change.hits),
-        suppressions=tuple(s._replace(path=m(s.path), reason=m(s.reason))
-                           for s in change.suppressions),
+        suppressions=tuple(s._replace(path=m(s.path), reason=m(s.reason)) for s in change.suppressions),
         notes=tuple(m(n) for n in change.notes),
         definitions=definitions,
     )
     findings = tuple(
-        fd._replace(reason=m(fd.reason), details=tuple(
-            d._replace(path=m(d.path), why=m(d.why), items=tuple(m(i) for i in d.items))
-            for d in fd.details
-        ))
+        fd._replace(
+            reason=m(fd.reason),
+            details=tuple(
+                d._replace(path=m(d.path), why=m(d.why), items=tuple(m(i) for i in d.items))
+                for d in fd.details
+            ),
+        )
         for fd in a.findings
     )
     commits = tuple(c._replace(author=m(c.author), message=m(c.message)) for c in a.commits)
@@ -242,10 +255,11 @@ def analysis(red: Redactor, a: Analysis) -> Analysis:
 
 
 def _masked_definitions(
-        red: Redactor, read: Callable[[Sequence[Any]], dict[str, tuple[str, ...]]],
+    red: Redactor,
+    read: Callable[[Sequence[Any]], dict[str, tuple[str, ...]]],
 ) -> Callable[[Sequence[Any]], dict[str, tuple[str, ...]]]:
     # ``def ghp_...():`` is a definition named by a secret.
     def definitions(files: Sequence[Any]) -> dict[str, tuple[str, ...]]:
-        return {path: tuple(red.text(n) for n in names)
-                for path, names in read(files).items()}
+        return {path: tuple(red.text(n) for n in names) for path, names in read(files).items()}
+
     return definitions

@@ -1,4 +1,5 @@
 """The JSON report: every fact the prompt is built from, for machines."""
+
 from __future__ import annotations
 
 import json
@@ -35,10 +36,15 @@ class Rows:
 
 def _change(f: FileChange) -> dict[str, Any]:
     return {
-        'path': f.path, 'old_path': f.old_path, 'status': f.status,
-        'added_lines': f.added_lines, 'deleted_lines': f.deleted_lines,
-        'binary': f.binary, 'submodule': f.submodule,
-        'generated': f.generated, 'excluded': f.excluded,
+        'path': f.path,
+        'old_path': f.old_path,
+        'status': f.status,
+        'added_lines': f.added_lines,
+        'deleted_lines': f.deleted_lines,
+        'binary': f.binary,
+        'submodule': f.submodule,
+        'generated': f.generated,
+        'excluded': f.excluded,
     }
 
 
@@ -68,11 +74,15 @@ def document(analysis: Analysis, session: Session, prompt: str | None) -> dict[s
         'triggers': Rows(analysis.findings, trigger),
         'changes': Rows(change.files, _change),
         'range': {
-            'mode': change.range.mode, 'base': change.range.base,
-            'head': change.range.head, 'label': change.range.label,
+            'mode': change.range.mode,
+            'base': change.range.base,
+            'head': change.range.head,
+            'label': change.range.label,
             'commits': len(analysis.commits),
         },
-        'session_model': None if not session.models else {
+        'session_model': None
+        if not session.models
+        else {
             'source': session.source,
             'models': [m._asdict() for m in session.models],
             'commits_without_trailer': session.without_trailer,
@@ -179,6 +189,5 @@ def _encode(o: Any, level: int) -> str:
 def _flat(o: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> bool:
     """Only scalars inside (and, in a dict, string keys)."""
     if isinstance(o, dict):
-        return (all(isinstance(v, _SCALARS) for v in o.values())
-                and all(isinstance(k, str) for k in o))
+        return all(isinstance(v, _SCALARS) for v in o.values()) and all(isinstance(k, str) for k in o)
     return all(isinstance(v, _SCALARS) for v in o)

@@ -18,6 +18,7 @@ lines worth checking (*candidates*) are found first, in C:
 A candidate is then checked line by line with the rule itself, so the
 hits are the same whichever way the candidates were found.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -49,9 +50,9 @@ class LineRule(NamedTuple):
     name: str
     pattern: re.Pattern[str] | None = None
     words: WordSet | None = None
-    needles: re.Pattern[str] | None = None   # prefilter for ``words``
-    paths: PathMatcher | None = None   # only files matching these
-    not_paths: PathMatcher | None = None   # and none matching these
+    needles: re.Pattern[str] | None = None  # prefilter for ``words``
+    paths: PathMatcher | None = None  # only files matching these
+    not_paths: PathMatcher | None = None  # and none matching these
     # A line this also matches is not a hit: a placeholder value
     # (``password = "changeme"``), a safe form (``yaml.load(s, Loader=SafeLoader)``).
     unless: re.Pattern[str] | None = None
@@ -63,17 +64,21 @@ def _needles_source(words: WordSet) -> str:
     return '|'.join(re.escape(n) for n in words.needles) or r'(?!)'
 
 
-def word_rule(trigger: str, name: str, words: WordSet,
-              not_paths: PathMatcher | None = None,
-              unless: re.Pattern[str] | None = None) -> LineRule:
+def word_rule(
+    trigger: str,
+    name: str,
+    words: WordSet,
+    not_paths: PathMatcher | None = None,
+    unless: re.Pattern[str] | None = None,
+) -> LineRule:
     needles = re.compile(_needles_source(words), re.I)
-    return LineRule(trigger, name, words=words, needles=needles, not_paths=not_paths,
-                    unless=unless)
+    return LineRule(trigger, name, words=words, needles=needles, not_paths=not_paths, unless=unless)
 
 
 def _applies(rule: LineRule, path: str) -> bool:
-    return (rule.paths is None or rule.paths.match_file(path)) and \
-        (rule.not_paths is None or not rule.not_paths.match_file(path))
+    return (rule.paths is None or rule.paths.match_file(path)) and (
+        rule.not_paths is None or not rule.not_paths.match_file(path)
+    )
 
 
 class Rules:
@@ -90,12 +95,18 @@ class Rules:
     def prefilter(self) -> prefilter.Prefilter | None:
         """The RE2 prefilter of the rules (None without RE2)."""
         if not self._prefilter:
-            self._prefilter.append(prefilter.build([
-                r.pattern if r.pattern is not None else
-                r.words if r.words is not None and _fast_words(r, _needles_source(r.words))
-                else re.compile('')      # anything else: searched with Python's re
-                for r in self.rules
-            ]))
+            self._prefilter.append(
+                prefilter.build(
+                    [
+                        r.pattern
+                        if r.pattern is not None
+                        else r.words
+                        if r.words is not None and _fast_words(r, _needles_source(r.words))
+                        else re.compile('')  # anything else: searched with Python's re
+                        for r in self.rules
+                    ]
+                )
+            )
         return self._prefilter[0]
 
     def runs(self, words: WordSet) -> _Runs:
@@ -107,9 +118,9 @@ class Rules:
 
     def applies(self, rule: LineRule, path: str) -> bool:
         """Whether ``rule`` looks at ``path`` at all."""
-        return (rule.paths is None or self.globs.matcher(rule.paths.patterns).match_file(path)) \
-            and (rule.not_paths is None
-                 or not self.globs.matcher(rule.not_paths.patterns).match_file(path))
+        return (rule.paths is None or self.globs.matcher(rule.paths.patterns).match_file(path)) and (
+            rule.not_paths is None or not self.globs.matcher(rule.not_paths.patterns).match_file(path)
+        )
 
 
 def _rules(rules: Sequence[LineRule] | Rules) -> Rules:
@@ -125,6 +136,7 @@ class FileScan(NamedTuple):
 class _Text:
     """Line indexes of offsets in a joined text, found by counting
     newlines from the last query (queries mostly come in order)."""
+
     __slots__ = ('text', '_off', '_idx')
 
     def __init__(self, text: str) -> None:
@@ -142,15 +154,15 @@ class _Text:
 
 
 def scan_file(
-        path: str, lines: Sequence[tuple[int, str]],
-        rules: Sequence[LineRule] | Rules,
+    path: str,
+    lines: Sequence[tuple[int, str]],
+    rules: Sequence[LineRule] | Rules,
 ) -> FileScan:
     """Hits of ``rules`` on the added ``lines`` (line number, text) of path."""
     return scan_files([(path, lines)], rules)[0]
 
 
-def check_lines(path: str, lines: Sequence[tuple[int, str]],
-                rules: Sequence[LineRule] | Rules) -> FileScan:
+def check_lines(path: str, lines: Sequence[tuple[int, str]], rules: Sequence[LineRule] | Rules) -> FileScan:
     """Hits of ``rules`` on some added lines of path, each checked alone:
     the candidates ``large_prefilter`` found (every line any rule can
     match is among them)."""
@@ -158,8 +170,9 @@ def check_lines(path: str, lines: Sequence[tuple[int, str]],
         return FileScan([], [], [])
     texts = [text for _, text in lines]
     run = _rules(rules)
-    return _check(path, lines, '\n'.join(texts), run, (True,) * len(run.rules),
-                  {_ALL: set(range(len(lines)))})
+    return _check(
+        path, lines, '\n'.join(texts), run, (True,) * len(run.rules), {_ALL: set(range(len(lines)))}
+    )
 
 
 def large_prefilter(rules: Rules) -> prefilter.Prefilter | None:
@@ -192,8 +205,8 @@ BATCH_AFTER = 64 * 1024
 
 
 def scan_files(
-        files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
-        rules: Sequence[LineRule] | Rules,
+    files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
+    rules: Sequence[LineRule] | Rules,
 ) -> list[FileScan]:
     """``scan_file(path, lines, rules)`` for each file, with the
     candidates of many files found at once."""
@@ -232,8 +245,7 @@ def scan_files(
     return out
 
 
-def _prefiltered(pre: prefilter.Prefilter, texts: list[str],
-                 found: list[_Candidates]) -> None:
+def _prefiltered(pre: prefilter.Prefilter, texts: list[str], found: list[_Candidates]) -> None:
     """Mark, in ``found``, the candidate lines the prefilter finds."""
     joined = '\n'.join(texts)
     data, exact = prefilter.encode(joined)
@@ -260,11 +272,10 @@ def _prefiltered(pre: prefilter.Prefilter, texts: list[str],
 
 
 class _Joined(NamedTuple):
-    text: str           # the files' texts joined with newlines
-    starts: list[int]   # where each file's text starts in it
-    folded: list[str]   # text.lower() once a gate needs it (ASCII texts only)
-    others: list[int]   # files whose text is not ASCII
-
+    text: str  # the files' texts joined with newlines
+    starts: list[int]  # where each file's text starts in it
+    folded: list[str]  # text.lower() once a gate needs it (ASCII texts only)
+    others: list[int]  # files whose text is not ASCII
 
 
 def _joined(texts: list[str]) -> _Joined:
@@ -278,8 +289,12 @@ def _joined(texts: list[str]) -> _Joined:
 
 
 def _python_candidates(
-        r: int, run: Rules, files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
-        texts: list[str], joined: _Joined | None, found: list[_Candidates],
+    r: int,
+    run: Rules,
+    files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
+    texts: list[str],
+    joined: _Joined | None,
+    found: list[_Candidates],
 ) -> None:
     """Mark, in ``found``, the candidate lines of ``rule`` (rule index
     ``r``), searched for with Python's re: every line a match of its regex
@@ -355,15 +370,19 @@ def _files_with(search: _Gate, joined: _Joined, texts: list[str]) -> Iterable[in
             joined.folded.append(joined.text.lower())
         else:
             joined.others.extend(i for i, t in enumerate(texts) if not t.isascii())
-            joined.folded.append('\n'.join(
-                [t.lower() if t.isascii() else t for t in texts]))
+            joined.folded.append('\n'.join([t.lower() if t.isascii() else t for t in texts]))
     found = _files_matching(search.regex, joined.folded[0], joined.starts)
     return sorted({*joined.others, *found}) if joined.others else found
 
 
-def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
-           run: Rules, covered: Sequence[bool],
-           cands: _Candidates) -> FileScan:
+def _check(
+    path: str,
+    lines: Sequence[tuple[int, str]],
+    text: str,
+    run: Rules,
+    covered: Sequence[bool],
+    cands: _Candidates,
+) -> FileScan:
     """The hits of ``rules`` on the candidate lines of one file, each line
     checked alone."""
     result = FileScan([], [], [])
@@ -372,7 +391,7 @@ def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
     texts: list[str] = split() if callable(split) else text.split('\n')
     everywhere = cands.get(_ALL, set())
 
-    encoded: dict[int, tuple[bytes, bool]] = {}     # long lines, as RE2 reads them
+    encoded: dict[int, tuple[bytes, bool]] = {}  # long lines, as RE2 reads them
     suppressed: dict[int, dict[str, str]] = {}
     for k in sorted(everywhere):
         line = texts[k]
@@ -382,8 +401,7 @@ def _check(path: str, lines: Sequence[tuple[int, str]], text: str,
             reason = m[2].strip()
             if not reason:
                 result.notes.append(
-                    f'{path}:{lineno(k)}: a review-trigger suppression '
-                    f'without a reason is ignored',
+                    f'{path}:{lineno(k)}: a review-trigger suppression without a reason is ignored',
                 )
                 continue
             for trigger in m[1].split(','):
@@ -441,8 +459,7 @@ def _fast_words(rule: LineRule, source: str) -> bool:
     """Whether the rule's needles are word_rule's own (``source``), so that
     its candidates can be found as runs (``_word_candidates``)."""
     needles = rule.needles
-    return needles is not None and needles.flags == _WORD_FLAGS and \
-        needles.pattern == source
+    return needles is not None and needles.flags == _WORD_FLAGS and needles.pattern == source
 
 
 def _files_matching(regex: re.Pattern[str], text: str, starts: list[int]) -> list[int]:
@@ -466,6 +483,7 @@ def _files_matching(regex: re.Pattern[str], text: str, starts: list[int]) -> lis
 # The analyses of a compiled regex below are pure functions of it (a
 # compiled pattern is immutable), so they are cached for the process.
 
+
 @functools.lru_cache(maxsize=512)
 def _batch_search(pattern: re.Pattern[str]) -> _Gate | None:
     """What to search joined texts with for the files ``pattern`` may
@@ -485,7 +503,7 @@ def _is_context_free(pattern: re.Pattern[str]) -> bool:
         parser = importlib.import_module('re._parser')
         parsed = parser.parse(pattern.pattern, pattern.flags)
         return _context_free(parser, list(parsed.data), bool(pattern.flags & re.M))
-    except Exception:       # pragma: no cover  (a private module changed: check every line)
+    except Exception:  # pragma: no cover  (a private module changed: check every line)
         return False
 
 
@@ -497,10 +515,10 @@ def _context_free(parser: Any, items: list[tuple[Any, Any]], multiline: bool) ->
         subs: list[Any] = []
         if op is parser.AT:
             if av in (parser.AT_BEGINNING_STRING, parser.AT_END_STRING) or (
-                    av in (parser.AT_BEGINNING, parser.AT_END) and not multiline):
+                av in (parser.AT_BEGINNING, parser.AT_END) and not multiline
+            ):
                 return False
-        elif op in (parser.ASSERT, parser.ASSERT_NOT, parser.ATOMIC_GROUP,
-                    parser.POSSESSIVE_REPEAT):
+        elif op in (parser.ASSERT, parser.ASSERT_NOT, parser.ATOMIC_GROUP, parser.POSSESSIVE_REPEAT):
             return False
         elif op is parser.SUBPATTERN:
             group, add_flags, del_flags, sub = av
@@ -531,21 +549,24 @@ _WORD_FLAGS = re.compile('', re.I).flags
 _ALNUM = b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 _TO_RUNS = bytes(c if c in _ALNUM else 0x20 for c in range(256))
 _ALNUM_CHARS = frozenset(_ALNUM.decode())
-_MAX_REMEMBERED = 50_000        # runs remembered per word list
+_MAX_REMEMBERED = 50_000  # runs remembered per word list
 
 
 class _Runs(NamedTuple):
-    words: WordSet          # kept so its id stays unique
-    needles: str            # what word_rule makes of it
+    words: WordSet  # kept so its id stays unique
+    needles: str  # what word_rule makes of it
     starts: frozenset[str]  # words that can start a match
-    can: set[bytes]         # runs that can match
-    cannot: set[bytes]      # runs that cannot
-    lines: dict[str, str | None]    # find_word of recent lines
+    can: set[bytes]  # runs that can match
+    cannot: set[bytes]  # runs that cannot
+    lines: dict[str, str | None]  # find_word of recent lines
 
 
 def _new_runs(words: WordSet) -> _Runs:
-    starts = frozenset(words.single) | frozenset(w + 's' for w in words.single) | \
-        frozenset(p[0] for p in words.phrases)
+    starts = (
+        frozenset(words.single)
+        | frozenset(w + 's' for w in words.single)
+        | frozenset(p[0] for p in words.phrases)
+    )
     return _Runs(words, _needles_source(words), starts, set(), set(), {})
 
 
@@ -575,8 +596,9 @@ def _word_candidates(text: str, memo: _Runs) -> list[int]:
         at = text.find(needle)
         while at >= 0:
             after = at + n
-            if (at == 0 or text[at - 1] not in _ALNUM_CHARS) and \
-                    (after == end or text[after] not in _ALNUM_CHARS):
+            if (at == 0 or text[at - 1] not in _ALNUM_CHARS) and (
+                after == end or text[after] not in _ALNUM_CHARS
+            ):
                 offsets.append(at)
             at = text.find(needle, after)
     offsets.sort()
@@ -609,9 +631,10 @@ def _line_word(line: str, memo: _Runs) -> str | None:
 # Gates are derived from the parsed regex (``re._parser``); anything
 # unexpected means no gate, and the regex is simply run.
 
+
 class _Gate(NamedTuple):
     regex: re.Pattern[str]
-    folded: bool            # search text.lower(), and only ASCII text
+    folded: bool  # search text.lower(), and only ASCII text
 
 
 _MAX_LITERALS = 64
@@ -638,7 +661,7 @@ def _gate(pattern: re.Pattern[str]) -> _Gate | None:
         parsed.data = items[k:]
         regex: re.Pattern[str] = compiler.compile(parsed, pattern.flags)
         return _Gate(regex, False)
-    except Exception:       # a private module changed: no gate, same result
+    except Exception:  # a private module changed: no gate, same result
         return None
 
 
@@ -648,11 +671,11 @@ def _starts_with_literal(parser: Any, item: tuple[Any, Any]) -> bool:
         return True
     if op is parser.SUBPATTERN:
         group, add_flags, del_flags, sub = av
-        return not add_flags and not del_flags and bool(sub.data) and \
-            _starts_with_literal(parser, sub.data[0])
+        return (
+            not add_flags and not del_flags and bool(sub.data) and _starts_with_literal(parser, sub.data[0])
+        )
     if op is parser.BRANCH:
-        return all(sub.data and _starts_with_literal(parser, sub.data[0])
-                   for sub in av[1])
+        return all(sub.data and _starts_with_literal(parser, sub.data[0]) for sub in av[1])
     return False
 
 
@@ -686,8 +709,7 @@ def _necessary_literals(parser: Any, items: list[tuple[Any, Any]]) -> set[str] |
         nonlocal best
         if '' in cand or not all(s.isascii() for s in cand):
             return
-        if best is None or (min(map(len, cand)), -len(cand)) > \
-                (min(map(len, best)), -len(best)):
+        if best is None or (min(map(len, cand)), -len(cand)) > (min(map(len, best)), -len(best)):
             best = cand
 
     run: set[str] | None = None
@@ -724,6 +746,7 @@ def _alternatives(literals: set[str]) -> str:
         if len(alts) <= 1:
             return ''.join(alts)
         return '(?:' + '|'.join(alts) + ')'
+
     out = emit(trie)
     return out[3:-1] if out.startswith('(?:') else out
 

@@ -5,6 +5,7 @@
 words is what keeps ``AUTHORS`` and ``tokenizer.py`` from looking like
 ``auth`` and ``token``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,8 +43,7 @@ _RANDOM_MIN = 16
 
 def _random_lower(run: str) -> bool:
     # A lower-case hex or base32 run with digits spread through it.
-    return len(run) >= _RANDOM_MIN and sum(c.isdigit() for c in run) >= 4 and \
-        _digit_groups(run) >= 3
+    return len(run) >= _RANDOM_MIN and sum(c.isdigit() for c in run) >= 4 and _digit_groups(run) >= 3
 
 
 def _random_upper(run: str) -> bool:
@@ -71,6 +71,7 @@ def _digit_groups(run: str) -> int:
 
 class WordSet(NamedTuple):
     """A compiled word list: single words and multi-word phrases."""
+
     single: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     # Lower-case substrings one of which a text must contain to match at all.
@@ -88,8 +89,7 @@ def compile_words(entries: Iterable[str]) -> WordSet:
         elif words:
             phrases.add(words)
     needles = {w for w in single} | {p[0] for p in phrases}
-    return WordSet(frozenset(single), tuple(sorted(phrases)),
-                   tuple(sorted(needles)))
+    return WordSet(frozenset(single), tuple(sorted(phrases)), tuple(sorted(needles)))
 
 
 def find_word(words: list[str], wordset: WordSet) -> str | None:
@@ -103,7 +103,7 @@ def find_word(words: list[str], wordset: WordSet) -> str | None:
             return word[:-1]
         for phrase in phrases.get(word, ()):
             n = len(phrase)
-            if len(words) - i >= n and words[i + 1:i + n - 1] == list(phrase[1:-1]):
+            if len(words) - i >= n and words[i + 1 : i + n - 1] == list(phrase[1:-1]):
                 last = words[i + n - 1]
                 if last == phrase[-1] or (last.endswith('s') and last[:-1] == phrase[-1]):
                     return ' '.join(phrase)

@@ -20,6 +20,7 @@ artifact store in a folder).
 Workflow commands in a step's output (``::warning file=...::text``) are
 parsed and unescaped like the runner does.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,13 +41,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # -- expressions ---------------------------------------------------------------
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     \s*(?:
       (?P<str>'(?:[^']|'')*')
     | (?P<num>-?\d+(?:\.\d+)?)
     | (?P<op>==|!=|&&|\|\||<=|>=|[!<>(),\[\].])
     | (?P<name>[A-Za-z_][A-Za-z0-9_-]*)
-    )""", re.X)
+    )""",
+    re.X,
+)
 
 
 class ExpressionError(Exception):
@@ -71,7 +75,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 def _loose_eq(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
-        return a.casefold() == b.casefold()     # GitHub ignores case
+        return a.casefold() == b.casefold()  # GitHub ignores case
     if a is None or b is None:
         return a is b or (a in ('', None) and b in ('', None))
     return bool(a == b)
@@ -82,8 +86,9 @@ def _truthy(v: Any) -> bool:
 
 
 class _Parser:
-    def __init__(self, text: str, context: Mapping[str, Any],
-                 functions: Mapping[str, Callable[..., Any]]) -> None:
+    def __init__(
+        self, text: str, context: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]
+    ) -> None:
         self.toks = _tokens(text)
         self.i = 0
         self.context = context
@@ -189,8 +194,9 @@ def _functions(status: str) -> dict[str, Callable[..., Any]]:
         'success': lambda: status == 'success',
         'failure': lambda: status == 'failure',
         'cancelled': lambda: False,
-        'contains': lambda a, b: (str(b).casefold() in str(a).casefold())
-        if isinstance(a, str) else b in (a or ()),
+        'contains': lambda a, b: (
+            (str(b).casefold() in str(a).casefold()) if isinstance(a, str) else b in (a or ())
+        ),
         'startswith': lambda a, b: str(a).casefold().startswith(str(b).casefold()),
         'tojson': lambda a: json.dumps(a, indent=2),
     }
@@ -217,6 +223,7 @@ def interpolate(value: Any, context: Mapping[str, Any], status: str = 'success')
         if isinstance(v, (dict, list)):
             return json.dumps(v)
         return str(v)
+
     return _EXPR.sub(one, text)
 
 
@@ -304,7 +311,7 @@ def parse_output_file(path: Path) -> dict[str, str]:
 @dataclass
 class StepResult:
     name: str
-    outcome: str                  # success | failure | skipped
+    outcome: str  # success | failure | skipped
     outputs: dict[str, str] = field(default_factory=dict)
     stdout: str = ''
     stderr: str = ''
@@ -342,6 +349,7 @@ class ActionResult:
 @dataclass
 class Runner:
     """The runner's side of one job: its folders, environment and context."""
+
     workspace: Path
     temp: Path
     event_name: str
@@ -352,7 +360,7 @@ class Runner:
     token: str
     run_id: int = 1234
     sha: str = ''
-    files: Path = Path()             # where step files go (default: beside temp)
+    files: Path = Path()  # where step files go (default: beside temp)
     extra_env: dict[str, str] = field(default_factory=dict)
     job_summary: list[str] = field(default_factory=list)
     counter: int = 0
@@ -372,10 +380,14 @@ class Runner:
 
     def github(self, action_path: Path | None = None) -> dict[str, Any]:
         return {
-            'token': self.token, 'event': self.event,
-            'event_name': self.event_name, 'repository': self.repository,
-            'workspace': str(self.workspace), 'run_id': str(self.run_id),
-            'sha': self.sha, 'api_url': self.api_url,
+            'token': self.token,
+            'event': self.event,
+            'event_name': self.event_name,
+            'repository': self.repository,
+            'workspace': str(self.workspace),
+            'run_id': str(self.run_id),
+            'sha': self.sha,
+            'api_url': self.api_url,
             'server_url': self.server_url,
             'action_path': str(action_path) if action_path else '',
             'repository_owner': self.repository.split('/')[0],
@@ -386,28 +398,36 @@ class Runner:
 
     def base_env(self) -> dict[str, str]:
         env = {
-            k: v for k, v in os.environ.items()
+            k: v
+            for k, v in os.environ.items()
             if not k.startswith(('GITHUB_', 'INPUT_', 'RUNNER_', 'ACTIONS_'))
         }
-        env.update({
-            'CI': 'true', 'GITHUB_ACTIONS': 'true',
-            'GITHUB_EVENT_NAME': self.event_name,
-            'GITHUB_EVENT_PATH': str(self.event_path),
-            'GITHUB_REPOSITORY': self.repository,
-            'GITHUB_REPOSITORY_OWNER': self.repository.split('/')[0],
-            'GITHUB_WORKSPACE': str(self.workspace),
-            'GITHUB_API_URL': self.api_url,
-            'GITHUB_SERVER_URL': self.server_url,
-            'GITHUB_RUN_ID': str(self.run_id), 'GITHUB_RUN_ATTEMPT': '1',
-            'GITHUB_SHA': self.sha,
-            'GITHUB_ENV': str(self.env_file), 'GITHUB_PATH': str(self.path_file),
-            'RUNNER_TEMP': str(self.temp), 'RUNNER_OS': 'Linux',
-        })
+        env.update(
+            {
+                'CI': 'true',
+                'GITHUB_ACTIONS': 'true',
+                'GITHUB_EVENT_NAME': self.event_name,
+                'GITHUB_EVENT_PATH': str(self.event_path),
+                'GITHUB_REPOSITORY': self.repository,
+                'GITHUB_REPOSITORY_OWNER': self.repository.split('/')[0],
+                'GITHUB_WORKSPACE': str(self.workspace),
+                'GITHUB_API_URL': self.api_url,
+                'GITHUB_SERVER_URL': self.server_url,
+                'GITHUB_RUN_ID': str(self.run_id),
+                'GITHUB_RUN_ATTEMPT': '1',
+                'GITHUB_SHA': self.sha,
+                'GITHUB_ENV': str(self.env_file),
+                'GITHUB_PATH': str(self.path_file),
+                'RUNNER_TEMP': str(self.temp),
+                'RUNNER_OS': 'Linux',
+            }
+        )
         env.update(self.extra_env)
         return env
 
-    def run_script(self, name: str, script: str, shell: str | None, env: dict[str, str],
-                   cwd: Path) -> StepResult:
+    def run_script(
+        self, name: str, script: str, shell: str | None, env: dict[str, str], cwd: Path
+    ) -> StepResult:
         self.counter += 1
         n = self.counter
         output = self.files / f'output_{n}'
@@ -422,15 +442,24 @@ class Runner:
         # The runner's bash: `bash --noprofile --norc -eo pipefail {0}`.
         proc = subprocess.run(
             ['bash', '--noprofile', '--norc', '-eo', 'pipefail', str(script_path)],
-            cwd=cwd, env=env, capture_output=True, text=True,
-            encoding='utf-8', errors='replace', timeout=600,
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding='utf-8',
+            errors='replace',
+            timeout=600,
         )
         text = summary.read_text(encoding='utf-8')
         self.job_summary.append(text)
         return StepResult(
-            name=name, outcome='success' if proc.returncode == 0 else 'failure',
-            outputs=parse_output_file(output), stdout=proc.stdout,
-            stderr=proc.stderr, summary=text, returncode=proc.returncode,
+            name=name,
+            outcome='success' if proc.returncode == 0 else 'failure',
+            outputs=parse_output_file(output),
+            stdout=proc.stdout,
+            stderr=proc.stderr,
+            summary=text,
+            returncode=proc.returncode,
             commands=parse_commands(proc.stdout) + parse_commands(proc.stderr),
         )
 
@@ -445,9 +474,12 @@ def load_action(action_dir: Path) -> dict[str, Any]:
 
 
 def run_action(
-        action_dir: Path, runner: Runner, inputs: Mapping[str, Any] | None = None,
-        providers: Mapping[str, Provider] | None = None,
-        *, until: str | None = None,
+    action_dir: Path,
+    runner: Runner,
+    inputs: Mapping[str, Any] | None = None,
+    providers: Mapping[str, Provider] | None = None,
+    *,
+    until: str | None = None,
 ) -> ActionResult:
     """Run the composite action in ``action_dir`` as a step of a job.
 
@@ -462,7 +494,10 @@ def run_action(
     assert not unknown, f'inputs the action does not declare: {unknown}'
     github = runner.github(action_dir)
     base_context: dict[str, Any] = {
-        'github': github, 'runner': runner.runner(), 'env': {}, 'inputs': {},
+        'github': github,
+        'runner': runner.runner(),
+        'env': {},
+        'inputs': {},
     }
     values: dict[str, str] = {}
     for name, spec in declared.items():
@@ -488,8 +523,7 @@ def run_action(
             key = uses.split('@')[0]
             provider = (providers or {}).get(key)
             if provider is None:
-                raise AssertionError(
-                    f'action.yml uses {uses!r}: the harness has no provider for it')
+                raise AssertionError(f'action.yml uses {uses!r}: the harness has no provider for it')
             with_ = {k: interpolate(v, context, status) for k, v in (step.get('with') or {}).items()}
             result = provider(with_, runner)
             result.name = name
@@ -503,7 +537,8 @@ def run_action(
         results.append(result)
         if step.get('id'):
             steps_ctx[step['id']] = {
-                'outputs': result.outputs, 'outcome': result.outcome,
+                'outputs': result.outputs,
+                'outcome': result.outcome,
                 'conclusion': result.outcome,
             }
         if result.outcome == 'failure' and not step.get('continue-on-error'):
@@ -523,17 +558,21 @@ def run_action(
 def setup_python(with_: dict[str, str], runner: Runner) -> StepResult:
     """actions/setup-python: this machine already has the Python the tests
     run on. The action must not change the job's environment."""
-    assert with_.get('update-environment') == 'false', \
-        'setup-python must not change the job\'s Python (update-environment: false)'
+    assert with_.get('update-environment') == 'false', (
+        "setup-python must not change the job's Python (update-environment: false)"
+    )
     assert sys.version_info >= (3, 11)
     version = '.'.join(map(str, sys.version_info[:3]))
-    return StepResult('setup-python', 'success',
-                      {'python-path': sys.executable, 'python-version': version})
+    return StepResult('setup-python', 'success', {'python-path': sys.executable, 'python-version': version})
 
 
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(
-        ('git', *args), cwd=cwd, check=True, capture_output=True, text=True,
+        ('git', *args),
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
 
@@ -541,6 +580,7 @@ def checkout(origin_url: str, merge_ref: str | None = None) -> Provider:
     """actions/checkout for a pull_request event: init, add origin, fetch
     the merge commit (or ``ref``) ``fetch-depth`` deep (default 1), check it
     out detached, as actions/checkout does."""
+
     def provide(with_: dict[str, str], runner: Runner) -> StepResult:
         ws = runner.workspace / (with_.get('path') or '')
         ws.mkdir(parents=True, exist_ok=True)
@@ -552,17 +592,18 @@ def checkout(origin_url: str, merge_ref: str | None = None) -> Provider:
         if depth > 0:
             git(ws, *base, f'--depth={depth}', 'origin', f'+{ref}:refs/remotes/pull/checkout')
         else:
-            git(ws, *base, 'origin', '+refs/heads/*:refs/remotes/origin/*',
-                '+refs/tags/*:refs/tags/*')
+            git(ws, *base, 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*')
             git(ws, *base, 'origin', f'+{ref}:refs/remotes/pull/checkout')
         git(ws, 'checkout', '-q', '--force', 'refs/remotes/pull/checkout')
         return StepResult('checkout', 'success', {})
+
     return provide
 
 
 @dataclass
 class Artifacts:
     """actions/upload-artifact and actions/download-artifact over a folder."""
+
     root: Path
     uploads: list[tuple[str, str]] = field(default_factory=list)
 
@@ -582,8 +623,9 @@ class Artifacts:
         run_id = with_.get('run-id') or str(runner.run_id)
         src = self.root / run_id / with_['name']
         if not src.is_dir():
-            return StepResult('download-artifact', 'failure', {},
-                              stderr=f'no artifact {with_["name"]} in run {run_id}')
+            return StepResult(
+                'download-artifact', 'failure', {}, stderr=f'no artifact {with_["name"]} in run {run_id}'
+            )
         dest = Path(with_.get('path') or runner.workspace)
         dest.mkdir(parents=True, exist_ok=True)
         for f in src.iterdir():
@@ -600,17 +642,18 @@ class JobResult:
 
     @property
     def commands(self) -> list[Command]:
-        return [c for s in self.steps for c in s.commands] + \
-            [c for a in self.actions for c in a.commands]
+        return [c for s in self.steps for c in s.commands] + [c for a in self.actions for c in a.commands]
 
     def annotations(self, level: str) -> list[Command]:
         return [c for c in self.commands if c.name == level]
 
 
 def run_workflow(
-        text: str, runner: Runner, action_dir: Path,
-        providers: Mapping[str, Provider],
-        action_providers: Mapping[str, Provider] | None = None,
+    text: str,
+    runner: Runner,
+    action_dir: Path,
+    providers: Mapping[str, Provider],
+    action_providers: Mapping[str, Provider] | None = None,
 ) -> JobResult:
     """Run the one job of workflow ``text`` for ``runner``'s event. A
     ``uses:`` naming a review-trigger action runs ``action_dir``'s."""
@@ -622,8 +665,11 @@ def run_workflow(
     status = 'success'
     steps_ctx: dict[str, Any] = {}
     context: dict[str, Any] = {
-        'github': runner.github(), 'runner': runner.runner(), 'env': {},
-        'steps': steps_ctx, 'secrets': {'GITHUB_TOKEN': runner.token},
+        'github': runner.github(),
+        'runner': runner.runner(),
+        'env': {},
+        'steps': steps_ctx,
+        'secrets': {'GITHUB_TOKEN': runner.token},
     }
     concurrency = workflow.get('concurrency')
     if isinstance(concurrency, dict):
@@ -645,8 +691,9 @@ def run_workflow(
             if key.split('/')[-1] == 'review-trigger' or key == './':
                 action = run_action(action_dir, runner, with_, action_providers)
                 actions.append(action)
-                result = StepResult(name, action.outcome, action.outputs,
-                                    stdout=action.stdout, stderr=action.stderr)
+                result = StepResult(
+                    name, action.outcome, action.outputs, stdout=action.stdout, stderr=action.stderr
+                )
             else:
                 provider = providers.get(key)
                 if provider is None:
@@ -655,14 +702,15 @@ def run_workflow(
                 result.name = name
         else:
             env = runner.base_env()
-            env.update({k: interpolate(v, context, status)
-                        for k, v in (step.get('env') or {}).items()})
-            result = runner.run_script(name, step['run'], step.get('shell'), env,
-                                       runner.workspace)
+            env.update({k: interpolate(v, context, status) for k, v in (step.get('env') or {}).items()})
+            result = runner.run_script(name, step['run'], step.get('shell'), env, runner.workspace)
         results.append(result)
         if step.get('id'):
-            steps_ctx[step['id']] = {'outputs': result.outputs, 'outcome': result.outcome,
-                                     'conclusion': result.outcome}
+            steps_ctx[step['id']] = {
+                'outputs': result.outputs,
+                'outcome': result.outcome,
+                'conclusion': result.outcome,
+            }
         if result.outcome == 'failure' and not step.get('continue-on-error'):
             status = 'failure'
     return JobResult(status, results, actions, ''.join(runner.job_summary))
@@ -674,8 +722,12 @@ _PULL = re.compile(r'/repos/([^/]+/[^/]+)/pulls/(\d+)')
 
 
 class _PullsHandler(_Handler):
-    def _route(self, path: str, query: dict[str, list[str]], body: Any,
-               ) -> tuple[int, dict[str, str], Any]:
+    def _route(
+        self,
+        path: str,
+        query: dict[str, list[str]],
+        body: Any,
+    ) -> tuple[int, dict[str, str], Any]:
         m = _PULL.fullmatch(path)
         if m and self.command == 'GET':
             fake = self.server.fake
@@ -687,15 +739,26 @@ class _PullsHandler(_Handler):
             key = (m.group(1), number)
             head_repo = fake.pull_head_repos.get(key)
             ref = fake.pull_head_refs.get(key, 'topic')
-            return 200, {}, {
-                'number': number, 'state': 'open',
-                'url': f'{fake.url}/repos/{m.group(1)}/pulls/{number}',
-                'head': {'sha': head, 'ref': ref,
-                         'label': f'{(head_repo or "ghost/x").split("/")[0]}:{ref}',
-                         **({'repo': {'full_name': head_repo}} if head_repo else {})},
-                'base': {'sha': fake.pull_bases.get(key, '0' * 40), 'ref': 'main',
-                         'repo': {'full_name': m.group(1)}},
-            }
+            return (
+                200,
+                {},
+                {
+                    'number': number,
+                    'state': 'open',
+                    'url': f'{fake.url}/repos/{m.group(1)}/pulls/{number}',
+                    'head': {
+                        'sha': head,
+                        'ref': ref,
+                        'label': f'{(head_repo or "ghost/x").split("/")[0]}:{ref}',
+                        **({'repo': {'full_name': head_repo}} if head_repo else {}),
+                    },
+                    'base': {
+                        'sha': fake.pull_bases.get(key, '0' * 40),
+                        'ref': 'main',
+                        'repo': {'full_name': m.group(1)},
+                    },
+                },
+            )
         return super()._route(path, query, body)
 
 
@@ -713,4 +776,3 @@ class FakeGitHubWithPulls(FakeGitHub):
         self.pull_bases: dict[tuple[str, int], str] = {}
         self.pull_head_repos: dict[tuple[str, int], str] = {}
         self.pull_head_refs: dict[tuple[str, int], str] = {}
-

@@ -1,5 +1,6 @@
 """Fixtures: real git repositories in temporary folders, isolated from the
 user's git configuration."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,7 @@ from review_trigger.__main__ import main
 
 
 @pytest.fixture(autouse=True)
-def _isolated_git(tmp_path_factory: pytest.TempPathFactory,
-                  monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path_factory.mktemp('home')
     gitconfig = home / '.gitconfig'
     gitconfig.write_text(
@@ -27,9 +27,15 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv('HOME', str(home))
     monkeypatch.setenv('GIT_CONFIG_GLOBAL', str(gitconfig))
     monkeypatch.setenv('GIT_CONFIG_NOSYSTEM', '1')
-    for var in ('GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE',
-                'REVIEW_TRIGGER_SESSION_MODEL', 'GITHUB_ACTIONS',
-                'PRE_COMMIT_FROM_REF', 'PRE_COMMIT_TO_REF'):
+    for var in (
+        'GIT_DIR',
+        'GIT_WORK_TREE',
+        'GIT_INDEX_FILE',
+        'REVIEW_TRIGGER_SESSION_MODEL',
+        'GITHUB_ACTIONS',
+        'PRE_COMMIT_FROM_REF',
+        'PRE_COMMIT_TO_REF',
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv('GIT_AUTHOR_DATE', '2026-03-01T12:00:00+00:00')
     monkeypatch.setenv('GIT_COMMITTER_DATE', '2026-03-01T12:00:00+00:00')
@@ -37,7 +43,11 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory,
 
 def git(cwd: Path, *args: str, input: bytes | None = None) -> str:
     return subprocess.run(
-        ('git', *args), cwd=cwd, check=True, capture_output=True, input=input,
+        ('git', *args),
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        input=input,
     ).stdout.decode()
 
 
@@ -103,6 +113,7 @@ def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
         code = main(list(args))
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
+
     return run
 
 
@@ -113,6 +124,7 @@ def env_without(*names: str) -> dict[str, str]:
 def report(cli, *args: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
     """The JSON report of a run that must succeed."""
     import json
+
     res = cli('--format', 'json', *args)
     assert res.code == 0, res.err
     return json.loads(res.out)  # type: ignore[no-any-return]

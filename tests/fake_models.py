@@ -2,6 +2,7 @@
 and OpenAI Chat Completions (``POST /v1/chat/completions``), answering
 what a test queues (an answer with usage, a 429 with ``retry-after``, a
 500, a truncated body), and recording every request."""
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,9 @@ import pytest
 
 class Reply(NamedTuple):
     status: int = 200
-    text: str = ''                  # the model's answer (status 200)
+    text: str = ''  # the model's answer (status 200)
     headers: tuple[tuple[str, str], ...] = ()
-    truncated: bool = False         # promise more bytes than are sent, then close
+    truncated: bool = False  # promise more bytes than are sent, then close
     input_tokens: int = 1200
     output_tokens: int = 300
 
@@ -34,8 +35,7 @@ class FakeModels:
         self.default = Reply(text='{"verdict": "PASS", "summary": "ok", "findings": []}')
         self.seen: list[Seen] = []
         self._server = ThreadingHTTPServer(('127.0.0.1', 0), _handler(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -58,8 +58,12 @@ class FakeModels:
 
 def _anthropic_body(r: Reply, model: str) -> dict[str, Any]:
     return {
-        'id': 'msg_fake', 'type': 'message', 'role': 'assistant', 'model': model,
-        'content': [{'type': 'text', 'text': r.text}], 'stop_reason': 'end_turn',
+        'id': 'msg_fake',
+        'type': 'message',
+        'role': 'assistant',
+        'model': model,
+        'content': [{'type': 'text', 'text': r.text}],
+        'stop_reason': 'end_turn',
         'stop_sequence': None,
         'usage': {'input_tokens': r.input_tokens, 'output_tokens': r.output_tokens},
     }
@@ -67,12 +71,18 @@ def _anthropic_body(r: Reply, model: str) -> dict[str, Any]:
 
 def _openai_body(r: Reply, model: str) -> dict[str, Any]:
     return {
-        'id': 'chatcmpl-fake', 'object': 'chat.completion', 'created': 1764547200,
+        'id': 'chatcmpl-fake',
+        'object': 'chat.completion',
+        'created': 1764547200,
         'model': model,
-        'choices': [{'index': 0, 'finish_reason': 'stop',
-                     'message': {'role': 'assistant', 'content': r.text}}],
-        'usage': {'prompt_tokens': r.input_tokens, 'completion_tokens': r.output_tokens,
-                  'total_tokens': r.input_tokens + r.output_tokens},
+        'choices': [
+            {'index': 0, 'finish_reason': 'stop', 'message': {'role': 'assistant', 'content': r.text}}
+        ],
+        'usage': {
+            'prompt_tokens': r.input_tokens,
+            'completion_tokens': r.output_tokens,
+            'total_tokens': r.input_tokens + r.output_tokens,
+        },
     }
 
 
@@ -92,16 +102,16 @@ def _handler(fake: FakeModels) -> type[BaseHTTPRequestHandler]:
             r = fake.next()
             if r.status != 200:
                 kind = 'rate_limit_error' if r.status == 429 else 'api_error'
-                return self._send(r.status, {'type': 'error',
-                                             'error': {'type': kind, 'message': 'fake'}},
-                                  r.headers)
+                return self._send(
+                    r.status, {'type': 'error', 'error': {'type': kind, 'message': 'fake'}}, r.headers
+                )
             model = str(body.get('model'))
-            data = _anthropic_body(r, model) if self.path == '/v1/messages' \
-                else _openai_body(r, model)
+            data = _anthropic_body(r, model) if self.path == '/v1/messages' else _openai_body(r, model)
             self._send(200, data, r.headers, truncated=r.truncated)
 
-        def _send(self, status: int, data: Any, headers: tuple[tuple[str, str], ...] = (),
-                  truncated: bool = False) -> None:
+        def _send(
+            self, status: int, data: Any, headers: tuple[tuple[str, str], ...] = (), truncated: bool = False
+        ) -> None:
             raw = json.dumps(data).encode()
             self.send_response(status)
             self.send_header('content-type', 'application/json')

@@ -5,6 +5,7 @@ test can count the calls and read what was sent.
 
     fake_reviewer.py pass|warn|fail|fenced|envelope|garbage|two|sleep|exit LOG
 """
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,7 @@ FINDING = {'file': 'm1.py', 'line': 1, 'severity': 'medium', 'text': 'check the 
 
 
 def verdict(status: str, findings: list[dict[str, object]]) -> str:
-    return json.dumps({'verdict': status, 'summary': f'{status.lower()} summary',
-                       'findings': findings})
+    return json.dumps({'verdict': status, 'summary': f'{status.lower()} summary', 'findings': findings})
 
 
 def main() -> int:
@@ -35,14 +35,19 @@ def main() -> int:
     elif mode == 'fenced':
         print(f'I looked at it.\n\n```json\n{verdict("WARN", [FINDING])}\n```\n\nThat is all.')
     elif mode == 'envelope':
-        print(json.dumps({
-            'type': 'result', 'subtype': 'success', 'is_error': False,
-            'result': f'```json\n{verdict("PASS", [])}\n```',
-            'total_cost_usd': 0.4321,
-            'usage': {'input_tokens': 100, 'cache_read_input_tokens': 5000,
-                      'output_tokens': 700},
-            'modelUsage': {'claude-opus-4-8': {}},
-        }))
+        print(
+            json.dumps(
+                {
+                    'type': 'result',
+                    'subtype': 'success',
+                    'is_error': False,
+                    'result': f'```json\n{verdict("PASS", [])}\n```',
+                    'total_cost_usd': 0.4321,
+                    'usage': {'input_tokens': 100, 'cache_read_input_tokens': 5000, 'output_tokens': 700},
+                    'modelUsage': {'claude-opus-4-8': {}},
+                }
+            )
+        )
     elif mode == 'garbage':
         print('Looks good to me! PASS')
     elif mode == 'two':

@@ -28,6 +28,7 @@ Use it as a context manager, or through the ``github_server`` fixture::
     with FakeGitHub(login='octocat') as gh:
         gh.url          # 'http://127.0.0.1:PORT' -> GITHUB_API_URL
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -55,63 +56,61 @@ PRIMARY_LIMIT_MESSAGE = (
     'GitHub Support for help, please include the request ID.'
 )
 SECONDARY_LIMIT_MESSAGE = (
-    'You have exceeded a secondary rate limit. Please wait a few minutes '
-    'before you try again.'
+    'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
 )
 MAX_BODY = 65536
 RATE_LIMIT = 5000
 
 # Fault modes.
-RESPOND = 'respond'        # answer status/headers/json (or raw body)
-MALFORMED = 'malformed'    # 200 (or status) with a body that is not JSON
+RESPOND = 'respond'  # answer status/headers/json (or raw body)
+MALFORMED = 'malformed'  # 200 (or status) with a body that is not JSON
 DISCONNECT = 'disconnect'  # close the connection without answering
-TRUNCATE = 'truncate'      # headers promise more body than is sent
+TRUNCATE = 'truncate'  # headers promise more body than is sent
 MODES = (RESPOND, MALFORMED, DISCONNECT, TRUNCATE)
 
 
 @dataclass
 class Comment:
     """One issue comment as the fake stores it."""
+
     id: int
-    repo: str                 # 'owner/name'
+    repo: str  # 'owner/name'
     issue: int
     body: str
     login: str
     user_id: int
-    user_type: str            # 'User' | 'Bot'
+    user_type: str  # 'User' | 'Bot'
     created_at: str
     updated_at: str
-    app: str | None = None    # the slug of the app it was made through
+    app: str | None = None  # the slug of the app it was made through
 
 
 @dataclass
 class Request:
     """One request as the fake received it (without Authorization)."""
+
     method: str
-    path: str                 # API path, without the server's prefix
+    path: str  # API path, without the server's prefix
     query: dict[str, list[str]]
     headers: dict[str, str]
-    body: Any                 # parsed JSON, the raw text, or None
+    body: Any  # parsed JSON, the raw text, or None
     status: int | None = None  # what the fake answered (None: dropped)
 
 
 @dataclass
 class Fault:
-    method: str               # 'GET', ..., or '*'
-    path: str                 # fnmatch pattern over the API path
+    method: str  # 'GET', ..., or '*'
+    path: str  # fnmatch pattern over the API path
     status: int = 500
     json: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     mode: str = RESPOND
-    apply: bool = False       # carry the request out, then answer the fault
-    delay: float = 0.0        # seconds to wait before answering
+    apply: bool = False  # carry the request out, then answer the fault
+    delay: float = 0.0  # seconds to wait before answering
     times: int = 1
 
     def matches(self, method: str, path: str) -> bool:
-        return (
-            self.method in ('*', method) and
-            fnmatch.fnmatchcase(path, self.path)
-        )
+        return self.method in ('*', method) and fnmatch.fnmatchcase(path, self.path)
 
 
 class FakeGitHub:
@@ -129,14 +128,14 @@ class FakeGitHub:
     handler: type[_Handler] | None = None
 
     def __init__(
-            self,
-            *,
-            token: str = 'fake-token',
-            login: str = 'review-bot',
-            user_id: int = 4242,
-            github_token_mode: bool = False,
-            app_slug: str | None = None,
-            prefix: str = '',
+        self,
+        *,
+        token: str = 'fake-token',
+        login: str = 'review-bot',
+        user_id: int = 4242,
+        github_token_mode: bool = False,
+        app_slug: str | None = None,
+        prefix: str = '',
     ) -> None:
         self.token = token
         self.login = login
@@ -171,8 +170,10 @@ class FakeGitHub:
         server.fake = self
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={'poll_interval': 0.05},
-            name='fake-github', daemon=True,
+            target=server.serve_forever,
+            kwargs={'poll_interval': 0.05},
+            name='fake-github',
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -215,30 +216,39 @@ class FakeGitHub:
         return {'login': self.login, 'id': self.user_id, 'type': 'User'}
 
     def add_comment(
-            self,
-            repo: str,
-            issue: int,
-            body: str,
-            *,
-            login: str | None = None,
-            user_id: int | None = None,
-            user_type: str = 'User',
-            app: str | None = None,
+        self,
+        repo: str,
+        issue: int,
+        body: str,
+        *,
+        login: str | None = None,
+        user_id: int | None = None,
+        user_type: str = 'User',
+        app: str | None = None,
     ) -> Comment:
         """Seed a comment; by default authored by the token's identity."""
         with self.lock:
             if login is None:
                 author = self.author
                 login, user_id, user_type = (
-                    author['login'], author['id'], author['type'],
+                    author['login'],
+                    author['id'],
+                    author['type'],
                 )
             elif user_id is None:
                 user_id = 100 + sum(map(ord, login))
             stamp = self._tick()
             comment = Comment(
-                id=self._next_id, repo=repo, issue=issue, body=body,
-                login=login, user_id=int(user_id or 0), user_type=user_type,
-                created_at=stamp, updated_at=stamp, app=app,
+                id=self._next_id,
+                repo=repo,
+                issue=issue,
+                body=body,
+                login=login,
+                user_id=int(user_id or 0),
+                user_type=user_type,
+                created_at=stamp,
+                updated_at=stamp,
+                app=app,
             )
             self._next_id += 1
             self.comments.append(comment)
@@ -246,20 +256,17 @@ class FakeGitHub:
 
     def comments_on(self, repo: str, issue: int) -> list[Comment]:
         with self.lock:
-            return [
-                c for c in self.comments
-                if c.repo == repo and c.issue == issue
-            ]
+            return [c for c in self.comments if c.repo == repo and c.issue == issue]
 
     def requests_for(
-            self, method: str = '*', path: str = '*',
+        self,
+        method: str = '*',
+        path: str = '*',
     ) -> list[Request]:
         """Recorded requests matching a method ('*': any) and fnmatch path."""
         with self.lock:
             return [
-                r for r in self.requests
-                if method in ('*', r.method) and
-                fnmatch.fnmatchcase(r.path, path)
+                r for r in self.requests if method in ('*', r.method) and fnmatch.fnmatchcase(r.path, path)
             ]
 
     def writes(self) -> list[Request]:
@@ -270,17 +277,17 @@ class FakeGitHub:
     # -- fault injection ---------------------------------------------------
 
     def fail_next(
-            self,
-            method: str,
-            path: str,
-            status: int | None = None,
-            *,
-            json: Any = None,
-            headers: dict[str, str] | None = None,
-            times: int = 1,
-            mode: str = RESPOND,
-            apply: bool = False,
-            delay: float = 0.0,
+        self,
+        method: str,
+        path: str,
+        status: int | None = None,
+        *,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+        mode: str = RESPOND,
+        apply: bool = False,
+        delay: float = 0.0,
     ) -> Fault:
         """Answer the next ``times`` requests matching method+path so.
 
@@ -295,37 +302,52 @@ class FakeGitHub:
         if status is None:
             status = 500 if mode == RESPOND else 200
         if json is None and mode == RESPOND and status >= 400:
-            json = {'message': _REASONS.get(status, 'Error'),
-                    'documentation_url': DOCS, 'status': str(status)}
+            json = {
+                'message': _REASONS.get(status, 'Error'),
+                'documentation_url': DOCS,
+                'status': str(status),
+            }
         fault = Fault(
-            method=method.upper(), path=path, status=status, json=json,
-            headers=dict(headers or {}), mode=mode, apply=apply,
-            delay=delay, times=times,
+            method=method.upper(),
+            path=path,
+            status=status,
+            json=json,
+            headers=dict(headers or {}),
+            mode=mode,
+            apply=apply,
+            delay=delay,
+            times=times,
         )
         with self.lock:
             self.faults.append(fault)
         return fault
 
     def fail_next_forbidden(
-            self, method: str, path: str, *,
-            message: str = NOT_ACCESSIBLE, times: int = 1,
+        self,
+        method: str,
+        path: str,
+        *,
+        message: str = NOT_ACCESSIBLE,
+        times: int = 1,
     ) -> Fault:
         """403 "Resource not accessible by integration" (fork PRs)."""
         return self.fail_next(
-            method, path, 403, times=times,
-            json={'message': message, 'documentation_url': DOCS,
-                  'status': '403'},
+            method,
+            path,
+            403,
+            times=times,
+            json={'message': message, 'documentation_url': DOCS, 'status': '403'},
         )
 
     def fail_next_rate_limit(
-            self,
-            method: str,
-            path: str,
-            *,
-            status: int = 403,
-            retry_after: int | None = None,
-            reset_in: int | None = None,
-            times: int = 1,
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int = 403,
+        retry_after: int | None = None,
+        reset_in: int | None = None,
+        times: int = 1,
     ) -> Fault:
         """A rate limit as GitHub signals it.
 
@@ -347,9 +369,12 @@ class FakeGitHub:
             }
             message = PRIMARY_LIMIT_MESSAGE
         return self.fail_next(
-            method, path, status, headers=headers, times=times,
-            json={'message': message, 'documentation_url': DOCS,
-                  'status': str(status)},
+            method,
+            path,
+            status,
+            headers=headers,
+            times=times,
+            json={'message': message, 'documentation_url': DOCS, 'status': str(status)},
         )
 
     # -- internals ---------------------------------------------------------
@@ -380,7 +405,10 @@ class FakeGitHub:
         return None
 
     def user_json(
-            self, login: str, user_id: int, user_type: str,
+        self,
+        login: str,
+        user_id: int,
+        user_type: str,
     ) -> dict[str, Any]:
         return {
             'login': login,
@@ -397,28 +425,35 @@ class FakeGitHub:
         repo_url = f'{self.url}/repos/{c.repo}'
         return {
             'url': f'{repo_url}/issues/comments/{c.id}',
-            'html_url': (
-                f'{self.root}/{c.repo}/pull/{c.issue}#issuecomment-{c.id}'
-            ),
+            'html_url': (f'{self.root}/{c.repo}/pull/{c.issue}#issuecomment-{c.id}'),
             'issue_url': f'{repo_url}/issues/{c.issue}',
             'id': c.id,
             'node_id': f'IC_fake{c.id}',
             'user': self.user_json(c.login, c.user_id, c.user_type),
             'created_at': c.created_at,
             'updated_at': c.updated_at,
-            'author_association': (
-                'NONE' if c.user_type == 'Bot' else 'CONTRIBUTOR'
-            ),
+            'author_association': ('NONE' if c.user_type == 'Bot' else 'CONTRIBUTOR'),
             'body': c.body,
             'reactions': {
                 'url': f'{repo_url}/issues/comments/{c.id}/reactions',
-                'total_count': 0, '+1': 0, '-1': 0, 'laugh': 0,
-                'hooray': 0, 'confused': 0, 'heart': 0, 'rocket': 0,
+                'total_count': 0,
+                '+1': 0,
+                '-1': 0,
+                'laugh': 0,
+                'hooray': 0,
+                'confused': 0,
+                'heart': 0,
+                'rocket': 0,
                 'eyes': 0,
             },
-            'performed_via_github_app': None if c.app is None else {
-                'id': 900 + len(c.app), 'slug': c.app, 'node_id': f'A_{c.app}',
-                'name': c.app, 'owner': self.user_json('octo', 1, 'Organization'),
+            'performed_via_github_app': None
+            if c.app is None
+            else {
+                'id': 900 + len(c.app),
+                'slug': c.app,
+                'node_id': f'A_{c.app}',
+                'name': c.app,
+                'owner': self.user_json('octo', 1, 'Organization'),
             },
         }
 
@@ -434,7 +469,7 @@ _REASONS = {
     500: 'Server Error',
     502: 'Server Error',
     503: 'Service Unavailable',
-    504: 'We couldn\'t respond to your request in time.',
+    504: "We couldn't respond to your request in time.",
 }
 
 
@@ -451,8 +486,10 @@ class _Reply(Exception):
     """Raised by a route to answer with an error."""
 
     def __init__(
-            self, status: int, message: str | None = None,
-            extra: dict[str, Any] | None = None,
+        self,
+        status: int,
+        message: str | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(status)
         self.status = status
@@ -516,18 +553,19 @@ class _Handler(BaseHTTPRequestHandler):
             except ValueError:
                 body = text
         path = split.path
-        inside = not fake.prefix or path == fake.prefix or path.startswith(
-            fake.prefix + '/',
+        inside = (
+            not fake.prefix
+            or path == fake.prefix
+            or path.startswith(
+                fake.prefix + '/',
+            )
         )
-        api_path = path[len(fake.prefix):] if inside else path
+        api_path = path[len(fake.prefix) :] if inside else path
         record = Request(
             method=self.command,
             path=api_path,
             query=parse_qs(split.query),
-            headers={
-                k: v for k, v in self.headers.items()
-                if k.lower() != 'authorization'
-            },
+            headers={k: v for k, v in self.headers.items() if k.lower() != 'authorization'},
             body=body,
         )
         with fake.lock:
@@ -538,7 +576,10 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(fault.delay)
         if fault is None or fault.apply:
             status, headers, payload = self._answer(
-                inside, api_path, split.query, body,
+                inside,
+                api_path,
+                split.query,
+                body,
             )
             if fault is None:
                 record.status = status
@@ -550,7 +591,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_fault(fault)
 
     def _answer(
-            self, inside: bool, path: str, query: str, body: Any,
+        self,
+        inside: bool,
+        path: str,
+        query: str,
+        body: Any,
     ) -> tuple[int, dict[str, str], Any]:
         fake = self.server.fake
         try:
@@ -570,7 +615,10 @@ class _Handler(BaseHTTPRequestHandler):
         return scheme.lower() in ('token', 'bearer') and value == fake.token
 
     def _route(
-            self, path: str, query: dict[str, list[str]], body: Any,
+        self,
+        path: str,
+        query: dict[str, list[str]],
+        body: Any,
     ) -> tuple[int, dict[str, str], Any]:
         fake = self.server.fake
         method = self.command
@@ -583,9 +631,16 @@ class _Handler(BaseHTTPRequestHandler):
         if m and method == 'POST':
             if not isinstance(body, dict) or not body.get('name') or not body.get('head_sha'):
                 raise _Reply(422, 'Invalid request')
-            if body.get('conclusion') not in (None, 'success', 'neutral', 'failure',
-                                              'cancelled', 'skipped', 'timed_out',
-                                              'action_required'):
+            if body.get('conclusion') not in (
+                None,
+                'success',
+                'neutral',
+                'failure',
+                'cancelled',
+                'skipped',
+                'timed_out',
+                'action_required',
+            ):
                 raise _Reply(422, 'Invalid conclusion')
             run = {**body, 'repo': m.group(1), 'id': len(fake.check_runs) + 1}
             fake.check_runs.append(run)
@@ -593,7 +648,11 @@ class _Handler(BaseHTTPRequestHandler):
         m = _STATUSES.fullmatch(path)
         if m and method == 'POST':
             if not isinstance(body, dict) or body.get('state') not in (
-                    'error', 'failure', 'pending', 'success'):
+                'error',
+                'failure',
+                'pending',
+                'success',
+            ):
                 raise _Reply(422, 'Invalid state')
             status = {**body, 'repo': m.group(1), 'sha': m.group(2)}
             fake.statuses.append(status)
@@ -621,36 +680,45 @@ class _Handler(BaseHTTPRequestHandler):
         m = _ISSUE.fullmatch(path)
         if m and method == 'GET':
             repo, number = m.group(1), int(m.group(2))
-            return 200, {}, {
-                'url': f'{fake.url}/repos/{repo}/issues/{number}',
-                'html_url': f'{fake.root}/{repo}/pull/{number}',
-                'comments_url': (
-                    f'{fake.url}/repos/{repo}/issues/{number}/comments'
-                ),
-                'number': number,
-                'state': 'open',
-                'title': f'Pull request {number}',
-                'pull_request': {
-                    'url': f'{fake.url}/repos/{repo}/pulls/{number}',
+            return (
+                200,
+                {},
+                {
+                    'url': f'{fake.url}/repos/{repo}/issues/{number}',
+                    'html_url': f'{fake.root}/{repo}/pull/{number}',
+                    'comments_url': (f'{fake.url}/repos/{repo}/issues/{number}/comments'),
+                    'number': number,
+                    'state': 'open',
+                    'title': f'Pull request {number}',
+                    'pull_request': {
+                        'url': f'{fake.url}/repos/{repo}/pulls/{number}',
+                    },
+                    'comments': len(fake.comments_on(repo, number)),
                 },
-                'comments': len(fake.comments_on(repo, number)),
-            }
+            )
 
         m = _REPO.fullmatch(path)
         if m and method == 'GET':
             repo = m.group(1)
-            return 200, {}, {
-                'id': fake.repo_id(repo),
-                'name': repo.split('/')[1],
-                'full_name': repo,
-                'url': f'{fake.url}/repos/{repo}',
-                'html_url': f'{fake.root}/{repo}',
-            }
+            return (
+                200,
+                {},
+                {
+                    'id': fake.repo_id(repo),
+                    'name': repo.split('/')[1],
+                    'full_name': repo,
+                    'url': f'{fake.url}/repos/{repo}',
+                    'html_url': f'{fake.root}/{repo}',
+                },
+            )
         raise _Reply(404)
 
     def _list(
-            self, path: str, repo: str, issue: int,
-            query: dict[str, list[str]],
+        self,
+        path: str,
+        repo: str,
+        issue: int,
+        query: dict[str, list[str]],
     ) -> tuple[int, dict[str, str], Any]:
         fake = self.server.fake
         if fake.list_as_object:
@@ -658,13 +726,10 @@ class _Handler(BaseHTTPRequestHandler):
         per_page = min(100, max(1, _int(query.get('per_page'), 30)))
         page = max(1, _int(query.get('page'), 1))
         comments = fake.comments_on(repo, issue)
-        chunk = comments[(page - 1) * per_page:page * per_page]
+        chunk = comments[(page - 1) * per_page : page * per_page]
         last = max(1, -(-len(comments) // per_page))
         # Like GitHub's, the links use the numeric repository path.
-        base = (
-            f'{fake.url}/repositories/{fake.repo_id(repo)}/issues/{issue}/'
-            f'comments'
-        )
+        base = f'{fake.url}/repositories/{fake.repo_id(repo)}/issues/{issue}/comments'
 
         def link(n: int, rel: str) -> str:
             query = urlencode({'per_page': per_page, 'page': n})
@@ -681,7 +746,10 @@ class _Handler(BaseHTTPRequestHandler):
         return 200, headers, [fake.comment_json(c) for c in chunk]
 
     def _create(
-            self, repo: str, issue: int, body: Any,
+        self,
+        repo: str,
+        issue: int,
+        body: Any,
     ) -> tuple[int, dict[str, str], Any]:
         fake = self.server.fake
         text = self._body_text(body)
@@ -690,21 +758,26 @@ class _Handler(BaseHTTPRequestHandler):
             race()
         author = fake.author
         comment = fake.add_comment(
-            repo, issue, text, login=author['login'], user_id=author['id'],
-            user_type=author['type'], app=fake.app_slug,
+            repo,
+            issue,
+            text,
+            login=author['login'],
+            user_id=author['id'],
+            user_type=author['type'],
+            app=fake.app_slug,
         )
         data = fake.comment_json(comment)
         return 201, {'Location': data['url']}, data
 
     def _one_comment(
-            self, repo: str, comment_id: int, body: Any,
+        self,
+        repo: str,
+        comment_id: int,
+        body: Any,
     ) -> tuple[int, dict[str, str], Any]:
         fake = self.server.fake
         comment = next(
-            (
-                c for c in fake.comments
-                if c.id == comment_id and c.repo == repo
-            ),
+            (c for c in fake.comments if c.id == comment_id and c.repo == repo),
             None,
         )
         if comment is None:
@@ -726,13 +799,20 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Reply(422, 'Invalid request.\n\n"body" wasn\'t supplied.')
         text: str = body['body']
         if len(text) > MAX_BODY:
-            raise _Reply(422, 'Validation Failed', {'errors': [{
-                'resource': 'IssueComment', 'code': 'unprocessable',
-                'field': 'data',
-                'message': (
-                    f'Body is too long (maximum is {MAX_BODY} characters)'
-                ),
-            }]})
+            raise _Reply(
+                422,
+                'Validation Failed',
+                {
+                    'errors': [
+                        {
+                            'resource': 'IssueComment',
+                            'code': 'unprocessable',
+                            'field': 'data',
+                            'message': (f'Body is too long (maximum is {MAX_BODY} characters)'),
+                        }
+                    ]
+                },
+            )
         return text
 
     def _common_headers(self) -> dict[str, str]:
@@ -748,13 +828,19 @@ class _Handler(BaseHTTPRequestHandler):
         }
 
     def _send(
-            self, status: int, headers: dict[str, str], payload: Any,
+        self,
+        status: int,
+        headers: dict[str, str],
+        payload: Any,
     ) -> None:
         data = b'' if payload is None else json.dumps(payload).encode()
         self._write(status, {**self._common_headers(), **headers}, data)
 
     def _write(
-            self, status: int, headers: dict[str, str], data: bytes,
+        self,
+        status: int,
+        headers: dict[str, str],
+        data: bytes,
     ) -> None:
         self.send_response(status)
         merged = {k.lower(): (k, v) for k, v in headers.items()}
@@ -781,7 +867,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.send_header('Content-Length', str(len(data) + 100))
             self.end_headers()
-            self.wfile.write(data[:len(data) // 2])
+            self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
             self._drop()
             return

@@ -1,6 +1,7 @@
 """The GitHub Action, run through the harness the way a runner runs it:
 action.yml's real steps against a shallow clone of a pull request and a
 local FakeGitHub."""
+
 from __future__ import annotations
 
 import json
@@ -100,13 +101,13 @@ jobs:
           from-report: ${{ runner.temp }}/review-trigger-report/report.json
 """
 
-OAUTH = '''\
+OAUTH = """\
 import jwt
 
 
 def exchange(code: str) -> str:
     return jwt.encode({"code": code}, "k")
-'''
+"""
 
 
 # -- fixtures ---------------------------------------------------------------------
@@ -119,8 +120,11 @@ def _copy_action(dest: Path) -> Path:
     for name in ('action.yml', 'pyproject.toml', 'README.md', 'LICENSE'):
         if (ROOT / name).exists():
             shutil.copy(ROOT / name, dest / name)
-    shutil.copytree(ROOT / 'review_trigger', dest / 'review_trigger',
-                    ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+    shutil.copytree(
+        ROOT / 'review_trigger',
+        dest / 'review_trigger',
+        ignore=shutil.ignore_patterns('__pycache__', '*.pyc'),
+    )
     return dest
 
 
@@ -139,12 +143,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         (ws / module).parent.mkdir(parents=True, exist_ok=True)
         (ws / module).write_text(f'open({str(mark)!r}, "w").close()\n')
     runner = h.Runner(
-        workspace=ws, temp=base / 'temp', event_name='pull_request', event={},
-        repository=REPO, api_url='http://127.0.0.1:9', server_url='http://127.0.0.1:9',
+        workspace=ws,
+        temp=base / 'temp',
+        event_name='pull_request',
+        event={},
+        repository=REPO,
+        api_url='http://127.0.0.1:9',
+        server_url='http://127.0.0.1:9',
         token='unused',
     )
-    result = h.run_action(action_dir, runner, {}, {'actions/setup-python': h.setup_python},
-                          until='Install review-trigger')
+    result = h.run_action(
+        action_dir, runner, {}, {'actions/setup-python': h.setup_python}, until='Install review-trigger'
+    )
     install = result.steps[-1]
     assert install.name == 'Install review-trigger'
     assert result.outcome == 'success', install.stderr[-3000:]
@@ -152,8 +162,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     venv = base / 'temp' / VENV
     assert (venv / 'bin' / 'review-trigger').exists()
     # Idempotent: a second run of the step in the same job reuses it.
-    again = h.run_action(action_dir, runner, {}, {'actions/setup-python': h.setup_python},
-                         until='Install review-trigger')
+    again = h.run_action(
+        action_dir, runner, {}, {'actions/setup-python': h.setup_python}, until='Install review-trigger'
+    )
     assert 'reusing' in again.steps[-1].stdout
     return action_dir, venv
 
@@ -206,17 +217,20 @@ class Origin:
                 f'committer Test <test@example.com> {1_700_000_000 + i} +0000\n'
                 f'data {len(msg)}\n{msg}'
                 + (f'from {parent}\n' if i == 0 else '')
-                + f'M 100644 inline history.txt\ndata {len(content)}\n{content}\n')
-        subprocess.run(['git', 'fast-import', '--quiet'], input=''.join(stream),
-                       cwd=self.dev, check=True, text=True)
+                + f'M 100644 inline history.txt\ndata {len(content)}\n{content}\n'
+            )
+        subprocess.run(
+            ['git', 'fast-import', '--quiet'], input=''.join(stream), cwd=self.dev, check=True, text=True
+        )
         self.git('reset', '-q', '--hard', 'main')
         self.git('push', '-q', 'origin', 'main')
 
     def branch(self, name: str, start: str = 'main') -> None:
         self.git('checkout', '-q', '-B', name, start)
 
-    def push_pr(self, number: int, branch: str, files: dict[str, str | None],
-                message: str = 'pull request change') -> str:
+    def push_pr(
+        self, number: int, branch: str, files: dict[str, str | None], message: str = 'pull request change'
+    ) -> str:
         """Commit on ``branch`` and update pull request ``number``'s refs."""
         self.git('checkout', '-q', branch)
         head = self.commit(files, message)
@@ -230,19 +244,24 @@ class Origin:
         self.merge = merge
         return head
 
-    def event(self, number: int, branch: str, *, fork: bool = False,
-              action: str = 'synchronize') -> dict[str, Any]:
+    def event(
+        self, number: int, branch: str, *, fork: bool = False, action: str = 'synchronize'
+    ) -> dict[str, Any]:
         base = self.git('rev-parse', 'main').strip()
         head_repo = FORK if fork else REPO
         return {
-            'action': action, 'number': number,
+            'action': action,
+            'number': number,
             'pull_request': {
-                'number': number, 'title': 'A change',
-                'base': {'ref': 'main', 'sha': base, 'label': 'octo:main',
-                         'repo': {'full_name': REPO}},
-                'head': {'ref': branch, 'sha': self.heads[number],
-                         'label': f'{head_repo.split("/")[0]}:{branch}',
-                         'repo': {'full_name': head_repo}},
+                'number': number,
+                'title': 'A change',
+                'base': {'ref': 'main', 'sha': base, 'label': 'octo:main', 'repo': {'full_name': REPO}},
+                'head': {
+                    'ref': branch,
+                    'sha': self.heads[number],
+                    'label': f'{head_repo.split("/")[0]}:{branch}',
+                    'repo': {'full_name': head_repo},
+                },
             },
             'repository': {'full_name': REPO},
         }
@@ -251,8 +270,14 @@ class Origin:
 @pytest.fixture
 def origin(tmp_path: Path) -> Origin:
     o = Origin(tmp_path / 'remote')
-    o.commit({'README.md': '# widgets\n', 'src/app/__init__.py': '',
-              'src/app/core.py': 'def run():\n    return 1\n'}, 'initial')
+    o.commit(
+        {
+            'README.md': '# widgets\n',
+            'src/app/__init__.py': '',
+            'src/app/core.py': 'def run():\n    return 1\n',
+        },
+        'initial',
+    )
     o.git('push', '-q', 'origin', 'main')
     return o
 
@@ -268,8 +293,7 @@ class Job:
     run, the installed virtual environment linked in as the install step
     would leave it."""
 
-    def __init__(self, tmp: Path, installed: tuple[Path, Path], origin: Origin,
-                 fake: FakeGitHub) -> None:
+    def __init__(self, tmp: Path, installed: tuple[Path, Path], origin: Origin, fake: FakeGitHub) -> None:
         self.tmp = tmp
         self.action_dir, self.venv = installed
         self.origin = origin
@@ -277,18 +301,25 @@ class Job:
         self.runs = 0
         self.artifacts = h.Artifacts(tmp / 'artifacts')
 
-    def runner(self, event_name: str, event: dict[str, Any], *, sha: str = '',
-               token: str | None = None) -> h.Runner:
+    def runner(
+        self, event_name: str, event: dict[str, Any], *, sha: str = '', token: str | None = None
+    ) -> h.Runner:
         self.runs += 1
         base = self.tmp / f'run{self.runs}'
         temp = base / 'temp'
         temp.mkdir(parents=True)
         (temp / VENV).symlink_to(self.venv, target_is_directory=True)
         return h.Runner(
-            workspace=base / 'workspace', temp=temp, event_name=event_name,
-            event=event, repository=REPO, api_url=self.fake.url,
-            server_url=self.fake.root, token=self.fake.token if token is None else token,
-            run_id=1000 + self.runs, sha=sha,
+            workspace=base / 'workspace',
+            temp=temp,
+            event_name=event_name,
+            event=event,
+            repository=REPO,
+            api_url=self.fake.url,
+            server_url=self.fake.root,
+            token=self.fake.token if token is None else token,
+            run_id=1000 + self.runs,
+            sha=sha,
             extra_env={'REVIEW_TRIGGER_MAX_RETRY_WAIT': '0.01'},
         )
 
@@ -299,40 +330,56 @@ class Job:
             if fetch_depth is not None:
                 with_ = {**with_, 'fetch-depth': str(fetch_depth)}
             return checkout(with_, runner)
+
         return {
             'actions/checkout': with_depth,
             'actions/upload-artifact': self.artifacts.upload,
             'actions/download-artifact': self.artifacts.download,
         }
 
-    def workflow(self, number: int, branch: str, *, fork: bool = False,
-                 text: str = WORKFLOW, fetch_depth: int | None = None) -> h.JobResult:
+    def workflow(
+        self,
+        number: int,
+        branch: str,
+        *,
+        fork: bool = False,
+        text: str = WORKFLOW,
+        fetch_depth: int | None = None,
+    ) -> h.JobResult:
         event = self.origin.event(number, branch, fork=fork)
         runner = self.runner('pull_request', event, sha=self.origin.merge)
         self.last_runner = runner
         return h.run_workflow(
-            text, runner, self.action_dir, self.providers(fetch_depth),
+            text,
+            runner,
+            self.action_dir,
+            self.providers(fetch_depth),
             {'actions/setup-python': h.setup_python},
         )
 
-    def action(self, number: int, branch: str, inputs: dict[str, str] | None = None,
-               *, fork: bool = False, fetch_depth: int = 1,
-               event: dict[str, Any] | None = None,
-               event_name: str = 'pull_request', ref: str = '') -> h.ActionResult:
+    def action(
+        self,
+        number: int,
+        branch: str,
+        inputs: dict[str, str] | None = None,
+        *,
+        fork: bool = False,
+        fetch_depth: int = 1,
+        event: dict[str, Any] | None = None,
+        event_name: str = 'pull_request',
+        ref: str = '',
+    ) -> h.ActionResult:
         """checkout (``fetch_depth`` deep; of ``ref``, default the merge
         commit), then the action with ``inputs``."""
         event = event or self.origin.event(number, branch, fork=fork)
         runner = self.runner(event_name, event, sha=self.origin.merge)
         self.last_runner = runner
-        self.providers()['actions/checkout'](
-            {'fetch-depth': str(fetch_depth), 'ref': ref}, runner)
-        return h.run_action(self.action_dir, runner, inputs or {},
-                            {'actions/setup-python': h.setup_python})
+        self.providers()['actions/checkout']({'fetch-depth': str(fetch_depth), 'ref': ref}, runner)
+        return h.run_action(self.action_dir, runner, inputs or {}, {'actions/setup-python': h.setup_python})
 
 
 @pytest.fixture
-def job(tmp_path: Path, installed: tuple[Path, Path], origin: Origin,
-        fake: FakeGitHub) -> Job:
+def job(tmp_path: Path, installed: tuple[Path, Path], origin: Origin, fake: FakeGitHub) -> Job:
     return Job(tmp_path / 'jobs', installed, origin, fake)
 
 
@@ -352,8 +399,7 @@ def run_step(result: h.ActionResult) -> h.StepResult:
 # -- the README workflow: first run, rerun, new push, no longer triggers ------------
 
 
-def test_readme_workflow_keeps_one_comment_up_to_date(job: Job, origin: Origin,
-                                                       fake: FakeGitHub) -> None:
+def test_readme_workflow_keeps_one_comment_up_to_date(job: Job, origin: Origin, fake: FakeGitHub) -> None:
     origin.branch('oauth')
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH}, 'Add OAuth code exchange')
 
@@ -367,8 +413,11 @@ def test_readme_workflow_keeps_one_comment_up_to_date(job: Job, origin: Origin,
     assert '`src/auth/oauth.py`' in prompt
     report = json.loads(Path(action.outputs['report']).read_text())
     assert report['pull_request'] == {
-        'number': 7, 'repository': REPO, 'base_sha': origin.git('rev-parse', 'main').strip(),
-        'head_sha': origin.heads[7], 'fork': False,
+        'number': 7,
+        'repository': REPO,
+        'base_sha': origin.git('rev-parse', 'main').strip(),
+        'head_sha': origin.heads[7],
+        'fork': False,
     }
     assert report['triggered'] is True and report['prompt'] == prompt
     # The artifact step uploaded the report.
@@ -401,8 +450,7 @@ def test_readme_workflow_keeps_one_comment_up_to_date(job: Job, origin: Origin,
     assert len(fake.requests_for('POST')) == 1
 
     # A new push that still triggers: the same comment, updated.
-    origin.push_pr(7, 'oauth', {'src/auth/session_tokens.py': 'TOKEN_TTL = 60\n'},
-                   'Add token lifetime')
+    origin.push_pr(7, 'oauth', {'src/auth/session_tokens.py': 'TOKEN_TTL = 60\n'}, 'Add token lifetime')
     third = job.workflow(7, 'oauth')
     assert third.outcome == 'success'
     [updated] = comments(fake)
@@ -412,8 +460,12 @@ def test_readme_workflow_keeps_one_comment_up_to_date(job: Job, origin: Origin,
     assert len(fake.requests_for('POST')) == 1
 
     # A push after which nothing triggers: the comment says so.
-    origin.push_pr(7, 'oauth', {'src/auth/oauth.py': None, 'src/auth/session_tokens.py': None},
-                   'Move the OAuth work to another pull request')
+    origin.push_pr(
+        7,
+        'oauth',
+        {'src/auth/oauth.py': None, 'src/auth/session_tokens.py': None},
+        'Move the OAuth work to another pull request',
+    )
     fourth = job.workflow(7, 'oauth')
     assert fourth.outcome == 'success'
     [action] = fourth.actions
@@ -428,8 +480,9 @@ def test_readme_workflow_keeps_one_comment_up_to_date(job: Job, origin: Origin,
     assert not fourth.annotations('warning')
 
 
-def test_a_pull_request_that_never_triggers_gets_no_comment(job: Job, origin: Origin,
-                                                            fake: FakeGitHub) -> None:
+def test_a_pull_request_that_never_triggers_gets_no_comment(
+    job: Job, origin: Origin, fake: FakeGitHub
+) -> None:
     origin.branch('docs')
     origin.push_pr(7, 'docs', {'src/app/core.py': 'def run():\n    return 2\n'})
     result = job.action(7, 'docs')
@@ -444,8 +497,9 @@ def test_a_pull_request_that_never_triggers_gets_no_comment(job: Job, origin: Or
 # -- inputs ---------------------------------------------------------------------------
 
 
-def test_delete_mode_removes_the_comment_when_nothing_triggers(job: Job, origin: Origin,
-                                                                fake: FakeGitHub) -> None:
+def test_delete_mode_removes_the_comment_when_nothing_triggers(
+    job: Job, origin: Origin, fake: FakeGitHub
+) -> None:
     origin.branch('oauth')
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})
     assert job.action(7, 'oauth', {'comment-mode': 'delete'}).outcome == 'success'
@@ -469,8 +523,7 @@ def test_comment_false_makes_no_request(job: Job, origin: Origin, fake: FakeGitH
     assert 'Comment' not in result.summary
 
 
-def test_fail_on_trigger_fails_after_commenting(job: Job, origin: Origin,
-                                                fake: FakeGitHub) -> None:
+def test_fail_on_trigger_fails_after_commenting(job: Job, origin: Origin, fake: FakeGitHub) -> None:
     origin.branch('oauth')
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})
     result = job.action(7, 'oauth', {'fail-on-trigger': 'true'})
@@ -487,18 +540,22 @@ def test_a_bad_input_is_one_line(job: Job, origin: Origin) -> None:
     assert result.outcome == 'failure'
     assert run_step(result).returncode == 2
     assert run_step(result).stderr == (
-        "review-trigger: error: input comment must be true or false, not 'yes'\n")
+        "review-trigger: error: input comment must be true or false, not 'yes'\n"
+    )
 
 
-def test_configuration_is_read_from_the_base_commit(job: Job, origin: Origin,
-                                                    fake: FakeGitHub) -> None:
+def test_configuration_is_read_from_the_base_commit(job: Job, origin: Origin, fake: FakeGitHub) -> None:
     origin.main({'ci/review.yaml': 'triggers:\n  security:\n    enabled: true\n'})
     origin.branch('sneaky')
     # The pull request tries to switch the trigger off in the named file.
-    origin.push_pr(7, 'sneaky', {
-        'ci/review.yaml': 'triggers:\n  security:\n    enabled: false\n',
-        'src/auth/oauth.py': OAUTH,
-    })
+    origin.push_pr(
+        7,
+        'sneaky',
+        {
+            'ci/review.yaml': 'triggers:\n  security:\n    enabled: false\n',
+            'src/auth/oauth.py': OAUTH,
+        },
+    )
     result = job.action(7, 'sneaky', {'config': 'ci/review.yaml', 'comment': 'false'})
     assert result.outcome == 'success', run_step(result).stderr
     assert result.outputs['triggers'] == 'security'
@@ -511,7 +568,8 @@ def test_configuration_is_read_from_the_base_commit(job: Job, origin: Origin,
 
 
 def test_fork_with_a_read_only_token_succeeds_with_the_prompt_in_the_summary(
-        job: Job, origin: Origin, fake: FakeGitHub) -> None:
+    job: Job, origin: Origin, fake: FakeGitHub
+) -> None:
     origin.branch('oauth')
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})
     fake.fail_next_forbidden('POST', f'/repos/{REPO}/issues/7/comments')
@@ -529,15 +587,15 @@ def test_fork_with_a_read_only_token_succeeds_with_the_prompt_in_the_summary(
     assert [name for name, _ in job.artifacts.uploads] == ['review-trigger-report']
 
 
-def test_a_404_is_a_notice_and_a_server_error_a_warning(job: Job, origin: Origin,
-                                                        fake: FakeGitHub) -> None:
+def test_a_404_is_a_notice_and_a_server_error_a_warning(job: Job, origin: Origin, fake: FakeGitHub) -> None:
     origin.branch('oauth')
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})
     fake.fail_next('GET', f'/repos/{REPO}/issues/7/comments', 404)
     result = job.action(7, 'oauth')
     assert result.outcome == 'success'
-    assert [n.message[:40] for n in result.annotations('notice')] == \
-        ['Could not list the comments on octo/widg']
+    assert [n.message[:40] for n in result.annotations('notice')] == [
+        'Could not list the comments on octo/widg'
+    ]
     assert 'pull-requests: write' in result.annotations('notice')[0].message
 
     fake.fail_next('GET', f'/repos/{REPO}/issues/7/comments', 503, times=5)
@@ -565,33 +623,42 @@ def test_no_token_is_a_notice(job: Job, origin: Origin, fake: FakeGitHub) -> Non
     assert fake.requests == []
 
 
-def test_pull_request_code_is_never_run(job: Job, origin: Origin, fake: FakeGitHub,
-                                        tmp_path: Path) -> None:
+def test_pull_request_code_is_never_run(job: Job, origin: Origin, fake: FakeGitHub, tmp_path: Path) -> None:
     """A pull request that ships modules named like the action's (even a
     package named review_trigger) is only ever read."""
     mark = tmp_path / 'pwned'
     payload = f'open({str(mark)!r}, "w").close()\n'
     origin.branch('evil')
-    origin.push_pr(7, 'evil', {
-        'review_trigger/__init__.py': payload, 'review_trigger/__main__.py': payload,
-        'pip/__init__.py': payload, 'git.py': payload, 'github/__init__.py': payload,
-        'yaml.py': payload, 'sitecustomize.py': payload, 'usercustomize.py': payload,
-    })
+    origin.push_pr(
+        7,
+        'evil',
+        {
+            'review_trigger/__init__.py': payload,
+            'review_trigger/__main__.py': payload,
+            'pip/__init__.py': payload,
+            'git.py': payload,
+            'github/__init__.py': payload,
+            'yaml.py': payload,
+            'sitecustomize.py': payload,
+            'usercustomize.py': payload,
+        },
+    )
     result = job.action(7, 'evil')
     assert result.outcome == 'success', run_step(result).stderr
     assert not mark.exists()
-    assert result.outputs['triggered'] == 'true'      # new packages: architecture
+    assert result.outputs['triggered'] == 'true'  # new packages: architecture
 
 
 # -- GitHub's limits ---------------------------------------------------------------------
 
 
-def test_an_oversize_prompt_is_cut_with_an_honest_note(job: Job, origin: Origin,
-                                                       fake: FakeGitHub) -> None:
+def test_an_oversize_prompt_is_cut_with_an_honest_note(job: Job, origin: Origin, fake: FakeGitHub) -> None:
     origin.branch('big')
     for i in range(31):
-        origin.commit({f'src/auth/module_{i:02d}_{"x" * 150}.py': f'V = {i}\n'},
-                      f'Commit {i}\n\n' + ('A long explanation. ' * 99))
+        origin.commit(
+            {f'src/auth/module_{i:02d}_{"x" * 150}.py': f'V = {i}\n'},
+            f'Commit {i}\n\n' + ('A long explanation. ' * 99),
+        )
     origin.push_pr(7, 'big', {'src/auth/last.py': 'V = 0\n'})
     result = job.action(7, 'big')
     assert result.outcome == 'success', run_step(result).stderr
@@ -613,8 +680,7 @@ def test_an_oversize_prompt_is_cut_with_an_honest_note(job: Job, origin: Origin,
 
 def test_summary_is_cut_at_one_mebibyte(tmp_path: Path) -> None:
     prompt = ''.join(f'line {i} ' + 'y' * 90 + '\n' for i in range(20000))  # ~2 MB
-    text, whole = render.summary_text('t', ['a'], prompt, workflow.MAX_SUMMARY_BYTES,
-                                      'in the report')
+    text, whole = render.summary_text('t', ['a'], prompt, workflow.MAX_SUMMARY_BYTES, 'in the report')
     assert not whole
     assert len(text.encode()) <= workflow.MAX_SUMMARY_BYTES
     assert 'The prompt is cut short here' in text and 'in the report' in text
@@ -630,9 +696,8 @@ def test_summary_is_cut_at_one_mebibyte(tmp_path: Path) -> None:
 
 def test_comment_budget_counts_utf16() -> None:
     where = render.Where('https://x', True, 'in the report')
-    prompt = '\U0001F600' * 40000 + '\n' + 'z\n' * 10
-    body, cut = render.comment_body(['security'], 'a' * 40, prompt, where,
-                                    marker_len=len(MARKER))
+    prompt = '\U0001f600' * 40000 + '\n' + 'z\n' * 10
+    body, cut = render.comment_body(['security'], 'a' * 40, prompt, where, marker_len=len(MARKER))
     assert cut
     assert render.utf16_len(body) + len(MARKER) + 1 <= 65536
 
@@ -641,10 +706,8 @@ def test_comment_budget_counts_utf16() -> None:
 
 
 def test_annotation_escaping() -> None:
-    line = workflow.command('warning', 'a%b\r\nc: d, e',
-                            {'file': 'src/100%,a:b\nc.py', 'title': 't'})
-    assert line == ('::warning file=src/100%25%2Ca%3Ab%0Ac.py,title=t'
-                    '::a%25b%0D%0Ac: d, e')
+    line = workflow.command('warning', 'a%b\r\nc: d, e', {'file': 'src/100%,a:b\nc.py', 'title': 't'})
+    assert line == ('::warning file=src/100%25%2Ca%3Ab%0Ac.py,title=t::a%25b%0D%0Ac: d, e')
     [parsed] = h.parse_commands(line)
     assert parsed.properties['file'] == 'src/100%,a:b\nc.py'
     assert parsed.message == 'a%b\r\nc: d, e'
@@ -659,7 +722,7 @@ def test_a_hostile_file_name_is_annotated_escaped(job: Job, origin: Origin) -> N
     [warning] = result.annotations('warning')
     assert warning.properties['file'] == name
     assert 'file=src/auth/100%25%2Ca%3Ab%0A%3A%3Aerror%3A%3Ac.py,' in warning.raw
-    assert not result.annotations('error')      # the name started no command
+    assert not result.annotations('error')  # the name started no command
     for line in run_step(result).stdout.splitlines() + run_step(result).stderr.splitlines():
         assert not line.startswith('::error')
 
@@ -668,26 +731,24 @@ def test_a_hostile_file_name_is_annotated_escaped(job: Job, origin: Origin) -> N
 
 
 def test_shallow_clone_is_deepened_to_the_merge_base(job: Job, origin: Origin) -> None:
-    origin.main_commits(150)               # older history, not needed
+    origin.main_commits(150)  # older history, not needed
     origin.branch('oauth')
     origin.commit({'src/auth/a.py': 'A = 1\n'}, 'pr 1')
-    origin.main_commits(120)               # main moved on a lot since
+    origin.main_commits(120)  # main moved on a lot since
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})
     result = job.action(7, 'oauth', {'comment': 'false'})
     assert result.outcome == 'success', run_step(result).stderr
     assert 'deepening the shallow clone' in run_step(result).stdout
     report = json.loads(Path(result.outputs['report']).read_text())
     # Only the pull request's files: main's 120 commits are not in the diff.
-    assert sorted(c['path'] for c in report['changes']) == \
-        ['src/auth/a.py', 'src/auth/oauth.py']
+    assert sorted(c['path'] for c in report['changes']) == ['src/auth/a.py', 'src/auth/oauth.py']
     assert report['range']['commits'] == 2
     ws = job.last_runner.workspace
     assert h.git(ws, 'rev-parse', '--is-shallow-repository').strip() == 'true'
 
 
 @pytest.mark.parametrize('checkout', ['head', 'base'])
-def test_a_shallow_checkout_of_the_head_or_the_base(job: Job, origin: Origin,
-                                                    checkout: str) -> None:
+def test_a_shallow_checkout_of_the_head_or_the_base(job: Job, origin: Origin, checkout: str) -> None:
     """`ref: head.sha` (pull_request), or the base branch, which is what
     pull_request_target checks out: one commit deep either way."""
     origin.branch('oauth')
@@ -699,20 +760,20 @@ def test_a_shallow_checkout_of_the_head_or_the_base(job: Job, origin: Origin,
     result = job.action(7, 'oauth', {'comment': 'false'}, ref=ref, event_name=event_name)
     assert result.outcome == 'success', run_step(result).stderr
     report = json.loads(Path(result.outputs['report']).read_text())
-    assert sorted(c['path'] for c in report['changes']) == \
-        ['src/auth/a.py', 'src/auth/oauth.py']
+    assert sorted(c['path'] for c in report['changes']) == ['src/auth/a.py', 'src/auth/oauth.py']
     assert h.git(job.last_runner.workspace, 'rev-parse', 'HEAD').strip() == ref
 
 
 def test_git_fetch_helpers_refuse_what_they_must(tmp_path: Path, origin: Origin) -> None:
     from review_trigger import git
+
     repo = git.open_repo(str(origin.dev))
     sha = origin.git('rev-parse', 'HEAD').strip()
     assert git.has_commit(repo, sha)
     assert not git.has_commit(repo, 'b' * 40)
     with pytest.raises(ValueError, match='full clone'):
         git.fetch(repo, 'origin', [sha], depth=5)
-    git.deepen(repo, 'origin', [sha], 5)          # a no-op on a full clone
+    git.deepen(repo, 'origin', [sha], 5)  # a no-op on a full clone
     assert h.git(origin.dev, 'rev-parse', '--is-shallow-repository').strip() == 'false'
     for bad in ('HEAD', '--upload-pack=x', sha[:12]):
         with pytest.raises(ValueError):
@@ -767,8 +828,7 @@ def test_an_event_without_a_pull_request_is_an_error(job: Job, origin: Origin) -
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})
     result = job.action(7, 'oauth', event={'ref': 'refs/heads/main'}, event_name='push')
     assert result.outcome == 'failure'
-    assert run_step(result).stderr.startswith(
-        'review-trigger: error: the push event has no pull request')
+    assert run_step(result).stderr.startswith('review-trigger: error: the push event has no pull request')
 
 
 # -- the two-workflow pattern for forks -----------------------------------------------------
@@ -784,11 +844,13 @@ def _fork_run(job: Job, origin: Origin, fake: FakeGitHub) -> tuple[h.JobResult, 
     event = {
         'action': 'completed',
         'workflow_run': {
-            'id': run_id, 'event': 'pull_request', 'conclusion': 'success',
+            'id': run_id,
+            'event': 'pull_request',
+            'conclusion': 'success',
             'head_sha': origin.heads[7],
             'html_url': f'{fake.root}/{REPO}/actions/runs/{run_id}',
             'head_repository': {'full_name': FORK},
-            'pull_requests': [],            # GitHub lists none for forks
+            'pull_requests': [],  # GitHub lists none for forks
         },
         'repository': {'full_name': REPO},
     }
@@ -806,12 +868,14 @@ def _pull(fake: h.FakeGitHubWithPulls, origin: Origin, *, fork: bool = True) -> 
 def _comment_run(job: Job, origin: Origin, event: dict[str, Any]) -> h.JobResult:
     # workflow_run runs on the default branch's tip.
     runner = job.runner('workflow_run', event, sha=origin.git('rev-parse', 'main').strip())
-    return h.run_workflow(COMMENT_WORKFLOW, runner, job.action_dir, job.providers(),
-                          {'actions/setup-python': h.setup_python})
+    return h.run_workflow(
+        COMMENT_WORKFLOW, runner, job.action_dir, job.providers(), {'actions/setup-python': h.setup_python}
+    )
 
 
 def test_workflow_run_analyses_the_fork_pull_request_itself(
-        job: Job, origin: Origin, fake: h.FakeGitHubWithPulls) -> None:
+    job: Job, origin: Origin, fake: h.FakeGitHubWithPulls
+) -> None:
     first, event = _fork_run(job, origin, fake)
     _pull(fake, origin)
     second = _comment_run(job, origin, event)
@@ -839,7 +903,7 @@ def test_workflow_run_analyses_the_fork_pull_request_itself(
     assert comments(fake) == []
     [warning] = stale.annotations('warning')
     assert 'is not at the head the workflow run analysed' in warning.message
-    assert stale.actions[0].outputs['triggered'] == ''     # not "false"
+    assert stale.actions[0].outputs['triggered'] == ''  # not "false"
 
 
 def _forge_cleared(r: dict[str, Any]) -> None:
@@ -856,7 +920,8 @@ def _forge_triggers(r: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize('forge', [_forge_cleared, _forge_prompt, _forge_triggers])
 def test_a_forged_fork_report_does_not_change_the_comment(
-        job: Job, origin: Origin, fake: h.FakeGitHubWithPulls, forge: Any) -> None:
+    job: Job, origin: Origin, fake: h.FakeGitHubWithPulls, forge: Any
+) -> None:
     """The fork's run ran the fork's workflow: its report may say anything.
     What is posted is this job's analysis of the pull request's commits."""
     first, event = _fork_run(job, origin, fake)
@@ -886,7 +951,8 @@ def test_a_forged_fork_report_does_not_change_the_comment(
 
 
 def test_from_report_with_the_pull_request_named_by_the_event(
-        job: Job, origin: Origin, fake: h.FakeGitHubWithPulls) -> None:
+    job: Job, origin: Origin, fake: h.FakeGitHubWithPulls
+) -> None:
     """When the workflow_run event lists the pull request (same repository),
     the report's number must be one it lists; the pull request is still
     analysed here."""
@@ -895,30 +961,42 @@ def test_from_report_with_the_pull_request_named_by_the_event(
     first = job.action(7, 'oauth', {'comment': 'false'})
     _pull(fake, origin, fork=False)
     report = first.outputs['report']
-    event = {'workflow_run': {
-        'id': 1, 'event': 'pull_request', 'head_sha': origin.heads[7],
-        'pull_requests': [{'number': 7, 'head': {'sha': origin.heads[7]}, 'base': {
-            'repo': {'name': 'widgets', 'url': f'{fake.url}/repos/{REPO}'}}}],
-    }}
+    event = {
+        'workflow_run': {
+            'id': 1,
+            'event': 'pull_request',
+            'head_sha': origin.heads[7],
+            'pull_requests': [
+                {
+                    'number': 7,
+                    'head': {'sha': origin.heads[7]},
+                    'base': {'repo': {'name': 'widgets', 'url': f'{fake.url}/repos/{REPO}'}},
+                }
+            ],
+        }
+    }
     runner = job.runner('workflow_run', event, sha=origin.git('rev-parse', 'main').strip())
     job.providers()['actions/checkout']({}, runner)
-    result = h.run_action(job.action_dir, runner, {'from-report': report},
-                          {'actions/setup-python': h.setup_python})
+    result = h.run_action(
+        job.action_dir, runner, {'from-report': report}, {'actions/setup-python': h.setup_python}
+    )
     assert result.outcome == 'success', run_step(result).stderr
     [comment] = comments(fake)
     assert prompt_of(first) in comment.body
     assert prompt_of(result) == prompt_of(first)
-    assert not result.annotations('warning')     # no file annotations here
+    assert not result.annotations('warning')  # no file annotations here
 
 
 def test_from_report_without_a_checkout_is_one_line(
-        job: Job, origin: Origin, fake: h.FakeGitHubWithPulls) -> None:
+    job: Job, origin: Origin, fake: h.FakeGitHubWithPulls
+) -> None:
     first, event = _fork_run(job, origin, fake)
     _pull(fake, origin)
     text = COMMENT_WORKFLOW.replace('      - uses: actions/checkout@v4\n', '')
     runner = job.runner('workflow_run', event)
-    result = h.run_workflow(text, runner, job.action_dir, job.providers(),
-                            {'actions/setup-python': h.setup_python})
+    result = h.run_workflow(
+        text, runner, job.action_dir, job.providers(), {'actions/setup-python': h.setup_python}
+    )
     assert result.outcome == 'failure'
     assert 'actions/checkout' in run_step(result.actions[0]).stderr
     assert comments(fake) == []
@@ -926,46 +1004,77 @@ def test_from_report_without_a_checkout_is_one_line(
 
 @pytest.mark.parametrize('head_repo, conclusion', [(REPO, 'success'), (FORK, 'cancelled')])
 def test_the_comment_workflow_skips_same_repository_and_cancelled_runs(
-        job: Job, fake: FakeGitHub, head_repo: str, conclusion: str) -> None:
-    event = {'workflow_run': {'id': 1, 'event': 'pull_request', 'head_sha': 'a' * 40,
-                              'conclusion': conclusion, 'pull_requests': [],
-                              'head_repository': {'full_name': head_repo}}}
+    job: Job, fake: FakeGitHub, head_repo: str, conclusion: str
+) -> None:
+    event = {
+        'workflow_run': {
+            'id': 1,
+            'event': 'pull_request',
+            'head_sha': 'a' * 40,
+            'conclusion': conclusion,
+            'pull_requests': [],
+            'head_repository': {'full_name': head_repo},
+        }
+    }
     runner = job.runner('workflow_run', event)
     result = h.run_workflow(COMMENT_WORKFLOW, runner, job.action_dir, job.providers())
     assert result.outcome == 'skipped'
     assert fake.requests == []
 
 
-@pytest.mark.parametrize('tamper, message', [
-    (lambda r, e: r['pull_request'].update(number='7'), 'pull_request.number must be'),
-    (lambda r, e: r['pull_request'].update(number=True), 'pull_request.number must be'),
-    (lambda r, e: r['pull_request'].update(number=8), 'which the workflow run is not for'),
-    (lambda r, e: r['pull_request'].update(repository='other/repo'), 'not this repository'),
-    (lambda r, e: r['pull_request'].update(head_sha='b' * 40), 'refusing to comment'),
-    (lambda r, e: r.update(triggers=[{'id': '<img src=x>', 'files': []}]), 'not a trigger id'),
-    (lambda r, e: r.update(triggered=False), 'does not agree'),
-    (lambda r, e: r.update(version=2), 'version must be 1'),
-    (lambda r, e: r.pop('pull_request'), 'no pull_request object'),
-    (lambda r, e: e.pop('workflow_run'), 'needs the workflow_run event'),
-    (lambda r, e: r.update(prompt='## Opus Review\n\ud800'), 'not valid Unicode'),
-    (lambda r, e: r['triggers'][0].update(files=['src/\udc80.py']), 'invalid path'),
-])
-def test_a_tampered_report_is_refused(tmp_path: Path, tamper: Any, message: str,
-                                      monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    'tamper, message',
+    [
+        (lambda r, e: r['pull_request'].update(number='7'), 'pull_request.number must be'),
+        (lambda r, e: r['pull_request'].update(number=True), 'pull_request.number must be'),
+        (lambda r, e: r['pull_request'].update(number=8), 'which the workflow run is not for'),
+        (lambda r, e: r['pull_request'].update(repository='other/repo'), 'not this repository'),
+        (lambda r, e: r['pull_request'].update(head_sha='b' * 40), 'refusing to comment'),
+        (lambda r, e: r.update(triggers=[{'id': '<img src=x>', 'files': []}]), 'not a trigger id'),
+        (lambda r, e: r.update(triggered=False), 'does not agree'),
+        (lambda r, e: r.update(version=2), 'version must be 1'),
+        (lambda r, e: r.pop('pull_request'), 'no pull_request object'),
+        (lambda r, e: e.pop('workflow_run'), 'needs the workflow_run event'),
+        (lambda r, e: r.update(prompt='## Opus Review\n\ud800'), 'not valid Unicode'),
+        (lambda r, e: r['triggers'][0].update(files=['src/\udc80.py']), 'invalid path'),
+    ],
+)
+def test_a_tampered_report_is_refused(
+    tmp_path: Path,
+    tamper: Any,
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from review_trigger.__main__ import main
+
     sha = 'a' * 40
     report = {
-        'version': 1, 'triggered': True, 'prompt': '## Opus Review\n',
+        'version': 1,
+        'triggered': True,
+        'prompt': '## Opus Review\n',
         'triggers': [{'id': 'security', 'files': ['src/auth/x.py']}],
         'changes': [{'path': 'src/auth/x.py'}],
-        'pull_request': {'number': 7, 'repository': REPO, 'base_sha': 'c' * 40,
-                         'head_sha': sha, 'fork': True},
+        'pull_request': {
+            'number': 7,
+            'repository': REPO,
+            'base_sha': 'c' * 40,
+            'head_sha': sha,
+            'fork': True,
+        },
     }
-    event = {'workflow_run': {'id': 1, 'head_sha': sha, 'pull_requests': [
-        {'number': 7, 'base': {'repo': {'name': 'widgets',
-                                        'url': f'https://api.github.com/repos/{REPO}'}}},
-    ]}}
+    event = {
+        'workflow_run': {
+            'id': 1,
+            'head_sha': sha,
+            'pull_requests': [
+                {
+                    'number': 7,
+                    'base': {'repo': {'name': 'widgets', 'url': f'https://api.github.com/repos/{REPO}'}},
+                },
+            ],
+        }
+    }
     tamper(report, event)
     (tmp_path / 'report.json').write_text(json.dumps(report))
     (tmp_path / 'event.json').write_text(json.dumps(event))
@@ -1003,6 +1112,7 @@ def test_readme_workflows_match() -> None:
 
     def norm(text: str) -> str:
         return re.sub(r'uses: [\w.-]+/review-trigger@[\w.-]+', 'uses: ACTION', text)
+
     blocks = [norm(b) for b in re.findall(r'```yaml\n(.*?)```', readme, re.S)]
     assert norm(WORKFLOW) in blocks
     assert norm(COMMENT_WORKFLOW) in blocks
@@ -1025,12 +1135,17 @@ def test_action_yml_declares_every_input_and_stays_thin() -> None:
     source = (ROOT / 'review_trigger/github/action.py').read_text()
     for var in run['env']:
         assert var.startswith('INPUT_')
-        assert f"'{var[len('INPUT_'):]}'" in source or var == 'INPUT_TOKEN', var
+        assert f"'{var[len('INPUT_') :]}'" in source or var == 'INPUT_TOKEN', var
 
 
 def test_git_is_run_only_through_git_py() -> None:
-    for name in ('github/action.py', 'github/event.py', 'hosts/render.py', 'hosts/_sticky.py',
-                 'github/workflow.py'):
+    for name in (
+        'github/action.py',
+        'github/event.py',
+        'hosts/render.py',
+        'hosts/_sticky.py',
+        'github/workflow.py',
+    ):
         text = (ROOT / 'review_trigger' / name).read_text()
         assert 'subprocess' not in text and 'from git' not in text
 
@@ -1059,7 +1174,8 @@ SECRETS = {
 
 
 def test_secret_values_never_reach_comment_summary_or_annotations(
-        job: Job, origin: Origin, fake: FakeGitHub) -> None:
+    job: Job, origin: Origin, fake: FakeGitHub
+) -> None:
     origin.branch('leak')
     origin.push_pr(7, 'leak', {'src/app/settings.py': '\n'.join(SECRETS.values()) + '\n'})
     result = job.workflow(7, 'leak')
@@ -1067,10 +1183,14 @@ def test_secret_values_never_reach_comment_summary_or_annotations(
     [action] = result.actions
     assert action.outputs['triggered'] == 'true'
     [comment] = comments(fake)
-    texts = [comment.body, result.summary, prompt_of(action),
-             Path(action.outputs['report']).read_text(encoding='utf-8'),
-             *(c.raw for c in result.commands),
-             *(s.stdout + s.stderr for s in action.steps)]
+    texts = [
+        comment.body,
+        result.summary,
+        prompt_of(action),
+        Path(action.outputs['report']).read_text(encoding='utf-8'),
+        *(c.raw for c in result.commands),
+        *(s.stdout + s.stderr for s in action.steps),
+    ]
     assert 'credential assignment' in comment.body
     for secret in SECRETS:
         for text in texts:

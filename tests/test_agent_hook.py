@@ -7,6 +7,7 @@ with ``model`` and ``turn_id``), Gemini CLI (SessionStart / AfterAgent, no
 model) and Cursor (``conversation_id``, ``workspace_roots``,
 beforeSubmitPrompt / sessionStart / stop with ``status`` and ``loop_count``).
 """
+
 from __future__ import annotations
 
 import io
@@ -43,68 +44,114 @@ class Run(NamedTuple):
 @pytest.fixture
 def hook(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """``main(['agent-hook', ...])`` in-process, ``stdin`` the event."""
+
     def run(agent: str, event: dict[str, Any] | bytes, *args: str) -> Run:
         data = event if isinstance(event, bytes) else json.dumps(event).encode()
         monkeypatch.setattr(sys, 'stdin', io.TextIOWrapper(io.BytesIO(data)))
         code = main(['agent-hook', '--agent', agent, *args])
         got = capsys.readouterr()
         return Run(code, got.out, got.err)
+
     return run
 
 
 # -- the documented event shapes ---------------------------------------------------
 
-def claude_start(repo: Repo, model: str | None = 'claude-sonnet-4-5-20250929',
-                 source: str = 'startup', sid: str = SID) -> dict[str, Any]:
-    event = {'session_id': sid, 'transcript_path': f'/home/u/.claude/projects/p/{sid}.jsonl',
-             'cwd': str(repo.path), 'hook_event_name': 'SessionStart', 'source': source}
+
+def claude_start(
+    repo: Repo, model: str | None = 'claude-sonnet-4-5-20250929', source: str = 'startup', sid: str = SID
+) -> dict[str, Any]:
+    event = {
+        'session_id': sid,
+        'transcript_path': f'/home/u/.claude/projects/p/{sid}.jsonl',
+        'cwd': str(repo.path),
+        'hook_event_name': 'SessionStart',
+        'source': source,
+    }
     if model:
         event['model'] = model
     return event
 
 
 def claude_stop(repo: Repo, active: bool = False, sid: str = SID) -> dict[str, Any]:
-    return {'session_id': sid, 'transcript_path': f'/home/u/.claude/projects/p/{sid}.jsonl',
-            'cwd': str(repo.path), 'permission_mode': 'default', 'hook_event_name': 'Stop',
-            'stop_hook_active': active, 'last_assistant_message': 'Done.'}
+    return {
+        'session_id': sid,
+        'transcript_path': f'/home/u/.claude/projects/p/{sid}.jsonl',
+        'cwd': str(repo.path),
+        'permission_mode': 'default',
+        'hook_event_name': 'Stop',
+        'stop_hook_active': active,
+        'last_assistant_message': 'Done.',
+    }
 
 
 CODEX_MODEL = 'gpt-5.1-codex-mini'
 
 
 def codex_start(repo: Repo, model: str = CODEX_MODEL) -> dict[str, Any]:
-    return {'session_id': SID, 'transcript_path': None, 'cwd': str(repo.path),
-            'hook_event_name': 'SessionStart', 'model': model,
-            'permission_mode': 'default', 'source': 'startup'}
+    return {
+        'session_id': SID,
+        'transcript_path': None,
+        'cwd': str(repo.path),
+        'hook_event_name': 'SessionStart',
+        'model': model,
+        'permission_mode': 'default',
+        'source': 'startup',
+    }
 
 
 def codex_stop(repo: Repo, active: bool = False, model: str = CODEX_MODEL) -> dict[str, Any]:
-    return {'session_id': SID, 'turn_id': 'turn-1', 'transcript_path': None,
-            'cwd': str(repo.path), 'hook_event_name': 'Stop', 'model': model,
-            'permission_mode': 'default', 'stop_hook_active': active,
-            'last_assistant_message': 'Done.'}
+    return {
+        'session_id': SID,
+        'turn_id': 'turn-1',
+        'transcript_path': None,
+        'cwd': str(repo.path),
+        'hook_event_name': 'Stop',
+        'model': model,
+        'permission_mode': 'default',
+        'stop_hook_active': active,
+        'last_assistant_message': 'Done.',
+    }
 
 
 def gemini_start(repo: Repo) -> dict[str, Any]:
-    return {'session_id': SID, 'transcript_path': '/home/u/.gemini/tmp/chats/s.json',
-            'cwd': str(repo.path), 'hook_event_name': 'SessionStart',
-            'timestamp': '2026-03-01T12:00:00.000Z', 'source': 'startup'}
+    return {
+        'session_id': SID,
+        'transcript_path': '/home/u/.gemini/tmp/chats/s.json',
+        'cwd': str(repo.path),
+        'hook_event_name': 'SessionStart',
+        'timestamp': '2026-03-01T12:00:00.000Z',
+        'source': 'startup',
+    }
 
 
 def gemini_stop(repo: Repo, active: bool = False) -> dict[str, Any]:
-    return {'session_id': SID, 'transcript_path': '/home/u/.gemini/tmp/chats/s.json',
-            'cwd': str(repo.path), 'hook_event_name': 'AfterAgent',
-            'timestamp': '2026-03-01T12:05:00.000Z', 'prompt': 'Add the payments module',
-            'prompt_response': 'Done.', 'stop_hook_active': active}
+    return {
+        'session_id': SID,
+        'transcript_path': '/home/u/.gemini/tmp/chats/s.json',
+        'cwd': str(repo.path),
+        'hook_event_name': 'AfterAgent',
+        'timestamp': '2026-03-01T12:05:00.000Z',
+        'prompt': 'Add the payments module',
+        'prompt_response': 'Done.',
+        'stop_hook_active': active,
+    }
 
 
 CURSOR_MODEL = 'claude-4.5-sonnet'
 
 
 def _cursor(repo: Repo, name: str, **fields: Any) -> dict[str, Any]:
-    return {'conversation_id': SID, 'generation_id': 'gen-1', 'model': CURSOR_MODEL,
-            'hook_event_name': name, 'cursor_version': '1.7.52',
-            'workspace_roots': [str(repo.path)], 'user_email': None, **fields}
+    return {
+        'conversation_id': SID,
+        'generation_id': 'gen-1',
+        'model': CURSOR_MODEL,
+        'hook_event_name': name,
+        'cursor_version': '1.7.52',
+        'workspace_roots': [str(repo.path)],
+        'user_email': None,
+        **fields,
+    }
 
 
 def cursor_prompt(repo: Repo) -> dict[str, Any]:
@@ -112,18 +159,20 @@ def cursor_prompt(repo: Repo) -> dict[str, Any]:
 
 
 def cursor_session_start(repo: Repo) -> dict[str, Any]:
-    return _cursor(repo, 'sessionStart', session_id=SID, is_background_agent=False,
-                   composer_mode='agent')
+    return _cursor(repo, 'sessionStart', session_id=SID, is_background_agent=False, composer_mode='agent')
 
 
 def cursor_stop(repo: Repo, loops: int = 0, status: str = 'completed') -> dict[str, Any]:
     return _cursor(repo, 'stop', status=status, loop_count=loops)
 
 
-STARTS = {'claude': claude_start, 'codex': codex_start, 'gemini': gemini_start,
-          'cursor': cursor_prompt}
-STOPS = {'claude': claude_stop, 'codex': codex_stop, 'gemini': gemini_stop,
-         'cursor': lambda repo, active=False: cursor_stop(repo, 1 if active else 0)}
+STARTS = {'claude': claude_start, 'codex': codex_start, 'gemini': gemini_start, 'cursor': cursor_prompt}
+STOPS = {
+    'claude': claude_stop,
+    'codex': codex_stop,
+    'gemini': gemini_stop,
+    'cursor': lambda repo, active=False: cursor_stop(repo, 1 if active else 0),
+}
 
 
 def blocked(agent: str, run: Run) -> str | None:
@@ -151,9 +200,11 @@ def session_record(repo: Repo, sid: str = SID) -> dict[str, Any]:
 
 # -- the "done when" list ---------------------------------------------------------
 
+
 @pytest.mark.parametrize('agent', ['claude', 'codex', 'gemini', 'cursor'])
-def test_start_then_stop_blocks_once_naming_the_prompt(agent: str, committed: Repo, hook,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_start_then_stop_blocks_once_naming_the_prompt(
+    agent: str, committed: Repo, hook, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if agent == 'gemini':
         # Gemini CLI's events name no model: the user's environment does.
         monkeypatch.setenv('REVIEW_TRIGGER_SESSION_MODEL', 'gemini-2.5-flash')
@@ -192,9 +243,17 @@ def test_a_typo_fix_is_not_blocked(agent: str, committed: Repo, hook) -> None:
 
 
 STOP_NAMES = {'claude': 'Stop', 'codex': 'Stop', 'gemini': 'AfterAgent', 'cursor': 'stop'}
-GARBAGE = [b'garbage', b'', b'[1, 2]', b'{"hook_event_name": 7}', b'\xff\xfe', b'{}',
-           b'{"hook_event_name": "STOP"}', b'{"hook_event_name": "STOP", "session_id": 5}',
-           b'{"hook_event_name": "STOP", "workspace_roots": [], "conversation_id": ["x"]}']
+GARBAGE = [
+    b'garbage',
+    b'',
+    b'[1, 2]',
+    b'{"hook_event_name": 7}',
+    b'\xff\xfe',
+    b'{}',
+    b'{"hook_event_name": "STOP"}',
+    b'{"hook_event_name": "STOP", "session_id": 5}',
+    b'{"hook_event_name": "STOP", "workspace_roots": [], "conversation_id": ["x"]}',
+]
 
 
 @pytest.mark.parametrize('agent', ['claude', 'codex', 'gemini', 'cursor'])
@@ -205,7 +264,7 @@ def test_garbage_never_blocks(agent: str, stdin: bytes, committed: Repo, hook) -
     assert res.code == 0
     assert blocked(agent, res) is None
     [line] = res.err.splitlines()
-    assert line.startswith('review-trigger: the session\'s change was not checked: ')
+    assert line.startswith("review-trigger: the session's change was not checked: ")
     # Never a claim that the change is fine, nor a prompt.
     assert 'no trigger' not in res.out + res.err
     assert not (committed.path / PROMPT).exists()
@@ -223,6 +282,7 @@ def test_init_then_agent_hook_runs_what_init_installed(committed: Repo, hook, cl
 
 
 # -- the stop's decisions ---------------------------------------------------------
+
 
 def test_the_same_change_is_reported_once_per_session(committed: Repo, hook) -> None:
     hook('claude', claude_start(committed))
@@ -325,28 +385,35 @@ def test_cursor_prompt_event_always_continues(committed: Repo, hook) -> None:
 
 def test_other_events_are_ignored(committed: Repo, hook) -> None:
     significant(committed)
-    event = {'session_id': SID, 'cwd': str(committed.path), 'hook_event_name': 'PreToolUse',
-             'tool_name': 'Bash', 'tool_input': {'command': 'ls'}}
+    event = {
+        'session_id': SID,
+        'cwd': str(committed.path),
+        'hook_event_name': 'PreToolUse',
+        'tool_name': 'Bash',
+        'tool_input': {'command': 'ls'},
+    }
     res = hook('claude', event)
     assert (res.code, res.out, res.err) == (0, '', '')
 
 
 def test_outside_a_repository_fails_open(tmp_path: Path, hook, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    event = {'session_id': SID, 'cwd': str(tmp_path), 'hook_event_name': 'Stop',
-             'stop_hook_active': False}
+    event = {'session_id': SID, 'cwd': str(tmp_path), 'hook_event_name': 'Stop', 'stop_hook_active': False}
     res = hook('claude', event)
     assert res.code == 0
     assert 'not in a git repository' in res.json['systemMessage']
 
 
-def test_an_internal_error_fails_open(committed: Repo, hook, monkeypatch: pytest.MonkeyPatch,
-                                      tmp_path: Path) -> None:
+def test_an_internal_error_fails_open(
+    committed: Repo, hook, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from review_trigger.agents import _core
+
     monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
 
     def broken(*args: object) -> None:
         raise RuntimeError('a bug')
+
     monkeypatch.setattr(_core, 'stop', broken)
     significant(committed)
     res = hook('claude', claude_stop(committed))
@@ -373,8 +440,7 @@ def test_session_ids_cannot_name_other_files(committed: Repo, hook) -> None:
     assert not (committed.path.parent / 'escape.json').exists()
     # The hashed name is stable: the stop finds its start.
     record = json.loads((sessions / names[0]).read_text())
-    assert record['session_id'] in ('../../../escape', '/etc/passwd', 'a' * 300, '.hidden',
-                                    'x\0y', 'é')
+    assert record['session_id'] in ('../../../escape', '/etc/passwd', 'a' * 300, '.hidden', 'x\0y', 'é')
 
 
 def test_a_damaged_record_is_started_again(committed: Repo, hook) -> None:
@@ -388,14 +454,19 @@ def test_a_damaged_record_is_started_again(committed: Repo, hook) -> None:
 
 # -- the session-start context ----------------------------------------------------
 
-@pytest.mark.parametrize('agent,event,expect', [
-    ('claude', claude_start, 'Running as: Sonnet 4.5 (generate tier)'),
-    ('codex', codex_start, f'Running as: {CODEX_MODEL} (execute tier)'),
-    ('gemini', gemini_start, 'Running as: unknown model (tier unknown'),
-    ('cursor', cursor_session_start, f'Running as: {CURSOR_MODEL} (generate tier)'),
-])
-def test_start_context_names_the_model_and_tier(agent: str, event: Any, expect: str,
-                                                committed: Repo, hook) -> None:
+
+@pytest.mark.parametrize(
+    'agent,event,expect',
+    [
+        ('claude', claude_start, 'Running as: Sonnet 4.5 (generate tier)'),
+        ('codex', codex_start, f'Running as: {CODEX_MODEL} (execute tier)'),
+        ('gemini', gemini_start, 'Running as: unknown model (tier unknown'),
+        ('cursor', cursor_session_start, f'Running as: {CURSOR_MODEL} (generate tier)'),
+    ],
+)
+def test_start_context_names_the_model_and_tier(
+    agent: str, event: Any, expect: str, committed: Repo, hook
+) -> None:
     res = hook(agent, event(committed))
     assert res.code == 0, res.err
     data = res.json
@@ -419,16 +490,21 @@ def test_announcement_names_model_and_tier() -> None:
 
 # -- one real process per agent ---------------------------------------------------
 
+
 @pytest.mark.parametrize('agent', ['claude', 'codex', 'gemini', 'cursor'])
 def test_real_process_blocks(agent: str, committed: Repo) -> None:
-    env = {**os.environ, 'PYTHONPATH': str(CHECKOUT),
-           'REVIEW_TRIGGER_SESSION_MODEL': 'Sonnet 4.5'}
+    env = {**os.environ, 'PYTHONPATH': str(CHECKOUT), 'REVIEW_TRIGGER_SESSION_MODEL': 'Sonnet 4.5'}
 
     def run(event: dict[str, Any]) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
             (sys.executable, '-m', 'review_trigger', 'agent-hook', '--agent', agent),
-            input=json.dumps(event).encode(), capture_output=True, env=env,
-            cwd=committed.path, timeout=60)
+            input=json.dumps(event).encode(),
+            capture_output=True,
+            env=env,
+            cwd=committed.path,
+            timeout=60,
+        )
+
     assert run(STARTS[agent](committed)).returncode == 0
     significant(committed)
     stop = run(STOPS[agent](committed))
@@ -462,8 +538,9 @@ def test_stop_recommends_the_next_session_from_the_plan(committed: Repo, hook) -
 
 
 @pytest.mark.parametrize('agent', ['gemini', 'cursor'])
-def test_stop_without_a_trigger_still_recommends(agent: str, committed: Repo, hook,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stop_without_a_trigger_still_recommends(
+    agent: str, committed: Repo, hook, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv('REVIEW_TRIGGER_SESSION_MODEL', 'gemini-2.5-flash')
     committed.write('PROJECT_PLAN.md', PLAN)
     hook(agent, STARTS[agent](committed))

@@ -1,5 +1,6 @@
 """``review-trigger init --agent NAME``: the hooks merged into each agent's
 project settings, once, with what is there kept."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,11 @@ SETTINGS = {
 def _ours(agent: str, data: dict[str, Any], event: str) -> list[str]:
     """The review-trigger commands installed for ``event``."""
     entries = data['hooks'][event]
-    commands = [e['command'] for e in entries] if agent == 'cursor' else \
-        [h['command'] for g in entries for h in g['hooks']]
+    commands = (
+        [e['command'] for e in entries]
+        if agent == 'cursor'
+        else [h['command'] for g in entries for h in g['hooks']]
+    )
     return [c for c in commands if 'review-trigger agent-hook' in c]
 
 
@@ -42,24 +46,32 @@ def test_install_creates_the_settings_once(agent: str, committed: Repo, cli) -> 
     if agent == 'cursor':
         assert data['version'] == 1
     if agent == 'gemini':
-        assert data['hooks']['AfterAgent'][0]['hooks'][0]['timeout'] == 30000   # milliseconds
+        assert data['hooks']['AfterAgent'][0]['hooks'][0]['timeout'] == 30000  # milliseconds
 
 
 def test_install_claude_twice_keeps_an_unrelated_hook(committed: Repo, cli) -> None:
     settings = committed.path / '.claude' / 'settings.json'
     settings.parent.mkdir()
-    settings.write_text(json.dumps({
-        'permissions': {'allow': ['Bash(npm test)']},
-        'hooks': {'Stop': [{'hooks': [{'type': 'command', 'command': 'make lint'}]}],
-                  'PreToolUse': [{'matcher': 'Bash', 'hooks': [{'type': 'command',
-                                                                'command': 'guard.sh'}]}]},
-    }))
+    settings.write_text(
+        json.dumps(
+            {
+                'permissions': {'allow': ['Bash(npm test)']},
+                'hooks': {
+                    'Stop': [{'hooks': [{'type': 'command', 'command': 'make lint'}]}],
+                    'PreToolUse': [
+                        {'matcher': 'Bash', 'hooks': [{'type': 'command', 'command': 'guard.sh'}]}
+                    ],
+                },
+            }
+        )
+    )
     assert cli('init', '--agent', 'claude').code == 0
     assert cli('init', '--agent', 'claude').code == 0
     data = json.loads(settings.read_text())
     assert data['permissions'] == {'allow': ['Bash(npm test)']}
-    assert data['hooks']['PreToolUse'] == [{'matcher': 'Bash', 'hooks': [
-        {'type': 'command', 'command': 'guard.sh'}]}]
+    assert data['hooks']['PreToolUse'] == [
+        {'matcher': 'Bash', 'hooks': [{'type': 'command', 'command': 'guard.sh'}]}
+    ]
     stop = [h['command'] for g in data['hooks']['Stop'] for h in g['hooks']]
     assert stop == ['make lint', 'review-trigger agent-hook --agent claude']
     assert _ours('claude', data, 'SessionStart') == ['review-trigger agent-hook --agent claude']
@@ -96,16 +108,24 @@ def test_dry_run_of_an_existing_file_shows_only_additions(committed: Repo, cli) 
     res = cli('init', '--agent', 'claude', '--dry-run')
     assert res.code == 0
     removed = [ln for ln in res.out.splitlines()[2:] if ln.startswith('-')]
-    assert removed == ['-  "model": "sonnet"']      # only its line ending gains a comma
+    assert removed == ['-  "model": "sonnet"']  # only its line ending gains a comma
     assert settings.read_text() == text
 
 
 @pytest.mark.parametrize('agent', list(SETTINGS))
-@pytest.mark.parametrize('content', ['{"hooks": ', '[]', '{"hooks": []}',
-                                     '{"hooks": {"Stop": {}, "stop": {}, "AfterAgent": {}}}',
-                                     '\ufeff{oops}'])
+@pytest.mark.parametrize(
+    'content',
+    [
+        '{"hooks": ',
+        '[]',
+        '{"hooks": []}',
+        '{"hooks": {"Stop": {}, "stop": {}, "AfterAgent": {}}}',
+        '\ufeff{oops}',
+    ],
+)
 def test_invalid_settings_are_an_error_and_nothing_is_written(
-        agent: str, content: str, committed: Repo, cli) -> None:
+    agent: str, content: str, committed: Repo, cli
+) -> None:
     rel = SETTINGS[agent][0]
     path = committed.path / rel
     path.parent.mkdir()
@@ -132,8 +152,10 @@ def test_codex_invalid_config_toml_is_an_error(committed: Repo, cli) -> None:
 def test_codex_hooks_in_config_toml_are_not_duplicated(committed: Repo, cli) -> None:
     toml = committed.path / '.codex' / 'config.toml'
     toml.parent.mkdir()
-    toml.write_text('[[hooks.Stop]]\n[[hooks.Stop.hooks]]\ntype = "command"\n'
-                    'command = "review-trigger agent-hook --agent codex"\n')
+    toml.write_text(
+        '[[hooks.Stop]]\n[[hooks.Stop.hooks]]\ntype = "command"\n'
+        'command = "review-trigger agent-hook --agent codex"\n'
+    )
     res = cli('init', '--agent', 'codex')
     assert res.code == 0
     assert 'already' in res.err

@@ -28,11 +28,19 @@ def test_json_report_keys(committed, cli):
     res = cli('--since', 'HEAD~1', '--format', 'json')
     data = json.loads(res.out)
     assert set(data) >= {'triggered', 'triggers', 'changes', 'range', 'session_model', 'prompt'}
-    assert data['changes'] == [{
-        'path': 'src/app/core.py', 'old_path': None, 'status': 'modified',
-        'added_lines': 1, 'deleted_lines': 1, 'binary': False,
-        'submodule': False, 'generated': False, 'excluded': False,
-    }]
+    assert data['changes'] == [
+        {
+            'path': 'src/app/core.py',
+            'old_path': None,
+            'status': 'modified',
+            'added_lines': 1,
+            'deleted_lines': 1,
+            'binary': False,
+            'submodule': False,
+            'generated': False,
+            'excluded': False,
+        }
+    ]
     assert data['triggered'] is False and data['prompt'] is None
 
 
@@ -61,6 +69,7 @@ def test_the_command_flushes_everything_before_it_exits(committed):
     import os
     import subprocess
     import sys
+
     # Buffered output, as a user's terminal or pipe has it.
     env = {k: v for k, v in os.environ.items() if k != 'PYTHONUNBUFFERED'}
     for i in range(400):
@@ -68,19 +77,21 @@ def test_the_command_flushes_everything_before_it_exits(committed):
     committed.add()
     committed.commit('many')
     cmd = [sys.executable, '-m', 'review_trigger', '--since', 'HEAD~1']
-    res = subprocess.run([*cmd, '--format', 'json'], cwd=committed.path,
-                         capture_output=True, text=True, env=env)
+    res = subprocess.run(
+        [*cmd, '--format', 'json'], cwd=committed.path, capture_output=True, text=True, env=env
+    )
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert len(data['changes']) == 400 and len(res.stdout) > 100_000
     assert res.stderr.startswith('review-trigger: ')
-    res = subprocess.run([*cmd, '--fail-on-trigger'], cwd=committed.path,
-                         capture_output=True, text=True, env=env)
+    res = subprocess.run(
+        [*cmd, '--fail-on-trigger'], cwd=committed.path, capture_output=True, text=True, env=env
+    )
     assert res.returncode == 1 and res.stdout.startswith('## Opus Review')
-    res = subprocess.run([*cmd[:-2], '--since', 'no-such-rev'], cwd=committed.path,
-                         capture_output=True, text=True, env=env)
+    res = subprocess.run(
+        [*cmd[:-2], '--since', 'no-such-rev'], cwd=committed.path, capture_output=True, text=True, env=env
+    )
     assert res.returncode == 2 and res.stdout == ''
     # A subcommand that prints without flushing: printed all the same.
-    res = subprocess.run([*cmd[:-2], 'schema'], cwd=committed.path,
-                         capture_output=True, text=True, env=env)
+    res = subprocess.run([*cmd[:-2], 'schema'], cwd=committed.path, capture_output=True, text=True, env=env)
     assert res.returncode == 0 and json.loads(res.stdout)['type'] == 'object'

@@ -13,13 +13,16 @@ def test_no_config_means_defaults():
 
 
 def test_custom_trigger_fires_with_its_concern(committed, cli):
-    committed.write('.review-trigger.yaml', (
-        'custom_triggers:\n'
-        '  - id: payments-api\n'
-        '    description: Payments API changed\n'
-        '    paths: ["services/payments/**", "!services/payments/tests/**"]\n'
-        '    concern: Check idempotency keys and currency rounding.\n'
-    ))
+    committed.write(
+        '.review-trigger.yaml',
+        (
+            'custom_triggers:\n'
+            '  - id: payments-api\n'
+            '    description: Payments API changed\n'
+            '    paths: ["services/payments/**", "!services/payments/tests/**"]\n'
+            '    concern: Check idempotency keys and currency rounding.\n'
+        ),
+    )
     committed.stage('services/payments/api.go', 'package payments\n')
     committed.stage('services/payments/tests/api_test.go', 'package payments\n')
     found = fired(cli)['payments-api']
@@ -31,25 +34,28 @@ def test_custom_trigger_fires_with_its_concern(committed, cli):
 
 
 def test_custom_trigger_noop_outside_paths(committed, cli):
-    committed.write('.review-trigger.yaml', (
-        'custom_triggers:\n  - id: payments-api\n    paths: ["services/payments/**"]\n'
-        '    concern: c\n'
-    ))
+    committed.write(
+        '.review-trigger.yaml',
+        ('custom_triggers:\n  - id: payments-api\n    paths: ["services/payments/**"]\n    concern: c\n'),
+    )
     committed.stage('src/app/core.py', 'def run():\n    return 9\n')
     assert 'payments-api' not in fired(cli)
 
 
 def test_custom_trigger_patterns_and_minimums(committed, cli):
-    committed.write('.review-trigger.yaml', (
-        'custom_triggers:\n'
-        '  - id: raw-sql\n'
-        '    paths: ["*.py"]\n'
-        '    patterns: ["execute\\\\(f[\\"\\x27]"]\n'
-        '    min_files: 2\n'
-        '    concern: Check for SQL injection.\n'
-    ))
+    committed.write(
+        '.review-trigger.yaml',
+        (
+            'custom_triggers:\n'
+            '  - id: raw-sql\n'
+            '    paths: ["*.py"]\n'
+            '    patterns: ["execute\\\\(f[\\"\\x27]"]\n'
+            '    min_files: 2\n'
+            '    concern: Check for SQL injection.\n'
+        ),
+    )
     committed.stage('src/app/a.py', 'cur.execute(f"select {x}")\n')
-    assert 'raw-sql' not in fired(cli)       # one file, two needed
+    assert 'raw-sql' not in fired(cli)  # one file, two needed
     committed.stage('src/app/b.py', 'cur.execute(f"delete {y}")\n')
     committed.stage('src/app/c.py', 'cur.execute("select 1")\n')
     found = fired(cli)['raw-sql']
@@ -76,16 +82,21 @@ def test_extra_words_extend_and_words_replace(committed, cli):
 
 
 def test_extra_line_patterns(committed, cli):
-    committed.write('.review-trigger.yaml', (
-        'triggers:\n  security:\n    extra_line_patterns:\n'
-        "      internal token: 'acme_tok_[A-Za-z0-9]{8}'\n"
-    ))
+    committed.write(
+        '.review-trigger.yaml',
+        (
+            'triggers:\n  security:\n    extra_line_patterns:\n'
+            "      internal token: 'acme_tok_[A-Za-z0-9]{8}'\n"
+        ),
+    )
     committed.stage('src/app/x.py', 'T = "acme_tok_ABCDEFGH"\n')
     assert fired(cli)['security']['details'][0]['why'] == 'added line 1: internal token'
 
 
 def test_pyproject_table(committed, cli):
-    committed.stage('pyproject.toml', '[project]\nname = "x"\n\n[tool.review-trigger.triggers.new-files]\nmore_than = 0\n')
+    committed.stage(
+        'pyproject.toml', '[project]\nname = "x"\n\n[tool.review-trigger.triggers.new-files]\nmore_than = 0\n'
+    )
     committed.commit('config')
     committed.stage('src/app/one.py', 'X = 1\n')
     assert 'new-files' in fired(cli)
@@ -179,8 +190,9 @@ def test_every_default_key_is_in_the_schema():
     for tid, settings in defaults.TRIGGERS.items():
         assert set(settings) <= set(props[tid]['properties']), tid
     # And the defaults themselves validate.
-    config.validate(config.effective(config.default_config()) | {'models': {}},
-                    config.Source('defaults', b'', True))
+    config.validate(
+        config.effective(config.default_config()) | {'models': {}}, config.Source('defaults', b'', True)
+    )
 
 
 def test_huge_file_is_listed_not_scanned(committed, cli):

@@ -1,4 +1,5 @@
 """A configuration file is input too: it must not hang, explode or run code."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,18 +10,30 @@ BOMB = ''.join(
 )
 
 
-@pytest.mark.parametrize(('content', 'message'), [
-    pytest.param(BOMB, 'more than 100000 values after expanding aliases', id='alias_bomb'),
-    pytest.param('!!python/object/apply:os.system ["touch pwned"]\n', 'invalid YAML', id='python_tag'),
-    pytest.param('exclude: ["' + 'a' * 10_000_000 + '"]\n', 'larger than 1000000 bytes', id='ten_mb'),
-    pytest.param('custom_triggers:\n  - id: x\n    concern: c\n    patterns: ["(a+)+$"]\n',
-                 'nested quantifier', id='catastrophic_regex'),
-    pytest.param('custom_triggers:\n  - id: x\n    concern: c\n    patterns: ["(\\\\w|\\\\d)*x{2,}*"]\n',
-                 'invalid regex', id='invalid_regex'),
-    pytest.param('triggers:\n  security:\n    extra_line_patterns:\n      bad: "(x*)*y"\n',
-                 'nested quantifier', id='catastrophic_builtin_extension'),
-    pytest.param(b'\xff\xfe'.decode('latin-1'), 'not UTF-8', id='not_utf8'),
-])
+@pytest.mark.parametrize(
+    ('content', 'message'),
+    [
+        pytest.param(BOMB, 'more than 100000 values after expanding aliases', id='alias_bomb'),
+        pytest.param('!!python/object/apply:os.system ["touch pwned"]\n', 'invalid YAML', id='python_tag'),
+        pytest.param('exclude: ["' + 'a' * 10_000_000 + '"]\n', 'larger than 1000000 bytes', id='ten_mb'),
+        pytest.param(
+            'custom_triggers:\n  - id: x\n    concern: c\n    patterns: ["(a+)+$"]\n',
+            'nested quantifier',
+            id='catastrophic_regex',
+        ),
+        pytest.param(
+            'custom_triggers:\n  - id: x\n    concern: c\n    patterns: ["(\\\\w|\\\\d)*x{2,}*"]\n',
+            'invalid regex',
+            id='invalid_regex',
+        ),
+        pytest.param(
+            'triggers:\n  security:\n    extra_line_patterns:\n      bad: "(x*)*y"\n',
+            'nested quantifier',
+            id='catastrophic_builtin_extension',
+        ),
+        pytest.param(b'\xff\xfe'.decode('latin-1'), 'not UTF-8', id='not_utf8'),
+    ],
+)
 def test_hostile_config_is_refused(committed, cli, content, message):
     path = committed.path / '.review-trigger.yaml'
     path.write_bytes(content.encode('latin-1') if content.startswith('\xff') else content.encode())
@@ -33,24 +46,59 @@ def test_hostile_config_is_refused(committed, cli, content, message):
 
 
 def test_anchors_within_limits_are_fine(committed, cli):
-    committed.write('.review-trigger.yaml', (
-        'triggers:\n'
-        '  security:\n    extra_words: &w [entitlement]\n'
-        '  sensitive-data:\n    extra_words: *w\n'
-    ))
+    committed.write(
+        '.review-trigger.yaml',
+        (
+            'triggers:\n'
+            '  security:\n    extra_words: &w [entitlement]\n'
+            '  sensitive-data:\n    extra_words: *w\n'
+        ),
+    )
     committed.stage('src/app/entitlement.py', 'x = 1\n')
     assert cli().code == 0
 
 
-@pytest.mark.parametrize(('name', 'content', 'message'), [
-    pytest.param('.review-trigger.yaml', 'on: 1\nexclud: [x]\n', 'key true is not a string', id='yaml_bool_key'),
-    pytest.param('.review-trigger.yaml', 'triggers:\n  security:\n    3: x\n', 'key 3 is not a string', id='int_key'),
-    pytest.param('.review-trigger.yaml', 'max_scan_bytes: ' + '9' * 5000 + '\n', 'invalid YAML: Exceeds the limit', id='yaml_5000_digits'),
-    pytest.param('.review-trigger.yaml', 'exclude: ' + '[' * 1000 + ']' * 1000 + '\n', 'invalid YAML', id='yaml_1000_deep'),
-    pytest.param('pyproject.toml', '[tool.review-trigger]\nmax_scan_bytes = ' + '9' * 5000 + '\n', 'invalid TOML: Exceeds the limit', id='toml_5000_digits'),
-    pytest.param('pyproject.toml', '[tool.review-trigger]\nx = ' + '[' * 1000 + ']' * 1000 + '\n', 'nested too deeply', id='toml_1000_deep'),
-    pytest.param('pyproject.toml', 'tool = 5  # review-trigger\n', 'tool must be a table', id='toml_tool_5'),
-])
+@pytest.mark.parametrize(
+    ('name', 'content', 'message'),
+    [
+        pytest.param(
+            '.review-trigger.yaml', 'on: 1\nexclud: [x]\n', 'key true is not a string', id='yaml_bool_key'
+        ),
+        pytest.param(
+            '.review-trigger.yaml',
+            'triggers:\n  security:\n    3: x\n',
+            'key 3 is not a string',
+            id='int_key',
+        ),
+        pytest.param(
+            '.review-trigger.yaml',
+            'max_scan_bytes: ' + '9' * 5000 + '\n',
+            'invalid YAML: Exceeds the limit',
+            id='yaml_5000_digits',
+        ),
+        pytest.param(
+            '.review-trigger.yaml',
+            'exclude: ' + '[' * 1000 + ']' * 1000 + '\n',
+            'invalid YAML',
+            id='yaml_1000_deep',
+        ),
+        pytest.param(
+            'pyproject.toml',
+            '[tool.review-trigger]\nmax_scan_bytes = ' + '9' * 5000 + '\n',
+            'invalid TOML: Exceeds the limit',
+            id='toml_5000_digits',
+        ),
+        pytest.param(
+            'pyproject.toml',
+            '[tool.review-trigger]\nx = ' + '[' * 1000 + ']' * 1000 + '\n',
+            'nested too deeply',
+            id='toml_1000_deep',
+        ),
+        pytest.param(
+            'pyproject.toml', 'tool = 5  # review-trigger\n', 'tool must be a table', id='toml_tool_5'
+        ),
+    ],
+)
 def test_odd_config_values_are_one_line_errors(committed, cli, name, content, message):
     committed.write(name, content)
     committed.stage('src/app/a.py', 'x = 1\n')
@@ -68,6 +116,7 @@ def test_pr_mode_reads_the_base_tip_configuration_not_the_merge_base(committed, 
     """The author picks the fork point: an old commit of main whose
     configuration had security off must not be the one in force."""
     from conftest import fired
+
     committed.stage('.review-trigger.yaml', OFF)
     committed.commit('security off, for a while')
     committed.git('checkout', '-q', '-b', 'pr')
@@ -85,6 +134,7 @@ def test_pr_mode_reads_the_base_tip_configuration_not_the_merge_base(committed, 
 
 def test_base_with_config_path_reads_the_base_commit_not_the_work_tree(committed, cli):
     from conftest import fired
+
     committed.stage('ci/review.yaml', ON)
     committed.commit('config')
     committed.git('checkout', '-q', '-b', 'pr')
@@ -97,15 +147,27 @@ def test_base_with_config_path_reads_the_base_commit_not_the_work_tree(committed
     assert 'security' not in fired(cli, '--since', 'main', '--config', 'ci/review.yaml')
 
 
-@pytest.mark.parametrize('pattern', [
-    '((a+))+$', '(?:(?:a+))+$', '(a|a)*$', '(a|aa)+$', '.*.*.*=x', '(a?){20}a{20}', '\\w+\\d+=',
-])
+@pytest.mark.parametrize(
+    'pattern',
+    [
+        '((a+))+$',
+        '(?:(?:a+))+$',
+        '(a|a)*$',
+        '(a|aa)+$',
+        '.*.*.*=x',
+        '(a?){20}a{20}',
+        '\\w+\\d+=',
+    ],
+)
 def test_the_backtracking_guard_sees_through_groups(committed, cli, pattern):
     """Each of these hangs Python's re on a short crafted line; the
     configuration is refused at load, naming the rule."""
     import json
-    committed.write('.review-trigger.yaml',
-                    f'custom_triggers:\n  - id: x\n    concern: c\n    patterns: [{json.dumps(pattern)}]\n')
+
+    committed.write(
+        '.review-trigger.yaml',
+        f'custom_triggers:\n  - id: x\n    concern: c\n    patterns: [{json.dumps(pattern)}]\n',
+    )
     committed.stage('src/app/a.py', 'a' * 41 + '!\n')
     res = cli()
     assert res.code == 2, res.err
@@ -113,13 +175,23 @@ def test_the_backtracking_guard_sees_through_groups(committed, cli, pattern):
     assert res.err.count('\n') == 1
 
 
-@pytest.mark.parametrize('pattern', [
-    '(foo|bar)+', 'import (jwt|bcrypt)', '(?:ghp|gho)_[A-Za-z0-9]{36}', '\\w+\\s*=\\s*\\S+', '.*=.*',
-])
+@pytest.mark.parametrize(
+    'pattern',
+    [
+        '(foo|bar)+',
+        'import (jwt|bcrypt)',
+        '(?:ghp|gho)_[A-Za-z0-9]{36}',
+        '\\w+\\s*=\\s*\\S+',
+        '.*=.*',
+    ],
+)
 def test_ordinary_patterns_pass_the_guard(committed, cli, pattern):
     import json
-    committed.write('.review-trigger.yaml',
-                    f'custom_triggers:\n  - id: x\n    concern: c\n    patterns: [{json.dumps(pattern)}]\n')
+
+    committed.write(
+        '.review-trigger.yaml',
+        f'custom_triggers:\n  - id: x\n    concern: c\n    patterns: [{json.dumps(pattern)}]\n',
+    )
     committed.stage('src/app/a.py', 'x = 1\n')
     res = cli()
     assert res.code == 0, res.err

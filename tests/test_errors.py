@@ -1,4 +1,5 @@
 """Bad input: one line on stderr, exit 2, no traceback, nothing written."""
+
 from __future__ import annotations
 
 import subprocess
@@ -63,8 +64,7 @@ def test_shallow_clone_missing_base(committed, cli, tmp_path, monkeypatch):
         committed.stage(f'src/app/f{i}.py', f'F = {i}\n')
         committed.commit(f'c{i}')
     clone = tmp_path / 'shallow'
-    subprocess.run(['git', 'clone', '-q', '--depth', '1', f'file://{committed.path}', str(clone)],
-                   check=True)
+    subprocess.run(['git', 'clone', '-q', '--depth', '1', f'file://{committed.path}', str(clone)], check=True)
     monkeypatch.chdir(clone)
     assert_error(cli('--since', 'HEAD~2'), 'shallow clone', 'git fetch --deepen', 'fetch-depth: 0')
 
@@ -96,6 +96,7 @@ def test_output_to_a_pipe_writes_into_it(committed, cli, tmp_path):
     import os
     import stat
     import threading
+
     committed.stage('src/auth/login.py', 'x = 1\n')
     (tmp_path / 'out').mkdir()
     fifo = tmp_path / 'out' / 'fifo'
@@ -118,22 +119,40 @@ def test_output_to_unwritable_place(committed, cli, tmp_path):
 
 
 def test_no_traceback_through_real_process(tmp_path):
-    res = subprocess.run([sys.executable, '-m', 'review_trigger', '-C', str(tmp_path)],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, '-m', 'review_trigger', '-C', str(tmp_path)], capture_output=True, text=True
+    )
     assert res.returncode == 2
     assert res.stdout == ''
     assert res.stderr.startswith('review-trigger: error:') and 'Traceback' not in res.stderr
 
 
-@pytest.mark.parametrize(('content', 'fragment'), [
-    pytest.param('triggers:\n  securty: {}\n', "line 2: triggers.securty: unknown key 'securty'", id='typo_key'),
-    pytest.param('triggers:\n  new-files:\n    more_than: "5"\n', "line 3: triggers.new-files.more_than: '5' is not of type 'integer'", id='wrong_type'),
-    pytest.param('exclude: [\n', 'invalid YAML', id='bad_yaml'),
-    pytest.param('custom_triggers:\n  - id: x\n    concern: c\n    patterns: ["("]\n', 'line 4: custom_triggers[0].patterns[0]: invalid regex', id='bad_regex'),
-    pytest.param('custom_triggers:\n  - id: security\n    concern: c\n', "'security' is already a trigger id", id='duplicate_id'),
-    pytest.param('- a\n- b\n', 'must be a mapping', id='not_a_mapping'),
-    pytest.param('x: !!python/object/apply:os.system ["true"]\n', 'invalid YAML', id='python_tag'),
-])
+@pytest.mark.parametrize(
+    ('content', 'fragment'),
+    [
+        pytest.param(
+            'triggers:\n  securty: {}\n', "line 2: triggers.securty: unknown key 'securty'", id='typo_key'
+        ),
+        pytest.param(
+            'triggers:\n  new-files:\n    more_than: "5"\n',
+            "line 3: triggers.new-files.more_than: '5' is not of type 'integer'",
+            id='wrong_type',
+        ),
+        pytest.param('exclude: [\n', 'invalid YAML', id='bad_yaml'),
+        pytest.param(
+            'custom_triggers:\n  - id: x\n    concern: c\n    patterns: ["("]\n',
+            'line 4: custom_triggers[0].patterns[0]: invalid regex',
+            id='bad_regex',
+        ),
+        pytest.param(
+            'custom_triggers:\n  - id: security\n    concern: c\n',
+            "'security' is already a trigger id",
+            id='duplicate_id',
+        ),
+        pytest.param('- a\n- b\n', 'must be a mapping', id='not_a_mapping'),
+        pytest.param('x: !!python/object/apply:os.system ["true"]\n', 'invalid YAML', id='python_tag'),
+    ],
+)
 def test_config_errors(committed, cli, content, fragment):
     committed.write('.review-trigger.yaml', content)
     committed.stage('src/auth/login.py', 'x = 1\n')
@@ -147,12 +166,13 @@ def test_safe_directory_refusal_says_what_git_said(committed):
     import os
 
     from conftest import Result
+
     env = {**os.environ, 'GIT_TEST_ASSUME_DIFFERENT_OWNER': '1'}
-    proc = subprocess.run([sys.executable, '-m', 'review_trigger'], cwd=committed.path,
-                          env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, '-m', 'review_trigger'], cwd=committed.path, env=env, capture_output=True, text=True
+    )
     res = Result(proc.returncode, proc.stdout, proc.stderr)
-    assert_error(res, 'dubious ownership', 'git config --global --add safe.directory',
-                 str(committed.path))
+    assert_error(res, 'dubious ownership', 'git config --global --add safe.directory', str(committed.path))
     assert 'not in a git repository' not in res.err
 
 

@@ -1,4 +1,5 @@
 """sync_comment against a real local HTTP fake of GitHub's REST API."""
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -57,8 +58,12 @@ def _no_env_wait(monkeypatch: pytest.MonkeyPatch) -> None:
 def sync(server: FakeGitHub, body: str | None, **kwargs: Any) -> CommentOutcome:
     """sync_comment with tiny retry waits, against ``server``."""
     options: dict[str, Any] = {
-        'api_url': server.url, 'token': server.token, 'repo': REPO,
-        'number': PR, 'max_wait': 0.01, 'timeout': 5,
+        'api_url': server.url,
+        'token': server.token,
+        'repo': REPO,
+        'number': PR,
+        'max_wait': 0.01,
+        'timeout': 5,
     }
     options.update(kwargs)
     return sync_comment(body=body, **options)
@@ -107,10 +112,7 @@ def test_no_round_trips_for_repo_or_issue(server: FakeGitHub) -> None:
     listing = server.requests_for('GET', COMMENTS)[0]
     assert listing.query == {'per_page': ['100']}
     assert all('Authorization' not in r.headers for r in server.requests)
-    assert all(
-        r.headers.get('User-Agent') == 'review-trigger'
-        for r in server.requests
-    )
+    assert all(r.headers.get('User-Agent') == 'review-trigger' for r in server.requests)
 
 
 def test_second_run_updates_in_place(server: FakeGitHub) -> None:
@@ -127,7 +129,7 @@ def test_second_run_updates_in_place(server: FakeGitHub) -> None:
 
 
 def test_identical_body_is_unchanged_without_a_write(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     first = sync(server, 'same')
     writes = len(server.writes())
@@ -141,7 +143,8 @@ def test_identical_body_is_unchanged_without_a_write(
 
 @pytest.mark.parametrize('mode', ['update', 'delete'])
 def test_nothing_fires_and_no_comment_posts_nothing(
-        server: FakeGitHub, mode: str,
+    server: FakeGitHub,
+    mode: str,
 ) -> None:
     outcome = sync(server, None, mode=mode)
 
@@ -151,7 +154,7 @@ def test_nothing_fires_and_no_comment_posts_nothing(
 
 
 def test_nothing_fires_any_more_clears_the_comment(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     first = sync(server, 'Triggers: lockfile')
     cleared = sync(server, None)
@@ -170,7 +173,7 @@ def test_nothing_fires_any_more_clears_the_comment(
 
 
 def test_nothing_fires_any_more_deletes_in_delete_mode(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     first = sync(server, 'Triggers: lockfile')
     outcome = sync(server, None, mode='delete')
@@ -204,7 +207,7 @@ def test_sticky_comment_on_page_three_is_found(server: FakeGitHub) -> None:
 
 
 def test_pages_after_the_sticky_comment_are_not_fetched(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     server.add_comment(REPO, PR, sticky('old'))
     for i in range(150):
@@ -244,10 +247,13 @@ def test_fake_refuses_requests_without_the_token(server: FakeGitHub) -> None:
 
 
 def test_other_users_comments_with_the_marker_are_never_touched(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     quoted = server.add_comment(
-        REPO, PR, f'> {sticky("quoted")}\nwhy?', login='mallory',
+        REPO,
+        PR,
+        f'> {sticky("quoted")}\nwhy?',
+        login='mallory',
     )
 
     assert sync(server, 'mine').action == 'created'
@@ -298,7 +304,7 @@ def test_enterprise_server_prefix() -> None:
 
 
 def test_resource_not_accessible_fails_without_retrying(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     server.fail_next_forbidden('POST', COMMENTS)
 
@@ -314,11 +320,17 @@ def test_resource_not_accessible_fails_without_retrying(
 
 def test_validation_error_fails(server: FakeGitHub) -> None:
     sync(server, 'one')
-    server.fail_next('PATCH', ONE_COMMENT, 422, json={
-        'message': 'Validation Failed',
-        'errors': [{'resource': 'IssueComment', 'code': 'custom',
-                    'field': 'body', 'message': 'body is locked'}],
-    })
+    server.fail_next(
+        'PATCH',
+        ONE_COMMENT,
+        422,
+        json={
+            'message': 'Validation Failed',
+            'errors': [
+                {'resource': 'IssueComment', 'code': 'custom', 'field': 'body', 'message': 'body is locked'}
+            ],
+        },
+    )
 
     outcome = sync(server, 'two')
 
@@ -348,9 +360,14 @@ def test_bad_token_fails_and_is_not_shown(server: FakeGitHub) -> None:
 
 
 def test_token_never_reaches_the_message(server: FakeGitHub) -> None:
-    server.fail_next('POST', COMMENTS, 422, json={
-        'message': f'echoing {server.token} back',
-    })
+    server.fail_next(
+        'POST',
+        COMMENTS,
+        422,
+        json={
+            'message': f'echoing {server.token} back',
+        },
+    )
 
     outcome = sync(server, 'x')
 
@@ -367,10 +384,14 @@ def test_server_error_is_retried(server: FakeGitHub) -> None:
 
     assert outcome.action == 'created'
     assert [r.status for r in server.requests_for('GET', '/user')] == [
-        502, 502, 200,
+        502,
+        502,
+        200,
     ]
     assert [r.status for r in server.requests_for('GET', COMMENTS)] == [
-        500, 200, 200,  # the last: the look for a racing run's duplicate
+        500,
+        200,
+        200,  # the last: the look for a racing run's duplicate
     ]
     assert len(server.comments_on(REPO, PR)) == 1
 
@@ -390,7 +411,7 @@ def test_edit_and_delete_are_retried(server: FakeGitHub) -> None:
 
 
 def test_post_that_failed_but_was_carried_out_is_not_repeated(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     server.fail_next('POST', COMMENTS, 502, apply=True)
 
@@ -403,7 +424,7 @@ def test_post_that_failed_but_was_carried_out_is_not_repeated(
 
 
 def test_post_dropped_after_it_was_carried_out_is_not_repeated(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     server.fail_next('POST', COMMENTS, mode=DISCONNECT, apply=True)
 
@@ -413,7 +434,7 @@ def test_post_dropped_after_it_was_carried_out_is_not_repeated(
 
 
 def test_post_that_failed_is_repeated_after_looking(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     server.fail_next('POST', COMMENTS, 500)
 
@@ -425,7 +446,8 @@ def test_post_that_failed_is_repeated_after_looking(
 
 @pytest.mark.parametrize('status', [429, 403])
 def test_secondary_rate_limit_with_retry_after_is_retried(
-        server: FakeGitHub, status: int,
+    server: FakeGitHub,
+    status: int,
 ) -> None:
     server.fail_next_rate_limit('POST', COMMENTS, status=status, retry_after=1)
 
@@ -447,11 +469,16 @@ def test_retry_after_is_honoured_below_the_cap(server: FakeGitHub) -> None:
 
 
 def test_secondary_rate_limit_message_alone_is_retried(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
-    server.fail_next('GET', COMMENTS, 403, json={
-        'message': SECONDARY_LIMIT_MESSAGE,
-    })
+    server.fail_next(
+        'GET',
+        COMMENTS,
+        403,
+        json={
+            'message': SECONDARY_LIMIT_MESSAGE,
+        },
+    )
 
     assert sync(server, 'x').action == 'created'
     assert len(server.requests_for('GET', COMMENTS)) == 3
@@ -459,7 +486,8 @@ def test_secondary_rate_limit_message_alone_is_retried(
 
 @pytest.mark.parametrize('status', [403, 429])
 def test_primary_rate_limit_waits_for_reset_but_bounded(
-        server: FakeGitHub, status: int,
+    server: FakeGitHub,
+    status: int,
 ) -> None:
     server.fail_next_rate_limit('GET', COMMENTS, status=status, reset_in=3600)
 
@@ -469,12 +497,15 @@ def test_primary_rate_limit_waits_for_reset_but_bounded(
     assert outcome.action == 'created'
     assert time.monotonic() - start < 3
     assert [r.status for r in server.requests_for('GET', COMMENTS)] == [
-        status, 200, 200,
+        status,
+        200,
+        200,
     ]
 
 
 def test_max_wait_from_the_environment(
-        server: FakeGitHub, monkeypatch: pytest.MonkeyPatch,
+    server: FakeGitHub,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(MAX_RETRY_WAIT_ENV, '0.1')
     server.fail_next_rate_limit('POST', COMMENTS, reset_in=3600)
@@ -491,11 +522,17 @@ def test_max_wait_from_the_environment(
 
 
 def test_persistent_rate_limit_fails_with_githubs_message(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
-    server.fail_next('GET', '/user', 403, times=10, json={
-        'message': SECONDARY_LIMIT_MESSAGE,
-    })
+    server.fail_next(
+        'GET',
+        '/user',
+        403,
+        times=10,
+        json={
+            'message': SECONDARY_LIMIT_MESSAGE,
+        },
+    )
 
     outcome = sync(server, 'x', max_retries=2)
 
@@ -508,7 +545,7 @@ def test_persistent_rate_limit_fails_with_githubs_message(
 
 
 def test_persistent_server_error_fails_after_bounded_retries(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     server.fail_next('GET', COMMENTS, 500, times=100)
 
@@ -523,7 +560,7 @@ def test_persistent_server_error_fails_after_bounded_retries(
 
 
 def test_persistent_post_error_fails_after_bounded_retries(
-        server: FakeGitHub,
+    server: FakeGitHub,
 ) -> None:
     server.fail_next('POST', COMMENTS, 500, times=100)
 
@@ -571,9 +608,13 @@ def test_connection_refused_fails() -> None:
     with FakeGitHub() as gone:
         url = gone.url
     outcome = sync_comment(
-        api_url=url, token='ghs_16C7e42F292c6912E7710c838347Ae178B4a',
-        repo=REPO, number=PR, body='x',
-        max_retries=1, max_wait=0.01,
+        api_url=url,
+        token='ghs_16C7e42F292c6912E7710c838347Ae178B4a',
+        repo=REPO,
+        number=PR,
+        body='x',
+        max_retries=1,
+        max_wait=0.01,
     )
     assert outcome.action == 'failed'
     assert 'ConnectionError' in outcome.message
@@ -621,18 +662,22 @@ def test_oversize_body_raises_before_any_request(server: FakeGitHub) -> None:
     assert server.requests == []
 
 
-@pytest.mark.parametrize('kwargs', [
-    {'mode': 'remove'},
-    {'repo': 'widgets'},
-    {'repo': 'octo/widgets/extra'},
-    {'number': 0},
-    {'marker': ''},
-    {'token': ''},
-    {'api_url': 'ftp://example.com'},
-    {'max_wait': -1},
-])
+@pytest.mark.parametrize(
+    'kwargs',
+    [
+        {'mode': 'remove'},
+        {'repo': 'widgets'},
+        {'repo': 'octo/widgets/extra'},
+        {'number': 0},
+        {'marker': ''},
+        {'token': ''},
+        {'api_url': 'ftp://example.com'},
+        {'max_wait': -1},
+    ],
+)
 def test_bad_arguments_raise(
-        server: FakeGitHub, kwargs: dict[str, Any],
+    server: FakeGitHub,
+    kwargs: dict[str, Any],
 ) -> None:
     with pytest.raises(ValueError):
         sync(server, 'x', **kwargs)
@@ -652,15 +697,27 @@ def test_is_sticky_needs_marker_and_author() -> None:
 
 def test_rate_limit_wait() -> None:
     assert rate_limit_wait({'Retry-After': '30'}, now=0) == 30
-    assert rate_limit_wait(
-        {'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '100'}, now=40,
-    ) == 61
-    assert rate_limit_wait(
-        {'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '100'}, now=500,
-    ) == 1
-    assert rate_limit_wait(
-        {'x-ratelimit-remaining': '12', 'x-ratelimit-reset': '100'}, now=40,
-    ) is None
+    assert (
+        rate_limit_wait(
+            {'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '100'},
+            now=40,
+        )
+        == 61
+    )
+    assert (
+        rate_limit_wait(
+            {'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '100'},
+            now=500,
+        )
+        == 1
+    )
+    assert (
+        rate_limit_wait(
+            {'x-ratelimit-remaining': '12', 'x-ratelimit-reset': '100'},
+            now=40,
+        )
+        is None
+    )
     assert rate_limit_wait({}, now=0) is None
 
 

@@ -7,6 +7,7 @@ is what a user of the hook repository gets. The hook environment is built
 once per session (``PRE_COMMIT_HOME``), except for ``try-repo``, which
 always builds its own.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,21 +27,18 @@ MANIFEST = CHECKOUT / '.pre-commit-hooks.yaml'
 PROMPT = os.path.join('.git', 'review-trigger', 'prompt.md')
 
 pytestmark = pytest.mark.skipif(
-    not MANIFEST.exists(), reason='needs the hook manifest of a checkout',
+    not MANIFEST.exists(),
+    reason='needs the hook manifest of a checkout',
 )
 
-SIX_FILES = [f'm{i}.py' for i in range(6)]   # top-level: no new directory
+SIX_FILES = [f'm{i}.py' for i in range(6)]  # top-level: no new directory
 FIRED_SIX = 'review-trigger: 1 trigger fired (new-files) on 6 files'
 
 
 def _isolated_env(**extra: str) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items()
-        if not k.startswith(('PRE_COMMIT', 'GIT_')) and k != 'SKIP'
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('PRE_COMMIT', 'GIT_')) and k != 'SKIP'}
     # conftest's isolation: keep the test's own git configuration.
-    for k in ('GIT_CONFIG_GLOBAL', 'GIT_CONFIG_NOSYSTEM', 'GIT_AUTHOR_DATE',
-              'GIT_COMMITTER_DATE'):
+    for k in ('GIT_CONFIG_GLOBAL', 'GIT_CONFIG_NOSYSTEM', 'GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE'):
         if k in os.environ:
             env[k] = os.environ[k]
     env.update(extra)
@@ -49,6 +47,7 @@ def _isolated_env(**extra: str) -> dict[str, str]:
 
 class HookRepo(NamedTuple):
     """A snapshot of this checkout, committed: what ``rev:`` points at."""
+
     path: Path
     rev: str
 
@@ -59,7 +58,9 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
     # The work tree as it is, committed or not: tracked and new files.
     listed = subprocess.run(
         ('git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'),
-        cwd=CHECKOUT, check=True, capture_output=True,
+        cwd=CHECKOUT,
+        check=True,
+        capture_output=True,
     ).stdout.decode('utf-8', 'surrogateescape')
     for name in filter(None, listed.split('\0')):
         src = CHECKOUT / name
@@ -68,14 +69,27 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
             shutil.copy2(src, dest / name)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith('GIT_')},
-        'GIT_CONFIG_GLOBAL': os.devnull, 'GIT_CONFIG_NOSYSTEM': '1',
+        'GIT_CONFIG_GLOBAL': os.devnull,
+        'GIT_CONFIG_NOSYSTEM': '1',
     }
 
     def run(*args: str) -> str:
         return subprocess.run(
-            ('git', '-c', 'user.name=Test', '-c', 'user.email=test@example.com',
-             '-c', 'commit.gpgsign=false', *args),
-            cwd=dest, env=env, check=True, capture_output=True, text=True,
+            (
+                'git',
+                '-c',
+                'user.name=Test',
+                '-c',
+                'user.email=test@example.com',
+                '-c',
+                'commit.gpgsign=false',
+                *args,
+            ),
+            cwd=dest,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
 
     run('init', '-q')
@@ -95,8 +109,7 @@ def _session_caches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture
-def caches(_session_caches: dict[str, str],
-           monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def caches(_session_caches: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """pre-commit's store and pip's cache, shared by the whole session,
     also for git commands run through conftest's helpers."""
     for k, v in _session_caches.items():
@@ -106,13 +119,18 @@ def caches(_session_caches: dict[str, str],
 
 class Run(NamedTuple):
     code: int
-    out: str        # stdout and stderr, as a user sees them
+    out: str  # stdout and stderr, as a user sees them
 
 
 def run(cwd: Path, *cmd: str, env: dict[str, str]) -> Run:
     proc = subprocess.run(
-        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
         timeout=300,
     )
     return Run(proc.returncode, proc.stdout)
@@ -125,12 +143,7 @@ def pre_commit(cwd: Path, *args: str, env: dict[str, str]) -> Run:
 def config(hook_repo: HookRepo, *hook_ids: str) -> str:
     """The README's snippet, pointing at the snapshot."""
     hooks = ''.join(f'      - id: {h}\n' for h in hook_ids)
-    return (
-        'repos:\n'
-        f'  - repo: {hook_repo.path}\n'
-        f'    rev: {hook_repo.rev}\n'
-        f'    hooks:\n{hooks}'
-    )
+    return f'repos:\n  - repo: {hook_repo.path}\n    rev: {hook_repo.rev}\n    hooks:\n{hooks}'
 
 
 def work_tree(path: Path) -> dict[str, bytes]:
@@ -171,6 +184,7 @@ def stage_six(repo) -> None:
 
 # -- pre-commit try-repo ---------------------------------------------------
 
+
 @pytest.fixture
 def with_commit(repo):
     repo.write('README.md', '# project\n\nSome words.\n')
@@ -182,9 +196,15 @@ def with_commit(repo):
 def test_try_repo_informational_hook_fires_and_passes(with_commit, hook_repo, caches):
     stage_six(with_commit)
     before, st = work_tree(with_commit.path), status(with_commit)
-    res = pre_commit(with_commit.path, 'try-repo', str(hook_repo.path),
-                     'review-trigger', '--ref', hook_repo.rev,
-                     env=_isolated_env(**caches))
+    res = pre_commit(
+        with_commit.path,
+        'try-repo',
+        str(hook_repo.path),
+        'review-trigger',
+        '--ref',
+        hook_repo.rev,
+        env=_isolated_env(**caches),
+    )
     assert res.code == 0, res.out
     assert hook_line(res.out, 'review-trigger') == 'Passed'
     assert FIRED_SIX in res.out
@@ -200,9 +220,15 @@ def test_try_repo_informational_hook_fires_and_passes(with_commit, hook_repo, ca
 def test_try_repo_gate_refuses_a_change_that_fires(with_commit, hook_repo, caches):
     stage_six(with_commit)
     before = work_tree(with_commit.path)
-    res = pre_commit(with_commit.path, 'try-repo', str(hook_repo.path),
-                     'review-trigger-gate', '--ref', hook_repo.rev,
-                     env=_isolated_env(**caches))
+    res = pre_commit(
+        with_commit.path,
+        'try-repo',
+        str(hook_repo.path),
+        'review-trigger-gate',
+        '--ref',
+        hook_repo.rev,
+        env=_isolated_env(**caches),
+    )
     assert res.code == 1, res.out
     assert hook_line(res.out, 'review-trigger-gate') == 'Failed'
     assert FIRED_SIX in res.out
@@ -212,16 +238,16 @@ def test_try_repo_gate_refuses_a_change_that_fires(with_commit, hook_repo, cache
     assert work_tree(with_commit.path) == before
 
 
-def test_try_repo_quiet_change_passes_both_and_clears_stale_prompt(
-        with_commit, hook_repo, caches):
+def test_try_repo_quiet_change_passes_both_and_clears_stale_prompt(with_commit, hook_repo, caches):
     stale = with_commit.path / PROMPT
     stale.parent.mkdir()
     stale.write_text('## an old prompt\n')
     with_commit.stage('README.md', '# project\n\nSome more words.\n')
     before = work_tree(with_commit.path)
     # No hook id: every hook of the manifest, both of them.
-    res = pre_commit(with_commit.path, 'try-repo', str(hook_repo.path),
-                     '--ref', hook_repo.rev, env=_isolated_env(**caches))
+    res = pre_commit(
+        with_commit.path, 'try-repo', str(hook_repo.path), '--ref', hook_repo.rev, env=_isolated_env(**caches)
+    )
     assert res.code == 0, res.out
     assert hook_line(res.out, 'review-trigger') == 'Passed'
     assert hook_line(res.out, 'review-trigger-gate') == 'Passed'
@@ -234,8 +260,10 @@ def test_try_repo_quiet_change_passes_both_and_clears_stale_prompt(
 
 # -- installed hooks: git commit ------------------------------------------
 
-def install(repo, hook_repo: HookRepo, caches, *hook_ids: str,
-            hook_type: str = 'pre-commit', commit: bool = True) -> dict[str, str]:
+
+def install(
+    repo, hook_repo: HookRepo, caches, *hook_ids: str, hook_type: str = 'pre-commit', commit: bool = True
+) -> dict[str, str]:
     """Write the configuration (and commit it, before any hook is
     installed), then ``pre-commit install``."""
     repo.write('.pre-commit-config.yaml', config(hook_repo, *hook_ids))
@@ -277,8 +305,7 @@ def test_gate_refuses_the_commit_and_skip_lets_it_through(repo, hook_repo, cache
     assert 'SKIP=review-trigger-gate git commit ...' in res.out
     assert repo.git('rev-parse', 'HEAD') == head
 
-    res = run(repo.path, 'git', 'commit', '-m', 'six',
-              env={**env, 'SKIP': 'review-trigger-gate'})
+    res = run(repo.path, 'git', 'commit', '-m', 'six', env={**env, 'SKIP': 'review-trigger-gate'})
     assert res.code == 0, res.out
     assert hook_line(res.out, 'review-trigger') == 'Passed'
     assert hook_line(res.out, 'review-trigger-gate') == 'Skipped'
@@ -290,8 +317,7 @@ def test_commit_all_analyses_what_git_commit_records(repo, hook_repo, caches):
     # `git commit -a` gives the hook a temporary index (GIT_INDEX_FILE):
     # the unstaged edit is part of the commit, so part of the analysis.
     env = install(repo, hook_repo, caches, 'review-trigger')
-    repo.write('.pre-commit-config.yaml',
-               config(hook_repo, 'review-trigger') + '# edited\n')
+    repo.write('.pre-commit-config.yaml', config(hook_repo, 'review-trigger') + '# edited\n')
     res = run(repo.path, 'git', 'commit', '-a', '-m', 'edit', env=env)
     assert res.code == 0, res.out
     assert 'review-trigger: 1 trigger fired (governance) on 1 file' in res.out
@@ -303,8 +329,7 @@ def test_gate_passes_a_line_with_a_suppression(repo, hook_repo, caches):
     repo.stage('client.py', 'import jwt\n')
     res = pre_commit(repo.path, 'run', 'review-trigger-gate', env=env)
     assert res.code == 1 and 'review-trigger: 1 trigger fired (security)' in res.out, res.out
-    repo.stage('client.py',
-               'import jwt  # review-trigger: ignore[security] only decodes test tokens\n')
+    repo.stage('client.py', 'import jwt  # review-trigger: ignore[security] only decodes test tokens\n')
     res = pre_commit(repo.path, 'run', 'review-trigger-gate', env=env)
     assert res.code == 0, res.out
     assert 'review-trigger: no trigger fired (1 file changed)' in res.out
@@ -318,14 +343,23 @@ def test_manual_stage_staged_and_from_to_refs(repo, hook_repo, caches):
     repo.git('commit', '-q', '--no-verify', '-m', 'six')
     second = repo.git('rev-parse', 'HEAD').strip()
     repo.stage('notes.txt', 'a note\n')
-    res = pre_commit(repo.path, 'run', '--hook-stage', 'manual', 'review-trigger',
-                     env=env)
+    res = pre_commit(repo.path, 'run', '--hook-stage', 'manual', 'review-trigger', env=env)
     assert res.code == 0, res.out
     assert 'review-trigger: no trigger fired (1 file changed)' in res.out
     assert paths(report(repo)) == ['notes.txt']
 
-    res = pre_commit(repo.path, 'run', '--hook-stage', 'manual', '--from-ref', first,
-                     '--to-ref', second, 'review-trigger', env=env)
+    res = pre_commit(
+        repo.path,
+        'run',
+        '--hook-stage',
+        'manual',
+        '--from-ref',
+        first,
+        '--to-ref',
+        second,
+        'review-trigger',
+        env=env,
+    )
     assert res.code == 0, res.out
     assert FIRED_SIX in res.out
     data = report(repo)
@@ -353,26 +387,27 @@ def test_commit_in_a_linked_worktree_writes_to_its_git_dir(repo, hook_repo, cach
 
 # -- installed hooks: git push --------------------------------------------
 
+
 def test_pre_push_analyses_exactly_the_pushed_commits(repo, hook_repo, caches, tmp_path):
     remote = tmp_path / 'remote.git'
     run(tmp_path, 'git', 'init', '-q', '--bare', str(remote), env=_isolated_env())
     repo.git('remote', 'add', 'origin', str(remote))
     # Only the pre-push hook is installed: commits run no hook.
-    env = install(repo, hook_repo, caches, 'review-trigger', 'review-trigger-gate',
-                  hook_type='pre-push', commit=False)
+    env = install(
+        repo, hook_repo, caches, 'review-trigger', 'review-trigger-gate', hook_type='pre-push', commit=False
+    )
     repo.write('README.md', '# project\n')
     repo.add()
     root = repo.commit('initial')
 
     # The first push contains the root commit: pre-commit sets no refs.
     res = run(repo.path, 'git', 'push', '-q', 'origin', 'main', env=env)
-    assert res.code == 1, res.out      # the configuration fires governance
+    assert res.code == 1, res.out  # the configuration fires governance
     assert 'SKIP=review-trigger-gate git push ...' in res.out
     data = report(repo)
     assert paths(data) == ['.pre-commit-config.yaml', 'README.md']
     assert data['range']['base'] is None and data['range']['head'] == root
-    res = run(repo.path, 'git', 'push', '-q', 'origin', 'main',
-              env={**env, 'SKIP': 'review-trigger-gate'})
+    res = run(repo.path, 'git', 'push', '-q', 'origin', 'main', env={**env, 'SKIP': 'review-trigger-gate'})
     assert res.code == 0, res.out
     assert hook_line(res.out, 'review-trigger-gate') == 'Skipped'
 
@@ -391,8 +426,7 @@ def test_pre_push_analyses_exactly_the_pushed_commits(repo, hook_repo, caches, t
     assert (data['range']['base'], data['range']['head']) == (root, top)
     assert data['range']['commits'] == 2
     assert work_tree(repo.path) == before
-    res = run(repo.path, 'git', 'push', 'origin', 'main',
-              env={**env, 'SKIP': 'review-trigger-gate'})
+    res = run(repo.path, 'git', 'push', 'origin', 'main', env={**env, 'SKIP': 'review-trigger-gate'})
     assert res.code == 0, res.out
     assert hook_line(res.out, 'review-trigger') == 'Passed'
 
@@ -423,9 +457,14 @@ def test_pre_push_analyses_exactly_the_pushed_commits(repo, hook_repo, caches, t
 
 # -- the hook's own logic, in process --------------------------------------
 
+
 def _hook(cli, monkeypatch, env: dict[str, str], *args: str):
-    for k in ('PRE_COMMIT_FROM_REF', 'PRE_COMMIT_TO_REF', 'PRE_COMMIT_LOCAL_BRANCH',
-              'PRE_COMMIT_REMOTE_NAME'):
+    for k in (
+        'PRE_COMMIT_FROM_REF',
+        'PRE_COMMIT_TO_REF',
+        'PRE_COMMIT_LOCAL_BRANCH',
+        'PRE_COMMIT_REMOTE_NAME',
+    ):
         monkeypatch.delenv(k, raising=False)
     for k, v in env.items():
         monkeypatch.setenv(k, v)
@@ -443,8 +482,7 @@ def test_informational_hook_reports_an_error_without_blocking(committed, cli, mo
     assert "unknown revision 'nope'" in res.err
 
 
-def test_informational_hook_survives_a_bug_and_drops_stale_files(committed, cli,
-                                                                 monkeypatch):
+def test_informational_hook_survives_a_bug_and_drops_stale_files(committed, cli, monkeypatch):
     folder = committed.path / '.git' / 'review-trigger'
     folder.mkdir()
     for name in ('prompt.md', 'report.json'):
@@ -452,6 +490,7 @@ def test_informational_hook_survives_a_bug_and_drops_stale_files(committed, cli,
 
     def broken(*args, **kwargs):
         raise RuntimeError('a bug')
+
     monkeypatch.setattr('review_trigger.analyze.analyze', broken)
     res = _hook(cli, monkeypatch, {})
     assert res.code == 0
@@ -466,11 +505,9 @@ def test_informational_hook_survives_a_bug_and_drops_stale_files(committed, cli,
     assert _hook(cli, monkeypatch, {}, '--gate').code == 3
 
 
-def test_zero_from_ref_and_unrelated_history_analyse_from_the_root(committed, cli,
-                                                                   monkeypatch):
+def test_zero_from_ref_and_unrelated_history_analyse_from_the_root(committed, cli, monkeypatch):
     head = committed.git('rev-parse', 'HEAD').strip()
-    res = _hook(cli, monkeypatch, {'PRE_COMMIT_FROM_REF': '0' * 40,
-                                   'PRE_COMMIT_TO_REF': head})
+    res = _hook(cli, monkeypatch, {'PRE_COMMIT_FROM_REF': '0' * 40, 'PRE_COMMIT_TO_REF': head})
     assert res.code == 0, res
     assert report(committed)['range']['base'] is None
     committed.git('checkout', '-q', '--orphan', 'other')
@@ -495,13 +532,11 @@ def test_diverged_from_ref_uses_the_merge_base(committed, cli, monkeypatch):
     assert paths(data) == ['b.txt'] and data['range']['base'] == base
 
 
-def test_submodule_prompt_goes_to_the_submodule_git_dir(committed, cli, monkeypatch,
-                                                        tmp_path):
+def test_submodule_prompt_goes_to_the_submodule_git_dir(committed, cli, monkeypatch, tmp_path):
     sub_src = tmp_path / 'sub-src'
     sub_src.mkdir()
     committed.git('init', '-q', str(sub_src))
-    subprocess.run(('git', 'commit', '-q', '--allow-empty', '-m', 'init'),
-                   cwd=sub_src, check=True)
+    subprocess.run(('git', 'commit', '-q', '--allow-empty', '-m', 'init'), cwd=sub_src, check=True)
     committed.git('submodule', '--quiet', 'add', str(sub_src), 'sub')
     sub = committed.path / 'sub'
     monkeypatch.chdir(sub)

@@ -1,5 +1,6 @@
 """The code base holds itself to its own standards: ruff, mypy --strict, and
 review-trigger run on its own history."""
+
 from __future__ import annotations
 
 import json
@@ -24,10 +25,12 @@ def test_linters_pass(tool):
 
 
 def test_review_trigger_on_its_own_history():
-    roots = subprocess.run(['git', 'rev-list', '--max-parents=0', 'HEAD'], cwd=ROOT,
-                           capture_output=True, text=True)
-    shallow = subprocess.run(['git', 'rev-parse', '--is-shallow-repository'], cwd=ROOT,
-                             capture_output=True, text=True).stdout.strip()
+    roots = subprocess.run(
+        ['git', 'rev-list', '--max-parents=0', 'HEAD'], cwd=ROOT, capture_output=True, text=True
+    )
+    shallow = subprocess.run(
+        ['git', 'rev-parse', '--is-shallow-repository'], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     if roots.returncode != 0 or shallow != 'false':
         pytest.skip('needs a full git checkout of the project')
     root = roots.stdout.split()[0]

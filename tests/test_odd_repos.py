@@ -1,5 +1,6 @@
 """Repositories people really have: worktrees, submodules, partial clones,
 long histories, odd paths."""
+
 from __future__ import annotations
 
 import os
@@ -35,11 +36,19 @@ def test_submodule_pointer_change(committed, cli, tmp_path):
     subprocess.run(['git', 'pull', '-q', 'origin', 'main'], cwd=sub, check=True)
     committed.add('vendorlib')
     data = report(cli)
-    assert data['changes'] == [{
-        'path': 'vendorlib', 'old_path': None, 'status': 'modified', 'added_lines': 1,
-        'deleted_lines': 1, 'binary': False, 'submodule': True, 'generated': False,
-        'excluded': False,
-    }]
+    assert data['changes'] == [
+        {
+            'path': 'vendorlib',
+            'old_path': None,
+            'status': 'modified',
+            'added_lines': 1,
+            'deleted_lines': 1,
+            'binary': False,
+            'submodule': True,
+            'generated': False,
+            'excluded': False,
+        }
+    ]
     arch = {t['id']: t for t in data['triggers']}['architecture']
     assert arch['details'][0]['why'] == 'submodule modified'
 
@@ -70,12 +79,14 @@ def fast_import(repo, n_commits):
         stream.append(
             b'commit refs/heads/main\n'
             + f'committer T <t@example.com> {1700000000 + i} +0000\n'.encode()
-            + f'data {len(msg)}\n'.encode() + msg
+            + f'data {len(msg)}\n'.encode()
+            + msg
             + b'M 644 inline src/app/counter.py\n'
-            + f'data {len(content)}\n'.encode() + content + b'\n',
+            + f'data {len(content)}\n'.encode()
+            + content
+            + b'\n',
         )
-    subprocess.run(['git', 'fast-import', '--quiet'], cwd=repo.path, input=b''.join(stream),
-                   check=True)
+    subprocess.run(['git', 'fast-import', '--quiet'], cwd=repo.path, input=b''.join(stream), check=True)
     repo.git('reset', '-q', '--hard', 'main')
 
 
@@ -127,20 +138,23 @@ def _cmdline(pid: str) -> bytes:
 def test_sigint_exits_130_and_writes_nothing(repo, tmp_path):
     # A change big enough that the analysis is still reading git's output.
     files = b''.join(
-        f'M 644 inline src/app/f{i}.py\ndata 19\nvalue = "{i:08d}"\n\n'.encode()
-        for i in range(30_000)
+        f'M 644 inline src/app/f{i}.py\ndata 19\nvalue = "{i:08d}"\n\n'.encode() for i in range(30_000)
     )
     repo.git('commit', '-q', '--allow-empty', '-m', 'root')
-    stream = (b'commit refs/heads/main\ncommitter T <t@example.com> 1700000000 +0000\n'
-              b'data 4\nbig\nfrom refs/heads/main^0\n' + files)
+    stream = (
+        b'commit refs/heads/main\ncommitter T <t@example.com> 1700000000 +0000\n'
+        b'data 4\nbig\nfrom refs/heads/main^0\n' + files
+    )
     subprocess.run(['git', 'fast-import', '--quiet'], cwd=repo.path, input=stream, check=True)
     out = tmp_path / 'prompt.md'
     proc = subprocess.Popen(
         [sys.executable, '-m', 'review_trigger', '--since', 'HEAD~1', '--output', str(out)],
-        cwd=repo.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=repo.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:   # wait until it is running git diff
+    while time.monotonic() < deadline:  # wait until it is running git diff
         children = open(f'/proc/{proc.pid}/task/{proc.pid}/children').read().split()
         if any(b'diff' in _cmdline(c) for c in children):
             break
@@ -182,8 +196,12 @@ def test_concurrent_hook_runs_never_tear_the_prompt(committed):
     committed.stage('src/auth/login.py', 'x = 1\n' * 50)
     prompt = committed.path / '.git' / 'review-trigger' / 'prompt.md'
     procs = [
-        subprocess.Popen([sys.executable, '-m', 'review_trigger', 'hook'], cwd=committed.path,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [sys.executable, '-m', 'review_trigger', 'hook'],
+            cwd=committed.path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(6)
     ]
     seen = 0
@@ -208,7 +226,7 @@ def test_line_counts_are_gits_numstat(committed, cli):
     repo = committed
     repo.write('docs/long.md', ''.join(f'line {i}\n' for i in range(40)))
     repo.write('data/blob.bin', b'\x00\x01binary\x00' * 50)
-    repo.write('src/app/tail.py', 'a = 1\nb = 2')          # no newline at the end
+    repo.write('src/app/tail.py', 'a = 1\nb = 2')  # no newline at the end
     repo.write('src/app/moved.py', ''.join(f'v{i} = {i}\n' for i in range(30)))
     repo.write('src/app/typed', 'target\n')
     repo.write('src/app/mode.sh', 'echo hi\n')
@@ -235,14 +253,13 @@ def test_line_counts_are_gits_numstat(committed, cli):
         if not tok or '\t' not in tok:
             continue
         added, deleted, path = tok.split('\t', 2)
-        if not path:                    # a rename: old and new path follow
+        if not path:  # a rename: old and new path follow
             next(tokens)
             path = next(tokens)
         binary = added == '-'
         expected[path] = (0 if binary else int(added), 0 if binary else int(deleted), binary)
     data = report(cli, '--since', 'HEAD~1')
-    got = {c['path']: (c['added_lines'], c['deleted_lines'], c['binary'])
-           for c in data['changes']}
+    got = {c['path']: (c['added_lines'], c['deleted_lines'], c['binary']) for c in data['changes']}
     assert got == expected
     assert got['data/blob.bin'][2] and got['src/app/typed'] != (0, 0, False)
 
@@ -250,15 +267,23 @@ def test_line_counts_are_gits_numstat(committed, cli):
 DEEP = 1000
 
 
-@pytest.mark.parametrize(('name', 'content'), [
-    # Not at the top: the top-level pyproject.toml is the configuration too.
-    ('lib/pyproject.toml', '[project]\nname = "p"\ndependencies = ["requests"]\n'
-                       'x = ' + '[' * DEEP + ']' * DEEP + '\n'),
-    ('Cargo.toml', '[dependencies]\nserde = "1"\n[package]\nx = ' + '{a = ' * DEEP + '1' + '}' * DEEP + '\n'),
-    ('Pipfile', '[packages]\nrequests = "*"\n[x]\ny = ' + '[' * DEEP + ']' * DEEP + '\n'),
-    ('package.json', '{"dependencies": {"left-pad": "1"}, "x": ' + '[' * 100_000 + ']' * 100_000 + '}'),
-    ('composer.json', '{"require": {"a/b": "1"}, "x": ' + '{"a":' * 100_000 + '1' + '}' * 100_000 + '}'),
-])
+@pytest.mark.parametrize(
+    ('name', 'content'),
+    [
+        # Not at the top: the top-level pyproject.toml is the configuration too.
+        (
+            'lib/pyproject.toml',
+            '[project]\nname = "p"\ndependencies = ["requests"]\nx = ' + '[' * DEEP + ']' * DEEP + '\n',
+        ),
+        (
+            'Cargo.toml',
+            '[dependencies]\nserde = "1"\n[package]\nx = ' + '{a = ' * DEEP + '1' + '}' * DEEP + '\n',
+        ),
+        ('Pipfile', '[packages]\nrequests = "*"\n[x]\ny = ' + '[' * DEEP + ']' * DEEP + '\n'),
+        ('package.json', '{"dependencies": {"left-pad": "1"}, "x": ' + '[' * 100_000 + ']' * 100_000 + '}'),
+        ('composer.json', '{"require": {"a/b": "1"}, "x": ' + '{"a":' * 100_000 + '1' + '}' * 100_000 + '}'),
+    ],
+)
 def test_deeply_nested_manifest_is_reported_not_a_crash(committed, cli, name, content):
     # Valid, but deeper than the parsers' recursion: "could not be parsed",
     # never a RecursionError traceback.

@@ -14,6 +14,7 @@
 
 The benchmark itself (timings, ratios) is ``python benchmarks/run.py``.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -45,7 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _synth() -> Any:
     spec = importlib.util.spec_from_file_location(
-        'review_trigger_bench_synth', ROOT / 'benchmarks' / 'synth.py')
+        'review_trigger_bench_synth', ROOT / 'benchmarks' / 'synth.py'
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -70,9 +72,12 @@ def _ref_lines(stream: io.BytesIO, leftover: bytes) -> Iterator[bytes]:
         buf += chunk
 
 
-def _ref_patches(files: list[FileChange], lines: Iterator[bytes],
-                 want_content: Callable[[FileChange], bool],
-                 max_bytes: int) -> Iterator[tuple[FileChange, list[tuple[int, str]], bool]]:
+def _ref_patches(
+    files: list[FileChange],
+    lines: Iterator[bytes],
+    want_content: Callable[[FileChange], bool],
+    max_bytes: int,
+) -> Iterator[tuple[FileChange, list[tuple[int, str]], bool]]:
     index = -1
     header_line = b''
     current: FileChange | None = None
@@ -82,16 +87,14 @@ def _ref_patches(files: list[FileChange], lines: Iterator[bytes],
     skipped = False
     in_hunk = False
     lineno = 0
-    counts = [0, 0, False]      # added, deleted, binary
+    counts = [0, 0, False]  # added, deleted, binary
 
     def done(change: FileChange) -> FileChange:
-        return change._replace(added_lines=counts[0], deleted_lines=counts[1],
-                               binary=bool(counts[2]))
+        return change._replace(added_lines=counts[0], deleted_lines=counts[1], binary=bool(counts[2]))
 
     for line in lines:
         if line.startswith(b'diff --git '):
-            if not (current is not None and current.status == 'type-changed'
-                    and line == header_line):
+            if not (current is not None and current.status == 'type-changed' and line == header_line):
                 if current is not None:
                     yield done(current), added, skipped
                 index += 1
@@ -128,7 +131,7 @@ def _ref_patches(files: list[FileChange], lines: Iterator[bytes],
             counts[1] += 1 if m[1] is None else int(m[1])
     if current is not None:
         yield done(current), added, skipped
-    for rest in files[index + 1:]:
+    for rest in files[index + 1 :]:
         yield rest, [], False
 
 
@@ -136,17 +139,24 @@ def _change(path: str, status: str = 'added') -> FileChange:
     return FileChange(path, None, status, 0, 0, False, None, None)
 
 
-def _parse_both(patch: bytes, files: list[FileChange], max_bytes: int,
-                chunk: int, want: Callable[[FileChange], bool],
-                monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
+def _parse_both(
+    patch: bytes,
+    files: list[FileChange],
+    max_bytes: int,
+    chunk: int,
+    want: Callable[[FileChange], bool],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[list[Any], list[Any]]:
     monkeypatch.setattr(git_diff, '_BLOCK', chunk)
-    ref = list(_ref_patches(files, _ref_lines(io.BytesIO(patch[7:]), patch[:7]),
-                            want, max_bytes))
+    ref = list(_ref_patches(files, _ref_lines(io.BytesIO(patch[7:]), patch[:7]), want, max_bytes))
     # A line longer than this is cut; '+' lines that long are over the cap.
     long_line = max(max_bytes + 1, 80)
     blocks = git_diff._blocks(io.BytesIO(patch[7:]), patch[:7], long_line)
-    new = [(fd.change, list(fd.added), fd.skipped) for fd in git_diff._read(
-        files, blocks, [want(f) for f in files], max_bytes) if isinstance(fd, git.FileDiff)]
+    new = [
+        (fd.change, list(fd.added), fd.skipped)
+        for fd in git_diff._read(files, blocks, [want(f) for f in files], max_bytes)
+        if isinstance(fd, git.FileDiff)
+    ]
     return ref, new
 
 
@@ -163,23 +173,40 @@ _LINE = st.one_of(
     st.integers(1, 200).map(lambda n: b'+' + b'x' * n),
 )
 _HUNK_HEAD = st.tuples(st.integers(0, 9), st.integers(0, 99), st.booleans()).map(
-    lambda t: f'@@ -{t[0]},{t[0]} +{t[1]}{",3" if t[2] else ""} @@ def f():'.encode())
+    lambda t: f'@@ -{t[0]},{t[0]} +{t[1]}{",3" if t[2] else ""} @@ def f():'.encode()
+)
 _BLOCK = st.tuples(
-    st.sampled_from([b'', b'new file mode 100644\nindex 0000000..abc\n--- /dev/null\n'
-                          b'+++ b/f\n', b'--- a/f\n+++ b/f\n', b'Binary files a/f and b/f differ\n']),
+    st.sampled_from(
+        [
+            b'',
+            b'new file mode 100644\nindex 0000000..abc\n--- /dev/null\n+++ b/f\n',
+            b'--- a/f\n+++ b/f\n',
+            b'Binary files a/f and b/f differ\n',
+        ]
+    ),
     st.lists(st.tuples(_HUNK_HEAD, st.lists(_LINE, max_size=8)), max_size=3),
-    st.booleans(),      # a type change: the block comes twice
+    st.booleans(),  # a type change: the block comes twice
 )
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(blocks=st.lists(_BLOCK, max_size=6), extra=st.integers(0, 2),
-       max_bytes=st.sampled_from([0, 5, 40, 10_000]), chunk=st.integers(1, 40),
-       final_newline=st.booleans(), keep=st.sampled_from(['all', 'none', 'odd']))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    blocks=st.lists(_BLOCK, max_size=6),
+    extra=st.integers(0, 2),
+    max_bytes=st.sampled_from([0, 5, 40, 10_000]),
+    chunk=st.integers(1, 40),
+    final_newline=st.booleans(),
+    keep=st.sampled_from(['all', 'none', 'odd']),
+)
 def test_streaming_parser_matches_line_by_line(
-        monkeypatch: pytest.MonkeyPatch, blocks: list[Any], extra: int, max_bytes: int,
-        chunk: int, final_newline: bool, keep: str) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+    blocks: list[Any],
+    extra: int,
+    max_bytes: int,
+    chunk: int,
+    final_newline: bool,
+    keep: str,
+) -> None:
     out: list[bytes] = []
     files = []
     for i, (head, hunks, twice) in enumerate(blocks):
@@ -204,9 +231,14 @@ def test_streaming_parser_matches_line_by_line(
     assert _parse_blocks(patch, files, max_bytes, chunk, want, monkeypatch) == ref
 
 
-def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: int,
-                  want: Callable[[FileChange], bool],
-                  monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+def _parse_blocks(
+    patch: bytes,
+    files: list[FileChange],
+    max_bytes: int,
+    block: int,
+    want: Callable[[FileChange], bool],
+    monkeypatch: pytest.MonkeyPatch,
+) -> list[Any]:
     """The block reader's view of the patch, as the reference gives it:
     (file with counts, its added lines, skipped) for each file, every line
     of every block offered as a candidate."""
@@ -229,15 +261,16 @@ def _parse_blocks(patch: bytes, files: list[FileChange], max_bytes: int, block: 
             skipped.add(len(counted))
             added.pop(len(counted), None)
         counted.append(event.change)
-    return [(f, [] if i in skipped else added.get(i, []), i in skipped)
-            for i, f in enumerate(counted)]
+    return [(f, [] if i in skipped else added.get(i, []), i in skipped) for i, f in enumerate(counted)]
 
 
 def test_streaming_parser_cuts_a_huge_line(monkeypatch: pytest.MonkeyPatch) -> None:
     files = [_change('a'), _change('b'), _change('c')]
-    patch = (b'diff --git a/a b/a\n@@ -0,0 +1,2 @@\n+' + b'x' * 5000 + b'\n+y\n'
-             b'diff --git a/b b/b\n@@ -1,1 +1,1 @@\n-' + b'z' * 5000 + b'\n+ok\n'
-             b'diff --git a/c b/c\n@@ -0,0 +7 @@\n+' + b'w' * 150)
+    patch = (
+        b'diff --git a/a b/a\n@@ -0,0 +1,2 @@\n+' + b'x' * 5000 + b'\n+y\n'
+        b'diff --git a/b b/b\n@@ -1,1 +1,1 @@\n-' + b'z' * 5000 + b'\n+ok\n'
+        b'diff --git a/c b/c\n@@ -0,0 +7 @@\n+' + b'w' * 150
+    )
     ref, new = _parse_both(patch, files, 100, 64, lambda f: True, monkeypatch)
     assert new == ref
     assert _parse_blocks(patch, files, 100, 64, lambda f: True, monkeypatch) == ref
@@ -246,15 +279,22 @@ def test_streaming_parser_cuts_a_huge_line(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_header_tokens_arrive_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
-    header = b':100644 100644 aa bb M\0x\0:000000 100644 00 cc A\0y\0' \
-             b'1\t2\tx\0' b'3\t0\ty\0\0diff --git a/x b/x\n'
+    header = (
+        b':100644 100644 aa bb M\0x\0:000000 100644 00 cc A\0y\x001\t2\tx\x003\t0\ty\0\0diff --git a/x b/x\n'
+    )
     for chunk in (1, 2, 3, 7, 1 << 16):
         monkeypatch.setattr(git_diff, '_CHUNK', chunk)
         leftover: list[bytes] = []
         stream = io.BytesIO(header)
         tokens = list(git_diff._tokens(stream, leftover))
-        assert tokens == [b':100644 100644 aa bb M', b'x', b':000000 100644 00 cc A',
-                          b'y', b'1\t2\tx', b'3\t0\ty']
+        assert tokens == [
+            b':100644 100644 aa bb M',
+            b'x',
+            b':000000 100644 00 cc A',
+            b'y',
+            b'1\t2\tx',
+            b'3\t0\ty',
+        ]
         assert leftover[0] + stream.read() == b'diff --git a/x b/x\n'
     # An empty first token, and a header cut short.
     leftover = []
@@ -275,6 +315,7 @@ def test_added_lines_behave_like_the_list() -> None:
 
 # -- the scanner against the plain loop ----------------------------------------
 
+
 def _ref_scan(path: str, lines: list[tuple[int, str]], rules: list[LineRule]) -> Any:
     """What the scanner is defined to find: each rule checked on each added
     line alone, the first MAX_HITS_PER_RULE hits of a rule in a file."""
@@ -283,8 +324,7 @@ def _ref_scan(path: str, lines: list[tuple[int, str]], rules: list[LineRule]) ->
     for idx, (n, line) in enumerate(lines):
         for m in scan.SUPPRESS.finditer(line):
             if not m[2].strip():
-                notes.append(f'{path}:{n}: a review-trigger suppression '
-                             f'without a reason is ignored')
+                notes.append(f'{path}:{n}: a review-trigger suppression without a reason is ignored')
                 continue
             for trigger in m[1].split(','):
                 suppressed.setdefault(idx, {})[trigger.strip()] = m[2].strip()
@@ -323,15 +363,38 @@ def _default_rules() -> list[LineRule]:
 
 
 _SNIPPETS = [
-    'password = "hunter2-secret"', 'PASSWORD: "abcd1234"', 'db_pwd = os.environ["X"]',
-    'aws = "AKIAIOSFODNN7EXAMPLE"', 'token = "ghp_' + 'a' * 36 + '"',
-    'url = "https://admin:s3cret@db.example.com/x"', '-----BEGIN RSA PRIVATE KEY-----',
-    'import jwt', 'from cryptography.fernet import Fernet', "require('jsonwebtoken')",
-    'import "crypto/tls"', 'use ring::digest;', 'kind: Secret', 'dateOfBirth = None',
-    'date_of_birth', 'user.ssn', 'SSNs = []', 'routing_number = 1', 'routing = 2',
-    'card Number', 'the tin box', 'setting', 'IBAN', 'patientId', 'K\u212aelvin ssn',
-    '\u017fecret = "abcdef"', 'pa\nssword = "split"', '# review-trigger: ignore[security] ok',
-    '# review-trigger: ignore[sensitive-data]', 'x = 1', '', '\u00e9t\u00e9 = "\u00e9"',
+    'password = "hunter2-secret"',
+    'PASSWORD: "abcd1234"',
+    'db_pwd = os.environ["X"]',
+    'aws = "AKIAIOSFODNN7EXAMPLE"',
+    'token = "ghp_' + 'a' * 36 + '"',
+    'url = "https://admin:s3cret@db.example.com/x"',
+    '-----BEGIN RSA PRIVATE KEY-----',
+    'import jwt',
+    'from cryptography.fernet import Fernet',
+    "require('jsonwebtoken')",
+    'import "crypto/tls"',
+    'use ring::digest;',
+    'kind: Secret',
+    'dateOfBirth = None',
+    'date_of_birth',
+    'user.ssn',
+    'SSNs = []',
+    'routing_number = 1',
+    'routing = 2',
+    'card Number',
+    'the tin box',
+    'setting',
+    'IBAN',
+    'patientId',
+    'K\u212aelvin ssn',
+    '\u017fecret = "abcdef"',
+    'pa\nssword = "split"',
+    '# review-trigger: ignore[security] ok',
+    '# review-trigger: ignore[sensitive-data]',
+    'x = 1',
+    '',
+    '\u00e9t\u00e9 = "\u00e9"',
 ]
 
 
@@ -360,6 +423,7 @@ def scan_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
             monkeypatch.setattr(prefilter, '_re2', lambda: None)
         else:
             monkeypatch.setattr(prefilter, '_re2', _REAL_RE2)
+
     return use
 
 
@@ -369,17 +433,16 @@ _REAL_RE2 = prefilter._re2
 _LINE = st.sampled_from(_SNIPPETS) | st.text(max_size=20)
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(files=st.lists(st.lists(_LINE, max_size=30), min_size=1, max_size=4),
-       path=st.sampled_from(['app/settings.py', 'k8s.yaml', 'README.md']),
-       mode=st.sampled_from(_MODES))
-def test_scanner_matches_the_plain_loop(
-        scan_mode: Any, files: list[list[str]], path: str, mode: str) -> None:
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    files=st.lists(st.lists(_LINE, max_size=30), min_size=1, max_size=4),
+    path=st.sampled_from(['app/settings.py', 'k8s.yaml', 'README.md']),
+    mode=st.sampled_from(_MODES),
+)
+def test_scanner_matches_the_plain_loop(scan_mode: Any, files: list[list[str]], path: str, mode: str) -> None:
     scan_mode(mode)
     rules = _default_rules()
-    rules.append(LineRule('custom', 'needles', words=compile_words(['tin']),
-                          needles=re.compile('t', re.I)))
+    rules.append(LineRule('custom', 'needles', words=compile_words(['tin']), needles=re.compile('t', re.I)))
     given_files = []
     expected = []
     for k, chunks in enumerate(files):
@@ -396,8 +459,7 @@ def test_scanner_matches_the_plain_loop(
 
 def test_a_blank_line_does_not_hide_the_next_hit(scan_mode: Any) -> None:
     rules = _default_rules()
-    lines = [(1, 'x = 1'), (2, ''), (3, 'import jwt'), (4, ''), (5, '  '),
-             (6, 'from cryptography import x')]
+    lines = [(1, 'x = 1'), (2, ''), (3, 'import jwt'), (4, ''), (5, '  '), (6, 'from cryptography import x')]
     for mode in _MODES:
         scan_mode(mode)
         got = scan_files([('app/a.py', lines)] * 40, rules)[0]
@@ -412,7 +474,7 @@ def test_gates_are_necessary_conditions() -> None:
         samples = [s for s in _SNIPPETS if rule.pattern.search(s)]
         for s in samples:
             if gate is None or (gate.folded and not s.isascii()):
-                continue    # the scanner runs the regex itself
+                continue  # the scanner runs the regex itself
             assert gate.regex.search(s.lower() if gate.folded else s), (rule.name, s)
     # The case-insensitive credential rule gets a literal gate.
     cred = next(r for r in _default_rules() if r.name == 'credential assignment')
@@ -429,6 +491,7 @@ def test_word_rule_runs_even_with_odd_case() -> None:
 
 # -- memory: one file's capped content at a time ----------------------------------
 
+
 @pytest.fixture(scope='module')
 def big_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """3,000 new files, 300 modified, a 6 MB file of short lines, a 4 MB
@@ -437,11 +500,16 @@ def big_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp('perf')
     env = synth.isolated_env()
     one_line = b'var x = "' + b'a' * 4_000_000 + b'";\n'
-    minified = b''.join(b'f(%d);' % i + (b'\n' if i % 50_000 == 0 else b'')
-                        for i in range(500_000))
+    minified = b''.join(b'f(%d);' % i + (b'\n' if i % 50_000 == 0 else b'') for i in range(500_000))
     repo = root / 'repo'
-    synth.build_large(repo, env, new_files=3000, modified=300, huge_bytes=6_000_000,
-                      extra={'static/app.js': one_line, 'static/lib.min.js': minified})
+    synth.build_large(
+        repo,
+        env,
+        new_files=3000,
+        modified=300,
+        huge_bytes=6_000_000,
+        extra={'static/app.js': one_line, 'static/lib.min.js': minified},
+    )
     return repo
 
 
@@ -460,13 +528,18 @@ def _peak(work: Callable[[], _T]) -> tuple[_T, int]:
 
 
 def _diff_size(repo: Path) -> int:
-    out = subprocess.run(['git', 'diff', '-U0', '--raw', '--numstat', 'HEAD~1', 'HEAD'],
-                         cwd=repo, capture_output=True, check=True).stdout
+    out = subprocess.run(
+        ['git', 'diff', '-U0', '--raw', '--numstat', 'HEAD~1', 'HEAD'],
+        cwd=repo,
+        capture_output=True,
+        check=True,
+    ).stdout
     return len(out)
 
 
 def test_streaming_a_large_change_holds_one_capped_file(
-        big_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # git's output is read ahead by a thread, up to a fixed amount: kept
     # small here, where the parser's own memory is the question.
     monkeypatch.setattr(git_diff, '_READ_AHEAD', 1 << 20)
@@ -483,40 +556,62 @@ def test_streaming_a_large_change_holds_one_capped_file(
             skipped += fd.skipped
             kept = max(kept, sum(len(line) for _, line in fd.added))
             del fd
+
     _, peak = _peak(stream)
     assert seen == 3304 and skipped == 3
     assert kept <= cap
     # The file list (a few hundred bytes a file), one file's kept content
     # (bytes, joined, decoded: a few times the cap), a line cut at
     # git_diff._LONG_LINE and read buffers. The diff itself is ~18 MB.
-    bound = 3304 * 700 + 4 * cap + 2 * git_diff._LONG_LINE + 1_000_000 + \
-        git_diff._READ_AHEAD + git_diff._PIPE_SIZE
+    bound = (
+        3304 * 700
+        + 4 * cap
+        + 2 * git_diff._LONG_LINE
+        + 1_000_000
+        + git_diff._READ_AHEAD
+        + git_diff._PIPE_SIZE
+    )
     assert peak < bound, f'peak {peak:,} bytes, bound {bound:,}'
     assert _diff_size(big_repo) > 2 * bound
 
 
 def test_analysing_a_large_change_is_bounded_by_the_file_count(
-        big_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(git_diff, '_READ_AHEAD', 1 << 20)
     repo = git.open_repo(str(big_repo))
     base = git.resolve(repo, 'HEAD~1')
     head = git.resolve(repo, 'HEAD')
     config = default_config()._replace(max_scan_bytes=200_000)
-    result, peak = _peak(lambda: analyze(repo, Range('since', base, head, 'HEAD~1..HEAD'),
-                                         config))
+    result, peak = _peak(lambda: analyze(repo, Range('since', base, head, 'HEAD~1..HEAD'), config))
     assert len(result.change.files) == 3304
     # lib.min.js is a bundle: listed, never read, not even for secrets.
     assert sum('not scanned' in n for n in result.change.notes) == 2
     # Per file: its FileChange, the new-files finding's detail, ...
-    bound = 3304 * 2000 + 4 * 200_000 + 2 * git_diff._LONG_LINE + 2_000_000 + \
-        git_diff._READ_AHEAD + git_diff._PIPE_SIZE
+    bound = (
+        3304 * 2000
+        + 4 * 200_000
+        + 2 * git_diff._LONG_LINE
+        + 2_000_000
+        + git_diff._READ_AHEAD
+        + git_diff._PIPE_SIZE
+    )
     assert peak < bound, f'peak {peak:,} bytes, bound {bound:,}'
 
 
 # -- start-up: what the hook path imports ----------------------------------------------
 
-_HEAVY = ('github', 'jsonschema', 'yaml', 'urllib3', 'requests', 'jinja2',
-          'markdown_it', 'review_trigger.github', 'review_trigger.config_cli')
+_HEAVY = (
+    'github',
+    'jsonschema',
+    'yaml',
+    'urllib3',
+    'requests',
+    'jinja2',
+    'markdown_it',
+    'review_trigger.github',
+    'review_trigger.config_cli',
+)
 
 
 def test_hook_path_does_not_import_heavy_modules(committed: Any) -> None:
@@ -528,9 +623,14 @@ def test_hook_path_does_not_import_heavy_modules(committed: Any) -> None:
         'code = main(["--staged"])\n'
         'print(json.dumps([code, sorted(sys.modules)]))\n'
     )
-    out = subprocess.run([sys.executable, '-c', probe], cwd=committed.path,
-                         capture_output=True, text=True, check=True,
-                         env={**os.environ, 'PYTHONPATH': str(ROOT)}).stdout
+    out = subprocess.run(
+        [sys.executable, '-c', probe],
+        cwd=committed.path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, 'PYTHONPATH': str(ROOT)},
+    ).stdout
     code, modules = json.loads(out.splitlines()[-1])
     assert code == 0
     loaded = [m for m in modules if m.split('.')[0] in _HEAVY or m in _HEAVY]
@@ -551,8 +651,14 @@ def test_glob_translations_are_remembered(committed: Any) -> None:
     env = {**os.environ, 'PYTHONPATH': str(ROOT)}
 
     def run() -> tuple[int, bool, Any]:
-        out = subprocess.run([sys.executable, '-c', probe], cwd=committed.path,
-                             capture_output=True, text=True, check=True, env=env).stdout
+        out = subprocess.run(
+            [sys.executable, '-c', probe],
+            cwd=committed.path,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        ).stdout
         report_text, _, last = out.rpartition('\n\n')
         code, imported = json.loads(last)
         return code, imported, json.loads(report_text)
@@ -585,20 +691,27 @@ def test_glob_translations_are_remembered(committed: Any) -> None:
 _ODD_RULES = [
     # Regexes that see the start or end of a text, or what lies past a
     # match, differently when texts are joined: every file is scanned.
-    (r'\Afoo', False), (r'bar\Z', False), (r'(?<=\s)tin', False), (r'(?>[^b]*)$', False),
-    (r'(?-m:^)x', False), (r'a++b', False), (r'(?!x)ssn', False),
+    (r'\Afoo', False),
+    (r'bar\Z', False),
+    (r'(?<=\s)tin', False),
+    (r'(?>[^b]*)$', False),
+    (r'(?-m:^)x', False),
+    (r'a++b', False),
+    (r'(?!x)ssn', False),
     # Context-free ones, searched once over the joined texts.
-    (r'^\s*$', True), (r'x*', True), (r'a\s+b', True), (r'\bpa[\s\S]{0,12}word\b', True),
-    (r'(a)?(?(1)b|c)', True), (r'(\w)\1', True),
+    (r'^\s*$', True),
+    (r'x*', True),
+    (r'a\s+b', True),
+    (r'\bpa[\s\S]{0,12}word\b', True),
+    (r'(a)?(?(1)b|c)', True),
+    (r'(\w)\1', True),
 ]
 
 
 def _batch_rules() -> list[LineRule]:
     rules = _default_rules()
-    rules.append(LineRule('custom', 'needles', words=compile_words(['tin']),
-                          needles=re.compile('t', re.I)))
-    rules.extend(LineRule('custom', source, re.compile(source, re.M))
-                 for source, _ in _ODD_RULES)
+    rules.append(LineRule('custom', 'needles', words=compile_words(['tin']), needles=re.compile('t', re.I)))
+    rules.extend(LineRule('custom', source, re.compile(source, re.M)) for source, _ in _ODD_RULES)
     rules.append(LineRule('custom', 'ci', re.compile(r'(secret|token)s?\s*=', re.I | re.M)))
     return rules
 
@@ -614,14 +727,24 @@ def test_context_free_regexes_are_told_apart() -> None:
     assert scan._batch_search(re.compile(r'\Afoo', re.M)) is None
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(
-    st.sampled_from(['app/settings.py', 'k8s.yaml', 'README.md', 'a/b.js']),
-    st.lists(st.sampled_from(_SNIPPETS) | st.text(max_size=20), max_size=8),
-), max_size=12), st.sampled_from(_MODES))
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(['app/settings.py', 'k8s.yaml', 'README.md', 'a/b.js']),
+            st.lists(st.sampled_from(_SNIPPETS) | st.text(max_size=20), max_size=8),
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(_MODES),
+)
 def test_scanning_many_files_is_scanning_each(
-        scan_mode: Any, files: list[tuple[str, list[str]]], mode: str) -> None:
+    scan_mode: Any, files: list[tuple[str, list[str]]], mode: str
+) -> None:
     scan_mode(mode)
     rules = _batch_rules()
     given_files: list[tuple[str, Any]] = []
@@ -641,11 +764,30 @@ def test_scanning_many_files_is_scanning_each(
 def test_path_words_skip_paths_without_a_start() -> None:
     from review_trigger.change import Change
     from review_trigger.triggers._base import path_word_details
+
     words = ['auth', 'date of birth', 'ssn', 'token']
-    paths = ['src/auth/x.py', 'AUTHORS', 'userDOB.py', 'DateOfBirth.ts', 'lib/SSNs.py',
-             'tokenizer.py', 'a/tokens/b', 'K\u212aauth.py', 'x/y.py', 'AuthToken.java']
-    change = Change(Range('since', 'a', 'b', 'x'), tuple(_change(p) for p in paths),
-                    (), (), lambda files: {}, (), lambda sha: b'', frozenset)
+    paths = [
+        'src/auth/x.py',
+        'AUTHORS',
+        'userDOB.py',
+        'DateOfBirth.ts',
+        'lib/SSNs.py',
+        'tokenizer.py',
+        'a/tokens/b',
+        'K\u212aauth.py',
+        'x/y.py',
+        'AuthToken.java',
+    ]
+    change = Change(
+        Range('since', 'a', 'b', 'x'),
+        tuple(_change(p) for p in paths),
+        (),
+        (),
+        lambda files: {},
+        (),
+        lambda sha: b'',
+        frozenset,
+    )
     wordset = compile_words(words)
     expected = [p for p in paths if find_word(split_words(p), wordset)]
     assert [d.path for d in path_word_details(change, words, 'x')] == expected
@@ -653,9 +795,28 @@ def test_path_words_skip_paths_without_a_start() -> None:
 
 # -- many paths at once ---------------------------------------------------------
 
-_PATH_PARTS = ['src', 'auth', 'docs', 'CLAUDE.md', 'x.pem', 'AUTHORS', 'Dockerfile',
-               'migrations', 'adr', '0001-use-x.md', 'caf\u00e9', 'a\nb', 'userDOB.py',
-               '.github', 'workflows', 'ci.yml', 'k8s', 'deploy.yaml', 'README.md', 'tokens']
+_PATH_PARTS = [
+    'src',
+    'auth',
+    'docs',
+    'CLAUDE.md',
+    'x.pem',
+    'AUTHORS',
+    'Dockerfile',
+    'migrations',
+    'adr',
+    '0001-use-x.md',
+    'caf\u00e9',
+    'a\nb',
+    'userDOB.py',
+    '.github',
+    'workflows',
+    'ci.yml',
+    'k8s',
+    'deploy.yaml',
+    'README.md',
+    'tokens',
+]
 _PATH = st.lists(st.sampled_from(_PATH_PARTS), min_size=1, max_size=4).map('/'.join)
 
 
@@ -664,19 +825,21 @@ def _path_lists() -> list[list[str]]:
     config = default_config()
     lists = [list(config.generated)]
     for settings_ in config.triggers.values():
-        lists.extend(v for v in settings_.values()
-                     if isinstance(v, list) and v and all(isinstance(x, str) for x in v))
+        lists.extend(
+            v for v in settings_.values() if isinstance(v, list) and v and all(isinstance(x, str) for x in v)
+        )
     return lists
 
 
-@settings(max_examples=100, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_PATH, min_size=1, max_size=60), st.sampled_from(_MODES))
 def test_selecting_many_paths_is_matching_each(
-        monkeypatch: pytest.MonkeyPatch, scan_mode: Any, paths: list[str], mode: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, scan_mode: Any, paths: list[str], mode: str
+) -> None:
     from review_trigger import paths as paths_module
     from review_trigger.change import Change
     from review_trigger.triggers._base import path_word_details
+
     scan_mode(mode)
     monkeypatch.setattr(paths_module, 'BULK_AFTER', 0 if mode != 'small' else 10**9)
     monkeypatch.setattr(paths_module, 'RE2_AFTER', 0 if mode == 're2' else 10**9)
@@ -684,12 +847,20 @@ def test_selecting_many_paths_is_matching_each(
     for patterns in _path_lists():
         matcher = paths_module.PathMatcher(tuple(patterns))
         assert matcher.select(unique) == {p for p in unique if matcher.match_file(p)}, patterns
-    change = Change(Range('since', 'a', 'b', 'x'), tuple(_change(p) for p in unique),
-                    (), (), lambda files: {}, (), lambda sha: b'', frozenset)
+    change = Change(
+        Range('since', 'a', 'b', 'x'),
+        tuple(_change(p) for p in unique),
+        (),
+        (),
+        lambda files: {},
+        (),
+        lambda sha: b'',
+        frozenset,
+    )
     words = ['auth', 'date of birth', 'ssn', 'token', 'dob']
     wordset = compile_words(words)
     from review_trigger.defaults import MANIFESTS, NOT_CODE
+
     not_code = paths_module.PathMatcher((*NOT_CODE, *MANIFESTS))
-    expected = [p for p in unique if find_word(split_words(p), wordset)
-                and not not_code.match_file(p)]
+    expected = [p for p in unique if find_word(split_words(p), wordset) and not not_code.match_file(p)]
     assert [d.path for d in path_word_details(change, words, 'x')] == expected

@@ -5,6 +5,7 @@ translation against Python's own ``re`` on many lines: for each regex and
 each line it matches (within the line alone, in any script), the superset
 matches that line too, and no superset match runs across a newline.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,12 +25,41 @@ re2 = pytest.importorskip('re2')
 # Regexes whose translation is easy to get wrong: case folding, classes,
 # categories, anchors, lookarounds, backreferences, counted repeats.
 _ODD = [
-    r'\bAKIA[0-9A-Z]{16}\b', r'(?i)secret', r'(?i)[a-f]{3}', r'[^a-z]{2}x', r'\s+=\s*',
-    r'\S+@\S+', r'\w+\.\w+', r'\W\d', r'(?i)\u212a', r'(?i)\u017f', r'\u00e9t\u00e9',
-    r'(?<=x)y', r'(?<!x)y', r'y(?=z)', r'y(?!z)', r'(a)\1', r'(a)?(?(1)b|c)', r'a++b',
-    r'(?>ab|a)c', r'^\s*import\s+(jwt|ssl)$', r'\Afoo', r'bar\Z', r'a{2,2000}', r'a{1500}',
-    r'[\d\s]{3}', r'(?i:K)elvin', r'x(?-i:Y)', r'[\]\-\\^]', r'.{5}', r'a|b|c',
-    r'(?x) a \  b  # comment', r'[^\n]', r'\t\x0b\x0c\r\x1c', r'\D\S\W', r'[\W\d]',
+    r'\bAKIA[0-9A-Z]{16}\b',
+    r'(?i)secret',
+    r'(?i)[a-f]{3}',
+    r'[^a-z]{2}x',
+    r'\s+=\s*',
+    r'\S+@\S+',
+    r'\w+\.\w+',
+    r'\W\d',
+    r'(?i)\u212a',
+    r'(?i)\u017f',
+    r'\u00e9t\u00e9',
+    r'(?<=x)y',
+    r'(?<!x)y',
+    r'y(?=z)',
+    r'y(?!z)',
+    r'(a)\1',
+    r'(a)?(?(1)b|c)',
+    r'a++b',
+    r'(?>ab|a)c',
+    r'^\s*import\s+(jwt|ssl)$',
+    r'\Afoo',
+    r'bar\Z',
+    r'a{2,2000}',
+    r'a{1500}',
+    r'[\d\s]{3}',
+    r'(?i:K)elvin',
+    r'x(?-i:Y)',
+    r'[\]\-\\^]',
+    r'.{5}',
+    r'a|b|c',
+    r'(?x) a \  b  # comment',
+    r'[^\n]',
+    r'\t\x0b\x0c\r\x1c',
+    r'\D\S\W',
+    r'[\W\d]',
 ]
 
 _ASCII_LINE = st.text(
@@ -43,14 +73,48 @@ _LINE = _ASCII_LINE | st.text(
     max_size=40,
 )
 _SAMPLES = [
-    'AKIAIOSFODNN7EXAMPLE', 'password = "hunter2"', 'import jwt', '  import ssl',
-    'from cryptography import x', 'kind: Secret', 'aab', 'ac', 'bc', 'abc', 'xy', 'yz',
-    'a' * 1600, 'foo', 'bar', 'KELVIN', 'Kelvin', 'xY', 'xy', ']-\\^', '\t\x0b\x0c\r\x1c',
-    'user@example.com', 'a.b', ' 1', 'SECRET', 'sEcReT', 'ABC', 'abc', '12 ',
-    'ghp_' + 'a' * 36, 'https://u:p@h/x', '-----BEGIN RSA PRIVATE KEY-----',
-    '\u00e9t\u00e9', 'mot de passe \u00e9 password = "h\u00e9llo-w\u00f6rld"', '\u212aelvin',
-    '\u017fecret = "abcdef"', '\u0130mport jwt', 'import jwt  # \u65e5\u672c\u8a9e',
-    '\u00e9 x \u00e9', '\u00e9\u00e9\u00e9\u00e9\u00e9', 'a\u00e9b', '\u00a0=\u2003',
+    'AKIAIOSFODNN7EXAMPLE',
+    'password = "hunter2"',
+    'import jwt',
+    '  import ssl',
+    'from cryptography import x',
+    'kind: Secret',
+    'aab',
+    'ac',
+    'bc',
+    'abc',
+    'xy',
+    'yz',
+    'a' * 1600,
+    'foo',
+    'bar',
+    'KELVIN',
+    'Kelvin',
+    'xY',
+    'xy',
+    ']-\\^',
+    '\t\x0b\x0c\r\x1c',
+    'user@example.com',
+    'a.b',
+    ' 1',
+    'SECRET',
+    'sEcReT',
+    'ABC',
+    'abc',
+    '12 ',
+    'ghp_' + 'a' * 36,
+    'https://u:p@h/x',
+    '-----BEGIN RSA PRIVATE KEY-----',
+    '\u00e9t\u00e9',
+    'mot de passe \u00e9 password = "h\u00e9llo-w\u00f6rld"',
+    '\u212aelvin',
+    '\u017fecret = "abcdef"',
+    '\u0130mport jwt',
+    'import jwt  # \u65e5\u672c\u8a9e',
+    '\u00e9 x \u00e9',
+    '\u00e9\u00e9\u00e9\u00e9\u00e9',
+    'a\u00e9b',
+    '\u00a0=\u2003',
 ]
 
 
@@ -75,9 +139,9 @@ def _check(pattern: re.Pattern[str], lines: list[str]) -> None:
     for line in lines:
         data = line.encode()
         if pattern.search(line):
-            assert sup.search(data) is not None, (pattern.pattern, line)   # type: ignore[attr-defined]
+            assert sup.search(data) is not None, (pattern.pattern, line)  # type: ignore[attr-defined]
         # Never across lines.
-        m = sup.search(data + b'\n' + data)     # type: ignore[attr-defined]
+        m = sup.search(data + b'\n' + data)  # type: ignore[attr-defined]
         assert m is None or b'\n' not in m.group(), (pattern.pattern, line)
 
 
@@ -105,13 +169,13 @@ def test_most_rules_are_covered() -> None:
 def test_case_folding_is_pythons() -> None:
     # Under re.I the Kelvin sign matches an ASCII 'k', and the long s an 's'.
     assert re.search('(?i)\u212a', 'k') and re.search('(?i)\u017f', 's')
-    assert _compiled(re.compile('(?i)\u212a')).search(b'k')          # type: ignore[union-attr]
-    assert _compiled(re.compile('(?i)\u017f')).search(b'S')          # type: ignore[union-attr]
+    assert _compiled(re.compile('(?i)\u212a')).search(b'k')  # type: ignore[union-attr]
+    assert _compiled(re.compile('(?i)\u017f')).search(b'S')  # type: ignore[union-attr]
     # Without re.I a non-ASCII literal can match no ASCII line.
-    assert _compiled(re.compile('\u00e9')).search(b'e') is None      # type: ignore[union-attr]
+    assert _compiled(re.compile('\u00e9')).search(b'e') is None  # type: ignore[union-attr]
     # ... and an ASCII rule holds on other scripts' lines without taking them all.
     secret = _compiled(re.compile('(?i)secret'))
-    assert secret.search('\u017fecret'.encode())                    # type: ignore[union-attr]
+    assert secret.search('\u017fecret'.encode())  # type: ignore[union-attr]
     assert secret.search('caf\u00e9 \u65e5\u672c'.encode()) is None  # type: ignore[union-attr]
 
 
@@ -129,7 +193,10 @@ def test_lines_that_are_not_utf8_are_candidates() -> None:
     assert pre is not None
     data = b'caf\xc3\xa9\nbad \xff byte\nsecret\n\xed\xa0\x80\nok'
     assert list(prefilter.raw_candidate_lines(pre, data)) == [
-        data.index(b'bad'), data.index(b'secret'), data.index(b'\xed')]
+        data.index(b'bad'),
+        data.index(b'secret'),
+        data.index(b'\xed'),
+    ]
     assert list(prefilter.raw_candidate_lines(pre, b'caf\xc3\xa9\nsecret')) == [6]
 
 
@@ -151,13 +218,43 @@ def test_candidates_are_whole_lines_once_each() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(['ssn', 'date of birth', 'patient', 'tin', 'iban',
-                                 'routing number', '2fa code', 'x']),
-                min_size=1, max_size=4),
-       st.lists(_LINE | st.sampled_from(
-           ['userSSN', 'DateOfBirth', 'patients', 'IBANs', 'x_tin_y', 'settings', 'routing:',
-            'ROUTINGNumber', 'routing2number', 'my2faCode', 'HTTPSsn', 'mySSNs', 'a2FA code',
-            'date-of  birth', 'USSN', 'xSsn', 'PatientID', 'TIN', 'X', 'aXb']), max_size=10))
+@given(
+    st.lists(
+        st.sampled_from(
+            ['ssn', 'date of birth', 'patient', 'tin', 'iban', 'routing number', '2fa code', 'x']
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.lists(
+        _LINE
+        | st.sampled_from(
+            [
+                'userSSN',
+                'DateOfBirth',
+                'patients',
+                'IBANs',
+                'x_tin_y',
+                'settings',
+                'routing:',
+                'ROUTINGNumber',
+                'routing2number',
+                'my2faCode',
+                'HTTPSsn',
+                'mySSNs',
+                'a2FA code',
+                'date-of  birth',
+                'USSN',
+                'xSsn',
+                'PatientID',
+                'TIN',
+                'X',
+                'aXb',
+            ]
+        ),
+        max_size=10,
+    ),
+)
 def test_word_supersets_hold(entries: list[str], lines: list[str]) -> None:
     words = compile_words(entries)
     source = prefilter.word_superset(words)

@@ -1,4 +1,5 @@
 """The price table and the cost arithmetic."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,13 +7,16 @@ import pytest
 from review_trigger import prices
 
 
-@pytest.mark.parametrize(('model', 'expected'), [
-    pytest.param('claude-opus-4-8', 'Claude Opus 4.8', id='model-id'),
-    pytest.param('Opus 4.8', 'Claude Opus 4.8', id='short-name'),
-    pytest.param('GPT-4o mini', 'GPT-4o mini', id='specific-before-general'),
-    pytest.param('gpt-4o', 'GPT-4o', id='general'),
-    pytest.param('acme-coder', None, id='unknown'),
-])
+@pytest.mark.parametrize(
+    ('model', 'expected'),
+    [
+        pytest.param('claude-opus-4-8', 'Claude Opus 4.8', id='model-id'),
+        pytest.param('Opus 4.8', 'Claude Opus 4.8', id='short-name'),
+        pytest.param('GPT-4o mini', 'GPT-4o mini', id='specific-before-general'),
+        pytest.param('gpt-4o', 'GPT-4o', id='general'),
+        pytest.param('acme-coder', None, id='unknown'),
+    ],
+)
 def test_models_are_priced_by_their_words(model, expected):
     found = prices.price_of(model, prices.table())
     assert (found.model if found else None) == expected
@@ -24,8 +28,7 @@ def test_cost_is_tokens_times_the_price_per_million():
 
 
 def test_configured_prices_come_first():
-    table = prices.table([{'model': 'Opus (negotiated)', 'match': 'opus',
-                           'input': 1, 'output': 2}])
+    table = prices.table([{'model': 'Opus (negotiated)', 'match': 'opus', 'input': 1, 'output': 2}])
     assert prices.price_of('claude-opus-4-8', table).input == 1.0
 
 

@@ -1,4 +1,5 @@
 """What is analysed: --staged, --since, --base/--head and -C, on real git."""
+
 from __future__ import annotations
 
 import subprocess
@@ -16,14 +17,18 @@ def test_staged_in_repository_without_commits(repo, cli):
         repo.stage(f'pkg/m{i}.py', f'X = {i}\n')
     data = report(cli)
     assert data['range'] == {
-        'mode': 'staged', 'base': None, 'head': 'INDEX', 'label': 'staged changes', 'commits': 0,
+        'mode': 'staged',
+        'base': None,
+        'head': 'INDEX',
+        'label': 'staged changes',
+        'commits': 0,
     }
     assert [c['status'] for c in data['changes']] == ['added'] * 6
     assert 'new-files' in {t['id'] for t in data['triggers']}
 
 
 def test_staged_ignores_unstaged_edits(committed, cli):
-    committed.write('src/app/auth.py', 'x = 1\n')      # not staged
+    committed.write('src/app/auth.py', 'x = 1\n')  # not staged
     committed.stage('src/app/core.py', 'def run():\n    return 3\n')
     assert paths(report(cli, '--staged')) == ['src/app/core.py']
 
@@ -33,7 +38,7 @@ def test_since_covers_the_commits(committed, cli):
     committed.commit('a')
     committed.stage('src/app/b.py', 'B = 1\n')
     committed.commit('b')
-    committed.stage('src/app/c.py', 'C = 1\n')     # staged, not committed
+    committed.stage('src/app/c.py', 'C = 1\n')  # staged, not committed
     data = report(cli, '--since', 'HEAD~2')
     assert paths(data) == ['src/app/a.py', 'src/app/b.py']
     assert data['range']['commits'] == 2
@@ -82,22 +87,27 @@ def test_dash_c_subdirectory(committed, cli, monkeypatch):
     assert paths(report(cli)) == ['src/app/x.py']
 
 
-@pytest.mark.parametrize('name', [
-    pytest.param('with space.py', id='space'),
-    pytest.param('quote"d.py', id='double_quote'),
-    pytest.param("it's.py", id='single_quote'),
-    pytest.param('ünïcödé.py', id='non_ascii'),
-    pytest.param('new\nline.py', id='newline'),
-    pytest.param('tab\there.py', id='tab'),
-    pytest.param('back`tick.py', id='backtick'),
-])
+@pytest.mark.parametrize(
+    'name',
+    [
+        pytest.param('with space.py', id='space'),
+        pytest.param('quote"d.py', id='double_quote'),
+        pytest.param("it's.py", id='single_quote'),
+        pytest.param('ünïcödé.py', id='non_ascii'),
+        pytest.param('new\nline.py', id='newline'),
+        pytest.param('tab\there.py', id='tab'),
+        pytest.param('back`tick.py', id='backtick'),
+    ],
+)
 def test_odd_file_names_exact(committed, cli, name):
     committed.stage(f'src/app/{name}', 'X = 1\n')
     data = report(cli)
     assert paths(data) == [f'src/app/{name}']
     # And git agrees.
     out = subprocess.run(
-        ['git', 'diff', '--cached', '--name-only', '-z'], capture_output=True, check=True,
+        ['git', 'diff', '--cached', '--name-only', '-z'],
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     assert out.split('\0')[:-1] == paths(data)
 
@@ -109,11 +119,19 @@ def test_rename_with_edit(committed, cli):
     committed.git('mv', 'src/app/old.py', 'src/app/new.py')
     committed.stage('src/app/new.py', body + 'extra = 1\n')
     data = report(cli)
-    assert data['changes'] == [{
-        'path': 'src/app/new.py', 'old_path': 'src/app/old.py', 'status': 'renamed',
-        'added_lines': 1, 'deleted_lines': 0, 'binary': False, 'submodule': False,
-        'generated': False, 'excluded': False,
-    }]
+    assert data['changes'] == [
+        {
+            'path': 'src/app/new.py',
+            'old_path': 'src/app/old.py',
+            'status': 'renamed',
+            'added_lines': 1,
+            'deleted_lines': 0,
+            'binary': False,
+            'submodule': False,
+            'generated': False,
+            'excluded': False,
+        }
+    ]
 
 
 def test_added_line_numbers_follow_hunks(committed, cli):
@@ -169,10 +187,16 @@ def test_symlink_and_type_change(committed, cli):
 def test_user_diff_config_does_not_change_result(committed, cli):
     committed.stage('src/app/auth.py', 'password = "abcdefgh"\n')
     clean = report(cli)
-    for key, value in [('diff.noprefix', 'true'), ('diff.mnemonicPrefix', 'true'),
-                       ('diff.external', 'false'), ('core.quotepath', 'true'),
-                       ('diff.relative', 'true'), ('color.ui', 'always'),
-                       ('diff.renames', 'false'), ('diff.context', '10')]:
+    for key, value in [
+        ('diff.noprefix', 'true'),
+        ('diff.mnemonicPrefix', 'true'),
+        ('diff.external', 'false'),
+        ('core.quotepath', 'true'),
+        ('diff.relative', 'true'),
+        ('color.ui', 'always'),
+        ('diff.renames', 'false'),
+        ('diff.context', '10'),
+    ]:
         committed.git('config', key, value)
     assert report(cli) == clean
 

@@ -1,4 +1,5 @@
 """The README's examples are real: its config validates, its commands exist."""
+
 from __future__ import annotations
 
 import re
@@ -62,6 +63,7 @@ def test_every_action_input_and_output_is_in_the_readme():
 
 def test_every_command_is_in_the_readme_and_the_help(capsys):
     from review_trigger import cli
+
     table = README.split('### Commands', 1)[1].split('\n## ', 1)[0]
     listed = set(re.findall(r'^\| `review-trigger ([a-z-]+)` \|', table, re.M))
     assert listed == set(cli.COMMANDS)

@@ -1,6 +1,7 @@
 """The one redaction step: a secret in any field of the change (path, old
 path, dependency entry, suppression reason, commit message, definition,
 trailer, branch name, the diff) appears in no output."""
+
 from __future__ import annotations
 
 import json
@@ -23,11 +24,16 @@ SHAPES = [
 CONTEXT_SHAPES = [
     pytest.param('DB_PASSWORD = "Tr0ub4dor&3-horse"', 'Tr0ub4dor&3-horse', id='assignment'),
     pytest.param('https://deploy:pa55w0rd-q9@git.example.com/r.git', 'pa55w0rd-q9', id='url'),
-    pytest.param('--extra-index-url https://__token__:glpat-AbCdEf1234567890xyz@host/simple',
-                 'glpat-AbCdEf1234567890xyz', id='index_url_token'),
+    pytest.param(
+        '--extra-index-url https://__token__:glpat-AbCdEf1234567890xyz@host/simple',
+        'glpat-AbCdEf1234567890xyz',
+        id='index_url_token',
+    ),
 ]
-PEM = ('-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7yn3bRHQ5FHMQ\n'
-       'b3BlbnNzaC1rZXktdjEAAAAABG5v\n-----END RSA PRIVATE KEY-----\n')
+PEM = (
+    '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7yn3bRHQ5FHMQ\n'
+    'b3BlbnNzaC1rZXktdjEAAAAABG5v\n-----END RSA PRIVATE KEY-----\n'
+)
 
 
 @pytest.fixture
@@ -86,11 +92,14 @@ def _fields(repo, secret: str, ident: bool) -> None:
     repo.git('mv', f'src/auth/old_{name}.py', 'src/auth/moved.py')
     repo.stage(f'src/app/{name}_keys.py', f'KEY = "{secret}"\n')
     repo.stage('src/app/defs.py', f'def {name}():\n    return 1\n')
-    repo.stage('src/app/suppressed.py',
-               f'TOKEN = "{secret}"  # review-trigger: ignore[security] {secret} is a test value\n')
-    repo.stage('requirements.txt',
-               f'--extra-index-url https://__token__:{secret}@pypi.example.com/simple\n'
-               f'{name}==1.0\n')
+    repo.stage(
+        'src/app/suppressed.py',
+        f'TOKEN = "{secret}"  # review-trigger: ignore[security] {secret} is a test value\n',
+    )
+    repo.stage(
+        'requirements.txt',
+        f'--extra-index-url https://__token__:{secret}@pypi.example.com/simple\n{name}==1.0\n',
+    )
     repo.commit(f'add the {secret} key\n\nCo-authored-by: Claude {secret} <noreply@anthropic.com>')
 
 
@@ -105,8 +114,17 @@ def _outputs(cli, tmp_path: Path, *args: str) -> list[str]:
     for r in (md, js, diff, written):
         assert r.code == 0, r.err
     assert '**What to review:**' in md.out
-    return [md.out, md.err, js.out, js.err, diff.out, diff.err, written.err,
-            out_file.read_text(), json_file.read_text()]
+    return [
+        md.out,
+        md.err,
+        js.out,
+        js.err,
+        diff.out,
+        diff.err,
+        written.err,
+        out_file.read_text(),
+        json_file.read_text(),
+    ]
 
 
 @pytest.mark.parametrize(('secret', 'ident'), SHAPES)
@@ -156,35 +174,57 @@ def test_a_secret_reaches_no_output_of_the_action(committed, tmp_path, monkeypat
     from action_harness import FakeGitHubWithPulls
 
     from review_trigger.cli import main
+
     secret = 'ghp_1234567890abcdefghijklmnopqrstuvwxyz'
     base = committed.git('rev-parse', 'HEAD').strip()
     committed.git('checkout', '-q', '-b', f'feature/{secret}')
     committed.stage(f'src/auth/{secret}.py', f'TOKEN = "{secret}"\n')
-    committed.stage('requirements.txt',
-                    f'--extra-index-url https://__token__:{secret}@pypi.example.com/simple\n')
+    committed.stage(
+        'requirements.txt', f'--extra-index-url https://__token__:{secret}@pypi.example.com/simple\n'
+    )
     head = committed.commit(f'add {secret}\n\nCo-authored-by: Claude {secret} <a@anthropic.com>')
     event = tmp_path / 'event.json'
-    event.write_text(json.dumps({
-        'action': 'synchronize', 'number': 7,
-        'pull_request': {
-            'number': 7, 'title': f'Add {secret}',
-            'base': {'ref': 'main', 'sha': base, 'label': 'octo:main',
-                     'repo': {'full_name': 'octo/widgets'}},
-            'head': {'ref': f'feature/{secret}', 'sha': head,
-                     'label': f'octo:feature/{secret}', 'repo': {'full_name': 'octo/widgets'}},
-        },
-        'repository': {'full_name': 'octo/widgets'},
-    }))
+    event.write_text(
+        json.dumps(
+            {
+                'action': 'synchronize',
+                'number': 7,
+                'pull_request': {
+                    'number': 7,
+                    'title': f'Add {secret}',
+                    'base': {
+                        'ref': 'main',
+                        'sha': base,
+                        'label': 'octo:main',
+                        'repo': {'full_name': 'octo/widgets'},
+                    },
+                    'head': {
+                        'ref': f'feature/{secret}',
+                        'sha': head,
+                        'label': f'octo:feature/{secret}',
+                        'repo': {'full_name': 'octo/widgets'},
+                    },
+                },
+                'repository': {'full_name': 'octo/widgets'},
+            }
+        )
+    )
     summary, outputs = tmp_path / 'summary.md', tmp_path / 'outputs.txt'
     with FakeGitHubWithPulls(github_token_mode=True) as fake:
         fake.pulls[('octo/widgets', 7)] = head
         for k, v in {
-            'GITHUB_EVENT_PATH': str(event), 'GITHUB_EVENT_NAME': 'pull_request',
-            'GITHUB_REPOSITORY': 'octo/widgets', 'GITHUB_API_URL': fake.url,
-            'GITHUB_SERVER_URL': fake.root, 'GITHUB_STEP_SUMMARY': str(summary),
-            'GITHUB_OUTPUT': str(outputs), 'RUNNER_TEMP': str(tmp_path / 'temp'),
-            'INPUT_TOKEN': fake.token, 'INPUT_PATH': str(committed.path),
-            'INPUT_INCLUDE_DIFF': 'true', 'INPUT_MAX_FETCH_DEPTH': '0',
+            'GITHUB_EVENT_PATH': str(event),
+            'GITHUB_EVENT_NAME': 'pull_request',
+            'GITHUB_REPOSITORY': 'octo/widgets',
+            'GITHUB_API_URL': fake.url,
+            'GITHUB_SERVER_URL': fake.root,
+            'GITHUB_STEP_SUMMARY': str(summary),
+            'GITHUB_OUTPUT': str(outputs),
+            'RUNNER_TEMP': str(tmp_path / 'temp'),
+            'INPUT_TOKEN': fake.token,
+            'INPUT_PATH': str(committed.path),
+            'INPUT_INCLUDE_DIFF': 'true',
+            'INPUT_MAX_FETCH_DEPTH': '0',
         }.items():
             monkeypatch.setenv(k, v)
         code = main(['github'])
@@ -195,8 +235,15 @@ def test_a_secret_reaches_no_output_of_the_action(committed, tmp_path, monkeypat
     out_dir = tmp_path / 'temp' / 'review-trigger'
     report = (out_dir / 'report.json').read_text()
     assert json.loads(report)['included_diff']['files']
-    texts = [captured.out, captured.err, summary.read_text(), outputs.read_text(),
-             report, (out_dir / 'prompt.md').read_text(), *bodies]
-    assert '::warning file=' in captured.out        # the annotations are in the checks
+    texts = [
+        captured.out,
+        captured.err,
+        summary.read_text(),
+        outputs.read_text(),
+        report,
+        (out_dir / 'prompt.md').read_text(),
+        *bodies,
+    ]
+    assert '::warning file=' in captured.out  # the annotations are in the checks
     for text in texts:
         assert secret not in text and secret[:14] not in text

@@ -1,5 +1,6 @@
 """The JSON report is written in pieces, and the pieces make exactly the text
 CPython's ``json.dumps(report, indent=2, ensure_ascii=True)`` makes."""
+
 from __future__ import annotations
 
 import json
@@ -20,14 +21,15 @@ def reference(data: dict[str, Any]) -> str:
 # Every character, lone surrogates included (file names that are not UTF-8
 # arrive as surrogate escapes).
 _text = st.text(st.characters(blacklist_categories=()), max_size=8)
-_scalars = (st.none() | st.booleans() | st.integers() | _text
-            | st.floats(allow_nan=True, allow_infinity=True))
+_scalars = st.none() | st.booleans() | st.integers() | _text | st.floats(allow_nan=True, allow_infinity=True)
 _values = st.recursive(
     _scalars,
-    lambda inner: (st.lists(inner, max_size=4)
-                   | st.lists(inner, max_size=4).map(tuple)
-                   | st.lists(inner, max_size=4).map(lambda xs: report.Rows(xs, lambda x: x))
-                   | st.dictionaries(_text, inner, max_size=4)),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.lists(inner, max_size=4).map(lambda xs: report.Rows(xs, lambda x: x))
+        | st.dictionaries(_text, inner, max_size=4)
+    ),
     max_leaves=25,
 )
 
@@ -82,7 +84,8 @@ def test_report_of_a_real_change_is_the_reference(repo: Repo) -> None:
     data.update(outcome.facts)
     assert pipeline.report_json(outcome) == reference(data)
     assert report.build(outcome.analysis, outcome.session, outcome.prompt) == {
-        k: v for k, v in json.loads(reference(data)).items() if k not in outcome.facts}
+        k: v for k, v in json.loads(reference(data)).items() if k not in outcome.facts
+    }
 
 
 def test_cli_writes_the_same_report_to_stdout_and_to_a_file(repo: Repo, capsys: Any) -> None:

@@ -2,6 +2,7 @@
 garbage, a timeout, a non-zero exit; the ledger, the budget, the cost log
 and the gate's use of the ledger (in process; the real pre-commit run is
 in test_review_gate.py)."""
+
 from __future__ import annotations
 
 import json
@@ -52,15 +53,19 @@ def gate(capsys) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-@pytest.mark.parametrize(('mode', 'status', 'code', 'findings'), [
-    pytest.param('pass', 'PASS', 0, 0, id='pass'),
-    pytest.param('warn', 'WARN', 0, 1, id='warn'),
-    pytest.param('fail', 'FAIL', 1, 2, id='fail'),
-    pytest.param('fenced', 'WARN', 0, 1, id='fenced_in_prose'),
-    pytest.param('envelope', 'PASS', 0, 0, id='claude_envelope'),
-])
-def test_each_verdict_is_printed_recorded_and_exits_by_status(fired, tmp_path, capsys,
-                                                              mode, status, code, findings):
+@pytest.mark.parametrize(
+    ('mode', 'status', 'code', 'findings'),
+    [
+        pytest.param('pass', 'PASS', 0, 0, id='pass'),
+        pytest.param('warn', 'WARN', 0, 1, id='warn'),
+        pytest.param('fail', 'FAIL', 1, 2, id='fail'),
+        pytest.param('fenced', 'WARN', 0, 1, id='fenced_in_prose'),
+        pytest.param('envelope', 'PASS', 0, 0, id='claude_envelope'),
+    ],
+)
+def test_each_verdict_is_printed_recorded_and_exits_by_status(
+    fired, tmp_path, capsys, mode, status, code, findings
+):
     cmd, log = command(tmp_path, mode)
     assert main(['review', '--command', cmd]) == code
     out, err = capsys.readouterr()
@@ -84,19 +89,22 @@ def test_claude_envelope_usage_and_cost_are_recorded(fired, tmp_path, capsys):
     assert main(['review', '--command', cmd]) == 0
     [rec] = records(fired)
     assert (rec['input_tokens'], rec['output_tokens']) == (5100, 700)
-    assert (rec['cost_usd'], rec['cost_source'], rec['model']) == (0.4321, 'reported',
-                                                                   'claude-opus-4-8')
+    assert (rec['cost_usd'], rec['cost_source'], rec['model']) == (0.4321, 'reported', 'claude-opus-4-8')
     assert '$0.43 (as reported by the reviewer)' in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(('mode', 'message'), [
-    pytest.param('garbage', 'holds no JSON verdict', id='garbage'),
-    pytest.param('two', '2 fenced json blocks', id='two_verdicts'),
-    pytest.param('exit', "exited with status 3: reviewer: quota exhausted", id='nonzero_exit'),
-    pytest.param('sleep', 'ran past the timeout (1 s) and was stopped', id='timeout'),
-])
+@pytest.mark.parametrize(
+    ('mode', 'message'),
+    [
+        pytest.param('garbage', 'holds no JSON verdict', id='garbage'),
+        pytest.param('two', '2 fenced json blocks', id='two_verdicts'),
+        pytest.param('exit', 'exited with status 3: reviewer: quota exhausted', id='nonzero_exit'),
+        pytest.param('sleep', 'ran past the timeout (1 s) and was stopped', id='timeout'),
+    ],
+)
 def test_a_failed_review_records_nothing_exits_2_and_the_gate_still_refuses(
-        fired, tmp_path, capsys, mode, message):
+    fired, tmp_path, capsys, mode, message
+):
     cmd, log = command(tmp_path, mode)
     assert main(['review', '--command', cmd, '--timeout-s', '1']) == 2
     out, err = capsys.readouterr()
@@ -171,7 +179,7 @@ def test_a_budget_needs_a_price(fired, tmp_path, capsys):
 
 
 def test_real_cost_over_the_budget_is_reported_after_the_call(fired, tmp_path, capsys):
-    cmd, _ = command(tmp_path, 'envelope')      # reports $0.4321
+    cmd, _ = command(tmp_path, 'envelope')  # reports $0.4321
     assert main(['review', '--command', cmd, '--model', 'haiku', '--max-cost-usd', '0.10']) == 2
     err = capsys.readouterr().err
     assert 'the review cost $0.43, over max_cost_usd $0.10' in err
@@ -180,8 +188,9 @@ def test_real_cost_over_the_budget_is_reported_after_the_call(fired, tmp_path, c
 
 def test_configured_reviewer_and_errors(fired, tmp_path, capsys):
     cmd, log = command(tmp_path, 'warn')
-    fired.write('.review-trigger.yaml',
-                f'review:\n  command: {json.dumps(shlex.split(cmd))}\n  timeout_s: 30\n')
+    fired.write(
+        '.review-trigger.yaml', f'review:\n  command: {json.dumps(shlex.split(cmd))}\n  timeout_s: 30\n'
+    )
     assert main(['review']) == 0
     assert calls(log) == ['warn']
     fired.write('.review-trigger.yaml', 'review:\n  command: []\n')
@@ -197,8 +206,11 @@ def test_configured_reviewer_and_errors(fired, tmp_path, capsys):
 
 def test_accept_reviewed_records_a_review_done_by_hand(fired, tmp_path, capsys):
     answer = tmp_path / 'answer.md'
-    answer.write_text('Opus said:\n\n```json\n' + json.dumps(
-        {'verdict': 'WARN', 'summary': 'by hand', 'findings': []}) + '\n```\n')
+    answer.write_text(
+        'Opus said:\n\n```json\n'
+        + json.dumps({'verdict': 'WARN', 'summary': 'by hand', 'findings': []})
+        + '\n```\n'
+    )
     assert gate(capsys)[0] == 1
     assert main(['review', '--accept-reviewed', str(answer)]) == 0
     [rec] = records(fired)
@@ -253,50 +265,71 @@ def test_cost_without_a_log_is_a_user_error(repo, capsys):
 
 # -- the verdict parser ------------------------------------------------------
 
-GOOD: dict[str, Any] = {'verdict': 'WARN', 'summary': 's',
-        'findings': [{'file': 'a.py', 'line': 3, 'severity': 'low', 'text': 't'}]}
+GOOD: dict[str, Any] = {
+    'verdict': 'WARN',
+    'summary': 's',
+    'findings': [{'file': 'a.py', 'line': 3, 'severity': 'low', 'text': 't'}],
+}
 
 
-@pytest.mark.parametrize('text', [
-    pytest.param(json.dumps(GOOD), id='alone'),
-    pytest.param(f'  \n{json.dumps(GOOD)}\n', id='alone_with_space'),
-    pytest.param(f'Review:\n```json\n{json.dumps(GOOD, indent=2)}\n```\nbye', id='fenced'),
-    pytest.param(f'~~~JSON\n{json.dumps(GOOD)}\n~~~', id='tilde_fence'),
-])
+@pytest.mark.parametrize(
+    'text',
+    [
+        pytest.param(json.dumps(GOOD), id='alone'),
+        pytest.param(f'  \n{json.dumps(GOOD)}\n', id='alone_with_space'),
+        pytest.param(f'Review:\n```json\n{json.dumps(GOOD, indent=2)}\n```\nbye', id='fenced'),
+        pytest.param(f'~~~JSON\n{json.dumps(GOOD)}\n~~~', id='tilde_fence'),
+    ],
+)
 def test_parse_accepts(text):
     v = verdict.parse(text)
     assert v == verdict.Verdict('WARN', 's', (verdict.Finding('a.py', 3, 'low', 't'),))
 
 
-@pytest.mark.parametrize(('text', 'why'), [
-    pytest.param('', 'empty', id='empty'),
-    pytest.param('PASS', 'holds no JSON verdict', id='word_only'),
-    pytest.param('```\n{"verdict": "PASS"}\n```', 'holds no JSON verdict', id='untagged_fence'),
-    pytest.param('{"verdict": "PASS", "summary": "s", "findings": [', 'not valid JSON', id='truncated'),
-    pytest.param(json.dumps({**GOOD, 'verdict': 'pass'}), "is 'pass', not PASS", id='lower_case'),
-    pytest.param(json.dumps({**GOOD, 'verdict': 'OK'}), "is 'OK'", id='unknown_verdict'),
-    pytest.param(json.dumps({'verdict': 'PASS', 'findings': []}), 'no "summary"', id='no_summary'),
-    pytest.param(json.dumps({'verdict': 'PASS', 'summary': ''}), 'no "findings"', id='no_findings'),
-    pytest.param(json.dumps({**GOOD, 'score': 9}), "unknown key 'score'", id='extra_key'),
-    pytest.param(json.dumps([GOOD]), 'holds no JSON verdict', id='a_list'),
-    pytest.param('```json\n[1]\n```', 'not a JSON object', id='fenced_list'),
-    pytest.param(json.dumps({**GOOD, 'findings': [{**GOOD['findings'][0], 'severity': 'critical'}]}),
-                 "severity 'critical'", id='bad_severity'),
-    pytest.param(json.dumps({**GOOD, 'findings': [{**GOOD['findings'][0], 'line': True}]}),
-                 'not a line number', id='bool_line'),
-    pytest.param(json.dumps({**GOOD, 'findings': ['x']}), 'finding 1 is not an object', id='finding_str'),
-])
+@pytest.mark.parametrize(
+    ('text', 'why'),
+    [
+        pytest.param('', 'empty', id='empty'),
+        pytest.param('PASS', 'holds no JSON verdict', id='word_only'),
+        pytest.param('```\n{"verdict": "PASS"}\n```', 'holds no JSON verdict', id='untagged_fence'),
+        pytest.param('{"verdict": "PASS", "summary": "s", "findings": [', 'not valid JSON', id='truncated'),
+        pytest.param(json.dumps({**GOOD, 'verdict': 'pass'}), "is 'pass', not PASS", id='lower_case'),
+        pytest.param(json.dumps({**GOOD, 'verdict': 'OK'}), "is 'OK'", id='unknown_verdict'),
+        pytest.param(json.dumps({'verdict': 'PASS', 'findings': []}), 'no "summary"', id='no_summary'),
+        pytest.param(json.dumps({'verdict': 'PASS', 'summary': ''}), 'no "findings"', id='no_findings'),
+        pytest.param(json.dumps({**GOOD, 'score': 9}), "unknown key 'score'", id='extra_key'),
+        pytest.param(json.dumps([GOOD]), 'holds no JSON verdict', id='a_list'),
+        pytest.param('```json\n[1]\n```', 'not a JSON object', id='fenced_list'),
+        pytest.param(
+            json.dumps({**GOOD, 'findings': [{**GOOD['findings'][0], 'severity': 'critical'}]}),
+            "severity 'critical'",
+            id='bad_severity',
+        ),
+        pytest.param(
+            json.dumps({**GOOD, 'findings': [{**GOOD['findings'][0], 'line': True}]}),
+            'not a line number',
+            id='bool_line',
+        ),
+        pytest.param(json.dumps({**GOOD, 'findings': ['x']}), 'finding 1 is not an object', id='finding_str'),
+    ],
+)
 def test_parse_refuses(text, why):
     with pytest.raises(verdict.ReviewError, match=None) as e:
         verdict.parse(text)
     assert why in str(e.value)
 
 
-@pytest.mark.parametrize(('envelope', 'why'), [
-    pytest.param({'type': 'result', 'subtype': 'error_max_turns', 'is_error': True, 'result': ''},
-                 'reported an error', id='error_envelope'),
-    pytest.param({'type': 'result', 'result': None}, 'no text result', id='no_result'),
-])
+@pytest.mark.parametrize(
+    ('envelope', 'why'),
+    [
+        pytest.param(
+            {'type': 'result', 'subtype': 'error_max_turns', 'is_error': True, 'result': ''},
+            'reported an error',
+            id='error_envelope',
+        ),
+        pytest.param({'type': 'result', 'result': None}, 'no text result', id='no_result'),
+    ],
+)
 def test_unwrap_refuses_an_error_envelope(envelope, why):
     with pytest.raises(verdict.ReviewError) as e:
         verdict.unwrap(json.dumps(envelope))
@@ -309,13 +342,19 @@ def test_unwrap_leaves_a_plain_answer():
 
 def test_model_text_cannot_break_out_of_the_review_markdown(fired, tmp_path, capsys):
     evil = tmp_path / 'evil.md'
-    evil.write_text(json.dumps({
-        'verdict': 'PASS', 'summary': '```\n@alice <img src=x onerror=alert(1)> [x](http://e)',
-        'findings': [{'file': 'a`b.py', 'line': 1, 'severity': 'low', 'text': '````\n@bob'}],
-    }))
+    evil.write_text(
+        json.dumps(
+            {
+                'verdict': 'PASS',
+                'summary': '```\n@alice <img src=x onerror=alert(1)> [x](http://e)',
+                'findings': [{'file': 'a`b.py', 'line': 1, 'severity': 'low', 'text': '````\n@bob'}],
+            }
+        )
+    )
     assert main(['review', '--accept-reviewed', str(evil)]) == 0
     out = capsys.readouterr().out
     from markdown_it import MarkdownIt
+
     tokens = MarkdownIt().parse(out)
     inline = [t for t in tokens if t.type == 'inline']
     # Every @mention and tag sits inside a code block or code span.

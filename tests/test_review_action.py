@@ -1,6 +1,7 @@
 """The Action with ``review: true``: action.yml's real steps against a
 FakeGitHub and a fake Anthropic API, the ledger carried between runs as
 actions/cache/restore and actions/cache/save would carry it."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,20 @@ from test_action import OAUTH, REPO, Job, _copy_action, comments, origin  # noqa
 
 KEY = 'sk-ant-test-0123456789abcdef'
 LEDGER = Path('.git', 'review-trigger', 'reviews')
-WARN = json.dumps({'verdict': 'WARN', 'summary': 'The exchange trusts its input @alice.',
-                   'findings': [{'file': 'src/auth/oauth.py', 'line': 4, 'severity': 'medium',
-                                 'text': 'Validate `code` before use.'}]})
+WARN = json.dumps(
+    {
+        'verdict': 'WARN',
+        'summary': 'The exchange trusts its input @alice.',
+        'findings': [
+            {
+                'file': 'src/auth/oauth.py',
+                'line': 4,
+                'severity': 'medium',
+                'text': 'Validate `code` before use.',
+            }
+        ],
+    }
+)
 
 
 @pytest.fixture(scope='session')
@@ -31,11 +43,23 @@ def installed_review(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pa
     """The install step with ``review: true``: the SDK extra too."""
     base = tmp_path_factory.mktemp('action-review')
     action_dir = _copy_action(base / 'review-trigger')
-    runner = h.Runner(workspace=base / 'ws', temp=base / 'temp', event_name='pull_request',
-                      event={}, repository=REPO, api_url='http://127.0.0.1:9',
-                      server_url='http://127.0.0.1:9', token='unused')
-    result = h.run_action(action_dir, runner, {'review': 'true'},
-                          {'actions/setup-python': h.setup_python}, until='Install review-trigger')
+    runner = h.Runner(
+        workspace=base / 'ws',
+        temp=base / 'temp',
+        event_name='pull_request',
+        event={},
+        repository=REPO,
+        api_url='http://127.0.0.1:9',
+        server_url='http://127.0.0.1:9',
+        token='unused',
+    )
+    result = h.run_action(
+        action_dir,
+        runner,
+        {'review': 'true'},
+        {'actions/setup-python': h.setup_python},
+        until='Install review-trigger',
+    )
     assert result.outcome == 'success', result.steps[-1].stderr[-3000:]
     venv = base / 'temp' / 'review-trigger-venv'
     assert list(venv.glob('lib/python*/site-packages/anthropic'))
@@ -80,8 +104,7 @@ def run(job: Job, cache: Cache, models: FakeModels, inputs: dict[str, str]) -> h
     runner.extra_env['ANTHROPIC_BASE_URL'] = models.url
     job.providers()['actions/checkout']({'fetch-depth': '1', 'ref': ''}, runner)
     cache.restore(runner.workspace)
-    result = h.run_action(job.action_dir, runner, inputs,
-                          {'actions/setup-python': h.setup_python})
+    result = h.run_action(job.action_dir, runner, inputs, {'actions/setup-python': h.setup_python})
     cache.save(runner.workspace)
     return result
 
@@ -98,8 +121,7 @@ def job(tmp_path, installed_review, origin, fake) -> Job:  # noqa: F811
     return Job(tmp_path / 'jobs', installed_review, origin, fake)
 
 
-def test_review_sets_the_check_and_the_comment_and_a_rerun_makes_no_call(
-        job, fake, models, tmp_path, origin):  # noqa: F811
+def test_review_sets_the_check_and_the_comment_and_a_rerun_makes_no_call(job, fake, models, tmp_path, origin):  # noqa: F811
     cache = Cache(tmp_path / 'cache')
     models.queue(Reply(text=f'```json\n{WARN}\n```', input_tokens=2000, output_tokens=400))
     inputs = {'review': 'true', 'anthropic-api-key': KEY}
@@ -111,13 +133,16 @@ def test_review_sets_the_check_and_the_comment_and_a_rerun_makes_no_call(
     assert KEY in (sent.get('x-api-key'), sent.get('authorization', '').removeprefix('Bearer '))
     [check] = fake.check_runs
     assert (check['name'], check['conclusion'], check['head_sha']) == (
-        'review-trigger/review', 'neutral', origin.heads[7])
+        'review-trigger/review',
+        'neutral',
+        origin.heads[7],
+    )
     assert check['output']['title'].startswith('WARN: 1 finding (reviewed by claude-opus-4-8)')
     [comment] = comments(fake)
     body = comment.body
     prompt_at, review_at = body.index('## Opus Review: pull request'), body.index('Review verdict: WARN')
     assert prompt_at < review_at
-    assert '@alice' in body and '\n@alice' not in body   # inside a code block
+    assert '@alice' in body and '\n@alice' not in body  # inside a code block
     assert 'Review verdict: WARN' in step.summary
     assert cache.saved
     # The key is in no output.
@@ -145,8 +170,7 @@ def test_without_a_key_the_check_is_neutral_and_says_so(job, fake, models, tmp_p
 
 def test_an_errored_review_is_a_failed_check_never_success(job, fake, models, tmp_path):
     models.queue(Reply(text='Looks fine. PASS'))
-    result = run(job, Cache(tmp_path / 'cache'), models,
-                 {'review': 'true', 'anthropic-api-key': KEY})
+    result = run(job, Cache(tmp_path / 'cache'), models, {'review': 'true', 'anthropic-api-key': KEY})
     assert result.outcome == 'success', run_step(result).stderr[-3000:]
     [check] = fake.check_runs
     assert check['conclusion'] == 'failure'
@@ -156,8 +180,6 @@ def test_an_errored_review_is_a_failed_check_never_success(job, fake, models, tm
 
 def test_fail_verdict_fails_the_check(job, fake, models, tmp_path):
     models.queue(Reply(text=json.dumps({'verdict': 'FAIL', 'summary': 'no', 'findings': []})))
-    result = run(job, Cache(tmp_path / 'cache'), models,
-                 {'review': 'true', 'anthropic-api-key': KEY})
+    result = run(job, Cache(tmp_path / 'cache'), models, {'review': 'true', 'anthropic-api-key': KEY})
     assert result.outcome == 'success', run_step(result).stderr[-3000:]
     assert [c['conclusion'] for c in fake.check_runs] == ['failure']
-

@@ -1,6 +1,7 @@
 """The API reviewers against fake Anthropic Messages and OpenAI Chat
 Completions servers on 127.0.0.1: usage, 429 with retry-after, 500, a
 truncated body, a missing key. No test calls a real model."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,13 @@ from fake_models import models as models  # noqa: F401 (a fixture)
 from review_trigger.__main__ import main
 
 KEY = 'sk-test-not-a-real-key-0123456789'
-WARN = json.dumps({'verdict': 'WARN', 'summary': 'api summary',
-                   'findings': [{'file': 'm1.py', 'line': 1, 'severity': 'low', 'text': 't'}]})
+WARN = json.dumps(
+    {
+        'verdict': 'WARN',
+        'summary': 'api summary',
+        'findings': [{'file': 'm1.py', 'line': 1, 'severity': 'low', 'text': 't'}],
+    }
+)
 LEDGER = Path('.git', 'review-trigger', 'reviews')
 
 
@@ -31,8 +37,13 @@ def fired(repo):
 @pytest.fixture(params=['anthropic', 'openai'])
 def api(request, models, monkeypatch):  # noqa: F811
     name = request.param
-    for var in ('ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'ANTHROPIC_BASE_URL', 'OPENAI_BASE_URL',
-                'ANTHROPIC_AUTH_TOKEN'):
+    for var in (
+        'ANTHROPIC_API_KEY',
+        'OPENAI_API_KEY',
+        'ANTHROPIC_BASE_URL',
+        'OPENAI_BASE_URL',
+        'ANTHROPIC_AUTH_TOKEN',
+    ):
         monkeypatch.delenv(var, raising=False)
     if name == 'anthropic':
         monkeypatch.setenv('ANTHROPIC_API_KEY', KEY)
@@ -45,13 +56,11 @@ def api(request, models, monkeypatch):  # noqa: F811
 
 def records(repo) -> list[dict]:
     folder = repo.path / LEDGER
-    return [json.loads(p.read_text()) for p in sorted(folder.glob('*.json'))] \
-        if folder.exists() else []
+    return [json.loads(p.read_text()) for p in sorted(folder.glob('*.json'))] if folder.exists() else []
 
 
 def test_api_review_records_usage_and_cost(fired, api, models, capsys):
-    models.queue(Reply(text=f'Here it is.\n```json\n{WARN}\n```', input_tokens=1234,
-                       output_tokens=567))
+    models.queue(Reply(text=f'Here it is.\n```json\n{WARN}\n```', input_tokens=1234, output_tokens=567))
     assert main(['review', '--api', api]) == 0
     out, err = capsys.readouterr()
     assert out.startswith('## Review verdict: WARN\n')
@@ -145,8 +154,10 @@ def test_over_budget_makes_no_request(fired, api, models, capsys):
 def test_base_url_from_the_configuration(fired, models, monkeypatch):
     monkeypatch.setenv('ANTHROPIC_API_KEY', KEY)
     monkeypatch.delenv('ANTHROPIC_BASE_URL', raising=False)
-    fired.write('.review-trigger.yaml',
-                f'review:\n  api: anthropic\n  base_url: {models.url}\n  model: claude-sonnet-4-6\n')
+    fired.write(
+        '.review-trigger.yaml',
+        f'review:\n  api: anthropic\n  base_url: {models.url}\n  model: claude-sonnet-4-6\n',
+    )
     assert main(['review']) == 0
     assert models.seen[0].body['model'] == 'claude-sonnet-4-6'
 
@@ -154,9 +165,13 @@ def test_base_url_from_the_configuration(fired, models, monkeypatch):
 def test_routing_changes_the_default_reviewer(fired, api, models):
     """The default review model is the routing table's reason tier's, so the
     configuration's ``routing:`` changes it (and the prompt's heading)."""
-    fired.write('.review-trigger.yaml', (
-        'routing:\n  tiers:\n    reason:\n      model: Deep Thought\n'
-        '      extra_api:\n        anthropic: claude-opus-9\n        openai: o9\n'))
+    fired.write(
+        '.review-trigger.yaml',
+        (
+            'routing:\n  tiers:\n    reason:\n      model: Deep Thought\n'
+            '      extra_api:\n        anthropic: claude-opus-9\n        openai: o9\n'
+        ),
+    )
     models.queue(Reply(text=WARN))
     assert main(['review', '--api', api]) == 0
     [seen] = models.seen

@@ -1,6 +1,7 @@
 """The issue's "done when", walked as a new user would: a scratch
 repository with the real ``pre-commit`` gate installed at commit and at
 push, and ``review-trigger review`` with a fake reviewer command."""
+
 from __future__ import annotations
 
 import shlex
@@ -87,8 +88,7 @@ def test_done_when(repo, hook_repo, caches, tmp_path, capsys):  # noqa: F811
     res = run(repo.path, 'git', 'push', 'origin', 'main', env=env)
     assert res.code == 0, res.out
     assert 'this content was reviewed: WARN' in res.out and 'push allowed' in res.out
-    assert repo.git('ls-remote', 'origin', 'main').split()[0] == \
-        repo.git('rev-parse', 'HEAD').strip()
+    assert repo.git('ls-remote', 'origin', 'main').split()[0] == repo.git('rev-parse', 'HEAD').strip()
 
     # Content committed past the gate (SKIP) is refused at push.
     for i in range(6):

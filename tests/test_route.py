@@ -1,6 +1,7 @@
 """``review-trigger route`` and ``--announce``: the routing table applied to a
 plan file (sections 4 and 6 of the design), and the configuration's
 ``routing:`` reaching every place the table is used."""
+
 from __future__ import annotations
 
 import json
@@ -58,12 +59,16 @@ def test_json_carries_the_same(committed, cli):
 
 
 def test_only_config_edits_recommend_execute_tier(committed, cli):
-    committed.write('PROJECT_PLAN.md', '## Upcoming\n- Bump the timeout in config.toml\n'
-                                       '- Rename the env var in settings.yaml\n')
+    committed.write(
+        'PROJECT_PLAN.md',
+        '## Upcoming\n- Bump the timeout in config.toml\n- Rename the env var in settings.yaml\n',
+    )
     res = cli('route')
     assert 'Recommended model for next session: Haiku\n' in res.out
-    assert 'Reason: All 2 planned tasks are execute-tier (config_edit), so Haiku handles them ' \
-           'at the lowest cost.\n' in res.out
+    assert (
+        'Reason: All 2 planned tasks are execute-tier (config_edit), so Haiku handles them '
+        'at the lowest cost.\n' in res.out
+    )
     data = json.loads(cli('route', '--format', 'json').out)
     assert data['recommended'] == {'tier': 'execute', 'model': 'Haiku'}
     assert {t['tier'] for t in data['tasks']} == {'execute'}
@@ -72,8 +77,10 @@ def test_only_config_edits_recommend_execute_tier(committed, cli):
 def test_unclassified_tasks_are_marked_not_guessed(committed, cli):
     committed.write('PROJECT_PLAN.md', '## TODO\n- Call the vendor\n- Write the changelog\n')
     out = cli('route').out
-    assert '  Call the vendor -> unclassified (no task type of the routing table matches; ' \
-           'classify it by hand)\n' in out
+    assert (
+        '  Call the vendor -> unclassified (no task type of the routing table matches; '
+        'classify it by hand)\n' in out
+    )
     assert 'Recommended model for next session: Sonnet\n' in out
     assert '1 task is unclassified: classify it by hand before starting.' in out
     committed.write('PROJECT_PLAN.md', '## TODO\n- Call the vendor\n')
@@ -103,7 +110,10 @@ def test_plan_sections_checkboxes_headings_and_fences():
 - finished
 """
     assert [t.text for t in plan.tasks_in(text)] == [
-        'open checkbox', 'star item', 'numbered item', 'Heading task under Next',
+        'open checkbox',
+        'star item',
+        'numbered item',
+        'Heading task under Next',
     ]
 
 
@@ -112,15 +122,20 @@ def test_plan_without_a_section_takes_unchecked_items():
     assert [t.text for t in plan.tasks_in(text)] == ['first', 'second']
 
 
-@pytest.mark.parametrize(('text', 'task_type'), [
-    pytest.param('Refactor the payment module', 'refactoring', id='refactoring'),
-    pytest.param('Debug the flaky deadlock in the worker', 'debugging_complex', id='debugging'),
-    pytest.param('Implement the Salesforce connector', 'code_generation', id='connector'),
-    pytest.param('Write the README usage section', 'documentation', id='documentation'),
-    pytest.param('Architecture review: layer boundary enforcement', 'architecture_decision', id='architecture'),
-    pytest.param('Add tests for the token refresh', 'security_review', id='highest_tier_wins'),
-    pytest.param('Update AUTHORS', None, id='authors_is_not_auth'),
-])
+@pytest.mark.parametrize(
+    ('text', 'task_type'),
+    [
+        pytest.param('Refactor the payment module', 'refactoring', id='refactoring'),
+        pytest.param('Debug the flaky deadlock in the worker', 'debugging_complex', id='debugging'),
+        pytest.param('Implement the Salesforce connector', 'code_generation', id='connector'),
+        pytest.param('Write the README usage section', 'documentation', id='documentation'),
+        pytest.param(
+            'Architecture review: layer boundary enforcement', 'architecture_decision', id='architecture'
+        ),
+        pytest.param('Add tests for the token refresh', 'security_review', id='highest_tier_wins'),
+        pytest.param('Update AUTHORS', None, id='authors_is_not_auth'),
+    ],
+)
 def test_classification_is_word_aware(text, task_type):
     found, _ = plan.classify(text, routing.DEFAULT)
     assert (found.id if found else None) == task_type
@@ -137,14 +152,20 @@ def test_plan_option_positional_and_repository_root(committed, cli):
     assert res.code == 2 and 'two plan files' in res.err
 
 
-@pytest.mark.parametrize(('setup', 'message'), [
-    pytest.param(lambda r: None, 'no plan file', id='missing'),
-    pytest.param(lambda r: r.write('PROJECT_PLAN.md', ''), 'lists no upcoming task', id='empty'),
-    pytest.param(lambda r: r.write('PROJECT_PLAN.md', '## Next\n- [x] all done\n'),
-                 'lists no upcoming task', id='all_done'),
-    pytest.param(lambda r: (r.path / 'PROJECT_PLAN.md').mkdir(), 'it is a directory', id='directory'),
-    pytest.param(lambda r: r.write('PROJECT_PLAN.md', b'- caf\xe9\n'), 'not UTF-8', id='not_utf8'),
-])
+@pytest.mark.parametrize(
+    ('setup', 'message'),
+    [
+        pytest.param(lambda r: None, 'no plan file', id='missing'),
+        pytest.param(lambda r: r.write('PROJECT_PLAN.md', ''), 'lists no upcoming task', id='empty'),
+        pytest.param(
+            lambda r: r.write('PROJECT_PLAN.md', '## Next\n- [x] all done\n'),
+            'lists no upcoming task',
+            id='all_done',
+        ),
+        pytest.param(lambda r: (r.path / 'PROJECT_PLAN.md').mkdir(), 'it is a directory', id='directory'),
+        pytest.param(lambda r: r.write('PROJECT_PLAN.md', b'- caf\xe9\n'), 'not UTF-8', id='not_utf8'),
+    ],
+)
 def test_bad_plan_is_one_line_and_exit_2(committed, cli, setup, message):
     setup(committed)
     res = cli('route')
@@ -215,8 +236,9 @@ routing:
 
 
 def test_configured_routing_changes_route_announcement_and_prompt(committed, cli):
-    committed.write('PROJECT_PLAN.md', '## Next\n- Security review of the login\n'
-                                       '- Reconcile the ledger totals\n')
+    committed.write(
+        'PROJECT_PLAN.md', '## Next\n- Security review of the login\n- Reconcile the ledger totals\n'
+    )
     before = cli('route').out
     committed.write('.review-trigger.yaml', ROUTING_CONFIG)
     out = cli('route').out
@@ -226,8 +248,10 @@ def test_configured_routing_changes_route_announcement_and_prompt(committed, cli
     assert 'Recommended model for next session: Opus 4.8\n' in out
     announced = cli('route', '--announce', '--session-model', 'sonnet').out
     assert 'Optimal for: code generation, refactoring, documentation, security review, quick' in announced
-    assert 'NOT optimal for: logic review, architecture decisions, complex debugging, ' \
-           'ADR writing, ledger review\n' in announced
+    assert (
+        'NOT optimal for: logic review, architecture decisions, complex debugging, '
+        'ADR writing, ledger review\n' in announced
+    )
     committed.stage('src/auth/login.py', 'x = 1\n')
     prompt = cli().out
     assert '(routing: `security_review`, generate tier)' in prompt
@@ -237,26 +261,43 @@ def test_configured_routing_changes_route_announcement_and_prompt(committed, cli
 
 
 def test_configured_model_names_per_tier(committed, cli):
-    committed.write('.review-trigger.yaml',
-                    'routing:\n  tiers:\n    generate:\n      extra_models: [acme coder]\n')
+    committed.write(
+        '.review-trigger.yaml', 'routing:\n  tiers:\n    generate:\n      extra_models: [acme coder]\n'
+    )
     assert cli('route', '--announce', '--session-model', 'Acme Coder 9').out.startswith(
-        'Running as: Acme Coder 9 (generate tier)\n')
+        'Running as: Acme Coder 9 (generate tier)\n'
+    )
     committed.stage('src/auth/a.py', 'x = 1\n')
     assert '`Acme Coder 9` (generate tier)' in cli('--session-model', 'Acme Coder 9').out
 
 
-@pytest.mark.parametrize(('text', 'message'), [
-    pytest.param('routing:\n  extra_task_types:\n    new_thing: {keywords: [x]}\n',
-                 "task type 'new_thing' needs a tier", id='new_type_without_tier'),
-    pytest.param('routing:\n  task_types:\n    only_one: {tier: execute}\n',
-                 "task type 'code_review_logic' is not in the routing table", id='trigger_type_removed'),
-    pytest.param('custom_triggers:\n  - {id: pay, description: Pay, paths: ["pay/"], '
-                 'concern: Check it., task_type: nonsense}\n',
-                 "'nonsense' is not a task type", id='custom_trigger_unknown_type'),
-    pytest.param('routing:\n  tiers:\n    reason: {modle: x}\n', "unknown key 'modle'", id='typo'),
-    pytest.param('routing:\n  extra_task_types:\n    x: {tier: expert}\n', 'routing.extra_task_types.x.tier',
-                 id='bad_tier'),
-])
+@pytest.mark.parametrize(
+    ('text', 'message'),
+    [
+        pytest.param(
+            'routing:\n  extra_task_types:\n    new_thing: {keywords: [x]}\n',
+            "task type 'new_thing' needs a tier",
+            id='new_type_without_tier',
+        ),
+        pytest.param(
+            'routing:\n  task_types:\n    only_one: {tier: execute}\n',
+            "task type 'code_review_logic' is not in the routing table",
+            id='trigger_type_removed',
+        ),
+        pytest.param(
+            'custom_triggers:\n  - {id: pay, description: Pay, paths: ["pay/"], '
+            'concern: Check it., task_type: nonsense}\n',
+            "'nonsense' is not a task type",
+            id='custom_trigger_unknown_type',
+        ),
+        pytest.param('routing:\n  tiers:\n    reason: {modle: x}\n', "unknown key 'modle'", id='typo'),
+        pytest.param(
+            'routing:\n  extra_task_types:\n    x: {tier: expert}\n',
+            'routing.extra_task_types.x.tier',
+            id='bad_tier',
+        ),
+    ],
+)
 def test_bad_routing_configuration_is_exit_2(committed, cli, text, message):
     committed.write('.review-trigger.yaml', text)
     committed.write('PROJECT_PLAN.md', PLAN)
@@ -267,9 +308,10 @@ def test_bad_routing_configuration_is_exit_2(committed, cli, text, message):
 
 def test_every_trigger_task_type_is_in_the_table():
     from review_trigger.triggers import REGISTRY
+
     for trigger in REGISTRY.values():
         assert routing.DEFAULT.task(trigger.task_type) is not None, trigger.id
-    assert len(routing.DEFAULT.task_types) == 12     # section 2's eleven and ADR writing
+    assert len(routing.DEFAULT.task_types) == 12  # section 2's eleven and ADR writing
     assert [t.id for t in routing.DEFAULT.tiers] == ['execute', 'generate', 'reason']
 
 
@@ -281,20 +323,24 @@ def test_the_effective_routing_validates_and_round_trips():
 
 
 def test_importing_routing_stays_light():
-    code = ('import sys, review_trigger.routing\n'
-            'print(sorted(m for m in sys.modules if m.startswith("review_trigger.routing.")'
-            ' or m in ("yaml", "jsonschema", "difflib")))')
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        'import sys, review_trigger.routing\n'
+        'print(sorted(m for m in sys.modules if m.startswith("review_trigger.routing.")'
+        ' or m in ("yaml", "jsonschema", "difflib")))'
+    )
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['review_trigger.routing.models', 'review_trigger.routing.table']"
 
 
 def test_readme_shows_the_shipped_table():
     from pathlib import Path
+
     readme = (Path(__file__).parent.parent / 'README.md').read_text()
     for t in routing.DEFAULT.task_types:
-        assert f'| {t.title} | ' in readme and f'| {t.tier} | {routing.DEFAULT.tier(t.tier).model} ' \
-            f'| {t.cost} | {t.why} |' in readme, t.id
+        assert (
+            f'| {t.title} | ' in readme
+            and f'| {t.tier} | {routing.DEFAULT.tier(t.tier).model} | {t.cost} | {t.why} |' in readme
+        ), t.id
     for tier in routing.DEFAULT.tiers:
         assert f'| {tier.id} ({tier.role}) | ' + ' | '.join(m for _, m in tier.vendors) + ' |' in readme
 
@@ -306,5 +352,6 @@ def test_plan_text_is_shown_as_data(committed, cli):
     assert '  "Refactor \\x1b[2J the parser" -> Sonnet (refactoring, generate tier)\n' in out
     assert 'Reason: The planned task is generate-tier (refactoring), so Sonnet is enough' in out
     # JSON carries the text itself, escaped by JSON.
-    assert json.loads(cli('route', '--format', 'json').out)['tasks'][0]['text'] == \
-        'Refactor \x1b[2J the parser'
+    assert (
+        json.loads(cli('route', '--format', 'json').out)['tasks'][0]['text'] == 'Refactor \x1b[2J the parser'
+    )

@@ -1,6 +1,7 @@
 """``review-trigger init --claude-md / --agents-md / --commands``: the routing
 sections and slash commands, written from the table, without touching
 anything else."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import pytest
 
 from review_trigger.routing import render
 
-EXISTING = b'# My project\r\n\r\nKeep *this* exactly.\r\n\r\n## Build\r\nmake all'   # no final newline
+EXISTING = b'# My project\r\n\r\nKeep *this* exactly.\r\n\r\n## Build\r\nmake all'  # no final newline
 
 
 def test_claude_md_twice_leaves_one_block_and_the_rest_unchanged(committed, cli):
@@ -23,7 +24,7 @@ def test_claude_md_twice_leaves_one_block_and_the_rest_unchanged(committed, cli)
     assert first.count(render.BEGIN.encode()) == 1 and first.count(render.END.encode()) == 1
     for section in (b'## model_routing', b'## routing_table', b'## self_awareness_instructions'):
         assert section in first
-    assert b'\n' not in first.replace(b'\r\n', b'')      # the file's CRLF kept in the block
+    assert b'\n' not in first.replace(b'\r\n', b'')  # the file's CRLF kept in the block
     res = cli('init', '--claude-md')
     assert res.code == 0 and 'CLAUDE.md is up to date' in res.err
     assert path.read_bytes() == first
@@ -66,10 +67,13 @@ def test_agents_md_is_created_when_missing(committed, cli):
     assert 'init --agents-md' in text
 
 
-@pytest.mark.parametrize('broken', [
-    pytest.param(render.BEGIN + ' -->\nno end\n', id='begin_without_end'),
-    pytest.param(render.END + '\n' + render.BEGIN + ' -->\n', id='end_before_begin'),
-])
+@pytest.mark.parametrize(
+    'broken',
+    [
+        pytest.param(render.BEGIN + ' -->\nno end\n', id='begin_without_end'),
+        pytest.param(render.END + '\n' + render.BEGIN + ' -->\n', id='end_before_begin'),
+    ],
+)
 def test_broken_markers_are_exit_2_and_the_file_is_kept(committed, cli, broken):
     path = committed.path / 'CLAUDE.md'
     path.write_text(broken)
@@ -88,7 +92,7 @@ def test_symlinked_claude_md_stays_a_link(committed, cli):
 
 def _frontmatter(text: str) -> dict[str, str]:
     assert text.startswith('---\n')
-    head = text[4:text.index('\n---\n')]
+    head = text[4 : text.index('\n---\n')]
     return dict(line.split(': ', 1) for line in head.splitlines())
 
 
@@ -116,15 +120,16 @@ def test_commands_are_written_from_the_table_with_frontmatter(committed, cli):
 def test_commands_never_overwrite_a_hand_edited_file(committed, cli):
     folder = committed.path / '.claude' / 'commands'
     folder.mkdir(parents=True)
-    (folder / 'review.md').write_text('my own review command\n')     # not written by the tool
+    (folder / 'review.md').write_text('my own review command\n')  # not written by the tool
     cli('init', '--commands')
     assert (folder / 'review.md').read_text() == 'my own review command\n'
     with open(folder / 'use-sonnet.md', 'a') as f:
         f.write('\nmy note\n')
     edited = (folder / 'use-sonnet.md').read_text()
     before_haiku = (folder / 'use-haiku.md').read_text()
-    committed.write('.review-trigger.yaml',
-                    'routing:\n  extra_task_types:\n    security_review: {tier: execute}\n')
+    committed.write(
+        '.review-trigger.yaml', 'routing:\n  extra_task_types:\n    security_review: {tier: execute}\n'
+    )
     res = cli('init', '--commands')
     assert res.code == 0
     assert 'skipped .claude/commands/use-sonnet.md: edited by hand' in res.err

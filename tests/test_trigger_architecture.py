@@ -3,12 +3,12 @@ from __future__ import annotations
 import pytest
 from conftest import fired
 
-PYPROJECT = '''\
+PYPROJECT = """\
 [project]
 name = "demo"
 version = "{version}"
 dependencies = [{deps}]
-'''
+"""
 
 
 def test_new_top_level_directory_fires(committed, cli):
@@ -23,12 +23,15 @@ def test_file_in_existing_directory_is_noop(committed, cli):
     assert fired(cli).get('architecture') is None
 
 
-@pytest.mark.parametrize('path', [
-    pytest.param('src/app/plugins/__init__.py', id='python_package'),
-    pytest.param('src/web/package.json', id='npm_package'),
-    pytest.param('src/tool/go.mod', id='go_module'),
-    pytest.param('src/crate/Cargo.toml', id='rust_crate'),
-])
+@pytest.mark.parametrize(
+    'path',
+    [
+        pytest.param('src/app/plugins/__init__.py', id='python_package'),
+        pytest.param('src/web/package.json', id='npm_package'),
+        pytest.param('src/tool/go.mod', id='go_module'),
+        pytest.param('src/crate/Cargo.toml', id='rust_crate'),
+    ],
+)
 def test_new_module_boundary_fires(committed, cli, path):
     committed.stage(path, '')
     found = fired(cli).get('architecture')
@@ -40,10 +43,13 @@ def test_dependency_added_fires(committed, cli):
     committed.commit('pyproject')
     committed.stage('pyproject.toml', PYPROJECT.format(version='1.0', deps='"requests>=2", "flask"'))
     found = fired(cli).get('architecture')
-    assert found['details'] == [{
-        'path': 'pyproject.toml', 'why': 'declared dependencies changed (1 added)',
-        'items': ['+flask'],
-    }]
+    assert found['details'] == [
+        {
+            'path': 'pyproject.toml',
+            'why': 'declared dependencies changed (1 added)',
+            'items': ['+flask'],
+        }
+    ]
 
 
 def test_project_version_bump_is_noop(committed, cli):
@@ -56,21 +62,38 @@ def test_project_version_bump_is_noop(committed, cli):
 def test_reformatting_a_manifest_is_noop(committed, cli):
     committed.stage('src/web/package.json', '{"name": "w", "dependencies": {"react": "^18"}}')
     committed.commit('package')
-    committed.stage('src/web/package.json', '{\n  "name": "w",\n  "dependencies": {\n    "react": "^18"\n  }\n}\n')
+    committed.stage(
+        'src/web/package.json', '{\n  "name": "w",\n  "dependencies": {\n    "react": "^18"\n  }\n}\n'
+    )
     assert fired(cli).get('architecture') is None
 
 
-@pytest.mark.parametrize(('name', 'before', 'after'), [
-    pytest.param('requirements.txt', 'flask==2.0\n', 'flask==2.0\nsqlalchemy\n', id='requirements'),
-    pytest.param('src/tool/go.mod', 'module x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n)\n',
-                 'module x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgithub.com/c/d v0.1.0\n)\n', id='go_mod'),
-    pytest.param('src/crate/Cargo.toml', '[package]\nname="c"\n[dependencies]\nserde = "1"\n',
-                 '[package]\nname="c"\n[dependencies]\nserde = "1"\ntokio = "1"\n', id='cargo'),
-    pytest.param('Gemfile', "gem 'rails'\n", "gem 'rails'\ngem 'devise'\n", id='gemfile'),
-    pytest.param('pom.xml', '<project><dependencies></dependencies></project>',
-                 '<project><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId>'
-                 '</dependency></dependencies></project>', id='pom'),
-])
+@pytest.mark.parametrize(
+    ('name', 'before', 'after'),
+    [
+        pytest.param('requirements.txt', 'flask==2.0\n', 'flask==2.0\nsqlalchemy\n', id='requirements'),
+        pytest.param(
+            'src/tool/go.mod',
+            'module x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n)\n',
+            'module x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgithub.com/c/d v0.1.0\n)\n',
+            id='go_mod',
+        ),
+        pytest.param(
+            'src/crate/Cargo.toml',
+            '[package]\nname="c"\n[dependencies]\nserde = "1"\n',
+            '[package]\nname="c"\n[dependencies]\nserde = "1"\ntokio = "1"\n',
+            id='cargo',
+        ),
+        pytest.param('Gemfile', "gem 'rails'\n", "gem 'rails'\ngem 'devise'\n", id='gemfile'),
+        pytest.param(
+            'pom.xml',
+            '<project><dependencies></dependencies></project>',
+            '<project><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId>'
+            '</dependency></dependencies></project>',
+            id='pom',
+        ),
+    ],
+)
 def test_dependency_set_change_in_manifests(committed, cli, name, before, after):
     committed.stage(name, before)
     committed.commit('manifest')
@@ -86,13 +109,16 @@ def test_dependency_version_pin_change_is_noop(committed, cli):
     assert fired(cli).get('architecture') is None
 
 
-@pytest.mark.parametrize('path', [
-    pytest.param('Dockerfile', id='dockerfile'),
-    pytest.param('docker-compose.yml', id='compose'),
-    pytest.param('src/infra/main.tf', id='terraform'),
-    pytest.param('src/db/migrations/0002_add_users.sql', id='migration'),
-    pytest.param('src/charts/api/Chart.yaml', id='helm'),
-])
+@pytest.mark.parametrize(
+    'path',
+    [
+        pytest.param('Dockerfile', id='dockerfile'),
+        pytest.param('docker-compose.yml', id='compose'),
+        pytest.param('src/infra/main.tf', id='terraform'),
+        pytest.param('src/db/migrations/0002_add_users.sql', id='migration'),
+        pytest.param('src/charts/api/Chart.yaml', id='helm'),
+    ],
+)
 def test_infrastructure_fires(committed, cli, path):
     committed.stage(path, 'x\n')
     found = fired(cli).get('architecture')

@@ -4,10 +4,13 @@ import pytest
 from conftest import fired, report
 
 
-@pytest.mark.parametrize(('count', 'fires'), [
-    pytest.param(6, True, id='six_new_files_fire'),
-    pytest.param(5, False, id='five_new_files_noop'),
-])
+@pytest.mark.parametrize(
+    ('count', 'fires'),
+    [
+        pytest.param(6, True, id='six_new_files_fire'),
+        pytest.param(5, False, id='five_new_files_noop'),
+    ],
+)
 def test_new_files_threshold(committed, cli, count, fires):
     for i in range(count):
         committed.stage(f'src/app/m{i}.py', f'X = {i}\n')

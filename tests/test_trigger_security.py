@@ -8,40 +8,53 @@ from conftest import fired
 SECRET = 'hunter2-very-secret-value'
 
 
-@pytest.mark.parametrize('path', [
-    pytest.param('src/auth/login.py', id='auth_dir'),
-    pytest.param('web/userPermissions.ts', id='camel_case_permissions'),
-    pytest.param('api/oauth_callback.go', id='oauth'),
-    pytest.param('lib/session_store.rb', id='session'),
-    pytest.param('crypto/Cipher.java', id='crypto'),
-    pytest.param('app/api_keys.py', id='api_key_phrase'),
-])
+@pytest.mark.parametrize(
+    'path',
+    [
+        pytest.param('src/auth/login.py', id='auth_dir'),
+        pytest.param('web/userPermissions.ts', id='camel_case_permissions'),
+        pytest.param('api/oauth_callback.go', id='oauth'),
+        pytest.param('lib/session_store.rb', id='session'),
+        pytest.param('crypto/Cipher.java', id='crypto'),
+        pytest.param('app/api_keys.py', id='api_key_phrase'),
+    ],
+)
 def test_security_path_words_fire(committed, cli, path):
     committed.stage(path, 'x = 1\n')
     assert path in fired(cli)['security']['files']
 
 
-@pytest.mark.parametrize('path', [
-    pytest.param('AUTHORS', id='authors_noop'),
-    pytest.param('docs/authors.md', id='docs_authors_noop'),
-    pytest.param('src/tokenizer.py', id='tokenizer_noop'),
-    pytest.param('src/keyboard.py', id='keyboard_noop'),
-    pytest.param('vendor/auth/lib.py', id='vendored_noop'),
-])
+@pytest.mark.parametrize(
+    'path',
+    [
+        pytest.param('AUTHORS', id='authors_noop'),
+        pytest.param('docs/authors.md', id='docs_authors_noop'),
+        pytest.param('src/tokenizer.py', id='tokenizer_noop'),
+        pytest.param('src/keyboard.py', id='keyboard_noop'),
+        pytest.param('vendor/auth/lib.py', id='vendored_noop'),
+    ],
+)
 def test_security_path_words_noop(committed, cli, path):
     committed.stage(path, 'x = 1\n')
     assert 'security' not in fired(cli)
 
 
-@pytest.mark.parametrize(('line', 'rule'), [
-    pytest.param(f'password = "{SECRET}"', 'credential assignment', id='password_assignment'),
-    pytest.param(f'DB_URL = "postgres://admin:{SECRET}@db:5432/x"', 'credentials in URL', id='url_credentials'),
-    pytest.param('-----BEGIN RSA PRIVATE KEY-----', 'private key block', id='private_key'),
-    pytest.param('aws = "AKIAZ7VRSQXMPLE12345"', 'AWS access key id', id='aws_key'),
-    pytest.param('import jwt', 'crypto/auth import (Python)', id='python_jwt_import'),
-    pytest.param("const jwt = require('jsonwebtoken')", 'crypto/auth import (JavaScript)', id='js_import'),
-    pytest.param('import "crypto/tls"', 'crypto/auth import (Go)', id='go_import'),
-])
+@pytest.mark.parametrize(
+    ('line', 'rule'),
+    [
+        pytest.param(f'password = "{SECRET}"', 'credential assignment', id='password_assignment'),
+        pytest.param(
+            f'DB_URL = "postgres://admin:{SECRET}@db:5432/x"', 'credentials in URL', id='url_credentials'
+        ),
+        pytest.param('-----BEGIN RSA PRIVATE KEY-----', 'private key block', id='private_key'),
+        pytest.param('aws = "AKIAZ7VRSQXMPLE12345"', 'AWS access key id', id='aws_key'),
+        pytest.param('import jwt', 'crypto/auth import (Python)', id='python_jwt_import'),
+        pytest.param(
+            "const jwt = require('jsonwebtoken')", 'crypto/auth import (JavaScript)', id='js_import'
+        ),
+        pytest.param('import "crypto/tls"', 'crypto/auth import (Go)', id='go_import'),
+    ],
+)
 def test_security_content_fires_without_leaking(committed, cli, line, rule):
     committed.stage('src/app/settings.py', f'{line}\n')
     res = cli('--format', 'json')
@@ -56,11 +69,14 @@ def test_security_content_fires_without_leaking(committed, cli, line, rule):
         assert 'AKIAZ7VRSQXMPLE12345' not in text
 
 
-@pytest.mark.parametrize('line', [
-    pytest.param('password = get_password()', id='password_from_call_noop'),
-    pytest.param('TOKEN_COUNT = 5', id='token_count_noop'),
-    pytest.param('import json', id='plain_import_noop'),
-])
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('password = get_password()', id='password_from_call_noop'),
+        pytest.param('TOKEN_COUNT = 5', id='token_count_noop'),
+        pytest.param('import json', id='plain_import_noop'),
+    ],
+)
 def test_security_content_noop(committed, cli, line):
     committed.stage('src/app/settings.py', f'{line}\n')
     assert 'security' not in fired(cli)
@@ -86,10 +102,14 @@ def test_suppression_with_reason_is_listed(committed, cli):
     )
     data = json.loads(cli('--format', 'json').out)
     assert 'security' not in {t['id'] for t in data['triggers']}
-    assert data['suppressed'] == [{
-        'trigger': 'security', 'path': 'src/app/settings.py', 'line': 1,
-        'reason': 'test fixture',
-    }]
+    assert data['suppressed'] == [
+        {
+            'trigger': 'security',
+            'path': 'src/app/settings.py',
+            'line': 1,
+            'reason': 'test fixture',
+        }
+    ]
 
 
 def test_suppression_without_reason_is_ignored(committed, cli):
@@ -111,31 +131,122 @@ def test_suppressed_line_shows_in_prompt(committed, cli):
 
 # -- unsafe patterns ---------------------------------------------------------
 
-@pytest.mark.parametrize(('path', 'line', 'rule'), [
-    pytest.param('src/app/client.py', 'requests.get(url, verify=False)', 'TLS verification disabled', id='verify_false'),
-    pytest.param('pkg/http/client.go', '\tTLSClientConfig: &tls.Config{InsecureSkipVerify: true},', 'TLS verification disabled', id='go_insecure_skip_verify'),
-    pytest.param('src/agent.ts', 'const agent = new https.Agent({ rejectUnauthorized: false })', 'TLS verification disabled', id='reject_unauthorized'),
-    pytest.param('scripts/run.js', "process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'", 'TLS verification disabled', id='node_tls_env'),
-    pytest.param('src/app/run.py', 'subprocess.run(cmd, shell=True)', 'shell command run through a shell', id='shell_true'),
-    pytest.param('src/app/run.py', 'os.system("tar xf " + name)', 'shell command run through a shell', id='os_system'),
-    pytest.param('src/run.js', "const { exec } = require('child_process')", 'shell command run through a shell', id='child_process'),
-    pytest.param('src/app/calc.py', 'result = eval(expression)', 'eval of dynamic code', id='eval'),
-    pytest.param('src/app/db.py', 'cur.execute(f"SELECT * FROM users WHERE name = \'{name}\'")', 'SQL built by string formatting', id='sql_fstring'),
-    pytest.param('src/app/db.py', 'sql = "SELECT id FROM t WHERE a = \'" + value + "\'"', 'SQL built by string formatting', id='sql_concat'),
-    pytest.param('src/db.ts', 'await db.query(`DELETE FROM users WHERE id = ${id}`)', 'SQL built by string formatting', id='sql_template'),
-    pytest.param('internal/store.go', '\tq := fmt.Sprintf("SELECT * FROM t WHERE id = %s", id)', 'SQL built by string formatting', id='sql_sprintf'),
-    pytest.param('src/app/cache.py', 'obj = pickle.loads(blob)', 'unsafe deserialisation', id='pickle'),
-    pytest.param('src/app/conf.py', 'data = yaml.load(text)', 'unsafe deserialisation', id='yaml_load'),
-    pytest.param('lib/cache.rb', 'obj = Marshal.load(blob)', 'unsafe deserialisation', id='marshal'),
-    pytest.param('src/View.tsx', '<div dangerouslySetInnerHTML={{ __html: body }} />', 'HTML inserted without escaping', id='react_html'),
-    pytest.param('src/view.js', 'el.innerHTML = message', 'HTML inserted without escaping', id='inner_html'),
-    pytest.param('src/app/views.py', '@csrf_exempt', 'CSRF protection disabled', id='csrf_exempt'),
-    pytest.param('src/app/views.py', "response['Access-Control-Allow-Origin'] = '*'", 'CORS opened to any origin', id='cors_star'),
-    pytest.param('src/app/tokens.py', 'jwt.decode(t, options={"verify_signature": False})', 'JWT signature verification disabled', id='jwt_no_verify'),
-    pytest.param('src/app/tokens.py', 'jwt.decode(t, key, algorithms=["none"])', 'JWT signature verification disabled', id='jwt_alg_none'),
-    pytest.param('src/app/users.py', 'digest = hashlib.md5(password.encode()).hexdigest()', 'weak hash near a password', id='md5_password'),
-    pytest.param('CHANGELOG.md', '- Fix header bypass (CVE-2026-12345)', 'security advisory referenced', id='cve_in_changelog'),
-])
+
+@pytest.mark.parametrize(
+    ('path', 'line', 'rule'),
+    [
+        pytest.param(
+            'src/app/client.py',
+            'requests.get(url, verify=False)',
+            'TLS verification disabled',
+            id='verify_false',
+        ),
+        pytest.param(
+            'pkg/http/client.go',
+            '\tTLSClientConfig: &tls.Config{InsecureSkipVerify: true},',
+            'TLS verification disabled',
+            id='go_insecure_skip_verify',
+        ),
+        pytest.param(
+            'src/agent.ts',
+            'const agent = new https.Agent({ rejectUnauthorized: false })',
+            'TLS verification disabled',
+            id='reject_unauthorized',
+        ),
+        pytest.param(
+            'scripts/run.js',
+            "process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'",
+            'TLS verification disabled',
+            id='node_tls_env',
+        ),
+        pytest.param(
+            'src/app/run.py',
+            'subprocess.run(cmd, shell=True)',
+            'shell command run through a shell',
+            id='shell_true',
+        ),
+        pytest.param(
+            'src/app/run.py',
+            'os.system("tar xf " + name)',
+            'shell command run through a shell',
+            id='os_system',
+        ),
+        pytest.param(
+            'src/run.js',
+            "const { exec } = require('child_process')",
+            'shell command run through a shell',
+            id='child_process',
+        ),
+        pytest.param('src/app/calc.py', 'result = eval(expression)', 'eval of dynamic code', id='eval'),
+        pytest.param(
+            'src/app/db.py',
+            'cur.execute(f"SELECT * FROM users WHERE name = \'{name}\'")',
+            'SQL built by string formatting',
+            id='sql_fstring',
+        ),
+        pytest.param(
+            'src/app/db.py',
+            'sql = "SELECT id FROM t WHERE a = \'" + value + "\'"',
+            'SQL built by string formatting',
+            id='sql_concat',
+        ),
+        pytest.param(
+            'src/db.ts',
+            'await db.query(`DELETE FROM users WHERE id = ${id}`)',
+            'SQL built by string formatting',
+            id='sql_template',
+        ),
+        pytest.param(
+            'internal/store.go',
+            '\tq := fmt.Sprintf("SELECT * FROM t WHERE id = %s", id)',
+            'SQL built by string formatting',
+            id='sql_sprintf',
+        ),
+        pytest.param('src/app/cache.py', 'obj = pickle.loads(blob)', 'unsafe deserialisation', id='pickle'),
+        pytest.param('src/app/conf.py', 'data = yaml.load(text)', 'unsafe deserialisation', id='yaml_load'),
+        pytest.param('lib/cache.rb', 'obj = Marshal.load(blob)', 'unsafe deserialisation', id='marshal'),
+        pytest.param(
+            'src/View.tsx',
+            '<div dangerouslySetInnerHTML={{ __html: body }} />',
+            'HTML inserted without escaping',
+            id='react_html',
+        ),
+        pytest.param(
+            'src/view.js', 'el.innerHTML = message', 'HTML inserted without escaping', id='inner_html'
+        ),
+        pytest.param('src/app/views.py', '@csrf_exempt', 'CSRF protection disabled', id='csrf_exempt'),
+        pytest.param(
+            'src/app/views.py',
+            "response['Access-Control-Allow-Origin'] = '*'",
+            'CORS opened to any origin',
+            id='cors_star',
+        ),
+        pytest.param(
+            'src/app/tokens.py',
+            'jwt.decode(t, options={"verify_signature": False})',
+            'JWT signature verification disabled',
+            id='jwt_no_verify',
+        ),
+        pytest.param(
+            'src/app/tokens.py',
+            'jwt.decode(t, key, algorithms=["none"])',
+            'JWT signature verification disabled',
+            id='jwt_alg_none',
+        ),
+        pytest.param(
+            'src/app/users.py',
+            'digest = hashlib.md5(password.encode()).hexdigest()',
+            'weak hash near a password',
+            id='md5_password',
+        ),
+        pytest.param(
+            'CHANGELOG.md',
+            '- Fix header bypass (CVE-2026-12345)',
+            'security advisory referenced',
+            id='cve_in_changelog',
+        ),
+    ],
+)
 def test_unsafe_patterns_fire(committed, cli, path, line, rule):
     committed.stage(path, line + '\n')
     whys = [d['why'] for d in fired(cli)['security']['details']]
@@ -143,18 +254,29 @@ def test_unsafe_patterns_fire(committed, cli, path, line, rule):
     assert all(line not in why for why in whys)
 
 
-@pytest.mark.parametrize(('path', 'line'), [
-    pytest.param('src/app/conf.py', 'data = yaml.safe_load(text)', id='yaml_safe_load_noop'),
-    pytest.param('src/app/conf.py', 'data = yaml.load(text, Loader=yaml.SafeLoader)', id='yaml_safe_loader_noop'),
-    pytest.param('src/app/train.py', 'model.eval()', id='model_eval_noop'),
-    pytest.param('src/app/parse.py', 'value = ast.literal_eval(text)', id='literal_eval_noop'),
-    pytest.param('src/app/ui.py', 'msg = f"Please select {count} items"', id='select_in_prose_noop'),
-    pytest.param('src/app/run.py', 'subprocess.run(["tar", "xf", name], check=True)', id='argv_list_noop'),
-    pytest.param('src/app/client.py', 'requests.get(url, verify=True)', id='verify_true_noop'),
-    pytest.param('src/view.js', 'el.textContent = message', id='text_content_noop'),
-    pytest.param('docs/guide.md', '```python\nimport jwt\n```', id='markdown_code_sample_noop'),
-    pytest.param('docs/security.md', 'Never call `eval(user_input)` or use `verify=False`.', id='docs_about_security_noop'),
-])
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param('src/app/conf.py', 'data = yaml.safe_load(text)', id='yaml_safe_load_noop'),
+        pytest.param(
+            'src/app/conf.py', 'data = yaml.load(text, Loader=yaml.SafeLoader)', id='yaml_safe_loader_noop'
+        ),
+        pytest.param('src/app/train.py', 'model.eval()', id='model_eval_noop'),
+        pytest.param('src/app/parse.py', 'value = ast.literal_eval(text)', id='literal_eval_noop'),
+        pytest.param('src/app/ui.py', 'msg = f"Please select {count} items"', id='select_in_prose_noop'),
+        pytest.param(
+            'src/app/run.py', 'subprocess.run(["tar", "xf", name], check=True)', id='argv_list_noop'
+        ),
+        pytest.param('src/app/client.py', 'requests.get(url, verify=True)', id='verify_true_noop'),
+        pytest.param('src/view.js', 'el.textContent = message', id='text_content_noop'),
+        pytest.param('docs/guide.md', '```python\nimport jwt\n```', id='markdown_code_sample_noop'),
+        pytest.param(
+            'docs/security.md',
+            'Never call `eval(user_input)` or use `verify=False`.',
+            id='docs_about_security_noop',
+        ),
+    ],
+)
 def test_unsafe_pattern_near_misses_noop(committed, cli, path, line):
     committed.stage(path, line + '\n')
     assert 'security' not in fired(cli)
@@ -162,41 +284,52 @@ def test_unsafe_pattern_near_misses_noop(committed, cli, path, line):
 
 # -- auth logic without a security word in the path ---------------------------
 
-@pytest.mark.parametrize(('line', 'word'), [
-    pytest.param('if not request.user.has_permission("view"):', 'has permission', id='has_permission'),
-    pytest.param('if (user.isAdmin) {', 'is admin', id='is_admin_camel'),
-    pytest.param('@login_required', 'login required', id='login_required'),
-    pytest.param('res.setHeader("Set-Cookie", value)', 'set cookie', id='set_cookie'),
-    pytest.param('token = exchange(refresh_token)', 'refresh token', id='refresh_token'),
-    pytest.param('ok = verify(totp_code)', 'totp', id='totp'),
-    pytest.param('headers["Authorization"] = f"Bearer {tok}"', 'authorization', id='authorization_header'),
-    pytest.param('return secure_compare(a, b)', 'secure compare', id='secure_compare'),
-])
+
+@pytest.mark.parametrize(
+    ('line', 'word'),
+    [
+        pytest.param('if not request.user.has_permission("view"):', 'has permission', id='has_permission'),
+        pytest.param('if (user.isAdmin) {', 'is admin', id='is_admin_camel'),
+        pytest.param('@login_required', 'login required', id='login_required'),
+        pytest.param('res.setHeader("Set-Cookie", value)', 'set cookie', id='set_cookie'),
+        pytest.param('token = exchange(refresh_token)', 'refresh token', id='refresh_token'),
+        pytest.param('ok = verify(totp_code)', 'totp', id='totp'),
+        pytest.param(
+            'headers["Authorization"] = f"Bearer {tok}"', 'authorization', id='authorization_header'
+        ),
+        pytest.param('return secure_compare(a, b)', 'secure compare', id='secure_compare'),
+    ],
+)
 def test_auth_identifiers_fire_anywhere(committed, cli, line, word):
     committed.stage('src/app/render.py', line + '\n')
     whys = [d['why'] for d in fired(cli)['security']['details']]
     assert any(word in why for why in whys), whys
 
 
-@pytest.mark.parametrize('line', [
-    pytest.param('resp = client.messages.create(max_tokens=1024)', id='max_tokens_noop'),
-    pytest.param('n = client.count_tokens(prompt)', id='count_tokens_noop'),
-    pytest.param('usage = response.token_usage.output_tokens', id='output_tokens_noop'),
-    pytest.param('tokenizer = AutoTokenizer.from_pretrained(name)', id='tokenizer_noop'),
-    pytest.param('os.chmod(path, 0o644)  # fix file permissions', id='file_mode_permission_noop'),
-    pytest.param('authors = read_authors()', id='authors_noop'),
-    pytest.param('db_session = sessionmaker(bind=engine)()', id='database_session_noop'),
-    pytest.param('# the user must have permission to see this', id='comment_noop'),
-])
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('resp = client.messages.create(max_tokens=1024)', id='max_tokens_noop'),
+        pytest.param('n = client.count_tokens(prompt)', id='count_tokens_noop'),
+        pytest.param('usage = response.token_usage.output_tokens', id='output_tokens_noop'),
+        pytest.param('tokenizer = AutoTokenizer.from_pretrained(name)', id='tokenizer_noop'),
+        pytest.param('os.chmod(path, 0o644)  # fix file permissions', id='file_mode_permission_noop'),
+        pytest.param('authors = read_authors()', id='authors_noop'),
+        pytest.param('db_session = sessionmaker(bind=engine)()', id='database_session_noop'),
+        pytest.param('# the user must have permission to see this', id='comment_noop'),
+    ],
+)
 def test_auth_false_friends_noop(committed, cli, line):
     committed.stage('src/app/render.py', line + '\n')
     assert 'security' not in fired(cli)
 
 
 def test_removed_permission_check_fires(committed, cli):
-    committed.stage('src/app/render.py',
-                    'def render(user, doc):\n    if not user.has_permission("read", doc):\n'
-                    '        raise Forbidden()\n    return doc.body\n')
+    committed.stage(
+        'src/app/render.py',
+        'def render(user, doc):\n    if not user.has_permission("read", doc):\n'
+        '        raise Forbidden()\n    return doc.body\n',
+    )
     committed.commit('render')
     committed.stage('src/app/render.py', 'def render(user, doc):\n    return doc.body\n')
     whys = [d['why'] for d in fired(cli)['security']['details']]
@@ -205,8 +338,10 @@ def test_removed_permission_check_fires(committed, cli):
 
 def test_rename_out_of_an_auth_path_fires(committed, cli):
     body = ''.join(f'def step_{i}(ctx):\n    return ctx.run({i})\n\n' for i in range(8))
-    committed.stage('src/auth/login.py', 'def check(user):\n    if not user.active:\n'
-                    '        raise Denied()\n    return True\n\n' + body)
+    committed.stage(
+        'src/auth/login.py',
+        'def check(user):\n    if not user.active:\n        raise Denied()\n    return True\n\n' + body,
+    )
     committed.commit('login')
     (committed.path / 'src' / 'core').mkdir()
     committed.git('mv', 'src/auth/login.py', 'src/core/entry.py')
@@ -216,26 +351,32 @@ def test_rename_out_of_an_auth_path_fires(committed, cli):
     assert details[0]['why'].startswith('path names security-sensitive code ("auth", old path), renamed')
 
 
-@pytest.mark.parametrize('path', [
-    pytest.param('src/auth/package.json', id='manifest_in_auth_folder_noop'),
-    pytest.param('docs/ja/security/oauth.md', id='translated_docs_noop'),
-    pytest.param('locales/de/login.json', id='translations_noop'),
-    pytest.param('src/ws/session.py', id='websocket_session_noop'),
-    pytest.param('src/db/session.go', id='database_session_path_noop'),
-])
+@pytest.mark.parametrize(
+    'path',
+    [
+        pytest.param('src/auth/package.json', id='manifest_in_auth_folder_noop'),
+        pytest.param('docs/ja/security/oauth.md', id='translated_docs_noop'),
+        pytest.param('locales/de/login.json', id='translations_noop'),
+        pytest.param('src/ws/session.py', id='websocket_session_noop'),
+        pytest.param('src/db/session.go', id='database_session_path_noop'),
+    ],
+)
 def test_path_words_only_count_for_code(committed, cli, path):
     committed.stage(path, '{"description": "x"}\n')
     assert 'security' not in fired(cli)
 
 
-@pytest.mark.parametrize('path', [
-    pytest.param('src/authtoken/views.py', id='authtoken'),
-    pytest.param('src/passwordreset.py', id='passwordreset'),
-    pytest.param('internal/mfa.go', id='mfa'),
-    pytest.param('internal/jwks.go', id='jwks'),
-    pytest.param('middleware/rate_limiter.go', id='rate_limiter'),
-    pytest.param('src/middleware/secure-headers/index.ts', id='secure_headers'),
-])
+@pytest.mark.parametrize(
+    'path',
+    [
+        pytest.param('src/authtoken/views.py', id='authtoken'),
+        pytest.param('src/passwordreset.py', id='passwordreset'),
+        pytest.param('internal/mfa.go', id='mfa'),
+        pytest.param('internal/jwks.go', id='jwks'),
+        pytest.param('middleware/rate_limiter.go', id='rate_limiter'),
+        pytest.param('src/middleware/secure-headers/index.ts', id='secure_headers'),
+    ],
+)
 def test_compound_path_words_fire(committed, cli, path):
     committed.stage(path, 'x = 1\n')
     assert path in fired(cli)['security']['files']
@@ -243,16 +384,20 @@ def test_compound_path_words_fire(committed, cli, path):
 
 # -- placeholders -------------------------------------------------------------
 
-@pytest.mark.parametrize('line', [
-    pytest.param('api_key = "test-api-key"', id='test_key_noop'),
-    pytest.param('api_key = "your-api-key"', id='your_key_noop'),
-    pytest.param('password = "changeme"', id='changeme_noop'),
-    pytest.param('password = ""', id='empty_noop'),
-    pytest.param('token = "${GITHUB_TOKEN}"', id='env_reference_noop'),
-    pytest.param('api_key = "<token>"', id='angle_placeholder_noop'),
-    pytest.param('aws = "AKIAIOSFODNN7EXAMPLE"', id='documented_example_key_noop'),
-    pytest.param('secret_name = "db-credentials"', id='secret_name_noop'),
-])
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('api_key = "test-api-key"', id='test_key_noop'),
+        pytest.param('api_key = "your-api-key"', id='your_key_noop'),
+        pytest.param('password = "changeme"', id='changeme_noop'),
+        pytest.param('password = ""', id='empty_noop'),
+        pytest.param('token = "${GITHUB_TOKEN}"', id='env_reference_noop'),
+        pytest.param('api_key = "<token>"', id='angle_placeholder_noop'),
+        pytest.param('aws = "AKIAIOSFODNN7EXAMPLE"', id='documented_example_key_noop'),
+        pytest.param('secret_name = "db-credentials"', id='secret_name_noop'),
+    ],
+)
 def test_placeholders_are_not_credentials(committed, cli, line):
     committed.stage('src/app/settings.py', line + '\n')
     assert 'security' not in fired(cli)
@@ -266,8 +411,9 @@ def test_real_looking_value_in_a_test_still_fires(committed, cli):
 def test_vendored_file_gets_secret_shapes(committed, cli):
     committed.stage('vendor/lib/client.py', 'import jwt\nKEY = "AKIAZ7VRSQXMPLE12345"\n')
     details = fired(cli)['security']['details']
-    assert details == [{'path': 'vendor/lib/client.py', 'why': 'added line 2: AWS access key id',
-                        'items': []}]
+    assert details == [
+        {'path': 'vendor/lib/client.py', 'why': 'added line 2: AWS access key id', 'items': []}
+    ]
 
 
 def test_generated_file_without_secrets_noop(committed, cli):

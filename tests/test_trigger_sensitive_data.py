@@ -4,35 +4,44 @@ import pytest
 from conftest import fired
 
 
-@pytest.mark.parametrize('path', [
-    pytest.param('src/app/payments/refund.py', id='payments'),
-    pytest.param('src/app/PatientRecord.java', id='patient_camel'),
-    pytest.param('src/app/invoice_pdf.py', id='invoice'),
-    pytest.param('src/app/gdpr_export.py', id='gdpr'),
-])
+@pytest.mark.parametrize(
+    'path',
+    [
+        pytest.param('src/app/payments/refund.py', id='payments'),
+        pytest.param('src/app/PatientRecord.java', id='patient_camel'),
+        pytest.param('src/app/invoice_pdf.py', id='invoice'),
+        pytest.param('src/app/gdpr_export.py', id='gdpr'),
+    ],
+)
 def test_path_words_fire(committed, cli, path):
     committed.stage(path, 'x = 1\n')
     assert path in fired(cli).get('sensitive-data')['files']
 
 
-@pytest.mark.parametrize(('line', 'word'), [
-    pytest.param('user.ssn = form.ssn', 'ssn', id='ssn'),
-    pytest.param('dateOfBirth: Date', 'date of birth', id='camel_dob'),
-    pytest.param('social_security_number = None', 'social security number', id='snake_ssn'),
-    pytest.param('iban = account.iban', 'iban', id='iban'),
-    pytest.param('CREDIT_CARD_NUMBER = "x"', 'credit card number', id='upper_snake'),
-])
+@pytest.mark.parametrize(
+    ('line', 'word'),
+    [
+        pytest.param('user.ssn = form.ssn', 'ssn', id='ssn'),
+        pytest.param('dateOfBirth: Date', 'date of birth', id='camel_dob'),
+        pytest.param('social_security_number = None', 'social security number', id='snake_ssn'),
+        pytest.param('iban = account.iban', 'iban', id='iban'),
+        pytest.param('CREDIT_CARD_NUMBER = "x"', 'credit card number', id='upper_snake'),
+    ],
+)
 def test_identifiers_fire(committed, cli, line, word):
     committed.stage('src/app/models.py', line + '\n')
     found = fired(cli).get('sensitive-data')
     assert found['details'][0]['why'] == f'added line 1: {word}'
 
 
-@pytest.mark.parametrize('line', [
-    pytest.param('lesson = 1', id='substring_ssn_noop'),
-    pytest.param('birthday_party = True', id='birthday_noop'),
-    pytest.param('salutation = "hi"', id='salutation_noop'),
-])
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('lesson = 1', id='substring_ssn_noop'),
+        pytest.param('birthday_party = True', id='birthday_noop'),
+        pytest.param('salutation = "hi"', id='salutation_noop'),
+    ],
+)
 def test_unrelated_identifiers_noop(committed, cli, line):
     committed.stage('src/app/models.py', line + '\n')
     assert fired(cli).get('sensitive-data') is None
@@ -44,17 +53,32 @@ def test_can_be_disabled(committed, cli):
     assert fired(cli).get('sensitive-data') is None
 
 
-@pytest.mark.parametrize(('path', 'line'), [
-    pytest.param('app/models.py', '    email = models.EmailField(unique=True)', id='django_field'),
-    pytest.param('internal/user/user.go', '\tPhone string `json:"phone"`', id='go_struct_tag'),
-    pytest.param('db/migrate/20260101_add_phone.rb', '    add_column :users, :phone_number, :string', id='rails_migration'),
-    pytest.param('db/migrate/20260102_people.rb', '      t.date :date_of_birth', id='rails_table'),
-    pytest.param('src/schema.ts', '  billingAddress: z.string(),', id='zod_schema'),
-    pytest.param('proto/user.proto', '  string email = 3;', id='protobuf'),
-    pytest.param('migrations/0002.sql', 'ALTER TABLE users ADD COLUMN last_sign_in_ip inet;', id='ip_stored_per_user'),
-    pytest.param('app/controllers/users_controller.rb', '    params.require(:user).permit(:email, :first_name)', id='strong_params'),
-    pytest.param('src/app/signup.py', 'logger.info("signup %s", user.email)', id='logged'),
-])
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param('app/models.py', '    email = models.EmailField(unique=True)', id='django_field'),
+        pytest.param('internal/user/user.go', '\tPhone string `json:"phone"`', id='go_struct_tag'),
+        pytest.param(
+            'db/migrate/20260101_add_phone.rb',
+            '    add_column :users, :phone_number, :string',
+            id='rails_migration',
+        ),
+        pytest.param('db/migrate/20260102_people.rb', '      t.date :date_of_birth', id='rails_table'),
+        pytest.param('src/schema.ts', '  billingAddress: z.string(),', id='zod_schema'),
+        pytest.param('proto/user.proto', '  string email = 3;', id='protobuf'),
+        pytest.param(
+            'migrations/0002.sql',
+            'ALTER TABLE users ADD COLUMN last_sign_in_ip inet;',
+            id='ip_stored_per_user',
+        ),
+        pytest.param(
+            'app/controllers/users_controller.rb',
+            '    params.require(:user).permit(:email, :first_name)',
+            id='strong_params',
+        ),
+        pytest.param('src/app/signup.py', 'logger.info("signup %s", user.email)', id='logged'),
+    ],
+)
 def test_personal_data_fields_fire(committed, cli, path, line):
     committed.stage(path, line + '\n')
     found = fired(cli).get('sensitive-data')
@@ -62,41 +86,58 @@ def test_personal_data_fields_fire(committed, cli, path, line):
     assert line.strip() not in found['details'][0]['why']
 
 
-@pytest.mark.parametrize(('path', 'line'), [
-    pytest.param('.github/workflows/release.yml', '      iban: ${{ secrets.X }}', id='ci_workflow_noop'),
-    pytest.param('.claude/settings.json', '{"dob": true}', id='agent_config_noop'),
-    pytest.param('tests/cassettes/get_user.yaml', '      body: {string: "eyJ0eXAiOiJKV1QiCvVbicQ2xX7kLmN9Ssn"}', id='cassette_noop'),
-    pytest.param('src/app/blob.py', 'DATA = "eyJhbGciOiJIUzI1NiJ9N9SsnZCvVbicQ2xX7kLm"', id='base64_run_noop'),
-    pytest.param('src/app/routes.py', '@app.get("/healthz")\ndef health(): return "ok"', id='health_check_noop'),
-    pytest.param('internal/bind/bind_test.go', '\tEmail string `json:"email"`', id='test_struct_noop'),
-    pytest.param('src/app/mail.py', 'def send_email(template):', id='email_function_noop'),
-    pytest.param('src/app/config.py', 'listen_address: str = "0.0.0.0"', id='network_address_noop'),
-])
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param('.github/workflows/release.yml', '      iban: ${{ secrets.X }}', id='ci_workflow_noop'),
+        pytest.param('.claude/settings.json', '{"dob": true}', id='agent_config_noop'),
+        pytest.param(
+            'tests/cassettes/get_user.yaml',
+            '      body: {string: "eyJ0eXAiOiJKV1QiCvVbicQ2xX7kLmN9Ssn"}',
+            id='cassette_noop',
+        ),
+        pytest.param(
+            'src/app/blob.py', 'DATA = "eyJhbGciOiJIUzI1NiJ9N9SsnZCvVbicQ2xX7kLm"', id='base64_run_noop'
+        ),
+        pytest.param(
+            'src/app/routes.py', '@app.get("/healthz")\ndef health(): return "ok"', id='health_check_noop'
+        ),
+        pytest.param('internal/bind/bind_test.go', '\tEmail string `json:"email"`', id='test_struct_noop'),
+        pytest.param('src/app/mail.py', 'def send_email(template):', id='email_function_noop'),
+        pytest.param('src/app/config.py', 'listen_address: str = "0.0.0.0"', id='network_address_noop'),
+    ],
+)
 def test_personal_data_near_misses_noop(committed, cli, path, line):
     committed.stage(path, line + '\n')
     assert fired(cli).get('sensitive-data') is None
 
 
-@pytest.mark.parametrize('path', [
-    pytest.param('src/accounts/general_ledger.py', id='general_ledger'),
-    pytest.param('src/app/ledger.py', id='ledger_alone'),
-])
+@pytest.mark.parametrize(
+    'path',
+    [
+        pytest.param('src/accounts/general_ledger.py', id='general_ledger'),
+        pytest.param('src/app/ledger.py', id='ledger_alone'),
+    ],
+)
 def test_money_ledger_fires(committed, cli, path):
     committed.stage(path, 'x = 1\n')
     assert path in fired(cli).get('sensitive-data')['files']
 
 
-@pytest.mark.parametrize('path', [
-    pytest.param('hrms/hr/doctype/leave_ledger_entry/leave_ledger_entry.py', id='leave_ledger_noop'),
-    pytest.param('erp/stock/stock_ledger.py', id='stock_ledger_noop'),
-    pytest.param('review_trigger/review/ledger.py', id='review_ledger_noop'),
-])
+@pytest.mark.parametrize(
+    'path',
+    [
+        pytest.param('hrms/hr/doctype/leave_ledger_entry/leave_ledger_entry.py', id='leave_ledger_noop'),
+        pytest.param('erp/stock/stock_ledger.py', id='stock_ledger_noop'),
+        pytest.param('review_trigger/review/ledger.py', id='review_ledger_noop'),
+    ],
+)
 def test_ledger_of_something_else_noop(committed, cli, path):
     committed.stage(path, 'x = 1\n')
     assert fired(cli).get('sensitive-data') is None
 
 
-CONTACT_MODEL = '''<?php
+CONTACT_MODEL = """<?php
 class ContactInformation extends Model
 {
     /**
@@ -106,13 +147,16 @@ class ContactInformation extends Model
         'contact_id',
     ];
 }
-'''
+"""
 
 
-@pytest.mark.parametrize(('old', 'new', 'fires'), [
-    pytest.param('@var array<string>', '@var array<int,string>', False, id='docblock_only_noop'),
-    pytest.param("'contact_id',", "'contact_id',\n        'value',", True, id='code_changed'),
-])
+@pytest.mark.parametrize(
+    ('old', 'new', 'fires'),
+    [
+        pytest.param('@var array<string>', '@var array<int,string>', False, id='docblock_only_noop'),
+        pytest.param("'contact_id',", "'contact_id',\n        'value',", True, id='code_changed'),
+    ],
+)
 def test_path_word_counts_for_code_not_comments(committed, cli, old, new, fires):
     path = 'app/Models/ContactInformation.php'
     committed.write(path, CONTACT_MODEL)
@@ -123,7 +167,7 @@ def test_path_word_counts_for_code_not_comments(committed, cli, old, new, fires)
     assert (found is not None and found['files'] == [path]) is fires
 
 
-SETUP = '''SALARY_FIELDS = {"fieldname": "salary_slip", "label": "Salary Slip"}
+SETUP = """SALARY_FIELDS = {"fieldname": "salary_slip", "label": "Salary Slip"}
 
 
 def install():
@@ -132,15 +176,23 @@ def install():
 
 def pay(emp):
     log(emp.salary)
-'''
+"""
 
 
-@pytest.mark.parametrize(('old', 'new'), [
-    pytest.param('"label": "Salary Slip"}', '"label": _("Salary Slip")}', id='wrapped_for_translation_noop'),
-    pytest.param('    create_custom_fields(SALARY_FIELDS)',
-                 '    create_custom_fields(get_salary_fields())', id='renamed_noop'),
-    pytest.param('    log(emp.salary)', '        log(emp.salary)', id='reindented_noop'),
-])
+@pytest.mark.parametrize(
+    ('old', 'new'),
+    [
+        pytest.param(
+            '"label": "Salary Slip"}', '"label": _("Salary Slip")}', id='wrapped_for_translation_noop'
+        ),
+        pytest.param(
+            '    create_custom_fields(SALARY_FIELDS)',
+            '    create_custom_fields(get_salary_fields())',
+            id='renamed_noop',
+        ),
+        pytest.param('    log(emp.salary)', '        log(emp.salary)', id='reindented_noop'),
+    ],
+)
 def test_reworded_line_naming_the_same_data_noop(committed, cli, old, new):
     committed.write('hr/setup.py', SETUP)
     committed.add()
@@ -150,10 +202,13 @@ def test_reworded_line_naming_the_same_data_noop(committed, cli, old, new):
     assert fired(cli).get('sensitive-data') is None
 
 
-@pytest.mark.parametrize('new', [
-    pytest.param('    requests.post(PAYROLL_URL, json={"amount": emp.salary})', id='now_sent'),
-    pytest.param('    log(emp.salary)\n    export_csv(emp.name, emp.salary)', id='now_exported'),
-])
+@pytest.mark.parametrize(
+    'new',
+    [
+        pytest.param('    requests.post(PAYROLL_URL, json={"amount": emp.salary})', id='now_sent'),
+        pytest.param('    log(emp.salary)\n    export_csv(emp.name, emp.salary)', id='now_exported'),
+    ],
+)
 def test_new_handling_of_the_same_data_fires(committed, cli, new):
     committed.write('hr/setup.py', SETUP)
     committed.add()
@@ -163,11 +218,14 @@ def test_new_handling_of_the_same_data_fires(committed, cli, new):
     assert found is not None and found['details'][0]['why'].endswith(': salary')
 
 
-@pytest.mark.parametrize('line', [
-    pytest.param('emp = make_employee("test_leave_allocation@salary.com")', id='email_domain_noop'),
-    pytest.param('SOURCE = "https://www.salary.com/research/pay"', id='url_noop'),
-    pytest.param('HOST = "api.income.example"', id='host_noop'),
-])
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('emp = make_employee("test_leave_allocation@salary.com")', id='email_domain_noop'),
+        pytest.param('SOURCE = "https://www.salary.com/research/pay"', id='url_noop'),
+        pytest.param('HOST = "api.income.example"', id='host_noop'),
+    ],
+)
 def test_data_word_inside_an_address_noop(committed, cli, line):
     committed.stage('src/app/setup.py', line + '\n')
     assert fired(cli).get('sensitive-data') is None
@@ -179,10 +237,13 @@ def test_data_word_beside_an_address_fires(committed, cli):
     assert found is not None and found['details'][0]['why'] == 'added line 1: salary'
 
 
-@pytest.mark.parametrize('line', [
-    pytest.param("            'postal_code' => $parts[5],", id='php_array'),
-    pytest.param('        "email": user.email,', id='python_payload'),
-])
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param("            'postal_code' => $parts[5],", id='php_array'),
+        pytest.param('        "email": user.email,', id='python_payload'),
+    ],
+)
 def test_personal_data_key_given_a_value_fires(committed, cli, line):
     committed.stage('app/Services/ExportContact.php', line + '\n')
     found = fired(cli).get('sensitive-data')
@@ -190,11 +251,14 @@ def test_personal_data_key_given_a_value_fires(committed, cli, line):
     assert found['details'][0]['why'] == 'added line 1: personal-data key in a record or payload'
 
 
-@pytest.mark.parametrize('line', [
-    pytest.param("        'email' => 'required|email',", id='validation_rule_noop'),
-    pytest.param('    "email": "Email address",', id='label_noop'),
-    pytest.param('    "phone": null,', id='null_noop'),
-])
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param("        'email' => 'required|email',", id='validation_rule_noop'),
+        pytest.param('    "email": "Email address",', id='label_noop'),
+        pytest.param('    "phone": null,', id='null_noop'),
+    ],
+)
 def test_personal_data_key_given_a_literal_noop(committed, cli, line):
     committed.stage('app/Http/Requests/ContactRequest.php', line + '\n')
     assert fired(cli).get('sensitive-data') is None

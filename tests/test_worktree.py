@@ -1,6 +1,7 @@
 """--worktree: a revision against the working tree, untracked files
 included, with the real index and the working tree left as they were; and
 the line --staged prints when it leaves work out."""
+
 from __future__ import annotations
 
 import glob
@@ -31,7 +32,10 @@ def _state(repo: Repo) -> tuple[str, bytes]:
     the index's bytes."""
     status = subprocess.run(
         ('git', '--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all'),
-        cwd=repo.path, check=True, capture_output=True).stdout.decode()
+        cwd=repo.path,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
     return status, (repo.path / '.git' / 'index').read_bytes()
 
 
@@ -44,7 +48,7 @@ def test_worktree_reports_untracked_and_unstaged_work_and_touches_nothing(commit
     committed.add()
     committed.commit('auth')
     _payments(committed)
-    committed.write('README.md', '# project\n\nSome words.\nMore words.\n')   # unstaged
+    committed.write('README.md', '# project\n\nSome words.\nMore words.\n')  # unstaged
     before = _state(committed)
     data = report(cli, '--worktree')
     assert _state(committed) == before
@@ -52,7 +56,9 @@ def test_worktree_reports_untracked_and_unstaged_work_and_touches_nothing(commit
     changes = {c['path']: c['status'] for c in data['changes']}
     assert changes == {
         **{f'src/payments/p{i}.py': 'added' for i in range(6)},
-        'src/auth/session.py': 'modified', 'CLAUDE.md': 'added', 'README.md': 'modified',
+        'src/auth/session.py': 'modified',
+        'CLAUDE.md': 'added',
+        'README.md': 'modified',
     }
     assert data['range']['head'] == 'WORKTREE'
     assert data['range']['mode'] == 'worktree'
@@ -81,7 +87,8 @@ def test_worktree_honours_gitignore_and_lists_deletions(committed: Repo, cli) ->
     (committed.path / 'src' / 'app' / 'core.py').unlink()
     data = report(cli, '--worktree')
     assert {c['path']: c['status'] for c in data['changes']} == {
-        'kept.py': 'added', 'src/app/core.py': 'deleted',
+        'kept.py': 'added',
+        'src/app/core.py': 'deleted',
     }
 
 
@@ -123,7 +130,7 @@ def test_worktree_since_a_revision_counts_its_commits(committed: Repo, cli) -> N
     assert data['range']['base'] == start
     assert data['range']['commits'] == 1
     assert sorted(c['path'] for c in data['changes']) == ['src/app/one.py', 'src/app/two.py']
-    assert data['session_model']['models'][0]['name'] == 'Claude Sonnet 4.5'   # as the trailer writes it
+    assert data['session_model']['models'][0]['name'] == 'Claude Sonnet 4.5'  # as the trailer writes it
 
 
 def test_worktree_rejects_an_unknown_revision(committed: Repo, cli) -> None:
@@ -135,8 +142,8 @@ def test_worktree_rejects_an_unknown_revision(committed: Repo, cli) -> None:
 
 def test_staged_says_what_it_leaves_out(committed: Repo, cli) -> None:
     committed.stage('src/app/core.py', 'def run():\n    return 2\n')
-    _payments(committed)                                    # 8 untracked
-    committed.write('README.md', '# project\n\nOther.\n')    # 1 unstaged
+    _payments(committed)  # 8 untracked
+    committed.write('README.md', '# project\n\nOther.\n')  # 1 unstaged
     staged_only = cli('--format', 'json')
     assert staged_only.code == 0
     lines = staged_only.err.splitlines()
@@ -152,8 +159,10 @@ def test_staged_is_quiet_when_nothing_is_left_out(committed: Repo, cli) -> None:
     assert 'not analysed' not in res.err
     # One unstaged file: the singular.
     committed.write('README.md', 'changed\n')
-    assert cli().err.splitlines()[-1] == \
-        'review-trigger: 1 unstaged or untracked file not analysed (use --worktree)'
+    assert (
+        cli().err.splitlines()[-1]
+        == 'review-trigger: 1 unstaged or untracked file not analysed (use --worktree)'
+    )
     # --since does not speak of the working tree.
     assert 'not analysed' not in cli('--since', 'HEAD').err
 
@@ -169,8 +178,13 @@ def test_interrupted_worktree_leaves_no_temporary_index(committed: Repo) -> None
     before = _state(committed)
     env = {**os.environ, 'PYTHONPATH': str(CHECKOUT)}
     proc = subprocess.Popen(
-        (sys.executable, '-m', 'review_trigger', '--worktree'), cwd=committed.path,
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        (sys.executable, '-m', 'review_trigger', '--worktree'),
+        cwd=committed.path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 20
         while not started.exists():
@@ -179,7 +193,7 @@ def test_interrupted_worktree_leaves_no_temporary_index(committed: Repo) -> None
             time.sleep(0.02)
         # The copy (and git's lock on it) exists while git adds.
         assert [p for p in _leftovers(committed) if not p.endswith('.lock')]
-        os.killpg(proc.pid, signal.SIGINT)         # ^C reaches the whole group
+        os.killpg(proc.pid, signal.SIGINT)  # ^C reaches the whole group
         out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:

@@ -22,6 +22,7 @@ Only the built-in triggers are measured; the repositories' own
 configuration (if any) is read from the base commit, as it would be.
 Standard library only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,7 @@ from typing import NamedTuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-TRIGGERS = ('security', 'sensitive-data', 'document', 'governance',
-            'architecture', 'new-files')
+TRIGGERS = ('security', 'sensitive-data', 'document', 'governance', 'architecture', 'new-files')
 
 
 class Label(NamedTuple):
@@ -50,7 +50,7 @@ class Label(NamedTuple):
 
 class Result(NamedTuple):
     label: Label
-    fired: frozenset[str] | None     # None: the run failed
+    fired: frozenset[str] | None  # None: the run failed
     error: str = ''
 
 
@@ -75,17 +75,42 @@ def mirror_of(mirrors: str, repo: str) -> str:
 def run_one(clone: str, label: Label) -> Result:
     # -S: no site processing, so an editable install elsewhere cannot stand
     # in for this tree; the installed dependencies come from purelib.
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [ROOT, sysconfig.get_paths()['purelib'], sysconfig.get_paths()['platlib']]))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(
+            [ROOT, sysconfig.get_paths()['purelib'], sysconfig.get_paths()['platlib']]
+        ),
+    )
     env.pop('REVIEW_TRIGGER_SESSION_MODEL', None)
     proc = subprocess.run(
-        [sys.executable, '-S', '-m', 'review_trigger', '-C', clone, '--base',
-         label.sha + '~1', '--head', label.sha, '--format', 'json'],
-        capture_output=True, text=True, env=env, check=False, cwd=ROOT,
+        [
+            sys.executable,
+            '-S',
+            '-m',
+            'review_trigger',
+            '-C',
+            clone,
+            '--base',
+            label.sha + '~1',
+            '--head',
+            label.sha,
+            '--format',
+            'json',
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=ROOT,
     )
     if proc.returncode not in (0, 1):
-        return Result(label, None, proc.stderr.strip().splitlines()[-1:] and
-                      proc.stderr.strip().splitlines()[-1] or f'exit {proc.returncode}')
+        return Result(
+            label,
+            None,
+            proc.stderr.strip().splitlines()[-1:]
+            and proc.stderr.strip().splitlines()[-1]
+            or f'exit {proc.returncode}',
+        )
     report = json.loads(proc.stdout)
     return Result(label, frozenset(t['id'] for t in report['triggers']))
 
@@ -98,12 +123,10 @@ def run_all(labels: Sequence[Label], mirrors: str, jobs: int) -> list[Result]:
             src = mirror_of(mirrors, repo)
             if not os.path.isdir(src):
                 n = sum(1 for lab in labels if lab.repo == repo)
-                print(f'note: no mirror of {repo} at {src}: its {n} commits are skipped',
-                      file=sys.stderr)
+                print(f'note: no mirror of {repo} at {src}: its {n} commits are skipped', file=sys.stderr)
                 continue
             dest = os.path.join(tmp, repo.replace('/', '+'))
-            subprocess.run(['git', 'clone', '--quiet', '--shared', '--no-checkout', src, dest],
-                           check=True)
+            subprocess.run(['git', 'clone', '--quiet', '--shared', '--no-checkout', src, dest], check=True)
             clones[repo] = dest
         todo = [lab for lab in labels if lab.repo in clones]
         with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -145,15 +168,21 @@ def fmt(x: float | None) -> str:
 
 
 def table(scores: dict[str, Score]) -> str:
-    lines = [f'{"trigger":<15} {"expected":>8} {"fired":>6} {"TP":>4} {"FP":>4} {"FN":>4} '
-             f'{"precision":>9} {"recall":>6}']
+    lines = [
+        f'{"trigger":<15} {"expected":>8} {"fired":>6} {"TP":>4} {"FP":>4} {"FN":>4} '
+        f'{"precision":>9} {"recall":>6}'
+    ]
     total = Score(0, 0, 0)
     for t, s in scores.items():
-        lines.append(f'{t:<15} {s.tp + s.fn:>8} {s.tp + s.fp:>6} {s.tp:>4} {s.fp:>4} {s.fn:>4} '
-                     f'{fmt(s.precision):>9} {fmt(s.recall):>6}')
+        lines.append(
+            f'{t:<15} {s.tp + s.fn:>8} {s.tp + s.fp:>6} {s.tp:>4} {s.fp:>4} {s.fn:>4} '
+            f'{fmt(s.precision):>9} {fmt(s.recall):>6}'
+        )
         total = Score(total.tp + s.tp, total.fp + s.fp, total.fn + s.fn)
-    lines.append(f'{"all":<15} {total.tp + total.fn:>8} {total.tp + total.fp:>6} {total.tp:>4} '
-                 f'{total.fp:>4} {total.fn:>4} {fmt(total.precision):>9} {fmt(total.recall):>6}')
+    lines.append(
+        f'{"all":<15} {total.tp + total.fn:>8} {total.tp + total.fp:>6} {total.tp:>4} '
+        f'{total.fp:>4} {total.fn:>4} {fmt(total.precision):>9} {fmt(total.recall):>6}'
+    )
     return '\n'.join(lines)
 
 
@@ -171,9 +200,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ok = [r for r in results if r.fired is not None]
     quiet = sum(1 for r in ok if not r.label.expect)
     repos = sorted({r.label.repo for r in ok})
-    print(f'{len(ok)} commits from {len(repos)} repositories '
-          f'({quiet} where nothing should fire); {len(labels) - len(results)} skipped, '
-          f'{len(failed)} failed')
+    print(
+        f'{len(ok)} commits from {len(repos)} repositories '
+        f'({quiet} where nothing should fire); {len(labels) - len(results)} skipped, '
+        f'{len(failed)} failed'
+    )
     print(table(score(ok)))
     for r in failed:
         print(f'failed: {r.label.repo} {r.label.sha}: {r.error}', file=sys.stderr)
@@ -183,14 +214,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             missed = sorted(r.label.expect - r.fired)
             extra = sorted(r.fired - r.label.expect)
             if missed or extra:
-                print(f'{r.label.repo} {r.label.sha[:10]} missed={",".join(missed) or "-"} '
-                      f'extra={",".join(extra) or "-"}  # {r.label.why}')
+                print(
+                    f'{r.label.repo} {r.label.sha[:10]} missed={",".join(missed) or "-"} '
+                    f'extra={",".join(extra) or "-"}  # {r.label.why}'
+                )
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as f:
-            json.dump([{'repo': r.label.repo, 'sha': r.label.sha,
+            json.dump(
+                [
+                    {
+                        'repo': r.label.repo,
+                        'sha': r.label.sha,
                         'expect': sorted(r.label.expect),
                         'fired': None if r.fired is None else sorted(r.fired),
-                        'error': r.error} for r in results], f, indent=1)
+                        'error': r.error,
+                    }
+                    for r in results
+                ],
+                f,
+                indent=1,
+            )
     return 0
 
 

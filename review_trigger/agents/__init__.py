@@ -8,6 +8,7 @@ the start and stop decisions); a module per agent (``claude``, ``codex``,
 ``Event`` and an ``Answer`` back into that agent's output format, and names
 the settings file the installer edits.
 """
+
 from __future__ import annotations
 
 AGENTS = ('claude', 'codex', 'gemini', 'cursor')

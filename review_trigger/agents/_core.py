@@ -10,6 +10,7 @@ the session's model is reason-tier (then a note), the agent is already
 continuing because of a stop hook, or the same change was reported before
 in this session.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -24,11 +25,11 @@ from review_trigger import git
 from review_trigger.errors import UserError
 from review_trigger.options import PROG
 
-FOLDER = 'review-trigger'          # under the git directory, as the pre-commit hook's
+FOLDER = 'review-trigger'  # under the git directory, as the pre-commit hook's
 SESSIONS = 'sessions'
 PROMPT_FILE = 'prompt.md'
 RECORD_VERSION = 1
-MAX_EVENT_BYTES = 16 << 20         # a transcript is passed by path, never inline
+MAX_EVENT_BYTES = 16 << 20  # a transcript is passed by path, never inline
 MAX_MODEL_CHARS = 100
 _SAFE_ID = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]{0,99}')
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
@@ -47,7 +48,7 @@ def kind_of(name: str, starts: tuple[str, ...], stops: tuple[str, ...]) -> Kind:
 
 class Event(NamedTuple):
     kind: Kind
-    name: str                   # the agent's own event name
+    name: str  # the agent's own event name
     session_id: str
     model: str | None = None
     cwd: str | None = None
@@ -63,7 +64,7 @@ class Event(NamedTuple):
 
 class Answer(NamedTuple):
     kind: Literal['none', 'context', 'block', 'note', 'error']
-    event: str = ''             # the agent's event name it answers, if known
+    event: str = ''  # the agent's event name it answers, if known
     text: str = ''
     # For the user, besides a block (the next session's recommendation):
     # the block's reason goes to the agent and stays short.
@@ -72,23 +73,26 @@ class Answer(NamedTuple):
 
 class Agent(NamedTuple):
     """One agent: its event parser, its output format and its settings."""
+
     name: str
     parse: Callable[[Mapping[str, Any]], Event]
-    render: Callable[[Answer], str]     # the stdout text ('' for nothing)
-    settings: str                       # the project settings file, from the root
+    render: Callable[[Answer], str]  # the stdout text ('' for nothing)
+    settings: str  # the project settings file, from the root
 
 
 class Record(NamedTuple):
     """A session as recorded at its start."""
+
     agent: str
     session_id: str
     model: str | None
-    start: str | None           # HEAD at the start; None before the first commit
-    started: str                # ISO 8601
+    start: str | None  # HEAD at the start; None before the first commit
+    started: str  # ISO 8601
     reported: tuple[str, ...] = ()  # fingerprints of the changes reported
 
 
 # -- reading events ----------------------------------------------------------------
+
 
 def load_event(data: bytes) -> Mapping[str, Any]:
     if len(data) > MAX_EVENT_BYTES:
@@ -109,7 +113,7 @@ def text_field(data: Mapping[str, Any], key: str, required: bool = False) -> str
             raise BadEvent(f'the hook event has no {key!r}')
         return None
     if not isinstance(value, str):
-        raise BadEvent(f'the hook event\'s {key!r} is not a string')
+        raise BadEvent(f"the hook event's {key!r} is not a string")
     return value
 
 
@@ -123,6 +127,7 @@ def model_field(data: Mapping[str, Any], key: str = 'model') -> str | None:
     if not value:
         return None
     from review_trigger import routing
+
     found = routing.model_from_trailer(value)
     return routing.pretty(found) if found else value
 
@@ -133,11 +138,15 @@ def flag(data: Mapping[str, Any], key: str) -> bool:
 
 # -- session records ---------------------------------------------------------------
 
+
 def session_file(repo: git.Repo, session_id: str) -> str:
     """Where a session is recorded. The id comes from the agent's event, so
     anything but a plain name is hashed: it can never name another file."""
-    name = session_id if _SAFE_ID.fullmatch(session_id) else \
-        'h-' + hashlib.sha256(session_id.encode('utf-8', 'surrogatepass')).hexdigest()[:40]
+    name = (
+        session_id
+        if _SAFE_ID.fullmatch(session_id)
+        else 'h-' + hashlib.sha256(session_id.encode('utf-8', 'surrogatepass')).hexdigest()[:40]
+    )
     return os.path.join(repo.git_dir, FOLDER, SESSIONS, f'{name}.json')
 
 
@@ -153,19 +162,29 @@ def read_record(path: str) -> Record | None:
         start = data['start']
         model = data.get('model')
         reported = data.get('reported', [])
-        if data.get('version') != RECORD_VERSION or \
-                not (start is None or isinstance(start, str) and re.fullmatch(r'[0-9a-f]{40,64}', start)) \
-                or not (model is None or isinstance(model, str)) \
-                or not isinstance(reported, list) or not all(isinstance(r, str) for r in reported):
+        if (
+            data.get('version') != RECORD_VERSION
+            or not (start is None or isinstance(start, str) and re.fullmatch(r'[0-9a-f]{40,64}', start))
+            or not (model is None or isinstance(model, str))
+            or not isinstance(reported, list)
+            or not all(isinstance(r, str) for r in reported)
+        ):
             return None
-        return Record(str(data.get('agent', '')), str(data.get('session_id', '')), model,
-                      start, str(data.get('started', '')), tuple(reported))
+        return Record(
+            str(data.get('agent', '')),
+            str(data.get('session_id', '')),
+            model,
+            start,
+            str(data.get('started', '')),
+            tuple(reported),
+        )
     except (KeyError, TypeError, AttributeError):
         return None
 
 
 def write_record(path: str, record: Record) -> None:
     from review_trigger.output import write_atomic
+
     data = {'version': RECORD_VERSION, **record._asdict(), 'reported': list(record.reported)}
     write_atomic(path, json.dumps(data, indent=2, ensure_ascii=True) + '\n')
 
@@ -179,6 +198,7 @@ def _new_record(agent: str, event: Event, repo: git.Repo) -> Record:
 
 
 # -- the decisions -----------------------------------------------------------------
+
 
 class Options(NamedTuple):
     session_model: str | None = None
@@ -210,9 +230,11 @@ def start(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     from review_trigger import pipeline
     from review_trigger.agents import _context
     from review_trigger.options import ENV_SESSION_MODEL
+
     config = pipeline.config_for(repo, git.resolve_range(repo), options.config_path, repo.root)
-    model = record.model or options.session_model or \
-        options.environ.get(ENV_SESSION_MODEL, '').strip() or None
+    model = (
+        record.model or options.session_model or options.environ.get(ENV_SESSION_MODEL, '').strip() or None
+    )
     return Answer('context', event.name, _context.announcement(model, config))
 
 
@@ -220,6 +242,7 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     """Analyse the session's change; block once when it needs a stronger
     model's review."""
     from review_trigger import pipeline
+
     path = session_file(repo, event.session_id)
     record = read_record(path)
     if record is None:
@@ -230,11 +253,15 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
         write_record(path, record)
     base = record.start
     label = f'session start {base[:12] if base else "(no commit)"}..working tree'
-    outcome = pipeline.run(pipeline.Request(
-        range=lambda r: git.worktree_range(r, base, label),
-        session_model=record.model or event.model or options.session_model,
-        config_path=options.config_path, environ=options.environ,
-    ), repo)
+    outcome = pipeline.run(
+        pipeline.Request(
+            range=lambda r: git.worktree_range(r, base, label),
+            session_model=record.model or event.model or options.session_model,
+            config_path=options.config_path,
+            environ=options.environ,
+        ),
+        repo,
+    )
     answer, reported = _verdict(event, repo, outcome, record)
     answer, reported = _with_plan(answer, repo, outcome.config, reported)
     if reported != record.reported:
@@ -242,8 +269,9 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     return answer
 
 
-def _with_plan(answer: Answer, repo: git.Repo, config: Any,
-               reported: tuple[str, ...]) -> tuple[Answer, tuple[str, ...]]:
+def _with_plan(
+    answer: Answer, repo: git.Repo, config: Any, reported: tuple[str, ...]
+) -> tuple[Answer, tuple[str, ...]]:
     """``answer`` with the next session's recommendation (section 6) when
     the repository has a plan file. It is for the user, not the agent: a
     note, or beside a block, never in the block's reason; and shown once per
@@ -251,6 +279,7 @@ def _with_plan(answer: Answer, repo: git.Repo, config: Any,
     every turn)."""
     from review_trigger import routing
     from review_trigger.routing.plan import DEFAULT_PLAN
+
     text = routing.next_session(os.path.join(repo.root, DEFAULT_PLAN), config)
     if text is None:
         return answer, reported
@@ -266,11 +295,11 @@ def _with_plan(answer: Answer, repo: git.Repo, config: Any,
     return Answer('note', answer.event, text), reported
 
 
-def _verdict(event: Event, repo: git.Repo, outcome: Any,
-             record: Record) -> tuple[Answer, tuple[str, ...]]:
+def _verdict(event: Event, repo: git.Repo, outcome: Any, record: Record) -> tuple[Answer, tuple[str, ...]]:
     """The answer to the session's change, and the changes reported so far."""
     from review_trigger import routing
     from review_trigger.output import write_atomic
+
     reported = record.reported
     if outcome.prompt is None:
         return Answer('none', event.name), reported
@@ -278,8 +307,7 @@ def _verdict(event: Event, repo: git.Repo, outcome: Any,
     write_atomic(prompt_path, outcome.prompt)
     rng = outcome.analysis.change.range
     fired = outcome.fired
-    fingerprint = hashlib.sha256(
-        f'{rng.base}\0{rng.tree}\0{",".join(fired)}'.encode()).hexdigest()[:32]
+    fingerprint = hashlib.sha256(f'{rng.base}\0{rng.tree}\0{",".join(fired)}'.encode()).hexdigest()[:32]
     if fingerprint in reported:
         return Answer('none', event.name), reported
     reported = (*reported, fingerprint)
@@ -289,23 +317,33 @@ def _verdict(event: Event, repo: git.Repo, outcome: Any,
     top = routing.table_of(outcome.config).top
     reason_tier = bool(models) and all(m.tier == top.id for m in models)
     if reason_tier or event.continuing or event.aborted:
-        return Answer('note', event.name, (
-            f'{PROG}: {ids} fired on this session\'s change; the review prompt is in '
-            f'{shown}. A second pair of eyes is still worth having: review it in a '
-            f'fresh session.')), reported
+        return Answer(
+            'note',
+            event.name,
+            (
+                f"{PROG}: {ids} fired on this session's change; the review prompt is in "
+                f'{shown}. A second pair of eyes is still worth having: review it in a '
+                f'fresh session.'
+            ),
+        ), reported
     if not models:
         who = 'unknown (tier unknown)'
     elif outcome.session.source == 'trailers':
         # Names read from the commits are the change's text: tiers only.
-        who = ', '.join(f'{m.tier} tier' for m in models) + ' (from the commits\' trailers)'
+        who = ', '.join(f'{m.tier} tier' for m in models) + " (from the commits' trailers)"
     else:
         who = ', '.join(f'{m.name} ({m.tier} tier)' for m in models)
-    return Answer('block', event.name, (
-        f'{PROG}: this session\'s change fired {ids}, and its model is {who}. '
-        f'It needs a review by the strongest ({top.id}-tier) model. The review prompt is '
-        f'in {shown}. Do not review it yourself: tell the user that the change needs '
-        f'that review, and that they can run it by giving {shown} to a fresh session '
-        f'with a {top.id}-tier model (such as {_CONTROL.sub("", top.model)[:40]}); then stop.')), reported
+    return Answer(
+        'block',
+        event.name,
+        (
+            f"{PROG}: this session's change fired {ids}, and its model is {who}. "
+            f'It needs a review by the strongest ({top.id}-tier) model. The review prompt is '
+            f'in {shown}. Do not review it yourself: tell the user that the change needs '
+            f'that review, and that they can run it by giving {shown} to a fresh session '
+            f'with a {top.id}-tier model (such as {_CONTROL.sub("", top.model)[:40]}); then stop.'
+        ),
+    ), reported
 
 
 def _shown(path: str, root: str) -> str:

@@ -8,6 +8,7 @@ blocked). Answers, on stdout with exit 0:
 ``{"decision": "block", "reason": ...}`` (the reason goes to Claude) and
 ``{"systemMessage": ...}`` (shown to the user, does not block).
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,11 @@ def parse(data: Mapping[str, Any]) -> Event:
     name = text_field(data, 'hook_event_name', required=True) or ''
     kind = kind_of(name, (START,), (STOP,))
     return Event(
-        kind, name, text_field(data, 'session_id', required=kind != 'other') or '',
-        model=model_field(data), cwd=text_field(data, 'cwd'),
+        kind,
+        name,
+        text_field(data, 'session_id', required=kind != 'other') or '',
+        model=model_field(data),
+        cwd=text_field(data, 'cwd'),
         continuing=flag(data, 'stop_hook_active'),
     )
 
@@ -33,12 +37,11 @@ def render(answer: Answer) -> str:
     """Claude Code's format; Codex reads the same."""
     out: dict[str, Any]
     if answer.kind == 'context':
-        out = {'hookSpecificOutput': {'hookEventName': START,
-                                      'additionalContext': answer.text}}
+        out = {'hookSpecificOutput': {'hookEventName': START, 'additionalContext': answer.text}}
     elif answer.kind == 'block':
         out = {'decision': 'block', 'reason': answer.text}
         if answer.note:
-            out['systemMessage'] = answer.note     # the user's, not the agent's
+            out['systemMessage'] = answer.note  # the user's, not the agent's
     elif answer.kind in ('note', 'error'):
         out = {'systemMessage': answer.text}
     else:

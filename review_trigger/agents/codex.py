@@ -8,6 +8,7 @@ Codex follows Claude Code's hook protocol: ``SessionStart`` (``session_id``,
 ``{"decision": "block", "reason": ...}`` (Codex goes on with the reason as
 its next prompt) or ``{"systemMessage": ...}``.
 """
+
 from __future__ import annotations
 
 from review_trigger.agents import claude

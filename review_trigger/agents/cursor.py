@@ -11,6 +11,7 @@ does not send it, at the conversation's first ``beforeSubmitPrompt``
 goes on. Cursor shows hooks no message of their own, so a note goes to
 stderr only.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,12 +30,19 @@ def parse(data: Mapping[str, Any]) -> Event:
     if session is None and kind != 'other':
         raise BadEvent("the hook event has no 'conversation_id'")
     roots = data.get('workspace_roots')
-    cwd = roots[0] if isinstance(roots, list) and roots and isinstance(roots[0], str) \
+    cwd = (
+        roots[0]
+        if isinstance(roots, list) and roots and isinstance(roots[0], str)
         else text_field(data, 'cwd')
+    )
     loops = data.get('loop_count')
     status = data.get('status')
     return Event(
-        kind, name, session or '', model=model_field(data), cwd=cwd,
+        kind,
+        name,
+        session or '',
+        model=model_field(data),
+        cwd=cwd,
         continuing=isinstance(loops, int) and not isinstance(loops, bool) and loops > 0,
         aborted=kind == 'stop' and status not in (None, 'completed'),
         quiet=name == PROMPT,

@@ -9,6 +9,7 @@ start; ``{"decision": "deny", "reason": ...}`` rejects the response and
 sends the reason to the agent as its next prompt; ``{"systemMessage": ...}``
 is shown to the user.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,11 @@ def parse(data: Mapping[str, Any]) -> Event:
     name = text_field(data, 'hook_event_name', required=True) or ''
     kind = kind_of(name, (START,), (STOP,))
     return Event(
-        kind, name, text_field(data, 'session_id', required=kind != 'other') or '',
-        model=model_field(data), cwd=text_field(data, 'cwd'),
+        kind,
+        name,
+        text_field(data, 'session_id', required=kind != 'other') or '',
+        model=model_field(data),
+        cwd=text_field(data, 'cwd'),
         continuing=flag(data, 'stop_hook_active'),
     )
 
@@ -33,12 +37,11 @@ def parse(data: Mapping[str, Any]) -> Event:
 def render(answer: Answer) -> str:
     out: dict[str, Any] = {}
     if answer.kind == 'context':
-        out = {'hookSpecificOutput': {'hookEventName': START,
-                                      'additionalContext': answer.text}}
+        out = {'hookSpecificOutput': {'hookEventName': START, 'additionalContext': answer.text}}
     elif answer.kind == 'block':
         out = {'decision': 'deny', 'reason': answer.text}
         if answer.note:
-            out['systemMessage'] = answer.note     # the user's, not the agent's
+            out['systemMessage'] = answer.note  # the user's, not the agent's
     elif answer.kind in ('note', 'error'):
         out = {'systemMessage': answer.text}
     return json.dumps(out) + '\n'

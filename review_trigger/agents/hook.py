@@ -7,6 +7,7 @@ line on stderr (and, where the agent shows hooks' messages to the user, in
 one), and exits 0. Exit 2, which Claude Code and Gemini CLI read as "block",
 is never used.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,15 +24,20 @@ from review_trigger.options import PROG
 
 def _parser() -> argparse.ArgumentParser:
     from review_trigger.options import Parser, add_analysis_options
+
     p = Parser(
         prog=f'{PROG} agent-hook',
-        description='Answer a coding agent\'s session-start or stop hook: the event '
-                    'JSON on stdin, the answer in the agent\'s format on stdout. '
-                    f'Installed by `{PROG} init --agent NAME`.',
+        description="Answer a coding agent's session-start or stop hook: the event "
+        "JSON on stdin, the answer in the agent's format on stdout. "
+        f'Installed by `{PROG} init --agent NAME`.',
     )
     p.add_argument('--agent', required=True, choices=AGENTS)
-    p.add_argument('-C', dest='directory', metavar='DIR',
-                   help='the repository (default: the event\'s cwd, else the current directory)')
+    p.add_argument(
+        '-C',
+        dest='directory',
+        metavar='DIR',
+        help="the repository (default: the event's cwd, else the current directory)",
+    )
     add_analysis_options(p)
     return p
 
@@ -55,11 +61,10 @@ def main(argv: Sequence[str]) -> int:
         if sys.stdin is None or sys.stdin.isatty():
             raise UserError('expects the hook event JSON on stdin')
         data = sys.stdin.buffer.read()
-        answer = run(adapter, data, args.directory, Options(
-            args.session_model, args.config, os.environ))
+        answer = run(adapter, data, args.directory, Options(args.session_model, args.config, os.environ))
     except KeyboardInterrupt:
         raise
-    except Exception as e:      # fail open, whatever went wrong
+    except Exception as e:  # fail open, whatever went wrong
         answer = Answer('error', _event_name(data), _failure(e))
     if answer.kind in ('note', 'error'):
         print(answer.text, file=sys.stderr)
@@ -72,6 +77,7 @@ def main(argv: Sequence[str]) -> int:
 
 def run(adapter: Agent, data: bytes, directory: str | None, options: Options) -> Answer:
     from review_trigger import git
+
     event = adapter.parse(load_event(data))
     if event.kind == 'other':
         return Answer('none', event.name)
@@ -93,9 +99,12 @@ def _event_name(data: bytes) -> str:
 
 def _failure(exc: Exception) -> str:
     if isinstance(exc, UserError):
-        return f'{PROG}: the session\'s change was not checked: {exc}'
+        return f"{PROG}: the session's change was not checked: {exc}"
     from review_trigger.errors import write_crash_log
+
     log = write_crash_log(exc)
     where = f'the traceback is in {log}' if log else 'no log could be written'
-    return (f'{PROG}: the session\'s change was not checked: internal error '
-            f'({type(exc).__name__}), please report it: {where}')
+    return (
+        f"{PROG}: the session's change was not checked: internal error "
+        f'({type(exc).__name__}), please report it: {where}'
+    )

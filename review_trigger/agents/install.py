@@ -7,6 +7,7 @@ one already gets no second, so a second run changes nothing. A settings
 file that is not valid JSON (or, for Codex, a ``config.toml`` that is not
 valid TOML) is an error, and nothing is written.
 """
+
 from __future__ import annotations
 
 import copy
@@ -27,7 +28,7 @@ def command(agent: str) -> str:
 
 class Hook(NamedTuple):
     event: str
-    entry: dict[str, Any]       # the handler (Claude style) or the entry (Cursor)
+    entry: dict[str, Any]  # the handler (Claude style) or the entry (Cursor)
 
 
 def hooks(agent: str) -> tuple[Hook, ...]:
@@ -48,8 +49,9 @@ def hooks(agent: str) -> tuple[Hook, ...]:
 
 
 def _ours(handler: Any) -> bool:
-    return isinstance(handler, dict) and isinstance(handler.get('command'), str) and \
-        MARK in handler['command']
+    return (
+        isinstance(handler, dict) and isinstance(handler.get('command'), str) and MARK in handler['command']
+    )
 
 
 def _handlers(group: Any) -> list[Any]:
@@ -110,6 +112,7 @@ def _codex_toml_has_ours(root: str) -> bool:
     """Whether ``.codex/config.toml`` (which Codex also reads hooks from)
     has them already; a file that is not TOML is an error."""
     import tomllib
+
     path = os.path.join(root, '.codex', 'config.toml')
     try:
         with open(path, 'rb') as f:
@@ -117,13 +120,13 @@ def _codex_toml_has_ours(root: str) -> bool:
     except FileNotFoundError:
         return False
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise UserError(f'.codex/config.toml is not valid TOML ({e}): fix it first; '
-                        f'nothing was written')
+        raise UserError(f'.codex/config.toml is not valid TOML ({e}): fix it first; nothing was written')
     return MARK in json.dumps(data.get('hooks', {}))
 
 
 def install(root: str, agent: str, dry_run: bool = False) -> int:
     from review_trigger.agents.hook import agent as adapter
+
     rel = adapter(agent).settings
     path = os.path.join(root, *rel.split('/'))
     old_text = _read_text(path, rel)
@@ -139,12 +142,16 @@ def install(root: str, agent: str, dry_run: bool = False) -> int:
     new_text = json.dumps(after, indent=2) + '\n'
     if dry_run:
         import difflib
-        sys.stdout.writelines(difflib.unified_diff(
-            old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-            f'a/{rel}', f'b/{rel}'))
+
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), f'a/{rel}', f'b/{rel}'
+            )
+        )
         print(f'{PROG}: dry run: {rel} not written', file=sys.stderr)
         return 0
     from review_trigger.output import write_atomic
+
     write_atomic(path, new_text)
     print(f'{PROG}: added the hooks ({events}: `{command(agent)}`) to {rel}', file=sys.stderr)
     return 0

@@ -13,6 +13,7 @@ this package, one module a job.
   what ``--staged`` leaves out.
 - ``patch``: the content key of a change (its patch id).
 """
+
 from __future__ import annotations
 
 from review_trigger.git.diff import (
@@ -47,9 +48,33 @@ from review_trigger.git.run import Repo
 from review_trigger.git.worktree import snapshot, unstaged_count, worktree_range
 
 __all__ = [
-    'NO_LINES', 'AddedLines', 'Candidate', 'Diff', 'FileDiff',
-    'PendingFiles', 'Readable', 'Repo', 'commits', 'deepen', 'each_blob',
-    'fetch', 'has_commit', 'has_merge_base', 'head', 'is_shallow', 'last_commit', 'list_files',
-    'merge_base', 'new_side', 'open_repo', 'patch_id', 'read_blob', 'read_path', 'resolve',
-    'resolve_range', 'snapshot', 'unstaged_count', 'worktree_range',
+    'NO_LINES',
+    'AddedLines',
+    'Candidate',
+    'Diff',
+    'FileDiff',
+    'PendingFiles',
+    'Readable',
+    'Repo',
+    'commits',
+    'deepen',
+    'each_blob',
+    'fetch',
+    'has_commit',
+    'has_merge_base',
+    'head',
+    'is_shallow',
+    'last_commit',
+    'list_files',
+    'merge_base',
+    'new_side',
+    'open_repo',
+    'patch_id',
+    'read_blob',
+    'read_path',
+    'resolve',
+    'resolve_range',
+    'snapshot',
+    'unstaged_count',
+    'worktree_range',
 ]

@@ -5,6 +5,7 @@ The reviewer's diff is read with ``--text`` (only for files the analysis
 did not find binary), so attributes from the change cannot hide a file's
 content from the reviewer either.
 """
+
 from __future__ import annotations
 
 import shlex
@@ -16,8 +17,16 @@ from review_trigger.git.revisions import _empty_tree
 from review_trigger.git.run import _CONFIG, Repo, _error, _Failed, _run, _start
 
 # The user's diff settings must not change what the reviewer reads.
-_SHOW_OPTS = ('--no-ext-diff', '--no-textconv', '--no-color', '--no-relative',
-              '--no-abbrev', '--submodule=short', '-M', '-C')
+_SHOW_OPTS = (
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-color',
+    '--no-relative',
+    '--no-abbrev',
+    '--submodule=short',
+    '-M',
+    '-C',
+)
 # What the reproduce command shows (the same rename and copy detection
 # as the analysis).
 _REPRO_OPTS = ('-M', '-C')
@@ -52,8 +61,12 @@ def sides(repo: Repo, rng: Range, tree: str | None = None) -> list[str]:
     return [base, rng.head]
 
 
-def reproduce(repo: Repo, rng: Range, paths: Sequence[str] = (), tree: str | None = None,
-              ) -> str:
+def reproduce(
+    repo: Repo,
+    rng: Range,
+    paths: Sequence[str] = (),
+    tree: str | None = None,
+) -> str:
     """The command that shows the analysed change (or ``paths`` of it)."""
     return command(sides(repo, rng, tree), paths)
 
@@ -70,8 +83,7 @@ def patch_id(repo: Repo, rng: Range) -> str | None:
     """``git patch-id --stable`` of the change (for a work tree, which has
     no tree id until it is staged)."""
     with tempfile.TemporaryFile() as patch:
-        patch.write(_run(repo, 'diff', *_SHOW_OPTS, *sides(repo, rng), '--',
-                         what='git diff failed'))
+        patch.write(_run(repo, 'diff', *_SHOW_OPTS, *sides(repo, rng), '--', what='git diff failed'))
         patch.seek(0)
         proc = _start(repo.root, [*_CONFIG, 'patch-id', '--stable'], stdin=patch)
         out, err = proc.communicate()
@@ -81,12 +93,10 @@ def patch_id(repo: Repo, rng: Range) -> str | None:
     return words[0].decode() if words else None
 
 
-def file_diff(repo: Repo, side_args: Sequence[str], paths: Sequence[str],
-              limit: int) -> tuple[bytes, bool]:
+def file_diff(repo: Repo, side_args: Sequence[str], paths: Sequence[str], limit: int) -> tuple[bytes, bool]:
     """The diff of ``paths`` (as text), at most ``limit`` bytes of it, and
     whether it was longer (git is stopped then, not read to the end)."""
-    proc = _start(repo.root, [*_CONFIG, 'diff', *_SHOW_OPTS, '--text', *side_args,
-                              '--', *paths])
+    proc = _start(repo.root, [*_CONFIG, 'diff', *_SHOW_OPTS, '--text', *side_args, '--', *paths])
     assert proc.stdout is not None
     try:
         data = proc.stdout.read(limit + 1)
@@ -115,8 +125,9 @@ def blob_sizes(repo: Repo, names: Sequence[str]) -> dict[str, int]:
     with tempfile.TemporaryFile() as listed:
         listed.write(''.join(f'{n}\n' for n in names).encode('utf-8', 'surrogateescape'))
         listed.seek(0)
-        proc = _start(repo.root, [*_CONFIG, 'cat-file', '--batch-check=%(objecttype) %(objectsize)'],
-                      stdin=listed)
+        proc = _start(
+            repo.root, [*_CONFIG, 'cat-file', '--batch-check=%(objecttype) %(objectsize)'], stdin=listed
+        )
         out, err = proc.communicate()
     if proc.returncode != 0:
         raise _error(_Failed(proc.returncode, err), 'cannot read object sizes')

@@ -9,6 +9,7 @@ time) or only the added lines a caller's search picks out of each block
 must not change the result, so every diff runs with ``--no-ext-diff
 --no-textconv`` and explicit formatting options.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -24,12 +25,21 @@ from review_trigger.git.revisions import _empty_tree
 from review_trigger.git.run import _CONFIG, Repo, _call, _error, _Failed, _start, _wait
 
 _DIFF_OPTS = (
-    '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative',
-    '--submodule=short', '--ignore-submodules=none', '--no-abbrev',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-color',
+    '--no-relative',
+    '--submodule=short',
+    '--ignore-submodules=none',
+    '--no-abbrev',
     f'-O{os.devnull}',
-    '-M', '-C', '-U0', '--raw', '-z',
+    '-M',
+    '-C',
+    '-U0',
+    '--raw',
+    '-z',
 )
-_CHUNK = 1 << 16        # bytes of the header part read from git at a time
+_CHUNK = 1 << 16  # bytes of the header part read from git at a time
 # Within a hunk: a run of added lines, a context line, or any other line.
 _HUNK_LINES = re.compile(rb'((?:\+[^\n]*\n)+)|( [^\n]*\n)|[^\n]*\n')
 # Lines longer than this (or than the scan cap) are cut when read.
@@ -38,15 +48,16 @@ _LONG_LINE = 1 << 20
 
 class Readable(Protocol):
     """What the diff readers read from: a pipe, a read-ahead, a test's bytes."""
-    def read(self, n: int = -1, /) -> bytes: ...
 
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 class FileDiff(NamedTuple):
     """One file of a streamed diff with its added lines (up to a cap)."""
+
     change: FileChange
     added: AddedLines
-    skipped: bool           # too large: listed, not scanned
+    skipped: bool  # too large: listed, not scanned
 
 
 class AddedLines(Sequence[tuple[int, str]]):
@@ -54,6 +65,7 @@ class AddedLines(Sequence[tuple[int, str]]):
     text: ``text`` is the lines joined with newlines, so a scanner can
     search it whole. Equal to the list of pairs it stands for.
     """
+
     __slots__ = ('text', '_firsts', '_numbers', '_count', '_lines')
 
     def __init__(self, text: str, runs: Sequence[tuple[int, int]], count: int) -> None:
@@ -104,14 +116,13 @@ class AddedLines(Sequence[tuple[int, str]]):
             return len(self) == len(other) and list(self) == list(other)
         return NotImplemented
 
-    __hash__ = None     # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f'AddedLines({list(self)!r})'
 
 
 NO_LINES = AddedLines('', [], 0)
-
 
 
 def _tokens(stream: Readable, leftover: list[bytes]) -> Iterator[bytes]:
@@ -136,7 +147,7 @@ def _tokens(stream: Readable, leftover: list[bytes]) -> Iterator[bytes]:
         data = buf + chunk if buf else chunk
         end = data.find(b'\0\0')
         if end >= 0:
-            leftover.append(data[end + 2:])
+            leftover.append(data[end + 2 :])
             yield from data[:end].split(b'\0')
             return
         cut = data.rfind(b'\0')
@@ -144,7 +155,7 @@ def _tokens(stream: Readable, leftover: list[bytes]) -> Iterator[bytes]:
             buf = data
             continue
         yield from data[:cut].split(b'\0')
-        buf = data[cut + 1:]
+        buf = data[cut + 1 :]
 
 
 def _reader(stream: Readable) -> Callable[[int], bytes]:
@@ -170,20 +181,30 @@ def _header(tokens: Iterator[bytes]) -> list[FileChange]:
             path, old_path = take().decode('utf-8', 'surrogateescape'), first
         else:
             path, old_path = first, None
-        append(FileChange(
-            path, old_path, status_of.get(letter[:1], 'modified'), 0, 0, False,
-            old_sha.decode() if old_sha.strip(b'0') else None,
-            new_sha.decode() if new_sha.strip(b'0') else None,
-            old_mode == b'160000' or new_mode == b'160000',
-        ))
+        append(
+            FileChange(
+                path,
+                old_path,
+                status_of.get(letter[:1], 'modified'),
+                0,
+                0,
+                False,
+                old_sha.decode() if old_sha.strip(b'0') else None,
+                new_sha.decode() if new_sha.strip(b'0') else None,
+                old_mode == b'160000' or new_mode == b'160000',
+            )
+        )
     return files
 
 
 _STATUS_BYTES = {k.encode(): v for k, v in STATUS.items()}
 
 
-def _start_diff(repo: Repo, base: str | None, head_: str | None,
-                ) -> tuple[subprocess.Popen[bytes], IO[bytes], str]:
+def _start_diff(
+    repo: Repo,
+    base: str | None,
+    head_: str | None,
+) -> tuple[subprocess.Popen[bytes], IO[bytes], str]:
     """Start the diff from ``base`` to ``head_`` (None: the index); its
     process, output, and the empty folder it runs in (remove it after).
 
@@ -204,9 +225,11 @@ def _start_diff(repo: Repo, base: str | None, head_: str | None,
         proc = _start(repo.root, [*_CONFIG, *args, '--'])
     else:
         args = ['diff-tree', '-r', *_DIFF_OPTS, base or _empty_tree(repo), new]
-        proc = _start(empty, ['--git-dir', repo.git_dir, '--work-tree', empty,
-                              *_CONFIG, *args, '--'],
-                      env={'GIT_INDEX_FILE': os.path.join(empty, 'index')})
+        proc = _start(
+            empty,
+            ['--git-dir', repo.git_dir, '--work-tree', empty, *_CONFIG, *args, '--'],
+            env={'GIT_INDEX_FILE': os.path.join(empty, 'index')},
+        )
     stream = proc.stdout
     assert stream is not None
     _widen(stream)
@@ -239,6 +262,7 @@ def _widen(stream: IO[bytes]) -> None:
     keeps working while a block is analysed."""
     try:
         import fcntl
+
         fcntl.fcntl(stream.fileno(), getattr(fcntl, 'F_SETPIPE_SZ', 1031), _PIPE_SIZE)
     except (ImportError, OSError, ValueError, AttributeError):
         pass
@@ -252,6 +276,7 @@ class _ReadAhead:
     def __init__(self, stream: IO[bytes], limit: int) -> None:
         import collections
         import threading
+
         self._stream = stream
         self._limit = limit
         self._chunks: collections.deque[bytes] = collections.deque()
@@ -260,8 +285,7 @@ class _ReadAhead:
         self._closed = False
         self._error: OSError | None = None
         self._ready = threading.Condition()
-        self._thread = threading.Thread(target=self._fill, daemon=True,
-                                        name='review-trigger git reader')
+        self._thread = threading.Thread(target=self._fill, daemon=True, name='review-trigger git reader')
         self._thread.start()
 
     def _fill(self) -> None:
@@ -352,6 +376,7 @@ _READ_AHEAD = 16 << 20
 
 class Candidate(NamedTuple):
     """An added line worth checking: its file (an index), number and text."""
+
     file: int
     line: int
     text: str
@@ -359,21 +384,35 @@ class Candidate(NamedTuple):
 
 class _File:
     """The file whose patch is being read."""
-    __slots__ = ('index', 'header', 'added', 'deleted', 'binary', 'scan', 'size',
-                 'skipped', 'in_hunk', 'next_line', 'mark', 'seg', 'runs')
+
+    __slots__ = (
+        'index',
+        'header',
+        'added',
+        'deleted',
+        'binary',
+        'scan',
+        'size',
+        'skipped',
+        'in_hunk',
+        'next_line',
+        'mark',
+        'seg',
+        'runs',
+    )
 
     def __init__(self, index: int, header: bytes, scan: bool) -> None:
         self.index = index
-        self.header = header        # its "diff --git" line
+        self.header = header  # its "diff --git" line
         self.added = self.deleted = 0
         self.binary = False
         self.scan = scan
-        self.size = 0               # added bytes, as _hunk_lines counts them
+        self.size = 0  # added bytes, as _hunk_lines counts them
         self.skipped = False
         self.in_hunk = False
-        self.next_line = 0          # the number of the added line at ``mark``
-        self.mark = 0               # a line start in the current block
-        self.seg = 0                # where the current hunk's lines start
+        self.next_line = 0  # the number of the added line at ``mark``
+        self.mark = 0  # a line start in the current block
+        self.seg = 0  # where the current hunk's lines start
         # The added lines kept (each_file): (first line number, line count,
         # the lines with their '+' and newline), one entry per run of lines.
         self.runs: list[tuple[int, int, bytes]] = []
@@ -418,18 +457,17 @@ class Diff:
             except OSError:
                 pass
 
-    def each_file(self, want_content: Callable[[FileChange], bool],
-                  max_bytes: int) -> Iterator[FileDiff]:
+    def each_file(self, want_content: Callable[[FileChange], bool], max_bytes: int) -> Iterator[FileDiff]:
         """Each file, with its line counts, and its added lines (if
         ``want_content``) up to ``max_bytes`` a file."""
         files = self.files
-        read = _read(files, self._blocks(max_bytes), [want_content(f) for f in files],
-                     max_bytes)
+        read = _read(files, self._blocks(max_bytes), [want_content(f) for f in files], max_bytes)
         # Without a search, every event is a file.
         return self._finish(e for e in read if isinstance(e, FileDiff))
 
-    def candidates(self, scan: Sequence[bool], find: Callable[[bytes], Iterable[int]],
-                   max_bytes: int) -> Iterator[Candidate | FileDiff]:
+    def candidates(
+        self, scan: Sequence[bool], find: Callable[[bytes], Iterable[int]], max_bytes: int
+    ) -> Iterator[Candidate | FileDiff]:
         """Each file, with its line counts, as ``each_file`` gives it but
         without its lines: before it, the added lines (of the files ``scan``
         says to scan) that ``find`` picks out of each block, in order."""
@@ -448,14 +486,22 @@ class Diff:
         finally:
             self.close()
 
+
 def _done(files: list[FileChange], f: _File, lines: bool) -> FileDiff:
     """The file just read: its FileChange with its line counts, and its
     added lines if they were kept."""
     c = files[f.index]
     if f.added or f.deleted or f.binary:
         c = FileChange(
-            c.path, c.old_path, c.status, f.added, f.deleted, f.binary and not c.submodule,
-            c.old_blob, c.new_blob, c.submodule,
+            c.path,
+            c.old_path,
+            c.status,
+            f.added,
+            f.deleted,
+            f.binary and not c.submodule,
+            c.old_blob,
+            c.new_blob,
+            c.submodule,
         )
     if lines and f.scan and not f.skipped and f.runs:
         return _file_diff(c, f.runs, False)
@@ -463,8 +509,11 @@ def _done(files: list[FileChange], f: _File, lines: bool) -> FileDiff:
 
 
 def _read(
-        files: list[FileChange], blocks: Iterable[bytes], scan: Sequence[bool],
-        max_bytes: int, find: Callable[[bytes], Iterable[int]] | None = None,
+    files: list[FileChange],
+    blocks: Iterable[bytes],
+    scan: Sequence[bool],
+    max_bytes: int,
+    find: Callable[[bytes], Iterable[int]] | None = None,
 ) -> Iterator[FileDiff | Candidate]:
     """The patch part read from ``blocks`` (see ``_blocks``): a FileDiff
     for each of ``files``, in order, with its line counts. Without
@@ -504,14 +553,13 @@ def _read(
             end = data.find(b'\n', at)
             if m[1] is not None:
                 header = data[at:end]
-                if f is not None and header == f.header and \
-                        files[f.index].status == 'type-changed':
-                    f.in_hunk = False       # its second patch
+                if f is not None and header == f.header and files[f.index].status == 'type-changed':
+                    f.in_hunk = False  # its second patch
                     continue
                 if f is not None:
                     yield _done(files, f, lines)
                 if next_index >= len(files):
-                    f = None        # more patches than files: ignore them
+                    f = None  # more patches than files: ignore them
                     continue
                 f = _File(next_index, header, bool(scan[next_index]))
                 next_index += 1
@@ -553,7 +601,7 @@ def _plus_bytes(data: bytes, start: int, end: int) -> int:
     '+' and without its newline."""
     n = data.count(b'\n', start, end)
     if data.count(b'\n+', start - 1, end) == n:
-        return end - start - n      # all of them (a new file's, mostly)
+        return end - start - n  # all of them (a new file's, mostly)
     return sum(map(len, _PLUS_LINE.findall(data, start, end)))
 
 
@@ -565,12 +613,12 @@ def _numbered(data: bytes, start: int, end: int) -> int:
 
 def _candidate(f: _File, data: bytes, at: int) -> Candidate | None:
     """The added line starting at ``at`` in ``f``'s current hunk, if it is one."""
-    if not (f.in_hunk and f.scan) or f.skipped or data[at:at + 1] != b'+':
+    if not (f.in_hunk and f.scan) or f.skipped or data[at : at + 1] != b'+':
         return None
     f.next_line += _numbered(data, f.mark, at)
     f.mark = at
     end = data.find(b'\n', at)
-    return Candidate(f.index, f.next_line, data[at + 1:end].decode('utf-8', 'replace'))
+    return Candidate(f.index, f.next_line, data[at + 1 : end].decode('utf-8', 'replace'))
 
 
 def _blocks(stream: Readable, first: bytes, long_line: int) -> Iterator[bytes]:
@@ -587,8 +635,8 @@ def _blocks(stream: Readable, first: bytes, long_line: int) -> Iterator[bytes]:
         buf += chunk
         cut = buf.rfind(b'\n')
         if cut >= 0:
-            yield b'\n' + buf[:cut + 1]
-            buf = buf[cut + 1:]
+            yield b'\n' + buf[: cut + 1]
+            buf = buf[cut + 1 :]
         if len(buf) > long_line:
             # One very long line: keep its start, drop the rest.
             yield b'\n' + buf[:long_line] + b'\n'
@@ -598,12 +646,13 @@ def _blocks(stream: Readable, first: bytes, long_line: int) -> Iterator[bytes]:
                     return
                 nl = chunk.find(b'\n')
                 if nl >= 0:
-                    buf = chunk[nl + 1:]
+                    buf = chunk[nl + 1 :]
                     break
 
 
-def _hunk_lines(data: bytes, pos: int, end: int, lineno: int, size: int,
-                runs: list[tuple[int, int, bytes]]) -> tuple[int, int]:
+def _hunk_lines(
+    data: bytes, pos: int, end: int, lineno: int, size: int, runs: list[tuple[int, int, bytes]]
+) -> tuple[int, int]:
     """Add the added lines of ``data[pos:end]`` (whole lines of a hunk) to
     ``runs``; return the next line number and the added bytes so far
     (each line counted with its '+', without its newline, until the size
@@ -621,7 +670,7 @@ def _hunk_lines(data: bytes, pos: int, end: int, lineno: int, size: int,
                 runs.append((lineno, lines, tail))
                 return lineno + lines, size + len(tail) - lines
     elif seg[:1] != b' ' and b'\n ' not in seg:
-        return lineno, size          # only removed lines
+        return lineno, size  # only removed lines
     for m in _HUNK_LINES.finditer(seg):
         plus = m[1]
         if plus is not None:
@@ -634,8 +683,7 @@ def _hunk_lines(data: bytes, pos: int, end: int, lineno: int, size: int,
     return lineno, size
 
 
-def _file_diff(change: FileChange, runs: list[tuple[int, int, bytes]],
-               skipped: bool) -> FileDiff:
+def _file_diff(change: FileChange, runs: list[tuple[int, int, bytes]], skipped: bool) -> FileDiff:
     if not runs:
         return FileDiff(change, NO_LINES, skipped)
     raw = runs[0][2] if len(runs) == 1 else b''.join(r[2] for r in runs)

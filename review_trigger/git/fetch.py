@@ -1,4 +1,5 @@
 """Fetching what a pull request's diff needs (the GitHub Action)."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,7 @@ from review_trigger.git.run import Repo, _call, _run
 
 _SHA = re.compile(r'^(?:[0-9a-f]{40}|[0-9a-f]{64})$')
 _REMOTE = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9_.-]*$')
-_FETCH_OPTS = ('--no-tags', '--no-recurse-submodules', '--no-write-fetch-head',
-               '--quiet')
+_FETCH_OPTS = ('--no-tags', '--no-recurse-submodules', '--no-write-fetch-head', '--quiet')
 
 
 def has_commit(repo: Repo, sha: str) -> bool:
@@ -54,8 +54,7 @@ def deepen(repo: Repo, remote: str, shas: list[str], n: int) -> None:
         raise ValueError(f'n must be >= 1, not {n}')
     if not is_shallow(repo):
         return
-    _run(repo, 'fetch', *_FETCH_OPTS, f'--deepen={n}', remote, *shas,
-         what=f'git fetch from {remote} failed')
+    _run(repo, 'fetch', *_FETCH_OPTS, f'--deepen={n}', remote, *shas, what=f'git fetch from {remote} failed')
 
 
 def _check_fetch(remote: str, shas: list[str]) -> None:

@@ -1,4 +1,5 @@
 """Objects and commits: blobs, paths at a revision, file lists, logs."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -8,8 +9,7 @@ from review_trigger.git.run import _CONFIG, Repo, _call, _error, _Failed, _run, 
 
 
 def read_blob(repo: Repo, sha: str) -> bytes:
-    return _run(repo, 'cat-file', 'blob', sha,
-                what=f'cannot read object {sha}')
+    return _run(repo, 'cat-file', 'blob', sha, what=f'cannot read object {sha}')
 
 
 def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
@@ -19,6 +19,7 @@ def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
     if not shas:
         return
     import tempfile
+
     with tempfile.TemporaryFile() as names:
         names.write(''.join(f'{sha}\n' for sha in shas).encode())
         names.seek(0)
@@ -29,7 +30,7 @@ def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
             for sha in shas:
                 head = stream.readline().split()
                 if len(head) < 3:
-                    continue            # "<sha> missing"
+                    continue  # "<sha> missing"
                 data = stream.read(int(head[2]) + 1)[:-1]
                 yield sha, data
             stream.read()
@@ -58,8 +59,11 @@ class PendingFiles:
     now: git lists while the caller goes on; ``result()`` collects it."""
 
     def __init__(self, repo: Repo, treeish: str | None, recursive: bool = True) -> None:
-        args = ['ls-files', '-z', '--cached'] if treeish is None else \
-            ['ls-tree', *(['-r'] if recursive else []), '-z', '--name-only', treeish, '--']
+        args = (
+            ['ls-files', '-z', '--cached']
+            if treeish is None
+            else ['ls-tree', *(['-r'] if recursive else []), '-z', '--name-only', treeish, '--']
+        )
         self._proc = _start(repo.root, [*_CONFIG, *args])
         self._out: bytes | None = None
 
@@ -83,14 +87,18 @@ class PendingFiles:
 def commits(repo: Repo, base: str | None, head_: str) -> list[Commit]:
     rng = [head_] if base is None else [f'{base}..{head_}']
     out = _run(
-        repo, 'log', '-z', '--no-color', '--format=%H%n%an <%ae>%n%cI%n%B',
-        *rng, '--',
+        repo,
+        'log',
+        '-z',
+        '--no-color',
+        '--format=%H%n%an <%ae>%n%cI%n%B',
+        *rng,
+        '--',
     )
     result = []
     for record in out.split(b'\0'):
         if not record.strip():
             continue
-        sha, author, date, message = (
-            record.decode('utf-8', 'replace').split('\n', 3) + ['', '', ''])[:4]
+        sha, author, date, message = (record.decode('utf-8', 'replace').split('\n', 3) + ['', '', ''])[:4]
         result.append(Commit(sha.strip(), author, date, message.strip()))
     return result

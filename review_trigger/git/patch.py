@@ -9,6 +9,7 @@ gate back. The patch is a full one (``--binary``, so a changed binary file
 changes the id too), with the user's diff settings pinned as for the
 analysis.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -17,14 +18,20 @@ from review_trigger.git.revisions import _empty_tree
 from review_trigger.git.run import _CONFIG, Repo, _error, _Failed, _start, _wait
 
 _PATCH_OPTS = (
-    '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative',
-    '--submodule=short', '--ignore-submodules=none', '--full-index', '--binary',
-    '-M', '-U3',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-color',
+    '--no-relative',
+    '--submodule=short',
+    '--ignore-submodules=none',
+    '--full-index',
+    '--binary',
+    '-M',
+    '-U3',
 )
 
 
-def patch_id(repo: Repo, base: str | None, head_: str | None,
-             exclude: Sequence[str] = ()) -> str | None:
+def patch_id(repo: Repo, base: str | None, head_: str | None, exclude: Sequence[str] = ()) -> str | None:
     """The patch id of the diff from ``base`` to ``head_`` (None: the
     index), leaving out the paths ``exclude`` names; None for an empty diff."""
     if head_ is None:
@@ -36,7 +43,7 @@ def patch_id(repo: Repo, base: str | None, head_: str | None,
     assert diff.stdout is not None
     try:
         ids = _start(repo.root, [*_CONFIG, 'patch-id', '--verbatim'], stdin=diff.stdout)
-        diff.stdout.close()     # patch-id holds it now; git diff sees a closed reader
+        diff.stdout.close()  # patch-id holds it now; git diff sees a closed reader
         out, err = ids.communicate()
         try:
             _wait(diff)

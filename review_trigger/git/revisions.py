@@ -1,4 +1,5 @@
 """Repositories, revisions and ranges: what is analysed."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,9 @@ def open_repo(path: str | None = None) -> Repo:
     where = os.path.abspath(path or os.getcwd())
     if not os.path.isdir(where):
         raise UserError(f'{where} is not a directory')
-    status, out, err = _call(where, 'rev-parse', '--is-bare-repository', '--show-toplevel',
-                             '--absolute-git-dir')
+    status, out, err = _call(
+        where, 'rev-parse', '--is-bare-repository', '--show-toplevel', '--absolute-git-dir'
+    )
     if status != 0:
         dubious = re.search(rb'detected dubious ownership in repository at (.*)', err)
         if dubious:
@@ -36,16 +38,19 @@ def open_repo(path: str | None = None) -> Repo:
         if bare == b'false':
             raise UserError(f'{where} is inside a .git directory, not a work tree')
         raise UserError(
-            f'{where} is not in a git repository '
-            f'(run it inside one, or pass -C DIR)',
+            f'{where} is not in a git repository (run it inside one, or pass -C DIR)',
         )
     root, git_dir = _decode(out).split('\n')[1:3]
     return Repo(root, git_dir)
 
 
 def resolve_range(
-        repo: Repo, *, since: str | None = None, base: str | None = None,
-        head: str | None = None, worktree: str | None = None,
+    repo: Repo,
+    *,
+    since: str | None = None,
+    base: str | None = None,
+    head: str | None = None,
+    worktree: str | None = None,
 ) -> Range:
     """The Range for --staged (no arguments), --since REV, --base/--head or
     --worktree REV (REV against the working tree)."""
@@ -53,6 +58,7 @@ def resolve_range(
         if head is not None:
             raise UserError('--head goes with --base, not --worktree')
         from review_trigger.git.worktree import worktree_range
+
         start = _head_sha(repo) if worktree == 'HEAD' else resolve(repo, worktree)
         label = f'{"HEAD" if worktree == "HEAD" else worktree}..working tree'
         return worktree_range(repo, start, label)
@@ -106,15 +112,14 @@ def head(repo: Repo) -> str | None:
     return out.decode().strip() or None
 
 
-_head_sha = head     # for resolve_range, whose ``head`` is a revision
+_head_sha = head  # for resolve_range, whose ``head`` is a revision
 
 
 def resolve(repo: Repo, rev: str) -> str:
     """The commit sha ``rev`` names, or a UserError saying why not."""
     if not rev or rev.startswith('-') or '\0' in rev or '\n' in rev:
         raise UserError(f'{rev!r} is not a valid revision')
-    out = _call(repo.root, 'rev-parse', '--verify', '--quiet', '--end-of-options',
-                f'{rev}^{{commit}}')[1]
+    out = _call(repo.root, 'rev-parse', '--verify', '--quiet', '--end-of-options', f'{rev}^{{commit}}')[1]
     sha = out.decode('utf-8', 'replace').strip()
     if sha:
         return sha
@@ -123,8 +128,7 @@ def resolve(repo: Repo, rev: str) -> str:
         count = int(_run(repo, 'rev-list', '--count', 'HEAD').strip())
     has = f'the repository has {count} commit{"s" if count != 1 else ""}'
     raise UserError(
-        f'unknown revision {rev!r}: not a commit in this repository '
-        f'({has}){_shallow_hint(repo)}',
+        f'unknown revision {rev!r}: not a commit in this repository ({has}){_shallow_hint(repo)}',
     )
 
 
@@ -132,8 +136,7 @@ def merge_base(repo: Repo, a: str, b: str) -> str:
     out = _call(repo.root, 'merge-base', a, b)[1].decode().strip()
     if not out:
         raise UserError(
-            f'{a[:12]} and {b[:12]} have no common ancestor'
-            f'{_shallow_hint(repo)}',
+            f'{a[:12]} and {b[:12]} have no common ancestor{_shallow_hint(repo)}',
         )
     return out.split()[0]
 

@@ -1,5 +1,6 @@
 """Running git: every git process review-trigger starts, its pinned
 settings and environment, and its failures turned into UserErrors."""
+
 from __future__ import annotations
 
 import os
@@ -12,16 +13,28 @@ from review_trigger.errors import UserError
 
 # Options that pin diff output whatever the user's gitconfig says.
 _CONFIG = (
-    '-c', 'core.quotepath=false', '-c', 'diff.noprefix=false',
-    '-c', 'diff.mnemonicPrefix=false', '-c', 'diff.relative=false',
-    '-c', 'diff.interHunkContext=0', '-c', 'color.ui=false',
+    '-c',
+    'core.quotepath=false',
+    '-c',
+    'diff.noprefix=false',
+    '-c',
+    'diff.mnemonicPrefix=false',
+    '-c',
+    'diff.relative=false',
+    '-c',
+    'diff.interHunkContext=0',
+    '-c',
+    'color.ui=false',
 )
 
 # Environment for every git call: never prompt, never page, and never
 # fetch missing objects of a partial clone behind the user's back.
 _ENV = {
-    'GIT_TERMINAL_PROMPT': '0', 'GIT_PAGER': 'cat', 'PAGER': 'cat',
-    'GIT_NO_LAZY_FETCH': '1', 'GIT_EXTERNAL_DIFF': '',
+    'GIT_TERMINAL_PROMPT': '0',
+    'GIT_PAGER': 'cat',
+    'PAGER': 'cat',
+    'GIT_NO_LAZY_FETCH': '1',
+    'GIT_EXTERNAL_DIFF': '',
 }
 
 
@@ -46,20 +59,28 @@ def _environ() -> dict[str, str]:
     return {**os.environ, **_ENV, 'LC_ALL': 'C', 'LANGUAGE': 'C'}
 
 
-def _start(cwd: str, args: Sequence[str], stdin: IO[bytes] | int = subprocess.DEVNULL,
-           env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+def _start(
+    cwd: str,
+    args: Sequence[str],
+    stdin: IO[bytes] | int = subprocess.DEVNULL,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
     """Start ``git args`` in ``cwd``, its output and errors piped; ``env``
     adds to the pinned environment."""
     environ = {**_environ(), **env} if env else _environ()
     try:
-        return subprocess.Popen(['git', *args], cwd=cwd, env=environ, stdin=stdin,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return subprocess.Popen(
+            ['git', *args], cwd=cwd, env=environ, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
     except OSError:
         raise UserError('git failed. Is it installed and on PATH?')
 
 
-def _call(cwd: str, *args: str, env: Mapping[str, str] | None = None,
-          ) -> tuple[int, bytes, bytes]:
+def _call(
+    cwd: str,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+) -> tuple[int, bytes, bytes]:
     """Run ``git args`` in ``cwd``: its status, output and errors."""
     proc = _start(cwd, args, env=env)
     out, err = proc.communicate()
@@ -78,7 +99,8 @@ def _wait(proc: subprocess.Popen[bytes]) -> None:
 
 def _error(exc: _Failed, what: str) -> UserError:
     lines = [
-        ln.strip() for ln in exc.stderr.strip().splitlines()
+        ln.strip()
+        for ln in exc.stderr.strip().splitlines()
         if ln.strip() and not ln.strip().startswith('hint:')
     ]
     # The fatal line says what went wrong; warnings before it rarely do.

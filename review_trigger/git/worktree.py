@@ -9,6 +9,7 @@ when the run is interrupted; the real index and the working tree are only
 read. (``git add`` writes the new files' blobs to the object database, as
 any ``git add`` would: unreferenced, ``git gc`` prunes them.)
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -52,8 +53,7 @@ def snapshot(repo: Repo) -> str:
 
 def _real_index(repo: Repo) -> str:
     """The index git uses (``$GIT_INDEX_FILE`` if set, else the git dir's)."""
-    status, out, err = _call(repo.root, 'rev-parse', '--path-format=absolute',
-                             '--git-path', 'index')
+    status, out, err = _call(repo.root, 'rev-parse', '--path-format=absolute', '--git-path', 'index')
     if status != 0:
         raise _error(_Failed(status, err), 'cannot find the index')
     return _decode(out).strip()
@@ -77,9 +77,9 @@ def _temporary_index(repo: Repo) -> Iterator[str]:
                 with open(_real_index(repo), 'rb') as real:
                     shutil.copyfileobj(real, copy)
             except FileNotFoundError:
-                pass        # nothing was ever staged: start from no index
+                pass  # nothing was ever staged: start from no index
         if os.path.getsize(path) == 0:
-            os.unlink(path)     # git reads an empty file as a corrupt index
+            os.unlink(path)  # git reads an empty file as a corrupt index
         yield path
     finally:
         for p in (path, path + '.lock'):
@@ -96,7 +96,7 @@ def _terminate_as_interrupt() -> Callable[[], object]:
     try:
         old = signal.getsignal(signal.SIGTERM)
         if old is not signal.SIG_DFL:
-            return _nothing     # the caller has its own policy
+            return _nothing  # the caller has its own policy
         signal.signal(signal.SIGTERM, _interrupt)
     except (ValueError, OSError):
         return _nothing
@@ -117,9 +117,16 @@ def unstaged_count(repo: Repo) -> int:
 
     ``--no-optional-locks``: git status would otherwise refresh the index
     and write it back."""
-    status, out, err = _call(repo.root, '--no-optional-locks', *_CONFIG, 'status',
-                             '--porcelain=v1', '-z', '--untracked-files=all',
-                             '--ignore-submodules=none')
+    status, out, err = _call(
+        repo.root,
+        '--no-optional-locks',
+        *_CONFIG,
+        'status',
+        '--porcelain=v1',
+        '-z',
+        '--untracked-files=all',
+        '--ignore-submodules=none',
+    )
     if status != 0:
         raise _error(_Failed(status, err), 'git status failed')
     count = 0
@@ -129,7 +136,7 @@ def unstaged_count(repo: Repo) -> int:
             continue
         x, y = entry[0], entry[1]
         if x in b'RC':
-            next(entries, None)     # the original path of a rename or copy
+            next(entries, None)  # the original path of a rename or copy
         if y != _CLEAN:
-            count += 1              # includes "??", untracked
+            count += 1  # includes "??", untracked
     return count

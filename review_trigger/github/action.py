@@ -22,6 +22,7 @@ the step: the result is in the job summary either way, with a
 ``::notice::`` (no permission: a fork's read-only token) or a
 ``::warning::`` (anything else) saying what happened.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,7 @@ PROG = 'review-trigger github'
 REPORT_FILE = 'report.json'
 PROMPT_FILE = 'prompt.md'
 REMOTE = 'origin'
-FIRST_DEPTH = 50                # commits fetched first, then doubled
+FIRST_DEPTH = 50  # commits fetched first, then doubled
 DEFAULT_MAX_FETCH_DEPTH = 1000
 TRUE = ('true', 'True', 'TRUE')
 FALSE = ('false', 'False', 'FALSE')
@@ -73,13 +74,14 @@ class Options(NamedTuple):
 
 class Result(NamedTuple):
     """What one run found, in the form both modes share."""
+
     pr: ev.PullRequest
     ids: tuple[str, ...]
     files: tuple[tuple[str, tuple[str, ...]], ...]
     prompt: str | None
     changed: int
     report_path: str
-    review: str | None = None       # the review's markdown (input review)
+    review: str | None = None  # the review's markdown (input review)
 
 
 def _input(environ: Mapping[str, str], name: str, default: str = '') -> str:
@@ -98,50 +100,78 @@ def _bool(value: str, name: str) -> bool:
 
 def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
     from review_trigger.options import Parser
+
     p = Parser(
         prog=PROG,
         description='The GitHub Action: analyse the pull request of the '
-                    'event (GITHUB_EVENT_PATH), or the one a fork run\'s report '
-                    'names (--from-report). Options default to the '
-                    'INPUT_* variables action.yml sets.',
+        "event (GITHUB_EVENT_PATH), or the one a fork run's report "
+        'names (--from-report). Options default to the '
+        'INPUT_* variables action.yml sets.',
     )
-    p.add_argument('-C', dest='path', metavar='DIR',
-                   default=_input(environ, 'PATH', '.') or '.',
-                   help='the checked-out repository (input path)')
-    p.add_argument('--config', default=_input(environ, 'CONFIG'),
-                   help='configuration file in the repository, read from the '
-                        'base commit (input config)')
-    p.add_argument('--session-model', default=_input(environ, 'SESSION_MODEL'),
-                   help='the model that wrote the change (input session-model)')
-    p.add_argument('--reviewer', default=_input(environ, 'REVIEWER'),
-                   help='the reviewing model (input reviewer)')
-    p.add_argument('--comment', default=_input(environ, 'COMMENT', 'true') or 'true',
-                   help='keep a sticky comment on the pull request: true or '
-                        'false (input comment)')
-    p.add_argument('--comment-mode', default=_input(environ, 'COMMENT_MODE', 'update')
-                   or 'update', choices=('update', 'delete'),
-                   help='when no trigger fires any more: update the comment to '
-                        'say so, or delete it (input comment-mode)')
-    p.add_argument('--fail-on-trigger',
-                   default=_input(environ, 'FAIL_ON_TRIGGER', 'false') or 'false',
-                   help='exit 1 when a trigger fires (input fail-on-trigger)')
-    p.add_argument('--max-fetch-depth',
-                   default=_input(environ, 'MAX_FETCH_DEPTH',
-                                  str(DEFAULT_MAX_FETCH_DEPTH)),
-                   help='how many commits of history to fetch at most into a '
-                        'shallow clone to find the merge base (input '
-                        'max-fetch-depth; 0: never fetch)')
-    p.add_argument('--from-report', default=_input(environ, 'FROM_REPORT'),
-                   metavar='FILE',
-                   help='in a workflow_run workflow: analyse the pull request '
-                        'this report names (only its number is used) and '
-                        'comment (input from-report)')
-    p.add_argument('--output-dir', default='', metavar='DIR',
-                   help='where the report and prompt go (default: '
-                        '$RUNNER_TEMP/review-trigger)')
-    p.add_argument('--include-diff', default=_input(environ, 'INCLUDE_DIFF', 'false'),
-                   help='append the diff to the prompt: false, true (30000 tokens) '
-                        'or a token budget (input include-diff)')
+    p.add_argument(
+        '-C',
+        dest='path',
+        metavar='DIR',
+        default=_input(environ, 'PATH', '.') or '.',
+        help='the checked-out repository (input path)',
+    )
+    p.add_argument(
+        '--config',
+        default=_input(environ, 'CONFIG'),
+        help='configuration file in the repository, read from the base commit (input config)',
+    )
+    p.add_argument(
+        '--session-model',
+        default=_input(environ, 'SESSION_MODEL'),
+        help='the model that wrote the change (input session-model)',
+    )
+    p.add_argument(
+        '--reviewer', default=_input(environ, 'REVIEWER'), help='the reviewing model (input reviewer)'
+    )
+    p.add_argument(
+        '--comment',
+        default=_input(environ, 'COMMENT', 'true') or 'true',
+        help='keep a sticky comment on the pull request: true or false (input comment)',
+    )
+    p.add_argument(
+        '--comment-mode',
+        default=_input(environ, 'COMMENT_MODE', 'update') or 'update',
+        choices=('update', 'delete'),
+        help='when no trigger fires any more: update the comment to '
+        'say so, or delete it (input comment-mode)',
+    )
+    p.add_argument(
+        '--fail-on-trigger',
+        default=_input(environ, 'FAIL_ON_TRIGGER', 'false') or 'false',
+        help='exit 1 when a trigger fires (input fail-on-trigger)',
+    )
+    p.add_argument(
+        '--max-fetch-depth',
+        default=_input(environ, 'MAX_FETCH_DEPTH', str(DEFAULT_MAX_FETCH_DEPTH)),
+        help='how many commits of history to fetch at most into a '
+        'shallow clone to find the merge base (input '
+        'max-fetch-depth; 0: never fetch)',
+    )
+    p.add_argument(
+        '--from-report',
+        default=_input(environ, 'FROM_REPORT'),
+        metavar='FILE',
+        help='in a workflow_run workflow: analyse the pull request '
+        'this report names (only its number is used) and '
+        'comment (input from-report)',
+    )
+    p.add_argument(
+        '--output-dir',
+        default='',
+        metavar='DIR',
+        help='where the report and prompt go (default: $RUNNER_TEMP/review-trigger)',
+    )
+    p.add_argument(
+        '--include-diff',
+        default=_input(environ, 'INCLUDE_DIFF', 'false'),
+        help='append the diff to the prompt: false, true (30000 tokens) '
+        'or a token budget (input include-diff)',
+    )
     args = p.parse_args(argv)
     include_diff = _include_diff(args.include_diff)
     try:
@@ -150,18 +180,22 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
         depth = -1
     if depth < 0:
         raise UserError(
-            f'input max-fetch-depth must be a whole number >= 0, not '
-            f'{args.max_fetch_depth!r}',
+            f'input max-fetch-depth must be a whole number >= 0, not {args.max_fetch_depth!r}',
         )
     output_dir = args.output_dir or os.path.join(
-        environ.get('RUNNER_TEMP') or tempfile.gettempdir(), 'review-trigger',
+        environ.get('RUNNER_TEMP') or tempfile.gettempdir(),
+        'review-trigger',
     )
     return Options(
-        path=args.path, config=args.config, session_model=args.session_model,
-        reviewer=args.reviewer, comment=_bool(args.comment, 'comment'),
+        path=args.path,
+        config=args.config,
+        session_model=args.session_model,
+        reviewer=args.reviewer,
+        comment=_bool(args.comment, 'comment'),
         comment_mode=args.comment_mode,
         fail_on_trigger=_bool(args.fail_on_trigger, 'fail-on-trigger'),
-        max_fetch_depth=depth, from_report=args.from_report,
+        max_fetch_depth=depth,
+        from_report=args.from_report,
         include_diff=include_diff,
         # Never an option: a token on a command line is visible to others.
         token=environ.get('INPUT_TOKEN', '').strip(),
@@ -176,8 +210,9 @@ def _include_diff(value: str) -> int | None:
         return 30_000
     if value.isdigit() and int(value) >= 1000:
         return int(value)
-    raise UserError(f'input include-diff must be true, false or a token budget '
-                    f'of at least 1000, not {value!r}')
+    raise UserError(
+        f'input include-diff must be true, false or a token budget of at least 1000, not {value!r}'
+    )
 
 
 def main(argv: Sequence[str]) -> int:
@@ -197,18 +232,19 @@ def main(argv: Sequence[str]) -> int:
     except Exception as e:
         # A bug: exit 3 from the common handler, and visible here too (only
         # the exception's type: its text may quote the change).
-        _error_summary(f'internal error ({type(e).__name__}), please report it',
-                       environ, out)
+        _error_summary(f'internal error ({type(e).__name__}), please report it', environ, out)
         raise
     return 1 if result.ids and opts.fail_on_trigger else 0
 
 
 def _error_summary(message: str, environ: Mapping[str, str], out: TextIO) -> None:
     from review_trigger.markdown import fence
+
     workflow.annotate(out, 'error', message, title='review-trigger')
     try:
         workflow.append_summary(
-            f'## review-trigger: error\n\n{fence(message)}\n', environ,
+            f'## review-trigger: error\n\n{fence(message)}\n',
+            environ,
         )
     except OSError:
         pass
@@ -226,9 +262,15 @@ def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
 
 
 def _analyse_pr(
-        opts: Options, environ: Mapping[str, str], out: TextIO, pr: ev.PullRequest,
-        *, reviewing: bool, annotate: bool = True, lines: Sequence[str] = (),
-        verify: Callable[[], str | None] | None = None,
+    opts: Options,
+    environ: Mapping[str, str],
+    out: TextIO,
+    pr: ev.PullRequest,
+    *,
+    reviewing: bool,
+    annotate: bool = True,
+    lines: Sequence[str] = (),
+    verify: Callable[[], str | None] | None = None,
 ) -> Result:
     """Analyse pull request ``pr`` reading git objects only (its base and head
     commits, fetched from origin if the checkout lacks them), with the base
@@ -240,37 +282,64 @@ def _analyse_pr(
         repo = git.open_repo(opts.path)
     except UserError as e:
         raise UserError(f'{e}: check the repository out first (actions/checkout)') from None
-    ensure_history(repo, pr.base_sha, pr.head_sha, limit=opts.max_fetch_depth,
-                   log=lambda m: _log(out, m))
+    ensure_history(repo, pr.base_sha, pr.head_sha, limit=opts.max_fetch_depth, log=lambda m: _log(out, m))
 
     def pr_range(repo: git.Repo) -> Range:
         rng = git.resolve_range(repo, base=pr.base_sha, head=pr.head_sha)
         return rng._replace(label=_label(pr))
 
-    outcome = pipeline.run(pipeline.Request(
-        range=pr_range, config_path=opts.config or None,
-        session_model=opts.session_model or None, reviewer=opts.reviewer or None,
-        include_diff=opts.include_diff if opts.include_diff is not None
-        else (30_000 if reviewing else None), environ=environ,
-    ), repo)
+    outcome = pipeline.run(
+        pipeline.Request(
+            range=pr_range,
+            config_path=opts.config or None,
+            session_model=opts.session_model or None,
+            reviewer=opts.reviewer or None,
+            include_diff=opts.include_diff
+            if opts.include_diff is not None
+            else (30_000 if reviewing else None),
+            environ=environ,
+        ),
+        repo,
+    )
     review = None
     if reviewing:
         from review_trigger.review import action as review_action
-        review = review_action.run(outcome, {k: _input(environ, k) for k in (
-            'REVIEW', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'REVIEW_MODEL')},
-            environ, opts.token, pr.repository, pr.head_sha, lambda m: _log(out, m))
+
+        review = review_action.run(
+            outcome,
+            {
+                k: _input(environ, k)
+                for k in ('REVIEW', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'REVIEW_MODEL')
+            },
+            environ,
+            opts.token,
+            pr.repository,
+            pr.head_sha,
+            lambda m: _log(out, m),
+        )
     analysis, prompt = outcome.analysis, outcome.prompt
     report_path = os.path.join(opts.output_dir, REPORT_FILE)
-    write_atomic(report_path, pipeline.report_json(
-        outcome, {'pull_request': pr.as_json()}))
+    write_atomic(report_path, pipeline.report_json(outcome, {'pull_request': pr.as_json()}))
     result = Result(
-        pr=pr, ids=outcome.fired, files=_files(analysis), prompt=prompt,
-        changed=len(analysis.change.files), report_path=report_path, review=review,
+        pr=pr,
+        ids=outcome.fired,
+        files=_files(analysis),
+        prompt=prompt,
+        changed=len(analysis.change.files),
+        report_path=report_path,
+        review=review,
     )
     print(pipeline.summary(analysis), file=sys.stderr)
-    _finish(opts, environ, out, result,
-            [*lines, *_analysed_lines(analysis, analysis.change.range)],
-            report_where=REPORT_WHERE, annotate=annotate, verify=verify)
+    _finish(
+        opts,
+        environ,
+        out,
+        result,
+        [*lines, *_analysed_lines(analysis, analysis.change.range)],
+        report_where=REPORT_WHERE,
+        annotate=annotate,
+        verify=verify,
+    )
     return result
 
 
@@ -300,24 +369,28 @@ def _files(analysis: Analysis) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def _analysed_lines(analysis: Analysis, rng: Range) -> list[str]:
     from review_trigger.markdown import code
+
     n = len(analysis.change.files)
     k = len(analysis.commits)
     assert rng.base is not None
-    what = (f'{n:,} changed file{"s" if n != 1 else ""} in '
-            f'{k:,} commit{"s" if k != 1 else ""} '
-            f'({code(rng.base[:12])}...{code(rng.head[:12])})')
+    what = (
+        f'{n:,} changed file{"s" if n != 1 else ""} in '
+        f'{k:,} commit{"s" if k != 1 else ""} '
+        f'({code(rng.base[:12])}...{code(rng.head[:12])})'
+    )
     if not analysis.findings:
-        return [f'Analysed {what}: none needs the strongest model\'s review.']
+        return [f"Analysed {what}: none needs the strongest model's review."]
     lines = [f'Analysed {what}.', '']
     for f in analysis.findings:
         title = analysis.triggers[f.trigger].title
-        lines.append(f'- {code(f.trigger)} ({title}): {len(f.files):,} '
-                     f'file{"s" if len(f.files) != 1 else ""}')
+        lines.append(
+            f'- {code(f.trigger)} ({title}): {len(f.files):,} file{"s" if len(f.files) != 1 else ""}'
+        )
     return lines
 
 
 REPORT_WHERE = (
-    'in the `prompt` field of the JSON report (the action\'s `report` '
+    "in the `prompt` field of the JSON report (the action's `report` "
     'output), when the workflow keeps it with `actions/upload-artifact`'
 )
 
@@ -326,8 +399,13 @@ REPORT_WHERE = (
 
 
 def ensure_history(
-        repo: git.Repo, base: str, head: str, *, limit: int,
-        remote: str = REMOTE, log: Callable[[str], None] = lambda m: None,
+    repo: git.Repo,
+    base: str,
+    head: str,
+    *,
+    limit: int,
+    remote: str = REMOTE,
+    log: Callable[[str], None] = lambda m: None,
 ) -> int:
     """Make sure ``base``, ``head`` and a merge base of them are present,
     fetching from ``remote`` what a shallow checkout lacks: the two commits
@@ -339,8 +417,7 @@ def ensure_history(
     missing = [s for s in wanted if not git.has_commit(repo, s)]
     shallow = git.is_shallow(repo)
     fetched = 0
-    advice = ('check out with `fetch-depth: 0` (actions/checkout), or raise '
-              'the action\'s max-fetch-depth')
+    advice = "check out with `fetch-depth: 0` (actions/checkout), or raise the action's max-fetch-depth"
     if missing:
         if limit <= 0:
             raise UserError(
@@ -348,13 +425,15 @@ def ensure_history(
                 f'checkout and max-fetch-depth is 0: {advice}',
             )
         depth = min(FIRST_DEPTH, limit) if shallow else None
-        log(f'fetching {" and ".join(s[:12] for s in missing)} from {remote}'
-            + (f' ({depth} commits deep)' if depth else ''))
+        log(
+            f'fetching {" and ".join(s[:12] for s in missing)} from {remote}'
+            + (f' ({depth} commits deep)' if depth else '')
+        )
         try:
             git.fetch(repo, remote, missing, depth=depth)
         except UserError as e:
             raise UserError(
-                f'{e} (fetching the pull request\'s commits; {advice})',
+                f"{e} (fetching the pull request's commits; {advice})",
             ) from None
         fetched = depth or 0
         for sha in missing:
@@ -363,8 +442,7 @@ def ensure_history(
     while not git.has_merge_base(repo, base, head):
         if not git.is_shallow(repo):
             raise UserError(
-                f'the base {base[:12]} and head {head[:12]} of the pull '
-                f'request have no common ancestor',
+                f'the base {base[:12]} and head {head[:12]} of the pull request have no common ancestor',
             )
         if fetched >= limit:
             raise UserError(
@@ -401,9 +479,14 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
     rep = ev.parse_report(data, 'report')
     hint = rep.pull_request
     payload = _event_payload(environ)
-    run_head = ev.check_workflow_run(
-        rep, payload, environ.get('GITHUB_REPOSITORY', ''),
-    ) or hint.head_sha
+    run_head = (
+        ev.check_workflow_run(
+            rep,
+            payload,
+            environ.get('GITHUB_REPOSITORY', ''),
+        )
+        or hint.head_sha
+    )
     if not opts.token:
         raise UserError(
             'from-report needs a token (input token) to look the pull request '
@@ -417,8 +500,9 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
         if pr.number != hint.number:
             refusal = f'the API answered for another pull request than #{hint.number}'
         elif pr.head_sha != run_head:
-            refusal = (f'pull request #{hint.number} is not at the head the '
-                       f'workflow run analysed ({run_head[:12]})')
+            refusal = (
+                f'pull request #{hint.number} is not at the head the workflow run analysed ({run_head[:12]})'
+            )
     if refusal is not None:
         # A newer push (its own run comments) or an API failure: say so, and
         # leave the comment and the outputs alone (no "nothing fired").
@@ -433,32 +517,46 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
     if not (isinstance(run_url, str) and server and run_url.startswith(server + '/')):
         run_url = None
     lines = [
-        'Analysed by this workflow from the pull request\'s commits (the '
+        "Analysed by this workflow from the pull request's commits (the "
         + (f'[workflow run]({run_url})' if run_url else 'workflow run')
-        + ' of the fork only named it).', '',
+        + ' of the fork only named it).',
+        '',
     ]
-    _log(out, f'analysing pull request #{pr.number} ({pr.base_sha[:12]}...'
-              f'{pr.head_sha[:12]}) from its commits')
+    _log(
+        out, f'analysing pull request #{pr.number} ({pr.base_sha[:12]}...{pr.head_sha[:12]}) from its commits'
+    )
     head = pr.head_sha
     return _analyse_pr(
-        opts, environ, out, pr, reviewing=False, annotate=False, lines=lines,
+        opts,
+        environ,
+        out,
+        pr,
+        reviewing=False,
+        annotate=False,
+        lines=lines,
         verify=lambda: _verify_head(environ, opts.token, pr, head),
     )
 
 
 def _lookup_pull(
-        environ: Mapping[str, str], token: str, repository: str, number: int,
+    environ: Mapping[str, str],
+    token: str,
+    repository: str,
+    number: int,
 ) -> Any:
     """``GET /repos/R/pulls/N``: the pull request's JSON, or (a str) why it
     could not be had."""
     api = environ.get('GITHUB_API_URL', 'https://api.github.com').rstrip('/')
     url = f'{api}/repos/{repository}/pulls/{number}'
-    request = urllib.request.Request(url, headers={
-        'Accept': 'application/vnd.github+json',
-        'Authorization': f'Bearer {token}',
-        'User-Agent': 'review-trigger',
-        'X-GitHub-Api-Version': '2022-11-28',
-    })
+    request = urllib.request.Request(
+        url,
+        headers={
+            'Accept': 'application/vnd.github+json',
+            'Authorization': f'Bearer {token}',
+            'User-Agent': 'review-trigger',
+            'X-GitHub-Api-Version': '2022-11-28',
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=20) as response:
             data = json.loads(response.read(8 * 1024 * 1024))
@@ -472,7 +570,10 @@ def _lookup_pull(
 
 
 def _verify_head(
-        environ: Mapping[str, str], token: str, pr: ev.PullRequest, run_head: str,
+    environ: Mapping[str, str],
+    token: str,
+    pr: ev.PullRequest,
+    run_head: str,
 ) -> str | None:
     """Just before commenting: is pull request ``pr.number`` still at the
     head that was analysed? Returns why not (a refusal), or None."""
@@ -482,8 +583,7 @@ def _verify_head(
     head = data.get('head')
     sha = head.get('sha') if isinstance(head, dict) else None
     if sha != run_head:
-        return (f'pull request #{pr.number} is not at the head the workflow '
-                f'run analysed ({run_head[:12]})')
+        return f'pull request #{pr.number} is not at the head the workflow run analysed ({run_head[:12]})'
     return None
 
 
@@ -491,11 +591,18 @@ def _verify_head(
 
 
 def _finish(
-        opts: Options, environ: Mapping[str, str], out: TextIO, result: Result,
-        lines: list[str], *, report_where: str, annotate: bool = True,
-        verify: Callable[[], str | None] | None = None,
+    opts: Options,
+    environ: Mapping[str, str],
+    out: TextIO,
+    result: Result,
+    lines: list[str],
+    *,
+    report_where: str,
+    annotate: bool = True,
+    verify: Callable[[], str | None] | None = None,
 ) -> None:
     from review_trigger.output import remove, write_atomic
+
     pr = result.pr
     prompt_path = os.path.join(opts.output_dir, PROMPT_FILE)
     if result.prompt is not None:
@@ -509,45 +616,67 @@ def _finish(
 
     title = render.headline(result.ids, pr.number)
     if result.ids and result.prompt is None:
-        lines = [*lines, '', 'No prompt was written: the configuration skips '
-                 'changes written wholly by a reason-tier model.']
+        lines = [
+            *lines,
+            '',
+            'No prompt was written: the configuration skips changes written wholly by a reason-tier model.',
+        ]
     has_summary = bool(environ.get('GITHUB_STEP_SUMMARY'))
-    budget = workflow.summary_budget(environ) if has_summary else \
-        workflow.MAX_SUMMARY_BYTES
+    budget = workflow.summary_budget(environ) if has_summary else workflow.MAX_SUMMARY_BYTES
     _, summary_has_prompt = render.summary_text(
-        title, lines, result.prompt, budget, report_where,
+        title,
+        lines,
+        result.prompt,
+        budget,
+        report_where,
     )
     status, comment_url = _comment(
-        opts, environ, out, result, verify,
-        render.Where(workflow.run_url(environ), has_summary and summary_has_prompt,
-                     report_where),
+        opts,
+        environ,
+        out,
+        result,
+        verify,
+        render.Where(workflow.run_url(environ), has_summary and summary_has_prompt, report_where),
     )
     summary, _ = render.summary_text(
-        title, lines, result.prompt, budget, report_where, status=status,
+        title,
+        lines,
+        result.prompt,
+        budget,
+        report_where,
+        status=status,
     )
     workflow.append_summary(summary + (f'\n{result.review}' if result.review else ''), environ)
-    workflow.set_outputs({
-        'triggered': 'true' if result.ids else 'false',
-        'triggers': ','.join(result.ids),
-        'report': result.report_path,
-        'prompt-file': prompt_path,
-        'comment-url': comment_url,
-    }, environ)
-    _log(out, f'{title}; report: {result.report_path}'
-              + (f'; prompt: {prompt_path}' if prompt_path else ''))
+    workflow.set_outputs(
+        {
+            'triggered': 'true' if result.ids else 'false',
+            'triggers': ','.join(result.ids),
+            'report': result.report_path,
+            'prompt-file': prompt_path,
+            'comment-url': comment_url,
+        },
+        environ,
+    )
+    _log(out, f'{title}; report: {result.report_path}' + (f'; prompt: {prompt_path}' if prompt_path else ''))
 
 
 def _comment(
-        opts: Options, environ: Mapping[str, str], out: TextIO, result: Result,
-        verify: Callable[[], str | None] | None, where: render.Where,
+    opts: Options,
+    environ: Mapping[str, str],
+    out: TextIO,
+    result: Result,
+    verify: Callable[[], str | None] | None,
+    where: render.Where,
 ) -> tuple[str, str]:
     """Sync the sticky comment. Returns (a line for the summary, its url)."""
     pr = result.pr
     if not opts.comment:
         return '', ''
     if not opts.token:
-        message = ('No token (input token is empty): the pull request comment '
-                   'is left alone; the result is in this job summary.')
+        message = (
+            'No token (input token is empty): the pull request comment '
+            'is left alone; the result is in this job summary.'
+        )
         workflow.annotate(out, 'notice', message)
         return f'**Comment:** {message}', ''
     if verify is not None:
@@ -560,34 +689,52 @@ def _comment(
     # Only now: comments imports PyGithub.
     from review_trigger.github import comments
     from review_trigger.hosts import _sticky
+
     body: str | None = None
     if result.prompt is not None:
         extra = f'\n{result.review}' if result.review else ''
         body, cut = render.comment_body(
-            result.ids, pr.head_sha, result.prompt, where,
+            result.ids,
+            pr.head_sha,
+            result.prompt,
+            where,
             marker_len=len(_sticky.MARKER) + render.utf16_len(extra),
         )
         body += extra
         if cut:
-            _log(out, 'the prompt is longer than a comment holds: the comment '
-                      'shows its beginning and says where the rest is')
+            _log(
+                out,
+                'the prompt is longer than a comment holds: the comment '
+                'shows its beginning and says where the rest is',
+            )
     elif result.ids:
-        body = (f'### review-trigger\n\n{render.headline(result.ids, pr.number)}; '
-                'no prompt was written (the configuration skips changes '
-                'written wholly by a reason-tier model).\n')
+        body = (
+            f'### review-trigger\n\n{render.headline(result.ids, pr.number)}; '
+            'no prompt was written (the configuration skips changes '
+            'written wholly by a reason-tier model).\n'
+        )
     outcome = comments.sync_comment(
         api_url=environ.get('GITHUB_API_URL', 'https://api.github.com'),
-        token=opts.token, repo=pr.repository, number=pr.number, body=body,
-        mode=opts.comment_mode, cleared_body=render.cleared_body(pr.head_sha),
+        token=opts.token,
+        repo=pr.repository,
+        number=pr.number,
+        body=body,
+        mode=opts.comment_mode,
+        cleared_body=render.cleared_body(pr.head_sha),
     )
     if outcome.action != 'failed':
         _log(out, outcome.message)
         return f'**Comment:** {outcome.message}', outcome.url or ''
     if outcome.status in _NO_PERMISSION and not outcome.rate_limited:
-        hint = (' A pull request from a fork gets a read-only token under '
+        hint = (
+            (
+                ' A pull request from a fork gets a read-only token under '
                 '`pull_request`: post the comment from a `workflow_run` '
-                'workflow (see the README).') if pr.fork else \
-            ' Give the workflow `permissions: pull-requests: write`.'
+                'workflow (see the README).'
+            )
+            if pr.fork
+            else ' Give the workflow `permissions: pull-requests: write`.'
+        )
         message = f'{outcome.message}.{hint} The result is in this job summary.'
         workflow.annotate(out, 'notice', message)
     else:

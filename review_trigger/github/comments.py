@@ -16,6 +16,7 @@ whatever GitHub asks for: ``max_wait`` defaults to the environment variable
 ``REVIEW_TRIGGER_MAX_RETRY_WAIT``, else to 60. So one call waits at most
 about ``(max_retries + 1) * (max_wait + timeout)`` seconds in all.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,10 +50,7 @@ from review_trigger.hosts._sticky import Identity, Note
 # GitHub refuses longer comment bodies with 422 "Body is too long".
 MAX_BODY_CHARS = 65536
 
-DEFAULT_CLEARED_BODY = (
-    'review-trigger: no significance trigger fires for this pull request '
-    'any more.'
-)
+DEFAULT_CLEARED_BODY = 'review-trigger: no significance trigger fires for this pull request any more.'
 
 # A GitHub Actions GITHUB_TOKEN may not read GET /user (403); what it writes
 # is authored by this bot. An App installation token may not either; what
@@ -72,7 +70,11 @@ _REPO_RE = re.compile(r'[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+')
 # requests' exceptions are OSErrors; ValueError is JSON that does not parse
 # or has the wrong shape.
 _FAILURES: tuple[type[Exception], ...] = (
-    GithubException, BadAttributeException, HTTPError, OSError, ValueError,
+    GithubException,
+    BadAttributeException,
+    HTTPError,
+    OSError,
+    ValueError,
 )
 
 _RATE_LIMIT_STATUSES = frozenset((403, 429))
@@ -81,18 +83,18 @@ CommentOutcome = _sticky.Outcome
 
 
 def sync_comment(
-        *,
-        api_url: str,
-        token: str,
-        repo: str,
-        number: int,
-        body: str | None,
-        mode: str = 'update',
-        marker: str = MARKER,
-        timeout: float = 10.0,
-        max_retries: int = 4,
-        cleared_body: str | None = None,
-        max_wait: float | None = None,
+    *,
+    api_url: str,
+    token: str,
+    repo: str,
+    number: int,
+    body: str | None,
+    mode: str = 'update',
+    marker: str = MARKER,
+    timeout: float = 10.0,
+    max_retries: int = 4,
+    cleared_body: str | None = None,
+    max_wait: float | None = None,
 ) -> CommentOutcome:
     """Create, update, clear or delete the sticky comment on PR ``number``.
 
@@ -135,8 +137,11 @@ def sync_comment(
 
     where = f'{repo}#{number}'
     gh = _connect(
-        api_url=api_url, token=token, timeout=timeout,
-        max_retries=max_retries, max_wait=wait_cap,
+        api_url=api_url,
+        token=token,
+        timeout=timeout,
+        max_retries=max_retries,
+        max_wait=wait_cap,
     )
     try:
         step = "look up the token's identity"
@@ -147,15 +152,15 @@ def sync_comment(
         todo = _sticky.plan([n for n, _ in mine], wanted)
         if body is None and not mine:
             return CommentOutcome(
-                'skipped', None, None,
-                f'No trigger fires and {where} has no review-trigger '
-                f'comment: nothing to do.',
+                'skipped',
+                None,
+                None,
+                f'No trigger fires and {where} has no review-trigger comment: nothing to do.',
             )
         if todo.action == 'created':
             assert wanted is not None
             step = 'create the comment'
-            _create(issue, wanted, marker=marker, me=me,
-                    retries=max_retries, max_wait=wait_cap)
+            _create(issue, wanted, marker=marker, me=me, retries=max_retries, max_wait=wait_cap)
             # Another run may have created one meanwhile: look again, keep
             # the oldest, delete the others.
             step = 'look for duplicate comments'
@@ -170,37 +175,44 @@ def sync_comment(
             if kept is None:
                 raise ValueError('the created comment is not listed')
             return CommentOutcome(
-                'created', kept.id, kept.html_url,
+                'created',
+                kept.id,
+                kept.html_url,
                 f'Created the review-trigger comment on {where}: {kept.html_url}',
             )
         step = 'delete a duplicate comment'
         _delete_all(mine, todo.duplicates)
         if todo.action == 'deleted':
             return CommentOutcome(
-                'deleted', mine[0][1].id, None,
-                f'No trigger fires any more: deleted the review-trigger '
-                f'comment on {where}.',
+                'deleted',
+                mine[0][1].id,
+                None,
+                f'No trigger fires any more: deleted the review-trigger comment on {where}.',
             )
         found = mine[0][1]
         if todo.action == 'unchanged':
             return CommentOutcome(
-                'unchanged', found.id, found.html_url,
-                f'The review-trigger comment on {where} is up to date: '
-                f'{found.html_url}',
+                'unchanged',
+                found.id,
+                found.html_url,
+                f'The review-trigger comment on {where} is up to date: {found.html_url}',
             )
         step = 'update the comment'
         assert wanted is not None
         found.edit(wanted)
         what = 'No trigger fires any more: cleared' if body is None else 'Updated'
         return CommentOutcome(
-            'updated', found.id, found.html_url,
-            f'{what} the review-trigger comment on {where}: '
-            f'{found.html_url}',
+            'updated',
+            found.id,
+            found.html_url,
+            f'{what} the review-trigger comment on {where}: {found.html_url}',
         )
     except _FAILURES as e:
         status = e.status if isinstance(e, GithubException) else None
         return CommentOutcome(
-            'failed', None, None,
+            'failed',
+            None,
+            None,
             redact(f'Could not {step} on {where}: {describe_error(e)}', token),
             status=status,
             rate_limited=isinstance(e, GithubException) and _is_rate_limit(e),
@@ -224,8 +236,7 @@ def resolve_max_wait(max_wait: float | None, env: Mapping[str, str]) -> float:
             max_wait = float(raw)
         except ValueError:
             raise ValueError(
-                f'{MAX_RETRY_WAIT_ENV} must be a number of seconds, '
-                f'not {raw!r}',
+                f'{MAX_RETRY_WAIT_ENV} must be a number of seconds, not {raw!r}',
             ) from None
     if not max_wait >= 0 or math.isinf(max_wait):  # also refuses NaN
         raise ValueError(f'max_wait must be >= 0 seconds, not {max_wait!r}')
@@ -233,11 +244,16 @@ def resolve_max_wait(max_wait: float | None, env: Mapping[str, str]) -> float:
 
 
 def is_sticky(
-        body: str | None, author: str | None, *, marker: str, login: str,
+    body: str | None,
+    author: str | None,
+    *,
+    marker: str,
+    login: str,
 ) -> bool:
     """Is this our sticky comment? Ours by author, sticky by marker."""
     return body is not None and _sticky.is_ours(
-        Note(0, body, author, None), marker=marker, me=Identity(login))
+        Note(0, body, author, None), marker=marker, me=Identity(login)
+    )
 
 
 def _note(comment: IssueComment) -> Note:
@@ -245,12 +261,16 @@ def _note(comment: IssueComment) -> Note:
     app = comment.performed_via_github_app
     slug = app.slug if app is not None else None
     author = comment.user.login if comment.user is not None else None
-    return Note(comment.id, comment.body or '', author if isinstance(author, str) else None,
-                comment.html_url, slug if isinstance(slug, str) else None)
+    return Note(
+        comment.id,
+        comment.body or '',
+        author if isinstance(author, str) else None,
+        comment.html_url,
+        slug if isinstance(slug, str) else None,
+    )
 
 
-def _mine(issue: Issue, marker: str, me: Identity,
-          first: bool = False) -> list[tuple[Note, IssueComment]]:
+def _mine(issue: Issue, marker: str, me: Identity, first: bool = False) -> list[tuple[Note, IssueComment]]:
     """Our sticky comments, oldest first (GitHub lists oldest first); with
     ``first``, only the oldest, so later pages are not fetched. After
     creating one, every page is read: a racing run's may sit on any."""
@@ -331,8 +351,10 @@ class _BoundedRetry(GithubRetry):
         return super().new(**kw)
 
     def is_retry(
-            self, method: str, status_code: int,
-            has_retry_after: bool = False,
+        self,
+        method: str,
+        status_code: int,
+        has_retry_after: bool = False,
     ) -> bool:
         # GitHub can answer 5xx to a POST that did create the comment:
         # sync_comment looks before posting again, to make no duplicate.
@@ -341,33 +363,45 @@ class _BoundedRetry(GithubRetry):
         return super().is_retry(method, status_code, has_retry_after)
 
     def increment(  # type: ignore[override]
-            self,
-            method: str | None = None,
-            url: str | None = None,
-            response: HTTPResponse | None = None,  # type: ignore[override]
-            error: Exception | None = None,
-            _pool: ConnectionPool | None = None,
-            _stacktrace: TracebackType | None = None,
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: HTTPResponse | None = None,  # type: ignore[override]
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
     ) -> Retry:
         if (
-                method is not None and method.upper() == 'POST' and
-                isinstance(error, (ReadTimeoutError, ProtocolError))
+            method is not None
+            and method.upper() == 'POST'
+            and isinstance(error, (ReadTimeoutError, ProtocolError))
         ):
             # Same reason: the request was sent, it may have been acted on.
             raise error.with_traceback(_stacktrace)
         if (
-                response is not None and
-                response.status in _RATE_LIMIT_STATUSES and
-                response.headers.get('x-ratelimit-remaining') == '0'
+            response is not None
+            and response.status in _RATE_LIMIT_STATUSES
+            and response.headers.get('x-ratelimit-remaining') == '0'
         ):
             # GitHub documents these headers as the sign of a spent primary
             # rate limit; GithubRetry goes by the message wording only.
             return Retry.increment(
-                self, method, url, response, error, _pool, _stacktrace,
+                self,
+                method,
+                url,
+                response,
+                error,
+                _pool,
+                _stacktrace,
             )
         try:
             return super().increment(
-                method, url, response, error, _pool, _stacktrace,
+                method,
+                url,
+                response,
+                error,
+                _pool,
+                _stacktrace,
             )
         except MaxRetryError:
             if response is None or self._inspected is None:
@@ -382,7 +416,9 @@ class _BoundedRetry(GithubRetry):
             ) from None
 
     def get_content(  # type: ignore[override]
-            self, resp: HTTPResponse, url: str,
+        self,
+        resp: HTTPResponse,
+        url: str,
     ) -> bytes:
         # GithubRetry calls this as self.get_content() to read a 403's body.
         self._inspected = GithubRetry.get_content(resp, url)
@@ -402,8 +438,12 @@ class _BoundedRetry(GithubRetry):
 
 
 def _connect(
-        *, api_url: str, token: str, timeout: float, max_retries: int,
-        max_wait: float,
+    *,
+    api_url: str,
+    token: str,
+    timeout: float,
+    max_retries: int,
+    max_wait: float,
 ) -> Github:
     retry = _BoundedRetry(
         max_wait=max_wait,
@@ -456,15 +496,20 @@ def _is_rate_limit(e: GithubException) -> bool:
     # wrong author, miss our comment and post a duplicate.
     message = _github_message(e.data)
     return (
-        isinstance(e, RateLimitExceededException) or
-        bool(_rate_limit_note(e.headers or {})) or
-        Requester.isRateLimitError(message)
+        isinstance(e, RateLimitExceededException)
+        or bool(_rate_limit_note(e.headers or {}))
+        or Requester.isRateLimitError(message)
     )
 
 
 def _create(
-        issue: Issue, text: str, *, marker: str, me: Identity, retries: int,
-        max_wait: float,
+    issue: Issue,
+    text: str,
+    *,
+    marker: str,
+    me: Identity,
+    retries: int,
+    max_wait: float,
 ) -> None:
     """POST the comment; after an ambiguous failure, look before reposting."""
     failures = 0
@@ -476,7 +521,7 @@ def _create(
             failures += 1
             if failures > retries or not _outcome_unknown(e):
                 raise
-        time.sleep(min(max_wait, 2.0 ** failures))
+        time.sleep(min(max_wait, 2.0**failures))
         if _mine(issue, marker, me, first=True):
             return
 
@@ -519,8 +564,7 @@ def _github_message(data: Any) -> str:
     for error in data.get('errors') or ():
         if isinstance(error, dict):
             detail = error.get('message') or ' '.join(
-                str(error[k]) for k in ('resource', 'field', 'code')
-                if error.get(k)
+                str(error[k]) for k in ('resource', 'field', 'code') if error.get(k)
             )
             if detail:
                 details.append(str(detail))
@@ -544,4 +588,4 @@ def _rate_limit_note(headers: Mapping[str, Any]) -> str:
 
 def _one_line(text: str, limit: int = 500) -> str:
     text = ' '.join(text.split())
-    return text if len(text) <= limit else f'{text[:limit - 3]}...'
+    return text if len(text) <= limit else f'{text[: limit - 3]}...'

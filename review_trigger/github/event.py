@@ -6,6 +6,7 @@ Everything read here is checked for type and shape before it is used: the
 event payload carries text the pull request's author chose (branch names,
 titles), and a report artifact is entirely in a fork's hands.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,29 +30,32 @@ REPORT_VERSION = 1
 
 class PullRequest(NamedTuple):
     number: int
-    repository: str         # the base repository, OWNER/NAME
+    repository: str  # the base repository, OWNER/NAME
     base_sha: str
     head_sha: str
-    fork: bool              # the head is in another repository
-    base_ref: str = ''      # branch names, for labels only (untrusted text)
+    fork: bool  # the head is in another repository
+    base_ref: str = ''  # branch names, for labels only (untrusted text)
     head_ref: str = ''
 
     def as_json(self) -> dict[str, Any]:
         return {
-            'number': self.number, 'repository': self.repository,
-            'base_sha': self.base_sha, 'head_sha': self.head_sha,
+            'number': self.number,
+            'repository': self.repository,
+            'base_sha': self.base_sha,
+            'head_sha': self.head_sha,
             'fork': self.fork,
         }
 
 
 class Report(NamedTuple):
     """The parts of a report file that posting a comment needs."""
+
     pull_request: PullRequest
     triggered: bool
     trigger_ids: tuple[str, ...]
     files: tuple[tuple[str, tuple[str, ...]], ...]  # path -> trigger ids
     prompt: str | None
-    changed: int            # number of changed files
+    changed: int  # number of changed files
 
 
 def read_json(path: str, limit: int, what: str) -> Any:
@@ -77,8 +81,7 @@ def read_json(path: str, limit: int, what: str) -> Any:
         return out
 
     try:
-        return json.loads(raw.decode('utf-8'), parse_constant=no_constant,
-                          object_pairs_hook=unique)
+        return json.loads(raw.decode('utf-8'), parse_constant=no_constant, object_pairs_hook=unique)
     except (ValueError, RecursionError) as e:
         raise UserError(f'{what} {path} is not valid JSON: {_short(e)}') from None
 
@@ -95,7 +98,7 @@ def pull_request_of(payload: Any, event_name: str) -> PullRequest:
     number = pr.get('number', payload.get('number'))
     base, head = pr.get('base'), pr.get('head')
     if not (isinstance(base, dict) and isinstance(head, dict)):
-        raise UserError('the event payload\'s pull_request has no base or head')
+        raise UserError("the event payload's pull_request has no base or head")
     base_repo = base.get('repo')
     head_repo = head.get('repo')
     repository = base_repo.get('full_name') if isinstance(base_repo, dict) else None
@@ -103,8 +106,7 @@ def pull_request_of(payload: Any, event_name: str) -> PullRequest:
         repository = payload['repository'].get('full_name')
     head_name = head_repo.get('full_name') if isinstance(head_repo, dict) else None
     # A deleted fork has no head repository: still a fork.
-    fork_head = not (isinstance(head_name, str) and
-                     head_name.casefold() == str(repository).casefold())
+    fork_head = not (isinstance(head_name, str) and head_name.casefold() == str(repository).casefold())
     result = PullRequest(
         number=_number(number, 'pull_request.number'),
         repository=_repo(repository, 'pull_request.base.repo.full_name'),
@@ -122,11 +124,13 @@ def pull_request_from_api(data: Any, repository: str) -> PullRequest:
     """The pull request ``GET /repos/{repository}/pulls/N`` answered (the
     same shape as an event's ``pull_request``), checked like one; it must
     be a pull request into ``repository``."""
-    pr = pull_request_of({'pull_request': data, 'repository': {'full_name': repository}},
-                         'pull request lookup')
+    pr = pull_request_of(
+        {'pull_request': data, 'repository': {'full_name': repository}}, 'pull request lookup'
+    )
     if pr.repository.casefold() != repository.casefold():
-        raise UserError(f'the API\'s pull request is into {pr.repository}, not '
-                        f'{repository}: refusing to comment')
+        raise UserError(
+            f"the API's pull request is into {pr.repository}, not {repository}: refusing to comment"
+        )
     return pr
 
 
@@ -201,9 +205,12 @@ def parse_report(data: Any, name: str = 'report') -> Report:
     if not isinstance(changes, list) or len(changes) > MAX_FILES:
         raise fail('changes must be a list')
     return Report(
-        pull_request=pull, triggered=triggered, trigger_ids=tuple(ids),
+        pull_request=pull,
+        triggered=triggered,
+        trigger_ids=tuple(ids),
         files=tuple((p, tuple(t)) for p, t in by_file.items()),
-        prompt=prompt, changed=len(changes),
+        prompt=prompt,
+        changed=len(changes),
     )
 
 
@@ -217,8 +224,7 @@ def check_workflow_run(report: Report, payload: Any, repository: str) -> str | N
     pr = report.pull_request
     if repository and pr.repository.casefold() != repository.casefold():
         raise UserError(
-            f'the report is for {pr.repository}, not this repository '
-            f'({repository}): refusing to comment',
+            f'the report is for {pr.repository}, not this repository ({repository}): refusing to comment',
         )
     run = payload.get('workflow_run') if isinstance(payload, dict) else None
     if not isinstance(run, dict):
@@ -235,7 +241,8 @@ def check_workflow_run(report: Report, payload: Any, repository: str) -> str | N
     listed = run.get('pull_requests')
     if isinstance(listed, list) and listed:
         numbers = {
-            p.get('number') for p in listed
+            p.get('number')
+            for p in listed
             if isinstance(p, dict) and _base_repo_of(p) in ('', repository.casefold())
         }
         if pr.number not in numbers:

@@ -5,6 +5,7 @@ Nothing here imports PyGithub. Text taken from a pull request (file names)
 only ever reaches the log escaped, so it cannot start a workflow command of
 its own.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,7 @@ def escape_property(text: str) -> str:
 def command(name: str, message: str, properties: Mapping[str, str | int] | None = None) -> str:
     """One workflow command line, e.g. ``::warning file=a%2Cb::text``."""
     props = ','.join(
-        f'{key}={escape_property(str(value))}'
-        for key, value in (properties or {}).items() if value != ''
+        f'{key}={escape_property(str(value))}' for key, value in (properties or {}).items() if value != ''
     )
     return f'::{name}{" " + props if props else ""}::{escape_data(message)}'
 
@@ -127,7 +127,8 @@ def run_url(environ: Mapping[str, str]) -> str | None:
 
 
 def warn_files(
-        out: TextIO, files: Sequence[tuple[str, Sequence[str]]],
+    out: TextIO,
+    files: Sequence[tuple[str, Sequence[str]]],
 ) -> int:
     """One warning annotation per file naming its triggers (GitHub shows the
     first MAX_WARNINGS); returns how many were written."""
@@ -135,10 +136,12 @@ def warn_files(
     for path, triggers in shown:
         ids = ', '.join(triggers)
         annotate(
-            out, 'warning',
+            out,
+            'warning',
             f'review-trigger: {ids} fired on this file; the pull request '
-            f'needs the strongest model\'s review (see the job summary).',
-            file=path, title=f'review-trigger: {ids}',
+            f"needs the strongest model's review (see the job summary).",
+            file=path,
+            title=f'review-trigger: {ids}',
         )
     if len(files) > len(shown):
         out.write(

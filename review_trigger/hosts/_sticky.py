@@ -7,6 +7,7 @@ Runs for the same pull request can race (two pushes in quick succession);
 each re-reads the notes after creating one, and ``plan`` keeps the oldest
 and deletes the others, so the result is one note whatever the timing.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,7 @@ class Identity(NamedTuple):
     403 for an Actions token or an App installation token), and then
     ``bots`` names the bot accounts that may be ours, and ``app`` says that
     a note made through an app by its own ``<slug>[bot]`` is ours."""
+
     login: str | None
     bots: tuple[str, ...] = ()
     app: bool = False
@@ -32,21 +34,23 @@ class Identity(NamedTuple):
 
 class Note(NamedTuple):
     """A note on the pull request, as the host lists it (oldest first)."""
+
     id: int
     body: str
     author: str | None
     url: str | None
-    app_slug: str | None = None     # the app it was made through, if any
+    app_slug: str | None = None  # the app it was made through, if any
 
 
 class Outcome(NamedTuple):
     """What a sync did. ``status`` is the host's HTTP status of a failure
     (None for a network error or success); ``rate_limited`` says whether
     the failure was a rate limit, which is not a permission problem."""
+
     action: Action
     comment_id: int | None
-    url: str | None      # the note's web address; None if none is left
-    message: str         # one line for humans (annotations, job summary)
+    url: str | None  # the note's web address; None if none is left
+    message: str  # one line for humans (annotations, job summary)
     status: int | None = None
     rate_limited: bool = False
 
@@ -54,6 +58,7 @@ class Outcome(NamedTuple):
 class Plan(NamedTuple):
     """What to do: ``action`` on ``keep`` (None: create one), and the
     duplicates to delete."""
+
     action: Action
     keep: Note | None
     duplicates: tuple[Note, ...]
@@ -74,15 +79,14 @@ def is_ours(note: Note, *, marker: str, me: Identity) -> bool:
     """Ours by author, sticky by marker."""
     if marker not in note.body or note.author is None:
         return False
-    author = note.author.casefold()     # logins are case-insensitive
+    author = note.author.casefold()  # logins are case-insensitive
     if me.login is not None:
         return author == me.login.casefold()
     if author in (b.casefold() for b in me.bots):
         return True
     # An App installation token: the app writes as "<slug>[bot]", and the
     # host records which app a note was made through.
-    return me.app and note.app_slug is not None and \
-        author == f'{note.app_slug}[bot]'.casefold()
+    return me.app and note.app_slug is not None and author == f'{note.app_slug}[bot]'.casefold()
 
 
 def ours(notes: Iterable[Note], *, marker: str, me: Identity) -> list[Note]:

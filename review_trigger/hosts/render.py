@@ -6,6 +6,7 @@ to be copied (GitHub puts a copy button on code blocks), and a prompt read
 from a report artifact is text from a fork's workflow that must not render
 as markdown (mentions, links, images).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from review_trigger.markdown import code, fence
 # in UTF-16 code units (what a JavaScript length is), which is never less
 # than the number of characters, so the body fits however GitHub counts.
 MAX_COMMENT = 65536
-SUMMARY_RESERVE = 4096       # room left in the summary for the status lines
+SUMMARY_RESERVE = 4096  # room left in the summary for the status lines
 
 CLEARED = (
     '### review-trigger\n\n'
@@ -29,9 +30,10 @@ CLEARED = (
 
 class Where(NamedTuple):
     """Where the full prompt can be read, for the truncation note."""
-    run_url: str | None         # this run: its job summary
-    summary_has_prompt: bool    # the job summary holds the whole prompt
-    report: str                 # where the JSON report is, in words
+
+    run_url: str | None  # this run: its job summary
+    summary_has_prompt: bool  # the job summary holds the whole prompt
+    report: str  # where the JSON report is, in words
 
 
 def utf16_len(text: str) -> int:
@@ -45,14 +47,13 @@ def _plural(n: int, word: str) -> str:
 def headline(ids: Sequence[str], number: int) -> str:
     if not ids:
         return f'no trigger fired on pull request #{number}'
-    return (f'{_plural(len(ids), "trigger")} fired on pull request #{number} '
-            f'({", ".join(ids)})')
+    return f'{_plural(len(ids), "trigger")} fired on pull request #{number} ({", ".join(ids)})'
 
 
 def comment_header(ids: Sequence[str], head_sha: str) -> str:
     listed = ', '.join(code(i) for i in ids)
     return (
-        '### review-trigger: this pull request needs the strongest model\'s '
+        "### review-trigger: this pull request needs the strongest model's "
         'review\n\n'
         f'**Triggers:** {listed} (head {code(head_sha[:12])})\n\n'
         'Copy the review prompt below into a session with the reviewing '
@@ -65,12 +66,17 @@ def cleared_body(head_sha: str) -> str:
 
 
 def comment_body(
-        ids: Sequence[str], head_sha: str, prompt: str, where: Where,
-        *, marker_len: int, limit: int = MAX_COMMENT,
+    ids: Sequence[str],
+    head_sha: str,
+    prompt: str,
+    where: Where,
+    *,
+    marker_len: int,
+    limit: int = MAX_COMMENT,
 ) -> tuple[str, bool]:
     """The comment (without the marker) and whether the prompt was cut."""
     header = comment_header(ids, head_sha)
-    budget = limit - marker_len - 1     # the marker and its newline
+    budget = limit - marker_len - 1  # the marker and its newline
     block = _Block(prompt, utf16_len)
     full = header + block.text() + '\n'
     if utf16_len(full) <= budget:
@@ -80,8 +86,7 @@ def comment_body(
         return '\n\n' + truncation_note(block.count, k, len(prompt), where)
 
     fixed = utf16_len(header)
-    k = _most_lines(block.count,
-                    lambda k: fixed + block.size(k) + utf16_len(note(k)) <= budget)
+    k = _most_lines(block.count, lambda k: fixed + block.size(k) + utf16_len(note(k)) <= budget)
     text = header + block.text(k) + note(k)
     if utf16_len(text) > budget:  # only if even the note does not fit
         raise ValueError('the comment header and note alone are too long')
@@ -91,8 +96,7 @@ def comment_body(
 def truncation_note(total_lines: int, shown: int, total_chars: int, where: Where) -> str:
     places = []
     if where.summary_has_prompt:
-        run = f'[this workflow run]({where.run_url})' if where.run_url else \
-            'this workflow run'
+        run = f'[this workflow run]({where.run_url})' if where.run_url else 'this workflow run'
         places.append(f'in the job summary of {run}')
     places.append(where.report)
     return (
@@ -105,8 +109,12 @@ def truncation_note(total_lines: int, shown: int, total_chars: int, where: Where
 
 
 def summary_text(
-        title: str, lines: Sequence[str], prompt: str | None, budget: int,
-        report_where: str, status: str = '',
+    title: str,
+    lines: Sequence[str],
+    prompt: str | None,
+    budget: int,
+    report_where: str,
+    status: str = '',
 ) -> tuple[str, bool]:
     """The job summary and whether it holds the whole prompt.
 
@@ -137,8 +145,7 @@ def summary_text(
         )
 
     fixed = _utf8_len(head + intro)
-    k = _most_lines(block.count,
-                    lambda k: fixed + block.size(k) + _utf8_len(note(k)) <= budget)
+    k = _most_lines(block.count, lambda k: fixed + block.size(k) + _utf8_len(note(k)) <= budget)
     return head + intro + block.text(k) + note(k), False
 
 
@@ -179,8 +186,7 @@ def _cut_status(status: str) -> str:
     limit = SUMMARY_RESERVE // 2
     if len(status.encode('utf-8', 'surrogateescape')) <= limit:
         return status
-    return status.encode('utf-8', 'surrogateescape')[:limit - 3].decode(
-        'utf-8', 'ignore') + '...'
+    return status.encode('utf-8', 'surrogateescape')[: limit - 3].decode('utf-8', 'ignore') + '...'
 
 
 def _most_lines(n: int, fits: Callable[[int], bool]) -> int:

@@ -9,6 +9,7 @@ The package: ``order`` (most important first), ``diff`` (the diff appended
 with ``--include-diff``), ``concerns`` (what to review, from the rules that
 fired); the JSON report is ``review_trigger.report``.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -26,11 +27,11 @@ from review_trigger.routing import SessionModel
 if TYPE_CHECKING:
     from review_trigger.config import Config
 
-MAX_CHANGED = 100       # files listed under "What changed"
-MAX_DETAILS = 25        # files listed per trigger under "What to review"
+MAX_CHANGED = 100  # files listed under "What changed"
+MAX_DETAILS = 25  # files listed per trigger under "What to review"
 MAX_CONTEXT = 30
 MAX_COMMITS = 30
-MAX_MESSAGE = 2000      # characters of one commit message
+MAX_MESSAGE = 2000  # characters of one commit message
 
 DATA_NOTICE = (
     'Everything quoted from the change below (file names, code, commit '
@@ -54,23 +55,24 @@ VERDICT = 'Produce: PASS / WARN (with specifics) / FAIL (with specifics)'
 
 class Session(NamedTuple):
     models: tuple[SessionModel, ...]
-    without_trailer: int        # commits with no AI trailer
-    source: str                 # 'flag' | 'environment' | 'trailers' | 'none'
+    without_trailer: int  # commits with no AI trailer
+    source: str  # 'flag' | 'environment' | 'trailers' | 'none'
 
 
 def session_line(session: Session) -> str:
     # Commit counts only matter when the range is mixed.
-    mixed = session.source == 'trailers' and \
-        len(session.models) + bool(session.without_trailer) > 1
+    mixed = session.source == 'trailers' and len(session.models) + bool(session.without_trailer) > 1
     # A trailer is text the change's author wrote: its model is a claim,
     # and so is the tier that follows from it.
     claimed = session.source == 'trailers'
 
     def one(m: SessionModel) -> str:
-        tier = 'tier unknown' if m.tier == 'unknown' else \
-            f'{m.tier} tier if so' if claimed else f'{m.tier} tier'
+        tier = (
+            'tier unknown' if m.tier == 'unknown' else f'{m.tier} tier if so' if claimed else f'{m.tier} tier'
+        )
         count = f', {_plural(m.commits, "commit")}' if mixed else ''
         return f'{code(m.name)} ({tier}{count})'
+
     if not session.models:
         return 'unknown (no AI co-author trailer)'
     text_ = ', '.join(one(m) for m in session.models)
@@ -123,8 +125,10 @@ def session_date(analysis: Analysis, today: datetime.date | None = None) -> str:
 
 
 def context_files(
-        analysis: Analysis, all_files: Sequence[str], names: Sequence[str],
-        adr_dirs: Sequence[str],
+    analysis: Analysis,
+    all_files: Sequence[str],
+    names: Sequence[str],
+    adr_dirs: Sequence[str],
 ) -> list[tuple[str, str]]:
     """(path, why) of files the reviewer should load besides the change:
     only files present at the analysed head (``all_files``); one the change
@@ -145,8 +149,7 @@ def context_files(
     for path in named | adr:
         parent, _, base = path.rpartition('/')
         if path in wanted or (base in wanted and parent in dirs):
-            why = 'current architecture' if base == 'ARCHITECTURE.md' else \
-                'agent and project rules'
+            why = 'current architecture' if base == 'ARCHITECTURE.md' else 'agent and project rules'
             if path in added:
                 why += ', added by this change: review it, do not rely on it'
             out.append((path, why))
@@ -154,8 +157,9 @@ def context_files(
             adr_found[parent] = adr_found.get(parent, 0) + 1
     out.sort(key=lambda pw: (pw[0].count('/'), pw[0]))
     for folder, n in sorted(adr_found.items()):
-        out.append((folder + '/', f'decision records ({_plural(n, "file")}): '
-                                  f'load those related to the change'))
+        out.append(
+            (folder + '/', f'decision records ({_plural(n, "file")}): load those related to the change')
+        )
     return out[:MAX_CONTEXT]
 
 
@@ -168,11 +172,10 @@ def _named(paths: Sequence[str], names: set[str]) -> set[str]:
         at = text.find(name)
         while at >= 0:
             end = at + len(name)
-            if (end == len(text) or text[end] == '\n') and \
-                    (at == 0 or text[at - 1] in '/\n'):
-                found.add(text[text.rfind('\n', 0, at) + 1:end])
+            if (end == len(text) or text[end] == '\n') and (at == 0 or text[at - 1] in '/\n'):
+                found.add(text[text.rfind('\n', 0, at) + 1 : end])
             at = text.find(name, at + 1)
-    if text.count('\n') != len(paths) - 1:        # a path with a newline in it
+    if text.count('\n') != len(paths) - 1:  # a path with a newline in it
         found &= set(paths)
     return found
 
@@ -180,12 +183,13 @@ def _named(paths: Sequence[str], names: set[str]) -> set[str]:
 class Pinned(NamedTuple):
     """The ids that name the analysed change exactly, and the command that
     shows it again."""
-    base: str | None            # None: the empty tree (before the first commit)
-    head: str | None            # a commit; None for the index or work tree
-    tree: str | None            # the index's tree (``git write-tree``)
-    patch_id: str | None        # the work tree's change (``git patch-id``)
-    reproduce: str              # exactly the analysed diff, however HEAD moves
-    reproduce_now: str | None   # the same while nothing else is staged
+
+    base: str | None  # None: the empty tree (before the first commit)
+    head: str | None  # a commit; None for the index or work tree
+    tree: str | None  # the index's tree (``git write-tree``)
+    patch_id: str | None  # the work tree's change (``git patch-id``)
+    reproduce: str  # exactly the analysed diff, however HEAD moves
+    reproduce_now: str | None  # the same while nothing else is staged
 
     def as_json(self) -> dict[str, str | None]:
         return self._asdict()
@@ -235,8 +239,11 @@ def unscanned_lines(analysis: Analysis) -> list[str]:
     files = [f for f in analysis.change.files if order.unscanned(f) and not f.excluded]
     if not files:
         return []
-    out = ['', '**Not scanned** (binary files that are not images, fonts or media: '
-               'their content could not be checked; find out what each is):']
+    out = [
+        '',
+        '**Not scanned** (binary files that are not images, fonts or media: '
+        'their content could not be checked; find out what each is):',
+    ]
     out += [f'- {code(f.path)} ({f.status})' for f in files[:MAX_DETAILS]]
     if len(files) > MAX_DETAILS:
         out.append(f'- and {len(files) - MAX_DETAILS} more (all of them are in the JSON report)')
@@ -249,28 +256,34 @@ def files_to_review(analysis: Analysis, binary: bool = False) -> list[str]:
     by_path = {f.path: f for f in analysis.change.files}
     hit = {h.path for h in analysis.change.hits}
     paths = [p for f in analysis.findings for p in f.files]
-    return [p for p in order.ordered_paths(paths, by_path, hit)
-            if binary or not (p in by_path and (by_path[p].binary or by_path[p].generated))]
+    return [
+        p
+        for p in order.ordered_paths(paths, by_path, hit)
+        if binary or not (p in by_path and (by_path[p].binary or by_path[p].generated))
+    ]
 
 
 def render(
-        analysis: Analysis, *, session: Session, reviewer: str | None = None,
-        context: Sequence[tuple[str, str]] = (),
-        today: datetime.date | None = None,
-        config: Config | None = None,     # its routing table gives the tiers
-        pinned: Pinned | None = None,
-        cost: str | None = None,
-        diff: str | None = None,
+    analysis: Analysis,
+    *,
+    session: Session,
+    reviewer: str | None = None,
+    context: Sequence[tuple[str, str]] = (),
+    today: datetime.date | None = None,
+    config: Config | None = None,  # its routing table gives the tiers
+    pinned: Pinned | None = None,
+    cost: str | None = None,
+    diff: str | None = None,
 ) -> str:
     """The prompt. ``cost`` is the estimated-cost line, ``diff`` the
     appended diff section (``--include-diff``). ``reviewer`` defaults to
     the routing table's highest tier."""
     from review_trigger import routing
+
     reviewer = reviewer or routing.table_of(config).top.model
     change = analysis.change
     fired = ', '.join(
-        f'{text(f.trigger)} ({text(analysis.triggers[f.trigger].title)})'
-        for f in analysis.findings
+        f'{text(f.trigger)} ({text(analysis.triggers[f.trigger].title)})' for f in analysis.findings
     )
     # The notice comes before any text the change controls (branch
     # names, trailers), so nothing can come first and pose as ours.
@@ -293,14 +306,11 @@ def render(
         out.append(f'- {code(f.path)}: {describe(f, defined.get(f.path, ()))}')
     if len(change.files) > MAX_CHANGED:
         out.append(
-            f'- and {len(change.files) - MAX_CHANGED:,} more files '
-            f'(all of them are in the JSON report)',
+            f'- and {len(change.files) - MAX_CHANGED:,} more files (all of them are in the JSON report)',
         )
     if analysis.commits:
         shown = analysis.commits[:MAX_COMMITS]
-        quoted = '\n\n'.join(
-            f'{c.sha[:12]}\n{c.message[:MAX_MESSAGE]}' for c in shown
-        )
+        quoted = '\n\n'.join(f'{c.sha[:12]}\n{c.message[:MAX_MESSAGE]}' for c in shown)
         if len(analysis.commits) > MAX_COMMITS:
             quoted += f'\n\n[{len(analysis.commits) - MAX_COMMITS} more commits]'
         out += ['', 'Commit messages (quoted data):', fence(quoted)]
@@ -309,8 +319,18 @@ def render(
     by_path = {f.path: f for f in change.files}
     context_paths = [p for p, _ in context if not p.endswith('/')]
     for i, finding in enumerate(analysis.findings, 1):
-        out.extend(concern_lines(finding, i, analysis.triggers[finding.trigger], analysis,
-                                 by_path, context_paths, MAX_DETAILS, config))
+        out.extend(
+            concern_lines(
+                finding,
+                i,
+                analysis.triggers[finding.trigger],
+                analysis,
+                by_path,
+                context_paths,
+                MAX_DETAILS,
+                config,
+            )
+        )
     if change.suppressions:
         out += ['', '**Suppressed** (lines the author marked; check each reason holds):']
         for s in sorted(change.suppressions, key=lambda s: (s.path, s.line))[:MAX_DETAILS]:

@@ -2,6 +2,7 @@
 input tokens (the prompt, and the files it asks the reviewer to load, or
 the included diff) and a typical verdict's output, priced from the dated
 table in ``prices.json`` (or the configuration's ``prices:``)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,10 +17,10 @@ OUTPUT_TOKENS = 4_000
 
 
 class Cost(NamedTuple):
-    model: str                  # the reviewer, as configured
+    model: str  # the reviewer, as configured
     price: prices.Price | None
     prompt_tokens: int
-    files_tokens: int           # files to review and context files to load
+    files_tokens: int  # files to review and context files to load
     output_tokens: int
 
     @property
@@ -33,11 +34,12 @@ class Cost(NamedTuple):
         return prices.cost(self.price, self.input_tokens, self.output_tokens)
 
     def line(self) -> str:
-        k = f'{round(self.input_tokens / 1000):,}k' if self.input_tokens >= 1000 else \
-            f'{self.input_tokens:,}'
+        k = f'{round(self.input_tokens / 1000):,}k' if self.input_tokens >= 1000 else f'{self.input_tokens:,}'
         if self.price is None or self.usd is None:
-            return (f'unknown: {text(self.model)} is not in the price table '
-                    f'({k} input tokens; add it under {code("prices:")} in the configuration)')
+            return (
+                f'unknown: {text(self.model)} is not in the price table '
+                f'({k} input tokens; add it under {code("prices:")} in the configuration)'
+            )
         return f'~${self.usd:.2f} with {text(self.price.model)} ({k} input tokens)'
 
     def as_json(self) -> dict[str, Any]:
@@ -58,8 +60,8 @@ class Cost(NamedTuple):
         }
 
 
-def estimate(model: str, prompt_chars: int, files_bytes: int,
-             table: Sequence[prices.Price]) -> Cost:
+def estimate(model: str, prompt_chars: int, files_bytes: int, table: Sequence[prices.Price]) -> Cost:
     per = prices.CHARS_PER_TOKEN
-    return Cost(model, prices.price_of(model, table), -(-prompt_chars // per),
-                -(-files_bytes // per), OUTPUT_TOKENS)
+    return Cost(
+        model, prices.price_of(model, table), -(-prompt_chars // per), -(-files_bytes // per), OUTPUT_TOKENS
+    )

@@ -6,6 +6,7 @@ backtick run in it), every secret span is masked, binary, lock, generated
 and vendored files are named with a line instead, and whatever did not fit
 is listed with the command that shows it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -18,23 +19,25 @@ from review_trigger.markdown import code, fence
 from review_trigger.prices import CHARS_PER_TOKEN, tokens
 from review_trigger.redact import Redactor
 
-DEFAULT_BUDGET = 30_000     # tokens
-MAX_LEFT_OUT = 50           # files listed as not fitting, each with its command
+DEFAULT_BUDGET = 30_000  # tokens
+MAX_LEFT_OUT = 50  # files listed as not fitting, each with its command
 
 
 class Included(NamedTuple):
     text: str
     budget: int
     tokens: int
-    files: tuple[str, ...]          # included whole
-    partial: tuple[str, ...]        # some hunks included
-    omitted: tuple[tuple[str, str], ...]    # (path, why) never included
-    left_out: tuple[str, ...]       # did not fit
+    files: tuple[str, ...]  # included whole
+    partial: tuple[str, ...]  # some hunks included
+    omitted: tuple[tuple[str, str], ...]  # (path, why) never included
+    left_out: tuple[str, ...]  # did not fit
 
     def as_json(self) -> dict[str, object]:
         return {
-            'budget_tokens': self.budget, 'tokens': self.tokens,
-            'files': list(self.files), 'partial': list(self.partial),
+            'budget_tokens': self.budget,
+            'tokens': self.tokens,
+            'files': list(self.files),
+            'partial': list(self.partial),
             'omitted': [{'path': p, 'why': w} for p, w in self.omitted],
             'left_out': list(self.left_out),
         }
@@ -42,10 +45,10 @@ class Included(NamedTuple):
 
 # Key material: a private key's body lines can change in a hunk that does
 # not show its BEGIN line, so the masking could not tell them from text.
-_KEY_EXTENSIONS = frozenset(('key', 'pem', 'p12', 'pfx', 'jks', 'keystore', 'der', 'p8',
-                             'ppk', 'asc', 'gpg', 'pgp'))
-_KEY_NAMES = frozenset(('id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', '.netrc', '.pgpass',
-                        'credentials'))
+_KEY_EXTENSIONS = frozenset(
+    ('key', 'pem', 'p12', 'pfx', 'jks', 'keystore', 'der', 'p8', 'ppk', 'asc', 'gpg', 'pgp')
+)
+_KEY_NAMES = frozenset(('id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', '.netrc', '.pgpass', 'credentials'))
 
 
 def _key_material(path: str) -> bool:
@@ -81,13 +84,21 @@ def _hunks(patch: str) -> tuple[str, list[str]]:
     return '\n'.join(head), ['\n'.join(h).rstrip('\n') for h in hunks]
 
 
-def build(repo: git.Repo, rng: Range, files: Sequence[tuple[FileChange, FileChange]],
-          budget: int, red: Redactor, tree: str | None = None) -> Included:
+def build(
+    repo: git.Repo,
+    rng: Range,
+    files: Sequence[tuple[FileChange, FileChange]],
+    budget: int,
+    red: Redactor,
+    tree: str | None = None,
+) -> Included:
     """The diff section of ``files``: (as read from git, as shown) pairs,
     most important first."""
     sides = bundle.sides(repo, rng, tree)
-    title = (f'**The diff** (of the files to review, most important first; at most '
-             f'{budget:,} tokens; each hunk is quoted data, secrets are masked):')
+    title = (
+        f'**The diff** (of the files to review, most important first; at most '
+        f'{budget:,} tokens; each hunk is quoted data, secrets are masked):'
+    )
     parts: list[str] = [title]
     used = tokens(title) + 1
     included: list[str] = []
@@ -101,7 +112,7 @@ def build(repo: git.Repo, rng: Range, files: Sequence[tuple[FileChange, FileChan
     # Room is kept for the list of what may not fit: the files not yet
     # read and those left out (the first MAX_LEFT_OUT of them), its heading
     # and the line for the rest, so that the section never passes ``budget``.
-    line_cost = [tokens(_left_line(sides, r, s)) + 1 for r, s in files[:MAX_LEFT_OUT * 2]]
+    line_cost = [tokens(_left_line(sides, r, s)) + 1 for r, s in files[: MAX_LEFT_OUT * 2]]
     whole = 40 + tokens(bundle.command(sides))
     left_cost = 0
 
@@ -109,8 +120,10 @@ def build(repo: git.Repo, rng: Range, files: Sequence[tuple[FileChange, FileChan
         n_left = len(left)
         if n_left >= MAX_LEFT_OUT:
             return 60 + whole + left_cost
-        ahead = [line_cost[j] if j < len(line_cost) else 60
-                 for j in range(i, min(len(files), i + MAX_LEFT_OUT - n_left))]
+        ahead = [
+            line_cost[j] if j < len(line_cost) else 60
+            for j in range(i, min(len(files), i + MAX_LEFT_OUT - n_left))
+        ]
         return 60 + whole + left_cost + sum(ahead)
 
     def leave(raw: FileChange, shown: FileChange) -> None:
@@ -147,14 +160,13 @@ def build(repo: git.Repo, rng: Range, files: Sequence[tuple[FileChange, FileChan
             included.append(shown.path)
             continue
         if longer:
-            hunks = hunks[:-1]      # the last one read may be cut
+            hunks = hunks[:-1]  # the last one read may be cut
         blocks = []
         cost = tokens(header) + 1
         for h in hunks:
             block = fence(h, 'diff')
             # A file cut short is listed as left out too: keep its line's room.
-            if used + cost + tokens(block) + 1 + reserve(i + 1) + line_cost_of(raw, shown) \
-                    > budget:
+            if used + cost + tokens(block) + 1 + reserve(i + 1) + line_cost_of(raw, shown) > budget:
                 longer = True
                 break
             blocks.append(block)
@@ -172,15 +184,25 @@ def build(repo: git.Repo, rng: Range, files: Sequence[tuple[FileChange, FileChan
             included.append(shown.path)
     if left:
         parts.append('')
-        parts.append(f'Not included, for lack of room ({len(left)} file'
-                     f'{"s" if len(left) != 1 else ""}; the commands show them):')
+        parts.append(
+            f'Not included, for lack of room ({len(left)} file'
+            f'{"s" if len(left) != 1 else ""}; the commands show them):'
+        )
         parts += [_left_line(sides, r, s) for r, s in left[:MAX_LEFT_OUT]]
         if len(left) > MAX_LEFT_OUT:
-            parts.append(f'- and {len(left) - MAX_LEFT_OUT} more: the whole change is '
-                         f'{code(bundle.command(sides))}')
+            parts.append(
+                f'- and {len(left) - MAX_LEFT_OUT} more: the whole change is {code(bundle.command(sides))}'
+            )
     out = '\n'.join(parts)
-    return Included(out, budget, tokens(out), tuple(included), tuple(partial),
-                    tuple(omitted), tuple(s.path for _, s in left))
+    return Included(
+        out,
+        budget,
+        tokens(out),
+        tuple(included),
+        tuple(partial),
+        tuple(omitted),
+        tuple(s.path for _, s in left),
+    )
 
 
 def _counts(f: FileChange) -> str:

@@ -6,6 +6,7 @@ hits, then code the paths name, then configuration with content hits,
 then tests, then documents, then everything else. Binary files are never
 files to review: they are listed once, under "What changed".
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -17,27 +18,131 @@ from review_trigger.change import FileChange
 
 Kind = Literal['code', 'test', 'doc', 'other', 'generated', 'binary']
 
-CODE_EXTENSIONS = frozenset((
-    'py', 'pyi', 'pyx', 'js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts',
-    'go', 'rs', 'java', 'kt', 'kts', 'scala', 'groovy', 'rb', 'php', 'cs',
-    'fs', 'vb', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'm', 'mm',
-    'swift', 'dart', 'ex', 'exs', 'erl', 'hrl', 'clj', 'cljs', 'lua', 'pl',
-    'pm', 'r', 'jl', 'sh', 'bash', 'zsh', 'fish', 'ps1', 'psm1', 'sql',
-    'vue', 'svelte', 'astro', 'elm', 'hs', 'ml', 'mli', 'nim', 'zig', 'sol',
-    'tf', 'hcl', 'nix', 'gradle', 'cmake', 'proto', 'graphql', 'gql',
-))
-DOC_EXTENSIONS = frozenset((
-    'md', 'markdown', 'mdx', 'rst', 'adoc', 'asciidoc', 'txt', 'org', 'tex',
-    'ipynb', 'rdoc', 'pod',
-))
+CODE_EXTENSIONS = frozenset(
+    (
+        'py',
+        'pyi',
+        'pyx',
+        'js',
+        'jsx',
+        'mjs',
+        'cjs',
+        'ts',
+        'tsx',
+        'mts',
+        'cts',
+        'go',
+        'rs',
+        'java',
+        'kt',
+        'kts',
+        'scala',
+        'groovy',
+        'rb',
+        'php',
+        'cs',
+        'fs',
+        'vb',
+        'c',
+        'h',
+        'cc',
+        'cpp',
+        'cxx',
+        'hpp',
+        'hh',
+        'm',
+        'mm',
+        'swift',
+        'dart',
+        'ex',
+        'exs',
+        'erl',
+        'hrl',
+        'clj',
+        'cljs',
+        'lua',
+        'pl',
+        'pm',
+        'r',
+        'jl',
+        'sh',
+        'bash',
+        'zsh',
+        'fish',
+        'ps1',
+        'psm1',
+        'sql',
+        'vue',
+        'svelte',
+        'astro',
+        'elm',
+        'hs',
+        'ml',
+        'mli',
+        'nim',
+        'zig',
+        'sol',
+        'tf',
+        'hcl',
+        'nix',
+        'gradle',
+        'cmake',
+        'proto',
+        'graphql',
+        'gql',
+    )
+)
+DOC_EXTENSIONS = frozenset(
+    (
+        'md',
+        'markdown',
+        'mdx',
+        'rst',
+        'adoc',
+        'asciidoc',
+        'txt',
+        'org',
+        'tex',
+        'ipynb',
+        'rdoc',
+        'pod',
+    )
+)
 # Binary files that are assets, not code the scan could not read.
-ASSET_EXTENSIONS = frozenset((
-    'png', 'jpg', 'jpeg', 'gif', 'bmp', 'ico', 'icns', 'webp', 'avif', 'tif',
-    'tiff', 'psd', 'woff', 'woff2', 'ttf', 'otf', 'eot', 'mp3', 'mp4', 'wav',
-    'ogg', 'webm', 'mov', 'avi', 'flac', 'pdf', 'heic',
-))
-_TEST_DIRS = frozenset(('test', 'tests', '__tests__', 'spec', 'specs', 'testdata',
-                        'testing', 'fixtures', 'e2e', '__mocks__'))
+ASSET_EXTENSIONS = frozenset(
+    (
+        'png',
+        'jpg',
+        'jpeg',
+        'gif',
+        'bmp',
+        'ico',
+        'icns',
+        'webp',
+        'avif',
+        'tif',
+        'tiff',
+        'psd',
+        'woff',
+        'woff2',
+        'ttf',
+        'otf',
+        'eot',
+        'mp3',
+        'mp4',
+        'wav',
+        'ogg',
+        'webm',
+        'mov',
+        'avi',
+        'flac',
+        'pdf',
+        'heic',
+    )
+)
+_TEST_DIRS = frozenset(
+    ('test', 'tests', '__tests__', 'spec', 'specs', 'testdata', 'testing', 'fixtures', 'e2e', '__mocks__')
+)
 _TEST_NAME = re.compile(
     r'(^test_.*|.*_test\.\w+$|.*[._-](test|spec)\.\w+$|.*Tests?\.(java|kt|cs|swift|scala)$)',
 )
@@ -73,8 +178,9 @@ def path_kind(path: str) -> Kind:
 def unscanned(f: FileChange) -> bool:
     """A binary file that is not an image, font or other media: its
     content could not be scanned, and it may be code in disguise."""
-    return f.binary and not f.submodule and f.status != 'deleted' and \
-        extension(f.path) not in ASSET_EXTENSIONS
+    return (
+        f.binary and not f.submodule and f.status != 'deleted' and extension(f.path) not in ASSET_EXTENSIONS
+    )
 
 
 _GROUP = {'code': 0, 'test': 3, 'doc': 4, 'other': 5, 'generated': 6, 'binary': 7}
@@ -84,23 +190,25 @@ def rank(k: Kind, hit: bool, named: bool = True) -> tuple[int, int, int]:
     """The sort key of a file of kind ``k``: lower is more important."""
     group = _GROUP[k]
     if k == 'other' and hit:
-        group = 2           # a credential in a settings file
+        group = 2  # a credential in a settings file
     elif k == 'code' and not hit:
         group = 1
     return group, 0 if hit else 1, 0 if named else 1
 
 
-def ordered(files: Sequence[FileChange], hit: Collection[str],
-            named: Collection[str] = ()) -> list[FileChange]:
+def ordered(
+    files: Sequence[FileChange], hit: Collection[str], named: Collection[str] = ()
+) -> list[FileChange]:
     """``files``, most important first (git's order within a rank)."""
     every = not named
     return sorted(files, key=lambda f: rank(kind(f), f.path in hit, every or f.path in named))
 
 
-def ordered_paths(paths: Iterable[str], by_path: dict[str, FileChange],
-                  hit: Collection[str]) -> list[str]:
+def ordered_paths(paths: Iterable[str], by_path: dict[str, FileChange], hit: Collection[str]) -> list[str]:
     """``paths`` (of one concern), most important first."""
+
     def key(p: str) -> tuple[int, int, int]:
         f = by_path.get(p)
         return rank(kind(f) if f is not None else path_kind(p), p in hit)
+
     return sorted(dict.fromkeys(paths), key=key)

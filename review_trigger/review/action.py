@@ -18,6 +18,7 @@ success would be a lie. Check runs have ``neutral``:
 GitHub counts neutral as passing for a required check, as the gate lets a
 WARN through; the check's title says which it was.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,7 @@ from review_trigger.errors import UserError
 
 CHECK_NAME = 'review-trigger/review'
 INPUTS = ('REVIEW', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'REVIEW_MODEL')
-MAX_CHECK_SUMMARY = 60_000      # GitHub's limit is 65,535 characters
+MAX_CHECK_SUMMARY = 60_000  # GitHub's limit is 65,535 characters
 MAX_FINDINGS_SHOWN = 20
 Conclusion = Literal['success', 'neutral', 'failure']
 CONCLUSION: Mapping[str, Conclusion] = {'PASS': 'success', 'WARN': 'neutral', 'FAIL': 'failure'}
@@ -38,25 +39,35 @@ CONCLUSION: Mapping[str, Conclusion] = {'PASS': 'success', 'WARN': 'neutral', 'F
 
 class ActionReview(NamedTuple):
     conclusion: Conclusion
-    title: str                  # one line: the check's title and the log's
-    markdown: str | None        # the review, for the comment and the summary
-    called: bool                # whether a model was asked in this run
+    title: str  # one line: the check's title and the log's
+    markdown: str | None  # the review, for the comment and the summary
+    called: bool  # whether a model was asked in this run
 
 
-def review(outcome: Any, inputs: Mapping[str, str], environ: Mapping[str, str],
-           log: Callable[[str], None]) -> ActionReview:
+def review(
+    outcome: Any, inputs: Mapping[str, str], environ: Mapping[str, str], log: Callable[[str], None]
+) -> ActionReview:
     """Review the pull request of ``outcome`` (a pipeline Outcome)."""
     from review_trigger.review.run import review_change
+
     if outcome.prompt is None:
         if outcome.fired:
-            return ActionReview('neutral', 'Review skipped: the configuration skips changes '
-                                'written wholly by a reason-tier model', None, False)
+            return ActionReview(
+                'neutral',
+                'Review skipped: the configuration skips changes written wholly by a reason-tier model',
+                None,
+                False,
+            )
         return ActionReview('success', 'No review needed: no trigger fired', None, False)
     api, key = _api(outcome.config, inputs)
     if api is None:
         return ActionReview(
-            'neutral', 'Review not run: no API key (input anthropic-api-key or '
-            'openai-api-key; a pull request from a fork gets no secrets)', None, False)
+            'neutral',
+            'Review not run: no API key (input anthropic-api-key or '
+            'openai-api-key; a pull request from a fork gets no secrets)',
+            None,
+            False,
+        )
     env = {**environ, f'{api.upper()}_API_KEY': key}
     flags = {'api': api, 'model': inputs.get('REVIEW_MODEL') or None}
     try:
@@ -66,10 +77,14 @@ def review(outcome: Any, inputs: Mapping[str, str], environ: Mapping[str, str],
         return ActionReview('failure', f'Review errored: {_one_line(str(e))}', None, False)
     assert done.record is not None and done.path is not None
     from review_trigger.review import render
+
     r = done.record
     n = len(r.verdict.findings)
-    how = 'stored review of this content, no new call' if done.status == 'stored' else \
-        f'reviewed by {r.model or r.reviewer}'
+    how = (
+        'stored review of this content, no new call'
+        if done.status == 'stored'
+        else f'reviewed by {r.model or r.reviewer}'
+    )
     title = f'{r.verdict.status}: {n} finding{"s" if n != 1 else ""} ({how})'
     if done.over_budget:
         title += f'; {done.over_budget}'
@@ -80,8 +95,10 @@ def review(outcome: Any, inputs: Mapping[str, str], environ: Mapping[str, str],
 def _api(config: Any, inputs: Mapping[str, str]) -> tuple[str | None, str]:
     """The API to call and its key: the configuration's ``review.api`` when
     its key was given, else whichever key was."""
-    keys = {'anthropic': inputs.get('ANTHROPIC_API_KEY', '').strip(),
-            'openai': inputs.get('OPENAI_API_KEY', '').strip()}
+    keys = {
+        'anthropic': inputs.get('ANTHROPIC_API_KEY', '').strip(),
+        'openai': inputs.get('OPENAI_API_KEY', '').strip(),
+    }
     wanted = (getattr(config, 'review', None) or {}).get('api')
     if wanted in keys and keys[wanted]:
         return wanted, keys[wanted]
@@ -95,22 +112,32 @@ def _one_line(text: str) -> str:
     return ' '.join(text.split())[:300]
 
 
-def set_check(api_url: str, token: str, repo: str, head_sha: str,
-              result: ActionReview) -> str | None:
+def set_check(api_url: str, token: str, repo: str, head_sha: str, result: ActionReview) -> str | None:
     """Create the check run on ``head_sha``; None, or why it could not be."""
     summary = result.markdown or result.title
     if len(summary) > MAX_CHECK_SUMMARY:
         summary = summary[:MAX_CHECK_SUMMARY] + '\n\n[cut: the rest is in the job summary]\n'
-    body = json.dumps({
-        'name': CHECK_NAME, 'head_sha': head_sha, 'status': 'completed',
-        'conclusion': result.conclusion,
-        'output': {'title': result.title[:1000], 'summary': summary},
-    }).encode()
+    body = json.dumps(
+        {
+            'name': CHECK_NAME,
+            'head_sha': head_sha,
+            'status': 'completed',
+            'conclusion': result.conclusion,
+            'output': {'title': result.title[:1000], 'summary': summary},
+        }
+    ).encode()
     request = urllib.request.Request(
-        f'{api_url.rstrip("/")}/repos/{repo}/check-runs', data=body, method='POST',
-        headers={'Accept': 'application/vnd.github+json', 'Authorization': f'Bearer {token}',
-                 'Content-Type': 'application/json', 'User-Agent': 'review-trigger',
-                 'X-GitHub-Api-Version': '2022-11-28'})
+        f'{api_url.rstrip("/")}/repos/{repo}/check-runs',
+        data=body,
+        method='POST',
+        headers={
+            'Accept': 'application/vnd.github+json',
+            'Authorization': f'Bearer {token}',
+            'Content-Type': 'application/json',
+            'User-Agent': 'review-trigger',
+            'X-GitHub-Api-Version': '2022-11-28',
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read(1 << 20)
@@ -122,21 +149,30 @@ def set_check(api_url: str, token: str, repo: str, head_sha: str,
     return None
 
 
-def run(outcome: Any, inputs: Mapping[str, str], environ: Mapping[str, str], token: str,
-        repo: str, head_sha: str, log: Callable[[str], None]) -> str:
+def run(
+    outcome: Any,
+    inputs: Mapping[str, str],
+    environ: Mapping[str, str],
+    token: str,
+    repo: str,
+    head_sha: str,
+    log: Callable[[str], None],
+) -> str:
     """The Action's review step: review, set the check, and return the
     markdown for the comment and the summary."""
     result = review(outcome, inputs, environ, log)
     log(f'review: {result.title}')
     problem = None
     if token:
-        problem = set_check(environ.get('GITHUB_API_URL', 'https://api.github.com'), token,
-                            repo, head_sha, result)
+        problem = set_check(
+            environ.get('GITHUB_API_URL', 'https://api.github.com'), token, repo, head_sha, result
+        )
     else:
         problem = f'no token: the check {CHECK_NAME} was not set'
     if problem:
         log(problem)
     from review_trigger.markdown import code
+
     lines = [f'**Check** {code(CHECK_NAME)}: {result.conclusion}: {code(result.title)}']
     if problem:
         lines.append(f'({problem})')

@@ -1,6 +1,7 @@
 """The cost log of section 3 of the design: a markdown table in the
 repository (``cost_log: docs/COST_LOG.md``), a row per review, and its sums
 by model (``review-trigger cost``)."""
+
 from __future__ import annotations
 
 import os
@@ -10,13 +11,15 @@ from typing import NamedTuple
 
 from review_trigger.errors import UserError
 
-HEADER = ('| Date | Session | Model | Tasks | Input Tokens | Output Tokens | Est. Cost |\n'
-          '|------|---------|-------|-------|--------------|---------------|-----------|\n')
+HEADER = (
+    '| Date | Session | Model | Tasks | Input Tokens | Output Tokens | Est. Cost |\n'
+    '|------|---------|-------|-------|--------------|---------------|-----------|\n'
+)
 _MONTH = re.compile(r'^\d{4}-(0[1-9]|1[0-2])$')
 
 
 class Row(NamedTuple):
-    date: str               # YYYY-MM-DD
+    date: str  # YYYY-MM-DD
     session: str
     model: str
     tasks: int
@@ -39,8 +42,10 @@ def _cell(text: str) -> str:
 
 
 def row_text(row: Row) -> str:
-    return (f'| {row.date} | {_cell(row.session)} | {_cell(row.model)} | {row.tasks} | '
-            f'{row.input_tokens:,} | {row.output_tokens:,} | ${row.cost_usd:.2f} |\n')
+    return (
+        f'| {row.date} | {_cell(row.session)} | {_cell(row.model)} | {row.tasks} | '
+        f'{row.input_tokens:,} | {row.output_tokens:,} | ${row.cost_usd:.2f} |\n'
+    )
 
 
 def append(path: str, row: Row) -> None:
@@ -75,8 +80,17 @@ def rows(text: str) -> list[Row]:
         if len(cells) != 7 or not re.match(r'^\d{4}-\d{2}-\d{2}$', cells[0]):
             continue
         try:
-            found.append(Row(cells[0], cells[1], cells[2], int(_number(cells[3])),
-                             int(_number(cells[4])), int(_number(cells[5])), _number(cells[6])))
+            found.append(
+                Row(
+                    cells[0],
+                    cells[1],
+                    cells[2],
+                    int(_number(cells[3])),
+                    int(_number(cells[4])),
+                    int(_number(cells[5])),
+                    _number(cells[6]),
+                )
+            )
         except ValueError:
             continue
     return found
@@ -100,21 +114,25 @@ def sums(rows_: Iterable[Row], month: str | None = None) -> list[Row]:
         t[1] += r.input_tokens
         t[2] += r.output_tokens
         t[3] += r.cost_usd
-    out = [Row(month or 'all', '', m, int(t[0]), int(t[1]), int(t[2]), t[3])
-           for m, t in totals.items()]
+    out = [Row(month or 'all', '', m, int(t[0]), int(t[1]), int(t[2]), t[3]) for m, t in totals.items()]
     out.sort(key=lambda r: (-r.cost_usd, r.model))
     return out
 
 
 def render_sums(totals: list[Row], month: str | None) -> str:
-    lines = ['| Model | Tasks | Input Tokens | Output Tokens | Est. Cost |',
-             '|-------|-------|--------------|---------------|-----------|']
+    lines = [
+        '| Model | Tasks | Input Tokens | Output Tokens | Est. Cost |',
+        '|-------|-------|--------------|---------------|-----------|',
+    ]
     for r in totals:
-        lines.append(f'| {_cell(r.model)} | {r.tasks} | {r.input_tokens:,} | '
-                     f'{r.output_tokens:,} | ${r.cost_usd:.2f} |')
+        lines.append(
+            f'| {_cell(r.model)} | {r.tasks} | {r.input_tokens:,} | {r.output_tokens:,} | ${r.cost_usd:.2f} |'
+        )
     n = sum(r.tasks for r in totals)
     cost = sum(r.cost_usd for r in totals)
-    lines.append(f'| **total** | {n} | {sum(r.input_tokens for r in totals):,} | '
-                 f'{sum(r.output_tokens for r in totals):,} | ${cost:.2f} |')
+    lines.append(
+        f'| **total** | {n} | {sum(r.input_tokens for r in totals):,} | '
+        f'{sum(r.output_tokens for r in totals):,} | ${cost:.2f} |'
+    )
     title = f'Review cost, {month}' if month else 'Review cost, all months'
     return f'## {title}\n\n' + '\n'.join(lines) + '\n'

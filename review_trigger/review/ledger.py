@@ -8,6 +8,7 @@ edit, or a configuration that would ask for a different review, does not.
 Each key has a JSON record and the review as markdown beside it. A review
 that errored is never written.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -36,14 +37,14 @@ class Key(NamedTuple):
 class Record(NamedTuple):
     key: Key
     verdict: Verdict
-    reviewer: str               # "command claude", "anthropic API", "by hand"
+    reviewer: str  # "command claude", "anthropic API", "by hand"
     model: str | None
     input_tokens: int | None
     output_tokens: int | None
     cost_usd: float | None
     cost_source: CostSource
-    time: str                   # ISO 8601, UTC
-    range: str                  # the range's label: "staged changes", "a..b"
+    time: str  # ISO 8601, UTC
+    range: str  # the range's label: "staged changes", "a..b"
     triggers: tuple[str, ...]
 
     @property
@@ -57,6 +58,7 @@ def config_hash(config: Any) -> str:
     the same settings written differently hash the same). The cost log's
     path is bookkeeping, not what is reviewed, and is left out."""
     from review_trigger.config import effective
+
     data = {k: v for k, v in effective(config).items() if k != 'cost_log'}
     text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -77,14 +79,14 @@ def path_of(repo: git.Repo, key: Key, ext: str = 'json') -> str:
 
 
 def now() -> str:
-    return datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat().replace(
-        '+00:00', 'Z')
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat().replace('+00:00', 'Z')
 
 
 def store(repo: git.Repo, record: Record, markdown: str) -> str:
     """Write the record (and its markdown, first: a record never points at a
     review that is not there); the record's path."""
     from review_trigger.output import write_atomic
+
     write_atomic(path_of(repo, record.key, 'md'), markdown)
     path = path_of(repo, record.key)
     write_atomic(path, json.dumps(to_data(record), indent=2, sort_keys=True) + '\n')
@@ -116,11 +118,19 @@ def listing(repo: git.Repo) -> list[tuple[str, Record]]:
 
 def to_data(r: Record) -> dict[str, Any]:
     return {
-        'key': str(r.key), 'patch_id': r.key.patch_id, 'config_hash': r.key.config_hash,
-        **to_json(r.verdict), 'reviewer': r.reviewer, 'model': r.model,
-        'input_tokens': r.input_tokens, 'output_tokens': r.output_tokens,
-        'cost_usd': r.cost_usd, 'cost_source': r.cost_source, 'time': r.time,
-        'range': r.range, 'triggers': list(r.triggers),
+        'key': str(r.key),
+        'patch_id': r.key.patch_id,
+        'config_hash': r.key.config_hash,
+        **to_json(r.verdict),
+        'reviewer': r.reviewer,
+        'model': r.model,
+        'input_tokens': r.input_tokens,
+        'output_tokens': r.output_tokens,
+        'cost_usd': r.cost_usd,
+        'cost_source': r.cost_source,
+        'time': r.time,
+        'range': r.range,
+        'triggers': list(r.triggers),
     }
 
 
@@ -128,15 +138,23 @@ def from_data(d: Mapping[str, Any]) -> Record:
     verdict = from_json({k: d[k] for k in ('verdict', 'summary', 'findings')})
     src = d.get('cost_source')
     return Record(
-        Key(str(d['patch_id']), str(d['config_hash'])), verdict, str(d['reviewer']),
-        d.get('model'), d.get('input_tokens'), d.get('output_tokens'), d.get('cost_usd'),
+        Key(str(d['patch_id']), str(d['config_hash'])),
+        verdict,
+        str(d['reviewer']),
+        d.get('model'),
+        d.get('input_tokens'),
+        d.get('output_tokens'),
+        d.get('cost_usd'),
         src if src in ('reported', 'estimated') else 'unknown',
-        str(d['time']), str(d.get('range', '')), tuple(d.get('triggers') or ()),
+        str(d['time']),
+        str(d.get('range', '')),
+        tuple(d.get('triggers') or ()),
     )
 
 
 def _read(path: str) -> Record | None:
     from review_trigger.errors import UserError
+
     try:
         with open(path, encoding='utf-8') as f:
             data = json.load(f)

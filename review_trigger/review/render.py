@@ -1,6 +1,7 @@
 """A review as markdown. The summary and findings are the model's words:
 they go into code formatting (``markdown.code`` / ``fence``), so they can
 neither render HTML or links, nor @mention anyone, nor close the block."""
+
 from __future__ import annotations
 
 from review_trigger.markdown import code, fence
@@ -14,8 +15,9 @@ def usage_line(r: Record) -> str:
     if r.input_tokens is not None or r.output_tokens is not None:
         parts.append(f'{r.input_tokens or 0:,} input / {r.output_tokens or 0:,} output tokens')
     if r.cost_usd is not None:
-        how = {'reported': 'as reported by the reviewer',
-               'estimated': 'estimated at list prices'}.get(r.cost_source, r.cost_source)
+        how = {'reported': 'as reported by the reviewer', 'estimated': 'estimated at list prices'}.get(
+            r.cost_source, r.cost_source
+        )
         parts.append(f'${r.cost_usd:.2f} ({how})')
     return ' · '.join(parts) or 'not reported'
 
@@ -30,7 +32,7 @@ def markdown(r: Record, heading: str = '##', max_findings: int | None = None) ->
         f'(patch {code(r.key.patch_id[:12])}) · {r.time}',
         f'**Usage:** {usage_line(r)}',
         '',
-        '**Summary** (the reviewer\'s words):',
+        "**Summary** (the reviewer's words):",
         fence(v.summary or '(none)'),
         '',
     ]
@@ -41,8 +43,11 @@ def markdown(r: Record, heading: str = '##', max_findings: int | None = None) ->
             where = code(f.file) + (f' line {f.line}' if f.line is not None else '')
             out += [f'{i}. **{f.severity}** {where}', '', fence(f.text), '']
         if len(shown) < len(v.findings):
-            out += [f'and {len(v.findings) - len(shown)} more findings in the ledger\'s '
-                    f'record ({code(str(r.key))}).', '']
+            out += [
+                f"and {len(v.findings) - len(shown)} more findings in the ledger's "
+                f'record ({code(str(r.key))}).',
+                '',
+            ]
     else:
         out += ['**Findings:** none', '']
     return '\n'.join(out)

@@ -1,5 +1,6 @@
 """``review-trigger review``, ``reviews`` and ``cost``: thin commands over
 ``review_change``, which the GitHub Action calls too."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,10 +20,11 @@ NO_REVIEW = 'no review needed'
 
 class Reviewed(NamedTuple):
     """What ``review_change`` did."""
-    status: str                         # "none needed" | "stored" | "new"
+
+    status: str  # "none needed" | "stored" | "new"
     record: ledger.Record | None
-    path: str | None                    # the record's markdown
-    over_budget: str | None = None      # the message, when the real cost broke the cap
+    path: str | None  # the record's markdown
+    over_budget: str | None = None  # the message, when the real cost broke the cap
 
 
 def _log(text: str) -> None:
@@ -36,16 +38,26 @@ def exclude_of(config: Any) -> tuple[str, ...]:
     return (os.path.normpath(path).replace(os.sep, '/'),) if path else ()
 
 
-def review_change(outcome: Any, flags: Mapping[str, Any], environ: Mapping[str, str],
-                  *, force: bool = False, log: Callable[[str], None] = _log) -> Reviewed:
+def review_change(
+    outcome: Any,
+    flags: Mapping[str, Any],
+    environ: Mapping[str, str],
+    *,
+    force: bool = False,
+    log: Callable[[str], None] = _log,
+) -> Reviewed:
     """Review the change of ``outcome`` (a pipeline Outcome) unless nothing
     fired or the ledger already holds its review; record a new one."""
     from review_trigger.review import reviewers, settings, verdict
+
     if outcome.prompt is None:
         return Reviewed('none needed', None, None)
-    cfg = settings.resolve(getattr(outcome.config, 'review', None) or {},
-                           environ=environ, api_models=settings.default_models(outcome.config),
-                           **flags)
+    cfg = settings.resolve(
+        getattr(outcome.config, 'review', None) or {},
+        environ=environ,
+        api_models=settings.default_models(outcome.config),
+        **flags,
+    )
     repo, rng = outcome.repo, outcome.analysis.change.range
     key = ledger.key_of(repo, rng, outcome.config, exclude_of(outcome.config))
     if key is None:
@@ -60,20 +72,23 @@ def review_change(outcome: Any, flags: Mapping[str, Any], environ: Mapping[str, 
     found = verdict.parse(answer.text)
     record = _record(key, found, cfg, answer, text, price, rng.label, outcome.fired)
     from review_trigger.review import render
+
     path = ledger.store(repo, record, render.markdown(record))
     _cost_row(outcome, record)
     over = None
-    if cfg.max_cost_usd is not None and record.cost_usd is not None \
-            and record.cost_usd > cfg.max_cost_usd:
-        over = (f'the review cost ${record.cost_usd:.2f}, over max_cost_usd '
-                f'${cfg.max_cost_usd:.2f} (recorded all the same: it is paid for)')
-    return Reviewed('new', record, path[:-len('json')] + 'md', over)
+    if cfg.max_cost_usd is not None and record.cost_usd is not None and record.cost_usd > cfg.max_cost_usd:
+        over = (
+            f'the review cost ${record.cost_usd:.2f}, over max_cost_usd '
+            f'${cfg.max_cost_usd:.2f} (recorded all the same: it is paid for)'
+        )
+    return Reviewed('new', record, path[: -len('json')] + 'md', over)
 
 
 def _priced(cfg: Settings, config: Any, text: str) -> Any:
     """The model's price, after checking the estimate against the budget:
     over it, or not checkable, no call is made."""
     from review_trigger import prices
+
     table = prices.table(getattr(config, 'prices', None) or ())
     price = prices.price_of(cfg.model, table) if cfg.model else None
     if cfg.max_cost_usd is None:
@@ -96,9 +111,18 @@ def _priced(cfg: Settings, config: Any, text: str) -> Any:
     return price
 
 
-def _record(key: ledger.Key, found: Any, cfg: Settings, answer: Any, text: str,
-            price: Any, label: str, fired: Sequence[str]) -> ledger.Record:
+def _record(
+    key: ledger.Key,
+    found: Any,
+    cfg: Settings,
+    answer: Any,
+    text: str,
+    price: Any,
+    label: str,
+    fired: Sequence[str],
+) -> ledger.Record:
     from review_trigger import prices
+
     model = answer.model or cfg.model
     tokens_in, tokens_out = answer.input_tokens, answer.output_tokens
     source: ledger.CostSource
@@ -116,8 +140,9 @@ def _record(key: ledger.Key, found: Any, cfg: Settings, answer: Any, text: str,
             cost = prices.cost(price, tokens_in, tokens_out)
             # Real token counts at list prices are still an estimate of the bill.
             source = 'estimated'
-    return ledger.Record(key, found, cfg.label, model, tokens_in, tokens_out, cost,
-                         source, ledger.now(), label, tuple(fired))
+    return ledger.Record(
+        key, found, cfg.label, model, tokens_in, tokens_out, cost, source, ledger.now(), label, tuple(fired)
+    )
 
 
 def _cost_row(outcome: Any, r: ledger.Record) -> None:
@@ -125,15 +150,25 @@ def _cost_row(outcome: Any, r: ledger.Record) -> None:
     if not rel:
         return
     from review_trigger.review import costlog
-    costlog.append(costlog.path_in(outcome.repo.root, rel), costlog.Row(
-        r.time[:10], r.key.patch_id[:8], r.model or r.reviewer, 1,
-        r.input_tokens or 0, r.output_tokens or 0, r.cost_usd or 0.0,
-    ))
+
+    costlog.append(
+        costlog.path_in(outcome.repo.root, rel),
+        costlog.Row(
+            r.time[:10],
+            r.key.patch_id[:8],
+            r.model or r.reviewer,
+            1,
+            r.input_tokens or 0,
+            r.output_tokens or 0,
+            r.cost_usd or 0.0,
+        ),
+    )
 
 
 def accept(outcome: Any, path: str, model: str | None) -> tuple[ledger.Record, str]:
     """Record a review done by hand: ``path`` holds the model's answer."""
     from review_trigger.review import render, verdict
+
     try:
         with open(path, 'rb') as f:
             data = f.read(MAX_PASTED_BYTES + 1)
@@ -148,27 +183,36 @@ def accept(outcome: Any, path: str, model: str | None) -> tuple[ledger.Record, s
     if key is None:
         raise UserError('the change has no diff to review')
     record = ledger.Record(
-        key, found, 'by hand', model or (reported.model if reported else None),
+        key,
+        found,
+        'by hand',
+        model or (reported.model if reported else None),
         reported.input_tokens if reported else None,
         reported.output_tokens if reported else None,
         reported.cost_usd if reported else None,
         'reported' if reported and reported.cost_usd is not None else 'unknown',
-        ledger.now(), rng.label, outcome.fired,
+        ledger.now(),
+        rng.label,
+        outcome.fired,
     )
     stored = ledger.store(outcome.repo, record, render.markdown(record))
-    return record, stored[:-len('json')] + 'md'
+    return record, stored[: -len('json')] + 'md'
 
 
 # -- the commands ----------------------------------------------------------------
 
+
 def _parser() -> argparse.ArgumentParser:
     from review_trigger.options import Parser, add_analysis_options
-    p = Parser(prog=f'{PROG} review',
-               description='When a trigger fires, send the review prompt to the configured '
-                           'reviewer, print its verdict as markdown and record it in the '
-                           'ledger (the gate then lets this content through on PASS or '
-                           'WARN). Exit 0 PASS/WARN, 1 FAIL, 2 usage, configuration or '
-                           'reviewer error, 3 internal error.')
+
+    p = Parser(
+        prog=f'{PROG} review',
+        description='When a trigger fires, send the review prompt to the configured '
+        'reviewer, print its verdict as markdown and record it in the '
+        'ledger (the gate then lets this content through on PASS or '
+        'WARN). Exit 0 PASS/WARN, 1 FAIL, 2 usage, configuration or '
+        'reviewer error, 3 internal error.',
+    )
     what = p.add_mutually_exclusive_group()
     what.add_argument('--staged', action='store_true', help='the index against HEAD (default)')
     what.add_argument('--since', metavar='REV', help='the commits REV..HEAD')
@@ -176,36 +220,68 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument('--head', metavar='REV', help='with --base: the pull request head')
     p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
     who = p.add_mutually_exclusive_group()
-    who.add_argument('--command', metavar='CMD',
-                     help="a reviewer command reading the prompt on stdin, split like a "
-                          "shell would ('claude -p --model opus'); never run by a shell")
-    who.add_argument('--api', choices=('anthropic', 'openai'),
-                     help='the Anthropic API or an OpenAI-compatible API (key from '
-                          '$ANTHROPIC_API_KEY / $OPENAI_API_KEY)')
-    who.add_argument('--accept-reviewed', metavar='PATH',
-                     help='record a review done by hand: PATH holds the model\'s answer '
-                          '(the JSON verdict, alone or in a fenced json block)')
-    p.add_argument('--model', metavar='NAME',
-                   help='the reviewing model (default: review.model, else the reason tier)')
-    p.add_argument('--max-cost-usd', type=float, metavar='USD',
-                   help='the budget of this review (default: review.max_cost_usd)')
-    p.add_argument('--timeout-s', type=float, metavar='S',
-                   help='the reviewer\'s timeout (default: review.timeout_s, else 600)')
-    p.add_argument('--include-diff', type=int, metavar='TOKENS', default=INCLUDE_DIFF_TOKENS,
-                   help=f'the diff sent with the prompt, in tokens (default {INCLUDE_DIFF_TOKENS:,})')
-    p.add_argument('--force', action='store_true',
-                   help='ask again even when the ledger holds a review of this content')
+    who.add_argument(
+        '--command',
+        metavar='CMD',
+        help='a reviewer command reading the prompt on stdin, split like a '
+        "shell would ('claude -p --model opus'); never run by a shell",
+    )
+    who.add_argument(
+        '--api',
+        choices=('anthropic', 'openai'),
+        help='the Anthropic API or an OpenAI-compatible API (key from $ANTHROPIC_API_KEY / $OPENAI_API_KEY)',
+    )
+    who.add_argument(
+        '--accept-reviewed',
+        metavar='PATH',
+        help="record a review done by hand: PATH holds the model's answer "
+        '(the JSON verdict, alone or in a fenced json block)',
+    )
+    p.add_argument(
+        '--model', metavar='NAME', help='the reviewing model (default: review.model, else the reason tier)'
+    )
+    p.add_argument(
+        '--max-cost-usd',
+        type=float,
+        metavar='USD',
+        help='the budget of this review (default: review.max_cost_usd)',
+    )
+    p.add_argument(
+        '--timeout-s',
+        type=float,
+        metavar='S',
+        help="the reviewer's timeout (default: review.timeout_s, else 600)",
+    )
+    p.add_argument(
+        '--include-diff',
+        type=int,
+        metavar='TOKENS',
+        default=INCLUDE_DIFF_TOKENS,
+        help=f'the diff sent with the prompt, in tokens (default {INCLUDE_DIFF_TOKENS:,})',
+    )
+    p.add_argument(
+        '--force', action='store_true', help='ask again even when the ledger holds a review of this content'
+    )
     add_analysis_options(p)
     return p
 
 
 def _outcome(args: argparse.Namespace) -> Any:
     from review_trigger import pipeline
-    return pipeline.run(pipeline.Request(
-        directory=args.directory, since=args.since, base=args.base, head=args.head,
-        config_path=args.config, session_model=args.session_model,
-        reviewer=args.reviewer, include_diff=args.include_diff, environ=os.environ,
-    ))
+
+    return pipeline.run(
+        pipeline.Request(
+            directory=args.directory,
+            since=args.since,
+            base=args.base,
+            head=args.head,
+            config_path=args.config,
+            session_model=args.session_model,
+            reviewer=args.reviewer,
+            include_diff=args.include_diff,
+            environ=os.environ,
+        )
+    )
 
 
 def _exit(record: ledger.Record) -> int:
@@ -220,11 +296,15 @@ def review(argv: Sequence[str]) -> int:
             raise UserError('no trigger fires on this change: there is nothing to accept')
         record, path = accept(outcome, args.accept_reviewed, args.model)
         _show(path)
-        _log(f'{PROG}: review by hand recorded: {record.verdict.status}, '
-             f'{_count(record)} ({_shown(path)})')
+        _log(f'{PROG}: review by hand recorded: {record.verdict.status}, {_count(record)} ({_shown(path)})')
         return _exit(record)
-    flags = {'command': args.command, 'api': args.api, 'model': args.model,
-             'max_cost_usd': args.max_cost_usd, 'timeout_s': args.timeout_s}
+    flags = {
+        'command': args.command,
+        'api': args.api,
+        'model': args.model,
+        'max_cost_usd': args.max_cost_usd,
+        'timeout_s': args.timeout_s,
+    }
     done = review_change(outcome, flags, os.environ, force=args.force)
     if done.status == 'none needed' or done.record is None or done.path is None:
         sys.stdout.write(f'{NO_REVIEW}\n')
@@ -232,8 +312,7 @@ def review(argv: Sequence[str]) -> int:
         return Exit.OK
     _show(done.path)
     how = 'stored review (no new call)' if done.status == 'stored' else 'review recorded'
-    _log(f'{PROG}: {how}: {done.record.verdict.status}, {_count(done.record)} '
-         f'({_shown(done.path)})')
+    _log(f'{PROG}: {how}: {done.record.verdict.status}, {_count(done.record)} ({_shown(done.path)})')
     if done.over_budget:
         _log(f'{PROG}: error: {done.over_budget}')
         return Exit.USER_ERROR
@@ -242,6 +321,7 @@ def review(argv: Sequence[str]) -> int:
 
 def pipeline_summary(outcome: Any) -> str:
     from review_trigger import pipeline
+
     return pipeline.summary(outcome.analysis)
 
 
@@ -265,8 +345,8 @@ def reviews(argv: Sequence[str]) -> int:
     from review_trigger import git
     from review_trigger.markdown import code
     from review_trigger.options import Parser
-    p = Parser(prog=f'{PROG} reviews', description='List the ledger: the stored reviews, '
-                                                     'newest first.')
+
+    p = Parser(prog=f'{PROG} reviews', description='List the ledger: the stored reviews, newest first.')
     p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
     args = p.parse_args(argv)
     repo = git.open_repo(args.directory)
@@ -274,14 +354,17 @@ def reviews(argv: Sequence[str]) -> int:
     if not found:
         sys.stdout.write(f'no reviews recorded in {_shown(ledger.folder(repo))}\n')
         return Exit.OK
-    lines = ['| Time | Verdict | Findings | Reviewer | Model | Cost | Reviewed | Record |',
-             '|------|---------|----------|----------|-------|------|----------|--------|']
+    lines = [
+        '| Time | Verdict | Findings | Reviewer | Model | Cost | Reviewed | Record |',
+        '|------|---------|----------|----------|-------|------|----------|--------|',
+    ]
     for path, r in found:
         cost = f'${r.cost_usd:.2f}' if r.cost_usd is not None else '-'
         lines.append(
             f'| {r.time} | {r.verdict.status} | {len(r.verdict.findings)} | {code(r.reviewer)} '
             f'| {code(r.model) if r.model else "-"} | {cost} | {code(r.range)} '
-            f'| {code(_shown(path[:-len("json")] + "md"))} |')
+            f'| {code(_shown(path[: -len("json")] + "md"))} |'
+        )
     sys.stdout.write('\n'.join(lines) + '\n')
     return Exit.OK
 
@@ -291,16 +374,19 @@ def cost(argv: Sequence[str]) -> int:
     from review_trigger import git
     from review_trigger.options import Parser
     from review_trigger.review import costlog
-    p = Parser(prog=f'{PROG} cost', description='Sum the cost log (cost_log: in the '
-                                                  'configuration) by model.')
+
+    p = Parser(prog=f'{PROG} cost', description='Sum the cost log (cost_log: in the configuration) by model.')
     p.add_argument('--month', metavar='YYYY-MM', help='only this month')
     p.add_argument('--config', metavar='PATH', help='configuration file')
     p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
     args = p.parse_args(argv)
     month = costlog.check_month(args.month) if args.month else None
     repo = git.open_repo(args.directory)
-    source = config_mod.read_file(os.path.join(args.directory or '.', args.config)) \
-        if args.config else config_mod.find_source(repo.root)
+    source = (
+        config_mod.read_file(os.path.join(args.directory or '.', args.config))
+        if args.config
+        else config_mod.find_source(repo.root)
+    )
     cfg = config_mod.load(source)
     rel = getattr(cfg, 'cost_log', None)
     if not rel:

@@ -1,5 +1,6 @@
 """Which reviewer runs, with which model and limits: the configuration's
 ``review:`` mapping, overridden by the command line."""
+
 from __future__ import annotations
 
 import shlex
@@ -14,15 +15,15 @@ KEY_ENV: Mapping[str, str] = {'anthropic': 'ANTHROPIC_API_KEY', 'openai': 'OPENA
 BASE_URL_ENV: Mapping[str, str] = {'anthropic': 'ANTHROPIC_BASE_URL', 'openai': 'OPENAI_BASE_URL'}
 TIMEOUT_S = 600.0
 MAX_OUTPUT_TOKENS = 8192
-RETRIES = 3             # further attempts after a 429, a 5xx or a dropped connection
+RETRIES = 3  # further attempts after a 429, a 5xx or a dropped connection
 INCLUDE_DIFF_TOKENS = 30_000
 
 
 class Settings(NamedTuple):
     kind: Kind
-    command: tuple[str, ...]        # for kind "command"
-    model: str | None               # None: a command that names none
-    max_cost_usd: float | None      # None: no cap
+    command: tuple[str, ...]  # for kind "command"
+    model: str | None  # None: a command that names none
+    max_cost_usd: float | None  # None: no cap
     timeout_s: float
     base_url: str | None
     max_output_tokens: int
@@ -36,11 +37,17 @@ class Settings(NamedTuple):
         return f'{self.kind} API'
 
 
-def resolve(review: Mapping[str, Any], *, command: str | None = None,
-            api: str | None = None, model: str | None = None,
-            max_cost_usd: float | None = None, timeout_s: float | None = None,
-            environ: Mapping[str, str] = {},
-            api_models: Mapping[str, str] = {}) -> Settings:
+def resolve(
+    review: Mapping[str, Any],
+    *,
+    command: str | None = None,
+    api: str | None = None,
+    model: str | None = None,
+    max_cost_usd: float | None = None,
+    timeout_s: float | None = None,
+    environ: Mapping[str, str] = {},
+    api_models: Mapping[str, str] = {},
+) -> Settings:
     """The settings in force: the flags, else ``review`` (the configuration's
     ``review:``), else the defaults. ``api_models`` is the model id each API
     is called with by default: the routing table's reason tier's
@@ -69,11 +76,12 @@ def resolve(review: Mapping[str, Any], *, command: str | None = None,
             'no reviewer configured: set review.command or review.api in the '
             'configuration, or pass --command CMD or --api anthropic|openai',
         )
-    name = model or review.get('model') or (
-        _model_in(argv) if kind == 'command' else api_models.get(kind))
+    name = model or review.get('model') or (_model_in(argv) if kind == 'command' else api_models.get(kind))
     if kind != 'command' and not name:
-        raise UserError(f'no {kind} model for the review: set review.model, or '
-                        f'routing.tiers.reason.api.{kind} in the configuration')
+        raise UserError(
+            f'no {kind} model for the review: set review.model, or '
+            f'routing.tiers.reason.api.{kind} in the configuration'
+        )
     base_url = None
     if kind != 'command':
         base_url = environ.get(BASE_URL_ENV[kind]) or review.get('base_url') or None
@@ -84,7 +92,12 @@ def resolve(review: Mapping[str, Any], *, command: str | None = None,
     if timeout <= 0:
         raise UserError('--timeout-s must be positive')
     return Settings(
-        kind, argv, name, None if cap is None else float(cap), float(timeout), base_url,
+        kind,
+        argv,
+        name,
+        None if cap is None else float(cap),
+        float(timeout),
+        base_url,
         int(review.get('max_output_tokens', MAX_OUTPUT_TOKENS)),
         int(review.get('retries', RETRIES)),
     )
@@ -94,6 +107,7 @@ def default_models(config: Any) -> Mapping[str, str]:
     """The model id each API reviews with by default: the highest tier's of
     the routing table in force, so that ``routing:`` changes it too."""
     from review_trigger import routing
+
     return dict(routing.table_of(config).top.api)
 
 

@@ -9,6 +9,7 @@
 Importing this package loads only ``models`` and ``table`` (plain data):
 the pre-commit hook imports it on every commit.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -28,9 +29,22 @@ if TYPE_CHECKING:
     from review_trigger.config import Config
 
 __all__ = [
-    'DEFAULT', 'TIERS', 'SessionModel', 'Table', 'TaskType', 'Tier', 'announcement',
-    'detect', 'model_from_trailer', 'models_in', 'named', 'next_session', 'pretty',
-    'table_of', 'task_tier', 'tier_of',
+    'DEFAULT',
+    'TIERS',
+    'SessionModel',
+    'Table',
+    'TaskType',
+    'Tier',
+    'announcement',
+    'detect',
+    'model_from_trailer',
+    'models_in',
+    'named',
+    'next_session',
+    'pretty',
+    'table_of',
+    'task_tier',
+    'tier_of',
 ]
 
 
@@ -49,6 +63,7 @@ def announcement(model_name: str, config: Config | None = None) -> str:
     """Section 4's session-start text for the model named ``model_name``:
     "Running as: ... Optimal for: ... NOT optimal for: ..."."""
     from review_trigger.routing import render
+
     return render.announcement(model_name, config)
 
 
@@ -59,6 +74,7 @@ def next_session(plan_path: str, config: Config | None = None) -> str | None:
     fail on a missing plan)."""
     from review_trigger.errors import UserError
     from review_trigger.routing import plan, render
+
     try:
         tasks = plan.read_tasks(plan_path)
     except UserError:

@@ -1,6 +1,7 @@
 """``review-trigger route``: the next session's recommendation from a plan
 file (section 6), or with ``--announce`` the session-start announcement
 (section 4)."""
+
 from __future__ import annotations
 
 import json
@@ -16,22 +17,25 @@ def _parser() -> Parser:
     p = Parser(
         prog=f'{PROG} route',
         description='Classify the upcoming tasks of a plan file against the routing '
-                    'table and recommend the model for the next session (the highest '
-                    'tier present). With --announce, print the session-start '
-                    'announcement for --session-model instead.',
+        'table and recommend the model for the next session (the highest '
+        'tier present). With --announce, print the session-start '
+        'announcement for --session-model instead.',
     )
-    p.add_argument('plan', nargs='?', metavar='PLAN.md',
-                   help='the plan file (default: PROJECT_PLAN.md)')
+    p.add_argument('plan', nargs='?', metavar='PLAN.md', help='the plan file (default: PROJECT_PLAN.md)')
     p.add_argument('--plan', dest='plan_option', metavar='PATH', help='the plan file')
     p.add_argument('--format', choices=('text', 'json'), default='text')
-    p.add_argument('--session-model', metavar='NAME',
-                   help='the current session\'s model: flag the tasks above its tier '
-                        f'(default: ${ENV_SESSION_MODEL})')
-    p.add_argument('--announce', action='store_true',
-                   help='print the session-start announcement for --session-model')
+    p.add_argument(
+        '--session-model',
+        metavar='NAME',
+        help=f"the current session's model: flag the tasks above its tier (default: ${ENV_SESSION_MODEL})",
+    )
+    p.add_argument(
+        '--announce', action='store_true', help='print the session-start announcement for --session-model'
+    )
     p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
-    p.add_argument('--config', metavar='PATH', help='configuration file (default: the '
-                                                     'repository\'s, else the defaults)')
+    p.add_argument(
+        '--config', metavar='PATH', help="configuration file (default: the repository's, else the defaults)"
+    )
     return p
 
 
@@ -39,9 +43,11 @@ def load_config(directory: str | None, path: str | None):  # type: ignore[no-unt
     """The configuration: ``path``, else the repository's file; the
     defaults outside a repository."""
     from review_trigger import config
+
     if path is not None:
         return config.load(config.read_file(os.path.join(directory or '.', path)))
     from review_trigger import git
+
     try:
         repo = git.open_repo(directory)
     except UserError:
@@ -53,12 +59,14 @@ def load_config(directory: str | None, path: str | None):  # type: ignore[no-unt
 
 def plan_path(directory: str | None, given: str | None) -> str:
     from review_trigger.routing.plan import DEFAULT_PLAN
+
     if given is not None:
         return os.path.join(directory, given) if directory else given
     here = os.path.join(directory, DEFAULT_PLAN) if directory else DEFAULT_PLAN
     if os.path.lexists(here):
         return here
     from review_trigger import git
+
     try:
         root = git.open_repo(directory).root
     except UserError:
@@ -74,15 +82,18 @@ def main(argv: Sequence[str]) -> int:
     session = args.session_model or os.environ.get(ENV_SESSION_MODEL, '').strip() or None
     cfg = load_config(args.directory, args.config)
     from review_trigger.routing import plan, render
+
     if args.announce:
         if session is None:
             raise UserError(f'--announce needs --session-model NAME (or ${ENV_SESSION_MODEL})')
         text = render.announcement(session, cfg)
         if args.format == 'json':
             from review_trigger.routing.models import named
+
             model = named(session, cfg.models)
-            text = json.dumps({'model': model.name, 'tier': model.tier,
-                               'announcement': text}, indent=2) + '\n'
+            text = (
+                json.dumps({'model': model.name, 'tier': model.tier, 'announcement': text}, indent=2) + '\n'
+            )
         sys.stdout.write(text)
         return 0
     path = plan_path(args.directory, args.plan or args.plan_option)
@@ -94,8 +105,9 @@ def main(argv: Sequence[str]) -> int:
         )
     route = plan.route(tasks, cfg.routing)
     if args.format == 'json':
-        sys.stdout.write(json.dumps(render.route_data(route, session, cfg.models),
-                                    indent=2, ensure_ascii=True) + '\n')
+        sys.stdout.write(
+            json.dumps(render.route_data(route, session, cfg.models), indent=2, ensure_ascii=True) + '\n'
+        )
     else:
         sys.stdout.write(render.route_text(route, session, cfg.models))
     return 0

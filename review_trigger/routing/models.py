@@ -12,6 +12,7 @@ Parsing is linear in the message and bounded: only the last
 longer than ``MAX_LINE`` is not a trailer, and every regex below runs on
 one short line with no nested or adjacent unbounded quantifiers.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,14 +23,21 @@ from typing import NamedTuple
 from review_trigger.change import Commit
 from review_trigger.words import split_words
 
-MAX_MESSAGE = 64 * 1024     # characters of a message read, from its end
-MAX_LINE = 500              # characters of one trailer line
-MAX_TRAILERS = 50           # AI trailers read from one commit
+MAX_MESSAGE = 64 * 1024  # characters of a message read, from its end
+MAX_LINE = 500  # characters of one trailer line
+MAX_TRAILERS = 50  # AI trailers read from one commit
 
-_KEYS = frozenset((
-    'co-authored-by', 'claude-generated-by', 'generated-by', 'assisted-by',
-    'ai-model', 'x-ai-model', 'model',
-))
+_KEYS = frozenset(
+    (
+        'co-authored-by',
+        'claude-generated-by',
+        'generated-by',
+        'assisted-by',
+        'ai-model',
+        'x-ai-model',
+        'model',
+    )
+)
 _KEY = re.compile(r'[A-Za-z-]{1,32}')
 _EMAIL = re.compile(r'<[^<>]*>$')
 _MODEL_ID = re.compile(
@@ -39,9 +47,21 @@ _MODEL_ID = re.compile(
 )
 # Names of AI tools that co-author commits, found anywhere in the name.
 _AGENTS = (
-    'copilot', 'cursor agent', 'cursor', 'aider', 'codex', 'gemini',
-    'windsurf', 'cline', 'amazon q', 'codeium', 'tabnine', 'openhands', 'gpt',
-    'chatgpt', 'mistral',
+    'copilot',
+    'cursor agent',
+    'cursor',
+    'aider',
+    'codex',
+    'gemini',
+    'windsurf',
+    'cline',
+    'amazon q',
+    'codeium',
+    'tabnine',
+    'openhands',
+    'gpt',
+    'chatgpt',
+    'mistral',
 )
 # Tools whose names are also people's names: they count only first in the
 # name and with an AI's address or a model after them ("Claude Sonnet 4.6",
@@ -53,17 +73,20 @@ _BOT_WORDS = frozenset(('ai', 'devin', 'jules', 'sweep', 'agent', 'claude', *_AG
 # The no-reply addresses tools sign with; a person at the same company is
 # not a model.
 _AI_EMAILS = (
-    'noreply@anthropic.com', 'no-reply@anthropic.com', 'noreply@openai.com',
-    'cursoragent@cursor.com', 'noreply@aider.chat',
+    'noreply@anthropic.com',
+    'no-reply@anthropic.com',
+    'noreply@openai.com',
+    'cursoragent@cursor.com',
+    'noreply@aider.chat',
 )
 UNNAMED = '(model not named)'
 
 
 class SessionModel(NamedTuple):
     name: str
-    tier: str           # execute | generate | reason | unknown
+    tier: str  # execute | generate | reason | unknown
     commits: int
-    claimed: bool = False   # read from a trailer: what the commit says, unverified
+    claimed: bool = False  # read from a trailer: what the commit says, unverified
 
 
 def tier_of(name: str, table: Sequence[tuple[str, str]]) -> str:
@@ -83,12 +106,12 @@ def model_from_trailer(value: str) -> str | None:
     value = value[:MAX_LINE].strip()
     m = _EMAIL.search(value)
     email = m[0][1:-1].strip().lower() if m else ''
-    name = value[:m.start()].strip() if m else value
+    name = value[: m.start()].strip() if m else value
     found = _MODEL_ID.search(name)
     if found:
         return found[1]
-    if '(' in name:      # "Claude Opus 4.6 (1M context)"
-        name = name[:name.index('(')].strip()
+    if '(' in name:  # "Claude Opus 4.6 (1M context)"
+        name = name[: name.index('(')].strip()
     words = split_words(name)
     joined = f' {" ".join(words)} '
     ai_email = email in _AI_EMAILS
@@ -96,9 +119,11 @@ def model_from_trailer(value: str) -> str | None:
         rest = words[1:]
         if ai_email or any(w.isdigit() or w in _MODEL_WORDS for w in rest):
             return name if rest else f'{name} {UNNAMED}'
-    if any(f' {a} ' in joined for a in _AGENTS) or \
-            (name.endswith('[bot]') and not _BOT_WORDS.isdisjoint(words)) or \
-            (ai_email and words):
+    if (
+        any(f' {a} ' in joined for a in _AGENTS)
+        or (name.endswith('[bot]') and not _BOT_WORDS.isdisjoint(words))
+        or (ai_email and words)
+    ):
         return name
     return None
 
@@ -109,7 +134,8 @@ def pretty(model_id: str) -> str:
     written). Anything else is returned unchanged."""
     m = re.match(
         r'claude-(?:(\d+(?:-\d)?)-)?(haiku|sonnet|opus)(?:-(\d{1,2})(?:-(\d))?)?\b',
-        model_id[:MAX_LINE], re.I,
+        model_id[:MAX_LINE],
+        re.I,
     )
     if m:
         version = m[3] and (m[3] + (f'.{m[4]}' if m[4] else ''))
@@ -142,7 +168,8 @@ def models_in(commit: Commit) -> list[str]:
 
 
 def detect(
-        commits: Iterable[Commit], table: Sequence[tuple[str, str]],
+    commits: Iterable[Commit],
+    table: Sequence[tuple[str, str]],
 ) -> tuple[tuple[SessionModel, ...], int]:
     """Models that wrote ``commits`` (most commits first), and how many
     commits carry no AI trailer. The names are claimed, not verified."""
@@ -154,8 +181,7 @@ def detect(
             without += 1
         counts.update(models)
     return tuple(
-        SessionModel(name, tier_of(name, table), n, True)
-        for name, n in counts.most_common()
+        SessionModel(name, tier_of(name, table), n, True) for name, n in counts.most_common()
     ), without
 
 

@@ -15,6 +15,7 @@ keywords, with the same word-aware matching as the triggers
 routing is the dangerous failure), then the longest keyword. When none
 matches, the task is ``unclassified``: it is never guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,14 +45,14 @@ class Task(NamedTuple):
 
 class Routed(NamedTuple):
     task: Task
-    task_type: TaskType | None       # None: unclassified
-    keyword: str | None              # the keyword that classified it
+    task_type: TaskType | None  # None: unclassified
+    keyword: str | None  # the keyword that classified it
 
 
 class Route(NamedTuple):
     table: Table
     tasks: tuple[Routed, ...]
-    tier: str | None                 # the highest tier present; None: nothing classified
+    tier: str | None  # the highest tier present; None: nothing classified
 
 
 def read_tasks(path: str) -> tuple[Task, ...]:
@@ -82,13 +83,11 @@ def _is_section(title: str) -> bool:
 
 def tasks_in(text: str) -> tuple[Task, ...]:
     lines = text.splitlines()
-    has_section = any(
-        (m := _HEADING.match(line)) and _is_section(m[2]) for line in lines
-    )
+    has_section = any((m := _HEADING.match(line)) and _is_section(m[2]) for line in lines)
     tasks: list[Task] = []
-    section: int | None = None       # the level of the section we are in
+    section: int | None = None  # the level of the section we are in
     fence: str | None = None
-    done_indent: int | None = None   # items nested deeper than this are done
+    done_indent: int | None = None  # items nested deeper than this are done
     for number, line in enumerate(lines, 1):
         if fence is not None:
             if line.strip().startswith(fence):
@@ -132,12 +131,12 @@ def tasks_in(text: str) -> tuple[Task, ...]:
 
 
 def _wordsets(table: Table) -> list[WordSet]:
-    return [compile_words([*t.keywords, *(n.replace('_', ' ') for n in t.names)])
-            for t in table.task_types]
+    return [compile_words([*t.keywords, *(n.replace('_', ' ') for n in t.names)]) for t in table.task_types]
 
 
-def classify(text: str, table: Table,
-             wordsets: Sequence[WordSet] | None = None) -> tuple[TaskType | None, str | None]:
+def classify(
+    text: str, table: Table, wordsets: Sequence[WordSet] | None = None
+) -> tuple[TaskType | None, str | None]:
     """The task type ``text`` is (and the keyword that says so)."""
     words = split_words(text)
     sets = wordsets if wordsets is not None else _wordsets(table)
@@ -149,8 +148,7 @@ def classify(text: str, table: Table,
             continue
         # The highest tier; then the type named first ("ADR-005: auth
         # architecture decision" is an ADR); then the longest keyword.
-        score = (table.rank(task_type.tier), -_position(words, keyword),
-                 len(keyword.split()), -order)
+        score = (table.rank(task_type.tier), -_position(words, keyword), len(keyword.split()), -order)
         if best is None or score > best:
             best, found = score, (task_type, keyword)
     return found

@@ -5,6 +5,7 @@ AGENTS.md sections (section 9) and the per-tier slash commands (section 5).
 Text from a plan file is data: it is shown with control characters escaped
 (``markdown.visible``) and cut to one line.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -18,11 +19,12 @@ from review_trigger.routing.table import Table, TaskType, Tier
 if TYPE_CHECKING:
     from review_trigger.config import Config
 
-MAX_SHOWN = 160     # characters of a task's text in the text block
+MAX_SHOWN = 160  # characters of a task's text in the text block
 
 
 def _table(config: Config | None) -> Table:
     from review_trigger.routing import table_of
+
     return table_of(config)
 
 
@@ -46,6 +48,7 @@ def _top(table: Table) -> Tier:
 
 # -- section 4: the session-start announcement -------------------------------
 
+
 def announcement(model_name: str, config: Config | None = None) -> str:
     table = _table(config)
     model = named(model_name, _patterns(config, table))
@@ -62,8 +65,8 @@ def announcement(model_name: str, config: Config | None = None) -> str:
             f'Before a task of the {top.id} tier, I will flag it and recommend\n'
             f'switching to {top.model} unless the developer confirms this model is {top.id}-tier.\n'
         )
-    optimal = [t for tier in reversed(table.tiers[:rank + 1]) for t in table.of_tier(tier.id)]
-    higher = table.tiers[rank + 1:]
+    optimal = [t for tier in reversed(table.tiers[: rank + 1]) for t in table.of_tier(tier.id)]
+    higher = table.tiers[rank + 1 :]
     not_optimal = [t for tier in higher for t in table.of_tier(tier.id)]
     lines = [
         f'Running as: {shown} ({model.tier} tier)',
@@ -89,15 +92,18 @@ def announcement(model_name: str, config: Config | None = None) -> str:
 
 # -- section 6: the next session's recommendation ----------------------------
 
+
 def _shown(text: str) -> str:
     text = visible(text)
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + '...'
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + '...'
 
 
 def _task_line(table: Table, r: Routed) -> str:
     if r.task_type is None:
-        return (f'  {_shown(r.task.text)} -> unclassified '
-                f'(no task type of the routing table matches; classify it by hand)')
+        return (
+            f'  {_shown(r.task.text)} -> unclassified '
+            f'(no task type of the routing table matches; classify it by hand)'
+        )
     t = r.task_type
     return f'  {_shown(r.task.text)} -> {_model(table, t.tier)} ({t.id}, {t.tier} tier)'
 
@@ -116,16 +122,19 @@ def reason(route: Route) -> str:
     classified = [r for r in route.tasks if r.task_type is not None]
     unclassified = len(route.tasks) - len(classified)
     if route.tier is None:
-        return (f'None of the {_plural(len(route.tasks), "planned task")} matches a task '
-                f'type of the routing table; classify them by hand before choosing a model.')
+        return (
+            f'None of the {_plural(len(route.tasks), "planned task")} matches a task '
+            f'type of the routing table; classify them by hand before choosing a model.'
+        )
     top = [r for r in classified if r.task_type and r.task_type.tier == route.tier]
     ids = ', '.join(dict.fromkeys(r.task_type.id for r in top if r.task_type))
     model = _model(table, route.tier)
     if len(top) == len(classified):
         kind = 'classified task' if unclassified else 'planned task'
         many = len(classified) > 1
-        what = (f'All {_plural(len(classified), kind)} are' if many else f'The {kind} is') + \
-            f' {route.tier}-tier ({ids})'
+        what = (
+            f'All {_plural(len(classified), kind)} are' if many else f'The {kind} is'
+        ) + f' {route.tier}-tier ({ids})'
         if table.rank(route.tier) == 0:
             why = f', so {model} handles {"them" if len(classified) > 1 else "it"} at the lowest cost'
         elif route.tier == _top(table).id:
@@ -134,52 +143,61 @@ def reason(route: Route) -> str:
             why = f', so {model} is enough and a higher tier would only cost more'
     else:
         what = f'The highest tier present is {route.tier} ({ids})'
-        why = (f': {_a(model)} session can handle the lower-tier tasks, but a lower-tier '
-               f'session cannot handle these safely')
-    note = (f'; {_plural(unclassified, "task")} {"is" if unclassified == 1 else "are"} '
-            f'unclassified: classify {"it" if unclassified == 1 else "them"} by hand before starting'
-            if unclassified else '')
+        why = (
+            f': {_a(model)} session can handle the lower-tier tasks, but a lower-tier '
+            f'session cannot handle these safely'
+        )
+    note = (
+        f'; {_plural(unclassified, "task")} {"is" if unclassified == 1 else "are"} '
+        f'unclassified: classify {"it" if unclassified == 1 else "them"} by hand before starting'
+        if unclassified
+        else ''
+    )
     return f'{what}{why}{note}.'
 
 
-def route_text(route: Route, session: str | None = None,
-               patterns: Sequence[tuple[str, str]] | None = None) -> str:
+def route_text(
+    route: Route, session: str | None = None, patterns: Sequence[tuple[str, str]] | None = None
+) -> str:
     """Section 6's block; with ``session`` (a model name), the tasks above
     its tier too (section 4's mismatch detection)."""
     table = route.table
     lines = ['Next session planned tasks:']
     lines += [_task_line(table, r) for r in route.tasks]
     recommended = _model(table, route.tier) if route.tier else 'none'
-    lines += ['', f'Recommended model for next session: {recommended}',
-              f'Reason: {reason(route)}']
+    lines += ['', f'Recommended model for next session: {recommended}', f'Reason: {reason(route)}']
     if session is not None:
         lines += [''] + mismatch_lines(route, session, patterns or table.patterns)
     return '\n'.join(lines) + '\n'
 
 
-def mismatch_lines(route: Route, session: str,
-                   patterns: Sequence[tuple[str, str]]) -> list[str]:
+def mismatch_lines(route: Route, session: str, patterns: Sequence[tuple[str, str]]) -> list[str]:
     table = route.table
     model = named(session, patterns)
     shown = visible(model.name)
     rank = table.rank(model.tier)
     if rank < 0:
-        return [f'Current model: {shown} (tier unknown): cannot tell which tasks are above '
-                f'it; the routing table recommends {_model(table, route.tier)} for this plan.'
-                if route.tier else f'Current model: {shown} (tier unknown).']
+        return [
+            f'Current model: {shown} (tier unknown): cannot tell which tasks are above '
+            f'it; the routing table recommends {_model(table, route.tier)} for this plan.'
+            if route.tier
+            else f'Current model: {shown} (tier unknown).'
+        ]
     above = [r for r in route.tasks if r.task_type and table.rank(r.task_type.tier) > rank]
     if not above:
-        return [f'Current model: {shown} ({model.tier} tier): no planned task is above '
-                f'this tier.']
+        return [f'Current model: {shown} ({model.tier} tier): no planned task is above this tier.']
     lines = [f'Current model: {shown} ({model.tier} tier)', "Above this session's tier:"]
     lines += [_task_line(table, r) for r in above]
-    lines.append(f'Start a new session with {_model(table, route.tier or model.tier)} for '
-                 f'these, or flag their output for a separate review.')
+    lines.append(
+        f'Start a new session with {_model(table, route.tier or model.tier)} for '
+        f'these, or flag their output for a separate review.'
+    )
     return lines
 
 
-def route_data(route: Route, session: str | None = None,
-               patterns: Sequence[tuple[str, str]] | None = None) -> dict[str, Any]:
+def route_data(
+    route: Route, session: str | None = None, patterns: Sequence[tuple[str, str]] | None = None
+) -> dict[str, Any]:
     table = route.table
     rank = -2
     data: dict[str, Any] = {}
@@ -191,18 +209,19 @@ def route_data(route: Route, session: str | None = None,
     for r in route.tasks:
         t = r.task_type
         entry: dict[str, Any] = {
-            'text': r.task.text, 'task_type': t.id if t else None,
-            'tier': t.tier if t else None, 'model': _model(table, t.tier) if t else None,
-            'keyword': r.keyword, 'line': r.task.line,
+            'text': r.task.text,
+            'task_type': t.id if t else None,
+            'tier': t.tier if t else None,
+            'model': _model(table, t.tier) if t else None,
+            'keyword': r.keyword,
+            'line': r.task.line,
         }
         if session is not None:
-            entry['above_session_tier'] = (None if rank < 0 or t is None
-                                           else table.rank(t.tier) > rank)
+            entry['above_session_tier'] = None if rank < 0 or t is None else table.rank(t.tier) > rank
         tasks.append(entry)
     return {
         'tasks': tasks,
-        'recommended': {'tier': route.tier,
-                        'model': _model(table, route.tier) if route.tier else None},
+        'recommended': {'tier': route.tier, 'model': _model(table, route.tier) if route.tier else None},
         'reason': reason(route),
         **data,
     }
@@ -239,8 +258,11 @@ def instructions_block(config: Config | None, tool_flag: str) -> str:
     out.append('|---' * (len(vendors) + 1) + '|')
     for t in table.tiers:
         names = dict(t.vendors)
-        out.append(f'| {t.id} ({_one_line(t.role)}) | '
-                   + ' | '.join(_one_line(names.get(v, '--')) for v in vendors) + ' |')
+        out.append(
+            f'| {t.id} ({_one_line(t.role)}) | '
+            + ' | '.join(_one_line(names.get(v, '--')) for v in vendors)
+            + ' |'
+        )
     body = []
     for t in table.tiers:
         body.append(f'# {t.id.capitalize()} tier ({t.model}-optimal)')
@@ -253,19 +275,26 @@ def instructions_block(config: Config | None, tool_flag: str) -> str:
                 '',
             ]
     from review_trigger.markdown import fence
-    out += ['', '## routing_table', '', fence('\n'.join(body).rstrip('\n'), 'yaml'), '',
-            '## self_awareness_instructions', '',
-            'At session start: announce your model and list your optimal and non-optimal task types.',
-            'During session: if a task is NOT in your optimal list, STOP and flag it immediately.',
-            '  Do not silently attempt tasks outside your optimal range.',
-            '  A model that flags "this needs a more capable model" is more valuable',
-            '  than a model that attempts the task and produces subtly wrong output.',
-            'At session end: review upcoming tasks in PROJECT_PLAN.md and recommend model for '
-            'next session',
-            f'  (`review-trigger route` prints it; if tasks span tiers, recommend the highest: '
-            f'{_a(top.model)} session can handle lower-tier tasks,',
-            '  a lower-tier session cannot handle higher-tier tasks safely).',
-            END]
+
+    out += [
+        '',
+        '## routing_table',
+        '',
+        fence('\n'.join(body).rstrip('\n'), 'yaml'),
+        '',
+        '## self_awareness_instructions',
+        '',
+        'At session start: announce your model and list your optimal and non-optimal task types.',
+        'During session: if a task is NOT in your optimal list, STOP and flag it immediately.',
+        '  Do not silently attempt tasks outside your optimal range.',
+        '  A model that flags "this needs a more capable model" is more valuable',
+        '  than a model that attempts the task and produces subtly wrong output.',
+        'At session end: review upcoming tasks in PROJECT_PLAN.md and recommend model for next session',
+        f'  (`review-trigger route` prints it; if tasks span tiers, recommend the highest: '
+        f'{_a(top.model)} session can handle lower-tier tasks,',
+        '  a lower-tier session cannot handle higher-tier tasks safely).',
+        END,
+    ]
     return '\n'.join(out) + '\n'
 
 
@@ -273,6 +302,7 @@ def replace_block(text: str, block: str, name: str) -> str:
     """``text`` with its marked block replaced by ``block`` (appended when
     it has none); every byte outside the block is kept."""
     from review_trigger.errors import UserError
+
     newline = '\r\n' if '\r\n' in text else '\n'
     block = block.replace('\n', newline)
     starts = _marker_lines(text, BEGIN)
@@ -280,12 +310,13 @@ def replace_block(text: str, block: str, name: str) -> str:
     if not starts and not ends:
         if not text:
             return block
-        sep = '' if text.endswith(('\n\n', '\r\n\r\n')) else \
-            newline if text.endswith('\n') else newline * 2
+        sep = '' if text.endswith(('\n\n', '\r\n\r\n')) else newline if text.endswith('\n') else newline * 2
         return text + sep + block
     if len(starts) != 1 or len(ends) != 1 or ends[0][0] < starts[0][0]:
-        raise UserError(f'{name}: the review-trigger model routing markers are not one '
-                        f'begin line followed by one end line: fix them by hand')
+        raise UserError(
+            f'{name}: the review-trigger model routing markers are not one '
+            f'begin line followed by one end line: fix them by hand'
+        )
     begin, end = starts[0][0], ends[0][1]
     return text[:begin] + block + text[end:]
 
@@ -304,6 +335,7 @@ def _marker_lines(text: str, marker: str) -> list[tuple[int, int]]:
 
 # -- section 5: the per-tier slash commands ----------------------------------
 
+
 def _anthropic(tier: Tier) -> str | None:
     name = dict(tier.vendors).get('Anthropic', '').strip()
     return name.split()[0].lower() if name and name != '--' else None
@@ -320,13 +352,12 @@ def commands(config: Config | None) -> dict[str, str]:
         if alias is None:
             continue
         name = dict(tier.vendors)['Anthropic']
-        mine = [t for lower in reversed(table.tiers[:rank + 1]) for t in table.of_tier(lower.id)]
-        higher = table.tiers[rank + 1:]
+        mine = [t for lower in reversed(table.tiers[: rank + 1]) for t in table.of_tier(lower.id)]
+        higher = table.tiers[rank + 1 :]
         not_mine = [t for h in higher for t in table.of_tier(h.id)]
         lines = [
             '---',
-            f'description: Route this session as {_one_line(name)} ({tier.id} tier)'
-            f' from the routing table',
+            f'description: Route this session as {_one_line(name)} ({tier.id} tier) from the routing table',
             f'model: {alias}',
             'disable-model-invocation: true',
             '---',
@@ -334,8 +365,7 @@ def commands(config: Config | None) -> dict[str, str]:
             f'Optimal for: {_labels(mine)}.',
         ]
         if higher:
-            targets = ' or '.join(_one_line(dict(h.vendors).get('Anthropic', h.model))
-                                  for h in higher)
+            targets = ' or '.join(_one_line(dict(h.vendors).get('Anthropic', h.model)) for h in higher)
             lines += [
                 f'Do NOT attempt: {_labels(not_mine)}.',
                 f'Flag these immediately, before starting them, and recommend {targets}.',

@@ -11,6 +11,7 @@ routing sections and the per-tier slash commands into a repository.
 ``--dry-run`` prints the unified diff of what would change and writes
 nothing.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -32,10 +33,10 @@ STATE = 'generated.json'
 
 
 class Planned(NamedTuple):
-    path: str           # relative to the repository root, with /
-    old: str | None     # None: the file does not exist
+    path: str  # relative to the repository root, with /
+    old: str | None  # None: the file does not exist
     new: str
-    skipped: bool = False   # edited by hand since review-trigger wrote it
+    skipped: bool = False  # edited by hand since review-trigger wrote it
 
 
 def _read(path: str) -> str | None:
@@ -64,12 +65,16 @@ def _load_state(git_dir: str) -> dict[str, str]:
         data = json.loads(text) if text else {}
     except ValueError:
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)} \
-        if isinstance(data, dict) else {}
+    return (
+        {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+        if isinstance(data, dict)
+        else {}
+    )
 
 
 def plan_sections(root: str, name: str, config: Config | None, flag: str) -> Planned:
     from review_trigger.routing import render
+
     path = os.path.join(root, name)
     old = _read(os.path.realpath(path))
     new = render.replace_block(old or '', render.instructions_block(config, flag), name)
@@ -78,6 +83,7 @@ def plan_sections(root: str, name: str, config: Config | None, flag: str) -> Pla
 
 def plan_commands(root: str, config: Config | None, state: dict[str, str]) -> list[Planned]:
     from review_trigger.routing import render
+
     out = []
     for filename, content in render.commands(config).items():
         rel = f'{COMMANDS_DIR}/{filename}'
@@ -90,18 +96,28 @@ def plan_commands(root: str, config: Config | None, state: dict[str, str]) -> li
 def _diff(p: Planned) -> str:
     old = [] if p.old is None else p.old.splitlines(keepends=True)
     lines = difflib.unified_diff(
-        old, p.new.splitlines(keepends=True),
-        '/dev/null' if p.old is None else f'a/{p.path}', f'b/{p.path}',
+        old,
+        p.new.splitlines(keepends=True),
+        '/dev/null' if p.old is None else f'a/{p.path}',
+        f'b/{p.path}',
     )
-    return ''.join(line if line.endswith('\n') else line + '\n\\ No newline at end of file\n'
-                   for line in lines)
+    return ''.join(
+        line if line.endswith('\n') else line + '\n\\ No newline at end of file\n' for line in lines
+    )
 
 
-def init(directory: str | None, *, claude_md: bool = False, agents_md: bool = False,
-         commands: bool = False, dry_run: bool = False) -> int:
+def init(
+    directory: str | None,
+    *,
+    claude_md: bool = False,
+    agents_md: bool = False,
+    commands: bool = False,
+    dry_run: bool = False,
+) -> int:
     from review_trigger import git
     from review_trigger.output import write_atomic
     from review_trigger.routing.command import load_config
+
     repo = git.open_repo(directory)
     config = load_config(repo.root, None)
     state = _load_state(repo.git_dir)
@@ -120,11 +136,13 @@ def init(directory: str | None, *, claude_md: bool = False, agents_md: bool = Fa
         for p in changed:
             target = os.path.join(repo.root, p.path)
             write_atomic(os.path.realpath(target) if os.path.islink(target) else target, p.new)
-        written = {p.path: _digest(p.new) for p in planned
-                   if not p.skipped and p.path.startswith(COMMANDS_DIR + '/')}
+        written = {
+            p.path: _digest(p.new) for p in planned if not p.skipped and p.path.startswith(COMMANDS_DIR + '/')
+        }
         if written and any(state.get(k) != v for k, v in written.items()):
-            write_atomic(_state_path(repo.git_dir),
-                         json.dumps({**state, **written}, indent=2, sort_keys=True) + '\n')
+            write_atomic(
+                _state_path(repo.git_dir), json.dumps({**state, **written}, indent=2, sort_keys=True) + '\n'
+            )
     verb = 'would write' if dry_run else 'wrote'
     for p in changed:
         print(f'{PROG}: {verb} {p.path}', file=sys.stderr)
@@ -132,8 +150,11 @@ def init(directory: str | None, *, claude_md: bool = False, agents_md: bool = Fa
         if not p.skipped and p.old == p.new:
             print(f'{PROG}: {p.path} is up to date', file=sys.stderr)
     for p in skipped:
-        print(f'{PROG}: skipped {p.path}: edited by hand since {PROG} wrote it '
-              f'(move it away to get the new version)', file=sys.stderr)
+        print(
+            f'{PROG}: skipped {p.path}: edited by hand since {PROG} wrote it '
+            f'(move it away to get the new version)',
+            file=sys.stderr,
+        )
     return 0
 
 

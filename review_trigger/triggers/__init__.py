@@ -1,4 +1,5 @@
 """The significance triggers. Each built-in one lives in its own module."""
+
 # isort: skip_file
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ Finding or None; content rules it owns are handed to the scanner up front so
 the diff is read once. Adding a trigger is one module plus one import line
 in ``triggers/__init__.py``.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -27,11 +28,11 @@ def _no_rules(settings: Settings) -> tuple[LineRule, ...]:
 
 class Trigger(NamedTuple):
     id: str
-    title: str              # for humans: "Security-sensitive code"
-    task_type: str          # the routing table's task type
+    title: str  # for humans: "Security-sensitive code"
+    task_type: str  # the routing table's task type
     check: Callable[[Change, Settings], Finding | None]
     line_rules: Callable[[Settings], tuple[LineRule, ...]] = _no_rules
-    concern: str = ''       # what the reviewer should look at
+    concern: str = ''  # what the reviewer should look at
 
 
 REGISTRY: dict[str, Trigger] = {}
@@ -65,15 +66,13 @@ def matching(change: Change, patterns: Iterable[str]) -> frozenset[str]:
 
 
 def pattern_rules(
-        trigger: str, patterns: Iterable[tuple[str, str]],
-        paths: Iterable[str] | None = None,
+    trigger: str,
+    patterns: Iterable[tuple[str, str]],
+    paths: Iterable[str] | None = None,
 ) -> tuple[LineRule, ...]:
     """Content rules from (name, regex) pairs, optionally only for ``paths``."""
     only = None if paths is None else spec(paths)
-    return tuple(
-        LineRule(trigger, name, re.compile(pattern, re.M), paths=only)
-        for name, pattern in patterns
-    )
+    return tuple(LineRule(trigger, name, re.compile(pattern, re.M), paths=only) for name, pattern in patterns)
 
 
 def considered(change: Change) -> Sequence[FileChange]:
@@ -85,8 +84,10 @@ def considered(change: Change) -> Sequence[FileChange]:
 
 
 def path_word_details(
-        change: Change, words: Iterable[str], what: str,
-        veto: Callable[[list[str], str], bool] | None = None,
+    change: Change,
+    words: Iterable[str],
+    what: str,
+    veto: Callable[[list[str], str], bool] | None = None,
 ) -> list[Detail]:
     """A detail for each considered, non-generated code file whose path (or
     old path, for a rename or copy) has one of ``words`` (word-aware:
@@ -113,7 +114,7 @@ def path_word_details(
             if i + 1 >= len(paths):
                 break
             pos = offsets[i + 1]
-    else:       # lower-casing changed lengths: look at each path
+    else:  # lower-casing changed lengths: look at each path
         candidates = {p for p in paths if starts.search(p.lower())}
     if not candidates:
         return []
@@ -128,9 +129,12 @@ def path_word_details(
             split = split_words(path)
             word = find_word(split, wordset)
             if word and not (veto is not None and veto(split, word)):
-                details.append(Detail(
-                    f.path, f'path names {what} ("{word}"{which}), {f.status}',
-                ))
+                details.append(
+                    Detail(
+                        f.path,
+                        f'path names {what} ("{word}"{which}), {f.status}',
+                    )
+                )
                 break
     return details
 
@@ -146,9 +150,11 @@ def removed_lines(change: Change, f: FileChange, max_bytes: int) -> list[tuple[i
         return []
     new = change.read_blob(f.new_blob) if f.new_blob is not None else b''
     kept = set(new.decode('utf-8', 'replace').splitlines()) if new else set()
-    return [(n, line) for n, line in
-            enumerate(old.decode('utf-8', 'replace').splitlines(), 1)
-            if line not in kept and line.strip()]
+    return [
+        (n, line)
+        for n, line in enumerate(old.decode('utf-8', 'replace').splitlines(), 1)
+        if line not in kept and line.strip()
+    ]
 
 
 def hits_for(change: Change, trigger: str) -> list[Hit]:
@@ -181,7 +187,13 @@ def finding(trigger: str, reason: str, details: Iterable[Detail]) -> Finding | N
     by_path: dict[str, Detail] = {}
     for d in details:
         seen = by_path.get(d.path)
-        by_path[d.path] = d if seen is None else Detail(
-            d.path, f'{seen.why}; {d.why}', seen.items + d.items,
+        by_path[d.path] = (
+            d
+            if seen is None
+            else Detail(
+                d.path,
+                f'{seen.why}; {d.why}',
+                seen.items + d.items,
+            )
         )
     return Finding(trigger, reason, tuple(by_path.values())) if by_path else None

@@ -39,7 +39,8 @@ def _dependency_change(change: Change, f: FileChange) -> Detail | None:
     if removed:
         parts.append(f'{len(removed)} removed')
     return Detail(
-        f.path, f'declared dependencies changed ({", ".join(parts)})',
+        f.path,
+        f'declared dependencies changed ({", ".join(parts)})',
         tuple([f'+{d}' for d in added] + [f'-{d}' for d in removed]),
     )
 
@@ -50,8 +51,9 @@ _MOVED_IN = frozenset(('added', 'copied', 'renamed'))
 def _first_in_new_dirs(change: Change, files: Sequence[FileChange]) -> dict[str, str]:
     """The first file (not a submodule) added, copied or renamed into each
     top-level directory the base commit does not have: path -> directory."""
-    tops = {f.path.partition('/')[0] for f in files
-            if '/' in f.path and f.status in _MOVED_IN and not f.submodule}
+    tops = {
+        f.path.partition('/')[0] for f in files if '/' in f.path and f.status in _MOVED_IN and not f.submodule
+    }
     fresh = tops - change.base_top_level() if tops else set()
     first: dict[str, str] = {}
     if fresh:
@@ -73,8 +75,9 @@ def check(change: Change, settings: Settings) -> Finding | None:
     named = boundary | manifest | infra | first.keys()
     details: list[Detail] = []
     # Only the files something above names need a look, in order.
-    for f in [f for f in files if f.submodule or f.path in named
-              or (f.old_path is not None and f.old_path in infra)]:
+    for f in [
+        f for f in files if f.submodule or f.path in named or (f.old_path is not None and f.old_path in infra)
+    ]:
         if f.submodule:
             details.append(Detail(f.path, f'submodule {f.status}'))
             continue
@@ -91,23 +94,33 @@ def check(change: Change, settings: Settings) -> Finding | None:
             if dep:
                 details.append(dep)
         elif f.path in infra or f.old_path in infra:
-            details.append(Detail(
-                f.path, f'infrastructure, deployment or schema definition {f.status}',
-            ))
+            details.append(
+                Detail(
+                    f.path,
+                    f'infrastructure, deployment or schema definition {f.status}',
+                )
+            )
     details.extend(hit_details(hits_for(change, 'architecture')))
     return finding('architecture', 'architectural change: new layer, integration or boundary', details)
 
 
 def line_rules(settings: Settings) -> tuple[LineRule, ...]:
     return pattern_rules(
-        'architecture', settings['line_patterns'].items(), settings['line_pattern_paths'],
+        'architecture',
+        settings['line_patterns'].items(),
+        settings['line_pattern_paths'],
     )
 
 
-TRIGGER = register(Trigger(
-    'architecture', 'Architectural change', 'architecture_decision', check,
-    line_rules,
-    concern='Check consistency with ARCHITECTURE.md and earlier decisions, '
-            'and weigh the long-term cost of the new dependency, boundary '
-            'or infrastructure.',
-))
+TRIGGER = register(
+    Trigger(
+        'architecture',
+        'Architectural change',
+        'architecture_decision',
+        check,
+        line_rules,
+        concern='Check consistency with ARCHITECTURE.md and earlier decisions, '
+        'and weigh the long-term cost of the new dependency, boundary '
+        'or infrastructure.',
+    )
+)

@@ -3,6 +3,7 @@
 One fires when enough files match its path globs (and, if it has content
 patterns, have an added line matching one), with enough added lines.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,9 +31,12 @@ def check(change: Change, settings: Settings) -> Finding | None:
         for h in hits_for(change, tid):
             hit.setdefault(h.path, []).append(h.line)
         details = [
-            Detail(f.path, 'matches the paths and a content pattern at line '
-                   + ', '.join(map(str, hit[f.path][:5])))
-            for f in files if f.path in hit
+            Detail(
+                f.path,
+                'matches the paths and a content pattern at line ' + ', '.join(map(str, hit[f.path][:5])),
+            )
+            for f in files
+            if f.path in hit
         ]
         counted = [f for f in files if f.path in hit]
     else:
@@ -47,7 +51,8 @@ def check(change: Change, settings: Settings) -> Finding | None:
 
 def _line_rules(settings: Settings) -> tuple[LineRule, ...]:
     return pattern_rules(
-        settings['id'], [('content pattern', p) for p in settings.get('patterns', ())],
+        settings['id'],
+        [('content pattern', p) for p in settings.get('patterns', ())],
         settings.get('paths') or ['*'],
     )
 
@@ -59,7 +64,8 @@ def _make(tid: str, description: str, task_type: str, concern: str) -> Trigger:
 
 def make(settings: Mapping[str, Any]) -> Trigger:
     return _make(
-        settings['id'], settings.get('description') or settings['id'],
+        settings['id'],
+        settings.get('description') or settings['id'],
         settings.get('task_type', 'code_review_logic'),
         settings.get('concern', ''),
     )

@@ -48,14 +48,22 @@ def check(change: Change, settings: Settings) -> Finding | None:
         elif f.is_new and f.added_lines >= settings['new_min_lines']:
             details.append(Detail(f.path, f'new document, {f.added_lines} lines'))
         elif not f.is_new and _grew(change, f, settings):
-            details.append(Detail(
-                f.path, f'document expanded: +{f.added_lines} -{f.deleted_lines} lines',
-            ))
+            details.append(
+                Detail(
+                    f.path,
+                    f'document expanded: +{f.added_lines} -{f.deleted_lines} lines',
+                )
+            )
     return finding('document', 'a document or ADR written or significantly expanded', details)
 
 
-TRIGGER = register(Trigger(
-    'document', 'Document or ADR', 'adr_writing', check,
-    concern='Check that the alternatives and trade-offs are real, and that '
-            'the document agrees with the code and with earlier decisions.',
-))
+TRIGGER = register(
+    Trigger(
+        'document',
+        'Document or ADR',
+        'adr_writing',
+        check,
+        concern='Check that the alternatives and trade-offs are real, and that '
+        'the document agrees with the code and with earlier decisions.',
+    )
+)

@@ -8,6 +8,7 @@ changes how git shows a change), review-trigger's own configuration, and a
 review rules). A CI or hook file whose only edit moves `uses:` / `rev:`
 pins (a dependabot-style bump) does not fire.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,12 +30,13 @@ from review_trigger.triggers._base import (
 _PINNED = re.compile(r'(^|/)(\.github/(workflows|actions)/.*\.ya?ml|\.pre-commit-config\.ya?ml)$')
 # A pin, and the comment naming its version: `uses: a/b@v4  # v4.1.0`,
 # `rev: v1.2.3`, `- uses: a/b@<sha> # v6`.
-_PIN = re.compile(r'''^(\s*-?\s*(uses|rev)\s*:\s*['"]?)([^@\s'"#]+@)?[^\s'"#]+(['"]?)(\s*#.*)?$''')
+_PIN = re.compile(r"""^(\s*-?\s*(uses|rev)\s*:\s*['"]?)([^@\s'"#]+@)?[^\s'"#]+(['"]?)(\s*#.*)?$""")
 _SUPPRESSION = 'review-trigger suppression added'
 
 
 def _tool_table(blob: bytes) -> Any:
     import tomllib  # only when pyproject.toml changed
+
     try:
         return tomllib.loads(blob.decode()).get('tool', {}).get('review-trigger')
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
@@ -44,6 +46,7 @@ def _tool_table(blob: bytes) -> Any:
 def _pyproject_config_changed(change: Change, f: FileChange) -> bool:
     def table(sha: str | None) -> Any:
         return None if sha is None else _tool_table(change.read_blob(sha))
+
     return bool(table(f.old_blob) != table(f.new_blob))
 
 
@@ -54,8 +57,13 @@ def _unpinned(blob: bytes) -> list[str]:
 def pins_only(change: Change, f: FileChange) -> bool:
     """Whether a modified workflow, action or hook configuration differs
     from its old version only in the versions its pins name."""
-    if f.status != 'modified' or f.binary or f.old_blob is None or f.new_blob is None \
-            or not _PINNED.search(f.path):
+    if (
+        f.status != 'modified'
+        or f.binary
+        or f.old_blob is None
+        or f.new_blob is None
+        or not _PINNED.search(f.path)
+    ):
         return False
     return _unpinned(change.read_blob(f.old_blob)) == _unpinned(change.read_blob(f.new_blob))
 
@@ -67,8 +75,7 @@ def check(change: Change, settings: Settings) -> Finding | None:
         if f.path in paths or f.old_path in paths:
             if not pins_only(change, f):
                 details.append(Detail(f.path, f'governance or agent-context file {f.status}'))
-        elif f.path == 'pyproject.toml' and not f.binary and \
-                _pyproject_config_changed(change, f):
+        elif f.path == 'pyproject.toml' and not f.binary and _pyproject_config_changed(change, f):
             details.append(Detail(f.path, 'review-trigger configuration changed'))
     # Every suppression a commit range or pull request adds, in full: hits
     # of the marker rule, and the marker lines that suppressed this very
@@ -76,13 +83,14 @@ def check(change: Change, settings: Settings) -> Finding | None:
     # gate's own request, the lines they reviewed (still listed in the
     # prompt as suppressed).
     if change.range.mode != 'staged':
-        marked = [(h.path, h.line) for h in hits_for(change, 'governance')
-                  if h.rule == _SUPPRESSION]
+        marked = [(h.path, h.line) for h in hits_for(change, 'governance') if h.rule == _SUPPRESSION]
         marked += [(s.path, s.line) for s in change.suppressions]
         for path, line in dict.fromkeys(marked):
             details.append(Detail(path, f'{_SUPPRESSION} at line {line}'))
     return finding(
-        'governance', 'governance or agent-context files modified', details,
+        'governance',
+        'governance or agent-context files modified',
+        details,
     )
 
 
@@ -94,10 +102,15 @@ def line_rules(settings: Settings) -> tuple[LineRule, ...]:
 _RULES = (LineRule('governance', _SUPPRESSION, re.compile(r'review-trigger:\s*ignore\[')),)
 
 
-TRIGGER = register(Trigger(
-    'governance', 'Governance and agent-context files', 'architecture_decision',
-    check, line_rules,
-    concern='The rules agents and humans follow changed: check they are '
-            'consistent with the architecture and do not weaken review, '
-            'security or CI gates.',
-))
+TRIGGER = register(
+    Trigger(
+        'governance',
+        'Governance and agent-context files',
+        'architecture_decision',
+        check,
+        line_rules,
+        concern='The rules agents and humans follow changed: check they are '
+        'consistent with the architecture and do not weaken review, '
+        'security or CI gates.',
+    )
+)

@@ -12,17 +12,25 @@ def check(change: Change, settings: Settings) -> Finding | None:
     if len(new) <= limit:
         return None
     return Finding(
-        'new-files', f'{len(new):,} new files (more than {limit:,})',
-        tuple([
-            Detail(f.path, 'new file', ()) if f.old_path is None else
-            Detail(f.path, 'copied from', (f.old_path,))
-            for f in new
-        ]),
+        'new-files',
+        f'{len(new):,} new files (more than {limit:,})',
+        tuple(
+            [
+                Detail(f.path, 'new file', ())
+                if f.old_path is None
+                else Detail(f.path, 'copied from', (f.old_path,))
+                for f in new
+            ]
+        ),
     )
 
 
-TRIGGER = register(Trigger(
-    'new-files', 'Many new files', 'code_review_logic', check,
-    concern='Check that the new files fit the existing structure, are all '
-            'needed, and are tested.',
-))
+TRIGGER = register(
+    Trigger(
+        'new-files',
+        'Many new files',
+        'code_review_logic',
+        check,
+        concern='Check that the new files fit the existing structure, are all needed, and are tested.',
+    )
+)

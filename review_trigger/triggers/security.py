@@ -13,6 +13,7 @@ text):
 - secret shapes on every added line, vendored and generated files included,
   placeholders (``'your-api-key'``, ``'${TOKEN}'``) aside.
 """
+
 from __future__ import annotations
 
 import functools
@@ -55,7 +56,10 @@ def _not_login_session(words: list[str], word: str) -> bool:
 
 def check(change: Change, settings: Settings) -> Finding | None:
     details = path_word_details(
-        change, settings['words'], 'security-sensitive code', _not_login_session,
+        change,
+        settings['words'],
+        'security-sensitive code',
+        _not_login_session,
     )
     # An auth identifier on a line a specific rule hit adds nothing.
     weak = {' '.join(split_words(e)) for e in settings['identifiers']}
@@ -64,8 +68,10 @@ def check(change: Change, settings: Settings) -> Finding | None:
     # What could not be read cannot be cleared: a file too large to scan
     # may hold the secret.
     n = len(change.unscanned)
-    details.extend(Detail(path, f'{n} file{"s were" if n != 1 else " was"} too large to scan')
-                   for path in change.unscanned)
+    details.extend(
+        Detail(path, f'{n} file{"s were" if n != 1 else " was"} too large to scan')
+        for path in change.unscanned
+    )
     return finding('security', 'security-sensitive code touched', details)
 
 
@@ -74,15 +80,17 @@ def _removed_details(change: Change, settings: Settings) -> list[Detail]:
     # The run's index of the paths, so the globs' translations are the run's.
     not_code = changed_paths(change).select(defaults.NOT_CODE)
     files = [
-        f for f in considered(change)
-        if f.deleted_lines and f.old_blob is not None and f.status != 'added'
+        f
+        for f in considered(change)
+        if f.deleted_lines
+        and f.old_blob is not None
+        and f.status != 'added'
         and not (f.binary or f.generated or f.submodule)
         and (f.old_path or f.path) not in not_code
     ][:MAX_REMOVED_FILES]
     if not files:
         return []
-    rules = [r for r in line_rules(settings)
-             if r.words is not None or r.name in _REMOVED_RULES]
+    rules = [r for r in line_rules(settings) if r.words is not None or r.name in _REMOVED_RULES]
     # A line edited, not removed, shows its rule on its added side already.
     added = {(h.path, h.rule) for h in hits_for(change, 'security')}
     details = []
@@ -109,40 +117,59 @@ def line_rules(settings: Settings) -> tuple[LineRule, ...]:
 
 @functools.cache
 def _line_rules(
-        patterns: tuple[tuple[str, str], ...], identifiers: tuple[str, ...],
-        secrets: tuple[tuple[str, str], ...], config: tuple[tuple[str, str], ...],
-        config_paths: tuple[str, ...],
+    patterns: tuple[tuple[str, str], ...],
+    identifiers: tuple[str, ...],
+    secrets: tuple[tuple[str, str], ...],
+    config: tuple[tuple[str, str], ...],
+    config_paths: tuple[str, ...],
 ) -> tuple[LineRule, ...]:
     not_code = spec(defaults.NOT_CODE)
     placeholder = re.compile(defaults.PLACEHOLDER)
-    not_a_secret = re.compile('|'.join(
-        p.removeprefix('(?i)') for p in (defaults.PLACEHOLDER, defaults.NOT_A_SECRET_NAME)),
-        re.I)
+    not_a_secret = re.compile(
+        '|'.join(p.removeprefix('(?i)') for p in (defaults.PLACEHOLDER, defaults.NOT_A_SECRET_NAME)), re.I
+    )
 
-    def secret_rules(pairs: Iterable[tuple[str, str]], paths: Iterable[str] | None,
-                     ) -> list[LineRule]:
+    def secret_rules(
+        pairs: Iterable[tuple[str, str]],
+        paths: Iterable[str] | None,
+    ) -> list[LineRule]:
         only = None if paths is None else spec(paths)
         return [
-            LineRule('security', name, re.compile(pattern, re.M), paths=only,
-                     unless=not_a_secret if name in _ASSIGNMENTS else placeholder,
-                     secret=True)
+            LineRule(
+                'security',
+                name,
+                re.compile(pattern, re.M),
+                paths=only,
+                unless=not_a_secret if name in _ASSIGNMENTS else placeholder,
+                secret=True,
+            )
             for name, pattern in pairs
         ]
 
     rules = [
-        LineRule('security', name, re.compile(pattern, re.M),
-                 not_paths=None if name in _ANYWHERE else not_code,
-                 unless=_safe_form(name))
+        LineRule(
+            'security',
+            name,
+            re.compile(pattern, re.M),
+            not_paths=None if name in _ANYWHERE else not_code,
+            unless=_safe_form(name),
+        )
         for name, pattern in patterns
     ]
     if identifiers:
-        rules.append(word_rule('security', 'auth identifier', compile_words(identifiers),
-                               not_paths=spec(defaults.NOT_AUTH_CODE),
-                               # Nor a key name given a placeholder value.
-                               unless=re.compile('|'.join(
-                                   p.removeprefix('(?i)')
-                                   for p in (defaults.NOT_AUTH, defaults.PLACEHOLDER_VALUE)),
-                                   re.I)))
+        rules.append(
+            word_rule(
+                'security',
+                'auth identifier',
+                compile_words(identifiers),
+                not_paths=spec(defaults.NOT_AUTH_CODE),
+                # Nor a key name given a placeholder value.
+                unless=re.compile(
+                    '|'.join(p.removeprefix('(?i)') for p in (defaults.NOT_AUTH, defaults.PLACEHOLDER_VALUE)),
+                    re.I,
+                ),
+            )
+        )
     rules += secret_rules(secrets, None)
     rules += secret_rules(config, config_paths)
     return tuple(rules)
@@ -153,11 +180,16 @@ def _safe_form(name: str) -> re.Pattern[str] | None:
     return re.compile(safe) if safe else None
 
 
-TRIGGER = register(Trigger(
-    'security', 'Security-sensitive code', 'security_review', check,
-    line_rules,
-    concern='Check authentication and authorization paths, failure handling, '
-            'token and session edge cases, cryptography use, unsafe patterns '
-            '(TLS, shell, eval, SQL, deserialisation, HTML), and that no real '
-            'credential is committed.',
-))
+TRIGGER = register(
+    Trigger(
+        'security',
+        'Security-sensitive code',
+        'security_review',
+        check,
+        line_rules,
+        concern='Check authentication and authorization paths, failure handling, '
+        'token and session edge cases, cryptography use, unsafe patterns '
+        '(TLS, shell, eval, SQL, deserialisation, HTML), and that no real '
+        'credential is committed.',
+    )
+)

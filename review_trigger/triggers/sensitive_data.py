@@ -29,18 +29,28 @@ _COMMENT = re.compile(defaults.COMMENT_LINE)
 def check(change: Change, settings: Settings) -> Finding | None:
     files = {f.path: f for f in considered(change)}
     details = [
-        d for d in path_word_details(
-            change, settings['words'], 'financial, health or personal data',
+        d
+        for d in path_word_details(
+            change,
+            settings['words'],
+            'financial, health or personal data',
             veto=_not_money_ledger,
         )
         if not _only_comments_changed(change, files.get(d.path))
     ]
-    hits = _real_hits(change, files, hits_for(change, 'sensitive-data'),
-                      compile_words(settings['identifiers']), settings['line_patterns'])
+    hits = _real_hits(
+        change,
+        files,
+        hits_for(change, 'sensitive-data'),
+        compile_words(settings['identifiers']),
+        settings['line_patterns'],
+    )
     # The data word names the data better than the field shape around it.
     details.extend(hit_details(hits, settings['line_patterns']))
     return finding(
-        'sensitive-data', 'code handling financial, health or personal data', details,
+        'sensitive-data',
+        'code handling financial, health or personal data',
+        details,
     )
 
 
@@ -61,8 +71,10 @@ def _changed(change: Change, f: FileChange) -> tuple[list[str], list[str]]:
     """The lines ``f`` gained and lost, read from its two blobs."""
     old, new = _lines(change, f.old_blob), _lines(change, f.new_blob)
     old_set, new_set = set(old), set(new)
-    return ([line for line in new if line not in old_set and line.strip()],
-            [line for line in old if line not in new_set and line.strip()])
+    return (
+        [line for line in new if line not in old_set and line.strip()],
+        [line for line in old if line not in new_set and line.strip()],
+    )
 
 
 def _only_comments_changed(change: Change, f: FileChange | None) -> bool:
@@ -78,12 +90,19 @@ def _only_comments_changed(change: Change, f: FileChange | None) -> bool:
 def _reworded(words: list[str], lost: Sequence[list[str]]) -> bool:
     # Nearly the same words in nearly the same order as a line the file
     # lost: the line was re-wrapped, re-punctuated or a name in it renamed.
-    return any(difflib.SequenceMatcher(None, words, old, autojunk=False).ratio()
-               >= defaults.REWORDED_RATIO for old in lost)
+    return any(
+        difflib.SequenceMatcher(None, words, old, autojunk=False).ratio() >= defaults.REWORDED_RATIO
+        for old in lost
+    )
 
 
-def _real_hits(change: Change, files: dict[str, FileChange], hits: Sequence[Hit],
-               identifiers: WordSet, patterns: dict[str, str]) -> list[Hit]:
+def _real_hits(
+    change: Change,
+    files: dict[str, FileChange],
+    hits: Sequence[Hit],
+    identifiers: WordSet,
+    patterns: dict[str, str],
+) -> list[Hit]:
     """The hits that name data this change handles anew. Dropped: a line
     that only rewords a line the file lost which names the same data
     (`"Salary Slip"` becoming `_("Salary Slip")`, `SALARY_FIELDS` becoming
@@ -110,39 +129,45 @@ def _real_hits(change: Change, files: dict[str, FileChange], hits: Sequence[Hit]
                 words = split_words(_DOMAIN_SPANS.sub(' ', line))
                 if find_word(words, identifiers) is None:
                     continue
-                same = [w for old in lost
-                        if find_word(w := split_words(old), identifiers) == h.rule]
+                same = [w for old in lost if find_word(w := split_words(old), identifiers) == h.rule]
             else:
-                same = [split_words(old) for old in lost
-                        if re.search(pattern, old, re.M)]
+                same = [split_words(old) for old in lost if re.search(pattern, old, re.M)]
             if not _reworded(split_words(line), same):
                 kept.append(h)
     return kept
 
 
 def line_rules(settings: Settings) -> tuple[LineRule, ...]:
-    return _line_rules(tuple(settings['identifiers']),
-                       tuple(settings['line_patterns'].items()))
+    return _line_rules(tuple(settings['identifiers']), tuple(settings['line_patterns'].items()))
 
 
 @functools.cache
-def _line_rules(identifiers: tuple[str, ...],
-                patterns: tuple[tuple[str, str], ...]) -> tuple[LineRule, ...]:
+def _line_rules(identifiers: tuple[str, ...], patterns: tuple[tuple[str, str], ...]) -> tuple[LineRule, ...]:
     # Code only: in CI workflows and agent configuration a data word names
     # something else, and recorded HTTP fixtures are data, not code.
     not_definitions = spec(NOT_DATA_DEFINITION)
     return (
-        word_rule('sensitive-data', 'sensitive identifier', compile_words(identifiers),
-                  not_paths=spec(NOT_DATA_CODE)),
-        *(LineRule('sensitive-data', name, re.compile(pattern, re.M),
-                   not_paths=not_definitions)
-          for name, pattern in patterns),
+        word_rule(
+            'sensitive-data',
+            'sensitive identifier',
+            compile_words(identifiers),
+            not_paths=spec(NOT_DATA_CODE),
+        ),
+        *(
+            LineRule('sensitive-data', name, re.compile(pattern, re.M), not_paths=not_definitions)
+            for name, pattern in patterns
+        ),
     )
 
 
-TRIGGER = register(Trigger(
-    'sensitive-data', 'Financial, health or personal data', 'security_review',
-    check, line_rules,
-    concern='Check what financial, health or personal data is stored, logged '
-            'or sent, who can access it, retention, and masking.',
-))
+TRIGGER = register(
+    Trigger(
+        'sensitive-data',
+        'Financial, health or personal data',
+        'security_review',
+        check,
+        line_rules,
+        concern='Check what financial, health or personal data is stored, logged '
+        'or sent, who can access it, retention, and masking.',
+    )
+)
