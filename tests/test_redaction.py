@@ -173,7 +173,7 @@ def test_a_secret_reaches_no_output_of_the_action(committed, tmp_path, monkeypat
     summary, the annotations, its outputs, the report and the prompt."""
     from action_harness import FakeGitHubWithPulls
 
-    from review_trigger.cli import main
+    from review_trigger.__main__ import main
 
     secret = 'ghp_1234567890abcdefghijklmnopqrstuvwxyz'
     base = committed.git('rev-parse', 'HEAD').strip()
