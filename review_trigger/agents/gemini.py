@@ -13,38 +13,18 @@ is shown to the user.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
 
-from review_trigger.agents._core import Agent, Answer, Event, flag, kind_of, model_field, text_field
+from review_trigger.agents._core import Agent, Answer
+from review_trigger.agents.claude import answer_object, parser
 
 START, STOP = 'SessionStart', 'AfterAgent'
 
-
-def parse(data: Mapping[str, Any]) -> Event:
-    name = text_field(data, 'hook_event_name', required=True) or ''
-    kind = kind_of(name, (START,), (STOP,))
-    return Event(
-        kind,
-        name,
-        text_field(data, 'session_id', required=kind != 'other') or '',
-        model=model_field(data),
-        cwd=text_field(data, 'cwd'),
-        continuing=flag(data, 'stop_hook_active'),
-    )
+parse = parser(START, STOP)
 
 
 def render(answer: Answer) -> str:
-    out: dict[str, Any] = {}
-    if answer.kind == 'context':
-        out = {'hookSpecificOutput': {'hookEventName': START, 'additionalContext': answer.text}}
-    elif answer.kind == 'block':
-        out = {'decision': 'deny', 'reason': answer.text}
-        if answer.note:
-            out['systemMessage'] = answer.note  # the user's, not the agent's
-    elif answer.kind in ('note', 'error'):
-        out = {'systemMessage': answer.text}
-    return json.dumps(out) + '\n'
+    # Gemini parses stdout as JSON: there is always an object.
+    return json.dumps(answer_object(answer, 'deny')) + '\n'
 
 
 AGENT = Agent('gemini', parse, render, '.gemini/settings.json')
