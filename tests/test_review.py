@@ -12,23 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from review_support import LEDGER, records
+from review_support import fired as fired  # noqa: F401 (a fixture)
 
 from review_trigger.__main__ import main
 from review_trigger.review import verdict
 
 FAKE = Path(__file__).with_name('fake_reviewer.py')
-LEDGER = Path('.git', 'review-trigger', 'reviews')
-
-
-@pytest.fixture
-def fired(repo):
-    """A repository whose staged change fires new-files (six new files)."""
-    repo.write('README.md', '# project\n')
-    repo.add()
-    repo.commit('initial')
-    for i in range(6):
-        repo.stage(f'm{i}.py', f'x = {i}\n')
-    return repo
 
 
 def command(tmp_path: Path, mode: str) -> tuple[str, Path]:
@@ -38,13 +28,6 @@ def command(tmp_path: Path, mode: str) -> tuple[str, Path]:
 
 def calls(log: Path) -> list[str]:
     return log.read_text().split() if log.exists() else []
-
-
-def records(repo) -> list[dict]:
-    folder = repo.path / LEDGER
-    if not folder.exists():
-        return []
-    return [json.loads(p.read_text()) for p in sorted(folder.glob('*.json'))]
 
 
 def gate(capsys) -> tuple[int, str]:

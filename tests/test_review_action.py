@@ -18,10 +18,10 @@ if _TESTS not in sys.path:
 
 import action_harness as h  # noqa: E402
 from fake_models import FakeModels, Reply  # noqa: E402
+from review_support import LEDGER  # noqa: E402
 from test_action import OAUTH, REPO, Job, _copy_action, comments, origin  # noqa: E402,F401
 
 KEY = 'sk-ant-test-0123456789abcdef'
-LEDGER = Path('.git', 'review-trigger', 'reviews')
 WARN = json.dumps(
     {
         'verdict': 'WARN',

@@ -5,11 +5,12 @@ truncated body, a missing key. No test calls a real model."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from fake_models import Reply
 from fake_models import models as models  # noqa: F401 (a fixture)
+from review_support import LEDGER, records
+from review_support import fired as fired  # noqa: F401 (a fixture)
 
 from review_trigger.__main__ import main
 
@@ -21,17 +22,6 @@ WARN = json.dumps(
         'findings': [{'file': 'm1.py', 'line': 1, 'severity': 'low', 'text': 't'}],
     }
 )
-LEDGER = Path('.git', 'review-trigger', 'reviews')
-
-
-@pytest.fixture
-def fired(repo):
-    repo.write('README.md', '# project\n')
-    repo.add()
-    repo.commit('initial')
-    for i in range(6):
-        repo.stage(f'm{i}.py', f'x = {i}\n')
-    return repo
 
 
 @pytest.fixture(params=['anthropic', 'openai'])
@@ -52,11 +42,6 @@ def api(request, models, monkeypatch):  # noqa: F811
         monkeypatch.setenv('OPENAI_API_KEY', KEY)
         monkeypatch.setenv('OPENAI_BASE_URL', models.url + '/v1')
     return name
-
-
-def records(repo) -> list[dict]:
-    folder = repo.path / LEDGER
-    return [json.loads(p.read_text()) for p in sorted(folder.glob('*.json'))] if folder.exists() else []
 
 
 def test_api_review_records_usage_and_cost(fired, api, models, capsys):
