@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import NoReturn
 
 from review_trigger import __version__
@@ -78,7 +78,7 @@ def _budget(value: str) -> int:
     return n
 
 
-def run(argv: Sequence[str]) -> int:
+def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     args = _run_parser().parse_args(argv)
     from review_trigger import output, pipeline
 
@@ -94,7 +94,7 @@ def run(argv: Sequence[str]) -> int:
                 session_model=args.session_model,
                 reviewer=args.reviewer,
                 include_diff=args.include_diff,
-                environ=os.environ,
+                environ=environ,
             )
         )
     except BaseException:
@@ -134,7 +134,8 @@ def _remove_quietly(path: str) -> None:
 
 
 # Subcommands, imported only when used so the hook path stays light:
-# name -> "module:function", the function taking argv and returning a code.
+# name -> "module:function", the function taking argv and the environment
+# and returning a code.
 COMMANDS: dict[str, str] = {
     'init': 'review_trigger.config_cli:init',
     'config': 'review_trigger.config_cli:show',
@@ -149,16 +150,23 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def _command(name: str) -> Callable[[Sequence[str]], int]:
+Command = Callable[[Sequence[str], Mapping[str, str]], int]
+
+
+def _command(name: str) -> Command:
     import importlib
 
     module, func = COMMANDS[name].split(':')
-    fn: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module), func)
+    fn: Command = getattr(importlib.import_module(module), func)
     return fn
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """The command line: ``argv`` (default: the process's arguments) in
+    ``environ`` (default: the process's environment, read here once).
+    Everything the run does, git included, sees ``environ`` alone."""
     args = list(sys.argv[1:] if argv is None else argv)
+    env = dict(os.environ) if environ is None else environ
     # A run is short and makes few reference cycles, while a large change
     # means hundreds of thousands of live records that every pass of the
     # cyclic collector would walk again (30 ms on a 20,000-file change).
@@ -169,8 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args and args[0] in COMMANDS:
             name = args[0]
-            return guarded(lambda: _command(name)(args[1:]), PROG)
-        return guarded(lambda: run(args), PROG)
+            return guarded(lambda: _command(name)(args[1:], env), PROG, environ=env)
+        return guarded(lambda: run(args, env), PROG, environ=env)
     finally:
         if collecting:
             gc.enable()

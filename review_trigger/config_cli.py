@@ -7,7 +7,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from review_trigger.errors import UserError
 
@@ -71,7 +71,7 @@ def _parser(prog: str, description: str) -> argparse.ArgumentParser:
     return Parser(prog=f'review-trigger {prog}', description=description)
 
 
-def init(argv: Sequence[str]) -> int:
+def init(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     p = _parser(
         'init',
         'Write a commented starter .review-trigger.yaml (and its '
@@ -110,12 +110,13 @@ def init(argv: Sequence[str]) -> int:
             agents_md=args.agents_md,
             commands=args.commands,
             dry_run=args.dry_run,
+            environ=environ,
         )
     from review_trigger import git
     from review_trigger.config import CONFIG_FILES, SCHEMA_PATH
     from review_trigger.output import write_atomic
 
-    root = git.open_repo(args.directory).root
+    root = git.open_repo(args.directory, environ).root
     if args.agent:
         from review_trigger.agents.install import install
 
@@ -132,7 +133,7 @@ def init(argv: Sequence[str]) -> int:
     return 0
 
 
-def show(argv: Sequence[str]) -> int:
+def show(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     p = _parser(
         'config', "Print the effective configuration: the defaults merged with the repository's file."
     )
@@ -142,7 +143,7 @@ def show(argv: Sequence[str]) -> int:
     args = p.parse_args(argv)
     from review_trigger import config, git
 
-    repo = git.open_repo(args.directory)
+    repo = git.open_repo(args.directory, environ)
     source = (
         config.read_file(os.path.join(args.directory or '.', args.config))
         if args.config
@@ -160,7 +161,7 @@ def show(argv: Sequence[str]) -> int:
     return 0
 
 
-def schema(argv: Sequence[str]) -> int:
+def schema(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     _parser('schema', 'Print the JSON Schema of the configuration file.').parse_args(argv)
     from review_trigger.config import SCHEMA_PATH
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 
 class UserError(Exception):
@@ -27,14 +27,17 @@ class Exit(enum.IntEnum):
 LOG_NAME = 'review-trigger.log'
 
 
-def crash_log_path() -> str:
+def crash_log_path(environ: Mapping[str, str] | None = None) -> str:
     """Where an internal error's traceback is kept (like pre-commit's log):
-    the user's cache folder, which is never the work tree."""
-    cache = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
+    the user's cache folder, which is never the work tree. ``environ``: the
+    run's environment (None: the process's, as it is now)."""
+    env = os.environ if environ is None else environ
+    home = env.get('HOME') or os.path.expanduser('~')
+    cache = env.get('XDG_CACHE_HOME') or os.path.join(home, '.cache')
     return os.path.join(cache, 'review-trigger', LOG_NAME)
 
 
-def write_crash_log(exc: BaseException) -> str | None:
+def write_crash_log(exc: BaseException, environ: Mapping[str, str] | None = None) -> str | None:
     """Write the version, platform and traceback of ``exc``; its path, or
     None if it could not be written."""
     import platform
@@ -48,6 +51,7 @@ def write_crash_log(exc: BaseException) -> str | None:
             subprocess.run(
                 ('git', '--version'),
                 capture_output=True,
+                env=None if environ is None else dict(environ),
                 timeout=5,
                 check=False,
             )
@@ -63,7 +67,7 @@ def write_crash_log(exc: BaseException) -> str | None:
         f'platform {platform.platform()}\n\n'
         f'### traceback\n\n' + ''.join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     )
-    path = crash_log_path()
+    path = crash_log_path(environ)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, 'w', encoding='utf-8', errors='replace') as f:
@@ -73,12 +77,18 @@ def write_crash_log(exc: BaseException) -> str | None:
     return path
 
 
-def guarded(fn: Callable[[], int], prog: str = 'review-trigger', note: str = '') -> int:
+def guarded(
+    fn: Callable[[], int],
+    prog: str = 'review-trigger',
+    note: str = '',
+    environ: Mapping[str, str] | None = None,
+) -> int:
     """Run ``fn`` with the one error policy: a UserError is one line on
     stderr and exit 2; ^C exits 130; a closed stdout is not our failure;
     anything else is a bug: one line naming the log that holds the
     traceback, and exit 3 (never 1, which means a trigger fired).
-    ``note`` ends both messages (the informational hook's "not blocking")."""
+    ``note`` ends both messages (the informational hook's "not blocking");
+    ``environ`` is the run's environment, for the log's place."""
     try:
         return fn()
     except UserError as e:
@@ -96,7 +106,7 @@ def guarded(fn: Callable[[], int], prog: str = 'review-trigger', note: str = '')
             pass
         return Exit.OK
     except Exception as e:
-        log = write_crash_log(e)
+        log = write_crash_log(e, environ)
         where = f'the traceback is in {log}' if log else 'no log could be written'
         print(
             f'{prog}: internal error ({type(e).__name__}), please report it: {where}{note}', file=sys.stderr

@@ -108,7 +108,7 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from review_trigger import pipeline
     from review_trigger.output import remove, write_atomic
 
-    repo = git.open_repo()
+    repo = git.open_repo(None, environ)
     folder = os.path.join(repo.git_dir, FOLDER)
     prompt_path = os.path.join(folder, PROMPT_FILE)
     report_path = os.path.join(folder, REPORT_FILE)
@@ -188,17 +188,19 @@ def _verdict_line(record: ledger.Record, path: str) -> str:
     return f'{record.verdict.status} with {n} finding{"s" if n != 1 else ""} (the review: {_shown(path)})'
 
 
-def main(argv: Sequence[str]) -> int:
+def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     """The hooks' exit codes, in one place: the gate keeps the common
     policy (1 refused, 2 user error, 3 internal error: it fails closed);
     the informational hook prints what happened and always lets the commit
     or push through."""
     args = _parser().parse_args(argv)
     if args.gate:
-        return guarded(lambda: run(args, os.environ), PROG)
+        return guarded(lambda: run(args, environ), PROG, environ=environ)
     # pre-commit shows a hook's stdout; the informational hook's errors go
     # there too, so that they are seen.
     with contextlib.redirect_stderr(sys.stdout):
-        code = guarded(lambda: run(args, os.environ), PROG, note=' (not blocking: this hook only informs)')
+        code = guarded(
+            lambda: run(args, environ), PROG, note=' (not blocking: this hook only informs)', environ=environ
+        )
     sys.stdout.flush()
     return Exit.INTERRUPTED if code == Exit.INTERRUPTED else Exit.OK

@@ -68,7 +68,7 @@ class Outcome(NamedTuple):
 def run(request: Request, repo: git.Repo | None = None) -> Outcome:
     """Analyse the change ``request`` names and render its prompt."""
     if repo is None:
-        repo = git.open_repo(request.directory)
+        repo = git.open_repo(request.directory, request.environ)
     rng = (
         request.range(repo)
         if request.range is not None

@@ -48,7 +48,7 @@ def agent(name: str) -> Agent:
     return found
 
 
-def main(argv: Sequence[str]) -> int:
+def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     try:
         args = _parser().parse_args(argv)
     except UserError as e:
@@ -61,11 +61,11 @@ def main(argv: Sequence[str]) -> int:
         if sys.stdin is None or sys.stdin.isatty():
             raise UserError('expects the hook event JSON on stdin')
         data = sys.stdin.buffer.read()
-        answer = run(adapter, data, args.directory, Options(args.session_model, args.config, os.environ))
+        answer = run(adapter, data, args.directory, Options(args.session_model, args.config, environ))
     except KeyboardInterrupt:
         raise
     except Exception as e:  # fail open, whatever went wrong
-        answer = Answer('error', _event_name(data), _failure(e))
+        answer = Answer('error', _event_name(data), _failure(e, environ))
     if answer.kind in ('note', 'error'):
         print(answer.text, file=sys.stderr)
     if answer.note:
@@ -82,7 +82,7 @@ def run(adapter: Agent, data: bytes, directory: str | None, options: Options) ->
     if event.kind == 'other':
         return Answer('none', event.name)
     where = directory or (event.cwd if event.cwd and os.path.isdir(event.cwd) else None)
-    repo = git.open_repo(where)
+    repo = git.open_repo(where, options.environ)
     return handle(adapter.name, event, repo, options)
 
 
@@ -97,12 +97,12 @@ def _event_name(data: bytes) -> str:
     return name if isinstance(name, str) else ''
 
 
-def _failure(exc: Exception) -> str:
+def _failure(exc: Exception, environ: Mapping[str, str]) -> str:
     if isinstance(exc, UserError):
         return f"{PROG}: the session's change was not checked: {exc}"
     from review_trigger.errors import write_crash_log
 
-    log = write_crash_log(exc)
+    log = write_crash_log(exc, environ)
     where = f'the traceback is in {log}' if log else 'no log could be written'
     return (
         f"{PROG}: the session's change was not checked: internal error "

@@ -85,7 +85,7 @@ def patch_id(repo: Repo, rng: Range) -> str | None:
     with tempfile.TemporaryFile() as patch:
         patch.write(_run(repo, 'diff', *_SHOW_OPTS, *sides(repo, rng), '--', what='git diff failed'))
         patch.seek(0)
-        proc = _start(repo.root, [*_CONFIG, 'patch-id', '--stable'], stdin=patch)
+        proc = _start(repo, [*_CONFIG, 'patch-id', '--stable'], stdin=patch)
         out, err = proc.communicate()
     if proc.returncode != 0:
         raise _error(_Failed(proc.returncode, err), 'git patch-id failed')
@@ -96,7 +96,7 @@ def patch_id(repo: Repo, rng: Range) -> str | None:
 def file_diff(repo: Repo, side_args: Sequence[str], paths: Sequence[str], limit: int) -> tuple[bytes, bool]:
     """The diff of ``paths`` (as text), at most ``limit`` bytes of it, and
     whether it was longer (git is stopped then, not read to the end)."""
-    proc = _start(repo.root, [*_CONFIG, 'diff', *_SHOW_OPTS, '--text', *side_args, '--', *paths])
+    proc = _start(repo, [*_CONFIG, 'diff', *_SHOW_OPTS, '--text', *side_args, '--', *paths])
     assert proc.stdout is not None
     try:
         data = proc.stdout.read(limit + 1)
@@ -125,9 +125,7 @@ def blob_sizes(repo: Repo, names: Sequence[str]) -> dict[str, int]:
     with tempfile.TemporaryFile() as listed:
         listed.write(''.join(f'{n}\n' for n in names).encode('utf-8', 'surrogateescape'))
         listed.seek(0)
-        proc = _start(
-            repo.root, [*_CONFIG, 'cat-file', '--batch-check=%(objecttype) %(objectsize)'], stdin=listed
-        )
+        proc = _start(repo, [*_CONFIG, 'cat-file', '--batch-check=%(objecttype) %(objectsize)'], stdin=listed)
         out, err = proc.communicate()
     if proc.returncode != 0:
         raise _error(_Failed(proc.returncode, err), 'cannot read object sizes')

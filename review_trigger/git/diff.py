@@ -222,13 +222,14 @@ def _start_diff(
         # Unmerged entries: no tree can be written. The index is then the
         # only source, and git reads attributes from it.
         args = ['diff', '--cached', *_DIFF_OPTS, *([base] if base is not None else [])]
-        proc = _start(repo.root, [*_CONFIG, *args, '--'])
+        proc = _start(repo, [*_CONFIG, *args, '--'])
     else:
         args = ['diff-tree', '-r', *_DIFF_OPTS, base or _empty_tree(repo), new]
         proc = _start(
-            empty,
+            repo,
             ['--git-dir', repo.git_dir, '--work-tree', empty, *_CONFIG, *args, '--'],
             env={'GIT_INDEX_FILE': os.path.join(empty, 'index')},
+            cwd=empty,
         )
     stream = proc.stdout
     assert stream is not None
@@ -253,7 +254,7 @@ def _empty_dir(repo: Repo) -> str:
 def _index_tree(repo: Repo) -> str | None:
     """The staged change as a tree object, or None if the index has
     unmerged entries."""
-    status, out, _ = _call(repo.root, 'write-tree')
+    status, out, _ = _call(repo, 'write-tree')
     return out.decode().strip() if status == 0 and out.strip() else None
 
 

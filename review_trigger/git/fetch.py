@@ -21,12 +21,12 @@ def has_commit(repo: Repo, sha: str) -> bool:
     """Whether the commit ``sha`` (a full hex sha) is in the repository."""
     if not _SHA.match(sha):
         raise ValueError(f'not a full commit sha: {sha!r}')
-    return _call(repo.root, 'cat-file', '-e', f'{sha}^{{commit}}')[0] == 0
+    return _call(repo, 'cat-file', '-e', f'{sha}^{{commit}}')[0] == 0
 
 
 def has_merge_base(repo: Repo, a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` have a common ancestor in the history present."""
-    status, out, _ = _call(repo.root, 'merge-base', a, b)
+    status, out, _ = _call(repo, 'merge-base', a, b)
     return status == 0 and bool(out.strip())
 
 

@@ -23,7 +23,7 @@ def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
     with tempfile.TemporaryFile() as names:
         names.write(''.join(f'{sha}\n' for sha in shas).encode())
         names.seek(0)
-        proc = _start(repo.root, [*_CONFIG, 'cat-file', '--batch'], stdin=names)
+        proc = _start(repo, [*_CONFIG, 'cat-file', '--batch'], stdin=names)
         stream = proc.stdout
         assert stream is not None
         try:
@@ -44,7 +44,7 @@ def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
 
 def read_path(repo: Repo, treeish: str, path: str) -> bytes | None:
     """``path``'s content at ``treeish`` (a commit, or '' for the index)."""
-    if _call(repo.root, 'cat-file', '-e', f'{treeish}:{path}')[0] != 0:
+    if _call(repo, 'cat-file', '-e', f'{treeish}:{path}')[0] != 0:
         return None
     return _run(repo, 'cat-file', 'blob', f'{treeish}:{path}')
 
@@ -64,7 +64,7 @@ class PendingFiles:
             if treeish is None
             else ['ls-tree', *(['-r'] if recursive else []), '-z', '--name-only', treeish, '--']
         )
-        self._proc = _start(repo.root, [*_CONFIG, *args])
+        self._proc = _start(repo, [*_CONFIG, *args])
         self._out: bytes | None = None
 
     def result(self) -> list[str]:

@@ -39,10 +39,10 @@ def patch_id(repo: Repo, base: str | None, head_: str | None, exclude: Sequence[
     else:
         args = ['diff', *_PATCH_OPTS, base or _empty_tree(repo), head_]
     args += ['--', '.', *(f':(exclude,literal){p}' for p in exclude)]
-    diff = _start(repo.root, [*_CONFIG, *args])
+    diff = _start(repo, [*_CONFIG, *args])
     assert diff.stdout is not None
     try:
-        ids = _start(repo.root, [*_CONFIG, 'patch-id', '--verbatim'], stdin=diff.stdout)
+        ids = _start(repo, [*_CONFIG, 'patch-id', '--verbatim'], stdin=diff.stdout)
         diff.stdout.close()  # patch-id holds it now; git diff sees a closed reader
         out, err = ids.communicate()
         try:

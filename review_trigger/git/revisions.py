@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 
 from review_trigger.change import INDEX, WORKTREE, Range
 from review_trigger.errors import UserError
-from review_trigger.git.run import Repo, _call, _decode, _run
+from review_trigger.git.run import Repo, _call, _decode, _run, environment
 
 
-def open_repo(path: str | None = None) -> Repo:
-    """The repository containing ``path`` (default: the current directory)."""
+def open_repo(path: str | None = None, environ: Mapping[str, str] | None = None) -> Repo:
+    """The repository containing ``path`` (default: the current directory),
+    whose git processes get ``environ``: the environment the entry point
+    read (None, for library callers: the process's own, as it is now)."""
     where = os.path.abspath(path or os.getcwd())
     if not os.path.isdir(where):
         raise UserError(f'{where} is not a directory')
+    env = environment(os.environ if environ is None else environ)
+    probe = Repo(where, '', env)  # no git dir yet: git finds it from here
     status, out, err = _call(
-        where, 'rev-parse', '--is-bare-repository', '--show-toplevel', '--absolute-git-dir'
+        probe, 'rev-parse', '--is-bare-repository', '--show-toplevel', '--absolute-git-dir'
     )
     if status != 0:
         dubious = re.search(rb'detected dubious ownership in repository at (.*)', err)
@@ -30,7 +35,7 @@ def open_repo(path: str | None = None) -> Repo:
                 f'`git config --global --add safe.directory {at}`',
             )
         # The fast path failed; find out why for the message.
-        bare = _call(where, 'rev-parse', '--is-bare-repository')[1].strip()
+        bare = _call(probe, 'rev-parse', '--is-bare-repository')[1].strip()
         if bare == b'true':
             raise UserError(
                 f'{where} is a bare repository: review-trigger needs a work tree',
@@ -41,7 +46,7 @@ def open_repo(path: str | None = None) -> Repo:
             f'{where} is not in a git repository (run it inside one, or pass -C DIR)',
         )
     root, git_dir = _decode(out).split('\n')[1:3]
-    return Repo(root, git_dir)
+    return Repo(root, git_dir, env)
 
 
 def resolve_range(
@@ -108,7 +113,7 @@ def _shallow_hint(repo: Repo) -> str:
 
 def head(repo: Repo) -> str | None:
     """The sha of HEAD, or None before the first commit."""
-    out = _call(repo.root, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}')[1]
+    out = _call(repo, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}')[1]
     return out.decode().strip() or None
 
 
@@ -119,7 +124,7 @@ def resolve(repo: Repo, rev: str) -> str:
     """The commit sha ``rev`` names, or a UserError saying why not."""
     if not rev or rev.startswith('-') or '\0' in rev or '\n' in rev:
         raise UserError(f'{rev!r} is not a valid revision')
-    out = _call(repo.root, 'rev-parse', '--verify', '--quiet', '--end-of-options', f'{rev}^{{commit}}')[1]
+    out = _call(repo, 'rev-parse', '--verify', '--quiet', '--end-of-options', f'{rev}^{{commit}}')[1]
     sha = out.decode('utf-8', 'replace').strip()
     if sha:
         return sha
@@ -133,7 +138,7 @@ def resolve(repo: Repo, rev: str) -> str:
 
 
 def merge_base(repo: Repo, a: str, b: str) -> str:
-    out = _call(repo.root, 'merge-base', a, b)[1].decode().strip()
+    out = _call(repo, 'merge-base', a, b)[1].decode().strip()
     if not out:
         raise UserError(
             f'{a[:12]} and {b[:12]} have no common ancestor{_shallow_hint(repo)}',

@@ -3,7 +3,6 @@ settings and environment, and its failures turned into UserErrors."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -41,6 +40,9 @@ _ENV = {
 class Repo(NamedTuple):
     root: str
     git_dir: str
+    # The environment of every git process of the run (see environment()):
+    # git sees the run's environment, not whatever the process's is later.
+    env: Mapping[str, str]
 
 
 class _Failed(Exception):
@@ -52,37 +54,43 @@ class _Failed(Exception):
         self.stderr = stderr.decode('utf-8', 'replace')
 
 
-def _environ() -> dict[str, str]:
-    """The environment of a git process: the process's own as it is now
-    (never a copy taken at first use), with git pinned. git's messages
-    in English: errors are recognised by their words."""
-    return {**os.environ, **_ENV, 'LC_ALL': 'C', 'LANGUAGE': 'C'}
+def environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of a run's git processes: the run's own (which the
+    entry point read once and passed down), with git pinned. git's
+    messages in English: errors are recognised by their words."""
+    return {**environ, **_ENV, 'LC_ALL': 'C', 'LANGUAGE': 'C'}
 
 
 def _start(
-    cwd: str,
+    repo: Repo,
     args: Sequence[str],
     stdin: IO[bytes] | int = subprocess.DEVNULL,
     env: Mapping[str, str] | None = None,
+    cwd: str | None = None,
 ) -> subprocess.Popen[bytes]:
-    """Start ``git args`` in ``cwd``, its output and errors piped; ``env``
-    adds to the pinned environment."""
-    environ = {**_environ(), **env} if env else _environ()
+    """Start ``git args`` in the repository (or ``cwd``) with the run's
+    environment, its output and errors piped; ``env`` adds to it."""
+    environ = {**repo.env, **env} if env else repo.env
     try:
         return subprocess.Popen(
-            ['git', *args], cwd=cwd, env=environ, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            ['git', *args],
+            cwd=cwd or repo.root,
+            env=environ,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
     except OSError:
         raise UserError('git failed. Is it installed and on PATH?')
 
 
 def _call(
-    cwd: str,
+    repo: Repo,
     *args: str,
     env: Mapping[str, str] | None = None,
 ) -> tuple[int, bytes, bytes]:
-    """Run ``git args`` in ``cwd``: its status, output and errors."""
-    proc = _start(cwd, args, env=env)
+    """Run ``git args`` in the repository: its status, output and errors."""
+    proc = _start(repo, args, env=env)
     out, err = proc.communicate()
     return proc.returncode, out, err
 
@@ -116,9 +124,9 @@ def _error(exc: _Failed, what: str) -> UserError:
     return UserError(f'{what}: {detail}')
 
 
-def _run(repo: Repo | str, *args: str, what: str = 'git failed') -> bytes:
+def _run(repo: Repo, *args: str, what: str = 'git failed') -> bytes:
     """The output of ``git args`` in the repository; a UserError if it fails."""
-    status, out, err = _call(repo if isinstance(repo, str) else repo.root, *_CONFIG, *args)
+    status, out, err = _call(repo, *_CONFIG, *args)
     if status != 0:
         raise _error(_Failed(status, err), what)
     return out

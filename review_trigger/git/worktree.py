@@ -45,7 +45,7 @@ def snapshot(repo: Repo) -> str:
     with _temporary_index(repo) as index:
         env = {'GIT_INDEX_FILE': index}
         for args in (('add', '-A', '--', ':/'), ('write-tree',)):
-            status, out, err = _call(repo.root, *_CONFIG, *args, env=env)
+            status, out, err = _call(repo, *_CONFIG, *args, env=env)
             if status != 0:
                 raise _error(_Failed(status, err), 'cannot read the working tree')
     return _decode(out).strip()
@@ -53,7 +53,7 @@ def snapshot(repo: Repo) -> str:
 
 def _real_index(repo: Repo) -> str:
     """The index git uses (``$GIT_INDEX_FILE`` if set, else the git dir's)."""
-    status, out, err = _call(repo.root, 'rev-parse', '--path-format=absolute', '--git-path', 'index')
+    status, out, err = _call(repo, 'rev-parse', '--path-format=absolute', '--git-path', 'index')
     if status != 0:
         raise _error(_Failed(status, err), 'cannot find the index')
     return _decode(out).strip()
@@ -118,7 +118,7 @@ def unstaged_count(repo: Repo) -> int:
     ``--no-optional-locks``: git status would otherwise refresh the index
     and write it back."""
     status, out, err = _call(
-        repo.root,
+        repo,
         '--no-optional-locks',
         *_CONFIG,
         'status',

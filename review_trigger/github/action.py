@@ -215,8 +215,7 @@ def _include_diff(value: str) -> int | None:
     )
 
 
-def main(argv: Sequence[str]) -> int:
-    environ = os.environ
+def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     out = sys.stdout
     try:
         opts = _options(argv, environ)
@@ -279,7 +278,7 @@ def _analyse_pr(
     from review_trigger.output import write_atomic
 
     try:
-        repo = git.open_repo(opts.path)
+        repo = git.open_repo(opts.path, environ)
     except UserError as e:
         raise UserError(f'{e}: check the repository out first (actions/checkout)') from None
     ensure_history(repo, pr.base_sha, pr.head_sha, limit=opts.max_fetch_depth, log=lambda m: _log(out, m))
@@ -721,6 +720,7 @@ def _comment(
         body=body,
         mode=opts.comment_mode,
         cleared_body=render.cleared_body(pr.head_sha),
+        environ=environ,
     )
     if outcome.action != 'failed':
         _log(out, outcome.message)

@@ -95,6 +95,7 @@ def sync_comment(
     max_retries: int = 4,
     cleared_body: str | None = None,
     max_wait: float | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> CommentOutcome:
     """Create, update, clear or delete the sticky comment on PR ``number``.
 
@@ -108,7 +109,8 @@ def sync_comment(
     ``api_url`` is GITHUB_API_URL: ``https://api.github.com``,
     ``https://HOST/api/v3`` (GitHub Enterprise Server) or a local server.
     ``timeout`` is per request and rounded up to whole seconds (PyGithub
-    takes an int). For ``max_wait`` and the retries, see the module doc.
+    takes an int). For ``max_wait`` and the retries, see the module doc;
+    ``environ`` is the run's environment (None: the process's).
 
     Never raises for what GitHub or the network does: those come back as a
     'failed' outcome with the HTTP status (``status``) and a message giving
@@ -133,7 +135,7 @@ def sync_comment(
         wanted = compose_body(marker, cleared_body or DEFAULT_CLEARED_BODY)
     else:
         wanted = None
-    wait_cap = resolve_max_wait(max_wait, os.environ)
+    wait_cap = resolve_max_wait(max_wait, os.environ if environ is None else environ)
 
     where = f'{repo}#{number}'
     gh = _connect(

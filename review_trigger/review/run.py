@@ -266,7 +266,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _outcome(args: argparse.Namespace) -> Any:
+def _outcome(args: argparse.Namespace, environ: Mapping[str, str]) -> Any:
     from review_trigger import pipeline
 
     return pipeline.run(
@@ -279,7 +279,7 @@ def _outcome(args: argparse.Namespace) -> Any:
             session_model=args.session_model,
             reviewer=args.reviewer,
             include_diff=args.include_diff,
-            environ=os.environ,
+            environ=environ,
         )
     )
 
@@ -288,9 +288,9 @@ def _exit(record: ledger.Record) -> int:
     return Exit.TRIGGERED if record.verdict.status == 'FAIL' else Exit.OK
 
 
-def review(argv: Sequence[str]) -> int:
+def review(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     args = _parser().parse_args(argv)
-    outcome = _outcome(args)
+    outcome = _outcome(args, environ)
     if args.accept_reviewed:
         if outcome.prompt is None:
             raise UserError('no trigger fires on this change: there is nothing to accept')
@@ -305,7 +305,7 @@ def review(argv: Sequence[str]) -> int:
         'max_cost_usd': args.max_cost_usd,
         'timeout_s': args.timeout_s,
     }
-    done = review_change(outcome, flags, os.environ, force=args.force)
+    done = review_change(outcome, flags, environ, force=args.force)
     if done.status == 'none needed' or done.record is None or done.path is None:
         sys.stdout.write(f'{NO_REVIEW}\n')
         _log(pipeline_summary(outcome))
@@ -341,7 +341,7 @@ def _shown(path: str) -> str:
     return path if rel.startswith(os.pardir) else rel
 
 
-def reviews(argv: Sequence[str]) -> int:
+def reviews(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     from review_trigger import git
     from review_trigger.markdown import code
     from review_trigger.options import Parser
@@ -349,7 +349,7 @@ def reviews(argv: Sequence[str]) -> int:
     p = Parser(prog=f'{PROG} reviews', description='List the ledger: the stored reviews, newest first.')
     p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
     args = p.parse_args(argv)
-    repo = git.open_repo(args.directory)
+    repo = git.open_repo(args.directory, environ)
     found = ledger.listing(repo)
     if not found:
         sys.stdout.write(f'no reviews recorded in {_shown(ledger.folder(repo))}\n')
@@ -369,7 +369,7 @@ def reviews(argv: Sequence[str]) -> int:
     return Exit.OK
 
 
-def cost(argv: Sequence[str]) -> int:
+def cost(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     from review_trigger import config as config_mod
     from review_trigger import git
     from review_trigger.options import Parser
@@ -381,7 +381,7 @@ def cost(argv: Sequence[str]) -> int:
     p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
     args = p.parse_args(argv)
     month = costlog.check_month(args.month) if args.month else None
-    repo = git.open_repo(args.directory)
+    repo = git.open_repo(args.directory, environ)
     source = (
         config_mod.read_file(os.path.join(args.directory or '.', args.config))
         if args.config

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from review_trigger.errors import UserError
 from review_trigger.options import ENV_SESSION_MODEL, PROG, Parser
@@ -39,9 +39,11 @@ def _parser() -> Parser:
     return p
 
 
-def load_config(directory: str | None, path: str | None):  # type: ignore[no-untyped-def]
+def load_config(  # type: ignore[no-untyped-def]
+    directory: str | None, path: str | None, environ: Mapping[str, str] | None = None
+):
     """The configuration: ``path``, else the repository's file; the
-    defaults outside a repository."""
+    defaults outside a repository. ``environ``: the run's environment."""
     from review_trigger import config
 
     if path is not None:
@@ -49,7 +51,7 @@ def load_config(directory: str | None, path: str | None):  # type: ignore[no-unt
     from review_trigger import git
 
     try:
-        repo = git.open_repo(directory)
+        repo = git.open_repo(directory, environ)
     except UserError:
         if directory is not None and not os.path.isdir(directory):
             raise
@@ -57,7 +59,7 @@ def load_config(directory: str | None, path: str | None):  # type: ignore[no-unt
     return config.load(config.find_source(repo.root))
 
 
-def plan_path(directory: str | None, given: str | None) -> str:
+def plan_path(directory: str | None, given: str | None, environ: Mapping[str, str] | None = None) -> str:
     from review_trigger.routing.plan import DEFAULT_PLAN
 
     if given is not None:
@@ -68,19 +70,19 @@ def plan_path(directory: str | None, given: str | None) -> str:
     from review_trigger import git
 
     try:
-        root = git.open_repo(directory).root
+        root = git.open_repo(directory, environ).root
     except UserError:
         return here
     at_root = os.path.join(root, DEFAULT_PLAN)
     return at_root if os.path.lexists(at_root) else here
 
 
-def main(argv: Sequence[str]) -> int:
+def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     args = _parser().parse_args(argv)
     if args.plan and args.plan_option and args.plan != args.plan_option:
         raise UserError(f'two plan files given: {args.plan} and {args.plan_option}')
-    session = args.session_model or os.environ.get(ENV_SESSION_MODEL, '').strip() or None
-    cfg = load_config(args.directory, args.config)
+    session = args.session_model or environ.get(ENV_SESSION_MODEL, '').strip() or None
+    cfg = load_config(args.directory, args.config, environ)
     from review_trigger.routing import plan, render
 
     if args.announce:
@@ -96,7 +98,7 @@ def main(argv: Sequence[str]) -> int:
             )
         sys.stdout.write(text)
         return 0
-    path = plan_path(args.directory, args.plan or args.plan_option)
+    path = plan_path(args.directory, args.plan or args.plan_option, environ)
     tasks = plan.read_tasks(path)
     if not tasks:
         raise UserError(

@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from review_trigger.errors import UserError
@@ -113,13 +113,14 @@ def init(
     agents_md: bool = False,
     commands: bool = False,
     dry_run: bool = False,
+    environ: Mapping[str, str] | None = None,
 ) -> int:
     from review_trigger import git
     from review_trigger.output import write_atomic
     from review_trigger.routing.command import load_config
 
-    repo = git.open_repo(directory)
-    config = load_config(repo.root, None)
+    repo = git.open_repo(directory, environ)
+    config = load_config(repo.root, None, environ)
     state = _load_state(repo.git_dir)
     planned: list[Planned] = []
     if claude_md:
