@@ -97,18 +97,18 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
                 environ=environ,
             )
         )
+        text: str | Iterator[str]
+        if args.format == 'json':
+            # In pieces: the report of a large change is not held whole.
+            text = pipeline.report_chunks(outcome)
+        else:
+            text = outcome.prompt or ''
+        output.emit(text, args.output, args.directory)
     except BaseException:
         # An earlier run's --output must not pass for this run's.
         if args.output not in (None, '-'):
             _remove_quietly(os.path.join(args.directory or '.', args.output))
         raise
-    text: str | Iterator[str]
-    if args.format == 'json':
-        # In pieces: the report of a large change is not held whole.
-        text = pipeline.report_chunks(outcome)
-    else:
-        text = outcome.prompt or ''
-    output.emit(text, args.output, args.directory)
     print(pipeline.summary(outcome.analysis), file=sys.stderr)
     if outcome.analysis.change.range.mode == 'staged':
         from review_trigger import git

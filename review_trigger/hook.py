@@ -123,6 +123,7 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             ),
             repo,
         )
+        write_atomic(report_path, pipeline.report_chunks(outcome))
     except BaseException:
         # An earlier run's files must not pass for this run's.
         for path in (prompt_path, report_path):
@@ -130,7 +131,6 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
                 os.remove(path)
         raise
     analysis, prompt = outcome.analysis, outcome.prompt
-    write_atomic(report_path, pipeline.report_json(outcome))
     lines = [pipeline.summary(analysis)]
     if prompt is None:
         # Never leave an earlier run's prompt where this run's would be.

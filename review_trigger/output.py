@@ -66,14 +66,41 @@ def _write(f: TextIO, text: str | Iterable[str]) -> None:
         f.write(piece)
 
 
-def emit(text: str | Iterable[str], output: str | None, directory: str | None = None) -> None:
-    """The report (or its pieces, written as they come) on stdout
-    (``output`` None or ``-``), else written to ``output`` atomically
-    (relative to ``directory``)."""
+# The report is held in memory up to this size, then in a temporary file:
+# a large change's JSON report (hundreds of MB for 200,000 files) must not
+# be held whole, and most reports are far below it.
+SPOOL_MAX = 8 << 20
+
+
+def emit(
+    text: str | Iterable[str],
+    output: str | None,
+    directory: str | None = None,
+    stdout: TextIO | None = None,
+) -> None:
+    """The report (or its pieces) on ``stdout`` (default sys.stdout) when
+    ``output`` is None or ``-``, else written to ``output`` atomically
+    (relative to ``directory``).
+
+    stdout gets all of it or nothing: the pieces are rendered into a
+    spooled temporary file (memory, then disk past SPOOL_MAX) and copied
+    to stdout only once rendering has succeeded, so that a failure midway
+    leaves no half report for a reader to take for a whole one."""
+    if output is not None and output != '-':
+        write_atomic(os.path.join(directory or '.', output), text)
+        return
+    import shutil
     import sys
 
-    if output is None or output == '-':
-        _write(sys.stdout, text)
-        sys.stdout.flush()
+    target = sys.stdout if stdout is None else stdout
+    if isinstance(text, str):
+        target.write(text)
+        target.flush()
         return
-    write_atomic(os.path.join(directory or '.', output), text)
+    with tempfile.SpooledTemporaryFile(
+        SPOOL_MAX, mode='w+', encoding='utf-8', errors='surrogateescape', newline=''
+    ) as spool:
+        _write(spool, text)  # type: ignore[arg-type]
+        spool.seek(0)
+        shutil.copyfileobj(spool, target)
+    target.flush()

@@ -318,7 +318,7 @@ def _analyse_pr(
         )
     analysis, prompt = outcome.analysis, outcome.prompt
     report_path = os.path.join(opts.output_dir, REPORT_FILE)
-    write_atomic(report_path, pipeline.report_json(outcome, {'pull_request': pr.as_json()}))
+    write_atomic(report_path, pipeline.report_chunks(outcome, {'pull_request': pr.as_json()}))
     result = Result(
         pr=pr,
         ids=outcome.fired,

@@ -1,0 +1,105 @@
+"""A report is written whole or not at all: to stdout (spooled, then
+copied), to --output, and the pre-commit hook's report file."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import Repo, Result
+
+from review_trigger import output, report
+
+
+class _Bug(Exception):
+    """The failure a test injects into rendering (a test-only object)."""
+
+
+def _fails_halfway(pieces: Iterator[str], after: int) -> Iterator[str]:
+    """The real pieces, then a bug after ``after`` of them."""
+    for n, piece in enumerate(pieces):
+        if n == after:
+            raise _Bug('rendering failed')
+        yield piece
+
+
+@pytest.fixture
+def broken_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """report.chunks renders its real first piece (64 KB), then fails."""
+    real = report.chunks
+    monkeypatch.setattr(report, 'chunks', lambda data: _fails_halfway(real(data), 1))
+
+
+def _firing(repo: Repo) -> None:
+    """A change that fires, whose report is several pieces long."""
+    for n in range(400):
+        repo.write(f'docs/pages/page_{n:03}.md', f'page {n}\n')
+    repo.write('src/app/auth/session.py', 'def login(password):\n    return verify(password)\n')
+    repo.add()
+
+
+def test_a_report_failing_midway_leaves_stdout_empty_and_exits_3(
+    committed: Repo, cli, broken_report: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
+    _firing(committed)
+    r: Result = cli('--format', 'json')
+    assert r.code == 3
+    assert r.out == ''
+    assert 'internal error (_Bug)' in r.err
+    assert r.err.count('\n') == 1
+
+
+def test_the_same_run_unbroken_writes_the_whole_report(committed: Repo, cli) -> None:
+    """The case above fails only because of the injected bug."""
+    _firing(committed)
+    r: Result = cli('--format', 'json')
+    assert r.code == 0
+    assert json.loads(r.out)['triggered'] is True
+    assert len(r.out) > 1 << 16  # more than the first piece
+
+
+def test_a_report_failing_midway_removes_an_earlier_output_file(
+    committed: Repo, cli, broken_report: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
+    _firing(committed)
+    (committed.path / 'report.json').write_text('{"an": "earlier run"}\n')
+    r: Result = cli('--format', 'json', '--output', 'report.json')
+    assert r.code == 3
+    assert not (committed.path / 'report.json').exists()
+    assert not list(committed.path.glob('.review-trigger-*.tmp'))
+
+
+def test_the_hook_leaves_no_report_when_rendering_fails(
+    committed: Repo, cli, broken_report: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
+    folder = committed.path / '.git' / 'review-trigger'
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / 'report.json').write_text('{"an": "earlier run"}\n')
+    _firing(committed)
+    r: Result = cli('hook', '--gate')
+    assert r.code == 3
+    assert not (folder / 'report.json').exists()
+    assert not list(folder.glob('.review-trigger-*.tmp'))
+
+
+def test_emit_copies_nothing_when_the_pieces_fail() -> None:
+    out = io.StringIO()
+    with pytest.raises(_Bug):
+        output.emit(_fails_halfway(iter(['{', '"a": 1', ',', '"b": 2', '}']), 3), None, stdout=out)
+    assert out.getvalue() == ''
+
+
+def test_emit_writes_a_report_larger_than_the_memory_spool_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past SPOOL_MAX the spool is a file on disk; the copy is the same."""
+    monkeypatch.setattr(output, 'SPOOL_MAX', 1024)
+    pieces = [f'line {n} \u00e9\u4e2d\n' for n in range(5000)]
+    out = io.StringIO()
+    output.emit(iter(pieces), None, stdout=out)
+    assert out.getvalue() == ''.join(pieces)
+    assert len(out.getvalue()) > 1024 * 50
