@@ -4,6 +4,7 @@ project settings, once, with what is there kept."""
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ SETTINGS = {
     'claude': ('.claude/settings.json', ('SessionStart', 'Stop')),
     'codex': ('.codex/hooks.json', ('SessionStart', 'Stop')),
     'gemini': ('.gemini/settings.json', ('SessionStart', 'AfterAgent')),
-    'cursor': ('.cursor/hooks.json', ('beforeSubmitPrompt', 'stop')),
+    'cursor': ('.cursor/hooks.json', ('sessionStart', 'stop')),
 }
 
 
@@ -87,7 +88,7 @@ def test_install_keeps_a_hand_edited_entry(committed: Repo, cli) -> None:
     assert cli('init', '--agent', 'cursor').code == 0
     data = json.loads(hooks.read_text())
     assert data['hooks']['stop'] == [mine]
-    assert _ours('cursor', data, 'beforeSubmitPrompt') == ['review-trigger agent-hook --agent cursor']
+    assert _ours('cursor', data, 'sessionStart') == ['review-trigger agent-hook --agent cursor']
 
 
 def test_dry_run_prints_the_change_and_writes_nothing(committed: Repo, cli) -> None:
@@ -158,11 +159,75 @@ def test_codex_hooks_in_config_toml_are_not_duplicated(committed: Repo, cli) -> 
     )
     res = cli('init', '--agent', 'codex')
     assert res.code == 0
-    assert 'already' in res.err
     assert not (committed.path / '.codex' / 'hooks.json').exists()
+    # The feature flag is added beside them; a second run changes nothing.
+    assert tomllib.loads(toml.read_text())['features'] == {'codex_hooks': True}
+    again = cli('init', '--agent', 'codex')
+    assert again.code == 0
+    assert 'already' in again.err
 
 
 def test_init_without_agent_still_writes_the_config(committed: Repo, cli) -> None:
     assert cli('init').code == 0
     assert (committed.path / '.review-trigger.yaml').exists()
     assert not Path(committed.path / '.claude').exists()
+
+
+def test_cursor_keeps_an_earlier_before_submit_prompt_entry(committed: Repo, cli) -> None:
+    """An installation from before sessionStart: kept, and the start added."""
+    hooks = committed.path / '.cursor' / 'hooks.json'
+    hooks.parent.mkdir()
+    old = {'command': 'review-trigger agent-hook --agent cursor'}
+    hooks.write_text(json.dumps({'version': 1, 'hooks': {'beforeSubmitPrompt': [old], 'stop': [old]}}))
+    assert cli('init', '--agent', 'cursor').code == 0
+    data = json.loads(hooks.read_text())
+    assert data['hooks']['beforeSubmitPrompt'] == [old]
+    assert data['hooks']['stop'] == [old]
+    assert _ours('cursor', data, 'sessionStart') == ['review-trigger agent-hook --agent cursor']
+
+
+def test_codex_install_turns_the_hooks_feature_on(committed: Repo, cli) -> None:
+    res = cli('init', '--agent', 'codex')
+    assert res.code == 0, res.err
+    toml = committed.path / '.codex' / 'config.toml'
+    assert tomllib.loads(toml.read_text()) == {'features': {'codex_hooks': True}}
+    assert 'codex_hooks = true' in res.err
+    assert 'trusted' in res.err
+
+
+def test_codex_install_edits_an_existing_features_table_only(committed: Repo, cli) -> None:
+    toml = committed.path / '.codex' / 'config.toml'
+    toml.parent.mkdir()
+    before = 'model = "gpt-5-codex"\n\n[features]\nweb_search = true\n\n[profiles.fast]\nmodel = "o4-mini"\n'
+    toml.write_text(before)
+    assert cli('init', '--agent', 'codex').code == 0
+    text = toml.read_text()
+    data = tomllib.loads(text)
+    assert data['features'] == {'web_search': True, 'codex_hooks': True}
+    assert data['model'] == 'gpt-5-codex'
+    assert data['profiles'] == {'fast': {'model': 'o4-mini'}}
+    assert (
+        text.replace('codex_hooks = true  # run the hooks in .codex/hooks.json (review-trigger)\n', '')
+        == before
+    )
+
+
+@pytest.mark.parametrize('key', ['hooks', 'codex_hooks'])
+def test_codex_hooks_turned_off_stay_off_and_it_is_said(key: str, committed: Repo, cli) -> None:
+    toml = committed.path / '.codex' / 'config.toml'
+    toml.parent.mkdir()
+    toml.write_text(f'[features]\n{key} = false\n')
+    res = cli('init', '--agent', 'codex')
+    assert res.code == 0
+    assert toml.read_text() == f'[features]\n{key} = false\n'
+    assert f'turns the hooks feature off ([features] {key} = false)' in res.err
+    assert (committed.path / '.codex' / 'hooks.json').exists()
+
+
+def test_codex_dry_run_shows_both_files_and_writes_nothing(committed: Repo, cli) -> None:
+    res = cli('init', '--agent', 'codex', '--dry-run')
+    assert res.code == 0
+    assert '+++ b/.codex/config.toml\n' in res.out
+    assert '+codex_hooks = true' in res.out
+    assert '+++ b/.codex/hooks.json\n' in res.out
+    assert not (committed.path / '.codex').exists()

@@ -6,6 +6,20 @@ ours when its command runs ``review-trigger agent-hook``; an event that has
 one already gets no second, so a second run changes nothing. A settings
 file that is not valid JSON (or, for Codex, a ``config.toml`` that is not
 valid TOML) is an error, and nothing is written.
+
+Cursor gets ``sessionStart`` and ``stop``
+(https://cursor.com/docs/agent/hooks). Installations from before Cursor
+sent ``sessionStart`` have a ``beforeSubmitPrompt`` entry: it is kept, and
+still works (the adapter takes the conversation's first prompt as its
+start, and a second start changes nothing).
+
+Codex runs hooks only with its hooks feature on
+(https://developers.openai.com/codex/hooks): in the releases that
+introduced them it is off unless ``[features] codex_hooks = true`` is in
+``config.toml``; newer releases turn it on by default and still read
+``codex_hooks`` (as an alias of ``hooks``). So ``.codex/config.toml`` gets
+``codex_hooks = true`` unless its ``[features]`` already says either way;
+a feature turned off is left off, and said.
 """
 
 from __future__ import annotations
@@ -44,7 +58,7 @@ def hooks(agent: str) -> tuple[Hook, ...]:
         return Hook('SessionStart', handler), Hook('AfterAgent', handler)
     if agent == 'cursor':
         entry = {'command': cmd}
-        return Hook('beforeSubmitPrompt', entry), Hook('stop', entry)
+        return Hook('sessionStart', entry), Hook('stop', entry)
     raise UserError(f'unknown agent {agent!r}')
 
 
@@ -108,20 +122,58 @@ def _parse_json(text: str, rel: str) -> dict[str, Any]:
     return data
 
 
-def _codex_toml_has_ours(root: str) -> bool:
-    """Whether ``.codex/config.toml`` (which Codex also reads hooks from)
-    has them already; a file that is not TOML is an error."""
+CODEX_TOML = '.codex/config.toml'
+CODEX_FEATURES = ('hooks', 'codex_hooks')  # the current key, and the first releases'
+
+
+def _codex_toml(root: str) -> tuple[str, dict[str, Any]]:
+    """``.codex/config.toml`` (which Codex also reads hooks and its feature
+    flags from): its text and data ('' and {} when absent); a file that is
+    not TOML is an error."""
     import tomllib
 
-    path = os.path.join(root, '.codex', 'config.toml')
+    path = os.path.join(root, *CODEX_TOML.split('/'))
+    text = _read_text(path, CODEX_TOML)
     try:
-        with open(path, 'rb') as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        return False
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise UserError(f'.codex/config.toml is not valid TOML ({e}): fix it first; nothing was written')
-    return MARK in json.dumps(data.get('hooks', {}))
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise UserError(f'{CODEX_TOML} is not valid TOML ({e}): fix it first; nothing was written')
+
+
+def _codex_features(text: str, data: dict[str, Any]) -> tuple[str, str | None]:
+    """``config.toml``'s text with Codex's hooks feature turned on, and a
+    note for the user when it cannot be (turned off, or written in a form
+    this does not edit)."""
+    import re
+
+    features = data.get('features')
+    if isinstance(features, dict):
+        for key in CODEX_FEATURES:
+            if key in features:
+                if features[key] is True:
+                    return text, None
+                return text, (
+                    f'{CODEX_TOML} turns the hooks feature off ([features] {key} = '
+                    f'{json.dumps(features[key])}): Codex will not run the hooks until it is on'
+                )
+    line = 'codex_hooks = true  # run the hooks in .codex/hooks.json (review-trigger)\n'
+    header = re.search(r'^[ \t]*\[features\][ \t]*(?:#.*)?$', text, re.MULTILINE)
+    if header:
+        at = header.end() + 1
+        return text[:at] + line + text[at:], None
+    if features is not None:
+        return text, (
+            f'{CODEX_TOML} sets features in a form not edited here: add codex_hooks = true '
+            f'to its features, or Codex may not run the hooks'
+        )
+    sep = '' if not text or text.endswith('\n\n') else '\n' if text.endswith('\n') else '\n\n'
+    return f'{text}{sep}[features]\n{line}', None
+
+
+class _Write(NamedTuple):
+    rel: str
+    old: str
+    new: str
 
 
 def install(root: str, agent: str, dry_run: bool = False) -> int:
@@ -131,27 +183,51 @@ def install(root: str, agent: str, dry_run: bool = False) -> int:
     path = os.path.join(root, *rel.split('/'))
     old_text = _read_text(path, rel)
     before = _parse_json(old_text, rel)
-    if agent == 'codex' and _codex_toml_has_ours(root):
-        print(f'{PROG}: .codex/config.toml has the review-trigger hooks already', file=sys.stderr)
-        return 0
-    after = merge(agent, before, rel)
+    writes: list[_Write] = []
+    notes: list[str] = []
     events = ', '.join(h.event for h in hooks(agent))
-    if after == before:
-        print(f'{PROG}: {rel} has the review-trigger hooks already ({events})', file=sys.stderr)
+    in_toml = False
+    if agent == 'codex':
+        toml_text, toml_data = _codex_toml(root)
+        in_toml = MARK in json.dumps(toml_data.get('hooks', {}))
+        enabled, note = _codex_features(toml_text, toml_data)
+        if enabled != toml_text:
+            writes.append(_Write(CODEX_TOML, toml_text, enabled))
+        if note:
+            notes.append(note)
+    after = before if in_toml else merge(agent, before, rel)
+    if after != before:
+        writes.append(_Write(rel, old_text, json.dumps(after, indent=2) + '\n'))
+    for note in notes:
+        print(f'{PROG}: {note}', file=sys.stderr)
+    if not writes:
+        where = CODEX_TOML if in_toml else rel
+        print(f'{PROG}: {where} has the review-trigger hooks already ({events})', file=sys.stderr)
         return 0
-    new_text = json.dumps(after, indent=2) + '\n'
     if dry_run:
         import difflib
 
-        sys.stdout.writelines(
-            difflib.unified_diff(
-                old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), f'a/{rel}', f'b/{rel}'
+        for w in writes:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    w.old.splitlines(keepends=True),
+                    w.new.splitlines(keepends=True),
+                    f'a/{w.rel}',
+                    f'b/{w.rel}',
+                )
             )
-        )
-        print(f'{PROG}: dry run: {rel} not written', file=sys.stderr)
+        print(f'{PROG}: dry run: {" and ".join(w.rel for w in writes)} not written', file=sys.stderr)
         return 0
     from review_trigger.output import write_atomic
 
-    write_atomic(path, new_text)
-    print(f'{PROG}: added the hooks ({events}: `{command(agent)}`) to {rel}', file=sys.stderr)
+    for w in writes:
+        write_atomic(os.path.join(root, *w.rel.split('/')), w.new)
+    if after != before:
+        print(f'{PROG}: added the hooks ({events}: `{command(agent)}`) to {rel}', file=sys.stderr)
+    if any(w.rel == CODEX_TOML for w in writes):
+        print(
+            f'{PROG}: turned on Codex hooks in {CODEX_TOML} ([features] codex_hooks = true)', file=sys.stderr
+        )
+    if agent == 'codex':
+        print(f'{PROG}: Codex runs a new hook once you have reviewed and trusted it', file=sys.stderr)
     return 0
