@@ -28,6 +28,9 @@ MAX_CONFIG_NODES = 100_000
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), 'config.schema.json')
 
 
+DEFAULT_PLAN = 'PROJECT_PLAN.md'
+
+
 class Config(NamedTuple):
     triggers: Mapping[str, Mapping[str, Any]]
     custom_triggers: tuple[Mapping[str, Any], ...] = ()
@@ -46,6 +49,9 @@ class Config(NamedTuple):
     # Price entries (model, match, input, output, ...) before the shipped table.
     prices: tuple[Mapping[str, Any], ...] = ()
     source: str | None = None  # where it was read from, for messages
+    # The plan file of ``route`` and the agents' stop hooks (routing.plan),
+    # relative to the repository root.
+    plan: str = DEFAULT_PLAN
 
 
 # Trigger settings that are word lists; every other list is of globs.
@@ -609,7 +615,9 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
         ids.add(spec['id'])
         custom.append(dict(spec))
     models = tuple((k, v) for k, v in (data.get('models') or {}).items())
-    table = _routing(data.get('routing'), custom, source)
+    routing = dict(data.get('routing') or {})
+    plan = routing.pop('plan', None) or DEFAULT_PLAN
+    table = _routing(routing or None, custom, source)
     return Config(
         triggers=triggers,
         custom_triggers=tuple(custom),
@@ -625,6 +633,7 @@ def merge(data: Mapping[str, Any], source: str | None = None) -> Config:
         cost_log=data.get('cost_log'),
         prices=tuple(dict(p) for p in data.get('prices') or ()),
         source=source,
+        plan=plan,
     )
 
 
@@ -711,7 +720,7 @@ def effective(config: Config) -> dict[str, Any]:
         'skip_if_reason_tier': config.skip_if_reason_tier,
         # The file's own entries: the table's are under routing.tiers.
         'models': {k: v for k, v in config.models if (k, v) not in set(config.routing.patterns)},
-        'routing': routing_table.as_data(config.routing),
+        'routing': {**routing_table.as_data(config.routing), 'plan': config.plan},
         'prices': [dict(p) for p in config.prices],
         'triggers': {k: dict(v) for k, v in config.triggers.items()},
         'custom_triggers': [dict(c) for c in config.custom_triggers],

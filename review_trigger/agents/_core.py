@@ -280,14 +280,15 @@ def _with_plan(
     from review_trigger import routing
     from review_trigger.routing.plan import DEFAULT_PLAN
 
-    text = routing.next_session(os.path.join(repo.root, DEFAULT_PLAN), config)
+    plan = getattr(config, 'plan', None) or DEFAULT_PLAN
+    text = routing.next_session(os.path.join(repo.root, plan), config)
     if text is None:
         return answer, reported
     fingerprint = 'plan-' + hashlib.sha256(text.encode()).hexdigest()[:32]
     if fingerprint in reported:
         return answer, reported
     reported = (*reported, fingerprint)
-    text = f'{PROG}: from {DEFAULT_PLAN}:\n{text.rstrip()}'
+    text = f'{PROG}: from {plan}:\n{text.rstrip()}'
     if answer.kind == 'block':
         return answer._replace(note=text), reported
     if answer.kind == 'note':

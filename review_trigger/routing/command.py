@@ -21,7 +21,12 @@ def _parser() -> Parser:
         'tier present). With --announce, print the session-start '
         'announcement for --session-model instead.',
     )
-    p.add_argument('plan', nargs='?', metavar='PLAN.md', help='the plan file (default: PROJECT_PLAN.md)')
+    p.add_argument(
+        'plan',
+        nargs='?',
+        metavar='PLAN.md',
+        help='the plan file (default: routing.plan of the configuration, else PROJECT_PLAN.md)',
+    )
     p.add_argument('--plan', dest='plan_option', metavar='PATH', help='the plan file')
     p.add_argument('--format', choices=('text', 'json'), default='text')
     p.add_argument(
@@ -59,12 +64,20 @@ def load_config(  # type: ignore[no-untyped-def]
     return config.load(config.find_source(repo.root))
 
 
-def plan_path(directory: str | None, given: str | None, environ: Mapping[str, str] | None = None) -> str:
+def plan_path(
+    directory: str | None,
+    given: str | None,
+    environ: Mapping[str, str] | None = None,
+    default: str | None = None,
+) -> str:
+    """The plan file: ``given``, else ``default`` (routing.plan, else
+    PROJECT_PLAN.md) here, else at the repository root."""
     from review_trigger.routing.plan import DEFAULT_PLAN
 
+    name = default or DEFAULT_PLAN
     if given is not None:
         return os.path.join(directory, given) if directory else given
-    here = os.path.join(directory, DEFAULT_PLAN) if directory else DEFAULT_PLAN
+    here = os.path.join(directory, name) if directory else name
     if os.path.lexists(here):
         return here
     from review_trigger import git
@@ -73,7 +86,7 @@ def plan_path(directory: str | None, given: str | None, environ: Mapping[str, st
         root = git.open_repo(directory, environ).root
     except UserError:
         return here
-    at_root = os.path.join(root, DEFAULT_PLAN)
+    at_root = os.path.join(root, name)
     return at_root if os.path.lexists(at_root) else here
 
 
@@ -98,7 +111,7 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
             )
         sys.stdout.write(text)
         return 0
-    path = plan_path(args.directory, args.plan or args.plan_option, environ)
+    path = plan_path(args.directory, args.plan or args.plan_option, environ, cfg.plan)
     tasks = plan.read_tasks(path)
     if not tasks:
         raise UserError(

@@ -22,11 +22,11 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from review_trigger.config import DEFAULT_PLAN as DEFAULT_PLAN  # routing.plan's default
 from review_trigger.errors import UserError
 from review_trigger.routing.table import Table, TaskType
 from review_trigger.words import WordSet, compile_words, find_word, split_words
 
-DEFAULT_PLAN = 'PROJECT_PLAN.md'
 MAX_PLAN_BYTES = 1_000_000
 MAX_TASKS = 500
 MAX_TASK_CHARS = 1000
