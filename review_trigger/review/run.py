@@ -256,7 +256,6 @@ def _parser() -> argparse.ArgumentParser:
         '--include-diff',
         type=int,
         metavar='TOKENS',
-        default=INCLUDE_DIFF_TOKENS,
         help=f'the diff sent with the prompt, in tokens (default {INCLUDE_DIFF_TOKENS:,})',
     )
     p.add_argument(
@@ -278,7 +277,7 @@ def _outcome(args: argparse.Namespace, environ: Mapping[str, str]) -> Any:
             config_path=args.config,
             session_model=args.session_model,
             reviewer=args.reviewer,
-            include_diff=args.include_diff,
+            include_diff=INCLUDE_DIFF_TOKENS if args.include_diff is None else args.include_diff,
             environ=environ,
         )
     )
@@ -288,8 +287,25 @@ def _exit(record: ledger.Record) -> int:
     return Exit.TRIGGERED if record.verdict.status == 'FAIL' else Exit.OK
 
 
+# What only a reviewer that is called uses: a review done by hand
+# (--accept-reviewed) is recorded as it is, so these would be ignored.
+_CALL_ONLY = (
+    ('max_cost_usd', '--max-cost-usd'),
+    ('timeout_s', '--timeout-s'),
+    ('include_diff', '--include-diff'),
+    ('force', '--force'),
+)
+
+
 def review(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     args = _parser().parse_args(argv)
+    if args.accept_reviewed:
+        given = [flag for name, flag in _CALL_ONLY if getattr(args, name) not in (None, False)]
+        if given:
+            raise UserError(
+                f'{", ".join(given)} cannot go with --accept-reviewed: a review done by hand '
+                f'calls no reviewer and is recorded as it is',
+            )
     outcome = _outcome(args, environ)
     if args.accept_reviewed:
         if outcome.prompt is None:
