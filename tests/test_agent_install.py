@@ -15,7 +15,7 @@ SETTINGS = {
     'claude': ('.claude/settings.json', ('SessionStart', 'Stop')),
     'codex': ('.codex/hooks.json', ('SessionStart', 'Stop')),
     'gemini': ('.gemini/settings.json', ('SessionStart', 'AfterAgent')),
-    'cursor': ('.cursor/hooks.json', ('sessionStart', 'stop')),
+    'cursor': ('.cursor/hooks.json', ('sessionStart', 'beforeSubmitPrompt', 'stop')),
 }
 
 
@@ -231,3 +231,34 @@ def test_codex_dry_run_shows_both_files_and_writes_nothing(committed: Repo, cli)
     assert '+codex_hooks = true' in res.out
     assert '+++ b/.codex/hooks.json\n' in res.out
     assert not (committed.path / '.codex').exists()
+
+
+def test_cursor_start_and_first_prompt_together_keep_one_start(
+    committed: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both installed Cursor start events fire in releases that send both:
+    the first records the start, the prompt changes nothing and is let through."""
+    import io
+    import sys
+
+    from review_trigger.__main__ import main
+
+    conv = '0f0e0d0c-1111-2222-3333-444455556666'
+    common = {'conversation_id': conv, 'generation_id': 'g-1', 'workspace_roots': [str(committed.path)]}
+
+    def send(event: dict[str, Any]) -> str:
+        data = json.dumps({**common, **event}).encode()
+        monkeypatch.setattr(sys, 'stdin', io.TextIOWrapper(io.BytesIO(data)))
+        assert main(['agent-hook', '--agent', 'cursor']) == 0
+        return capsys.readouterr().out
+
+    start = json.loads(
+        send({'hook_event_name': 'sessionStart', 'session_id': conv, 'composer_mode': 'agent'})
+    )
+    assert 'additional_context' in start
+    record = committed.path / '.git' / 'review-trigger' / 'sessions' / f'{conv}.json'
+    first = json.loads(record.read_text())
+    committed.commit('later work')
+    prompt = json.loads(send({'hook_event_name': 'beforeSubmitPrompt', 'prompt': 'go on', 'attachments': []}))
+    assert prompt == {'continue': True}
+    assert json.loads(record.read_text())['start'] == first['start']

@@ -7,11 +7,13 @@ one already gets no second, so a second run changes nothing. A settings
 file that is not valid JSON (or, for Codex, a ``config.toml`` that is not
 valid TOML) is an error, and nothing is written.
 
-Cursor gets ``sessionStart`` and ``stop``
-(https://cursor.com/docs/agent/hooks). Installations from before Cursor
-sent ``sessionStart`` have a ``beforeSubmitPrompt`` entry: it is kept, and
-still works (the adapter takes the conversation's first prompt as its
-start, and a second start changes nothing).
+Cursor gets ``sessionStart`` (the documented session start) and ``stop``,
+and ``beforeSubmitPrompt`` beside them: Cursor releases before
+``sessionStart`` (and some that refused it as an unknown hook type) never
+send it, and there the conversation's first prompt is its start. The
+adapter answers a prompt with ``continue`` and nothing else, and a second
+start of a session changes nothing, so both together cost one quick run per
+prompt.
 
 Codex runs hooks only with its hooks feature on
 (https://developers.openai.com/codex/hooks): in the releases that
@@ -58,7 +60,7 @@ def hooks(agent: str) -> tuple[Hook, ...]:
         return Hook('SessionStart', handler), Hook('AfterAgent', handler)
     if agent == 'cursor':
         entry = {'command': cmd}
-        return Hook('sessionStart', entry), Hook('stop', entry)
+        return Hook('sessionStart', entry), Hook('beforeSubmitPrompt', entry), Hook('stop', entry)
     raise UserError(f'unknown agent {agent!r}')
 
 
