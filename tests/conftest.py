@@ -3,15 +3,59 @@ user's git configuration."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
 from review_trigger.__main__ import main
+
+Build = Callable[[Path], None]
+
+
+def _build_once(root: Path, name: str, build: Build, *, wait: bool) -> bool:
+    """Build ``root/name`` unless it is built; False if another worker is
+    at it and ``wait`` is false."""
+    done = root / f'{name}.built'
+    with open(root / f'{name}.lock', 'w') as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        if not done.exists():
+            # A build that failed half-way is started again from nothing.
+            shutil.rmtree(root / name, ignore_errors=True)
+            (root / name).mkdir()
+            build(root / name)
+            done.touch()
+    return True
+
+
+def shared_dir(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    build: Build,
+    meanwhile: Sequence[tuple[str, Build]] = (),
+) -> Path:
+    """A folder that ``build`` fills once for the whole test run, shared by
+    every xdist worker: the first to ask builds it under a lock, the others
+    wait for it, building the folders of ``meanwhile`` no one has started
+    yet instead of waiting idle. For what is slow to make and never changed
+    by a test (the Action's virtual environment, pre-commit's hook
+    environment)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        root = root.parent  # the run's folder, above each worker's own
+    if not _build_once(root, name, build, wait=False):
+        for other, other_build in meanwhile:
+            _build_once(root, other, other_build, wait=False)
+        _build_once(root, name, build, wait=True)
+    return root / name
 
 
 @pytest.fixture(autouse=True)
