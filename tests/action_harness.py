@@ -552,27 +552,6 @@ def run_action(
     return ActionResult(status, outputs, results)
 
 
-def measure_coverage(venv: Path) -> None:
-    """When the suite runs under coverage (``.ci/run`` starts it in every
-    process through COVERAGE_PROCESS_START), start it in the Action's own
-    virtual environment too, so its runs of the installed copy are counted
-    (``[tool.coverage.paths]`` maps that copy to ``review_trigger/``). A
-    .pth file, as .ci/run does; ``-I`` leaves .pth files and this variable
-    alone. The test run's own coverage package is linked in, not
-    installed: the same version, the same interpreter, no index needed."""
-    if not os.environ.get('COVERAGE_PROCESS_START'):
-        return
-    import coverage
-
-    lib = venv.parent / 'coverage-lib'
-    lib.mkdir(exist_ok=True)
-    (lib / 'coverage').symlink_to(Path(coverage.__file__).parent, target_is_directory=True)
-    [site] = venv.glob('lib/python*/site-packages')
-    (site / 'review-trigger-coverage.pth').write_text(
-        f'{lib}\nimport coverage; coverage.process_startup()\n', encoding='utf-8'
-    )
-
-
 # -- providers for `uses:` steps -------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import fcntl
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -56,6 +57,28 @@ def shared_dir(
             _build_once(root, other, other_build, wait=False)
         _build_once(root, name, build, wait=True)
     return root / name
+
+
+def measure_coverage(venv: Path) -> None:
+    """When the suite runs under coverage (``.ci/run`` starts it in every
+    process through COVERAGE_PROCESS_START), start it in ``venv`` too (the
+    Action's own virtual environment, pre-commit's hook environment), so
+    the runs of the copy of the package installed there are counted
+    (``[tool.coverage.paths]`` maps that copy to ``review_trigger/``). A
+    .pth file, as .ci/run does; ``python -I`` leaves .pth files and this
+    variable alone. The test run's own coverage package is linked in, not
+    installed: the same version for the same interpreter, no index."""
+    if not os.environ.get('COVERAGE_PROCESS_START'):
+        return
+    import coverage
+
+    [site] = venv.glob(f'lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages')
+    lib = venv / 'coverage-lib'
+    lib.mkdir(exist_ok=True)
+    (lib / 'coverage').symlink_to(Path(coverage.__file__).parent, target_is_directory=True)
+    (site / 'review-trigger-coverage.pth').write_text(
+        f'{lib}\nimport coverage; coverage.process_startup()\n', encoding='utf-8'
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,7 @@ if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 
 import action_harness as h  # noqa: E402
-from conftest import shared_dir  # noqa: E402
+from conftest import measure_coverage, shared_dir  # noqa: E402
 from github_fake import FakeGitHub  # noqa: E402
 
 from review_trigger.github import event as ev  # noqa: E402
@@ -167,7 +167,7 @@ def install(base: Path, inputs: dict[str, str]) -> None:
         action_dir, runner, inputs, {'actions/setup-python': h.setup_python}, until='Install review-trigger'
     )
     assert 'reusing' in again.steps[-1].stdout
-    h.measure_coverage(venv)
+    measure_coverage(venv)
 
 
 # The two installs the tests use, by the fixture that gives them: the
