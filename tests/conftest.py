@@ -3,15 +3,82 @@ user's git configuration."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
 from review_trigger.__main__ import main
+
+Build = Callable[[Path], None]
+
+
+def _build_once(root: Path, name: str, build: Build, *, wait: bool) -> bool:
+    """Build ``root/name`` unless it is built; False if another worker is
+    at it and ``wait`` is false."""
+    done = root / f'{name}.built'
+    with open(root / f'{name}.lock', 'w') as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        if not done.exists():
+            # A build that failed half-way is started again from nothing.
+            shutil.rmtree(root / name, ignore_errors=True)
+            (root / name).mkdir()
+            build(root / name)
+            done.touch()
+    return True
+
+
+def shared_dir(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    build: Build,
+    meanwhile: Sequence[tuple[str, Build]] = (),
+) -> Path:
+    """A folder that ``build`` fills once for the whole test run, shared by
+    every xdist worker: the first to ask builds it under a lock, the others
+    wait for it, building the folders of ``meanwhile`` no one has started
+    yet instead of waiting idle. For what is slow to make and never changed
+    by a test (the Action's virtual environment, pre-commit's hook
+    environment)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        root = root.parent  # the run's folder, above each worker's own
+    if not _build_once(root, name, build, wait=False):
+        for other, other_build in meanwhile:
+            _build_once(root, other, other_build, wait=False)
+        _build_once(root, name, build, wait=True)
+    return root / name
+
+
+def measure_coverage(venv: Path) -> None:
+    """When the suite runs under coverage (``.ci/run`` starts it in every
+    process through COVERAGE_PROCESS_START), start it in ``venv`` too (the
+    Action's own virtual environment, pre-commit's hook environment), so
+    the runs of the copy of the package installed there are counted
+    (``[tool.coverage.paths]`` maps that copy to ``review_trigger/``). A
+    .pth file, as .ci/run does; ``python -I`` leaves .pth files and this
+    variable alone. The test run's own coverage package is linked in, not
+    installed: the same version for the same interpreter, no index."""
+    if not os.environ.get('COVERAGE_PROCESS_START'):
+        return
+    import coverage
+
+    [site] = venv.glob(f'lib/python{sys.version_info[0]}.{sys.version_info[1]}/site-packages')
+    lib = venv / 'coverage-lib'
+    lib.mkdir(exist_ok=True)
+    (lib / 'coverage').symlink_to(Path(coverage.__file__).parent, target_is_directory=True)
+    (site / 'review-trigger-coverage.pth').write_text(
+        f'{lib}\nimport coverage; coverage.process_startup()\n', encoding='utf-8'
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ local FakeGitHub."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -22,6 +23,7 @@ if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 
 import action_harness as h  # noqa: E402
+from conftest import measure_coverage, shared_dir  # noqa: E402
 from github_fake import FakeGitHub  # noqa: E402
 
 from review_trigger.github import event as ev  # noqa: E402
@@ -128,13 +130,12 @@ def _copy_action(dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope='session')
-def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The action's folder and the virtual environment its install step
-    made: the real step, run once per session (pip may use the network).
-    Its workspace holds modules named like what the step runs (pip, venv)
-    that would leave a mark if the step imported them."""
-    base = tmp_path_factory.mktemp('action')
+def install(base: Path, inputs: dict[str, str]) -> None:
+    """Run the action's install step with ``inputs`` into ``base``: the
+    action's folder in ``base/review-trigger``, the virtual environment in
+    ``base/temp`` (pip may use the network). Its workspace holds modules
+    named like what the step runs (pip, venv) that would leave a mark if the
+    step imported them."""
     action_dir = _copy_action(base / 'review-trigger')
     ws = base / 'workspace'
     ws.mkdir()
@@ -153,7 +154,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         token='unused',
     )
     result = h.run_action(
-        action_dir, runner, {}, {'actions/setup-python': h.setup_python}, until='Install review-trigger'
+        action_dir, runner, inputs, {'actions/setup-python': h.setup_python}, until='Install review-trigger'
     )
     install = result.steps[-1]
     assert install.name == 'Install review-trigger'
@@ -163,10 +164,42 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     assert (venv / 'bin' / 'review-trigger').exists()
     # Idempotent: a second run of the step in the same job reuses it.
     again = h.run_action(
-        action_dir, runner, {}, {'actions/setup-python': h.setup_python}, until='Install review-trigger'
+        action_dir, runner, inputs, {'actions/setup-python': h.setup_python}, until='Install review-trigger'
     )
     assert 'reusing' in again.steps[-1].stdout
-    return action_dir, venv
+    measure_coverage(venv)
+
+
+# The two installs the tests use, by the fixture that gives them: the
+# folder they are built in (per test run) and the action's inputs.
+_INSTALLS = {'installed': ('action', {}), 'installed_review': ('action-review', {'review': 'true'})}
+
+
+def installed_action(request: pytest.FixtureRequest, fixture: str) -> tuple[Path, Path]:
+    """The action's folder and the virtual environment its install step
+    made: the real step, run once for the whole test run (every xdist
+    worker shares it; a job links it in as the step would leave it). A
+    worker that finds it being built builds the other install meanwhile,
+    if a test of this run wants that one."""
+    name, inputs = _INSTALLS[fixture]
+    wanted = {f for item in request.session.items for f in getattr(item, 'fixturenames', ())}
+    meanwhile = [
+        (other, functools.partial(install, inputs=other_inputs))
+        for f, (other, other_inputs) in _INSTALLS.items()
+        if f != fixture and f in wanted
+    ]
+    base = shared_dir(
+        request.getfixturevalue('tmp_path_factory'),
+        name,
+        functools.partial(install, inputs=inputs),
+        meanwhile,
+    )
+    return base / 'review-trigger', base / 'temp' / VENV
+
+
+@pytest.fixture(scope='session')
+def installed(request: pytest.FixtureRequest) -> tuple[Path, Path]:
+    return installed_action(request, 'installed')
 
 
 class Origin:

@@ -4,8 +4,8 @@ Every scenario runs pre-commit itself (``try-repo``, an installed
 ``.git/hooks/pre-commit`` or ``pre-push``) against a snapshot of this
 checkout's work tree, committed in a temporary repository, so what is tested
 is what a user of the hook repository gets. The hook environment is built
-once per session (``PRE_COMMIT_HOME``), except for ``try-repo``, which
-always builds its own.
+once for the whole test run (``PRE_COMMIT_HOME``, shared by the xdist
+workers); ``try-repo``, which always builds its own, is run once.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from conftest import measure_coverage, shared_dir
 
 from review_trigger import hook
 
@@ -52,10 +53,9 @@ class HookRepo(NamedTuple):
     rev: str
 
 
-@pytest.fixture(scope='session')
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
-    dest = tmp_path_factory.mktemp('hook-repo')
-    # The work tree as it is, committed or not: tracked and new files.
+def _snapshot(dest: Path) -> None:
+    """The work tree as it is, committed or not (tracked and new files),
+    committed in ``dest``."""
     listed = subprocess.run(
         ('git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'),
         cwd=CHECKOUT,
@@ -72,40 +72,63 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
         'GIT_CONFIG_GLOBAL': os.devnull,
         'GIT_CONFIG_NOSYSTEM': '1',
     }
-
-    def run(*args: str) -> str:
-        return subprocess.run(
-            (
-                'git',
-                '-c',
-                'user.name=Test',
-                '-c',
-                'user.email=test@example.com',
-                '-c',
-                'commit.gpgsign=false',
-                *args,
-            ),
+    for args in (('init', '-q'), ('add', '-A'), ('commit', '-q', '-m', 'snapshot of the work tree')):
+        subprocess.run(
+            ('git', '-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false')
+            + args,
             cwd=dest,
             env=env,
             check=True,
             capture_output=True,
-            text=True,
-        ).stdout
-
-    run('init', '-q')
-    run('add', '-A')
-    run('commit', '-q', '-m', 'snapshot of the work tree')
-    return HookRepo(dest, run('rev-parse', 'HEAD').strip())
+        )
 
 
-@pytest.fixture(scope='session')
-def _session_caches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    root = tmp_path_factory.mktemp('caches')
+def _hook_env(root: Path) -> None:
+    """The snapshot (``root/repo``) and pre-commit's store
+    (``root/pre-commit``) with the hooks' environment installed, as a first
+    ``git commit`` would install it; coverage starts in it under .ci/run."""
+    repo = root / 'repo'
+    repo.mkdir()
+    _snapshot(repo)
+    rev = subprocess.run(
+        ('git', 'rev-parse', 'HEAD'), cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    (root / 'rev').write_text(rev)
+    scratch = root / 'scratch'
+    scratch.mkdir()
+    subprocess.run(('git', 'init', '-q'), cwd=scratch, check=True, env=_isolated_env())
+    cfg = root / 'config.yaml'
+    cfg.write_text(config(HookRepo(repo, rev), 'review-trigger', 'review-trigger-gate'))
+    res = pre_commit(scratch, 'install-hooks', '-c', str(cfg), env=_isolated_env(**_cache_env(root)))
+    assert res.code == 0, res.out
+    [venv] = (root / 'pre-commit').glob('repo*/py_env-*')
+    measure_coverage(venv)
+
+
+def _cache_env(root: Path) -> dict[str, str]:
     return {
         'PRE_COMMIT_HOME': str(root / 'pre-commit'),
         'PIP_CACHE_DIR': str(root / 'pip'),
         'PRE_COMMIT_COLOR': 'never',
     }
+
+
+@pytest.fixture(scope='session')
+def _hook_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once for the whole test run, shared by every xdist worker:
+    the same snapshot and rev for all, so one hook environment serves
+    every test (pre-commit locks its store)."""
+    return shared_dir(tmp_path_factory, 'hook-env', _hook_env)
+
+
+@pytest.fixture(scope='session')
+def hook_repo(_hook_root: Path) -> HookRepo:
+    return HookRepo(_hook_root / 'repo', (_hook_root / 'rev').read_text())
+
+
+@pytest.fixture(scope='session')
+def _session_caches(_hook_root: Path) -> dict[str, str]:
+    return _cache_env(_hook_root)
 
 
 @pytest.fixture
@@ -182,7 +205,7 @@ def stage_six(repo) -> None:
         repo.stage(name, f'def f():\n    return {name!r}\n')
 
 
-# -- pre-commit try-repo ---------------------------------------------------
+# -- try-repo, and run with a configuration outside the repository --------
 
 
 @pytest.fixture
@@ -191,6 +214,15 @@ def with_commit(repo):
     repo.add()
     repo.commit('initial')
     return repo
+
+
+def run_hooks(cwd: Path, hook_repo: HookRepo, caches, tmp_path: Path, *hook_id: str) -> Run:
+    """``pre-commit run`` of the snapshot's hooks with a configuration
+    outside the repository, as ``try-repo`` does, but in the shared store:
+    no environment to build."""
+    cfg = tmp_path / 'hooks.yaml'
+    cfg.write_text(config(hook_repo, 'review-trigger', 'review-trigger-gate'))
+    return pre_commit(cwd, 'run', '-c', str(cfg), *hook_id, env=_isolated_env(**caches))
 
 
 def test_try_repo_informational_hook_fires_and_passes(with_commit, hook_repo, caches):
@@ -217,18 +249,10 @@ def test_try_repo_informational_hook_fires_and_passes(with_commit, hook_repo, ca
     assert report(with_commit)['triggered'] is True
 
 
-def test_try_repo_gate_refuses_a_change_that_fires(with_commit, hook_repo, caches):
+def test_gate_refuses_a_change_that_fires(with_commit, hook_repo, caches, tmp_path):
     stage_six(with_commit)
     before = work_tree(with_commit.path)
-    res = pre_commit(
-        with_commit.path,
-        'try-repo',
-        str(hook_repo.path),
-        'review-trigger-gate',
-        '--ref',
-        hook_repo.rev,
-        env=_isolated_env(**caches),
-    )
+    res = run_hooks(with_commit.path, hook_repo, caches, tmp_path, 'review-trigger-gate')
     assert res.code == 1, res.out
     assert hook_line(res.out, 'review-trigger-gate') == 'Failed'
     assert FIRED_SIX in res.out
@@ -238,16 +262,14 @@ def test_try_repo_gate_refuses_a_change_that_fires(with_commit, hook_repo, cache
     assert work_tree(with_commit.path) == before
 
 
-def test_try_repo_quiet_change_passes_both_and_clears_stale_prompt(with_commit, hook_repo, caches):
+def test_quiet_change_passes_both_and_clears_stale_prompt(with_commit, hook_repo, caches, tmp_path):
     stale = with_commit.path / PROMPT
     stale.parent.mkdir()
     stale.write_text('## an old prompt\n')
     with_commit.stage('README.md', '# project\n\nSome more words.\n')
     before = work_tree(with_commit.path)
-    # No hook id: every hook of the manifest, both of them.
-    res = pre_commit(
-        with_commit.path, 'try-repo', str(hook_repo.path), '--ref', hook_repo.rev, env=_isolated_env(**caches)
-    )
+    # No hook id: every hook of the configuration, both of them.
+    res = run_hooks(with_commit.path, hook_repo, caches, tmp_path)
     assert res.code == 0, res.out
     assert hook_line(res.out, 'review-trigger') == 'Passed'
     assert hook_line(res.out, 'review-trigger-gate') == 'Passed'

@@ -19,7 +19,7 @@ if _TESTS not in sys.path:
 import action_harness as h  # noqa: E402
 from fake_models import FakeModels, Reply  # noqa: E402
 from review_support import LEDGER  # noqa: E402
-from test_action import OAUTH, REPO, Job, _copy_action, comments, origin  # noqa: E402,F401
+from test_action import OAUTH, Job, comments, installed_action, origin  # noqa: E402,F401
 
 KEY = 'sk-ant-test-0123456789abcdef'
 WARN = json.dumps(
@@ -39,29 +39,9 @@ WARN = json.dumps(
 
 
 @pytest.fixture(scope='session')
-def installed_review(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def installed_review(request: pytest.FixtureRequest) -> tuple[Path, Path]:
     """The install step with ``review: true``: the SDK extra too."""
-    base = tmp_path_factory.mktemp('action-review')
-    action_dir = _copy_action(base / 'review-trigger')
-    runner = h.Runner(
-        workspace=base / 'ws',
-        temp=base / 'temp',
-        event_name='pull_request',
-        event={},
-        repository=REPO,
-        api_url='http://127.0.0.1:9',
-        server_url='http://127.0.0.1:9',
-        token='unused',
-    )
-    result = h.run_action(
-        action_dir,
-        runner,
-        {'review': 'true'},
-        {'actions/setup-python': h.setup_python},
-        until='Install review-trigger',
-    )
-    assert result.outcome == 'success', result.steps[-1].stderr[-3000:]
-    venv = base / 'temp' / 'review-trigger-venv'
+    action_dir, venv = installed_action(request, 'installed_review')
     assert list(venv.glob('lib/python*/site-packages/anthropic'))
     return action_dir, venv
 

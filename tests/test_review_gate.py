@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from test_hook import (  # noqa: F401 (fixtures)
+    _hook_root,
     _isolated_env,
     _session_caches,
     caches,
