@@ -163,7 +163,9 @@ def test_the_event_names_its_pull_request_and_whether_it_is_a_fork():
     payload = _payload(base={'sha': BASE, 'ref': 'main'})
     payload['repository'] = {'full_name': 'owner/project'}
     assert event.pull_request_of(payload, 'pull_request').repository == 'owner/project'
-    with pytest.raises(UserError, match='the push event has no pull request: run this action on pull_request'):
+    with pytest.raises(
+        UserError, match='the push event has no pull request: run this action on pull_request'
+    ):
         event.pull_request_of({'ref': 'refs/heads/main'}, 'push')
     with pytest.raises(UserError, match='has no base or head'):
         event.pull_request_of(_payload(head=None), 'pull_request')

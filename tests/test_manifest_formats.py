@@ -61,13 +61,13 @@ def _details(cli, path):  # type: ignore[no-untyped-def]
             'Cargo.toml',
             '[package]\nname = "c"\n',
             '[package]\nname = "c"\n[target.\'cfg(unix)\'.dependencies]\nlibc = "0.2"\n',
-            ["+cfg(unix):libc"],
+            ['+cfg(unix):libc'],
             id='cargo_target',
         ),
         pytest.param(
             'build.gradle',
             "dependencies {\n    implementation 'com.a:core:1.0'\n}\n",
-            "dependencies {\n    implementation 'com.a:core:1.0'\n    testImplementation(\"org.junit:junit:5\")\n}\n",
+            'dependencies {\n    implementation \'com.a:core:1.0\'\n    testImplementation("org.junit:junit:5")\n}\n',
             ['+org.junit:junit'],
             id='gradle',
         ),
@@ -100,7 +100,9 @@ def test_a_dependency_added_is_named(committed, cli, name, before, after, items)
             '[options]\n# pinned below\ninstall_requires =\n    requests==2.32\n',
             id='setup_cfg_pin',
         ),
-        pytest.param('go.mod', 'module x\nrequire a.b/c v1\n', 'module x\nrequire a.b/c v2 // bump\n', id='go_mod_bump'),
+        pytest.param(
+            'go.mod', 'module x\nrequire a.b/c v1\n', 'module x\nrequire a.b/c v2 // bump\n', id='go_mod_bump'
+        ),
     ],
 )
 def test_a_pin_or_comment_is_no_dependency_change(committed, cli, name, before, after):
@@ -132,7 +134,9 @@ def test_an_unreadable_manifest_is_reported_not_skipped(committed, cli, name, br
 
 
 def test_a_configured_manifest_of_unknown_format_fires_on_any_word_change(committed, cli):
-    committed.write('.review-trigger.yaml', 'triggers:\n  architecture:\n    extra_manifests: ["deps.manifest"]\n')
+    committed.write(
+        '.review-trigger.yaml', 'triggers:\n  architecture:\n    extra_manifests: ["deps.manifest"]\n'
+    )
     committed.stage('deps.manifest', 'alpha 1\n')
     committed.commit('lock')
     committed.stage('deps.manifest', 'alpha 1\nbeta 2\n')

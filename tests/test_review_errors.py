@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_support import records
 from review_support import fired as fired  # noqa: F401 (a fixture)
+from review_support import records
 
 from review_trigger.__main__ import main
 
