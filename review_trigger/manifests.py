@@ -227,10 +227,9 @@ def parser_for(path: str) -> Callable[[str], set[str]]:
     return lambda text: set(text.split())  # unknown manifest: any change
 
 
-def dependencies(path: str, blob: bytes | None) -> set[str]:
-    """Declared dependencies of ``path`` with content ``blob`` (None: absent)."""
-    if blob is None:
-        return set()
+def dependencies(path: str, blob: bytes) -> set[str]:
+    """Declared dependencies of ``path`` with content ``blob`` (an absent
+    side is the empty set, which the caller knows without reading)."""
     try:
         text = blob.decode('utf-8')
     except UnicodeDecodeError as e:

@@ -97,6 +97,34 @@ def test_anchors_within_limits_are_fine(committed, cli):
         pytest.param(
             'pyproject.toml', 'tool = 5  # review-trigger\n', 'tool must be a table', id='toml_tool_5'
         ),
+        pytest.param(
+            'pyproject.toml',
+            '[tool.review-trigger\nexclude = []\n',
+            "pyproject.toml: invalid TOML: Expected ']' at the end of a table declaration",
+            id='toml_syntax',
+        ),
+        pytest.param(
+            '.review-trigger.yaml',
+            'exclude:\n  - "docs/**"\n  - "!"\n',
+            "line 3: exclude[1]: invalid glob: Invalid git pattern: '!'",
+            id='invalid_glob',
+        ),
+        pytest.param(
+            '.review-trigger.yaml',
+            'custom_triggers:\n  - id: x\n    concern: c\n    patterns: ["'
+            + '(?:' * 1000
+            + 'a'
+            + ')' * 1000
+            + '"]\n',
+            'line 4: custom_triggers[0].patterns[0]: invalid regex: nested too deeply',
+            id='regex_1000_deep',
+        ),
+        pytest.param(
+            '.review-trigger.yaml',
+            'triggers:\n  document:\n    <<: {enabled: 3}\n',
+            "line 2: triggers.document.enabled: 3 is not of type 'boolean'",
+            id='error_inside_a_yaml_merge',
+        ),
     ],
 )
 def test_odd_config_values_are_one_line_errors(committed, cli, name, content, message):
@@ -183,6 +211,13 @@ def test_the_backtracking_guard_sees_through_groups(committed, cli, pattern):
         '(?:ghp|gho)_[A-Za-z0-9]{36}',
         '\\w+\\s*=\\s*\\S+',
         '.*=.*',
+        # Atomic groups, and repeated alternatives of one fixed length each
+        # that start differently: nothing to backtrack into.
+        '(?>foo|bar)\\s*=',
+        '(?:a{2}|bb)+$',
+        '(?:(ab)|cd)+$',
+        '(?:(?>ab)|cd)+$',
+        '(?:(?:ab|cd)e|fgh)+$',
     ],
 )
 def test_ordinary_patterns_pass_the_guard(committed, cli, pattern):
@@ -195,3 +230,27 @@ def test_ordinary_patterns_pass_the_guard(committed, cli, pattern):
     committed.stage('src/app/a.py', 'x = 1\n')
     res = cli()
     assert res.code == 0, res.err
+
+
+def test_a_config_file_that_cannot_be_read_is_named(committed, cli):
+    committed.stage('src/app/a.py', 'x = 1\n')
+    (committed.path / '.review-trigger.yaml').symlink_to('.review-trigger.yaml')
+    res = cli()
+    assert res.code == 2 and res.out == ''
+    assert (
+        res.err
+        == 'review-trigger: error: cannot read .review-trigger.yaml: Too many levels of symbolic links\n'
+    )
+    res = cli('--config', 'ci/missing.yaml')
+    assert res.code == 2
+    assert (
+        res.err == 'review-trigger: error: cannot read config ./ci/missing.yaml: No such file or directory\n'
+    )
+
+
+def test_an_empty_config_file_is_the_defaults(committed, cli):
+    from conftest import fired
+
+    committed.write('.review-trigger.yaml', '# nothing set yet\n')
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    assert 'security' in fired(cli)

@@ -194,3 +194,71 @@ def test_a_failed_run_removes_an_earlier_output_file(committed, cli, tmp_path):
     assert_error(res, 'unknown key')
     # It would pass for this run's prompt: it is gone.
     assert not target.exists()
+
+
+def test_output_to_a_full_device_or_a_directory_is_one_line(committed, cli, tmp_path):
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    assert_error(cli('--output', '/dev/full'), 'cannot write /dev/full: No space left on device')
+    (tmp_path / 'reports').mkdir()
+    assert_error(cli('--output', str(tmp_path / 'reports')), 'Is a directory')
+    assert list((tmp_path / 'reports').iterdir()) == []
+
+
+def test_a_reader_that_goes_away_is_not_an_error(committed, capsys, monkeypatch):
+    """`review-trigger --format json | head -c1`: the pipe closes under the
+    report; the run ends 0, saying nothing (not an internal error)."""
+    import io
+    import os
+
+    from review_trigger.__main__ import main
+
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    stdout = io.TextIOWrapper(io.FileIO(write_end, 'w'), encoding='utf-8')
+    monkeypatch.setattr('sys.stdout', stdout)
+    try:
+        assert main(['--format', 'json']) == 0
+        # What is written to stdout afterwards goes nowhere, quietly.
+        stdout.write('late\n')
+        stdout.flush()
+    finally:
+        monkeypatch.undo()
+        stdout.close()
+    assert capsys.readouterr().err == ''
+
+
+def test_an_interrupt_exits_130_with_one_line(capsys):
+    from review_trigger.errors import Exit, guarded
+
+    def interrupted() -> int:
+        raise KeyboardInterrupt
+
+    assert guarded(interrupted) == Exit.INTERRUPTED == 130
+    assert capsys.readouterr().err == 'review-trigger: interrupted\n'
+
+
+def test_an_internal_error_keeps_its_traceback_or_says_none_was_kept(tmp_path, monkeypatch, capsys):
+    from review_trigger.errors import Exit, guarded
+
+    def bug() -> int:
+        return {}['missing']  # type: ignore[no-any-return]
+
+    # No git on PATH: the log says so instead of failing to be written.
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
+    monkeypatch.setenv('PATH', str(tmp_path / 'empty'))
+    assert guarded(bug, 'review-trigger hook', ' (not blocking)') == Exit.INTERNAL_ERROR
+    log = tmp_path / 'cache' / 'review-trigger' / 'review-trigger.log'
+    assert capsys.readouterr().err == (
+        f'review-trigger hook: internal error (KeyError), please report it: '
+        f'the traceback is in {log} (not blocking)\n'
+    )
+    text = log.read_text()
+    assert 'git: not found' in text and "KeyError: 'missing'" in text
+    # A cache folder that cannot be made: still one line and exit 3.
+    (tmp_path / 'blocked').write_text('')
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'blocked'))
+    assert guarded(bug) == 3
+    assert capsys.readouterr().err == (
+        'review-trigger: internal error (KeyError), please report it: no log could be written\n'
+    )

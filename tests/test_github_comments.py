@@ -767,3 +767,43 @@ def test_a_listing_that_is_an_object_is_a_failure_not_a_crash(server: FakeGitHub
     outcome = sync(server, 'x')
     assert outcome.action == 'failed'
     assert 'Could not list the comments' in outcome.message
+
+
+# -- what a failure says when GitHub's body does not ------------------------
+
+
+@pytest.mark.parametrize(
+    ('headers', 'said'),
+    [
+        pytest.param({'retry-after': '30'}, 'HTTP 403: rate limited, retry after 30 s', id='secondary'),
+        pytest.param(
+            {'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1767225600'},
+            'HTTP 403: API rate limit exceeded until 00:00:00 UTC',
+            id='primary_with_reset',
+        ),
+        pytest.param(
+            {'x-ratelimit-remaining': '0'}, 'HTTP 403: API rate limit exceeded', id='primary_no_reset'
+        ),
+    ],
+)
+def test_a_rate_limit_without_a_message_is_named_from_its_headers(
+    server: FakeGitHub, headers: dict[str, str], said: str
+) -> None:
+    server.fail_next('GET', COMMENTS, 403, json={}, headers=headers, times=5)
+
+    outcome = sync(server, 'x', max_retries=0)
+
+    assert outcome.action == 'failed' and outcome.status == 403
+    assert said in outcome.message, outcome.message
+    assert server.writes() == []
+
+
+def test_validation_errors_given_as_strings_are_listed(server: FakeGitHub) -> None:
+    server.fail_next(
+        'POST', COMMENTS, 422, json={'message': 'Validation Failed', 'errors': ['body is too long']}
+    )
+
+    outcome = sync(server, 'x')
+
+    assert outcome.action == 'failed'
+    assert 'HTTP 422: Validation Failed (body is too long)' in outcome.message

@@ -294,6 +294,26 @@ def test_parse_accepts(text):
             id='bool_line',
         ),
         pytest.param(json.dumps({**GOOD, 'findings': ['x']}), 'finding 1 is not an object', id='finding_str'),
+        pytest.param(
+            json.dumps({**GOOD, 'findings': GOOD['findings'] * 201}),
+            'has 201 findings (at most 200)',
+            id='too_many_findings',
+        ),
+        pytest.param(
+            json.dumps({**GOOD, 'findings': [{**GOOD['findings'][0], 'fix': 'x'}]}),
+            "finding 1 has an unknown key 'fix'",
+            id='finding_extra_key',
+        ),
+        pytest.param(
+            json.dumps({**GOOD, 'findings': [{**GOOD['findings'][0], 'file': None}]}),
+            'finding 1 has no "file" string',
+            id='finding_no_file',
+        ),
+        pytest.param(
+            json.dumps({**GOOD, 'findings': [GOOD['findings'][0], {**GOOD['findings'][0], 'text': 3}]}),
+            'finding 2 has no "text" string',
+            id='finding_no_text',
+        ),
     ],
 )
 def test_parse_refuses(text, why):

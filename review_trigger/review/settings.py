@@ -54,8 +54,7 @@ def resolve(
     (``default_models``)."""
     argv: tuple[str, ...] = ()
     kind: Kind
-    if command is not None and api is not None:
-        raise UserError('--command and --api are two reviewers: give one')
+    # --command and --api are exclusive on the command line (argparse).
     if command is not None:
         try:
             argv = tuple(shlex.split(command))

@@ -1,0 +1,87 @@
+"""Each command's bad input, in process: one line on stderr, exit 2,
+nothing written; and where a command works outside a repository."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+PLAN = '# Plan\n\n## Next\n- [ ] Security review: the new login endpoint\n'
+
+
+def one_line(res, fragment):  # type: ignore[no-untyped-def]
+    assert res.code == 2, res
+    assert res.out == '' and res.err.count('\n') == 1 and 'Traceback' not in res.err, res.err
+    assert fragment in res.err, res.err
+
+
+@pytest.mark.parametrize(
+    ('args', 'fragment'),
+    [
+        pytest.param(
+            ['--worktree', '--head', 'HEAD'], '--head goes with --base, not --worktree', id='worktree'
+        ),
+        pytest.param(
+            ['--since', 'HEAD', '--head', 'HEAD'], '--head goes with --base, not --since', id='since'
+        ),
+        pytest.param(
+            ['--base', 'main', '--config', '../outside.yaml'],
+            "config must be a file in the repository, not '../outside.yaml'",
+            id='base_config_outside',
+        ),
+    ],
+)
+def test_range_options_that_do_not_go_together(committed, cli, args, fragment):
+    one_line(cli(*args), fragment)
+
+
+def test_base_config_missing_from_the_base_commit(committed, cli):
+    committed.write('ci/review.yaml', 'exclude: []\n')  # in the work tree only
+    res = cli('--base', 'main', '--config', 'ci/review.yaml')
+    one_line(res, 'ci/review.yaml')
+
+
+def test_inside_the_git_directory_is_not_a_work_tree(committed, cli):
+    one_line(cli('-C', str(committed.path / '.git' / 'refs')), 'is inside a .git directory, not a work tree')
+
+
+def test_route_outside_a_repository_uses_the_defaults(tmp_path, monkeypatch, cli):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'PROJECT_PLAN.md').write_text(PLAN)
+    res = cli('route')
+    assert res.code == 0, res.err
+    assert 'Security review: the new login endpoint -> Opus (security_review, reason tier)' in res.out
+    (tmp_path / 'PROJECT_PLAN.md').unlink()
+    one_line(cli('route'), 'no plan file PROJECT_PLAN.md')
+    one_line(cli('route', '-C', str(tmp_path / 'missing')), 'missing')
+
+
+def test_route_plan_files_that_cannot_be_read(committed, cli):
+    (committed.path / 'loop.md').symlink_to('loop.md')
+    one_line(cli('route', 'loop.md'), 'cannot read plan loop.md: Too many levels of symbolic links')
+    committed.write('big.md', PLAN + 'x' * (1 << 20))
+    one_line(cli('route', 'big.md'), 'plan big.md: larger than')
+
+
+def test_announce_with_a_named_config_and_as_json(committed, cli, tmp_path):
+    cfg = tmp_path / 'routing.yaml'
+    cfg.write_text('models:\n  acme-coder: generate\n')
+    res = cli(
+        'route', '--config', str(cfg), '--announce', '--session-model', 'acme-coder', '--format', 'json'
+    )
+    assert res.code == 0, res.err
+    data = json.loads(res.out)
+    assert (data['model'], data['tier']) == ('acme-coder', 'generate')
+    assert data['announcement'].startswith('Running as: acme-coder (generate tier)\n')
+    # Without the configuration, the same name is of no known tier.
+    res = cli('route', '--announce', '--session-model', 'acme-coder', '--format', 'json')
+    assert json.loads(res.out)['tier'] == 'unknown'
+
+
+def test_init_refuses_files_it_cannot_read(committed, cli):
+    (committed.path / 'CLAUDE.md').mkdir()
+    one_line(cli('init', '--claude-md'), 'CLAUDE.md: it is a directory')
+    committed.write('.claude/settings.json', b'{"hooks": "\xff"}')
+    one_line(cli('init', '--agent', 'claude'), 'cannot read .claude/settings.json')
+    assert (committed.path / '.claude' / 'settings.json').read_bytes() == b'{"hooks": "\xff"}'
