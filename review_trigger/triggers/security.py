@@ -10,6 +10,9 @@ text):
   crypto/auth imports, a security advisory named in the change;
 - the same auth identifiers on lines the change *removed*: a deleted
   permission check is as significant as an added one;
+- a code line added or removed next to an authorization check that stayed
+  (a check moved above an existence test: the check's line is unchanged,
+  what it guards is not);
 - secret shapes on every added line, vendored and generated files included,
   placeholders (``'your-api-key'``, ``'${TOKEN}'``) aside.
 """
@@ -181,10 +184,13 @@ def _next_to_check(
     lines: list[str], changed: list[int], words: WordSet, not_auth: re.Pattern[str]
 ) -> int | None:
     """The first changed code line (1-based) of ``lines`` (``changed``
-    holds their indexes) with an authorization check within
+    holds their indexes) with an unchanged authorization check within
     AUTH_CHECK_NEAR lines."""
     near = defaults.AUTH_CHECK_NEAR
-    checks: dict[int, bool] = {}
+    # A check the change edited or removed itself is named by the
+    # identifier rules: this one is for the check that stayed.
+    edited = set(changed)
+    checks: dict[int, bool] = {j: False for j in edited}
     for i in changed:
         line = lines[i]
         if not line.strip() or _COMMENT.match(line) or _LOG_CALL.match(line):
