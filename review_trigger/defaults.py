@@ -229,6 +229,11 @@ NOT_LOGIN_SESSION = (
     'repl',
 )
 NOT_LOGIN_SESSION_SET = frozenset(NOT_LOGIN_SESSION)
+# A ``vault`` path word whose path names what the vault holds, and it is
+# no secret: a product's collection of contacts, notes or photos
+# (``Pages/Vault/Contact/Show.vue``), not a secrets store.
+NOT_SECRET_VAULT = ('contact', 'contacts', 'note', 'notes', 'photo', 'photos', 'journal', 'journals')
+NOT_SECRET_VAULT_SET = frozenset(NOT_SECRET_VAULT)
 
 # A `ledger` path word names days off, stock or a log of events, not
 # money, when the path also holds one of these words (`leave_ledger_entry`,

@@ -576,3 +576,19 @@ def test_changes_not_next_to_a_check_noop(committed, cli, path, old, new):
     committed.commit('view')
     committed.stage(path, new)
     assert 'security' not in fired(cli)
+
+
+@pytest.mark.parametrize(
+    ('path', 'fires'),
+    [
+        pytest.param('src/secrets/vault_client.py', True, id='secrets_vault'),
+        pytest.param('infra/vault/policy.go', True, id='vault_policy'),
+        pytest.param('resources/js/Pages/Vault/Contact/Show.vue', False, id='vault_of_contacts_noop'),
+        pytest.param(
+            'app/Services/MoveContactToAnotherVault.php', False, id='contact_moved_between_vaults_noop'
+        ),
+    ],
+)
+def test_vault_path_word_is_a_secrets_store_not_a_collection(committed, cli, path, fires):
+    committed.stage(path, 'x = 1\n')
+    assert ('security' in fired(cli)) is fires

@@ -56,7 +56,10 @@ _REMOVED_RULES = frozenset(
 
 
 def _not_login_session(words: list[str], word: str) -> bool:
-    # "a protocol or database session with no auth context"
+    # "a protocol or database session with no auth context"; a vault of
+    # contacts, not of secrets.
+    if word == 'vault':
+        return not defaults.NOT_SECRET_VAULT_SET.isdisjoint(words)
     return word == 'session' and not defaults.NOT_LOGIN_SESSION_SET.isdisjoint(words)
 
 
