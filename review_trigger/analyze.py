@@ -14,6 +14,7 @@ from review_trigger.change import (
     FileChange,
     Finding,
     Hit,
+    Information,
     Range,
     Suppression,
 )
@@ -56,6 +57,8 @@ class Analysis(NamedTuple):
     findings: tuple[Finding, ...]
     commits: tuple[Commit, ...]
     triggers: dict[str, Trigger]  # every trigger that ran, by id
+    # What the triggers stayed quiet on by design (a CI pin bump), listed.
+    information: tuple[Information, ...] = ()
 
 
 def enabled_triggers(config: Config) -> list[tuple[Trigger, Settings]]:
@@ -316,10 +319,18 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff, globs: 
         unscanned=tuple(too_large),
     )
     findings = []
+    information: list[Information] = []
     for t, settings in triggers:
         found = t.check(change, settings)
         if found is not None:
             findings.append(found)
+        information.extend(t.information(change, settings))
     if top is not None and not top_cache:
         top.close()  # no trigger asked for them
-    return Analysis(change, tuple(findings), commits, {t.id: t for t, _ in triggers})
+    return Analysis(
+        change,
+        tuple(findings),
+        commits,
+        {t.id: t for t, _ in triggers},
+        tuple(information),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from review_trigger.paths import ChangedPaths
@@ -131,3 +131,23 @@ class Finding(NamedTuple):
     @property
     def files(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(d.path for d in self.details))
+
+
+# What an Information record says of its file.
+InformationKind = Literal['pins-moved']
+
+
+class Information(NamedTuple):
+    """A change a trigger looked at and stayed quiet on by design, listed
+    for the reader (a CI pin moved to another version): not a finding, and
+    no review is asked for it.
+
+    ``why`` is review-trigger's own words; ``items`` (what moved, ``old ->
+    new``) come from the change and are rendered as data.
+    """
+
+    trigger: str
+    kind: InformationKind
+    path: str
+    why: str
+    items: tuple[str, ...] = ()

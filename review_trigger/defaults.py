@@ -229,6 +229,11 @@ NOT_LOGIN_SESSION = (
     'repl',
 )
 NOT_LOGIN_SESSION_SET = frozenset(NOT_LOGIN_SESSION)
+# A ``vault`` path word whose path names what the vault holds, and it is
+# no secret: a product's collection of contacts, notes or photos
+# (``Pages/Vault/Contact/Show.vue``), not a secrets store.
+NOT_SECRET_VAULT = ('contact', 'contacts', 'note', 'notes', 'photo', 'photos', 'journal', 'journals')
+NOT_SECRET_VAULT_SET = frozenset(NOT_SECRET_VAULT)
 
 # A `ledger` path word names days off, stock or a log of events, not
 # money, when the path also holds one of these words (`leave_ledger_entry`,
@@ -299,6 +304,39 @@ NOT_A_SECRET_NAME = (
 SAFE_FORMS = {
     'unsafe deserialisation': r'SafeLoader|CSafeLoader|safe_load|weights_only\s*=\s*True|BaseLoader|yaml\.load\(\s*\w+\s*,\s*Loader\s*=\s*yaml\.(C?Safe|Base)',
 }
+# Words of an authorization check (``ensure_permission``, ``@login_required``,
+# ``authorize!``): a code line added or removed within AUTH_CHECK_NEAR lines
+# of one moves logic across the check or changes what it guards (a check
+# moved before an existence test), even when the check's own line is kept.
+AUTH_CHECK_WORDS = (
+    'permission',
+    'permissions',
+    'authorize',
+    'authorized',
+    'authorization',
+    'login required',
+    'require login',
+    'is admin',
+    'is superuser',
+    'require admin',
+    'has role',
+    'has any role',
+    'access control',
+    'can access',
+)
+AUTH_CHECK_NEAR = 3
+# The source files that rule reads (a licence's "permission is hereby
+# granted" is no check), and the changed lines it leaves out: a log call
+# changes no logic (`ctx.error(...)` becoming `ctx.warn(...)`).
+AUTH_CHECK_CODE = (
+    *(f'*.{ext}' for ext in ('py', 'rb', 'go', 'rs', 'js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts')),
+    *(f'*.{ext}' for ext in ('java', 'kt', 'scala', 'php', 'cs', 'swift', 'ex', 'exs', 'vue', 'svelte')),
+    *(f'*.{ext}' for ext in ('c', 'cc', 'cpp', 'h', 'hpp', 'm', 'erb', 'lua', 'dart', 'clj')),
+)
+LOG_CALL_LINE = (
+    r'^\s*(await\s+)?([\w$]+\.)*(log|logger|logging|console|ctx|slog|zap|logrus|Log|Logger|LOG|LOGGER)'
+    r'\.(debug|info|warn|warning|error|log|trace|fatal|notice|critical)\w*\s*\('
+)
 # Identifier hits that name file-mode bits or a browser or OS permission
 # prompt, not an authorization check.
 NOT_AUTH = (
@@ -369,6 +407,25 @@ PII_FIELD = (
 # sent or exported. A key given a literal (a label, a validation rule) is not.
 PII_KEY = (
     r"""(?i)^\s*['"]\w*""" + _PII_STORED + r"""\w*['"]\s*(=>|:)\s*(?!['"\d\[{(]|true|false|null|none)[\w$@]"""
+)
+# Personal-data fields named in a list of field names (a query's selection,
+# an export's columns, a display's fields: `["user_id", "personal_email"]`,
+# `pluck="date_of_birth"`), and an ORM told a personal-data attribute
+# changed (`unconfirmed_email_will_change!`, `changed_attributes["email"]`):
+# what is read out, shown or saved.
+PII_SELECTED = (
+    # A list of lower-case field names passed to a call (after `(` or `,`,
+    # or continuing its arguments on a line of its own), naming one.
+    r"""(^\s*|[(,]\s*)\[\s*(['"](?=[a-z_])\w+['"]\s*,\s*)*['"](?=[a-z_])\w*(?i:"""
+    + _PII_STORED
+    + r""")\w*['"]\s*[\],]"""
+    + r"""|(?i:\b(pluck|only|select|values_list|values)\s*[=(]\s*\[?\s*['":]\w*"""
+    + _PII_STORED
+    + r"""|\b\w*"""
+    + _PII_STORED
+    + r"""\w*_(will_change!|changed\?|before_type_cast|in_database)|\bchanged_attributes\s*\[\s*['":]\w*"""
+    + _PII_STORED
+    + ')'
 )
 PII_LOGGED = (
     r"""(?i)\b(log|logger|logging|console|slog|zap|logrus)\b\.?\w*\s*\(.*[^"'\w.](\w+\.)?"""
@@ -756,6 +813,21 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'open redirect',
             'path traversal',
             'directory traversal',
+            # Server-side request forgery guards: which addresses a fetch
+            # of a user-given URL may reach.
+            'ssrf',
+            'blocked ip',
+            'blocked ipv',
+            'blocked url',
+            'blocked host',
+            'private ip',
+            'private ipv',
+            # The client address taken from spoofable proxy headers.
+            'x forwarded for',
+            'x real ip',
+            'true client ip',
+            'cf connecting ip',
+            'x client ip',
             'impersonate',
             'privilege',
         ],
@@ -773,6 +845,14 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'JWT signature verification disabled': r"""(?i)verify_signature['"]?\s*[:=]\s*False|verify_exp['"]?\s*[:=]\s*False|algorithms?\s*[:=]\s*(?:\[\s*)?['"]none['"]|\balg['"]?\s*[:=]\s*['"]none['"]|ignoreExpiration['"]?\s*:\s*true|ParseUnverified|decode_without_verif|jwt\.decode\([^)]*verify\s*=\s*False""",
             'weak hash near a password': r"""(?i)\b(md5|sha1)\b.{0,40}\b(password|passwd|pwd)|\b(password|passwd|pwd)\w*\b.{0,40}\b(md5|sha1)\b""",
             'authorization check': r"""\.(admin|superuser|staff)\?|@Secured\b|\bauthorize!|\bcan\?\s*\(?:\w+""",
+            # A file path made from request input, and the guards that keep
+            # it inside its root: `path.Clean("/" + p)`, `safe_join`,
+            # `filepath.Rel`, `'..' in name`, `fs.Sub`.
+            'path traversal guard': r"""\b(path|filepath)\.(Clean|Rel|IsLocal|Localize)\s*\(|\bfs\.(Sub|ValidPath)\s*\(|\bos\.DirFS\s*\(|\bos\.path\.(normpath|realpath|abspath|commonpath)\s*\(|\b(safe_join|secure_filename|send_from_directory)\s*\(|\.resolve\(\)\.relative_to\(|\bis_relative_to\s*\(|(==|!=|\bin|contains|Contains|includes|startsWith|start_with\?|HasPrefix)\s*\(?\s*\w*,?\s*['"]\.\.[/\\\\]?['"]|['"]\.\.[/\\\\]?['"]\s*(\bin\b|==|!=|===|!==)""",
+            # A copy of a record with its credential field set, cleared or
+            # stripped: what a form, a response or a log gets of a user
+            # (`{ ...user, password: '' }`, `const { password, ...rest } = user`).
+            'credential field of a copied record': r"""(?i)\.\.\.\s*[\w.?]+\s*,\s*['"]?\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*['"]?\s*:|\*\*\s*[\w.]+\s*,\s*['"]\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*['"]\s*:|\{[^}]*\b\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*\s*(:\s*\w+\s*)?,\s*\.\.\.\w+\s*\}\s*=|\.(except|without|omit|makeHidden)\s*\(\s*\[?\s*[:'"]\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token)""",
             'security advisory referenced': r"""\bCVE-\d{4}-\d{4,7}\b|\bGHSA-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}\b""",
             'crypto/auth import (Python)': r'^\s*(from|import)\s+(jwt|ssl|hmac|secrets|hashlib|cryptography|Crypto|Cryptodome|nacl|bcrypt|passlib|argon2|oauthlib|authlib|jose|itsdangerous|paramiko|keyring|django\.contrib\.auth|flask_login|flask_jwt_extended|fastapi\.security)\b',
             'crypto/auth import (JavaScript)': r"""(require\(|from\s+|import\s+)['"](crypto|node:crypto|jsonwebtoken|jose|bcrypt|bcryptjs|argon2|passport[^'"]*|next-auth|@auth/[^'"]+|express-session|helmet|tls|node:tls|crypto-js|@okta/[^'"]+|oidc-client[^'"]*|@azure/msal[^'"]*)['"]""",
@@ -956,6 +1036,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'addressbook',
             'contact information',
             'contact address',
+            'contact addresses',
             'data export',
             'data exporter',
         ],
@@ -1011,6 +1092,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'personal-data field in a model, struct or schema': PII_FIELD,
             'personal data logged': PII_LOGGED,
             'personal-data key in a record or payload': PII_KEY,
+            'personal-data fields selected or saved': PII_SELECTED,
         },
     },
 }

@@ -305,8 +305,11 @@ def summary(analysis: Analysis) -> str:
     """The one-line summary for stderr."""
     n = len(analysis.change.files)
     files = f'{n} file{"s" if n != 1 else ""}'
+    k = len(analysis.information)
+    # What the triggers stayed quiet on by design is said, not hidden.
+    listed = f'; {k} file{"s" if k != 1 else ""} listed as information' if k else ''
     if not analysis.findings:
-        return f'{PROG}: no trigger fired ({files} changed)'
+        return f'{PROG}: no trigger fired ({files} changed){listed}'
     ids = ', '.join(f.trigger for f in analysis.findings)
     k = len(analysis.findings)
-    return f'{PROG}: {k} trigger{"s" if k != 1 else ""} fired ({ids}) on {files}'
+    return f'{PROG}: {k} trigger{"s" if k != 1 else ""} fired ({ids}) on {files}{listed}'

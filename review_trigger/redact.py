@@ -220,6 +220,8 @@ def analysis(red: Redactor, a: Analysis) -> Analysis:
             texts += (d.path, d.why, *d.items)
     for c in a.commits:
         texts += (c.author, c.message)
+    for i in a.information:
+        texts += (i.path, i.why, *i.items)
     found = red.strings(texts)
 
     def m(t: str) -> str:
@@ -251,7 +253,10 @@ def analysis(red: Redactor, a: Analysis) -> Analysis:
         for fd in a.findings
     )
     commits = tuple(c._replace(author=m(c.author), message=m(c.message)) for c in a.commits)
-    return a._replace(change=change, findings=findings, commits=commits)
+    information = tuple(
+        i._replace(path=m(i.path), why=m(i.why), items=tuple(m(x) for x in i.items)) for i in a.information
+    )
+    return a._replace(change=change, findings=findings, commits=commits, information=information)
 
 
 def _masked_definitions(

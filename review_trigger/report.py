@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from review_trigger.analyze import Analysis
-from review_trigger.change import Detail, FileChange, Finding
+from review_trigger.change import Detail, FileChange, Finding, Information
 from review_trigger.prompt import Session
 
 VERSION = 1
@@ -52,6 +52,10 @@ def _detail(d: Detail) -> dict[str, Any]:
     return {'path': d.path, 'why': d.why, 'items': list(d.items)}
 
 
+def _information(i: Information) -> dict[str, Any]:
+    return {'trigger': i.trigger, 'kind': i.kind, 'path': i.path, 'why': i.why, 'items': list(i.items)}
+
+
 def document(analysis: Analysis, session: Session, prompt: str | None) -> dict[str, Any]:
     """The report, its long lists (changes, a trigger's files and details)
     as :class:`Rows`; :func:`write` streams it, :func:`plain` makes it a
@@ -68,7 +72,7 @@ def document(analysis: Analysis, session: Session, prompt: str | None) -> dict[s
             'details': Rows(f.details, _detail),
         }
 
-    return {
+    data: dict[str, Any] = {
         'version': VERSION,
         'triggered': bool(analysis.findings),
         'triggers': Rows(analysis.findings, trigger),
@@ -91,6 +95,11 @@ def document(analysis: Analysis, session: Session, prompt: str | None) -> dict[s
         'notes': list(change.notes),
         'prompt': prompt,
     }
+    if analysis.information:
+        # Only when there is some: a report without information stays
+        # byte for byte what it was before the key existed.
+        data['information'] = [_information(i) for i in analysis.information]
+    return data
 
 
 def plain(o: Any) -> Any:

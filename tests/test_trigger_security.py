@@ -419,3 +419,176 @@ def test_vendored_file_gets_secret_shapes(committed, cli):
 def test_generated_file_without_secrets_noop(committed, cli):
     committed.stage('dist/app.generated.js', 'import jwt from "jsonwebtoken"\nel.innerHTML = x\n')
     assert 'security' not in fired(cli)
+
+
+# -- classes found on real commits: traversal, SSRF, client IP, copied records --
+
+
+@pytest.mark.parametrize(
+    ('path', 'line', 'rule'),
+    [
+        pytest.param(
+            'middleware/static.go', 'filePath := path.Clean("./" + p)', 'path traversal guard', id='go_clean'
+        ),
+        pytest.param(
+            'src/app/files.py', "if '..' in name.split('/'):", 'path traversal guard', id='dotdot_in'
+        ),
+        pytest.param(
+            'src/app/files.py',
+            'full = os.path.realpath(os.path.join(root, name))',
+            'path traversal guard',
+            id='realpath',
+        ),
+        pytest.param(
+            'src/app/files.py',
+            'return send_from_directory(root, name)',
+            'path traversal guard',
+            id='send_from_directory',
+        ),
+        pytest.param(
+            'src/link/parse.ts',
+            'function isBlockedIpv4 (ip: string): boolean {',
+            'blocked ipv',
+            id='ssrf_guard',
+        ),
+        pytest.param(
+            'src/lib/ip.ts',
+            "const ip = headers.get('x-forwarded-for')",
+            'x forwarded for',
+            id='client_ip_header',
+        ),
+        pytest.param(
+            'src/admin/UserEditForm.tsx',
+            "<Form values={{ ...user, password: '' }}>",
+            'credential field of a copied record',
+            id='spread_password',
+        ),
+        pytest.param(
+            'src/app/api.ts',
+            'const { passwordHash, ...safe } = user',
+            'credential field of a copied record',
+            id='strip_hash',
+        ),
+        pytest.param(
+            'src/app/api.py',
+            'return {**user, "password": None}',
+            'credential field of a copied record',
+            id='py_dict',
+        ),
+    ],
+)
+def test_real_commit_classes_fire(committed, cli, path, line, rule):
+    committed.stage(path, line + '\n')
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert any(rule in why for why in whys), whys
+
+
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param('src/app/view.ts', "import { x } from '../utils'", id='relative_import_noop'),
+        pytest.param('src/app/router.go', 'full := path.Join(prefix, route)', id='path_join_noop'),
+        pytest.param('src/app/net.ts', 'const addr = parseAddress(host)', id='address_parse_noop'),
+        pytest.param(
+            'src/app/http.ts', "const id = headers.get('x-request-id')", id='request_id_header_noop'
+        ),
+        pytest.param(
+            'src/app/llm.ts', 'const req = { ...opts, max_tokens: 1024 }', id='spread_llm_tokens_noop'
+        ),
+        pytest.param(
+            'src/app/form.ts', 'const schema = z.object({ password: z.string() })', id='schema_field_noop'
+        ),
+        pytest.param(
+            'src/app/ui.ts', 'const props = { ...base, tokenCount: n }', id='spread_token_count_noop'
+        ),
+    ],
+)
+def test_real_commit_class_near_misses_noop(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    assert 'security' not in fired(cli)
+
+
+def test_removed_credential_field_of_a_copied_record_fires(committed, cli):
+    # The form now gets the user record's password (hash) as its default.
+    committed.stage('src/admin/UserEditForm.tsx', "<Form\n  values={{ ...user, password: '' }}\n>\n")
+    committed.commit('form')
+    committed.stage('src/admin/UserEditForm.tsx', '<Form values={user}>\n')
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert whys == ['removed line 2 (old numbering): credential field of a copied record'], whys
+
+
+VIEW = (
+    'async def schema(self, request):\n'
+    '    name = request.url_vars["database"]\n'
+    '{before}'
+    '    await self.ds.ensure_permission(\n'
+    '        action="view-database",\n'
+    '        actor=request.actor,\n'
+    '    )\n'
+    '{after}'
+    '    return await self.render(name)\n'
+)
+EXISTS = '    if name not in self.ds.databases:\n        return self.not_found()\n'
+PADDING = ''.join(f'    step_{i} = {i}\n' for i in range(8))
+
+
+def test_check_moved_before_an_existence_test_fires(committed, cli):
+    # The permission check's lines stay; the test of existence moves
+    # after it, so a caller without permission can no longer probe.
+    committed.stage('src/app/views.py', VIEW.format(before=EXISTS, after=''))
+    committed.commit('view')
+    committed.stage('src/app/views.py', VIEW.format(before='', after=EXISTS))
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert whys == ['removed line 3 (old numbering) next to an authorization check'], whys
+
+
+@pytest.mark.parametrize(
+    ('path', 'old', 'new'),
+    [
+        pytest.param(
+            'src/app/views.py',
+            VIEW.format(before='', after=PADDING + '    x = 1\n'),
+            VIEW.format(before='', after=PADDING + '    x = 2\n'),
+            id='edit_far_from_the_check_noop',
+        ),
+        pytest.param(
+            'src/app/views.py',
+            VIEW.format(before='    logger.error("no access", name)\n', after=''),
+            VIEW.format(before='    logger.warning("no access", name)\n', after=''),
+            id='log_level_next_to_the_check_noop',
+        ),
+        pytest.param(
+            'tests/test_views.py',
+            VIEW.format(before=EXISTS, after=''),
+            VIEW.format(before='', after=EXISTS),
+            id='test_file_noop',
+        ),
+        pytest.param(
+            'MIT-LICENSE',
+            'Copyright (c) 2025 A\n\nPermission is hereby granted, free of charge,\n',
+            'Copyright (c) 2026 A\n\nPermission is hereby granted, free of charge,\n',
+            id='licence_permission_noop',
+        ),
+    ],
+)
+def test_changes_not_next_to_a_check_noop(committed, cli, path, old, new):
+    committed.stage(path, old)
+    committed.commit('view')
+    committed.stage(path, new)
+    assert 'security' not in fired(cli)
+
+
+@pytest.mark.parametrize(
+    ('path', 'fires'),
+    [
+        pytest.param('src/secrets/vault_client.py', True, id='secrets_vault'),
+        pytest.param('infra/vault/policy.go', True, id='vault_policy'),
+        pytest.param('resources/js/Pages/Vault/Contact/Show.vue', False, id='vault_of_contacts_noop'),
+        pytest.param(
+            'app/Services/MoveContactToAnotherVault.php', False, id='contact_moved_between_vaults_noop'
+        ),
+    ],
+)
+def test_vault_path_word_is_a_secrets_store_not_a_collection(committed, cli, path, fires):
+    committed.stage(path, 'x = 1\n')
+    assert ('security' in fired(cli)) is fires

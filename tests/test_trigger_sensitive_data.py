@@ -274,3 +274,61 @@ def test_changed_access_to_the_same_data_fires(committed, cli):
     committed.stage(path, "        'postal_code' => Arr::get($parts, 5),\n")
     found = fired(cli).get('sensitive-data')
     assert found is not None and found['files'] == [path]
+
+
+# -- personal-data fields selected, shown or saved (real-commit classes) ---------
+
+
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param(
+            'hrms/utils/__init__.py',
+            'emails = frappe.db.get_value("Employee", e, ["user_id", "personal_email"], as_dict=True)',
+            id='query_selection',
+        ),
+        pytest.param(
+            'hrms/utils/__init__.py',
+            '\t\t["prefered_email", "user_id", "company_email"],',
+            id='argument_list_line',
+        ),
+        pytest.param('hrms/notify.py', '    pluck="personal_email",', id='pluck'),
+        pytest.param('app/exports.py', 'write_csv(rows, ["name", "email", "phone"])', id='export_columns'),
+        pytest.param('lib/devise/orm.rb', '        unconfirmed_email_will_change!', id='orm_dirty_tracking'),
+        pytest.param(
+            'lib/devise/orm.rb',
+            '        changed_attributes["unconfirmed_email"] = nil',
+            id='orm_changed_attributes',
+        ),
+        pytest.param('app/models/user.rb', 'User.select(:email, :created_at)', id='select_symbols'),
+    ],
+)
+def test_personal_data_fields_selected_or_saved_fire(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    assert whys == ['added line 1: personal-data fields selected or saved'], whys
+
+
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param('app/ui.py', 'labels = ["Email", "Phone"]', id='display_labels_noop'),
+        pytest.param(
+            'config/scout.php',
+            "'sortableAttributes' => ['updated_at', 'first_name', 'last_name'],",
+            id='config_value_list_noop',
+        ),
+        pytest.param('app/tasks.py', 'run(["build", "deploy"])', id='other_names_noop'),
+        pytest.param('app/search.php', "->orderBy('first_name')", id='order_by_noop'),
+        pytest.param('tests/test_users.py', 'get(u, ["user_id", "personal_email"])', id='in_a_test_noop'),
+    ],
+)
+def test_personal_data_fields_selected_near_misses_noop(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    assert 'sensitive-data' not in fired(cli)
+
+
+def test_plural_contact_addresses_path_word_fires(committed, cli):
+    path = 'app/Domains/Contact/ManageContactAddresses/Web/Controllers/AddressController.php'
+    committed.stage(path, '<?php\n$x = 1;\n')
+    assert fired(cli)['sensitive-data']['files'] == [path]

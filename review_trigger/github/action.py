@@ -378,14 +378,17 @@ def _analysed_lines(analysis: Analysis, rng: Range) -> list[str]:
         f'({code(rng.base[:12])}...{code(rng.head[:12])})'
     )
     if not analysis.findings:
-        return [f"Analysed {what}: none needs the strongest model's review."]
+        return [
+            f"Analysed {what}: none needs the strongest model's review.",
+            *render.information_lines(analysis.information),
+        ]
     lines = [f'Analysed {what}.', '']
     for f in analysis.findings:
         title = analysis.triggers[f.trigger].title
         lines.append(
             f'- {code(f.trigger)} ({title}): {len(f.files):,} file{"s" if len(f.files) != 1 else ""}'
         )
-    return lines
+    return lines + render.information_lines(analysis.information)
 
 
 REPORT_WHERE = (

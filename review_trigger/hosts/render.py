@@ -10,9 +10,12 @@ as markdown (mentions, links, images).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from review_trigger.markdown import code, fence
+from review_trigger.markdown import code, fence, text
+
+if TYPE_CHECKING:
+    from review_trigger.change import Information
 
 # GitHub refuses comment bodies longer than 65,536 characters. Counted here
 # in UTF-16 code units (what a JavaScript length is), which is never less
@@ -48,6 +51,30 @@ def headline(ids: Sequence[str], number: int) -> str:
     if not ids:
         return f'no trigger fired on pull request #{number}'
     return f'{_plural(len(ids), "trigger")} fired on pull request #{number} ({", ".join(ids)})'
+
+
+# Information records listed in a prompt or summary; the rest are in the JSON report.
+MAX_INFORMATION = 25
+MAX_INFORMATION_ITEMS = 5
+
+
+def information_lines(information: Sequence[Information]) -> list[str]:
+    """The markdown list of what the triggers stayed quiet on by design (a
+    CI pin bump), with a heading line; empty when there is none. Paths and
+    pins come from the change: each is a code span."""
+    if not information:
+        return []
+    out = ['', '**Information** (listed only, no review asked: what the triggers stayed quiet on by design):']
+    for i in information[:MAX_INFORMATION]:
+        items = ', '.join(code(x) for x in i.items[:MAX_INFORMATION_ITEMS])
+        if len(i.items) > MAX_INFORMATION_ITEMS:
+            items += f' and {len(i.items) - MAX_INFORMATION_ITEMS:,} more'
+        # ``why`` is review-trigger's own words (text() makes it a code
+        # span if it is anything but plain words).
+        out.append(f'- {code(i.path)} ({code(i.trigger)}): {text(i.why)}' + (f': {items}' if items else ''))
+    if len(information) > MAX_INFORMATION:
+        out.append(f'- and {len(information) - MAX_INFORMATION:,} more (all of them are in the JSON report)')
+    return out
 
 
 def comment_header(ids: Sequence[str], head_sha: str) -> str:

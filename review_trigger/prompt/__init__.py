@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from review_trigger.analyze import Analysis
 from review_trigger.change import INDEX, FileChange
+from review_trigger.hosts.render import information_lines
 from review_trigger.markdown import code, fence, text
 from review_trigger.paths import joined, matcher
 from review_trigger.prompt import order
@@ -337,6 +338,7 @@ def render(
             out.append(
                 f'- {code(s.path)} line {s.line}, {text(s.trigger)}: reason {code(s.reason)}',
             )
+    out += information_lines(analysis.information)
     notes = list(change.notes)
     if notes:
         out += ['', '**Notes:**']

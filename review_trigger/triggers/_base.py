@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from review_trigger.change import Change, Detail, FileChange, Finding, Hit
+from review_trigger.change import Change, Detail, FileChange, Finding, Hit, Information
 from review_trigger.defaults import MANIFESTS, NOT_CODE
 from review_trigger.paths import ChangedPaths, PathMatcher, all_paths, matcher
 from review_trigger.scan import LineRule
@@ -26,6 +26,10 @@ def _no_rules(settings: Settings) -> tuple[LineRule, ...]:
     return ()
 
 
+def _no_information(change: Change, settings: Settings) -> tuple[Information, ...]:
+    return ()
+
+
 class Trigger(NamedTuple):
     id: str
     title: str  # for humans: "Security-sensitive code"
@@ -33,6 +37,8 @@ class Trigger(NamedTuple):
     check: Callable[[Change, Settings], Finding | None]
     line_rules: Callable[[Settings], tuple[LineRule, ...]] = _no_rules
     concern: str = ''  # what the reviewer should look at
+    # What the trigger saw and stayed quiet on by design, for the report.
+    information: Callable[[Change, Settings], tuple[Information, ...]] = _no_information
 
 
 REGISTRY: dict[str, Trigger] = {}

@@ -6,7 +6,8 @@ hook configuration, CODEOWNERS, decision records, `.gitattributes` (it
 changes how git shows a change), review-trigger's own configuration, and a
 `review-trigger: ignore[...]` the change adds (the change edits its own
 review rules). A CI or hook file whose only edit moves `uses:` / `rev:`
-pins (a dependabot-style bump) does not fire.
+pins (a dependabot-style bump) does not fire: it is listed in the report
+as information instead, each pin's old and new version.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from review_trigger.change import Change, Detail, FileChange, Finding
+from review_trigger.change import Change, Detail, FileChange, Finding, Information
 from review_trigger.scan import LineRule
 from review_trigger.triggers._base import (
     Settings,
@@ -50,13 +51,16 @@ def _pyproject_config_changed(change: Change, f: FileChange) -> bool:
     return bool(table(f.old_blob) != table(f.new_blob))
 
 
-def _unpinned(blob: bytes) -> list[str]:
-    return [_PIN.sub(r'\1\3<pin>\4', line) for line in blob.decode('utf-8', 'replace').splitlines()]
-
-
 def pins_only(change: Change, f: FileChange) -> bool:
     """Whether a modified workflow, action or hook configuration differs
     from its old version only in the versions its pins name."""
+    return moved_pins(change, f) is not None
+
+
+def moved_pins(change: Change, f: FileChange) -> tuple[str, ...] | None:
+    """The pins a modified workflow, action or hook configuration moved
+    (``old -> new``, as written, version comment included), if that is
+    all that changed in it; None otherwise."""
     if (
         f.status != 'modified'
         or f.binary
@@ -64,8 +68,25 @@ def pins_only(change: Change, f: FileChange) -> bool:
         or f.new_blob is None
         or not _PINNED.search(f.path)
     ):
-        return False
-    return _unpinned(change.read_blob(f.old_blob)) == _unpinned(change.read_blob(f.new_blob))
+        return None
+    old = change.read_blob(f.old_blob).decode('utf-8', 'replace').splitlines()
+    new = change.read_blob(f.new_blob).decode('utf-8', 'replace').splitlines()
+    if _unpinned_lines(old) != _unpinned_lines(new):
+        return None
+    # Same number of lines, the same but for the pins: line i moved a pin.
+    moved = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    return tuple(dict.fromkeys(f'{_pin_of(a)} -> {_pin_of(b)}' for a, b in moved))
+
+
+def _unpinned_lines(lines: list[str]) -> list[str]:
+    return [_PIN.sub(r'\1\3<pin>\4', line) for line in lines]
+
+
+def _pin_of(line: str) -> str:
+    # `- uses: a/b@v4  # v4.1.0` -> `a/b@v4 # v4.1.0`
+    m = _PIN.match(line)
+    value = line[m.end(1) :] if m else line
+    return ' '.join(value.replace('"', '').replace("'", '').split())
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
@@ -94,6 +115,27 @@ def check(change: Change, settings: Settings) -> Finding | None:
     )
 
 
+def information(change: Change, settings: Settings) -> tuple[Information, ...]:
+    """The governance files the change left quiet because it only moved
+    their pins: listed, with what moved."""
+    paths = matching(change, settings['paths'])
+    out = []
+    for f in considered(change):
+        if f.path in paths or f.old_path in paths:
+            moved = moved_pins(change, f)
+            if moved:
+                out.append(
+                    Information(
+                        'governance',
+                        'pins-moved',
+                        f.path,
+                        'only its uses or rev pins moved to other versions (a dependabot-style bump)',
+                        moved,
+                    )
+                )
+    return tuple(out)
+
+
 def line_rules(settings: Settings) -> tuple[LineRule, ...]:
     return _RULES
 
@@ -112,5 +154,6 @@ TRIGGER = register(
         concern='The rules agents and humans follow changed: check they are '
         'consistent with the architecture and do not weaken review, '
         'security or CI gates.',
+        information=information,
     )
 )

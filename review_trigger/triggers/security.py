@@ -10,12 +10,16 @@ text):
   crypto/auth imports, a security advisory named in the change;
 - the same auth identifiers on lines the change *removed*: a deleted
   permission check is as significant as an added one;
+- a code line added or removed next to an authorization check that stayed
+  (a check moved above an existence test: the check's line is unchanged,
+  what it guards is not);
 - secret shapes on every added line, vendored and generated files included,
   placeholders (``'your-api-key'``, ``'${TOKEN}'``) aside.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Iterable
@@ -36,7 +40,7 @@ from review_trigger.triggers._base import (
     removed_lines,
     spec,
 )
-from review_trigger.words import compile_words, split_words
+from review_trigger.words import WordSet, compile_words, find_word, split_words
 
 # Rules that look at the change as a whole, not at code: a changelog that
 # names a CVE is evidence wherever it sits.
@@ -46,11 +50,16 @@ _ASSIGNMENTS = frozenset({'credential assignment', 'credential assignment (unquo
 # Removed lines are read from at most this many files, each at most
 # MAX_SCAN_BYTES: enough for any change a person reviews, bounded for huge ones.
 MAX_REMOVED_FILES = 50
-_REMOVED_RULES = frozenset({'authorization check'})
+_REMOVED_RULES = frozenset(
+    {'authorization check', 'path traversal guard', 'credential field of a copied record'}
+)
 
 
 def _not_login_session(words: list[str], word: str) -> bool:
-    # "a protocol or database session with no auth context"
+    # "a protocol or database session with no auth context"; a vault of
+    # contacts, not of secrets.
+    if word == 'vault':
+        return not defaults.NOT_SECRET_VAULT_SET.isdisjoint(words)
     return word == 'session' and not defaults.NOT_LOGIN_SESSION_SET.isdisjoint(words)
 
 
@@ -65,6 +74,7 @@ def check(change: Change, settings: Settings) -> Finding | None:
     weak = {' '.join(split_words(e)) for e in settings['identifiers']}
     details.extend(hit_details(hits_for(change, 'security'), weak))
     details.extend(_removed_details(change, settings))
+    details.extend(_near_auth_check_details(change))
     # What could not be read cannot be cleared: a file too large to scan
     # may hold the secret.
     n = len(change.unscanned)
@@ -103,6 +113,97 @@ def _removed_details(change: Change, settings: Settings) -> list[Detail]:
             at = ', '.join(str(h.line) for h in hits[:5])
             details.append(Detail(f.path, f'removed line {at} (old numbering): {names}'))
     return details
+
+
+_COMMENT = re.compile(defaults.COMMENT_LINE)
+_LOG_CALL = re.compile(defaults.LOG_CALL_LINE)
+
+
+@functools.cache
+def _auth_check_words() -> tuple[WordSet, re.Pattern[str], re.Pattern[str]]:
+    words = compile_words(defaults.AUTH_CHECK_WORDS)
+    starts = re.compile('|'.join(re.escape(n) for n in words.needles))
+    return words, starts, re.compile(defaults.NOT_AUTH)
+
+
+def _near_auth_check_details(change: Change) -> list[Detail]:
+    """A code line added or removed next to an authorization check (within
+    AUTH_CHECK_NEAR lines, in the version that has the line): the check
+    moved relative to what it guards, or what it guards changed."""
+    words, starts, not_auth = _auth_check_words()
+    index = changed_paths(change)
+    not_code = index.select((*defaults.NOT_AUTH_CODE, *defaults.TEST_PATHS))
+    code = index.select(defaults.AUTH_CHECK_CODE)
+    files = [
+        f
+        for f in considered(change)
+        if f.status in ('modified', 'renamed')
+        and f.old_blob is not None
+        and f.new_blob is not None
+        and not (f.binary or f.generated or f.submodule)
+        and f.path not in not_code
+        and f.path in code
+    ][:MAX_REMOVED_FILES]
+    details = []
+    for f in files:
+        old, new = change.read_blob(f.old_blob or ''), change.read_blob(f.new_blob or '')
+        if len(old) > defaults.MAX_SCAN_BYTES or len(new) > defaults.MAX_SCAN_BYTES:
+            continue
+        # Only a file that names a check at all is read line by line.
+        if not (
+            starts.search(old.decode('utf-8', 'replace').lower())
+            or starts.search(new.decode('utf-8', 'replace').lower())
+        ):
+            continue
+        old_lines = old.decode('utf-8', 'replace').splitlines()
+        new_lines = new.decode('utf-8', 'replace').splitlines()
+        # A line diff, not a set difference: a moved line is changed at
+        # both ends (a check moved above a test keeps every line).
+        removed: list[int] = []
+        added: list[int] = []
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, new_lines).get_opcodes():
+            if op != 'equal':
+                removed.extend(range(i1, i2))
+                added.extend(range(j1, j2))
+        for side, lines, changed in (('added', new_lines, added), ('removed', old_lines, removed)):
+            at = _next_to_check(lines, changed, words, not_auth)
+            if at is not None:
+                numbering = '' if side == 'added' else ' (old numbering)'
+                details.append(Detail(f.path, f'{side} line {at}{numbering} next to an authorization check'))
+                break
+    return details
+
+
+def _is_check(line: str, words: WordSet, not_auth: re.Pattern[str]) -> bool:
+    return (
+        bool(line.strip())
+        and not _COMMENT.match(line)
+        and not not_auth.search(line)
+        and find_word(split_words(line), words) is not None
+    )
+
+
+def _next_to_check(
+    lines: list[str], changed: list[int], words: WordSet, not_auth: re.Pattern[str]
+) -> int | None:
+    """The first changed code line (1-based) of ``lines`` (``changed``
+    holds their indexes) with an unchanged authorization check within
+    AUTH_CHECK_NEAR lines."""
+    near = defaults.AUTH_CHECK_NEAR
+    # A check the change edited or removed itself is named by the
+    # identifier rules: this one is for the check that stayed.
+    edited = set(changed)
+    checks: dict[int, bool] = {j: False for j in edited}
+    for i in changed:
+        line = lines[i]
+        if not line.strip() or _COMMENT.match(line) or _LOG_CALL.match(line):
+            continue
+        for j in range(max(0, i - near), min(len(lines), i + near + 1)):
+            if j not in checks:
+                checks[j] = _is_check(lines[j], words, not_auth)
+            if checks[j]:
+                return i + 1
+    return None
 
 
 def line_rules(settings: Settings) -> tuple[LineRule, ...]:
