@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from review_trigger import git, paths, prefilter, scan
@@ -239,9 +241,16 @@ def _by_blocks(
     out = _Scanned([], [], [], [], [])
     scanned = [_scanned(f, generated, excluded, secret_only) for f in diff.files]
     pending: list[tuple[int, str]] = []
-    for event in diff.candidates(
-        scanned, lambda data: prefilter.raw_candidate_lines(pre, data), config.max_scan_bytes
-    ):
+    python_lines = scan.uncovered_lines(rules, pre)
+
+    def find(data: bytes) -> Iterable[int]:
+        found = prefilter.raw_candidate_lines(pre, data)
+        if python_lines is None:
+            return found
+        # The rules RE2 does not cover: their lines too, each line once.
+        return (k for k, _ in itertools.groupby(heapq.merge(found, python_lines(data))))
+
+    for event in diff.candidates(scanned, find, config.max_scan_bytes):
         if isinstance(event, git.Candidate):
             pending.append((event.line, event.text))
             continue

@@ -57,6 +57,7 @@ class Prefilter(NamedTuple):
     regexes: tuple[Any, ...]  # compiled RE2 regexes over bytes, a few rules each
     covered: tuple[bool, ...]  # per rule: its lines are all candidates
     alone: tuple[Any, ...] = ()  # per rule: its own superset, compiled (or None)
+    passes: tuple[int, ...] = ()  # per rule: the index of its regex in ``regexes`` (-1: none)
 
 
 def available() -> bool:
@@ -84,6 +85,7 @@ def build(patterns: Sequence[re.Pattern[str] | WordSet]) -> Prefilter | None:
     parts: list[str] = []
     covered: list[bool] = []
     alones: list[Any] = []
+    passes: list[int] = []
     for p in patterns:
         source = word_superset(p) if isinstance(p, WordSet) else superset(p)
         alone = None
@@ -97,6 +99,7 @@ def build(patterns: Sequence[re.Pattern[str] | WordSet]) -> Prefilter | None:
                     source = None
         covered.append(source is not None)
         alones.append(alone if source is not None else None)
+        passes.append(len(parts) // _PER_PASS if source is not None else -1)
         if source is not None:
             parts.append(source)
     if not parts:
@@ -109,7 +112,7 @@ def build(patterns: Sequence[re.Pattern[str] | WordSet]) -> Prefilter | None:
         )
     except (re2.error, ValueError, TypeError):
         return None
-    return Prefilter(regexes, tuple(covered), tuple(alones))
+    return Prefilter(regexes, tuple(covered), tuple(alones), tuple(passes))
 
 
 # Rules per RE2 pass. RE2 builds its automaton's states as the text needs
