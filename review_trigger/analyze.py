@@ -21,6 +21,7 @@ from review_trigger.change import (
 )
 from review_trigger.config import Config, glob_lists, word_lists
 from review_trigger.defaults import NEVER_READ
+from review_trigger.git.objects import BlobReader
 from review_trigger.scan import LineRule, Rules, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
 from review_trigger.triggers._base import Settings
@@ -276,15 +277,19 @@ def analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff | None = 
     own = diff is None
     if diff is None:
         diff = git.Diff(repo, rng.base, git.new_side(rng))
+    blobs = BlobReader(repo)
     try:
-        return _analyze(repo, rng, config, diff, globs)
+        return _analyze(repo, rng, config, diff, globs, blobs)
     finally:
         if own:
             diff.close()
+        blobs.close()
         globs.save()
 
 
-def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff, globs: paths.Globs) -> Analysis:
+def _analyze(
+    repo: git.Repo, rng: Range, config: Config, diff: git.Diff, globs: paths.Globs, blobs: BlobReader
+) -> Analysis:
     triggers = enabled_triggers(config)
     owned: list[LineRule] = []
     for t, settings in triggers:
@@ -319,7 +324,7 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff, globs: 
         tuple(suppressions),
         lambda listed: definitions(repo, listed, config.max_scan_bytes),
         tuple(notes),
-        lambda sha: git.read_blob(repo, sha),
+        blobs,
         base_top_level,
         every,
         unscanned=tuple(too_large),
