@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from review_trigger import git, paths, prefilter, scan
@@ -20,6 +22,7 @@ from review_trigger.change import (
 )
 from review_trigger.config import Config, glob_lists, word_lists
 from review_trigger.defaults import NEVER_READ
+from review_trigger.git.objects import BlobReader
 from review_trigger.scan import LineRule, Rules, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
 from review_trigger.triggers._base import Settings
@@ -242,9 +245,16 @@ def _by_blocks(
     out = _Scanned([], [], [], [], [])
     scanned = [_scanned(f, generated, excluded, secret_only) for f in diff.files]
     pending: list[tuple[int, str]] = []
-    for event in diff.candidates(
-        scanned, lambda data: prefilter.raw_candidate_lines(pre, data), config.max_scan_bytes
-    ):
+    python_lines = scan.uncovered_lines(rules, pre)
+
+    def find(data: bytes) -> Iterable[int]:
+        found = prefilter.raw_candidate_lines(pre, data)
+        if python_lines is None:
+            return found
+        # The rules RE2 does not cover: their lines too, each line once.
+        return (k for k, _ in itertools.groupby(heapq.merge(found, python_lines(data))))
+
+    for event in diff.candidates(scanned, find, config.max_scan_bytes):
         if isinstance(event, git.Candidate):
             pending.append((event.line, event.text))
             continue
@@ -270,15 +280,19 @@ def analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff | None = 
     own = diff is None
     if diff is None:
         diff = git.Diff(repo, rng.base, git.new_side(rng))
+    blobs = BlobReader(repo)
     try:
-        return _analyze(repo, rng, config, diff, globs)
+        return _analyze(repo, rng, config, diff, globs, blobs)
     finally:
         if own:
             diff.close()
+        blobs.close()
         globs.save()
 
 
-def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff, globs: paths.Globs) -> Analysis:
+def _analyze(
+    repo: git.Repo, rng: Range, config: Config, diff: git.Diff, globs: paths.Globs, blobs: BlobReader
+) -> Analysis:
     triggers = enabled_triggers(config)
     owned: list[LineRule] = []
     for t, settings in triggers:
@@ -313,7 +327,7 @@ def _analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff, globs: 
         tuple(suppressions),
         lambda listed: definitions(repo, listed, config.max_scan_bytes),
         tuple(notes),
-        lambda sha: git.read_blob(repo, sha),
+        blobs,
         base_top_level,
         every,
         unscanned=tuple(too_large),

@@ -251,10 +251,23 @@ def prompt_for(
         )
 
     table = prices.table(config.prices)
-    draft = render(cost_mod.estimate(reviewer, 0, files_bytes, table).line())
-    estimate = cost_mod.estimate(reviewer, len(draft), files_bytes, table)
+    draft_line = cost_mod.estimate(reviewer, 0, files_bytes, table).line()
+    # The prompt is rendered once, with a placeholder where the cost line
+    # goes (the line is inserted as it is): the estimate counts the prompt
+    # with the draft line, as a second rendering would, and rendering a
+    # change of thousands of files is not cheap. The placeholder is random,
+    # so the change's text cannot hold it; if it somehow appears twice,
+    # the prompt is rendered again.
+    import secrets
+
+    slot = f'\0cost-{secrets.token_hex(16)}\0'
+    shell = render(slot)
+    estimate = cost_mod.estimate(reviewer, len(shell) - len(slot) + len(draft_line), files_bytes, table)
     facts['review_cost'] = estimate.as_json()
-    return render(estimate.line())
+    head, found, tail = shell.partition(slot)
+    if not found or slot in tail:  # pragma: no cover  (a 128-bit random string in the change)
+        return render(estimate.line())
+    return head + estimate.line() + tail
 
 
 def _treeish(pinned: object) -> str:

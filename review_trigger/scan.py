@@ -176,10 +176,88 @@ def check_lines(path: str, lines: Sequence[tuple[int, str]], rules: Sequence[Lin
 
 
 def large_prefilter(rules: Rules) -> prefilter.Prefilter | None:
-    """The prefilter for ``rules`` if RE2 is installed and covers them all
-    (so ``check_lines`` on its candidates finds every hit), else None."""
+    """The prefilter for ``rules`` if RE2 is installed and covers any of
+    them, else None. The lines of the rules it does not cover are found by
+    ``uncovered_lines``: with both, ``check_lines`` on the candidates finds
+    every hit."""
     pre = rules.prefilter()
-    return pre if pre is not None and all(pre.covered) else None
+    return pre if pre is not None and any(pre.covered) else None
+
+
+def uncovered_lines(rules: Rules, pre: prefilter.Prefilter) -> Callable[[bytes], list[int]] | None:
+    """For the rules ``pre`` does not cover (a regex RE2 cannot stand in
+    for), what finds their candidate lines in a block of the diff, as
+    ``prefilter.candidate_lines`` does for the others; None if it covers
+    them all. Only these rules pay for it: a line holding one of a rule's
+    necessary literals (``_line_literals``), or every line if it has none."""
+    wanted = [_line_literals(rules.rules[r]) for r, c in enumerate(pre.covered) if not c]
+    if not wanted:
+        return None
+    if any(w is None for w in wanted):
+        return _every_line
+    literals = sorted({lit for w in wanted if w is not None for lit in w[0]})
+    # Under re.I only s, i and k also match non-ASCII characters (the
+    # prefilter's _FOLDS): then a line with any is a candidate as well.
+    odd = any(w[1] and any(c in lit for lit in w[0] for c in b'sik') for w in wanted if w is not None)
+
+    def find(data: bytes) -> list[int]:
+        low = data.lower()  # ASCII only, so offsets stay
+        starts: set[int] = set()
+        for lit in literals:
+            at = low.find(lit)
+            while at >= 0:
+                starts.add(low.rfind(b'\n', 0, at) + 1)
+                nl = low.find(b'\n', at)
+                if nl < 0:
+                    break
+                at = low.find(lit, nl + 1)
+        if odd and not data.isascii():
+            m = _NON_ASCII_BYTE.search(data)
+            while m is not None:
+                starts.add(data.rfind(b'\n', 0, m.start()) + 1)
+                nl = data.find(b'\n', m.start())
+                m = _NON_ASCII_BYTE.search(data, nl + 1) if nl >= 0 else None
+        return sorted(starts)
+
+    return find
+
+
+_NON_ASCII_BYTE = re.compile(rb'[\x80-\xff]')
+
+
+def _every_line(data: bytes) -> list[int]:
+    return [0, *(m.end() for m in _NEWLINE.finditer(data, 0, len(data) - 1))]
+
+
+_NEWLINE = re.compile(rb'\n')
+
+
+def _line_literals(rule: LineRule) -> tuple[frozenset[bytes], bool] | None:
+    """ASCII strings, lower-cased, one of which every line the rule hits
+    holds (lower-cased), and whether the rule ignores case; None if none
+    are known. A word list's needles are; a regex's come from its parse
+    tree (``_necessary_literals``), lookarounds included: a line matches
+    alone, so what a lookaround sees is in the line too."""
+    if rule.words is not None:
+        needles = rule.words.needles
+        if not needles or not all(n.isascii() and n for n in needles):
+            return None
+        return frozenset(n.lower().encode() for n in needles), True
+    return _regex_literals(rule.pattern) if rule.pattern is not None else None
+
+
+@functools.lru_cache(maxsize=512)
+def _regex_literals(pattern: re.Pattern[str]) -> tuple[frozenset[bytes], bool] | None:
+    # re._parser: RE2 cannot say what a Python regex needs (it is why the
+    # rule is here), and the parse tree can.
+    try:
+        parser = importlib.import_module('re._parser')
+        literals = _necessary_literals(parser, list(parser.parse(pattern.pattern, pattern.flags).data))
+    except Exception:  # pragma: no cover  (a private module changed: every line is a candidate)
+        return None
+    if literals is None or any('\n' in lit for lit in literals):
+        return None
+    return frozenset(lit.encode() for lit in literals), bool(pattern.flags & re.IGNORECASE)
 
 
 def _text_of(lines: Sequence[tuple[int, str]]) -> str:
@@ -407,6 +485,30 @@ def _check(
             for trigger in m[1].split(','):
                 suppressed.setdefault(k, {})[trigger.strip()] = reason
 
+    # Which of the prefilter's passes found each candidate line: a line is
+    # checked only with the rules of those passes (a line one word list
+    # finds is not checked with seventy regexes). The passes' automata are
+    # warm from the pass over the diff, and a line is short.
+    pre_all = run.prefilter() if any(covered) else None
+    passes = pre_all.passes if pre_all is not None and len(pre_all.regexes) > 1 else None
+    regexes = pre_all.regexes if pre_all is not None else ()
+    found_by: dict[int, int] = {}
+
+    def found_in(k: int) -> int:
+        got = found_by.get(k)
+        if got is None:
+            data = encoded.get(k)
+            if data is None:
+                data = encoded[k] = prefilter.encode(texts[k])
+            got = -1  # a lone surrogate: every rule looks
+            if data[1]:
+                got = 0
+                for j, rx in enumerate(regexes):
+                    if rx.search(data[0]) is not None:
+                        got |= 1 << j
+            found_by[k] = got
+        return got
+
     for r, rule in enumerate(run.rules):
         mine = cands.get(r)
         pool = everywhere if covered[r] else None
@@ -420,8 +522,11 @@ def _check(
         pre = run.prefilter() if covered[r] else None
         alone = pre.alone[r] if pre is not None and pre.alone else None
         count = 0
+        bit = 1 << passes[r] if passes is not None and passes[r] >= 0 else 0
         for k in todo:
             line = texts[k]
+            if bit and not found_in(k) & bit and k not in (mine or ()):
+                continue
             if alone is not None and len(line) > _LONG_LINE and k not in (mine or ()):
                 data = encoded.get(k)
                 if data is None:

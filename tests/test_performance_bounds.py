@@ -864,3 +864,71 @@ def test_selecting_many_paths_is_matching_each(
     not_code = paths_module.PathMatcher((*NOT_CODE, *MANIFESTS))
     expected = [p for p in unique if find_word(split_words(p), wordset) and not not_code.match_file(p)]
     assert [d.path for d in path_word_details(change, words, 'x')] == expected
+
+
+# -- a rule RE2 cannot take: only it leaves the fast path -------------------------------
+
+# Lookahead only: it matches the empty string, so RE2 has no superset for
+# it (one would match every line); its lines are every line.
+_LOOKAHEAD = r'^(?=.*\bFIXME\b)(?!.*\bdone\b)'
+# A repeat too large for RE2 to compile, with a literal every match holds:
+# its lines are those holding "todo:", in any case.
+_HUGE_REPEAT = r'(?i)todo:(?:(?:[a-z0-9 ]{1,2}){0,900}){0,900}!'
+
+
+@pytest.fixture(scope='module')
+def custom_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1,200 new files (a large change), a few with lines the custom
+    rules hit, and one with a lone surrogate's bytes and non-ASCII."""
+    synth = _synth()
+    repo = tmp_path_factory.mktemp('custom') / 'repo'
+    extra = {
+        'src/fixme.py': b'x = 1  # FIXME later\ny = 2  # FIXME done\n# TODO: check this!\n',
+        'src/todo.py': b'# Todo: ship it now!\npassword = "hunter2-secret"\n',
+        'docs/odd.md': 'caf\u00e9 FIXME \u017ftodo: x!\n'.encode() + b'bad \xff FIXME\n',
+    }
+    synth.build_large(repo, synth.isolated_env(), new_files=1200, modified=0, huge_bytes=0, extra=extra)
+    return repo
+
+
+def test_a_rule_re2_cannot_take_leaves_the_others_on_the_fast_path(
+    custom_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not prefilter.available():
+        pytest.skip('RE2 is not installed')
+    repo = git.open_repo(str(custom_repo))
+    rng = Range('since', git.resolve(repo, 'HEAD~1'), git.resolve(repo, 'HEAD'), 'HEAD~1..HEAD')
+    custom = (
+        {'id': 'fixme', 'patterns': [_LOOKAHEAD]},
+        {'id': 'todo', 'patterns': [_HUGE_REPEAT]},
+    )
+    config = default_config()._replace(custom_triggers=custom)
+    # The prefilter the large change is read with: every default rule on
+    # RE2, the two custom ones not.
+    owned = [r for t, s in enabled_triggers(config) for r in t.line_rules(s)]
+    run = scan.Rules(owned)
+    pre = scan.large_prefilter(run)
+    assert pre is not None
+    uncovered = [r.trigger for r, c in zip(owned, pre.covered, strict=True) if not c]
+    assert uncovered == ['fixme', 'todo']
+    assert scan.uncovered_lines(run, pre) is not None
+
+    fast = analyze(repo, rng, config)
+    # The reference: every rule in Python's re, file by file.
+    monkeypatch.setattr(prefilter, '_re2', lambda: None)
+    plain = analyze(repo, rng, config)
+    assert fast.change.hits == plain.change.hits
+    assert fast.change.suppressions == plain.change.suppressions
+    assert fast.change.notes == plain.change.notes
+    assert [f.trigger for f in fast.findings] == [f.trigger for f in plain.findings]
+    got = {(h.trigger, h.path, h.line) for h in fast.change.hits if h.trigger in ('fixme', 'todo')}
+    assert got == {
+        ('fixme', 'src/fixme.py', 1),
+        ('fixme', 'docs/odd.md', 1),
+        ('fixme', 'docs/odd.md', 2),
+        ('todo', 'src/fixme.py', 3),
+        ('todo', 'src/todo.py', 1),
+        ('todo', 'docs/odd.md', 1),
+    }
+    # The default rules still fire on the same change.
+    assert any(h.trigger == 'security' and h.path == 'src/todo.py' for h in fast.change.hits)

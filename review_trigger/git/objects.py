@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator, Sequence
 
 from review_trigger.change import Commit
@@ -10,6 +11,49 @@ from review_trigger.git.run import _CONFIG, Repo, _call, _error, _Failed, _run, 
 
 def read_blob(repo: Repo, sha: str) -> bytes:
     return _run(repo, 'cat-file', 'blob', sha, what=f'cannot read object {sha}')
+
+
+class BlobReader:
+    """``read_blob`` for a run that reads many blobs one at a time (the
+    triggers' checks): one ``git cat-file --batch``, started at the first
+    and fed one id at a time, instead of a git process for each. Whatever
+    it cannot answer (a missing object, not a blob, after ``close``) goes
+    to ``read_blob``, which fails as it does."""
+
+    def __init__(self, repo: Repo) -> None:
+        self._repo = repo
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._closed = False
+
+    def __call__(self, sha: str) -> bytes:
+        if self._closed or not sha or not sha.isalnum():
+            return read_blob(self._repo, sha)
+        if self._proc is None:
+            self._proc = _start(self._repo.root, [*_CONFIG, 'cat-file', '--batch'], stdin=subprocess.PIPE)
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(f'{sha}\n'.encode())
+            stdin.flush()
+            head = stdout.readline().split()
+            if len(head) < 3 or head[1] != b'blob':
+                if len(head) >= 3:
+                    stdout.read(int(head[2]) + 1)  # another kind of object: skip it
+                return read_blob(self._repo, sha)
+            return stdout.read(int(head[2]) + 1)[:-1]
+        except (OSError, ValueError):
+            self.close()
+            return read_blob(self._repo, sha)
+
+    def close(self) -> None:
+        self._closed = True
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            for stream in (proc.stdin, proc.stdout, proc.stderr):
+                if stream is not None:
+                    stream.close()
+            proc.kill()
+            proc.wait()
 
 
 def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:

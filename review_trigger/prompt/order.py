@@ -163,15 +163,18 @@ def kind(f: FileChange) -> Kind:
 
 
 def path_kind(path: str) -> Kind:
-    parts = path.split('/')
-    ext = extension(path)
-    if _TEST_NAME.match(parts[-1]) or not _TEST_DIRS.isdisjoint(p.lower() for p in parts[:-1]):
+    # Asked for every file of a change, several times: the folders are
+    # lower-cased at once (the same as each alone: '/' is no letter).
+    head, _, base = path.rpartition('/')
+    dirs = head.lower().split('/') if head else ()
+    ext = base.rpartition('.')[2].lower() if '.' in base.lstrip('.') else ''
+    if _TEST_NAME.match(base) or not _TEST_DIRS.isdisjoint(dirs):
         return 'test'
     if ext in DOC_EXTENSIONS:
         return 'doc'
     if ext in CODE_EXTENSIONS:
         # Code samples in documentation folders are documentation.
-        return 'doc' if not _DOC_DIRS.isdisjoint(p.lower() for p in parts[:-1]) else 'code'
+        return 'doc' if not _DOC_DIRS.isdisjoint(dirs) else 'code'
     return 'other'
 
 
