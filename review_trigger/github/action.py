@@ -477,6 +477,13 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
     base tip's configuration. Nothing else in the report is used: its
     triggers, files and prompt never reach the comment.
     """
+    if _bool(_input(environ, 'REVIEW', 'false') or 'false', 'review'):
+        # Refused, not ignored: this run analyses a fork's code with the base
+        # repository's secrets, and its review input would pass for done.
+        raise UserError(
+            'review: true does not go with from-report: the review runs in the '
+            "pull request's own workflow (a fork's gets no API key: it stays neutral)",
+        )
     data = ev.read_json(opts.from_report, ev.MAX_REPORT_BYTES, 'report')
     rep = ev.parse_report(data, 'report')
     hint = rep.pull_request
