@@ -85,3 +85,8 @@ def test_init_refuses_files_it_cannot_read(committed, cli):
     committed.write('.claude/settings.json', b'{"hooks": "\xff"}')
     one_line(cli('init', '--agent', 'claude'), 'cannot read .claude/settings.json')
     assert (committed.path / '.claude' / 'settings.json').read_bytes() == b'{"hooks": "\xff"}'
+
+
+def test_without_git_on_path_the_error_says_so(committed, cli, monkeypatch, tmp_path):
+    monkeypatch.setenv('PATH', str(tmp_path / 'no-git-here'))
+    one_line(cli(), 'git failed. Is it installed and on PATH?')

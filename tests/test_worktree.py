@@ -204,3 +204,53 @@ def test_interrupted_worktree_leaves_no_temporary_index(committed: Repo) -> None
     assert out == b''
     assert _leftovers(committed) == []
     assert _state(committed) == before
+
+
+def test_worktree_keeps_a_callers_sigterm_handler_and_runs_in_a_thread(committed: Repo, cli) -> None:
+    """An editor or a server calling main() in process: its own SIGTERM
+    handler stays in place, and a run in a worker thread (which cannot set
+    one) still analyses the working tree."""
+    import threading
+
+    _payments(committed)
+    caught: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        caught.append(signum)
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        data = report(cli, '--worktree')
+        assert signal.getsignal(signal.SIGTERM) is handler
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert 'new-files' in {t['id'] for t in data['triggers']}
+    from review_trigger.__main__ import main
+
+    codes: list[int] = []
+    worker = threading.Thread(target=lambda: codes.append(main(['--worktree', '--format', 'json'])))
+    worker.start()
+    worker.join(timeout=60)
+    assert codes == [0]
+    assert signal.getsignal(signal.SIGTERM) is old
+    assert not glob.glob(str(committed.path / '.git' / 'review-trigger' / 'worktree-index-*'))
+
+
+def test_worktree_before_anything_was_staged(repo: Repo, cli) -> None:
+    # A commit made without the index (as a server or a script would).
+    tree = repo.git('hash-object', '-t', 'tree', '-w', '/dev/null').strip()
+    repo.git('update-ref', 'HEAD', repo.git('commit-tree', tree, '-m', 'start').strip())
+    assert not (repo.path / '.git' / 'index').exists()
+    repo.write('src/app.py', 'x = 1\n')
+    data = report(cli, '--worktree')
+    assert [c['path'] for c in data['changes']] == ['src/app.py']
+    assert not (repo.path / '.git' / 'index').exists()
+
+
+def test_worktree_needs_a_place_for_its_temporary_index(committed: Repo, cli) -> None:
+    (committed.path / '.git' / 'review-trigger').write_text('not a folder')
+    committed.write('new.py', 'x = 1\n')
+    res = cli('--worktree')
+    assert res.code == 2 and res.out == ''
+    assert res.err.startswith('review-trigger: error: cannot create a temporary index in ')
+    assert res.err.count('\n') == 1

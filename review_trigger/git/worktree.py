@@ -98,7 +98,7 @@ def _terminate_as_interrupt() -> Callable[[], object]:
         if old is not signal.SIG_DFL:
             return _nothing  # the caller has its own policy
         signal.signal(signal.SIGTERM, _interrupt)
-    except (ValueError, OSError):
+    except (ValueError, OSError):  # pragma: no cover (a subinterpreter's main thread: signal() refuses)
         return _nothing
     return lambda: signal.signal(signal.SIGTERM, old)
 
