@@ -376,8 +376,9 @@ PII_COLUMN = (
     + _PII_STORED
 )
 PII_FIELD = (
+    # A model field: the stored list (an IP address kept per user too).
     r'(?i)^\s*((public|private|protected|pub)\s+)?((readonly|val|var|let|const)\s+)?\w*'
-    + _PII
+    + _PII_STORED
     + r'\w*\??\s*[:=]\s*(models\.|fields\.|serializers\.|forms\.|db\.|sa\.|'
     r'orm\.|mapped_column|Column|Field|\w*(Char|Email|Text|Date|IPAddress|Phone\w*)Field|'
     r'EmailStr|Mapped\[|Optional\[|str\b|string\b|Date\b|date\b|datetime\b|z\.|'
@@ -401,6 +402,10 @@ PII_FIELD = (
     + r'|^\s*"\w*'
     + _PII
     + r'\w*"\s*:\s*\{\s*("type"|$)'
+    # A GraphQL type's field: `email: String!`, `{ phone: PhoneNumber }`.
+    + r'|(^\s*|\{\s*)\w*'
+    + _PII
+    + r'\w*\s*:\s*\[?(String|Email\w*|PhoneNumber|Date|DateTime)\b'
 )
 # A personal-data key given a value in a record or payload built in code
 # (`'postal_code' => $parts[5]`, `"email": user.email`): what is stored,
@@ -808,6 +813,10 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'max request size',
             'max content length',
             'max upload size',
+            'max bytes reader',
+            # The credential actions/checkout leaves in the git config.
+            'extraheader',
+            'persist credentials',
             'max ranges',
             'xss',
             'open redirect',
