@@ -376,8 +376,9 @@ PII_COLUMN = (
     + _PII_STORED
 )
 PII_FIELD = (
+    # A model field: the stored list (an IP address kept per user too).
     r'(?i)^\s*((public|private|protected|pub)\s+)?((readonly|val|var|let|const)\s+)?\w*'
-    + _PII
+    + _PII_STORED
     + r'\w*\??\s*[:=]\s*(models\.|fields\.|serializers\.|forms\.|db\.|sa\.|'
     r'orm\.|mapped_column|Column|Field|\w*(Char|Email|Text|Date|IPAddress|Phone\w*)Field|'
     r'EmailStr|Mapped\[|Optional\[|str\b|string\b|Date\b|date\b|datetime\b|z\.|'
@@ -401,6 +402,10 @@ PII_FIELD = (
     + r'|^\s*"\w*'
     + _PII
     + r'\w*"\s*:\s*\{\s*("type"|$)'
+    # A GraphQL type's field: `email: String!`, `{ phone: PhoneNumber }`.
+    + r'|(^\s*|\{\s*)\w*'
+    + _PII
+    + r'\w*\s*:\s*\[?(String|Email\w*|PhoneNumber|Date|DateTime)\b'
 )
 # A personal-data key given a value in a record or payload built in code
 # (`'postal_code' => $parts[5]`, `"email": user.email`): what is stored,
@@ -416,10 +421,10 @@ PII_KEY = (
 PII_SELECTED = (
     # A list of lower-case field names passed to a call (after `(` or `,`,
     # or continuing its arguments on a line of its own), naming one.
-    r"""(^\s*|[(,]\s*)\[\s*(['"](?=[a-z_])\w+['"]\s*,\s*)*['"](?=[a-z_])\w*(?i:"""
+    r"""(^\s*|[(,]\s*)\[[^\]\n]*?['"](?=[a-z_])\w*(?i:"""
     + _PII_STORED
     + r""")\w*['"]\s*[\],]"""
-    + r"""|(?i:\b(pluck|only|select|values_list|values)\s*[=(]\s*\[?\s*['":]\w*"""
+    + r"""|(?i:\b(pluck|only|select|values_list|values)\s*[=(]\s*(\[\s*)?['":]\w*"""
     + _PII_STORED
     + r"""|\b\w*"""
     + _PII_STORED
@@ -808,6 +813,10 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'max request size',
             'max content length',
             'max upload size',
+            'max bytes reader',
+            # The credential actions/checkout leaves in the git config.
+            'extraheader',
+            'persist credentials',
             'max ranges',
             'xss',
             'open redirect',
@@ -848,11 +857,11 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             # A file path made from request input, and the guards that keep
             # it inside its root: `path.Clean("/" + p)`, `safe_join`,
             # `filepath.Rel`, `'..' in name`, `fs.Sub`.
-            'path traversal guard': r"""\b(path|filepath)\.(Clean|Rel|IsLocal|Localize)\s*\(|\bfs\.(Sub|ValidPath)\s*\(|\bos\.DirFS\s*\(|\bos\.path\.(normpath|realpath|abspath|commonpath)\s*\(|\b(safe_join|secure_filename|send_from_directory)\s*\(|\.resolve\(\)\.relative_to\(|\bis_relative_to\s*\(|(==|!=|\bin|contains|Contains|includes|startsWith|start_with\?|HasPrefix)\s*\(?\s*\w*,?\s*['"]\.\.[/\\\\]?['"]|['"]\.\.[/\\\\]?['"]\s*(\bin\b|==|!=|===|!==)""",
+            'path traversal guard': r"""\b(path|filepath)\.(Clean|Rel|IsLocal|Localize)\s*\(|\bfs\.(Sub|ValidPath)\s*\(|\bos\.DirFS\s*\(|\bos\.path\.(normpath|realpath|abspath|commonpath)\s*\(|\b(safe_join|secure_filename|send_from_directory)\s*\(|\.resolve\(\)\.relative_to\(|\bis_relative_to\s*\(|(==|!=|\bin|contains|Contains|includes|startsWith|start_with\?|HasPrefix)\s*(\(\s*(\w+\s*,\s*)?)?['"]\.\.[/\\\\]?['"]|['"]\.\.[/\\\\]?['"]\s*(\bin\b|==|!=|===|!==)""",
             # A copy of a record with its credential field set, cleared or
             # stripped: what a form, a response or a log gets of a user
             # (`{ ...user, password: '' }`, `const { password, ...rest } = user`).
-            'credential field of a copied record': r"""(?i)\.\.\.\s*[\w.?]+\s*,\s*['"]?\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*['"]?\s*:|\*\*\s*[\w.]+\s*,\s*['"]\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*['"]\s*:|\{[^}]*\b\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*\s*(:\s*\w+\s*)?,\s*\.\.\.\w+\s*\}\s*=|\.(except|without|omit|makeHidden)\s*\(\s*\[?\s*[:'"]\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token)""",
+            'credential field of a copied record': r"""(?i)\.\.\.\s*[\w.?]+\s*,\s*['"]?\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*['"]?\s*:|\*\*\s*[\w.]+\s*,\s*['"]\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*['"]\s*:|[{,]\s*\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*\s*(:\s*\w+\s*)?,\s*\.\.\.\w+\s*\}\s*=|\.(except|without|omit|makeHidden)\s*\(\s*(\[\s*)?[:'"]\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token)""",
             'security advisory referenced': r"""\bCVE-\d{4}-\d{4,7}\b|\bGHSA-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}\b""",
             'crypto/auth import (Python)': r'^\s*(from|import)\s+(jwt|ssl|hmac|secrets|hashlib|cryptography|Crypto|Cryptodome|nacl|bcrypt|passlib|argon2|oauthlib|authlib|jose|itsdangerous|paramiko|keyring|django\.contrib\.auth|flask_login|flask_jwt_extended|fastapi\.security)\b',
             'crypto/auth import (JavaScript)': r"""(require\(|from\s+|import\s+)['"](crypto|node:crypto|jsonwebtoken|jose|bcrypt|bcryptjs|argon2|passport[^'"]*|next-auth|@auth/[^'"]+|express-session|helmet|tls|node:tls|crypto-js|@okta/[^'"]+|oidc-client[^'"]*|@azure/msal[^'"]*)['"]""",

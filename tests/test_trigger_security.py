@@ -391,6 +391,7 @@ def test_compound_path_words_fire(committed, cli, path):
         pytest.param('api_key = "test-api-key"', id='test_key_noop'),
         pytest.param('api_key = "your-api-key"', id='your_key_noop'),
         pytest.param('password = "changeme"', id='changeme_noop'),
+        pytest.param("api_key = 'xxx'", id='xxx_noop'),
         pytest.param('password = ""', id='empty_noop'),
         pytest.param('token = "${GITHUB_TOKEN}"', id='env_reference_noop'),
         pytest.param('api_key = "<token>"', id='angle_placeholder_noop'),
@@ -592,3 +593,36 @@ def test_changes_not_next_to_a_check_noop(committed, cli, path, old, new):
 def test_vault_path_word_is_a_secrets_store_not_a_collection(committed, cli, path, fires):
     committed.stage(path, 'x = 1\n')
     assert ('security' in fired(cli)) is fires
+
+
+@pytest.mark.parametrize(
+    ('path', 'line', 'word'),
+    [
+        # The issue's examples: a request-size limit against a DoS, and
+        # the checkout credential neutralised.
+        pytest.param(
+            'src/app.ts', 'app.use(bodyLimit({ maxSize: 50 * 1024 }))', 'body limit', id='body_limit'
+        ),
+        pytest.param(
+            'server/main.go',
+            'r.Body = http.MaxBytesReader(w, r.Body, 1<<20)',
+            'max bytes reader',
+            id='go_max_bytes',
+        ),
+        pytest.param(
+            'src/git.ts',
+            "await git.config('http.https://github.com/.extraheader', '')",
+            'extraheader',
+            id='neutralize_checkout_credential',
+        ),
+    ],
+)
+def test_issue_examples_fire(committed, cli, path, line, word):
+    committed.stage(path, line + '\n')
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert any(word in why for why in whys), whys
+
+
+def test_compound_oauthlib_path_fires(committed, cli):
+    committed.stage('src/oauthlib_client.py', 'x = 1\n')
+    assert fired(cli)['security']['files'] == ['src/oauthlib_client.py']

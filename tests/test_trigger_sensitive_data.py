@@ -332,3 +332,31 @@ def test_plural_contact_addresses_path_word_fires(committed, cli):
     path = 'app/Domains/Contact/ManageContactAddresses/Web/Controllers/AddressController.php'
     committed.stage(path, '<?php\n$x = 1;\n')
     assert fired(cli)['sensitive-data']['files'] == [path]
+
+
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param('schema.graphql', 'type User { email: String! }', id='graphql_type_field'),
+        pytest.param('api/schema.graphql', '  phone: PhoneNumber', id='graphql_field_line'),
+        pytest.param(
+            'app/models.py', '    last_sign_in_ip = models.GenericIPAddressField()', id='ip_model_field'
+        ),
+    ],
+)
+def test_schema_and_model_fields_fire(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    assert whys == ['added line 1: personal-data field in a model, struct or schema'], whys
+
+
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param('schema.graphql', 'type Build { status: String! }', id='graphql_other_field_noop'),
+        pytest.param('app/models.py', '    server_ip = "10.0.0.1"', id='server_address_noop'),
+    ],
+)
+def test_schema_and_model_field_near_misses_noop(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    assert 'sensitive-data' not in fired(cli)
