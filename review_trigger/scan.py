@@ -8,12 +8,13 @@ hits per rule, the first ones.
 Checking every line against every rule in Python would be slow, so the
 lines worth checking (*candidates*) are found first, in C:
 
-- with RE2 installed, one pass over all the files' text finds the lines
-  that any rule may match (``prefilter``);
-- otherwise, and for a rule RE2 cannot stand in for, each regex runs over
-  a file's joined lines at once (after a cheap necessary condition, a
-  *gate*, says whether the file can match at all), and each word list
-  looks only at lines holding a word that can start an entry.
+- with RE2 installed, a few passes over all the files' text find the
+  lines that any rule may match (``prefilter``);
+- otherwise, and for a rule RE2 cannot stand in for, a regex's candidates
+  are the lines holding one of its *necessary literals* (strings one of
+  which each of its matches contains), found with ``str.find``; a regex
+  without any runs over the files' joined lines; and each word list looks
+  only at lines holding a word that can start an entry.
 
 A candidate is then checked line by line with the rule itself, so the
 hits are the same whichever way the candidates were found.
@@ -25,7 +26,7 @@ import bisect
 import functools
 import importlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from review_trigger import prefilter
@@ -278,7 +279,7 @@ _Candidates = dict[int, set[int]]
 _LONG_LINE = 256
 
 # Below this much text (a hook's change: a few files) building the RE2
-# prefilter and the gates costs more than searching each rule in each file.
+# prefilter (tens of milliseconds) costs more than it saves.
 BATCH_AFTER = 64 * 1024
 
 
@@ -310,7 +311,7 @@ def scan_files(
                     marked.add(where.index(at))
                     at = text.find(prefilter.MARKER, at + 1)
     if python_rules:
-        joined = _joined(texts) if batch else None
+        joined = _joined(texts)
         for r in python_rules:
             _python_candidates(r, run, files, texts, joined, found)
     covered = pre.covered if pre is not None else (False,) * len(run.rules)
@@ -352,18 +353,79 @@ def _prefiltered(pre: prefilter.Prefilter, texts: list[str], found: list[_Candid
 class _Joined(NamedTuple):
     text: str  # the files' texts joined with newlines
     starts: list[int]  # where each file's text starts in it
-    folded: list[str]  # text.lower() once a gate needs it (ASCII texts only)
-    others: list[int]  # files whose text is not ASCII
+    firsts: list[int]  # the index in it of each file's first line
+    folded: list[str]  # ``_folded(text)`` once a rule needs it
 
 
 def _joined(texts: list[str]) -> _Joined:
     joined = '\n'.join(texts)
     starts = []
-    at = 0
+    firsts = []
+    at = line = 0
     for text in texts:
         starts.append(at)
+        firsts.append(line)
         at += len(text) + 1
-    return _Joined(joined, starts, [], [])
+        line += text.count('\n') + 1
+    return _Joined(joined, starts, firsts, [])
+
+
+# The non-ASCII characters Python's re matches, under re.IGNORECASE, for an
+# ASCII letter (prefilter._FOLDS), mapped to it: after this, lower-casing
+# puts every character a literal matches in any case as the literal.
+_FOLD = str.maketrans({'\u017f': 's', '\u0131': 'i', '\u0130': 'i', '\u212a': 'k'})
+
+
+def _folded(joined: _Joined) -> str:
+    """The joined text lower-cased, every character where it was ('' if
+    lower-casing moved any: a character that lower-cases to two)."""
+    if not joined.folded:
+        text = joined.text
+        low = text.lower() if text.isascii() else text.translate(_FOLD).lower()
+        joined.folded.append(low if len(low) == len(text) else '')
+    return joined.folded[0]
+
+
+def _literal_lines(
+    r: int,
+    run: Rules,
+    files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
+    joined: _Joined,
+    found: list[_Candidates],
+) -> bool:
+    """Mark, in ``found``, the lines holding one of the necessary literals
+    of regex rule ``r`` (``_regex_literals``): every line it can match
+    alone holds one, lower-cased. False if it has none (nothing marked).
+
+    This is what stands in for RE2 without it: ``str.find`` runs at C
+    speed, where a regex without a literal start is tried at every offset."""
+    rule = run.rules[r]
+    literals = _regex_literals(rule.pattern) if rule.pattern is not None else None
+    low = _folded(joined) if literals is not None else ''
+    if literals is None or not low:
+        return False
+    offsets = []
+    for lit in literals[0]:
+        needle = lit.decode()
+        at = low.find(needle)
+        while at >= 0:
+            offsets.append(at)
+            nl = low.find('\n', at)
+            if nl < 0:
+                break
+            at = low.find(needle, nl + 1)
+    offsets.sort()
+    where = _Text(joined.text)
+    applies: dict[int, bool] = {}
+    for offset in offsets:
+        line = where.index(offset)
+        i = bisect.bisect_right(joined.firsts, line) - 1
+        ok = applies.get(i)
+        if ok is None:
+            ok = applies[i] = run.applies(rule, files[i][0])
+        if ok:
+            found[i].setdefault(r, set()).add(line - joined.firsts[i])
+    return True
 
 
 def _python_candidates(
@@ -371,13 +433,14 @@ def _python_candidates(
     run: Rules,
     files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
     texts: list[str],
-    joined: _Joined | None,
+    joined: _Joined,
     found: list[_Candidates],
 ) -> None:
     """Mark, in ``found``, the candidate lines of ``rule`` (rule index
-    ``r``), searched for with Python's re: every line a match of its regex
-    starts in, ends in or runs through, or every line holding a word that
-    can start an entry of its word list.
+    ``r``), searched for with Python's re: every line holding one of its
+    regex's necessary literals (``_literal_lines``), else every line a
+    match of its regex starts in, ends in or runs through, or every line
+    holding a word that can start an entry of its word list.
 
     For a context-free regex (``_context_free``) a line that matches alone
     is one of those: where it matches alone it matches in the joined text,
@@ -385,7 +448,8 @@ def _python_candidates(
     other regex every line is a candidate."""
     rule = run.rules[r]
     if rule.pattern is not None:
-        which: Iterable[int] = range(len(texts))
+        if _literal_lines(r, run, files, joined, found):
+            return
         if not _is_context_free(rule.pattern):
             # What it matches in a line may depend on the lines around it:
             # every line is checked alone.
@@ -393,11 +457,7 @@ def _python_candidates(
                 if run.applies(rule, files[i][0]):
                     found[i].setdefault(r, set()).update(range(text.count('\n') + 1))
             return
-        if joined is not None:
-            search = _batch_search(rule.pattern)
-            if search is not None:
-                which = _files_with(search, joined, texts)
-        for i in which:
+        for i in range(len(texts)):
             if not run.applies(rule, files[i][0]):
                 continue
             text = texts[i]
@@ -420,13 +480,6 @@ def _python_candidates(
             if lines:
                 found[i].setdefault(r, set()).update(lines)
         return
-    if joined is None:
-        for i, text in enumerate(texts):
-            offsets = _word_candidates(text, memo)
-            if offsets:
-                where = _Text(text)
-                found[i].setdefault(r, set()).update(where.index(o) for o in offsets)
-        return
     # All files at once: a word is found where it is in the joined text.
     wheres: dict[int, _Text] = {}
     for offset in _word_candidates(joined.text, memo):
@@ -435,22 +488,6 @@ def _python_candidates(
         if at is None:
             at = wheres[i] = _Text(texts[i])
         found[i].setdefault(r, set()).add(at.index(offset - joined.starts[i]))
-
-
-def _files_with(search: _Gate, joined: _Joined, texts: list[str]) -> Iterable[int]:
-    """The files a rule may match, by its batch search (``_batch_search``)."""
-    if not search.folded:
-        return _files_matching(search.regex, joined.text, joined.starts)
-    if not joined.folded:
-        # Lower-cased ASCII texts, as a folded gate needs them; the others
-        # are candidates whatever they hold.
-        if joined.text.isascii():
-            joined.folded.append(joined.text.lower())
-        else:
-            joined.others.extend(i for i, t in enumerate(texts) if not t.isascii())
-            joined.folded.append('\n'.join([t.lower() if t.isascii() else t for t in texts]))
-    found = _files_matching(search.regex, joined.folded[0], joined.starts)
-    return sorted({*joined.others, *found}) if joined.others else found
 
 
 def _check(
@@ -567,37 +604,8 @@ def _fast_words(rule: LineRule, source: str) -> bool:
     return needles is not None and needles.flags == _WORD_FLAGS and needles.pattern == source
 
 
-def _files_matching(regex: re.Pattern[str], text: str, starts: list[int]) -> list[int]:
-    """The indexes of the files (starting at ``starts`` in ``text``) that a
-    match of ``regex`` starts in, ends in or runs through."""
-    out: list[int] = []
-    pos = 0
-    n = len(starts)
-    while True:
-        m = regex.search(text, pos)
-        if m is None:
-            return out
-        last = bisect.bisect_right(starts, m.end()) - 1
-        out.extend(range(bisect.bisect_right(starts, m.start()) - 1, last + 1))
-        if last + 1 >= n:
-            return out
-        # The next file, searched as if alone: it starts after a newline.
-        pos = starts[last + 1]
-
-
 # The analyses of a compiled regex below are pure functions of it (a
 # compiled pattern is immutable), so they are cached for the process.
-
-
-@functools.lru_cache(maxsize=512)
-def _batch_search(pattern: re.Pattern[str]) -> _Gate | None:
-    """What to search joined texts with for the files ``pattern`` may
-    match: its gate or itself, or None if it could miss one."""
-    if not _is_context_free(pattern):
-        return None
-    # A folded gate is a set of literals, and a plain one a part of the
-    # pattern: either is as context-free as the pattern.
-    return _gate(pattern) or _Gate(pattern, False)
 
 
 @functools.lru_cache(maxsize=512)
@@ -720,88 +728,20 @@ def _line_word(line: str, memo: _Runs) -> str | None:
     return word
 
 
-# -- gates ----------------------------------------------------------------------
+# -- necessary literals -------------------------------------------------------
 #
-# A gate is a necessary condition for a regex to match somewhere in a text:
-#
-# - the regex without its leading elements (``\b``, ``^\s*``, a character
-#   class...) up to one that starts with a literal character: whatever the
-#   full regex matches contains a match of the rest, and a regex starting
-#   with a literal is searched for at C speed;
-# - for a case-insensitive regex (slow to search), a set of ASCII strings
-#   one of which every match contains, searched for in the lower-cased text
-#   (when the text is ASCII, so lower-casing is what the regex's case
-#   folding does).
-#
-# Gates are derived from the parsed regex (``re._parser``); anything
-# unexpected means no gate, and the regex is simply run.
+# Without RE2 (and for a rule RE2 cannot take), a regex's candidate lines
+# are those holding one of a few strings every match (or what a lookaround
+# sees) contains, found with ``str.find``/``bytes.find`` in the lower-cased
+# text. The strings come from the regex's parse tree: CPython's private
+# ``re._parser``, the only parser of Python's regex syntax (RE2 reads its
+# own); anything unexpected means no literals, and the rule's lines are
+# found by running it (or every line is checked), with the same result.
+# The tests of these run on every Python from 3.11 in .ci/run.
 
-
-class _Gate(NamedTuple):
-    regex: re.Pattern[str]
-    folded: bool  # search text.lower(), and only ASCII text
-
-
-_MAX_LITERALS = 64
-
-
-def _gate(pattern: re.Pattern[str]) -> _Gate | None:
-    try:
-        compiler = importlib.import_module('re._compiler')
-        parser = importlib.import_module('re._parser')
-        parsed = parser.parse(pattern.pattern, pattern.flags)
-        if pattern.flags & re.IGNORECASE:
-            literals = _necessary_literals(parser, list(parsed.data))
-            if literals is None:
-                return None
-            return _Gate(re.compile(_alternatives(literals)), True)
-        items = list(parsed.data)
-        if _has_backreference(parser, items):
-            return None
-        k = 0
-        while k < len(items) - 1 and not _starts_with_literal(parser, items[k]):
-            k += 1
-        if k == 0 or not _starts_with_literal(parser, items[k]):
-            return None
-        parsed.data = items[k:]
-        regex: re.Pattern[str] = compiler.compile(parsed, pattern.flags)
-        return _Gate(regex, False)
-    except Exception:  # a private module changed: no gate, same result
-        return None
-
-
-def _starts_with_literal(parser: Any, item: tuple[Any, Any]) -> bool:
-    op, av = item
-    if op is parser.LITERAL:
-        return True
-    if op is parser.SUBPATTERN:
-        group, add_flags, del_flags, sub = av
-        return (
-            not add_flags and not del_flags and bool(sub.data) and _starts_with_literal(parser, sub.data[0])
-        )
-    if op is parser.BRANCH:
-        return all(sub.data and _starts_with_literal(parser, sub.data[0]) for sub in av[1])
-    return False
-
-
-def _has_backreference(parser: Any, items: list[tuple[Any, Any]]) -> bool:
-    for op, av in items:
-        if op in (parser.GROUPREF, parser.GROUPREF_EXISTS):
-            return True
-        subs: list[Any] = []
-        if op is parser.SUBPATTERN:
-            subs = [av[3]]
-        elif op is parser.BRANCH:
-            subs = list(av[1])
-        elif op in (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT):
-            subs = [av[2]]
-        elif op in (parser.ASSERT, parser.ASSERT_NOT):
-            subs = [av[1]]
-        elif op is parser.ATOMIC_GROUP:
-            subs = [av]
-        if any(_has_backreference(parser, list(s.data)) for s in subs):
-            return True
-    return False
+# Literal sets larger than this are no cheaper than running the regex (the
+# personal-data column rule needs 128: its field names, each with variants).
+_MAX_LITERALS = 128
 
 
 def _necessary_literals(parser: Any, items: list[tuple[Any, Any]]) -> set[str] | None:
@@ -822,6 +762,9 @@ def _necessary_literals(parser: Any, items: list[tuple[Any, Any]]) -> set[str] |
         strings = _strings(parser, item)
         if strings is None:
             run = None
+            inner = _inner_literals(parser, item)
+            if inner is not None:
+                better(inner)
             continue
         run = strings if run is None else _product(run, strings)
         if run is None:
@@ -832,6 +775,45 @@ def _necessary_literals(parser: Any, items: list[tuple[Any, Any]]) -> set[str] |
     if best is None or min(map(len, best)) < 3:
         return None
     return {s.lower() for s in best}
+
+
+def _inner_literals(parser: Any, item: tuple[Any, Any]) -> set[str] | None:
+    """``_necessary_literals`` of what one element must match: a group, one
+    of its alternatives, a repeat at least once, a positive lookaround."""
+    op, av = item
+    if op is parser.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        return None if add_flags or del_flags else _necessary_literals(parser, list(sub.data))
+    if op is parser.ATOMIC_GROUP:
+        return _necessary_literals(parser, list(av.data))
+    if op is parser.ASSERT:
+        return _necessary_literals(parser, list(av[1].data))
+    if op in (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _necessary_literals(parser, list(av[2].data))
+    if op is parser.BRANCH:
+        out: set[str] = set()
+        for sub in av[1]:
+            found = _necessary_literals(parser, list(sub.data))
+            if found is None:
+                return None
+            out |= found
+        return out if len(out) <= _MAX_LITERALS else None
+    return None
+
+
+class _Gate(NamedTuple):
+    regex: re.Pattern[str]
+    folded: bool  # search text.lower() (when lower-casing keeps the offsets)
+
+
+def _gate(pattern: re.Pattern[str]) -> _Gate | None:
+    """A quick search for texts ``pattern`` may match (the redaction's
+    gates): where one of its necessary literals occurs, in the lower-cased
+    text; None if it has none."""
+    found = _regex_literals(pattern)
+    if found is None:
+        return None
+    return _Gate(re.compile(_alternatives({lit.decode() for lit in found[0]})), True)
 
 
 def _alternatives(literals: set[str]) -> str:

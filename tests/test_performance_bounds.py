@@ -466,21 +466,33 @@ def test_a_blank_line_does_not_hide_the_next_hit(scan_mode: Any) -> None:
         assert sorted({h.line for h in got.hits if h.trigger == 'security'}) == [3, 6], mode
 
 
-def test_gates_are_necessary_conditions() -> None:
+def test_necessary_literals_are_necessary() -> None:
+    # Every snippet a default rule matches holds one of its literals, once
+    # folded as the scanner folds the text (lower-cased, the few non-ASCII
+    # characters re.I matches for an ASCII letter mapped to it).
+    with_literals = 0
     for rule in _default_rules():
         if rule.pattern is None:
             continue
-        gate = scan._gate(rule.pattern)
-        samples = [s for s in _SNIPPETS if rule.pattern.search(s)]
-        for s in samples:
-            if gate is None or (gate.folded and not s.isascii()):
-                continue  # the scanner runs the regex itself
-            assert gate.regex.search(s.lower() if gate.folded else s), (rule.name, s)
-    # The case-insensitive credential rule gets a literal gate.
+        literals = scan._regex_literals(rule.pattern)
+        if literals is None:
+            continue
+        with_literals += 1
+        for s in _SNIPPETS:
+            for line in s.split('\n'):
+                if rule.pattern.search(line):
+                    low = line.translate(scan._FOLD).lower()
+                    assert any(lit.decode() in low for lit in literals[0]), (rule.name, line)
+    assert with_literals >= 50
+    # The case-insensitive credential rule has literals; a lookahead-only
+    # regex, which could match anywhere, has none.
     cred = next(r for r in _default_rules() if r.name == 'credential assignment')
-    gate = scan._gate(cred.pattern)  # type: ignore[arg-type]
-    assert gate is not None and gate.folded
-    assert gate.regex.search('x = 1') is None
+    found = scan._regex_literals(cred.pattern)  # type: ignore[arg-type]
+    assert found is not None and found[1] and b'password' in found[0]
+    assert scan._regex_literals(re.compile(r'(?=.*x)')) is None
+    # Inside a lookahead, in one of two alternatives each with its own.
+    ahead = scan._regex_literals(re.compile(r'(?=\w*(?:alpha|beta\d))\w+'))
+    assert ahead is not None and ahead[0] == {b'alpha', b'beta'}
 
 
 def test_word_rule_runs_even_with_odd_case() -> None:
@@ -724,7 +736,7 @@ def test_context_free_regexes_are_told_apart() -> None:
         assert got == free, source
     # Without re.M, ^ and $ mean the start and end of the text.
     assert not scan._context_free(parser, list(parser.parse('^a').data), False)
-    assert scan._batch_search(re.compile(r'\Afoo', re.M)) is None
+    assert not scan._is_context_free(re.compile(r'\Afoo', re.M))
 
 
 @settings(
