@@ -29,7 +29,7 @@ class BlobReader:
         if self._closed or not sha or not sha.isalnum():
             return read_blob(self._repo, sha)
         if self._proc is None:
-            self._proc = _start(self._repo.root, [*_CONFIG, 'cat-file', '--batch'], stdin=subprocess.PIPE)
+            self._proc = _start(self._repo, [*_CONFIG, 'cat-file', '--batch'], stdin=subprocess.PIPE)
         stdin, stdout = self._proc.stdin, self._proc.stdout
         assert stdin is not None and stdout is not None
         try:
