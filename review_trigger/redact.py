@@ -16,6 +16,7 @@ rule only matches its first line, while the key is the lines after it.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -68,9 +69,11 @@ def mask(rule: str) -> str:
 
 class Redactor(NamedTuple):
     rules: tuple[tuple[str, re.Pattern[str]], ...]
-    # Per rule, a regex whose matches are a superset of the rule's, fast
-    # to search (a literal to start from): found once over many texts.
-    gates: tuple[tuple[re.Pattern[str], bool], ...] = ()
+    # Per rule, the regex its gate is made from (``_gate``: a superset of
+    # the rule's matches, fast to search from a literal), or None for the
+    # rule itself. The gates are built only for a large text, where they
+    # pay off: building them parses every regex.
+    sources: tuple[str | None, ...] = ()
 
     def text(self, text: str) -> str:
         """``text`` with every span a secret rule matches masked."""
@@ -94,7 +97,11 @@ class Redactor(NamedTuple):
             starts.append(starts[-1] + len(t) + 1)
         marked: set[int] = set()
         folded: str | None = None
-        gates = self.gates or tuple((rx, False) for _, rx in self.rules)
+        gates = (
+            _gates(self.sources, self.rules)
+            if self.sources and len(joined) >= GATES_AFTER
+            else tuple((rx, False) for _, rx in self.rules)
+        )
         for rx, fold in gates:
             if fold and folded is None:
                 lower = joined.lower()
@@ -146,17 +153,32 @@ def redactor(
     items = patterns.items() if isinstance(patterns, Mapping) else patterns
     shapes = secrets.items() if isinstance(secrets, Mapping) else secrets
     rules: list[tuple[str, re.Pattern[str]]] = []
-    gates = []
+    sources: list[str | None] = []
     for name, pattern, secret in [*((n, p, True) for n, p in shapes), *((n, p, False) for n, p in items)]:
         if any(name == r[0] for r in rules):
             continue
         if name == _PEM_BLOCK[0]:
             rules.append((name, re.compile(_PEM_BLOCK[1], re.M)))
-            gates.append((rules[-1][1], False))
+            sources.append(None)
         elif secret or is_secret_rule(name):
             rules.append((name, _loosened(pattern)))
-            gates.append(_gate(pattern, rules[-1][1]))
-    return Redactor(tuple(rules), tuple(gates))
+            sources.append(pattern)
+    return Redactor(tuple(rules), tuple(sources))
+
+
+# Below this much text the rules are searched themselves: building the
+# gates (tens of milliseconds) costs more than a small change's searches.
+GATES_AFTER = 64 * 1024
+
+
+@functools.lru_cache(maxsize=8)
+def _gates(
+    sources: tuple[str | None, ...], rules: tuple[tuple[str, re.Pattern[str]], ...]
+) -> tuple[tuple[re.Pattern[str], bool], ...]:
+    # Pure in its (immutable) inputs, so cached for the process.
+    return tuple(
+        (rx, False) if src is None else _gate(src, rx) for src, (_, rx) in zip(sources, rules, strict=True)
+    )
 
 
 def _gate(pattern: str, rule: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:

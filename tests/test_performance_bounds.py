@@ -412,13 +412,16 @@ def _added(text: str, first: int) -> tuple[list[tuple[int, str]], git.AddedLines
 
 # How candidates are found: file by file (a hook's change), many files at
 # once with Python's re (gates), or many files at once with RE2.
-_MODES = ['small', 'batch'] + (['re2'] if prefilter.available() else [])
+_MODES = ['tiny', 'small', 'batch'] + (['re2'] if prefilter.available() else [])
 
 
 @pytest.fixture
 def scan_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
     def use(mode: str) -> None:
-        monkeypatch.setattr(scan, 'BATCH_AFTER', 10**12 if mode == 'small' else 0)
+        # tiny: every line checked by every rule; small: the rules' own
+        # literals find the lines; batch and re2: the prefilter's passes.
+        monkeypatch.setattr(scan, 'BATCH_AFTER', 10**12 if mode in ('tiny', 'small') else 0)
+        monkeypatch.setattr(scan, 'EVERY_LINE_BELOW', 10**12 if mode == 'tiny' else 0)
         if mode == 'batch':
             monkeypatch.setattr(prefilter, '_re2', lambda: None)
         else:

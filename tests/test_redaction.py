@@ -72,6 +72,17 @@ def test_joined_search_finds_every_string(red):
     assert secret not in found[f'src/{secret}.py']
 
 
+@pytest.mark.parametrize(('text', 'secret'), CONTEXT_SHAPES)
+@pytest.mark.parametrize('filler', [10, redact.GATES_AFTER // 20], ids=['small', 'gated'])
+def test_many_texts_are_masked_as_each_alone(red, text, secret, filler):
+    # Past GATES_AFTER the texts are searched through the rules' gates;
+    # either way each text is masked exactly as on its own.
+    texts = [f'src/pkg/module_{i}.py' for i in range(filler)] + [text]
+    found = red.strings(texts)
+    assert found == {text: red.text(text)}
+    assert secret not in found[text]
+
+
 def test_nothing_to_mask_keeps_the_records(red):
     assert red.strings(['a', 'b']) == {}
 
