@@ -308,6 +308,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = Path(args.keep or tmp_ctx.name)  # type: ignore[union-attr]
     root.mkdir(parents=True, exist_ok=True)
     env = synth.isolated_env()
+    # Both tools run as installed, with their modules' bytecode cached: pip
+    # compiles a regular install's modules when it installs them, and an
+    # editable install writes them on its first run (the warm-up). With
+    # PYTHONDONTWRITEBYTECODE (set on some CI machines) an editable install
+    # would compile every module from source on every run.
+    env.pop('PYTHONDONTWRITEBYTECODE', None)
     bench = Bench(root, env, rt_cmd, runs, quick, rows, results)
     try:
         if 1 in args.targets and ds is not None:
