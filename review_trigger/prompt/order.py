@@ -9,6 +9,7 @@ files to review: they are listed once, under "What changed".
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Collection, Iterable, Sequence
@@ -162,9 +163,13 @@ def kind(f: FileChange) -> Kind:
     return path_kind(f.path)
 
 
+# A pure function of the path, asked for every file of a change several
+# times (each list of the prompt is sorted by it): remembered for the
+# process, up to a large change's worth of paths.
+@functools.lru_cache(maxsize=1 << 16)
 def path_kind(path: str) -> Kind:
-    # Asked for every file of a change, several times: the folders are
-    # lower-cased at once (the same as each alone: '/' is no letter).
+    # The folders are lower-cased at once (the same as each alone: '/' is
+    # no letter).
     head, _, base = path.rpartition('/')
     dirs = head.lower().split('/') if head else ()
     ext = base.rpartition('.')[2].lower() if '.' in base.lstrip('.') else ''
