@@ -318,10 +318,7 @@ def scan_files(
                     at = text.find(prefilter.MARKER, at + 1)
     if python_rules and size < EVERY_LINE_BELOW:
         for r in python_rules:
-            rule = run.rules[r]
-            for i, text in enumerate(texts):
-                if run.applies(rule, files[i][0]):
-                    found[i].setdefault(r, set()).update(range(text.count('\n') + 1))
+            _mark_every_line(r, run, files, texts, found)
     elif python_rules:
         joined = _joined(texts)
         for r in python_rules:
@@ -440,6 +437,20 @@ def _literal_lines(
     return True
 
 
+def _mark_every_line(
+    r: int,
+    run: Rules,
+    files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
+    texts: list[str],
+    found: list[_Candidates],
+) -> None:
+    """Mark, in ``found``, every line of the files rule ``r`` applies to."""
+    rule = run.rules[r]
+    for i, text in enumerate(texts):
+        if run.applies(rule, files[i][0]):
+            found[i].setdefault(r, set()).update(range(text.count('\n') + 1))
+
+
 def _python_candidates(
     r: int,
     run: Rules,
@@ -465,9 +476,7 @@ def _python_candidates(
         if not _is_context_free(rule.pattern):
             # What it matches in a line may depend on the lines around it:
             # every line is checked alone.
-            for i, text in enumerate(texts):
-                if run.applies(rule, files[i][0]):
-                    found[i].setdefault(r, set()).update(range(text.count('\n') + 1))
+            _mark_every_line(r, run, files, texts, found)
             return
         for i in range(len(texts)):
             if not run.applies(rule, files[i][0]):
