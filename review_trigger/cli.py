@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from review_trigger import __version__
 from review_trigger.errors import Exit, guarded
-from review_trigger.options import PROG, Parser, add_analysis_options
+from review_trigger.options import PROG, Parser, add_analysis_options, add_range_options, request
 
 
 def _run_parser() -> Parser:
@@ -25,22 +25,7 @@ def _run_parser() -> Parser:
         f'session hooks); see `{PROG} COMMAND --help`.',
     )
     p.add_argument('--version', action='version', version=f'%(prog)s {__version__}')
-    what = p.add_mutually_exclusive_group()
-    what.add_argument('--staged', action='store_true', help='analyse the index against HEAD (the default)')
-    what.add_argument('--since', metavar='REV', help='analyse the commits REV..HEAD')
-    what.add_argument(
-        '--base', metavar='REV', help='analyse what a pull request from --head into REV would merge'
-    )
-    what.add_argument(
-        '--worktree',
-        metavar='REV',
-        nargs='?',
-        const='HEAD',
-        help='analyse the working tree, untracked files included, '
-        'against REV (default HEAD); the index is not touched',
-    )
-    p.add_argument('--head', metavar='REV', help='with --base: the pull request head (default HEAD)')
-    p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
+    add_range_options(p)
     p.add_argument(
         '--format',
         choices=('markdown', 'json'),
@@ -83,20 +68,7 @@ def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     from review_trigger import output, pipeline
 
     try:
-        outcome = pipeline.run(
-            pipeline.Request(
-                directory=args.directory,
-                since=args.since,
-                base=args.base,
-                head=args.head,
-                worktree=args.worktree,
-                config_path=args.config,
-                session_model=args.session_model,
-                reviewer=args.reviewer,
-                include_diff=args.include_diff,
-                environ=environ,
-            )
-        )
+        outcome = pipeline.run(request(args, environ))
         text: str | Iterator[str]
         if args.format == 'json':
             # In pieces: the report of a large change is not held whole.

@@ -1,13 +1,18 @@
 """Command-line parsing shared by every entry point: an argparse parser
-whose errors are UserErrors (one line, exit 2), and the analysis options
-the command line and the hook both take."""
+whose errors are UserErrors (one line, exit 2), the change to analyse and
+the analysis options the commands take, and the pipeline request they
+make."""
 
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from review_trigger.errors import UserError
+
+if TYPE_CHECKING:
+    from review_trigger.pipeline import Request
 
 PROG = 'review-trigger'
 ENV_SESSION_MODEL = 'REVIEW_TRIGGER_SESSION_MODEL'
@@ -16,6 +21,49 @@ ENV_SESSION_MODEL = 'REVIEW_TRIGGER_SESSION_MODEL'
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UserError(f'{message} (see {self.prog} --help)')
+
+
+def add_range_options(p: argparse.ArgumentParser, *, worktree: bool = True) -> None:
+    """--staged, --since, --base and --head, --worktree (unless told not
+    to), and -C: which change to analyse, and where."""
+    what = p.add_mutually_exclusive_group()
+    what.add_argument('--staged', action='store_true', help='analyse the index against HEAD (the default)')
+    what.add_argument('--since', metavar='REV', help='analyse the commits REV..HEAD')
+    what.add_argument(
+        '--base', metavar='REV', help='analyse what a pull request from --head into REV would merge'
+    )
+    if worktree:
+        what.add_argument(
+            '--worktree',
+            metavar='REV',
+            nargs='?',
+            const='HEAD',
+            help='analyse the working tree, untracked files included, '
+            'against REV (default HEAD); the index is not touched',
+        )
+    p.add_argument('--head', metavar='REV', help='with --base: the pull request head (default HEAD)')
+    p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
+
+
+def request(args: argparse.Namespace, environ: Mapping[str, str], **changes: Any) -> Request:
+    """The pipeline's request for options parsed with add_range_options
+    and add_analysis_options (``changes`` override fields)."""
+    from review_trigger.pipeline import Request
+
+    fields: dict[str, Any] = {
+        'directory': args.directory,
+        'since': args.since,
+        'base': args.base,
+        'head': args.head,
+        'worktree': getattr(args, 'worktree', None),
+        'config_path': args.config,
+        'session_model': args.session_model,
+        'reviewer': args.reviewer,
+        'include_diff': getattr(args, 'include_diff', None),
+        'environ': environ,
+    }
+    fields.update(changes)
+    return Request(**fields)
 
 
 def add_analysis_options(p: argparse.ArgumentParser) -> None:

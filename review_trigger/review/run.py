@@ -203,7 +203,7 @@ def accept(outcome: Any, path: str, model: str | None) -> tuple[ledger.Record, s
 
 
 def _parser() -> argparse.ArgumentParser:
-    from review_trigger.options import Parser, add_analysis_options
+    from review_trigger.options import Parser, add_analysis_options, add_range_options
 
     p = Parser(
         prog=f'{PROG} review',
@@ -213,12 +213,8 @@ def _parser() -> argparse.ArgumentParser:
         'WARN). Exit 0 PASS/WARN, 1 FAIL, 2 usage, configuration or '
         'reviewer error, 3 internal error.',
     )
-    what = p.add_mutually_exclusive_group()
-    what.add_argument('--staged', action='store_true', help='the index against HEAD (default)')
-    what.add_argument('--since', metavar='REV', help='the commits REV..HEAD')
-    what.add_argument('--base', metavar='REV', help='what a pull request into REV would merge')
-    p.add_argument('--head', metavar='REV', help='with --base: the pull request head')
-    p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
+    # No --worktree: a verdict is kept for committed or staged content.
+    add_range_options(p, worktree=False)
     who = p.add_mutually_exclusive_group()
     who.add_argument(
         '--command',
@@ -267,18 +263,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _outcome(args: argparse.Namespace, environ: Mapping[str, str]) -> Any:
     from review_trigger import pipeline
+    from review_trigger.options import request
 
     return pipeline.run(
-        pipeline.Request(
-            directory=args.directory,
-            since=args.since,
-            base=args.base,
-            head=args.head,
-            config_path=args.config,
-            session_model=args.session_model,
-            reviewer=args.reviewer,
+        request(
+            args,
+            environ,
             include_diff=INCLUDE_DIFF_TOKENS if args.include_diff is None else args.include_diff,
-            environ=environ,
         )
     )
 
