@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from review_trigger import git, paths, prefilter, scan
+from review_trigger import git, paths
 from review_trigger.change import (
     Change,
     Commit,
@@ -20,13 +18,12 @@ from review_trigger.change import (
     Range,
     Suppression,
 )
-from review_trigger.config import Config, glob_lists, word_lists
+from review_trigger.config import Config
 from review_trigger.defaults import NEVER_READ
 from review_trigger.git.objects import BlobReader
 from review_trigger.scan import LineRule, Rules, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
 from review_trigger.triggers._base import Settings
-from review_trigger.words import compile_words
 
 _PY_DEF = re.compile(r'^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)', re.M)
 MAX_DEFINITIONS = 8
@@ -77,11 +74,6 @@ def enabled_triggers(config: Config) -> list[tuple[Trigger, Settings]]:
     return out
 
 
-# From this many changed files, and with RE2 installed, the diff is read a
-# block at a time (``git.Diff.candidates``) instead of file by file.
-LARGE_CHANGE = 1000
-
-
 class _Scanned(NamedTuple):
     files: list[FileChange]
     hits: list[Hit]
@@ -117,10 +109,6 @@ def _scanned(
         or f.submodule
         or f.status == 'deleted'
     )
-
-
-def _rules_for(path: str, rules: Rules, secret_rules: Rules, secret_only: frozenset[str]) -> Rules:
-    return secret_rules if path in secret_only else rules
 
 
 def _flagged(f: FileChange, generated: frozenset[str], excluded: frozenset[str]) -> FileChange:
@@ -178,12 +166,12 @@ def _binary_notes(files: Sequence[FileChange]) -> list[str]:
     ]
 
 
-def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths, config: Config) -> _Scanned:
+def _scan(diff: git.Diff, rules: Rules, every: paths.ChangedPaths, config: Config) -> _Scanned:
     """Read the diff file by file; scan the added lines of many files at a
     time (up to about _BATCH_BYTES), in order, with their notes in order."""
     generated, excluded = _flags(every, config)
     secret_only = _secret_only(generated, every)
-    secret_rules = Rules([r for r in rules.rules if r.secret], rules.globs)
+    secret_rules = Rules([r for r in rules.rules if r.secret], rules.globs, every)
     out = _Scanned([], [], [], [], [])
     batch: list[tuple[FileChange, bool, git.AddedLines]] = []
     batch_bytes = 0
@@ -227,51 +215,6 @@ def _by_files(diff: git.Diff, rules: Rules, every: paths.ChangedPaths, config: C
     return out
 
 
-def _by_blocks(
-    diff: git.Diff, rules: Rules, pre: prefilter.Prefilter, every: paths.ChangedPaths, config: Config
-) -> _Scanned:
-    """Read the diff a block at a time; check only the candidate lines RE2
-    finds in each block, file by file, in order."""
-    # The paths the triggers' globs and words match, found now, in the
-    # run's index the triggers will ask: git is still writing (its output
-    # is read ahead meanwhile), and they do not depend on the patches.
-    for patterns in glob_lists(config):
-        every.select(patterns)
-    for words in word_lists(config):
-        every.candidates((compile_words(words),))
-    generated, excluded = _flags(every, config)
-    secret_only = _secret_only(generated, every)
-    secret_rules = Rules([r for r in rules.rules if r.secret], rules.globs)
-    out = _Scanned([], [], [], [], [])
-    scanned = [_scanned(f, generated, excluded, secret_only) for f in diff.files]
-    pending: list[tuple[int, str]] = []
-    python_lines = scan.uncovered_lines(rules, pre)
-
-    def find(data: bytes) -> Iterable[int]:
-        found = prefilter.raw_candidate_lines(pre, data)
-        if python_lines is None:
-            return found
-        # The rules RE2 does not cover: their lines too, each line once.
-        return (k for k, _ in itertools.groupby(heapq.merge(found, python_lines(data))))
-
-    for event in diff.candidates(scanned, find, config.max_scan_bytes):
-        if isinstance(event, git.Candidate):
-            pending.append((event.line, event.text))
-            continue
-        f = event.change
-        out.files.append(_flagged(f, generated, excluded))
-        if event.skipped:
-            out.notes.append(_too_large(f.path, config))
-            out.too_large.append(f.path)
-        elif pending:
-            result = scan.check_lines(f.path, pending, _rules_for(f.path, rules, secret_rules, secret_only))
-            out.hits.extend(result.hits)
-            out.suppressions.extend(result.suppressions)
-            out.notes.extend(result.notes)
-        pending = []
-    return out
-
-
 def analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff | None = None) -> Analysis:
     """Analyse the range (its diff, if the caller started it already)."""
     # The run's glob translations: those remembered in the git directory,
@@ -297,9 +240,8 @@ def _analyze(
     owned: list[LineRule] = []
     for t, settings in triggers:
         owned.extend(t.line_rules(settings))
-    rules = Rules(owned, globs)
     every = paths.ChangedPaths(paths.all_paths(diff.files), globs)
-    pre = scan.large_prefilter(rules) if owned and len(diff.files) >= LARGE_CHANGE else None
+    rules = Rules(owned, globs, every)
     # The commits and the base's top-level names first: git reads them while
     # the diff is still being written.
     top = git.PendingFiles(repo, rng.base, recursive=False) if rng.base is not None else None
@@ -307,11 +249,7 @@ def _analyze(
     last = git.last_commit(rng)
     if last is not None and last != rng.base:
         commits = tuple(git.commits(repo, rng.base, last))
-    files, hits, suppressions, notes, too_large = (
-        _by_blocks(diff, rules, pre, every, config)
-        if pre is not None
-        else _by_files(diff, rules, every, config)
-    )
+    files, hits, suppressions, notes, too_large = _scan(diff, rules, every, config)
     notes.extend(_binary_notes(files))
     top_cache: list[frozenset[str]] = []
 

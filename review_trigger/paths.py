@@ -285,6 +285,11 @@ class ChangedPaths:
         self._selected: dict[tuple[str, ...], frozenset[str]] = {}
         self._candidates: dict[tuple[re.Pattern[str] | WordSet, ...], list[int] | None] = {}
 
+    @functools.cached_property
+    def known(self) -> frozenset[str]:
+        """The paths, as a set."""
+        return frozenset(self.paths)
+
     def joined(self) -> tuple[str, list[int]]:
         """The paths joined with newlines, and where each starts."""
         if self._joined is None:

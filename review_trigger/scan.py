@@ -35,7 +35,7 @@ from review_trigger.paths import Globs
 from review_trigger.words import WordSet, find_word, split_words
 
 if TYPE_CHECKING:
-    from review_trigger.paths import PathMatcher
+    from review_trigger.paths import ChangedPaths, PathMatcher
 
 # `review-trigger: ignore[security] reason` in any comment syntax.
 SUPPRESS = re.compile(
@@ -76,22 +76,28 @@ def word_rule(
     return LineRule(trigger, name, words=words, needles=needles, not_paths=not_paths, unless=unless)
 
 
-def _applies(rule: LineRule, path: str) -> bool:
-    return (rule.paths is None or rule.paths.match_file(path)) and (
-        rule.not_paths is None or not rule.not_paths.match_file(path)
-    )
-
-
 class Rules:
     """One run's content rules, and what the run learns scanning with them:
     their RE2 prefilter (built once), the words seen by each word list,
-    their path lists compiled with the run's glob translations."""
+    their path lists compiled with the run's glob translations, and which
+    of them look at each path (``profile``)."""
 
-    def __init__(self, rules: Sequence[LineRule], globs: Globs | None = None) -> None:
+    def __init__(
+        self,
+        rules: Sequence[LineRule],
+        globs: Globs | None = None,
+        changed: ChangedPaths | None = None,
+    ) -> None:
         self.rules = tuple(rules)
         self.globs = globs if globs is not None else Globs()
+        # The run's index of the changed paths: a path list is then matched
+        # against all of them at once (``profile``).
+        self.changed = changed
         self._prefilter: list[prefilter.Prefilter | None] = []
         self._runs: dict[int, _Runs] = {}
+        self._profiles: dict[tuple[bool, ...], tuple[int, ...]] = {}
+        self._keys = [(_patterns(r.paths), _patterns(r.not_paths)) for r in self.rules]
+        self._distinct = sorted({k for key in self._keys for k in key if k is not None})
 
     def prefilter(self) -> prefilter.Prefilter | None:
         """The RE2 prefilter of the rules (None without RE2)."""
@@ -105,7 +111,8 @@ class Rules:
                         if r.words is not None and _fast_words(r, _needles_source(r.words))
                         else re.compile('')  # anything else: searched with Python's re
                         for r in self.rules
-                    ]
+                    ],
+                    self._keys,
                 )
             )
         return self._prefilter[0]
@@ -122,6 +129,29 @@ class Rules:
         return (rule.paths is None or self.globs.matcher(rule.paths.patterns).match_file(path)) and (
             rule.not_paths is None or not self.globs.matcher(rule.not_paths.patterns).match_file(path)
         )
+
+    def profile(self, path: str) -> tuple[int, ...]:
+        """The indexes of the rules that look at ``path``. The rules share a
+        few path lists: each list is matched once per path (against every
+        changed path at once, with the run's index), and paths the lists
+        treat alike share one answer."""
+        if self.changed is not None and path in self.changed.known:
+            seen = tuple(path in self.changed.select(k) for k in self._distinct)
+        else:
+            seen = tuple(self.globs.matcher(k).match_file(path) for k in self._distinct)
+        found = self._profiles.get(seen)
+        if found is None:
+            matched = dict(zip(self._distinct, seen, strict=True))
+            found = self._profiles[seen] = tuple(
+                r
+                for r, (only, never) in enumerate(self._keys)
+                if (only is None or matched[only]) and (never is None or not matched[never])
+            )
+        return found
+
+
+def _patterns(matcher: PathMatcher | None) -> tuple[str, ...] | None:
+    return matcher.patterns if matcher is not None else None
 
 
 def _rules(rules: Sequence[LineRule] | Rules) -> Rules:
@@ -163,90 +193,6 @@ def scan_file(
     return scan_files([(path, lines)], rules)[0]
 
 
-def check_lines(path: str, lines: Sequence[tuple[int, str]], rules: Sequence[LineRule] | Rules) -> FileScan:
-    """Hits of ``rules`` on some added lines of path, each checked alone:
-    the candidates ``large_prefilter`` found (every line any rule can
-    match is among them)."""
-    if not lines:
-        return FileScan([], [], [])
-    texts = [text for _, text in lines]
-    run = _rules(rules)
-    return _check(
-        path, lines, '\n'.join(texts), run, (True,) * len(run.rules), {_ALL: set(range(len(lines)))}
-    )
-
-
-def large_prefilter(rules: Rules) -> prefilter.Prefilter | None:
-    """The prefilter for ``rules`` if RE2 is installed and covers any of
-    them, else None. The lines of the rules it does not cover are found by
-    ``uncovered_lines``: with both, ``check_lines`` on the candidates finds
-    every hit."""
-    pre = rules.prefilter()
-    return pre if pre is not None and any(pre.covered) else None
-
-
-def uncovered_lines(rules: Rules, pre: prefilter.Prefilter) -> Callable[[bytes], list[int]] | None:
-    """For the rules ``pre`` does not cover (a regex RE2 cannot stand in
-    for), what finds their candidate lines in a block of the diff, as
-    ``prefilter.candidate_lines`` does for the others; None if it covers
-    them all. Only these rules pay for it: a line holding one of a rule's
-    necessary literals (``_line_literals``), or every line if it has none."""
-    wanted = [_line_literals(rules.rules[r]) for r, c in enumerate(pre.covered) if not c]
-    if not wanted:
-        return None
-    if any(w is None for w in wanted):
-        return _every_line
-    literals = sorted({lit for w in wanted if w is not None for lit in w[0]})
-    # Under re.I only s, i and k also match non-ASCII characters (the
-    # prefilter's _FOLDS): then a line with any is a candidate as well.
-    odd = any(w[1] and any(c in lit for lit in w[0] for c in b'sik') for w in wanted if w is not None)
-
-    def find(data: bytes) -> list[int]:
-        low = data.lower()  # ASCII only, so offsets stay
-        starts: set[int] = set()
-        for lit in literals:
-            at = low.find(lit)
-            while at >= 0:
-                starts.add(low.rfind(b'\n', 0, at) + 1)
-                nl = low.find(b'\n', at)
-                if nl < 0:
-                    break
-                at = low.find(lit, nl + 1)
-        if odd and not data.isascii():
-            m = _NON_ASCII_BYTE.search(data)
-            while m is not None:
-                starts.add(data.rfind(b'\n', 0, m.start()) + 1)
-                nl = data.find(b'\n', m.start())
-                m = _NON_ASCII_BYTE.search(data, nl + 1) if nl >= 0 else None
-        return sorted(starts)
-
-    return find
-
-
-_NON_ASCII_BYTE = re.compile(rb'[\x80-\xff]')
-
-
-def _every_line(data: bytes) -> list[int]:
-    return [0, *(m.end() for m in _NEWLINE.finditer(data, 0, len(data) - 1))]
-
-
-_NEWLINE = re.compile(rb'\n')
-
-
-def _line_literals(rule: LineRule) -> tuple[frozenset[bytes], bool] | None:
-    """ASCII strings, lower-cased, one of which every line the rule hits
-    holds (lower-cased), and whether the rule ignores case; None if none
-    are known. A word list's needles are; a regex's come from its parse
-    tree (``_necessary_literals``), lookarounds included: a line matches
-    alone, so what a lookaround sees is in the line too."""
-    if rule.words is not None:
-        needles = rule.words.needles
-        if not needles or not all(n.isascii() and n for n in needles):
-            return None
-        return frozenset(n.lower().encode() for n in needles), True
-    return _regex_literals(rule.pattern) if rule.pattern is not None else None
-
-
 @functools.lru_cache(maxsize=512)
 def _regex_literals(pattern: re.Pattern[str]) -> tuple[frozenset[bytes], bool] | None:
     # re._parser: RE2 cannot say what a Python regex needs (it is why the
@@ -267,16 +213,13 @@ def _text_of(lines: Sequence[tuple[int, str]]) -> str:
     return joined if isinstance(joined, str) else '\n'.join(line for _, line in lines)
 
 
-# Candidates of one file: line indexes by rule index, and under _ALL the
-# lines every rule the prefilter covers may match (and suppression lines).
-_ALL = -1
+# Candidates of one file: line indexes by rule index, and under _MARKED
+# the lines holding a suppression comment.
+_MARKED = -1
 _Candidates = dict[int, set[int]]
 
-# A candidate line longer than this is first checked by a rule's own RE2
-# superset: Python's re can take time quadratic in a line's length (a long
-# minified line, a data URI), RE2 is linear; on shorter lines re is quicker
-# than encoding the line for RE2.
-_LONG_LINE = 256
+# A suppression comment must be seen even on lines no rule matches.
+MARKER = 'review-trigger:'
 
 # Below this much text (a hook's change: a few files) building the RE2
 # prefilter (tens of milliseconds) costs more than it saves.
@@ -294,47 +237,60 @@ def scan_files(
     rules: Sequence[LineRule] | Rules,
 ) -> list[FileScan]:
     """``scan_file(path, lines, rules)`` for each file, with the
-    candidates of many files found at once."""
+    candidates of many files found at once: the files that the same rules
+    look at (``Rules.profile``) are searched together, for those rules."""
     if not files:
         return []
     run = _rules(rules)
     texts = [_text_of(lines) for _, lines in files]
     size = sum(map(len, texts))
     found: list[_Candidates] = [{} for _ in files]
-    batch = size >= BATCH_AFTER
-    pre = run.prefilter() if batch else None
-    if pre is not None:
-        _prefiltered(pre, texts, found)
-        python_rules = [i for i, c in enumerate(pre.covered) if not c]
-    else:
-        python_rules = list(range(len(run.rules)))
-        for i, text in enumerate(texts):
-            at = text.find(prefilter.MARKER)
-            if at >= 0:
-                marked = found[i].setdefault(_ALL, set())
-                where = _Text(text)
-                while at >= 0:
-                    marked.add(where.index(at))
-                    at = text.find(prefilter.MARKER, at + 1)
-    if python_rules and size < EVERY_LINE_BELOW:
-        for r in python_rules:
-            _mark_every_line(r, run, files, texts, found)
-    elif python_rules:
-        joined = _joined(texts)
-        for r in python_rules:
-            _python_candidates(r, run, files, texts, joined, found)
-    covered = pre.covered if pre is not None else (False,) * len(run.rules)
+    for i, text in enumerate(texts):
+        at = text.find(MARKER)
+        if at >= 0:
+            marked = found[i].setdefault(_MARKED, set())
+            where = _Text(text)
+            while at >= 0:
+                marked.add(where.index(at))
+                at = text.find(MARKER, at + 1)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for i, (path, lines) in enumerate(files):
+        if lines:
+            groups.setdefault(run.profile(path), []).append(i)
+    pre = run.prefilter() if size >= BATCH_AFTER else None
+    for profile, members in groups.items():
+        if not profile:
+            continue
+        mine = [found[i] for i in members]
+        if size < EVERY_LINE_BELOW:
+            for i in members:
+                every = set(range(texts[i].count('\n') + 1))
+                for r in profile:
+                    found[i][r] = every
+            continue
+        part = [texts[i] for i in members]
+        python_rules = list(profile)
+        if pre is not None:
+            _prefiltered(pre, profile, part, mine)
+            python_rules = [r for r in profile if not pre.covered[r]]
+        if python_rules:
+            joined = _joined(part)
+            for r in python_rules:
+                _python_candidates(r, run, part, joined, mine)
     out = []
     for (path, lines), text, cands in zip(files, texts, found, strict=True):
         if cands and lines:
-            out.append(_check(path, lines, text, run, covered, cands))
+            out.append(_check(path, lines, text, run, cands))
         else:
             out.append(FileScan([], [], []))
     return out
 
 
-def _prefiltered(pre: prefilter.Prefilter, texts: list[str], found: list[_Candidates]) -> None:
-    """Mark, in ``found``, the candidate lines the prefilter finds."""
+def _prefiltered(
+    pre: prefilter.Prefilter, profile: tuple[int, ...], texts: list[str], found: list[_Candidates]
+) -> None:
+    """Mark, in ``found``, the candidate lines the prefilter finds for the
+    rules of ``profile`` in ``texts``."""
     joined = '\n'.join(texts)
     data, exact = prefilter.encode(joined)
     # The global index of each file's first line.
@@ -343,20 +299,26 @@ def _prefiltered(pre: prefilter.Prefilter, texts: list[str], found: list[_Candid
     for text in texts:
         firsts.append(n)
         n += text.count('\n') + 1
+    wanted = frozenset(profile)
+    starts = sorted(
+        (start, r) for r, offsets in prefilter.lines(pre, data, wanted).items() for start in offsets
+    )
     line = 0
     last = 0
-    for start in prefilter.candidate_lines(pre, data):
+    for start, r in starts:
         line += data.count(b'\n', last, start)
         last = start
         i = bisect.bisect_right(firsts, line) - 1
-        found[i].setdefault(_ALL, set()).add(line - firsts[i])
+        found[i].setdefault(r, set()).add(line - firsts[i])
     if not exact:
         # Lines RE2 saw with '?' for a lone surrogate: Python's re checks them.
         where = _Text(joined)
+        covered = [r for r in profile if pre.covered[r]]
         for m in prefilter.SURROGATE.finditer(joined):
             line = where.index(m.start())
             i = bisect.bisect_right(firsts, line) - 1
-            found[i].setdefault(_ALL, set()).add(line - firsts[i])
+            for r in covered:
+                found[i].setdefault(r, set()).add(line - firsts[i])
 
 
 class _Joined(NamedTuple):
@@ -395,13 +357,7 @@ def _folded(joined: _Joined) -> str:
     return joined.folded[0]
 
 
-def _literal_lines(
-    r: int,
-    run: Rules,
-    files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
-    joined: _Joined,
-    found: list[_Candidates],
-) -> bool:
+def _literal_lines(r: int, run: Rules, joined: _Joined, found: list[_Candidates]) -> bool:
     """Mark, in ``found``, the lines holding one of the necessary literals
     of regex rule ``r`` (``_regex_literals``): every line it can match
     alone holds one, lower-cased. False if it has none (nothing marked).
@@ -425,45 +381,22 @@ def _literal_lines(
             at = low.find(needle, nl + 1)
     offsets.sort()
     where = _Text(joined.text)
-    applies: dict[int, bool] = {}
     for offset in offsets:
         line = where.index(offset)
         i = bisect.bisect_right(joined.firsts, line) - 1
-        ok = applies.get(i)
-        if ok is None:
-            ok = applies[i] = run.applies(rule, files[i][0])
-        if ok:
-            found[i].setdefault(r, set()).add(line - joined.firsts[i])
+        found[i].setdefault(r, set()).add(line - joined.firsts[i])
     return True
 
 
-def _mark_every_line(
-    r: int,
-    run: Rules,
-    files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
-    texts: list[str],
-    found: list[_Candidates],
-) -> None:
-    """Mark, in ``found``, every line of the files rule ``r`` applies to."""
-    rule = run.rules[r]
-    for i, text in enumerate(texts):
-        if run.applies(rule, files[i][0]):
-            found[i].setdefault(r, set()).update(range(text.count('\n') + 1))
-
-
 def _python_candidates(
-    r: int,
-    run: Rules,
-    files: Sequence[tuple[str, Sequence[tuple[int, str]]]],
-    texts: list[str],
-    joined: _Joined,
-    found: list[_Candidates],
+    r: int, run: Rules, texts: list[str], joined: _Joined, found: list[_Candidates]
 ) -> None:
     """Mark, in ``found``, the candidate lines of ``rule`` (rule index
-    ``r``), searched for with Python's re: every line holding one of its
-    regex's necessary literals (``_literal_lines``), else every line a
-    match of its regex starts in, ends in or runs through, or every line
-    holding a word that can start an entry of its word list.
+    ``r``) in ``texts`` (of files it looks at), searched for with Python's
+    re: every line holding one of its regex's necessary literals
+    (``_literal_lines``), else every line a match of its regex starts in,
+    ends in or runs through, or every line holding a word that can start
+    an entry of its word list.
 
     For a context-free regex (``_context_free``) a line that matches alone
     is one of those: where it matches alone it matches in the joined text,
@@ -471,17 +404,15 @@ def _python_candidates(
     other regex every line is a candidate."""
     rule = run.rules[r]
     if rule.pattern is not None:
-        if _literal_lines(r, run, files, joined, found):
+        if _literal_lines(r, run, joined, found):
             return
         if not _is_context_free(rule.pattern):
             # What it matches in a line may depend on the lines around it:
             # every line is checked alone.
-            _mark_every_line(r, run, files, texts, found)
+            for i, text in enumerate(texts):
+                found[i].setdefault(r, set()).update(range(text.count('\n') + 1))
             return
-        for i in range(len(texts)):
-            if not run.applies(rule, files[i][0]):
-                continue
-            text = texts[i]
+        for i, text in enumerate(texts):
             where = _Text(text)
             mine: set[int] | None = None
             for m in rule.pattern.finditer(text):
@@ -516,24 +447,18 @@ def _check(
     lines: Sequence[tuple[int, str]],
     text: str,
     run: Rules,
-    covered: Sequence[bool],
     cands: _Candidates,
 ) -> FileScan:
-    """The hits of ``rules`` on the candidate lines of one file, each line
-    checked alone."""
+    """The hits of the rules on their candidate lines of one file, each
+    line checked alone, rule by rule in their order."""
     result = FileScan([], [], [])
     lineno: Callable[[int], int] = getattr(lines, 'lineno', None) or (lambda i: lines[i][0])
     split = getattr(lines, 'lines', None)
     texts: list[str] = split() if callable(split) else text.split('\n')
-    everywhere = cands.get(_ALL, set())
 
-    encoded: dict[int, tuple[bytes, bool]] = {}  # long lines, as RE2 reads them
     suppressed: dict[int, dict[str, str]] = {}
-    for k in sorted(everywhere):
-        line = texts[k]
-        if prefilter.MARKER not in line:
-            continue
-        for m in SUPPRESS.finditer(line):
+    for k in sorted(cands.get(_MARKED, ())):
+        for m in SUPPRESS.finditer(texts[k]):
             reason = m[2].strip()
             if not reason:
                 result.notes.append(
@@ -543,55 +468,15 @@ def _check(
             for trigger in m[1].split(','):
                 suppressed.setdefault(k, {})[trigger.strip()] = reason
 
-    # Which of the prefilter's passes found each candidate line: a line is
-    # checked only with the rules of those passes (a line one word list
-    # finds is not checked with seventy regexes). The passes' automata are
-    # warm from the pass over the diff, and a line is short.
-    pre_all = run.prefilter() if any(covered) else None
-    passes = pre_all.passes if pre_all is not None and len(pre_all.regexes) > 1 else None
-    regexes = pre_all.regexes if pre_all is not None else ()
-    found_by: dict[int, int] = {}
-
-    def found_in(k: int) -> int:
-        got = found_by.get(k)
-        if got is None:
-            data = encoded.get(k)
-            if data is None:
-                data = encoded[k] = prefilter.encode(texts[k])
-            got = -1  # a lone surrogate: every rule looks
-            if data[1]:
-                got = 0
-                for j, rx in enumerate(regexes):
-                    if rx.search(data[0]) is not None:
-                        got |= 1 << j
-            found_by[k] = got
-        return got
-
-    for r, rule in enumerate(run.rules):
-        mine = cands.get(r)
-        pool = everywhere if covered[r] else None
-        if not mine and not pool:
+    for r in sorted(cands):
+        if r == _MARKED:
             continue
-        if not run.applies(rule, path):
-            continue
-        todo = sorted(pool | mine if pool and mine else pool or mine or ())
+        rule = run.rules[r]
         pattern = rule.pattern
         memo = run.runs(rule.words) if rule.words is not None else None
-        pre = run.prefilter() if covered[r] else None
-        alone = pre.alone[r] if pre is not None and pre.alone else None
         count = 0
-        bit = 1 << passes[r] if passes is not None and passes[r] >= 0 else 0
-        for k in todo:
+        for k in sorted(cands[r]):
             line = texts[k]
-            if bit and not found_in(k) & bit and k not in (mine or ()):
-                continue
-            if alone is not None and len(line) > _LONG_LINE and k not in (mine or ()):
-                data = encoded.get(k)
-                if data is None:
-                    data = encoded[k] = prefilter.encode(line)
-                # (A line with a lone surrogate is not UTF-8: re alone decides.)
-                if data[1] and alone.search(data[0]) is None:
-                    continue
             if pattern is not None:
                 if pattern.search(line) is None:
                     continue

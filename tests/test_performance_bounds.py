@@ -226,42 +226,6 @@ def test_streaming_parser_matches_line_by_line(
 
     ref, new = _parse_both(patch, files, max_bytes, chunk, want, monkeypatch)
     assert new == ref
-    # Read a block at a time, every line a candidate: the same files, line
-    # counts, added lines and skipped files.
-    assert _parse_blocks(patch, files, max_bytes, chunk, want, monkeypatch) == ref
-
-
-def _parse_blocks(
-    patch: bytes,
-    files: list[FileChange],
-    max_bytes: int,
-    block: int,
-    want: Callable[[FileChange], bool],
-    monkeypatch: pytest.MonkeyPatch,
-) -> list[Any]:
-    """The block reader's view of the patch, as the reference gives it:
-    (file with counts, its added lines, skipped) for each file, every line
-    of every block offered as a candidate."""
-    monkeypatch.setattr(git_diff, '_BLOCK', block)
-    scan_ = [want(f) for f in files]
-    counted: list[FileChange] = []
-
-    def every_line(data: bytes) -> list[int]:
-        return [i + 1 for i, byte in enumerate(data[:-1]) if byte == 10]
-
-    added: dict[int, list[tuple[int, str]]] = {}
-    skipped: set[int] = set()
-    blocks = git_diff._blocks(io.BytesIO(patch[7:]), patch[:7], max(max_bytes + 1, 80))
-    for event in git_diff._read(files, blocks, scan_, max_bytes, every_line):
-        if isinstance(event, git.Candidate):
-            added.setdefault(event.file, []).append((event.line, event.text))
-            continue
-        assert event.added == [], 'with a search, the lines come as candidates'
-        if event.skipped:
-            skipped.add(len(counted))
-            added.pop(len(counted), None)
-        counted.append(event.change)
-    return [(f, [] if i in skipped else added.get(i, []), i in skipped) for i, f in enumerate(counted)]
 
 
 def test_streaming_parser_cuts_a_huge_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -273,7 +237,6 @@ def test_streaming_parser_cuts_a_huge_line(monkeypatch: pytest.MonkeyPatch) -> N
     )
     ref, new = _parse_both(patch, files, 100, 64, lambda f: True, monkeypatch)
     assert new == ref
-    assert _parse_blocks(patch, files, 100, 64, lambda f: True, monkeypatch) == ref
     assert [len(added) for _, added, _ in new] == [0, 1, 0]
     assert [skipped for _, _, skipped in new] == [True, False, True]
 
@@ -921,12 +884,10 @@ def test_a_rule_re2_cannot_take_leaves_the_others_on_the_fast_path(
     # The prefilter the large change is read with: every default rule on
     # RE2, the two custom ones not.
     owned = [r for t, s in enabled_triggers(config) for r in t.line_rules(s)]
-    run = scan.Rules(owned)
-    pre = scan.large_prefilter(run)
+    pre = scan.Rules(owned).prefilter()
     assert pre is not None
     uncovered = [r.trigger for r, c in zip(owned, pre.covered, strict=True) if not c]
     assert uncovered == ['fixme', 'todo']
-    assert scan.uncovered_lines(run, pre) is not None
 
     fast = analyze(repo, rng, config)
     # The reference: every rule in Python's re, file by file.

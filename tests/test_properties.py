@@ -165,28 +165,38 @@ def test_random_repositories(base, change, delete, rename):
         assert 'abcdefgh12' not in prompt
 
 
-@pytest.mark.skipif(not prefilter.available(), reason='reading by blocks needs RE2')
+@pytest.mark.skipif(not prefilter.available(), reason='the fast path needs RE2')
 @settings(
     max_examples=int(os.environ.get('REVIEW_TRIGGER_EXAMPLES', 25)),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(base=FILES, change=FILES, delete=st.sets(st.integers(0, 7), max_size=3))
-def test_reading_by_blocks_is_reading_by_files(monkeypatch, base, change, delete):
-    """A large change is read a block at a time, with RE2 picking the lines
-    to check: the report is the one reading file by file gives."""
-    from review_trigger import analyze
+def test_every_way_of_reading_gives_one_report(monkeypatch, base, change, delete):
+    """Whether the lines to check are picked by RE2, by the rules' literals
+    in Python or not at all, and whatever the diff reader's block size,
+    the report is the same."""
+    from review_trigger import scan
     from review_trigger.git import diff as git_diff
 
     with tempfile.TemporaryDirectory() as root:
         _change(root, base, change, delete)
         _git(root, 'commit', '-q', '--allow-empty', '-m', 'change')
         reports = []
-        for large, block in ((10**9, 1 << 18), (0, 1 << 18), (0, 7)):
-            monkeypatch.setattr(analyze, 'LARGE_CHANGE', large)
+        for batch, every, re2, block in (
+            (10**12, 10**12, True, 1 << 18),  # every line checked by every rule
+            (0, 0, True, 1 << 18),  # RE2 picks the lines
+            (0, 0, True, 7),
+            (0, 0, False, 1 << 18),  # the rules' literals do
+        ):
+            monkeypatch.setattr(scan, 'BATCH_AFTER', batch)
+            monkeypatch.setattr(scan, 'EVERY_LINE_BELOW', every)
+            monkeypatch.setattr(prefilter, '_re2', _REAL_RE2 if re2 else (lambda: None))
             monkeypatch.setattr(git_diff, '_BLOCK', block)
             code_, out, err = _run('-C', root, '--since', 'HEAD~1', '--format', 'json')
             assert code_ == 0, err
             reports.append(json.loads(out))
-        assert reports[1] == reports[0]
-        assert reports[2] == reports[0]
+        assert reports[1:] == [reports[0]] * 3
+
+
+_REAL_RE2 = prefilter._re2

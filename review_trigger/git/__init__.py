@@ -19,7 +19,6 @@ from __future__ import annotations
 from review_trigger.git.diff import (
     NO_LINES,
     AddedLines,
-    Candidate,
     Diff,
     FileDiff,
     Readable,
@@ -50,7 +49,6 @@ from review_trigger.git.worktree import snapshot, unstaged_count, worktree_range
 __all__ = [
     'NO_LINES',
     'AddedLines',
-    'Candidate',
     'Diff',
     'FileDiff',
     'PendingFiles',

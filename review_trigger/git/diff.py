@@ -356,8 +356,7 @@ class _ReadAhead:
 # block finds where each file's patch starts, its hunk headers (the line
 # counts, here and nowhere else) and binary markers; nothing is done per
 # line in Python. A file's added lines are taken from its hunks a run at a
-# time (``_hunk_lines``), or, for a large change, only those a caller's
-# search finds in the block are (``_candidate``). Every line of a patch
+# time (``_hunk_lines``). Every line of a patch
 # starts with '+', '-' or '\\' inside a hunk (there is no context with
 # -U0), so a line starting with "diff --git ", "@@ -" or "Binary files " is
 # always git's own.
@@ -375,14 +374,6 @@ _PIPE_SIZE = 1 << 20
 _READ_AHEAD = 16 << 20
 
 
-class Candidate(NamedTuple):
-    """An added line worth checking: its file (an index), number and text."""
-
-    file: int
-    line: int
-    text: str
-
-
 class _File:
     """The file whose patch is being read."""
 
@@ -397,7 +388,6 @@ class _File:
         'skipped',
         'in_hunk',
         'next_line',
-        'mark',
         'seg',
         'runs',
     )
@@ -411,8 +401,7 @@ class _File:
         self.size = 0  # added bytes, as _hunk_lines counts them
         self.skipped = False
         self.in_hunk = False
-        self.next_line = 0  # the number of the added line at ``mark``
-        self.mark = 0  # a line start in the current block
+        self.next_line = 0  # the number of the next added line
         self.seg = 0  # where the current hunk's lines start
         # The added lines kept (each_file): (first line number, line count,
         # the lines with their '+' and newline), one entry per run of lines.
@@ -462,17 +451,9 @@ class Diff:
         """Each file, with its line counts, and its added lines (if
         ``want_content``) up to ``max_bytes`` a file."""
         files = self.files
-        read = _read(files, self._blocks(max_bytes), [want_content(f) for f in files], max_bytes)
-        # Without a search, every event is a file.
-        return self._finish(e for e in read if isinstance(e, FileDiff))
-
-    def candidates(
-        self, scan: Sequence[bool], find: Callable[[bytes], Iterable[int]], max_bytes: int
-    ) -> Iterator[Candidate | FileDiff]:
-        """Each file, with its line counts, as ``each_file`` gives it but
-        without its lines: before it, the added lines (of the files ``scan``
-        says to scan) that ``find`` picks out of each block, in order."""
-        return self._finish(_read(self.files, self._blocks(max_bytes), scan, max_bytes, find))
+        return self._finish(
+            _read(files, self._blocks(max_bytes), [want_content(f) for f in files], max_bytes)
+        )
 
     def _blocks(self, max_bytes: int) -> Iterator[bytes]:
         return _blocks(self._stream, self._rest, max(_LONG_LINE, max_bytes + 1))
@@ -488,7 +469,7 @@ class Diff:
             self.close()
 
 
-def _done(files: list[FileChange], f: _File, lines: bool) -> FileDiff:
+def _done(files: list[FileChange], f: _File) -> FileDiff:
     """The file just read: its FileChange with its line counts, and its
     added lines if they were kept."""
     c = files[f.index]
@@ -504,7 +485,7 @@ def _done(files: list[FileChange], f: _File, lines: bool) -> FileDiff:
             c.new_blob,
             c.submodule,
         )
-    if lines and f.scan and not f.skipped and f.runs:
+    if f.scan and not f.skipped and f.runs:
         return _file_diff(c, f.runs, False)
     return FileDiff(c, NO_LINES, f.skipped)
 
@@ -514,41 +495,25 @@ def _read(
     blocks: Iterable[bytes],
     scan: Sequence[bool],
     max_bytes: int,
-    find: Callable[[bytes], Iterable[int]] | None = None,
-) -> Iterator[FileDiff | Candidate]:
+) -> Iterator[FileDiff]:
     """The patch part read from ``blocks`` (see ``_blocks``): a FileDiff
-    for each of ``files``, in order, with its line counts. Without
-    ``find`` each file ``scan`` names has its added lines (``Diff.each_file``);
-    with it, the lines ``find`` picks of each block come as Candidates
-    before their file, and no FileDiff has lines (``Diff.candidates``)."""
+    for each of ``files``, in order, with its line counts, and the added
+    lines of each file ``scan`` names (up to ``max_bytes`` of them)."""
     f: _File | None = None
     next_index = 0
-    lines = find is None
 
     def close(f: _File, data: bytes, end: int) -> None:
         # The current hunk's lines up to ``end`` (a line start).
-        if lines:
-            f.next_line, f.size = _hunk_lines(data, f.seg, end, f.next_line, f.size, f.runs)
-        else:
-            f.size += _plus_bytes(data, f.seg, end)
+        f.next_line, f.size = _hunk_lines(data, f.seg, end, f.next_line, f.size, f.runs)
         if f.size > max_bytes:
             f.skipped = True
             f.runs = []
 
-    searching = find is not None and any(scan)
     for data in blocks:
         if f is not None:
-            f.mark = f.seg = 1
-        found = iter(find(data) if find is not None and searching else ())
-        line = next(found, None)
+            f.seg = 1
         for m in _EVENT.finditer(data):
             at = m.start() + 1
-            while line is not None and line < at:
-                if f is not None:
-                    c = _candidate(f, data, line)
-                    if c is not None:
-                        yield c
-                line = next(found, None)
             if f is not None and f.in_hunk and f.scan and not f.skipped and at > f.seg:
                 close(f, data, at)
             end = data.find(b'\n', at)
@@ -558,7 +523,7 @@ def _read(
                     f.in_hunk = False  # its second patch
                     continue
                 if f is not None:
-                    yield _done(files, f, lines)
+                    yield _done(files, f)
                 if next_index >= len(files):
                     f = None  # more patches than files: ignore them
                     continue
@@ -571,55 +536,19 @@ def _read(
                 f.added += 1 if m[4] is None else int(m[4])
                 f.in_hunk = True
                 f.next_line = int(m[3])
-                f.mark = f.seg = end + 1
+                f.seg = end + 1
             elif not f.in_hunk:
                 f.binary = True
-        while line is not None:
-            if f is not None:
-                c = _candidate(f, data, line)
-                if c is not None:
-                    yield c
-            line = next(found, None)
-        if f is not None:
-            if f.in_hunk and f.scan and not f.skipped and len(data) > f.seg:
-                close(f, data, len(data))
-            if f.in_hunk and f.scan and not lines:
-                f.next_line += _numbered(data, f.mark, len(data))
+        if f is not None and f.in_hunk and f.scan and not f.skipped and len(data) > f.seg:
+            close(f, data, len(data))
     if f is not None:
-        yield _done(files, f, lines)
+        yield _done(files, f)
     for rest in files[next_index:]:
         # Entries without a patch (should not happen; never lose a file).
         yield FileDiff(rest, NO_LINES, False)
 
 
 _T = TypeVar('_T')
-_PLUS_LINE = re.compile(rb'^\+[^\n]*', re.M)
-
-
-def _plus_bytes(data: bytes, start: int, end: int) -> int:
-    """The bytes of the '+' lines among the whole hunk lines of
-    ``data[start:end]`` (``start`` after a newline), each counted with its
-    '+' and without its newline."""
-    n = data.count(b'\n', start, end)
-    if data.count(b'\n+', start - 1, end) == n:
-        return end - start - n  # all of them (a new file's, mostly)
-    return sum(map(len, _PLUS_LINE.findall(data, start, end)))
-
-
-def _numbered(data: bytes, start: int, end: int) -> int:
-    """How many lines of the new file start in ``data[start:end]`` (at
-    line starts): added lines, and context lines (none with -U0)."""
-    return data.count(b'\n+', start - 1, end) + data.count(b'\n ', start - 1, end)
-
-
-def _candidate(f: _File, data: bytes, at: int) -> Candidate | None:
-    """The added line starting at ``at`` in ``f``'s current hunk, if it is one."""
-    if not (f.in_hunk and f.scan) or f.skipped or data[at : at + 1] != b'+':
-        return None
-    f.next_line += _numbered(data, f.mark, at)
-    f.mark = at
-    end = data.find(b'\n', at)
-    return Candidate(f.index, f.next_line, data[at + 1 : end].decode('utf-8', 'replace'))
 
 
 def _blocks(stream: Readable, first: bytes, long_line: int) -> Iterator[bytes]:
