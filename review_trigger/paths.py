@@ -348,7 +348,7 @@ def _prefilter_for(rules: tuple[re.Pattern[str] | WordSet, ...]) -> Any:
     compiled regexes and word sets)."""
     from review_trigger import prefilter
 
-    pre = prefilter.build(list(rules))
+    pre = prefilter.build(list(rules), union=True)
     return pre if pre is not None and all(pre.covered) else None
 
 

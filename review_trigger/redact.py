@@ -87,7 +87,8 @@ class Redactor(NamedTuple):
 
         The texts are searched joined, a rule at a time, so a large change
         (tens of thousands of paths) costs one search per rule; a text with
-        a match is then masked on its own."""
+        a match is then masked on its own, by the rules that matched there
+        (in their order, as ``text`` does)."""
         texts = list(dict.fromkeys(texts))
         if not texts or not self.rules:
             return {}
@@ -95,32 +96,37 @@ class Redactor(NamedTuple):
         starts = [0]
         for t in texts[:-1]:
             starts.append(starts[-1] + len(t) + 1)
-        marked: set[int] = set()
+        marked: dict[int, set[int]] = {}
         folded: str | None = None
         gates = (
             _gates(self.sources, self.rules)
             if self.sources and len(joined) >= GATES_AFTER
             else tuple((rx, False) for _, rx in self.rules)
         )
-        for rx, fold in gates:
+        for r, (rx, fold) in enumerate(gates):
             if fold and folded is None:
                 lower = joined.lower()
                 folded = lower if len(lower) == len(joined) else ''
             text = folded if fold and folded else joined
             if fold and not folded:  # lower-casing moved offsets: no gate
-                rx = self.rules[gates.index((rx, fold))][1]
+                rx = self.rules[r][1]
             pos = 0
             while (m := rx.search(text, pos)) is not None:
                 i = bisect.bisect_right(starts, m.start()) - 1
                 # A gate's match lies inside the rule's, which may start
                 # in the text before (a rule can match across a newline).
-                marked.update((i - 1, i) if i else (i,))
+                for k in (i - 1, i) if i else (i,):
+                    marked.setdefault(k, set()).add(r)
                 if i + 1 >= len(texts):
                     break
                 pos = starts[i + 1]
         out = {}
         for i in sorted(marked):
-            masked = self.text(texts[i])
+            masked = texts[i]
+            for r in sorted(marked[i]):
+                name, rx = self.rules[r]
+                if rx.search(masked) is not None:
+                    masked = rx.sub(mask(name), masked)
             if masked != texts[i]:
                 out[texts[i]] = masked
         return out

@@ -196,7 +196,13 @@ def _encode(o: Any, level: int) -> str:
 
 
 def _flat(o: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> bool:
-    """Only scalars inside (and, in a dict, string keys)."""
+    """Only scalars inside, or empty containers, which ``indent`` writes
+    as ``[]`` and ``{}`` too (and, in a dict, string keys)."""
     if isinstance(o, dict):
-        return all(isinstance(v, _SCALARS) for v in o.values()) and all(isinstance(k, str) for k in o)
-    return all(isinstance(v, _SCALARS) for v in o)
+        return all(isinstance(v, _SCALARS) or (type(v) in _EMPTY and not v) for v in o.values()) and all(
+            isinstance(k, str) for k in o
+        )
+    return all(isinstance(v, _SCALARS) or (type(v) in _EMPTY and not v) for v in o)
+
+
+_EMPTY = (list, tuple, dict)

@@ -96,6 +96,7 @@ class Rules:
         self._prefilter: list[prefilter.Prefilter | None] = []
         self._runs: dict[int, _Runs] = {}
         self._profiles: dict[tuple[bool, ...], tuple[int, ...]] = {}
+        self._selected: list[frozenset[str]] = []  # the changed paths each list matches
         self._keys = [(_patterns(r.paths), _patterns(r.not_paths)) for r in self.rules]
         self._distinct = sorted({k for key in self._keys for k in key if k is not None})
 
@@ -136,7 +137,9 @@ class Rules:
         changed path at once, with the run's index), and paths the lists
         treat alike share one answer."""
         if self.changed is not None and path in self.changed.known:
-            seen = tuple(path in self.changed.select(k) for k in self._distinct)
+            if not self._selected:
+                self._selected.extend(self.changed.select(k) for k in self._distinct)
+            seen = tuple(path in selected for selected in self._selected)
         else:
             seen = tuple(self.globs.matcher(k).match_file(path) for k in self._distinct)
         found = self._profiles.get(seen)
