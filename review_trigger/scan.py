@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from review_trigger import prefilter
 from review_trigger.change import Hit, Suppression
 from review_trigger.paths import Globs
-from review_trigger.words import WordSet, find_word, split_words
+from review_trigger.words import WordSet, entry_at, find_word, split_words, words_from
 
 if TYPE_CHECKING:
     from review_trigger.paths import ChangedPaths, PathMatcher
@@ -628,6 +628,9 @@ def _word_candidates(text: str, memo: _Runs) -> list[int]:
 
 
 def _line_word(line: str, memo: _Runs) -> str | None:
+    """``find_word`` of the line's words."""
+    if len(line) > _LONG_LINE:
+        return _long_line_word(line, memo)
     if line in memo.lines:
         return memo.lines[line]
     word = find_word(split_words(line), memo.words)
@@ -635,6 +638,33 @@ def _line_word(line: str, memo: _Runs) -> str | None:
         memo.lines.clear()
     memo.lines[line] = word
     return word
+
+
+# A line longer than this is looked at from the runs that can start an
+# entry only: splitting the whole of a long line (an SVG path, a minified
+# bundle, a data URI) into words was most of a large change's checking.
+_LONG_LINE = 2048
+
+
+def _long_line_word(line: str, memo: _Runs) -> str | None:
+    """``find_word(split_words(line), memo.words)``, from the runs that can
+    start an entry (``_word_candidates``): no word before the first of
+    them starts one, and an entry is at most ``longest`` words long."""
+    longest = max((len(p) for p in memo.words.phrases), default=1)
+    for at in _word_candidates(line, memo):
+        window: list[str] = []
+        first = -1
+        for found in words_from(line, at):
+            window.extend(found)
+            if first < 0:
+                first = len(found)
+            if len(window) >= first + longest:
+                break
+        for i in range(first):
+            entry = entry_at(window, i, memo.words)
+            if entry is not None:
+                return entry
+    return None
 
 
 # -- necessary literals -------------------------------------------------------

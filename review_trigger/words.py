@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 _IDENT = re.compile(r'[A-Za-z0-9]+')
@@ -26,14 +26,27 @@ def split_words(text: str) -> list[str]:
         return [w for w in _IDENT.findall(text) if not _random_lower(w)]
     words: list[str] = []
     for run in _IDENT.findall(text):
-        if run.islower() or run.isupper() or run.isdigit():
-            if not (_random_lower(run) or _random_upper(run)):
-                words.append(run.lower())
-        else:
-            humps = _CAMEL.findall(run)
-            if not _random_mixed(run, humps):
-                words.extend(w.lower() for w in humps)
+        words.extend(run_words(run, False))
     return words
+
+
+def words_from(text: str, at: int) -> Iterator[list[str]]:
+    """The words of each run of ``text`` from offset ``at`` on (a run's
+    start), run by run: ``split_words(text)``, from there."""
+    lower_text = text.lower() == text
+    for m in _IDENT.finditer(text, at):
+        yield run_words(m.group(), lower_text)
+
+
+def run_words(run: str, lower_text: bool) -> list[str]:
+    """The words ``split_words`` takes from one run of a text (``runs``),
+    where ``lower_text`` says the whole text has no capitals."""
+    if lower_text:
+        return [] if _random_lower(run) else [run]
+    if run.islower() or run.isupper() or run.isdigit():
+        return [] if _random_lower(run) or _random_upper(run) else [run.lower()]
+    humps = _CAMEL.findall(run)
+    return [] if _random_mixed(run, humps) else [w.lower() for w in humps]
 
 
 # Thresholds for "random": long enough that a real identifier rarely
@@ -95,18 +108,29 @@ def compile_words(entries: Iterable[str]) -> WordSet:
 def find_word(words: list[str], wordset: WordSet) -> str | None:
     """The first entry of ``wordset`` found in ``words``, or None."""
     single = wordset.single
-    phrases = _phrases_by_first(wordset)
+    firsts = _phrases_by_first(wordset)
     for i, word in enumerate(words):
-        if word in single:
-            return word
-        if word.endswith('s') and word[:-1] in single:
-            return word[:-1]
-        for phrase in phrases.get(word, ()):
-            n = len(phrase)
-            if len(words) - i >= n and words[i + 1 : i + n - 1] == list(phrase[1:-1]):
-                last = words[i + n - 1]
-                if last == phrase[-1] or (last.endswith('s') and last[:-1] == phrase[-1]):
-                    return ' '.join(phrase)
+        if word in single or word in firsts or (word.endswith('s') and word[:-1] in single):
+            found = entry_at(words, i, wordset)
+            if found is not None:
+                return found
+    return None
+
+
+def entry_at(words: list[str], i: int, wordset: WordSet) -> str | None:
+    """The entry of ``wordset`` that starts at ``words[i]``, if one does
+    (the first a word list's order gives)."""
+    word = words[i]
+    if word in wordset.single:
+        return word
+    if word.endswith('s') and word[:-1] in wordset.single:
+        return word[:-1]
+    for phrase in _phrases_by_first(wordset).get(word, ()):
+        n = len(phrase)
+        if len(words) - i >= n and words[i + 1 : i + n - 1] == list(phrase[1:-1]):
+            last = words[i + n - 1]
+            if last == phrase[-1] or (last.endswith('s') and last[:-1] == phrase[-1]):
+                return ' '.join(phrase)
     return None
 
 

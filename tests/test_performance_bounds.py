@@ -908,3 +908,55 @@ def test_a_rule_re2_cannot_take_leaves_the_others_on_the_fast_path(
     }
     # The default rules still fire on the same change.
     assert any(h.trigger == 'security' and h.path == 'src/todo.py' for h in fast.change.hits)
+
+
+# Pieces of long lines: entries of the default word lists, their near
+# misses, camelCase, capitals, random-looking runs, separators.
+_PIECES = st.sampled_from(
+    [
+        'token',
+        'Tokens',
+        'accessToken',
+        'ACCESS_TOKEN',
+        'date',
+        'of',
+        'birth',
+        'dateOfBirth',
+        'date_of_births',
+        'email',
+        'e-mail',
+        'socialSecurityNumber',
+        'social security',
+        'ssn',
+        'tokenizer',
+        'authors',
+        'N9SsnZCvVb8Qx2Lm',
+        'a1b2c3d4e5f6a7b8c9',
+        'M12.5',
+        'path',
+        'x',
+        ' ',
+        '-',
+        '_',
+        '"',
+        '\u00e9',
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(_PIECES, max_size=60), pad=st.integers(0, 3000), lower=st.booleans())
+def test_a_long_line_finds_the_word_the_whole_line_gives(pieces: list[str], pad: int, lower: bool) -> None:
+    """A line over _LONG_LINE is looked at from its candidate runs only:
+    the entry found is the one ``find_word`` finds in all its words."""
+    line = ' 0' * (pad // 2) + ' '.join(pieces) + ' 9' * (pad // 2)
+    if lower:
+        line = line.lower()
+    words = [r for t, s in enabled_triggers(default_config()) for r in t.line_rules(s) if r.words is not None]
+    assert words
+    run = scan.Rules(words)
+    for rule in words:
+        assert rule.words is not None
+        memo = run.runs(rule.words)
+        want = find_word(split_words(line), rule.words)
+        assert scan._long_line_word(line, memo) == want, (rule.name, line[-300:])
