@@ -77,7 +77,7 @@ NEVER_READ = (
     '*.map',
 )
 
-# Not code: documents and translations. Path words and the code rules
+# Not code: documents, translations and drawings. Path words and the code rules
 # (unsafe patterns, auth identifiers, imports) do not count there; a
 # document about security is the `document` trigger's business, and
 # `import jwt` in a markdown code sample is not an import.
@@ -91,6 +91,9 @@ NOT_CODE = (
     '*.asciidoc',
     '*.org',
     '*.tex',
+    # Vector images: XML drawings, not code (secret shapes still look).
+    '*.svg',
+    '*.drawio',
     '*.po',
     '*.pot',
     '*.mo',

@@ -382,6 +382,17 @@ def test_compound_path_words_fire(committed, cli, path):
     assert path in fired(cli)['security']['files']
 
 
+@pytest.mark.parametrize('path', ['docs/img/https.drawio.svg', 'docs/img/flow.drawio'])
+def test_a_drawing_is_not_code(committed, cli, path):
+    """An SVG or draw.io drawing that labels a box TLS or XSS is a picture;
+    a key pasted into one is still found."""
+    drawing = '<svg><text>TLS Termination Proxy</text><text>XSS</text><text>token</text></svg>\n'
+    committed.stage(path, drawing)
+    assert 'security' not in fired(cli)
+    committed.stage(path, drawing + '<!-- AKIAZ7VRSQXMPLE12345 -->\n')
+    assert path in fired(cli)['security']['files']
+
+
 # -- placeholders -------------------------------------------------------------
 
 
