@@ -1,8 +1,9 @@
-"""Which added lines may match a content rule, found in one pass with RE2.
+"""Which added lines may match a content rule, found with RE2.
 
 Python's ``re`` searches a text once per rule; on a large change that is
-most of the run time. RE2 (the ``google-re2`` package) runs one automaton
-for all the rules at once, in time linear in the text. Its syntax and
+most of the run time. RE2 (the ``google-re2`` package) runs, in time
+linear in the text, a set of many rules in one pass that says which of
+them match at all (``lines``); only those then look for their lines. Its syntax and
 semantics are not Python's, so the rules are not handed to it as they are:
 each rule's regex is translated into a *superset* regex, one that matches
 somewhere in every line the rule matches (within that line alone), and

@@ -6,10 +6,11 @@ a word list's ``find_word``); a file gets at most ``MAX_HITS_PER_RULE``
 hits per rule, the first ones.
 
 Checking every line against every rule in Python would be slow, so the
-lines worth checking (*candidates*) are found first, in C:
+lines worth checking (*candidates*) of each rule are found first, in C,
+in the text of the files it looks at (``Rules.profile``):
 
-- with RE2 installed, a few passes over all the files' text find the
-  lines that any rule may match (``prefilter``);
+- with RE2 installed, RE2 sets say which rules match in the files' text
+  at all, and those find the lines they may match (``prefilter``);
 - otherwise, and for a rule RE2 cannot stand in for, a regex's candidates
   are the lines holding one of its *necessary literals* (strings one of
   which each of its matches contains), found with ``str.find``; a regex
