@@ -47,6 +47,21 @@ def test_changed_routing_changes_only_the_block(committed, cli):
     assert text.count(render.BEGIN.encode()) == 1
 
 
+@pytest.mark.parametrize(
+    ('plan', 'named'),
+    [
+        (None, b'review upcoming tasks in PROJECT_PLAN.md and'),
+        ('docs/ROADMAP.md', b'review upcoming tasks in docs/ROADMAP.md and'),
+        ('plans/next *step*.md', b'review upcoming tasks in `plans/next *step*.md` and'),
+    ],
+)
+def test_the_session_end_names_the_configured_plan(committed, cli, plan, named):
+    if plan is not None:
+        committed.write('.review-trigger.yaml', f'routing:\n  plan: "{plan}"\n')
+    assert cli('init', '--claude-md').code == 0
+    assert named in (committed.path / 'CLAUDE.md').read_bytes()
+
+
 def test_dry_run_shows_the_diff_and_writes_nothing(committed, cli):
     (committed.path / 'AGENTS.md').write_bytes(b'# Agents\n')
     res = cli('init', '--agents-md', '--dry-run')

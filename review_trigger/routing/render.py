@@ -8,6 +8,7 @@ Text from a plan file is data: it is shown with control characters escaped
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -289,13 +290,27 @@ def instructions_block(config: Config | None, tool_flag: str) -> str:
         '  Do not silently attempt tasks outside your optimal range.',
         '  A model that flags "this needs a more capable model" is more valuable',
         '  than a model that attempts the task and produces subtly wrong output.',
-        'At session end: review upcoming tasks in PROJECT_PLAN.md and recommend model for next session',
+        f'At session end: review upcoming tasks in {_plan_name(config)} and recommend model for next session',
         f'  (`review-trigger route` prints it; if tasks span tiers, recommend the highest: '
         f'{_a(top.model)} session can handle lower-tier tasks,',
         '  a lower-tier session cannot handle higher-tier tasks safely).',
         END,
     ]
     return '\n'.join(out) + '\n'
+
+
+def _plan_name(config: Config | None) -> str:
+    """The plan file (``routing.plan``) as the instructions name it: as it
+    is when it is a plain path, else as code (it is the configuration's
+    text, written into the agent's instructions)."""
+    from review_trigger.config import DEFAULT_PLAN
+    from review_trigger.markdown import code
+
+    plan = config.plan if config is not None else DEFAULT_PLAN
+    return plan if _PLAIN_PATH.fullmatch(plan) else code(plan)
+
+
+_PLAIN_PATH = re.compile(r'[A-Za-z0-9_][A-Za-z0-9_./-]*')
 
 
 def replace_block(text: str, block: str, name: str) -> str:
