@@ -41,25 +41,12 @@ def write_crash_log(exc: BaseException, environ: Mapping[str, str] | None = None
     """Write the version, platform and traceback of ``exc``; its path, or
     None if it could not be written."""
     import platform
-    import subprocess
     import traceback
 
     from review_trigger import __version__
+    from review_trigger.git.run import version
 
-    try:
-        git_version = (
-            subprocess.run(
-                ('git', '--version'),
-                capture_output=True,
-                env=None if environ is None else dict(environ),
-                timeout=5,
-                check=False,
-            )
-            .stdout.decode('utf-8', 'replace')
-            .strip()
-        )
-    except (OSError, subprocess.SubprocessError):
-        git_version = 'git: not found'
+    git_version = version(environ)
     text = (
         f'### version information\n\n'
         f'review-trigger {__version__}\n{git_version}\n'

@@ -61,6 +61,22 @@ def environment(environ: Mapping[str, str]) -> dict[str, str]:
     return {**environ, **_ENV, 'LC_ALL': 'C', 'LANGUAGE': 'C'}
 
 
+def version(environ: Mapping[str, str] | None = None) -> str:
+    """git's version line, for a crash log (never raises: git may be what
+    is missing)."""
+    try:
+        done = subprocess.run(
+            ('git', '--version'),
+            capture_output=True,
+            env=None if environ is None else environment(environ),
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return 'git: not found'
+    return done.stdout.decode('utf-8', 'replace').strip() or 'git: no version given'
+
+
 def _start(
     repo: Repo,
     args: Sequence[str],
