@@ -17,6 +17,7 @@ The benchmark itself (timings, ratios) is ``python benchmarks/run.py``.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import json
@@ -944,6 +945,14 @@ _PIECES = st.sampled_from(
 )
 
 
+@functools.cache
+def _word_rules() -> scan.Rules:
+    """The default word-list rules, for every example (compiled once)."""
+    return scan.Rules(
+        [r for t, s in enabled_triggers(default_config()) for r in t.line_rules(s) if r.words is not None]
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(pieces=st.lists(_PIECES, max_size=60), pad=st.integers(0, 3000), lower=st.booleans())
 def test_a_long_line_finds_the_word_the_whole_line_gives(pieces: list[str], pad: int, lower: bool) -> None:
@@ -952,9 +961,9 @@ def test_a_long_line_finds_the_word_the_whole_line_gives(pieces: list[str], pad:
     line = ' 0' * (pad // 2) + ' '.join(pieces) + ' 9' * (pad // 2)
     if lower:
         line = line.lower()
-    words = [r for t, s in enabled_triggers(default_config()) for r in t.line_rules(s) if r.words is not None]
+    run = _word_rules()
+    words = run.rules
     assert words
-    run = scan.Rules(words)
     for rule in words:
         assert rule.words is not None
         memo = run.runs(rule.words)
