@@ -330,6 +330,7 @@ class _Joined(NamedTuple):
     starts: list[int]  # where each file's text starts in it
     firsts: list[int]  # the index in it of each file's first line
     folded: list[str]  # ``_folded(text)`` once a rule needs it
+    found: dict[bytes, list[int]]  # each literal looked for: its first offset on each line
 
 
 def _joined(texts: list[str]) -> _Joined:
@@ -342,7 +343,7 @@ def _joined(texts: list[str]) -> _Joined:
         firsts.append(line)
         at += len(text) + 1
         line += text.count('\n') + 1
-    return _Joined(joined, starts, firsts, [])
+    return _Joined(joined, starts, firsts, [], {})
 
 
 # The non-ASCII characters Python's re matches, under re.IGNORECASE, for an
@@ -375,14 +376,20 @@ def _literal_lines(r: int, run: Rules, joined: _Joined, found: list[_Candidates]
         return False
     offsets = []
     for lit in literals[0]:
-        needle = lit.decode()
-        at = low.find(needle)
-        while at >= 0:
-            offsets.append(at)
-            nl = low.find('\n', at)
-            if nl < 0:
-                break
-            at = low.find(needle, nl + 1)
+        seen = joined.found.get(lit)
+        if seen is None:
+            # Rules share literals (the personal-data rules their field
+            # names): each is looked for once in a batch.
+            seen = joined.found[lit] = []
+            needle = lit.decode()
+            at = low.find(needle)
+            while at >= 0:
+                seen.append(at)
+                nl = low.find('\n', at)
+                if nl < 0:
+                    break
+                at = low.find(needle, nl + 1)
+        offsets.extend(seen)
     offsets.sort()
     where = _Text(joined.text)
     for offset in offsets:
@@ -722,8 +729,9 @@ def _inner_literals(parser: Any, item: tuple[Any, Any]) -> set[str] | None:
     of its alternatives, a repeat at least once, a positive lookaround."""
     op, av = item
     if op is parser.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av
-        return None if add_flags or del_flags else _necessary_literals(parser, list(sub.data))
+        # A group's own flags (``(?i:...)``) change no literal's letters
+        # but their case, and literals are compared lower-cased.
+        return _necessary_literals(parser, list(av[3].data))
     if op is parser.ATOMIC_GROUP:
         return _necessary_literals(parser, list(av.data))
     if op is parser.ASSERT:
@@ -790,10 +798,7 @@ def _strings(parser: Any, item: tuple[Any, Any]) -> set[str] | None:
     if op is parser.LITERAL:
         return {chr(av)}
     if op is parser.SUBPATTERN:
-        group, add_flags, del_flags, sub = av
-        if add_flags or del_flags:
-            return None
-        return _sequence(parser, list(sub.data))
+        return _sequence(parser, list(av[3].data))  # flags: see _inner_literals
     if op is parser.BRANCH:
         out: set[str] = set()
         for sub in av[1]:
