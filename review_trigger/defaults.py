@@ -491,9 +491,20 @@ PII_SELECTED = (
     + _PII_STORED
     + ')'
 )
+# The system's own addresses (a sender's, a no-reply or a service
+# account's) are no one's personal data.
+_NOT_A_PERSON = r'(?!\w*(from|sender|no_?reply|support|service_?account|system|smtp)_?e_?mail)'
+_PII_LOGGED_WORD = r'\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b'
 PII_LOGGED = (
-    r"""(?i)\b(log|logger|logging|console|slog|zap|logrus)\b\.?\w*\s*\(.*[^"'\w.](\w+\.)?"""
-    r"""\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b[^"']*\)"""
+    # After the call's last string (a word in a message is not the data),
+    # or interpolated into a template string (`${user.email}`).
+    r"""(?i)\b(log|logger|logging|console|slog|zap|logrus)\b\.?\w*\s*\(.*([^"'`\w.](\w+\.)?"""
+    + _NOT_A_PERSON
+    + _PII_LOGGED_WORD
+    + r"""[^"'`]*\)[^`\n]*$|\$\{\s*([\w$]+\??\.)?([\w$]+\??\.)?"""
+    + _NOT_A_PERSON
+    + _PII_LOGGED_WORD
+    + r')'
 )
 
 

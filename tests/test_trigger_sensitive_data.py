@@ -462,3 +462,36 @@ def test_personal_data_handed_on_fires(committed, cli, path, line, why):
 def test_personal_data_handed_on_near_misses_noop(committed, cli, path, line):
     committed.stage(path, line + '\n')
     assert 'sensitive-data' not in fired(cli)
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('console.log(`user ${user.email} signed up`);', id='interpolated'),
+        pytest.param('logger.info(`reset for ${ req.user?.email }`)', id='interpolated_optional_chain'),
+        pytest.param('console.log(`signed up`, user.email);', id='after_a_template_string'),
+    ],
+)
+def test_personal_data_logged_from_a_template_string_fires(committed, cli, line):
+    committed.stage('src/server/signup.ts', line + '\n')
+    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    assert whys == ['added line 1: personal data logged'], whys
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        # A word in the message's text is not the data it logs.
+        pytest.param('logger.warn(`no email on file for ${user.id}`);', id='word_in_the_message_noop'),
+        # The system's own addresses are no one's personal data.
+        pytest.param(
+            'console.log(`Migrating the service account to ${serviceAccountEmail()}`);',
+            id='service_account_noop',
+        ),
+        pytest.param('logger.info("sending as %s", settings.DEFAULT_FROM_EMAIL)', id='sender_address_noop'),
+        pytest.param('console.log(`replies go to ${config.noReplyEmail}`);', id='no_reply_noop'),
+    ],
+)
+def test_logged_words_that_are_no_personal_data_noop(committed, cli, line):
+    committed.stage('src/server/accounts.ts', line + '\n')
+    assert 'sensitive-data' not in fired(cli)
