@@ -230,6 +230,8 @@ NOT_LOGIN_SESSION = (
     'jupyter',
     'kernel',
     'repl',
+    # A payment provider's checkout session (Stripe Checkout) is a purchase.
+    'checkout',
 )
 NOT_LOGIN_SESSION_SET = frozenset(NOT_LOGIN_SESSION)
 # A ``vault`` path word whose path names what the vault holds, and it is
@@ -414,7 +416,59 @@ PII_FIELD = (
 # (`'postal_code' => $parts[5]`, `"email": user.email`): what is stored,
 # sent or exported. A key given a literal (a label, a validation rule) is not.
 PII_KEY = (
-    r"""(?i)^\s*['"]\w*""" + _PII_STORED + r"""\w*['"]\s*(=>|:)\s*(?!['"\d\[{(]|true|false|null|none)[\w$@]"""
+    r"""(?i)^\s*['"]\w*"""
+    + _PII_STORED
+    + r"""\w*['"]\s*(=>|:)\s*(?!['"\d\[{(]|true|false|null|nil|none|undefined)[\w$@]"""
+    # The same key set by subscript (`row['shipping_address_name'] = ...`,
+    # `$data["email"] = $request->email`).
+    + r"""|(?i:\[\s*['"]\w*"""
+    + _PII_STORED
+    + r"""\w*['"]\s*\]\s*=(?!=)\s*(?!['"\d\[{(]|true|false|null|nil|none|undefined)[\w$@])"""
+    # An unquoted key (a JavaScript object, a Ruby hash) given another
+    # record's attribute: `emailAddress: user.email`, `fullName: user.name`.
+    + r"""|(?i:^\s*\w*"""
+    + _PII_STORED
+    + r"""\w*\s*:\s*[\w$@]+(\?\.|\.|->)\w)"""
+)
+# A record's personal-data attribute handed on: as the value of a row's or
+# payload's key (`'customer': order.email`), or alone as an element of a
+# row or an argument list (`record.user.email,`): what is exported or sent.
+_PII_ATTRIBUTE = r'[\w$@][\w$@.?>-]*?(\.|->)\w*?' + _PII_STORED + r'(_?(number|no|address(es)?))?\b(?!\s*\()'
+PII_PASSED = (
+    r"""(?i)(^|[{,])\s*['"]?(?!\w*"""
+    + _PII_STORED
+    + r""")\w+['"]?\s*(=>|:)\s*"""
+    + _PII_ATTRIBUTE
+    + r"""\s*(,|\|\||\?\?|\}|$)|^\s*"""
+    + _PII_ATTRIBUTE
+    + r"""\s*,\s*$"""
+)
+# An export of a list of people (contacts, customers, employees, users...):
+# their records leave the system (`<x-datagrid.export
+# :src="route('admin.contacts.persons.index')" />`, `export_customers_csv()`).
+# A JavaScript `export` statement or an `import` line is not an export.
+_PEOPLE = r'(persons|people|contacts|customers|employees|patients|members|users|subscribers|candidates|applicants|leads)'
+_EXPORT = r'((?<!/)export(er|ed|ing)?(?!s\b)|to_?csv|write_?csv|csv_?writer|download_?csv)'
+PEOPLE_EXPORTED = (
+    r"""(?i)^(?!\s*((export|import|from|require|use|using|package)\b|#|//|/\*|\*|<!--))"""
+    + r'(.*'
+    + _EXPORT
+    + r'.*'
+    + _PEOPLE
+    + r'|.*'
+    + _PEOPLE
+    + r'.*'
+    + _EXPORT
+    + r')'
+)
+# Personal data masked, hashed, normalised or anonymised (`maskEmail`,
+# `normalizePhoneTraits`, `anonymize_ip`, `email_hash`): code that decides
+# what form of it is stored or shown.
+PII_TRANSFORMED = (
+    r'(?i)(normali[sz]e|mask|obfuscate|anonymi[sz]e|pseudonymi[sz]e|redact|scrub|hash|encrypt)(d|ed)?_?'
+    r'(user_?|customer_?|contact_?)?(e_?mail|phone|mobile_?number|telephone|ip(_?address)?\b|postal_?code|'
+    r'date_?of_?birth|birth_?date|full_?name|ssn)'
+    r'|(e_?mail|phone|ip_?address|date_?of_?birth)_?(mask|hash|digest|redact|obfuscat|anonymi[sz])'
 )
 # Personal-data fields named in a list of field names (a query's selection,
 # an export's columns, a display's fields: `["user_id", "personal_email"]`,
@@ -427,6 +481,11 @@ PII_SELECTED = (
     r"""(^\s*|[(,]\s*)\[[^\]\n]*?['"](?=[a-z_])\w*(?i:"""
     + _PII_STORED
     + r""")\w*['"]\s*[\],]"""
+    # The same list kept under a name (`search_fields = ['first_name', ...]`,
+    # `CSV_COLUMNS = [...]`); an ordering is not a use of the data.
+    + r"""|^\s*(?![\w.]*(?i:order|sort))[\w.]+\s*=\s*[\[(][^\]\n]*?['"](?=[a-z_])\w*(?i:"""
+    + _PII_STORED
+    + r""")\w*['"]\s*[\],)]"""
     + r"""|(?i:\b(pluck|only|select|values_list|values)\s*[=(]\s*(\[\s*)?['":]\w*"""
     + _PII_STORED
     + r"""|\b\w*"""
@@ -435,9 +494,20 @@ PII_SELECTED = (
     + _PII_STORED
     + ')'
 )
+# The system's own addresses (a sender's, a no-reply or a service
+# account's) are no one's personal data.
+_NOT_A_PERSON = r'(?!\w*(from|sender|no_?reply|support|service_?account|system|smtp)_?e_?mail)'
+_PII_LOGGED_WORD = r'\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b'
 PII_LOGGED = (
-    r"""(?i)\b(log|logger|logging|console|slog|zap|logrus)\b\.?\w*\s*\(.*[^"'\w.](\w+\.)?"""
-    r"""\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b[^"']*\)"""
+    # After the call's last string (a word in a message is not the data),
+    # or interpolated into a template string (`${user.email}`).
+    r"""(?i)\b(log|logger|logging|console|slog|zap|logrus)\b\.?\w*\s*\(.*([^"'`\w.](\w+\.)?"""
+    + _NOT_A_PERSON
+    + _PII_LOGGED_WORD
+    + r"""[^"'`]*\)[^`\n]*$|\$\{\s*([\w$]+\??\.)?([\w$]+\??\.)?"""
+    + _NOT_A_PERSON
+    + _PII_LOGGED_WORD
+    + r')'
 )
 
 
@@ -724,6 +794,13 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'roles allowed',
             'is admin',
             'is superuser',
+            # Who may act without signing in: a guest or anonymous user.
+            'is anonymous',
+            'allow anonymous',
+            'anonymous access',
+            'is guest',
+            'allow guest',
+            'guest access',
             'is staff',
             'require admin',
             'admin required',
@@ -1105,6 +1182,9 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'personal data logged': PII_LOGGED,
             'personal-data key in a record or payload': PII_KEY,
             'personal-data fields selected or saved': PII_SELECTED,
+            "a record's personal data passed on": PII_PASSED,
+            'personal data masked or normalised': PII_TRANSFORMED,
+            'a list of people exported': PEOPLE_EXPORTED,
         },
     },
 }

@@ -637,3 +637,57 @@ def test_issue_examples_fire(committed, cli, path, line, word):
 def test_compound_oauthlib_path_fires(committed, cli):
     committed.stage('src/oauthlib_client.py', 'x = 1\n')
     assert fired(cli)['security']['files'] == ['src/oauthlib_client.py']
+
+
+# -- round four: payment sessions, guest access (real-commit classes) ------------
+
+
+@pytest.mark.parametrize(
+    ('path', 'fires'),
+    [
+        pytest.param('src/auth/session.ts', True, id='login_session'),
+        pytest.param('app/sessions/store.rb', True, id='session_store'),
+        # A payment provider's checkout session is a purchase, not a login.
+        pytest.param(
+            'packages/ee/server-only/stripe/create-checkout-session.ts',
+            False,
+            id='stripe_checkout_session_noop',
+        ),
+        pytest.param('shop/checkout/session.py', False, id='shop_checkout_session_noop'),
+    ],
+)
+def test_session_path_word_is_a_login_not_a_checkout(committed, cli, path, fires):
+    committed.stage(path, "    billing_address_collection: 'required',\n")
+    assert ('security' in fired(cli)) is fires
+
+
+@pytest.mark.parametrize(
+    ('line', 'word'),
+    [
+        pytest.param(
+            '            skip_existing_check = self.is_guest_checkout() and settings.ALLOW_GUEST_WITH_ACCOUNT',
+            'is guest',
+            id='guest_checkout_skips_sign_in',
+        ),
+        pytest.param('    if request.user.is_anonymous:', 'is anonymous', id='django_is_anonymous'),
+        pytest.param('  allowAnonymous: true,', 'allow anonymous', id='allow_anonymous_option'),
+        pytest.param('GUEST_ACCESS_ENABLED = True', 'guest access', id='guest_access_setting'),
+    ],
+)
+def test_guest_and_anonymous_access_fire(committed, cli, line, word):
+    committed.stage('src/shop/forms.py', line + '\n')
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert any(word in why for why in whys), whys
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('guest_count = len(booking.guests)', id='hotel_guests_noop'),
+        pytest.param('GUEST_LIST = ["ana", "bo"]', id='guest_list_noop'),
+        pytest.param('label = "Anonymous survey"', id='anonymous_label_noop'),
+    ],
+)
+def test_guest_words_without_access_noop(committed, cli, line):
+    committed.stage('src/shop/forms.py', line + '\n')
+    assert 'security' not in fired(cli)

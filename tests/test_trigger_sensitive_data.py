@@ -360,3 +360,138 @@ def test_schema_and_model_fields_fire(committed, cli, path, line):
 def test_schema_and_model_field_near_misses_noop(committed, cli, path, line):
     committed.stage(path, line + '\n')
     assert 'sensitive-data' not in fired(cli)
+
+
+# -- round four: personal data passed on, transformed, exported ------------------
+
+
+@pytest.mark.parametrize(
+    ('path', 'line', 'why'),
+    [
+        pytest.param(
+            'src/oscar/apps/dashboard/orders/views.py',
+            "            row['shipping_address_name'] = order.shipping_address.name",
+            'personal-data key in a record or payload',
+            id='subscript_key',
+        ),
+        pytest.param(
+            'app/Services/SyncContact.php',
+            '        $payload["email"] = $contact->email;',
+            'personal-data key in a record or payload',
+            id='php_subscript_key',
+        ),
+        pytest.param(
+            'packages/lib/server-only/user/submit-support-ticket.ts',
+            '      fullName: user.name || user.email,',
+            'personal-data key in a record or payload',
+            id='unquoted_key_given_an_attribute',
+        ),
+        pytest.param(
+            'src/oscar/apps/analytics/reports.py',
+            '                record.user.email,',
+            "a record's personal data passed on",
+            id='element_of_a_row',
+        ),
+        pytest.param(
+            'src/oscar/apps/dashboard/orders/views.py',
+            "        row = {'number': order.number, 'customer': order.email,",
+            "a record's personal data passed on",
+            id='value_of_a_row_key',
+        ),
+        pytest.param(
+            'src/oscar/apps/address/abstract_models.py',
+            "    search_fields = ['first_name', 'last_name', 'line1', 'postcode']",
+            'personal-data fields selected or saved',
+            id='named_field_list',
+        ),
+        pytest.param(
+            'identity/validator.go',
+            '\tif err := v.normalizePhoneTraits(ctx, i, s.URL.String()); err != nil {',
+            'personal data masked or normalised',
+            id='phone_normalised',
+        ),
+        pytest.param(
+            'src/lib/privacy.ts',
+            'const shown = maskEmail(user.email);',
+            'personal data masked or normalised',
+            id='masked',
+        ),
+        pytest.param(
+            'analytics/store.py',
+            'visit.ip = anonymize_ip(request.remote_addr)',
+            'personal data masked or normalised',
+            id='ip',
+        ),
+        pytest.param(
+            'packages/Webkul/Admin/src/Resources/views/contacts/persons/index.blade.php',
+            """                <x-admin::datagrid.export :src="route('admin.contacts.persons.index')" />""",
+            'a list of people exported',
+            id='people_list_export',
+        ),
+        pytest.param(
+            'app/views.py',
+            'def export_customers_csv(request):',
+            'a list of people exported',
+            id='export_customers',
+        ),
+    ],
+)
+def test_personal_data_handed_on_fires(committed, cli, path, line, why):
+    committed.stage(path, line + '\n')
+    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    assert any(w.endswith(why) for w in whys), whys
+
+
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param('src/mail.ts', '  email: DEFAULT_EMAIL,', id='unquoted_key_given_a_constant_noop'),
+        pytest.param('app/models.py', "        ordering = ['last_name', 'first_name']", id='ordering_noop'),
+        pytest.param('app/forms.py', "        row['email'] = ''", id='subscript_literal_noop'),
+        pytest.param(
+            'src/users.ts', 'export const users = await listUsers();', id='js_export_statement_noop'
+        ),
+        pytest.param('src/index.js', 'module.exports = { users, contacts };', id='module_exports_noop'),
+        pytest.param('src/index.ts', "import { exportUsers } from './export';", id='import_line_noop'),
+        pytest.param('src/reports.py', '# export the users table nightly', id='comment_noop'),
+        pytest.param('src/app/auth.py', 'digest = hash(password)', id='hash_of_a_password_noop'),
+        pytest.param('src/records.ts', '  id: user.id,', id='other_attribute_noop'),
+        pytest.param('tests/test_export.py', '    export_users(qs)', id='in_a_test_noop'),
+    ],
+)
+def test_personal_data_handed_on_near_misses_noop(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    assert 'sensitive-data' not in fired(cli)
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('console.log(`user ${user.email} signed up`);', id='interpolated'),
+        pytest.param('logger.info(`reset for ${ req.user?.email }`)', id='interpolated_optional_chain'),
+        pytest.param('console.log(`signed up`, user.email);', id='after_a_template_string'),
+    ],
+)
+def test_personal_data_logged_from_a_template_string_fires(committed, cli, line):
+    committed.stage('src/server/signup.ts', line + '\n')
+    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    assert whys == ['added line 1: personal data logged'], whys
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        # A word in the message's text is not the data it logs.
+        pytest.param('logger.warn(`no email on file for ${user.id}`);', id='word_in_the_message_noop'),
+        # The system's own addresses are no one's personal data.
+        pytest.param(
+            'console.log(`Migrating the service account to ${serviceAccountEmail()}`);',
+            id='service_account_noop',
+        ),
+        pytest.param('logger.info("sending as %s", settings.DEFAULT_FROM_EMAIL)', id='sender_address_noop'),
+        pytest.param('console.log(`replies go to ${config.noReplyEmail}`);', id='no_reply_noop'),
+    ],
+)
+def test_logged_words_that_are_no_personal_data_noop(committed, cli, line):
+    committed.stage('src/server/accounts.ts', line + '\n')
+    assert 'sensitive-data' not in fired(cli)
