@@ -126,12 +126,6 @@ class Rules:
             found = self._runs[id(words)] = _new_runs(words)
         return found
 
-    def applies(self, rule: LineRule, path: str) -> bool:
-        """Whether ``rule`` looks at ``path`` at all."""
-        return (rule.paths is None or self.globs.matcher(rule.paths.patterns).match_file(path)) and (
-            rule.not_paths is None or not self.globs.matcher(rule.not_paths.patterns).match_file(path)
-        )
-
     def profile(self, path: str) -> tuple[int, ...]:
         """The indexes of the rules that look at ``path``. The rules share a
         few path lists: each list is matched once per path (against every

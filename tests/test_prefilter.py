@@ -285,3 +285,20 @@ def test_word_supersets_hold(entries: list[str], lines: list[str]) -> None:
     for line in lines:
         if find_word(split_words(line), words):
             assert sup.search(line.encode()) is not None, (entries, line)
+
+
+def test_a_line_re2_cannot_read_is_checked_by_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lone surrogate (a path git gave that is not UTF-8) makes a line RE2
+    cannot read (it sees '?'): Python's re checks that line with every
+    rule, and finds what checking every line finds."""
+    from review_trigger import scan
+
+    rules = [
+        scan.LineRule('t', 'odd key', re.compile('key[\u0080-\uffff]{2}')),
+        scan.LineRule('t', 'plain', re.compile('plain')),
+    ]
+    lines = [(1, 'x = 1'), (2, 'key\udcff\udcfe = 1'), (3, 'plain key\u00e9\u00e9')]
+    monkeypatch.setattr(scan, 'BATCH_AFTER', 0)
+    monkeypatch.setattr(scan, 'EVERY_LINE_BELOW', 0)
+    got = scan.scan_file('src/app.py', lines, rules)
+    assert [(h.line, h.rule) for h in got.hits] == [(2, 'odd key'), (3, 'odd key'), (3, 'plain')]
