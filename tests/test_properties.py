@@ -176,23 +176,24 @@ def test_every_way_of_reading_gives_one_report(monkeypatch, base, change, delete
     """Whether the lines to check are picked by RE2, by the rules' literals
     in Python or not at all, and whatever the diff reader's block size,
     the report is the same."""
-    from review_trigger import scan
+    from review_trigger import analyze, scan
     from review_trigger.git import diff as git_diff
 
     with tempfile.TemporaryDirectory() as root:
         _change(root, base, change, delete)
         _git(root, 'commit', '-q', '--allow-empty', '-m', 'change')
         reports = []
-        for batch, every, re2, block in (
-            (10**12, 10**12, True, 1 << 18),  # every line checked by every rule
-            (0, 0, True, 1 << 18),  # RE2 picks the lines
-            (0, 0, True, 7),
-            (0, 0, False, 1 << 18),  # the rules' literals do
+        for batch, every, re2, block, files in (
+            (10**12, 10**12, True, 1 << 18, 1 << 20),  # every line checked by every rule
+            (0, 0, True, 1 << 18, 1 << 20),  # RE2 picks the lines
+            (0, 0, True, 7, 1),  # a block of 7 bytes, a batch a file (scanned by the worker)
+            (0, 0, False, 1 << 18, 1 << 20),  # the rules' literals do
         ):
             monkeypatch.setattr(scan, 'BATCH_AFTER', batch)
             monkeypatch.setattr(scan, 'EVERY_LINE_BELOW', every)
             monkeypatch.setattr(prefilter, '_re2', _REAL_RE2 if re2 else (lambda: None))
             monkeypatch.setattr(git_diff, '_BLOCK', block)
+            monkeypatch.setattr(analyze, '_BATCH_BYTES', files)
             code_, out, err = _run('-C', root, '--since', 'HEAD~1', '--format', 'json')
             assert code_ == 0, err
             reports.append(json.loads(out))
