@@ -353,6 +353,10 @@ NOT_AUTH = (
     r"""android\.permission|\b(camera|microphone|geolocation|notification)s?[_ ]?permission"""
 )
 
+# The system's own addresses (a sender's, a no-reply or a service
+# account's, a copy's or reply-to mailbox) are no one's personal data.
+_NOT_A_PERSON = r'(?!\w*(from|sender|b?cc|reply_?to|no_?reply|support|service_?account|system|smtp)_?e_?mail)'
+
 # Personal-data fields, matched inside identifiers (``unconfirmed_email``,
 # ``firstName``, ``billing_address``).
 _PII = (
@@ -429,11 +433,21 @@ PII_KEY = (
     + r"""|(?i:^\s*\w*"""
     + _PII_STORED
     + r"""\w*\s*:\s*[\w$@]+(\?\.|\.|->)\w)"""
+    # A keyword argument of a call that writes a record, given a value
+    # (`order.update(last_ip_address: ip_address)`,
+    # `User.objects.create(email=email)`, `params.merge(email: e)`).
+    + r"""|(?i:\b(update|update_columns?|update_attributes!?|assign_attributes|create!?|new|merge!?|insert|upsert|"""
+    + r"""save|find_or_create_by!?|get_or_create|update_or_create)\s*\((?:[^()\n]*,)?\s*\w*"""
+    + _PII_STORED
+    + r"""\w*\s*(:|=(?!=))\s*(?!['"\d\[{(]|true|false|null|nil|none|undefined)[\w$@])"""
 )
 # A record's personal-data attribute handed on: as the value of a row's or
 # payload's key (`'customer': order.email`), or alone as an element of a
-# row or an argument list (`record.user.email,`): what is exported or sent.
-_PII_ATTRIBUTE = r'[\w$@][\w$@.?>-]*?(\.|->)\w*?' + _PII_STORED + r'(_?(number|no|address(es)?))?\b(?!\s*\()'
+# row or an argument list (`record.user.email,`), or as what a helper or
+# method gives back (`return user.email`, a Ruby method's last line
+# `originator.email`): what is exported, shown or sent.
+_PII_ATTRIBUTE_NAME = r'\w*?' + _PII_STORED + r'(_?(number|no|address(es)?))?\b(?!\s*\()'
+_PII_ATTRIBUTE = r'[\w$@][\w$@.?>-]*?(\.|->)' + _PII_ATTRIBUTE_NAME
 PII_PASSED = (
     r"""(?i)(^|[{,])\s*['"]?(?!\w*"""
     + _PII_STORED
@@ -441,7 +455,10 @@ PII_PASSED = (
     + _PII_ATTRIBUTE
     + r"""\s*(,|\|\||\?\?|\}|$)|^\s*"""
     + _PII_ATTRIBUTE
-    + r"""\s*,\s*$"""
+    + r"""\s*,\s*$|^\s*(return\s+)?(?!(process\.env|os\.environ|settings|config)\.)[\w$@][\w$@.?>-]*?(\.|->)"""
+    + _NOT_A_PERSON
+    + _PII_ATTRIBUTE_NAME
+    + r"""\s*;?\s*$"""
 )
 # An export of a list of people (contacts, customers, employees, users...):
 # their records leave the system (`<x-datagrid.export
@@ -475,6 +492,15 @@ PII_TRANSFORMED = (
 # `pluck="date_of_birth"`), and an ORM told a personal-data attribute
 # changed (`unconfirmed_email_will_change!`, `changed_attributes["email"]`):
 # what is read out, shown or saved.
+_FIELD_NAME = r"""(?:'[a-z_][a-z0-9_]*'|"[a-z_][a-z0-9_]*"|:[a-z_][a-z0-9_]*)"""
+_PII_FIELD_NAME = (
+    '(?:'
+    + '|'.join(
+        f'{opening}{_NOT_A_PERSON}[a-z0-9_]*{_PII_STORED}[a-z0-9_]*{closing}'
+        for opening, closing in (("'", "'"), ('"', '"'), (':', ''))
+    )
+    + ')'
+)
 PII_SELECTED = (
     # A list of lower-case field names passed to a call (after `(` or `,`,
     # or continuing its arguments on a line of its own), naming one.
@@ -486,6 +512,21 @@ PII_SELECTED = (
     + r"""|^\s*(?![\w.]*(?i:order|sort))[\w.]+\s*=\s*[\[(][^\]\n]*?['"](?=[a-z_])\w*(?i:"""
     + _PII_STORED
     + r""")\w*['"]\s*[\],)]"""
+    # A line that only continues such a list (the call or the name on the
+    # line above): two lower-case names or more, quoted or Ruby symbols,
+    # one naming personal data (`'name', 'email', 'phone',` inside
+    # `->only([`...`])`, `"zipcode", "phone", "email"];`).
+    + r"""|^\s*(?:"""
+    + _FIELD_NAME
+    + r"""\s*,\s*)+"""
+    + _PII_FIELD_NAME
+    + r"""(?:\s*,\s*"""
+    + _FIELD_NAME
+    + r""")*\s*,?\s*[\])};]*\s*$|^\s*"""
+    + _PII_FIELD_NAME
+    + r"""(?:\s*,\s*"""
+    + _FIELD_NAME
+    + r""")+\s*,?\s*[\])};]*\s*$"""
     + r"""|(?i:\b(pluck|only|select|values_list|values)\s*[=(]\s*(\[\s*)?['":]\w*"""
     + _PII_STORED
     + r"""|\b\w*"""
@@ -494,9 +535,6 @@ PII_SELECTED = (
     + _PII_STORED
     + ')'
 )
-# The system's own addresses (a sender's, a no-reply or a service
-# account's) are no one's personal data.
-_NOT_A_PERSON = r'(?!\w*(from|sender|no_?reply|support|service_?account|system|smtp)_?e_?mail)'
 _PII_LOGGED_WORD = r'\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b'
 PII_LOGGED = (
     # After the call's last string (a word in a message is not the data),
@@ -808,6 +846,10 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'require login',
             'permission required',
             'access control',
+            # Row-level security: which rows a user may read (`ROW_SECURITY`,
+            # Postgres `ENABLE ROW LEVEL SECURITY`, `row_level_security`).
+            'row security',
+            'row level security',
             'can view',
             'can edit',
             'can update',

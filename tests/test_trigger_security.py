@@ -691,3 +691,30 @@ def test_guest_and_anonymous_access_fire(committed, cli, line, word):
 def test_guest_words_without_access_noop(committed, cli, line):
     committed.stage('src/shop/forms.py', line + '\n')
     assert 'security' not in fired(cli)
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('    if settings.ROW_SECURITY:', id='row_security_setting'),
+        pytest.param('ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;', id='postgres_rls'),
+        pytest.param('    row_level_security = True', id='row_level_security_flag'),
+    ],
+)
+def test_row_level_security_fires(committed, cli, line):
+    committed.stage('insuree/reports/family_overview.py', line + '\n')
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert any('row' in why and 'security' in why for why in whys), whys
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('ROW_HEIGHT = 24', id='row_height_noop'),
+        pytest.param('security_deposit = row.amount', id='security_deposit_noop'),
+        pytest.param('rows = table.select_rows(security_level)', id='rows_and_a_level_noop'),
+    ],
+)
+def test_row_words_without_row_security_noop(committed, cli, line):
+    committed.stage('insuree/reports/family_overview.py', line + '\n')
+    assert 'security' not in fired(cli)
