@@ -445,7 +445,8 @@ PII_KEY = (
 # payload's key (`'customer': order.email`), or alone as an element of a
 # row or an argument list (`record.user.email,`), or as what a helper or
 # method gives back (`return user.email`, a Ruby method's last line
-# `originator.email`): what is exported, shown or sent.
+# `originator.email`), or read into a name of its own (`customer_email =
+# order.email`): what is exported, shown or sent.
 _PII_ATTRIBUTE_NAME = r'\w*?' + _PII_STORED + r'(_?(number|no|address(es)?))?\b(?!\s*\()'
 _PII_ATTRIBUTE = r'[\w$@][\w$@.?>-]*?(\.|->)' + _PII_ATTRIBUTE_NAME
 PII_PASSED = (
@@ -455,7 +456,7 @@ PII_PASSED = (
     + _PII_ATTRIBUTE
     + r"""\s*(,|\|\||\?\?|\}|$)|^\s*"""
     + _PII_ATTRIBUTE
-    + r"""\s*,\s*$|^\s*(return\s+)?(?!(process\.env|os\.environ|settings|config)\.)[\w$@][\w$@.?>-]*?(\.|->)"""
+    + r"""\s*,\s*$|^\s*(return\s+|((const|let|var|my)\s+)?[\w$@]+\s*=\s*)?(?!(process\.env|os\.environ|settings|config)\.)[\w$@][\w$@.?>-]*?(\.|->)"""
     + _NOT_A_PERSON
     + _PII_ATTRIBUTE_NAME
     + r"""\s*;?\s*$"""

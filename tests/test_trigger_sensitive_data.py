@@ -531,6 +531,12 @@ def test_logged_words_that_are_no_personal_data_noop(committed, cli, line):
             id='returned',
         ),
         pytest.param(
+            'admin/app/components/orders/index/component.rb',
+            '        customer_email = order.email',
+            "a record's personal data passed on",
+            id='read_into_a_name',
+        ),
+        pytest.param(
             'core/lib/spree/core/controller_helpers/order.rb',
             '            @current_order.update(last_ip_address: ip_address)',
             'personal-data key in a record or payload',
@@ -570,6 +576,8 @@ def test_personal_data_listed_returned_or_written_fires(committed, cli, path, li
             id='environment_variable_noop',
         ),
         pytest.param('app/mailer.rb', '    return store.support_email', id='system_mailbox_noop'),
+        pytest.param('app/mailer.py', '    sender = settings.from_email', id='sender_setting_noop'),
+        pytest.param('app/views.py', '    same = email == user.email', id='a_comparison_noop'),
         pytest.param('app/users.rb', '    User.where(email: email).first', id='a_lookup_noop'),
         pytest.param('app/users.rb', '    user.update(email: nil)', id='a_literal_noop'),
         pytest.param(
