@@ -468,7 +468,7 @@ PII_PASSED = (
     + r"""\s*,\s*$|^\s*(return\s+|((const|let|var|my)\s+)?[\w$@]+\s*=\s*)?(?!(process\.env|os\.environ|settings|config)\.)[\w$@][\w$@.?>-]*?(\.|->)"""
     + _NOT_A_PERSON
     + _PII_ATTRIBUTE_NAME
-    + r"""\s*;?\s*$"""
+    + r"""\s*(;\s*)?$"""
 )
 # An export of a list of people (contacts, customers, employees, users...):
 # their records leave the system (`<x-datagrid.export
@@ -502,13 +502,9 @@ PII_TRANSFORMED = (
 # `pluck="date_of_birth"`), and an ORM told a personal-data attribute
 # changed (`unconfirmed_email_will_change!`, `changed_attributes["email"]`):
 # what is read out, shown or saved.
-_FIELD_NAME = r"""(?:'[a-z_][a-z0-9_]*'|"[a-z_][a-z0-9_]*"|:[a-z_][a-z0-9_]*)"""
 _PII_FIELD_NAME = (
     '(?:'
-    + '|'.join(
-        f'{opening}{_NOT_A_PERSON}[a-z0-9_]*{_PII_STORED}[a-z0-9_]*{closing}'
-        for opening, closing in (("'", "'"), ('"', '"'), (':', ''))
-    )
+    + '|'.join(f'{quote}{_NOT_A_PERSON}[a-z0-9_]*{_PII_STORED}[a-z0-9_]*{quote}' for quote in ("'", '"'))
     + ')'
 )
 PII_SELECTED = (
@@ -523,20 +519,16 @@ PII_SELECTED = (
     + _PII_STORED
     + r""")\w*['"]\s*[\],)]"""
     # A line that only continues such a list (the call or the name on the
-    # line above): two lower-case names or more, quoted or Ruby symbols,
-    # one naming personal data (`'name', 'email', 'phone',` inside
-    # `->only([`...`])`, `"zipcode", "phone", "email"];`).
-    + r"""|^\s*(?:"""
-    + _FIELD_NAME
-    + r"""\s*,\s*)+"""
+    # line above): quoted names and commas alone, two names or more, one a
+    # lower-case name of personal data (`'name', 'email', 'phone',` inside
+    # `->only([`...`])`, `"zipcode", "phone", "email"];`). A run of one
+    # character class, not a repeated group: the config's regex check
+    # refuses nested quantifiers.
+    + r"""|^[\s'"\w,]*['"]\s*,[\s'"\w,]*"""
     + _PII_FIELD_NAME
-    + r"""(?:\s*,\s*"""
-    + _FIELD_NAME
-    + r""")*\s*,?\s*[\])};]*\s*$|^\s*"""
+    + r"""[\s'"\w,]*[\])};]*\s*$|^[\s'"\w,]*"""
     + _PII_FIELD_NAME
-    + r"""(?:\s*,\s*"""
-    + _FIELD_NAME
-    + r""")+\s*,?\s*[\])};]*\s*$"""
+    + r"""\s*,\s*['"][\s'"\w,]*[\])};]*\s*$"""
     + r"""|(?i:\b(pluck|only|select|values_list|values)\s*[=(]\s*(\[\s*)?['":]\w*"""
     + _PII_STORED
     + r"""|\b\w*"""

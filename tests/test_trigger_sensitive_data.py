@@ -513,12 +513,6 @@ def test_logged_words_that_are_no_personal_data_noop(committed, cli, line):
             id='closing_line_of_a_field_list',
         ),
         pytest.param(
-            'api/lib/spree/api_configuration.rb',
-            '      :state_text, :email, :vat_id',
-            'personal-data fields selected or saved',
-            id='ruby_symbols',
-        ),
-        pytest.param(
             'backend/app/helpers/stock_movements_helper.rb',
             '          originator.email',
             "a record's personal data passed on",
