@@ -357,13 +357,17 @@ NOT_AUTH = (
 # account's, a copy's or reply-to mailbox) are no one's personal data.
 _NOT_A_PERSON = r'(?!\w*(from|sender|b?cc|reply_?to|no_?reply|support|service_?account|system|smtp)_?e_?mail)'
 
-# A test client sending its credential with a request: the Authorization
-# header given a scheme and a value (`headers={"HTTP_AUTHORIZATION":
+# In a test, setup rather than auth logic. The test client sending its
+# credential with a request: the Authorization header given a scheme and a
+# value (`headers={"HTTP_AUTHORIZATION":
 # f"Bearer {token}"}`, `headers: { Authorization: 'Bearer galleon' }`,
 # `.set('Authorization', `Bearer ${token}`)`).
 TEST_CLIENT_CREDENTIAL = (
     r"""(?i)(\b|_)authorization['"]?\s*[:=,]\s*f?['"`](bearer|basic|token|jwt)\s"""
     r"""|\.(set|header|set_?header|with_?header|add_?header)\(\s*['"]authorization['"]\s*,\s*f?['"`](bearer|basic|token|jwt)\s"""
+    # A test's description is prose: `it "can update a store"` is no
+    # `can :update` ability.
+    r"""|^\s*(it|test|specify|scenario)\s*\(?\s*['"`][^'"`]*\bcan\s"""
 )
 
 # Personal-data fields, matched inside identifiers (``unconfirmed_email``,

@@ -738,9 +738,19 @@ def test_row_words_without_row_security_noop(committed, cli, line):
             "  const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);",
             id='supertest_noop',
         ),
+        pytest.param(
+            'api/spec/requests/spree/api/stores_spec.rb',
+            '        it "can update an existing store with reverse_charge_status" do',
+            id='rspec_description_noop',
+        ),
+        pytest.param(
+            'src/posts.test.ts',
+            "test('an author can delete a draft', async () => {",
+            id='jest_description_noop',
+        ),
     ],
 )
-def test_a_test_client_sending_its_token_noop(committed, cli, path, line):
+def test_a_test_client_sending_its_token_or_a_description_noop(committed, cli, path, line):
     committed.stage(path, line + '\n')
     assert 'security' not in fired(cli)
 
@@ -759,6 +769,12 @@ def test_a_test_client_sending_its_token_noop(committed, cli, path, line):
             '    vault.users.add(user, through_defaults={"permission": Vault.PERMISSION_VIEW})',
             'permission',
             id='a_test_granting_a_permission',
+        ),
+        pytest.param(
+            'spec/models/ability_spec.rb',
+            '      can :update, Spree::Store',
+            'can update',
+            id='an_ability_in_a_test',
         ),
         pytest.param(
             'src/app/client.py',
