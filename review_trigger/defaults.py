@@ -353,6 +353,23 @@ NOT_AUTH = (
     r"""android\.permission|\b(camera|microphone|geolocation|notification)s?[_ ]?permission"""
 )
 
+# The system's own addresses (a sender's, a no-reply or a service
+# account's, a copy's or reply-to mailbox) are no one's personal data.
+_NOT_A_PERSON = r'(?!\w*(from|sender|b?cc|reply_?to|no_?reply|support|service_?account|system|smtp)_?e_?mail)'
+
+# In a test, setup rather than auth logic. The test client sending its
+# credential with a request: the Authorization header given a scheme and a
+# value (`headers={"HTTP_AUTHORIZATION":
+# f"Bearer {token}"}`, `headers: { Authorization: 'Bearer galleon' }`,
+# `.set('Authorization', `Bearer ${token}`)`).
+TEST_CLIENT_CREDENTIAL = (
+    r"""(?i)(\b|_)authorization['"]?\s*[:=,]\s*f?['"`](bearer|basic|token|jwt)\s"""
+    r"""|\.(set|header|set_?header|with_?header|add_?header)\(\s*['"]authorization['"]\s*,\s*f?['"`](bearer|basic|token|jwt)\s"""
+    # A test's description is prose: `it "can update a store"` is no
+    # `can :update` ability.
+    r"""|^\s*(it|test|specify|scenario)\s*\(?\s*['"`][^'"`]*\bcan\s"""
+)
+
 # Personal-data fields, matched inside identifiers (``unconfirmed_email``,
 # ``firstName``, ``billing_address``).
 _PII = (
@@ -429,11 +446,22 @@ PII_KEY = (
     + r"""|(?i:^\s*\w*"""
     + _PII_STORED
     + r"""\w*\s*:\s*[\w$@]+(\?\.|\.|->)\w)"""
+    # A keyword argument of a call that writes a record, given a value
+    # (`order.update(last_ip_address: ip_address)`,
+    # `User.objects.create(email=email)`, `params.merge(email: e)`).
+    + r"""|(?i:\b(update|update_columns?|update_attributes!?|assign_attributes|create!?|new|merge!?|insert|upsert|"""
+    + r"""save|find_or_create_by!?|get_or_create|update_or_create)\s*\((?:[^()\n]*,)?\s*\w*"""
+    + _PII_STORED
+    + r"""\w*\s*(:|=(?!=))\s*(?!['"\d\[{(]|true|false|null|nil|none|undefined)[\w$@])"""
 )
 # A record's personal-data attribute handed on: as the value of a row's or
 # payload's key (`'customer': order.email`), or alone as an element of a
-# row or an argument list (`record.user.email,`): what is exported or sent.
-_PII_ATTRIBUTE = r'[\w$@][\w$@.?>-]*?(\.|->)\w*?' + _PII_STORED + r'(_?(number|no|address(es)?))?\b(?!\s*\()'
+# row or an argument list (`record.user.email,`), or as what a helper or
+# method gives back (`return user.email`, a Ruby method's last line
+# `originator.email`), or read into a name of its own (`customer_email =
+# order.email`): what is exported, shown or sent.
+_PII_ATTRIBUTE_NAME = r'\w*?' + _PII_STORED + r'(_?(number|no|address(es)?))?\b(?!\s*\()'
+_PII_ATTRIBUTE = r'[\w$@][\w$@.?>-]*?(\.|->)' + _PII_ATTRIBUTE_NAME
 PII_PASSED = (
     r"""(?i)(^|[{,])\s*['"]?(?!\w*"""
     + _PII_STORED
@@ -441,7 +469,10 @@ PII_PASSED = (
     + _PII_ATTRIBUTE
     + r"""\s*(,|\|\||\?\?|\}|$)|^\s*"""
     + _PII_ATTRIBUTE
-    + r"""\s*,\s*$"""
+    + r"""\s*,\s*$|^\s*(return\s+|((const|let|var|my)\s+)?[\w$@]+\s*=\s*)?(?!(process\.env|os\.environ|settings|config)\.)[\w$@][\w$@.?>-]*?(\.|->)"""
+    + _NOT_A_PERSON
+    + _PII_ATTRIBUTE_NAME
+    + r"""\s*(;\s*)?$"""
 )
 # An export of a list of people (contacts, customers, employees, users...):
 # their records leave the system (`<x-datagrid.export
@@ -475,6 +506,11 @@ PII_TRANSFORMED = (
 # `pluck="date_of_birth"`), and an ORM told a personal-data attribute
 # changed (`unconfirmed_email_will_change!`, `changed_attributes["email"]`):
 # what is read out, shown or saved.
+_PII_FIELD_NAME = (
+    '(?:'
+    + '|'.join(f'{quote}{_NOT_A_PERSON}[a-z0-9_]*{_PII_STORED}[a-z0-9_]*{quote}' for quote in ("'", '"'))
+    + ')'
+)
 PII_SELECTED = (
     # A list of lower-case field names passed to a call (after `(` or `,`,
     # or continuing its arguments on a line of its own), naming one.
@@ -486,6 +522,17 @@ PII_SELECTED = (
     + r"""|^\s*(?![\w.]*(?i:order|sort))[\w.]+\s*=\s*[\[(][^\]\n]*?['"](?=[a-z_])\w*(?i:"""
     + _PII_STORED
     + r""")\w*['"]\s*[\],)]"""
+    # A line that only continues such a list (the call or the name on the
+    # line above): quoted names and commas alone, two names or more, one a
+    # lower-case name of personal data (`'name', 'email', 'phone',` inside
+    # `->only([`...`])`, `"zipcode", "phone", "email"];`). A run of one
+    # character class, not a repeated group: the config's regex check
+    # refuses nested quantifiers.
+    + r"""|^[\s'"\w,]*['"]\s*,[\s'"\w,]*"""
+    + _PII_FIELD_NAME
+    + r"""[\s'"\w,]*[\])};]*\s*$|^[\s'"\w,]*"""
+    + _PII_FIELD_NAME
+    + r"""\s*,\s*['"][\s'"\w,]*[\])};]*\s*$"""
     + r"""|(?i:\b(pluck|only|select|values_list|values)\s*[=(]\s*(\[\s*)?['":]\w*"""
     + _PII_STORED
     + r"""|\b\w*"""
@@ -494,9 +541,6 @@ PII_SELECTED = (
     + _PII_STORED
     + ')'
 )
-# The system's own addresses (a sender's, a no-reply or a service
-# account's) are no one's personal data.
-_NOT_A_PERSON = r'(?!\w*(from|sender|no_?reply|support|service_?account|system|smtp)_?e_?mail)'
 _PII_LOGGED_WORD = r'\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b'
 PII_LOGGED = (
     # After the call's last string (a word in a message is not the data),
@@ -808,6 +852,10 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'require login',
             'permission required',
             'access control',
+            # Row-level security: which rows a user may read (`ROW_SECURITY`,
+            # Postgres `ENABLE ROW LEVEL SECURITY`, `row_level_security`).
+            'row security',
+            'row level security',
             'can view',
             'can edit',
             'can update',

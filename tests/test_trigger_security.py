@@ -691,3 +691,100 @@ def test_guest_and_anonymous_access_fire(committed, cli, line, word):
 def test_guest_words_without_access_noop(committed, cli, line):
     committed.stage('src/shop/forms.py', line + '\n')
     assert 'security' not in fired(cli)
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('    if settings.ROW_SECURITY:', id='row_security_setting'),
+        pytest.param('ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;', id='postgres_rls'),
+        pytest.param('    row_level_security = True', id='row_level_security_flag'),
+    ],
+)
+def test_row_level_security_fires(committed, cli, line):
+    committed.stage('insuree/reports/family_overview.py', line + '\n')
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert any('row' in why and 'security' in why for why in whys), whys
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('ROW_HEIGHT = 24', id='row_height_noop'),
+        pytest.param('security_deposit = row.amount', id='security_deposit_noop'),
+        pytest.param('rows = table.select_rows(security_level)', id='rows_and_a_level_noop'),
+    ],
+)
+def test_row_words_without_row_security_noop(committed, cli, line):
+    committed.stage('insuree/reports/family_overview.py', line + '\n')
+    assert 'security' not in fired(cli)
+
+
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param(
+            'insuree/tests/test_reports.py',
+            '        headers={"HTTP_AUTHORIZATION": f"Bearer {self.admin_token}"}',
+            id='django_test_client_noop',
+        ),
+        pytest.param(
+            'api/spec/requests/address_books_spec.rb',
+            "                headers: { Authorization: 'Bearer galleon' }",
+            id='rspec_request_noop',
+        ),
+        pytest.param(
+            'test/orders.test.ts',
+            "  const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);",
+            id='supertest_noop',
+        ),
+        pytest.param(
+            'api/spec/requests/spree/api/stores_spec.rb',
+            '        it "can update an existing store with reverse_charge_status" do',
+            id='rspec_description_noop',
+        ),
+        pytest.param(
+            'src/posts.test.ts',
+            "test('an author can delete a draft', async () => {",
+            id='jest_description_noop',
+        ),
+    ],
+)
+def test_a_test_client_sending_its_token_or_a_description_noop(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    assert 'security' not in fired(cli)
+
+
+@pytest.mark.parametrize(
+    ('path', 'line', 'word'),
+    [
+        pytest.param(
+            'insuree/tests/test_reports.py',
+            '        self.assertEqual(response.status_code, status.HTTP_401_UNAUTHORIZED)',
+            'unauthorized',
+            id='a_test_expecting_a_refusal',
+        ),
+        pytest.param(
+            'tests/test_vaults.py',
+            '    vault.users.add(user, through_defaults={"permission": Vault.PERMISSION_VIEW})',
+            'permission',
+            id='a_test_granting_a_permission',
+        ),
+        pytest.param(
+            'spec/models/ability_spec.rb',
+            '      can :update, Spree::Store',
+            'can update',
+            id='an_ability_in_a_test',
+        ),
+        pytest.param(
+            'src/app/client.py',
+            '        headers={"HTTP_AUTHORIZATION": f"Bearer {self.admin_token}"}',
+            'authorization',
+            id='the_same_header_in_code',
+        ),
+    ],
+)
+def test_other_auth_words_in_tests_and_headers_in_code_fire(committed, cli, path, line, word):
+    committed.stage(path, line + '\n')
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert any(word in why for why in whys), whys

@@ -495,3 +495,90 @@ def test_personal_data_logged_from_a_template_string_fires(committed, cli, line)
 def test_logged_words_that_are_no_personal_data_noop(committed, cli, line):
     committed.stage('src/server/accounts.ts', line + '\n')
     assert 'sensitive-data' not in fired(cli)
+
+
+@pytest.mark.parametrize(
+    ('path', 'line', 'why'),
+    [
+        pytest.param(
+            'app/Http/Controllers/Portal/Profile.php',
+            "            'name', 'email', 'tax_number', 'phone',",
+            'personal-data fields selected or saved',
+            id='list_continued_on_its_own_line',
+        ),
+        pytest.param(
+            'backend/app/assets/javascripts/views/order/address.js',
+            '      "city", "zipcode", "phone", "country_id", "state_name", "vat_id", "email"];',
+            'personal-data fields selected or saved',
+            id='closing_line_of_a_field_list',
+        ),
+        pytest.param(
+            'backend/app/helpers/stock_movements_helper.rb',
+            '          originator.email',
+            "a record's personal data passed on",
+            id='ruby_method_value',
+        ),
+        pytest.param(
+            'app/models/profile.py',
+            '        return self.user.phone_number',
+            "a record's personal data passed on",
+            id='returned',
+        ),
+        pytest.param(
+            'admin/app/components/orders/index/component.rb',
+            '        customer_email = order.email',
+            "a record's personal data passed on",
+            id='read_into_a_name',
+        ),
+        pytest.param(
+            'core/lib/spree/core/controller_helpers/order.rb',
+            '            @current_order.update(last_ip_address: ip_address)',
+            'personal-data key in a record or payload',
+            id='ruby_keyword_argument_of_a_write',
+        ),
+        pytest.param(
+            'app/signup.py',
+            '    user = User.objects.create(email=email, name=name)',
+            'personal-data key in a record or payload',
+            id='python_keyword_argument_of_a_write',
+        ),
+    ],
+)
+def test_personal_data_listed_returned_or_written_fires(committed, cli, path, line, why):
+    committed.stage(path, line + '\n')
+    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    assert any(w.endswith(why) for w in whys), whys
+
+
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param('app/ui.php', "    'Email', 'Phone',", id='display_labels_noop'),
+        pytest.param('app/export.php', "    'email',", id='one_name_noop'),
+        pytest.param(
+            'app/rules.php', "    'required', 'string', 'email', 'max:255',", id='validation_rules_noop'
+        ),
+        pytest.param(
+            'api/lib/store_configuration.rb',
+            '      :bcc_email, :reverse_charge_status',
+            id='mailbox_setting_noop',
+        ),
+        pytest.param('app/helpers.rb', '          originator.number', id='other_attribute_noop'),
+        pytest.param(
+            'lib/service-accounts/deleted-account.ts',
+            '      return process.env.NEXT_PRIVATE_DELETED_SERVICE_ACCOUNT_EMAIL;',
+            id='environment_variable_noop',
+        ),
+        pytest.param('app/mailer.rb', '    return store.support_email', id='system_mailbox_noop'),
+        pytest.param('app/mailer.py', '    sender = settings.from_email', id='sender_setting_noop'),
+        pytest.param('app/views.py', '    same = email == user.email', id='a_comparison_noop'),
+        pytest.param('app/users.rb', '    User.where(email: email).first', id='a_lookup_noop'),
+        pytest.param('app/users.rb', '    user.update(email: nil)', id='a_literal_noop'),
+        pytest.param(
+            'spec/models/order_spec.rb', '    order.update(last_ip_address: ip)', id='in_a_test_noop'
+        ),
+    ],
+)
+def test_personal_data_listed_returned_or_written_near_misses_noop(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    assert 'sensitive-data' not in fired(cli)

@@ -258,19 +258,26 @@ def _line_rules(
         for name, pattern in patterns
     ]
     if identifiers:
-        rules.append(
-            word_rule(
-                'security',
-                'auth identifier',
-                compile_words(identifiers),
-                not_paths=spec(defaults.NOT_AUTH_CODE),
-                # Nor a key name given a placeholder value.
-                unless=re.compile(
-                    '|'.join(p.removeprefix('(?i)') for p in (defaults.NOT_AUTH, defaults.PLACEHOLDER_VALUE)),
-                    re.I,
-                ),
-            )
+        # Nor a key name given a placeholder value.
+        unless = [p.removeprefix('(?i)') for p in (defaults.NOT_AUTH, defaults.PLACEHOLDER_VALUE)]
+        code = word_rule(
+            'security',
+            'auth identifier',
+            compile_words(identifiers),
+            not_paths=spec((*defaults.NOT_AUTH_CODE, *defaults.TEST_PATHS)),
+            unless=re.compile('|'.join(unless), re.I),
         )
+        # In a test, the test client sending its token to reach the code
+        # under test is setup, not auth logic; a test's other auth words
+        # (a permission granted, `unauthorized` expected) still count.
+        test = code._replace(
+            paths=spec(defaults.TEST_PATHS),
+            not_paths=spec(defaults.NOT_AUTH_CODE),
+            unless=re.compile(
+                '|'.join([*unless, defaults.TEST_CLIENT_CREDENTIAL.removeprefix('(?i)')]), re.I
+            ),
+        )
+        rules += [code, test]
     rules += secret_rules(secrets, None)
     rules += secret_rules(config, config_paths)
     return tuple(rules)
