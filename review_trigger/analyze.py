@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import collections
 import os
 import re
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from review_trigger import git, paths
 from review_trigger.change import (
@@ -22,7 +21,7 @@ from review_trigger.change import (
 from review_trigger.config import Config
 from review_trigger.defaults import NEVER_READ
 from review_trigger.git.objects import BlobReader
-from review_trigger.scan import FileScan, LineRule, Rules, scan_files
+from review_trigger.scan import LineRule, Rules, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
 from review_trigger.triggers._base import Settings
 
@@ -176,29 +175,19 @@ def _scan(diff: git.Diff, rules: Rules, every: paths.ChangedPaths, config: Confi
     out = _Scanned([], [], [], [], [])
     batch: list[tuple[FileChange, bool, git.AddedLines]] = []
     batch_bytes = 0
-    # Batches being scanned, in order, by one worker thread while this one
-    # reads the diff on: RE2 lets go of the interpreter while it searches,
-    # so its passes over one batch overlap with the reading of the next.
-    pending: collections.deque[tuple[list[tuple[FileChange, bool, git.AddedLines]], Any]] = (
-        collections.deque()
-    )
-    pool: Any = None
 
-    def scan(items: list[tuple[FileChange, bool, git.AddedLines]]) -> dict[bool, list[FileScan]]:
+    def flush() -> None:
         # Generated files get the secret-shape rules only: one more scan.
-        return {
-            only: scan_files(
-                [(f.path, added) for f, _, added in items if added and (f.path in secret_only) == only],
-                secret_rules if only else rules,
+        results = {
+            only: iter(
+                scan_files(
+                    [(f.path, added) for f, _, added in batch if added and (f.path in secret_only) == only],
+                    secret_rules if only else rules,
+                )
             )
             for only in (False, True)
         }
-
-    def collect(
-        items: list[tuple[FileChange, bool, git.AddedLines]], scans: dict[bool, list[FileScan]]
-    ) -> None:
-        results = {only: iter(found) for only, found in scans.items()}
-        for f, skipped, added in items:
+        for f, skipped, added in batch:
             if skipped:
                 out.notes.append(_too_large(f.path, config))
                 out.too_large.append(f.path)
@@ -208,41 +197,22 @@ def _scan(diff: git.Diff, rules: Rules, every: paths.ChangedPaths, config: Confi
             out.hits.extend(result.hits)
             out.suppressions.extend(result.suppressions)
             out.notes.extend(result.notes)
+        batch.clear()
 
-    try:
-        for fd in diff.each_file(
-            lambda f: bool(rules.rules) and _scanned(f, generated, excluded, secret_only),
-            config.max_scan_bytes,
-        ):
-            f = _flagged(fd.change, generated, excluded)
-            out.files.append(f)
-            if not (fd.skipped or fd.added):
-                continue
-            batch.append((f, fd.skipped, fd.added))
-            batch_bytes += len(fd.added.text)
-            if batch_bytes >= _BATCH_BYTES:
-                if pool is None:
-                    from concurrent.futures import ThreadPoolExecutor
-
-                    pool = ThreadPoolExecutor(1, thread_name_prefix='review-trigger-scan')
-                pending.append((batch, pool.submit(scan, batch)))
-                if len(pending) > _AHEAD:
-                    done, future = pending.popleft()
-                    collect(done, future.result())
-                batch = []
-                batch_bytes = 0
-        while pending:
-            done, future = pending.popleft()
-            collect(done, future.result())
-        collect(batch, scan(batch))
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+    for fd in diff.each_file(
+        lambda f: bool(rules.rules) and _scanned(f, generated, excluded, secret_only), config.max_scan_bytes
+    ):
+        f = _flagged(fd.change, generated, excluded)
+        out.files.append(f)
+        if not (fd.skipped or fd.added):
+            continue
+        batch.append((f, fd.skipped, fd.added))
+        batch_bytes += len(fd.added.text)
+        if batch_bytes >= _BATCH_BYTES:
+            flush()
+            batch_bytes = 0
+    flush()
     return out
-
-
-# Batches read ahead of the scanning: a few megabytes at most in memory.
-_AHEAD = 2
 
 
 def analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff | None = None) -> Analysis:
