@@ -94,6 +94,8 @@ NOT_CODE = (
     # Vector images: XML drawings, not code (secret shapes still look).
     '*.svg',
     '*.drawio',
+    # A citation file: its authors' names and addresses are its metadata.
+    'CITATION.cff',
     '*.po',
     '*.pot',
     '*.mo',

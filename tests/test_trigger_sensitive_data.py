@@ -582,3 +582,11 @@ def test_personal_data_listed_returned_or_written_fires(committed, cli, path, li
 def test_personal_data_listed_returned_or_written_near_misses_noop(committed, cli, path, line):
     committed.stage(path, line + '\n')
     assert 'sensitive-data' not in fired(cli)
+
+
+def test_a_citation_file_is_metadata_not_code(committed, cli):
+    committed.stage(
+        'CITATION.cff',
+        'cff-version: 1.2.0\nauthors:\n  - family-names: Doe\n    given-names: Jane\n    email: jane@example.org\n',
+    )
+    assert 'sensitive-data' not in fired(cli)
