@@ -215,9 +215,9 @@ def candidate_lines(prefilter: Prefilter, data: bytes) -> list[int]:
     found: set[int] = set()
     for (one, members), union in zip(prefilter.sets, prefilter.unions, strict=True):
         hit = one.Match(data) or ()
-        if hit and list(hit) != [len(members)]:  # more than the canary
-            found.update(_lines_of(union, data))
-        elif len(members) not in hit:  # pragma: no cover  (RE2 out of memory: search them all)
+        # A member matched, or the set did not finish (no canary: RE2 ran
+        # out of memory): the union finds the lines.
+        if len(hit) > 1 or len(members) not in hit:
             found.update(_lines_of(union, data))
     for i in prefilter.heavy:
         found.update(_lines_of(prefilter.alone[i], data))

@@ -75,9 +75,11 @@ class Redactor(NamedTuple):
     # pay off: building them parses every regex.
     sources: tuple[str | None, ...] = ()
 
-    def text(self, text: str) -> str:
-        """``text`` with every span a secret rule matches masked."""
-        for name, rx in self.rules:
+    def text(self, text: str, only: Iterable[int] | None = None) -> str:
+        """``text`` with every span a secret rule (of the indexes ``only``,
+        if given, in order) matches masked."""
+        for r in range(len(self.rules)) if only is None else only:
+            name, rx = self.rules[r]
             if rx.search(text) is not None:
                 text = rx.sub(mask(name), text)
         return text
@@ -122,11 +124,7 @@ class Redactor(NamedTuple):
                 pos = starts[i + 1]
         out = {}
         for i in sorted(marked):
-            masked = texts[i]
-            for r in sorted(marked[i]):
-                name, rx = self.rules[r]
-                if rx.search(masked) is not None:
-                    masked = rx.sub(mask(name), masked)
+            masked = self.text(texts[i], sorted(marked[i]))
             if masked != texts[i]:
                 out[texts[i]] = masked
         return out

@@ -267,14 +267,13 @@ def scan_files(
                     found[i][r] = every
             continue
         part = [texts[i] for i in members]
+        joined = _joined(part)
         python_rules = list(profile)
         if pre is not None:
-            _prefiltered(pre, profile, part, mine)
+            _prefiltered(pre, profile, joined, mine)
             python_rules = [r for r in profile if not pre.covered[r]]
-        if python_rules:
-            joined = _joined(part)
-            for r in python_rules:
-                _python_candidates(r, run, part, joined, mine)
+        for r in python_rules:
+            _python_candidates(r, run, part, joined, mine)
     out = []
     for (path, lines), text, cands in zip(files, texts, found, strict=True):
         if cands and lines:
@@ -285,18 +284,12 @@ def scan_files(
 
 
 def _prefiltered(
-    pre: prefilter.Prefilter, profile: tuple[int, ...], texts: list[str], found: list[_Candidates]
+    pre: prefilter.Prefilter, profile: tuple[int, ...], joined: _Joined, found: list[_Candidates]
 ) -> None:
     """Mark, in ``found``, the candidate lines the prefilter finds for the
-    rules of ``profile`` in ``texts``."""
-    joined = '\n'.join(texts)
-    data, exact = prefilter.encode(joined)
-    # The global index of each file's first line.
-    firsts = []
-    n = 0
-    for text in texts:
-        firsts.append(n)
-        n += text.count('\n') + 1
+    rules of ``profile`` in the files' ``joined`` text."""
+    data, exact = prefilter.encode(joined.text)
+    firsts = joined.firsts
     wanted = frozenset(profile)
     starts = sorted(
         (start, r) for r, offsets in prefilter.lines(pre, data, wanted).items() for start in offsets
@@ -310,9 +303,9 @@ def _prefiltered(
         found[i].setdefault(r, set()).add(line - firsts[i])
     if not exact:
         # Lines RE2 saw with '?' for a lone surrogate: Python's re checks them.
-        where = _Text(joined)
+        where = _Text(joined.text)
         covered = [r for r in profile if pre.covered[r]]
-        for m in prefilter.SURROGATE.finditer(joined):
+        for m in prefilter.SURROGATE.finditer(joined.text):
             line = where.index(m.start())
             i = bisect.bisect_right(firsts, line) - 1
             for r in covered:
@@ -733,14 +726,22 @@ def _inner_literals(parser: Any, item: tuple[Any, Any]) -> set[str] | None:
     if op in (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT) and av[0] >= 1:
         return _necessary_literals(parser, list(av[2].data))
     if op is parser.BRANCH:
-        out: set[str] = set()
-        for sub in av[1]:
-            found = _necessary_literals(parser, list(sub.data))
-            if found is None:
-                return None
-            out |= found
-        return out if len(out) <= _MAX_LITERALS else None
+        return _union(parser, av[1], _necessary_literals)
     return None
+
+
+def _union(
+    parser: Any, alternatives: list[Any], strings: Callable[[Any, list[tuple[Any, Any]]], set[str] | None]
+) -> set[str] | None:
+    """The strings of every alternative of a branch (``strings`` of each),
+    if each has some and they are few."""
+    out: set[str] = set()
+    for sub in alternatives:
+        found = strings(parser, list(sub.data))
+        if found is None:
+            return None
+        out |= found
+    return out if len(out) <= _MAX_LITERALS else None
 
 
 class _Gate(NamedTuple):
@@ -794,13 +795,7 @@ def _strings(parser: Any, item: tuple[Any, Any]) -> set[str] | None:
     if op is parser.SUBPATTERN:
         return _sequence(parser, list(av[3].data))  # flags: see _inner_literals
     if op is parser.BRANCH:
-        out: set[str] = set()
-        for sub in av[1]:
-            strings = _sequence(parser, list(sub.data))
-            if strings is None:
-                return None
-            out |= strings
-        return out if len(out) <= _MAX_LITERALS else None
+        return _union(parser, av[1], _sequence)
     if op in (parser.MAX_REPEAT, parser.MIN_REPEAT):
         lo, hi, sub = av
         if hi > 1:

@@ -39,8 +39,8 @@ def words_from(text: str, at: int) -> Iterator[list[str]]:
 
 
 def run_words(run: str, lower_text: bool) -> list[str]:
-    """The words ``split_words`` takes from one run of a text (``runs``),
-    where ``lower_text`` says the whole text has no capitals."""
+    """The words ``split_words`` takes from one run of ASCII letters and
+    digits of a text, where ``lower_text`` says the text has no capitals."""
     if lower_text:
         return [] if _random_lower(run) else [run]
     if run.islower() or run.isupper() or run.isdigit():

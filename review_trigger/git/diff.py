@@ -2,10 +2,9 @@
 
 The diff is streamed: a thread reads it ahead (bounded), and one parser
 (``_read``) reads its patch part a block at a time, for every size of
-change. It gives each file with its line counts, in order, and either the
+change. It gives each file with its line counts, in order, and the
 file's added lines (``Diff.each_file``: one file's lines in memory at a
-time) or only the added lines a caller's search picks out of each block
-(``Diff.candidates``, for a large change). The user's diff configuration
+time). The user's diff configuration
 must not change the result, so every diff runs with ``--no-ext-diff
 --no-textconv`` and explicit formatting options.
 """
@@ -364,8 +363,8 @@ class _ReadAhead:
 _EVENT = re.compile(
     rb'\n(?:(diff --git )|@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@|Binary files )',
 )
-# A block: large enough that the per-block work (a regex search, a RE2
-# pass) is small against the bytes, small enough to stay in the CPU cache.
+# A block: large enough that the per-block work (a regex search) is small
+# against the bytes, small enough to stay in the CPU cache.
 _BLOCK = 1 << 18
 # git's pipe, widened so that it writes ahead while a block is analysed.
 _PIPE_SIZE = 1 << 20
@@ -410,7 +409,7 @@ class _File:
 
 class Diff:
     """A running diff whose header (the file list) has been read; its
-    patch part is then read once, by ``each_file`` or ``candidates``."""
+    patch part is then read once, by ``each_file``."""
 
     def __init__(self, repo: Repo, base: str | None, head_: str | None) -> None:
         # git starts at once and is read ahead by a thread; its header is
