@@ -204,6 +204,40 @@ def test_lines_are_found_per_pattern() -> None:
     assert prefilter.lines(pre, b'nothing here') == {}
 
 
+@pytest.mark.parametrize('piece', [1, 7, 30, 1 << 20])
+def test_lines_are_found_in_every_piece(monkeypatch: pytest.MonkeyPatch, piece: int) -> None:
+    """A set says which members match in each piece of a text; a member is
+    searched for only in the pieces it matched in, and no line is cut in
+    two: whatever the piece size, the same lines are found."""
+    monkeypatch.setattr(prefilter, '_PIECE', piece)
+    pre = prefilter.build([re.compile('secret'), re.compile('token'), re.compile(r'\bkey\b')], union=True)
+    assert pre is not None
+    lines = ['x' * 12, 'a secret', 'y', 'token key', 'z' * 40, 'secret', 'no', 'monkey', 'key']
+    data = '\n'.join(lines).encode()
+    starts = [sum(len(x) + 1 for x in lines[:i]) for i in range(len(lines))]
+    assert prefilter.lines(pre, data) == {
+        0: [starts[1], starts[5]],
+        1: [starts[3]],
+        2: [starts[3], starts[7], starts[8]],
+    }
+    # ('monkey' is a candidate: a superset drops the word boundaries.)
+    # The union of the set finds the same lines.
+    assert prefilter.candidate_lines(pre, data) == [starts[i] for i in (1, 3, 5, 7, 8)]
+    assert prefilter._pieces(data)[-1][1] == len(data)
+    assert all(b == len(data) or data[b - 1 : b] == b'\n' for _, b in prefilter._pieces(data))
+
+
+def test_a_superset_leaves_out_what_may_match_nothing_at_its_ends() -> None:
+    # A leading repeat makes RE2 look for the longest run before a match;
+    # a line holding a match holds one of what is left.
+    assert prefilter.superset(re.compile(r'\s*token\s*=?')) == prefilter.superset(re.compile('token'))
+    assert prefilter.superset(re.compile(r'(?:[^/]*)\.md')) == prefilter.superset(re.compile(r'\.md'))
+    # Inside a group, and in each alternative of a branch.
+    assert prefilter.superset(re.compile(r'(\s*a|b\s*)')) == '(?:\\x61|\\x62)'
+    # A regex of nothing but what may match nothing has no superset.
+    assert prefilter.build([re.compile(r'\s*x?')]) is None
+
+
 def test_patterns_with_other_keys_are_in_other_sets() -> None:
     patterns = [re.compile('a1'), re.compile('b2'), re.compile('c3')]
     pre = prefilter.build(patterns, ['code', 'docs', 'code'])
