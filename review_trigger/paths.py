@@ -168,25 +168,34 @@ class PathMatcher:
         self.patterns = patterns
         self._translate = translate
         self._compiled = False
+        self._sources: tuple[list[str], list[str]] | None = None
+        self._fallback = False
+        self._exact: Any = _UNSET
+
+    def _sources_of(self) -> tuple[list[str], list[str]]:
+        """pathspec's regexes for the list, in two parts: those anchored at
+        the path's start, and those that may match below any directory
+        (without that prefix). Sets ``_fallback`` for a list with a negation."""
+        if self._sources is None:
+            translated = [self._translate(p) for p in self.patterns]
+            compiled = [
+                (regex, include) for regex, include in translated if include is not None and regex is not None
+            ]
+            self._fallback = any(not include for _, include in compiled)
+            anywhere, anchored = [], []
+            for regex, _ in compiled:
+                # Named groups would clash once the regexes are joined.
+                source = _GROUP.sub('(?:', regex)
+                if source.startswith(_ANYWHERE):
+                    anywhere.append(source[len(_ANYWHERE) :])
+                else:
+                    anchored.append(source.removeprefix('^'))
+            self._sources = (anchored, anywhere)
+        return self._sources
 
     def _compile(self) -> None:
-        # pathspec's translation of each glob into a regex (not compiled:
-        # they are compiled here, joined).
-        translated = [self._translate(p) for p in self.patterns]
-        compiled = [
-            (regex, include) for regex, include in translated if include is not None and regex is not None
-        ]
-        self._fallback = any(not include for _, include in compiled)
+        anchored, anywhere = self._sources_of()
         self._spec: Any = None
-        anywhere, anchored = [], []
-        for regex, _ in compiled:
-            # Named groups would clash once the regexes are joined.
-            source = _GROUP.sub('(?:', regex)
-            if source.startswith(_ANYWHERE):
-                anywhere.append(source[len(_ANYWHERE) :])
-            else:
-                anchored.append(source.removeprefix('^'))
-        self._sources = (anchored, anywhere)
         # "At the start, or right after a slash": the same as pathspec's
         # optional leading "any directories/" prefix, without backtracking.
         self._anywhere = (
@@ -223,8 +232,10 @@ class PathMatcher:
 
     def _many(self) -> list[re.Pattern[str]]:
         """The regexes for paths joined with newlines (``select``)."""
+        if not self._compiled:
+            self._compile()
         if self._joined is None:
-            anchored, anywhere = self._sources
+            anchored, anywhere = self._sources_of()
             self._joined = [
                 re.compile(source, re.M)
                 for source in (
@@ -245,11 +256,13 @@ class PathMatcher:
         finds the paths that may match (``prefilter``).
         """
         index = paths if isinstance(paths, ChangedPaths) else ChangedPaths(tuple(paths))
-        if not self._compiled:
-            self._compile()
+        self._sources_of()
         every = index.paths
         if self._fallback or len(every) < BULK_AFTER:
             return frozenset(p for p in every if self.match_file(p))
+        exact = index.exact(self._exact_re2()) if len(every) >= RE2_AFTER else None
+        if exact is not None:
+            return frozenset(every[i] for i in exact)
         text, starts = index.joined()
         found = index.candidates(tuple(self._many()))
         if found is not None:
@@ -267,8 +280,80 @@ class PathMatcher:
                 pos = starts[i + 1]
         return frozenset(out)
 
+    def _exact_re2(self) -> Any:
+        """The list as one RE2 regex that finds, in the paths joined with
+        newlines, exactly the paths ``match_file`` accepts (each match
+        within its path's line); None without RE2, or for a list RE2 and
+        Python might read differently."""
+        if self._exact is _UNSET:
+            self._exact = _exact_re2(*self._sources_of())
+        return self._exact
+
     def __repr__(self) -> str:
         return f'PathMatcher({list(self.patterns)!r})'
+
+
+_UNSET: Any = object()
+
+
+def _exact_re2(anchored: list[str], anywhere: list[str]) -> Any:
+    """RE2 for a list's regexes (``_sources_of``) over the joined paths:
+    one match in a path's line where ``match_file`` accepts the path, and
+    nowhere else.
+
+    pathspec writes a glob as escaped literals, ``[^/]`` for ``*`` and
+    ``?``, ``.+`` / ``.*`` for ``**``, groups and ``$``: read the same way
+    by RE2 and Python's ``re`` (no lookaround, no backreference), once
+    ``[^/]`` no longer matches the newline between paths (``.`` never
+    does). A glob's own bracket expression (``[!a-z]``, ``[[:alpha:]]``)
+    is passed on as written, and the two may not read it alike: such a
+    list stays with Python's ``re``. Measured on fastapi's 3,509 changed
+    paths (0.100.0..HEAD), the 23 default lists took 0.21 s of CPU to
+    select with Python's regexes (compiled, then checked on the paths an
+    RE2 superset found), and 0.08 s this way, most of it translating globs.
+    """
+    from review_trigger import prefilter
+
+    re2 = prefilter._re2()
+    if re2 is None:
+        return None
+    parts = [_for_joined(s) for s in anchored], [_for_joined(s) for s in anywhere]
+    if any(s is None for part in parts for s in part):
+        return None
+    alternatives = []
+    if parts[0]:
+        alternatives.append('^(?:' + '|'.join(parts[0]) + ')')  # type: ignore[arg-type]
+    if parts[1]:
+        alternatives.append('(?:^|/)(?:' + '|'.join(parts[1]) + ')')  # type: ignore[arg-type]
+    if not alternatives:
+        return None
+    try:
+        return re2.compile(('(?m)' + '|'.join(alternatives)).encode(), prefilter._options(re2))
+    except (re2.error, ValueError, TypeError):
+        return None
+
+
+def _for_joined(source: str) -> str | None:
+    """A pathspec regex with its ``[^/]`` kept off newlines, or None if it
+    holds a bracket expression of the glob's own, or a newline."""
+    if '\n' in source:
+        return None
+    out = []
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == '\\':
+            out.append(source[i : i + 2])
+            i += 2
+        elif ch == '[':
+            if not source.startswith('[^/]', i):
+                return None
+            out.append('[^/\\n]')
+            i += 4
+        else:
+            out.append(ch)
+            i += 1
+    return ''.join(out)
 
 
 class ChangedPaths:
@@ -304,6 +389,40 @@ class ChangedPaths:
             found = self._selected[key] = self.globs.matcher(key).select(self)
         return found
 
+    def encoded(self) -> tuple[bytes, bool] | None:
+        """The joined paths as UTF-8 (``prefilter.encode``), or None if a
+        path holds a newline (then the lines are not the paths)."""
+        if self._encoded is None:
+            from review_trigger import prefilter
+
+            text, _ = self.joined()
+            if text.count('\n') != len(self.paths) - 1:
+                return None
+            self._encoded = prefilter.encode(text)
+        return self._encoded
+
+    def exact(self, regex: Any) -> list[int] | None:
+        """The indexes of the paths that RE2 ``regex`` (``_exact_re2``)
+        matches in, or None (no regex, or paths RE2 cannot read exactly)."""
+        encoded = self.encoded() if regex is not None else None
+        if encoded is None or not encoded[1]:
+            return None
+        data = encoded[0]
+        out = []
+        index = last = 0
+        search = regex.search
+        pos, end = 0, len(data)
+        while pos < end and (m := search(data, pos)) is not None:
+            at = m.start()
+            index += data.count(b'\n', last, at)
+            last = at
+            out.append(index)
+            nl = data.find(b'\n', at)
+            if nl < 0:
+                break
+            pos = nl + 1
+        return out
+
     def candidates(self, rules: tuple[re.Pattern[str] | WordSet, ...]) -> list[int] | None:
         """The indexes of the paths that any of ``rules`` may match, found
         with RE2; None without it, or for fewer than RE2_AFTER paths."""
@@ -320,9 +439,10 @@ class ChangedPaths:
             return None
         from review_trigger import prefilter
 
-        if self._encoded is None:
-            self._encoded = prefilter.encode(text)
-        data, exact = self._encoded
+        encoded = self.encoded()
+        if encoded is None:  # pragma: no cover  (checked above)
+            return None
+        data, exact = encoded
         out = []
         index = last = 0
         for start in prefilter.candidate_lines(pre, data):

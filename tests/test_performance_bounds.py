@@ -795,6 +795,10 @@ _PATH_PARTS = [
     'deploy.yaml',
     'README.md',
     'tokens',
+    'a b',
+    'a.b',
+    'ab',
+    '[x]',
 ]
 _PATH = st.lists(st.sampled_from(_PATH_PARTS), min_size=1, max_size=4).map('/'.join)
 
@@ -807,6 +811,11 @@ def _path_lists() -> list[list[str]]:
         lists.extend(
             v for v in settings_.values() if isinstance(v, list) and v and all(isinstance(x, str) for x in v)
         )
+    # Glob shapes the defaults lack: '?', '**' inside, an escape, a space,
+    # non-ASCII, a bracket expression (read by Python's re alone) and a
+    # root anchor.
+    lists.append(['a?b', 'src/**/auth/', 'a\\ b', 'caf\u00e9/**', '/docs', '**/tokens/*.md'])
+    lists.append(['[ab]*.md', '\\[x]', 'src'])
     return lists
 
 
@@ -843,6 +852,34 @@ def test_selecting_many_paths_is_matching_each(
     not_code = paths_module.PathMatcher((*NOT_CODE, *MANIFESTS))
     expected = [p for p in unique if find_word(split_words(p), wordset) and not not_code.match_file(p)]
     assert [d.path for d in path_word_details(change, words, 'x')] == expected
+
+
+@pytest.mark.parametrize(
+    ('patterns', 'expected'),
+    [
+        # '*' is [^/]*: joined, it must not run on into the next path.
+        (['*.md'], {'x.md', 'docs/README.md'}),
+        (['a?b'], {'a b', 'a.b'}),
+        (['docs/'], {'docs/README.md'}),
+        (['/ab'], {'ab'}),
+        (['**/README.md'], {'docs/README.md'}),
+        # A bracket expression is Python's re alone (RE2 may read it otherwise).
+        (['[ax]*'], {'ab', 'a b', 'a.b', 'x.md', 'src/ab.py'}),
+    ],
+)
+def test_many_paths_selected_with_re2_are_exactly_those_that_match(
+    monkeypatch: pytest.MonkeyPatch, patterns: list[str], expected: set[str]
+) -> None:
+    pytest.importorskip('re2')
+    from review_trigger import paths as paths_module
+
+    monkeypatch.setattr(paths_module, 'BULK_AFTER', 0)
+    monkeypatch.setattr(paths_module, 'RE2_AFTER', 0)
+    every = ('ab', 'x.md', 'a b', 'docs/README.md', 'a.b', 'src/ab.py')
+    matcher = paths_module.PathMatcher(tuple(patterns))
+    assert {p for p in every if matcher.match_file(p)} == expected
+    assert matcher.select(every) == expected
+    assert (matcher._exact_re2() is None) == patterns[0].startswith('[')
 
 
 # -- a rule RE2 cannot take: only it leaves the fast path -------------------------------
