@@ -310,7 +310,8 @@ def _exact_re2(anchored: list[str], anywhere: list[str]) -> Any:
     list stays with Python's ``re``. Measured on fastapi's 3,509 changed
     paths (0.100.0..HEAD), the 23 default lists took 0.21 s of CPU to
     select with Python's regexes (compiled, then checked on the paths an
-    RE2 superset found), and 0.08 s this way, most of it translating globs.
+    RE2 superset found), and 0.08 s this way, most of it in RE2's Python wrapper, once for
+    each path a list selects (17,700 there).
     """
     from review_trigger import prefilter
 
