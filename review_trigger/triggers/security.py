@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 from review_trigger import defaults
 from review_trigger.change import Change, Detail, Finding
-from review_trigger.scan import LineRule, scan_file, word_rule
+from review_trigger.scan import LineRule, scan_files, word_rule
 from review_trigger.triggers._base import (
     Settings,
     Trigger,
@@ -104,10 +104,10 @@ def _removed_details(change: Change, settings: Settings) -> list[Detail]:
     # A line edited, not removed, shows its rule on its added side already.
     added = {(h.path, h.rule) for h in hits_for(change, 'security')}
     details = []
-    for f in files:
-        lines = removed_lines(change, f, defaults.MAX_SCAN_BYTES)
-        hits = scan_file(f.old_path or f.path, lines, rules).hits if lines else []
-        hits = [h for h in hits if (f.path, h.rule) not in added]
+    # One scan for all the files: the rules are set up once.
+    removed = [(f.old_path or f.path, removed_lines(change, f, defaults.MAX_SCAN_BYTES)) for f in files]
+    for f, scanned in zip(files, scan_files(removed, rules), strict=True):
+        hits = [h for h in scanned.hits if (f.path, h.rule) not in added]
         if hits:
             names = ', '.join(dict.fromkeys(h.rule for h in hits))
             at = ', '.join(str(h.line) for h in hits[:5])
