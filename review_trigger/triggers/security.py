@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 from review_trigger import defaults
 from review_trigger.change import Change, Detail, Finding
-from review_trigger.scan import LineRule, scan_files, word_rule
+from review_trigger.scan import LineRule, Rules, scan_files, word_rule
 from review_trigger.triggers._base import (
     Settings,
     Trigger,
@@ -104,9 +104,12 @@ def _removed_details(change: Change, settings: Settings) -> list[Detail]:
     # A line edited, not removed, shows its rule on its added side already.
     added = {(h.path, h.rule) for h in hits_for(change, 'security')}
     details = []
-    # One scan for all the files: the rules are set up once.
+    # One scan for all the files, with the run's glob translations and
+    # index of the paths: the rules are set up once, and their path lists
+    # are the run's.
+    index = changed_paths(change)
     removed = [(f.old_path or f.path, removed_lines(change, f, defaults.MAX_SCAN_BYTES)) for f in files]
-    for f, scanned in zip(files, scan_files(removed, rules), strict=True):
+    for f, scanned in zip(files, scan_files(removed, Rules(rules, index.globs, index)), strict=True):
         hits = [h for h in scanned.hits if (f.path, h.rule) not in added]
         if hits:
             names = ', '.join(dict.fromkeys(h.rule for h in hits))
