@@ -115,9 +115,17 @@ class Rules:
                         for r in self.rules
                     ],
                     self._keys,
+                    literals=self._literals,
                 )
             )
         return self._prefilter[0]
+
+    def _literals(self, r: int) -> frozenset[bytes] | None:
+        """Strings one of which every line rule ``r`` matches holds, in any
+        case (``_regex_literals``), or None."""
+        pattern = self.rules[r].pattern
+        found = _regex_literals(pattern) if pattern is not None else None
+        return found[0] if found is not None else None
 
     def runs(self, words: WordSet) -> _Runs:
         """The run's memo of the word list's runs (``_word_candidates``)."""

@@ -256,6 +256,38 @@ def test_large_patterns_are_searched_alone() -> None:
     assert prefilter.lines(pre, b'x\nword123 small') == {0: [2], 1: [2]}
 
 
+def test_large_patterns_are_searched_only_where_their_literals_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern too large for a set, given literals one of which each of its
+    lines holds, is searched only in the pieces holding one (in any case, as
+    Python's re.IGNORECASE reads them: a dotted capital I is an 'i')."""
+    monkeypatch.setattr(prefilter, '_PIECE', 8)
+    words = '|'.join(f'word{i}' for i in range(400))
+    big = re.compile(f'(?i)(?:secret|pin)_(?:{words})')
+    pre = prefilter.build(
+        [big, re.compile('small')], literals=lambda i: {b'secret_', b'pin_'} if i == 0 else None
+    )
+    assert pre is not None and pre.heavy == (0,) and pre.gates is not None
+    lines = ['nothing here', 'SECRET_WORD7 = 1', 'more nothing', 'small', 'P\u0130N_word12', 'secret_other']
+    data = '\n'.join(lines).encode()
+    starts = [len('\n'.join(lines[:i]).encode()) + (1 if i else 0) for i in range(len(lines))]
+    assert [i for i, line in enumerate(lines) if big.search(line)] == [1, 4]
+    searched: list[tuple[int, int]] = []
+    real = prefilter._lines_of
+
+    def recording(regex: Any, data: bytes, pos: int = 0, end: int | None = None) -> Any:
+        if regex is pre.alone[0]:
+            searched.append((pos, len(data) if end is None else end))
+        return real(regex, data, pos, end)
+
+    monkeypatch.setattr(prefilter, '_lines_of', recording)
+    assert prefilter.lines(pre, data) == {0: [starts[1], starts[4]], 1: [starts[3]]}
+    # The pieces with neither literal ('nothing here', 'small') were not searched.
+    assert searched and all(
+        b'secret_' in data[a:b].lower() or 'p\u0130n_'.encode() in data[a:b].lower() for a, b in searched
+    )
+    assert not any(data[a:b].startswith(b'nothing') for a, b in searched)
+
+
 def test_empty_matches_are_not_covered() -> None:
     pre = prefilter.build([re.compile('x*'), re.compile(r'\b'), re.compile('secret')])
     assert pre is not None and pre.covered == (False, False, True)
