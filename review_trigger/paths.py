@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from review_trigger.memo import Memo
 from review_trigger.words import WordSet
 
 # Below this many paths, matching each path alone is quicker than joining
@@ -86,6 +87,8 @@ class Globs:
     the matchers compiled from them."""
 
     def __init__(self, directory: str | None = None) -> None:
+        # What the run works out from its rules, remembered beside them.
+        self.memo = Memo(directory)
         self._known: dict[str, Translation] = {}
         self._new = False
         self._matchers: dict[tuple[str, ...], PathMatcher] = {}
@@ -140,7 +143,8 @@ class Globs:
 
     def save(self) -> None:
         """Write the translations if some are new (a read-only git directory
-        only costs speed)."""
+        only costs speed), and the run's ``memo``."""
+        self.memo.save()
         if not (self._new and self._path is not None):
             return
         import json

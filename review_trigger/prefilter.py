@@ -112,6 +112,7 @@ def build(
     keys: Sequence[Hashable] | None = None,
     union: bool = False,
     literals: Callable[[int], Collection[bytes] | None] | None = None,
+    superset_of: Callable[[re.Pattern[str]], str | None] | None = None,
 ) -> Prefilter | None:
     """The prefilter for these rules (a regex or a word list each), or None
     if RE2 is missing or covers none of them. Patterns with different
@@ -119,7 +120,8 @@ def build(
     (which does not say which pattern matched) is quicker. ``literals(i)``
     may name strings one of which every line pattern ``i`` matches holds
     (lower-case ASCII, in any case in the line): a pattern too large for a
-    set is then searched only where one of them is."""
+    set is then searched only where one of them is. ``superset_of`` gives
+    a regex's superset (``superset``, or what a run remembers of it)."""
     re2 = _re2()
     if re2 is None:
         return None
@@ -128,7 +130,7 @@ def build(
     alones: list[Any] = []
     sources: list[str | None] = []
     for p in patterns:
-        source = word_superset(p) if isinstance(p, WordSet) else superset(p)
+        source = word_superset(p) if isinstance(p, WordSet) else (superset_of or superset)(p)
         alone = None
         if source is not None:
             try:

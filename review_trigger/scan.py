@@ -116,16 +116,40 @@ class Rules:
                     ],
                     self._keys,
                     literals=self._literals,
+                    superset_of=self._superset,
                 )
             )
         return self._prefilter[0]
 
+    def _superset(self, pattern: re.Pattern[str]) -> str | None:
+        """``prefilter.superset``, as the run's memo remembers it."""
+        return self.globs.memo.get(
+            'superset',
+            _key(pattern),
+            lambda: prefilter.superset(pattern),
+            prefilter.__file__,
+            lambda v: v is None or isinstance(v, str),
+        )
+
     def _literals(self, r: int) -> frozenset[bytes] | None:
         """Strings one of which every line rule ``r`` matches holds, in any
-        case (``_regex_literals``), or None."""
+        case (``_regex_literals``), or None; remembered by the run's memo."""
         pattern = self.rules[r].pattern
-        found = _regex_literals(pattern) if pattern is not None else None
-        return found[0] if found is not None else None
+        if pattern is None:
+            return None
+
+        def compute() -> list[str] | None:
+            found = _regex_literals(pattern)
+            return sorted(x.decode('latin-1') for x in found[0]) if found is not None else None
+
+        found = self.globs.memo.get(
+            'literals',
+            _key(pattern),
+            compute,
+            __file__,
+            lambda v: v is None or (isinstance(v, list) and all(isinstance(x, str) for x in v)),
+        )
+        return frozenset(x.encode('latin-1') for x in found) if found is not None else None
 
     def runs(self, words: WordSet) -> _Runs:
         """The run's memo of the word list's runs (``_word_candidates``)."""
@@ -154,6 +178,10 @@ class Rules:
                 if (only is None or matched[only]) and (never is None or not matched[never])
             )
         return found
+
+
+def _key(pattern: re.Pattern[str]) -> str:
+    return f'{int(pattern.flags)}:{pattern.pattern}'
 
 
 def _patterns(matcher: PathMatcher | None) -> tuple[str, ...] | None:
