@@ -165,8 +165,11 @@ def kind(f: FileChange) -> Kind:
 
 # A pure function of the path, asked for every file of a change several
 # times (each list of the prompt is sorted by it): remembered for the
-# process, up to a large change's worth of paths.
-@functools.lru_cache(maxsize=1 << 16)
+# process. Not in a bounded cache: the lists are walked in the same order,
+# so a change of more paths than the bound missed every time (measured: no
+# hit at all in four walks over 100,000 paths with room for 65,536, and
+# three times the time); an entry is a few dozen bytes of a path's.
+@functools.cache
 def path_kind(path: str) -> Kind:
     # The folders are lower-cased at once (the same as each alone: '/' is
     # no letter).
