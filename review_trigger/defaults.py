@@ -192,7 +192,9 @@ TEST_PATHS = (
     '*Test.kt',
     '*Tests.cs',
 )
-NOT_DATA_DEFINITION = (*NOT_DATA_CODE, *TEST_PATHS)
+# Example programs show a library's use; the data in them is no one's.
+EXAMPLE_PATHS = ('examples/', '_examples/')
+NOT_DATA_DEFINITION = (*NOT_DATA_CODE, *TEST_PATHS, *EXAMPLE_PATHS)
 
 # Auth identifiers count in code, not in CI workflows (a job's
 # `permissions:` are the governance trigger's), agent configuration,
@@ -463,7 +465,11 @@ PII_KEY = (
 # `originator.email`), or read into a name of its own (`customer_email =
 # order.email`): what is exported, shown or sent.
 _PII_ATTRIBUTE_NAME = r'\w*?' + _PII_STORED + r'(_?(number|no|address(es)?))?\b(?!\s*\()'
-_PII_ATTRIBUTE = r'[\w$@][\w$@.?>-]*?(\.|->)' + _PII_ATTRIBUTE_NAME
+# A machine's address is no one's: `server.ip_address`, `node.ipAddress`.
+_NOT_A_MACHINE = (
+    r'(?![\w$@.?>-]*?(server|host|node|machine|instance|interface|device|gateway|router)s?(\.|->)ip)'
+)
+_PII_ATTRIBUTE = _NOT_A_MACHINE + r'[\w$@][\w$@.?>-]*?(\.|->)' + _PII_ATTRIBUTE_NAME
 PII_PASSED = (
     r"""(?i)(^|[{,])\s*['"]?(?!\w*"""
     + _PII_STORED
@@ -471,7 +477,9 @@ PII_PASSED = (
     + _PII_ATTRIBUTE
     + r"""\s*(,|\|\||\?\?|\}|$)|^\s*"""
     + _PII_ATTRIBUTE
-    + r"""\s*,\s*$|^\s*(return\s+|((const|let|var|my)\s+)?[\w$@]+\s*=\s*)?(?!(process\.env|os\.environ|settings|config)\.)[\w$@][\w$@.?>-]*?(\.|->)"""
+    + r"""\s*,\s*$|^\s*(return\s+|((const|let|var|my)\s+)?[\w$@]+\s*=\s*)?(?!(process\.env|os\.environ|settings|config)\.)"""
+    + _NOT_A_MACHINE
+    + r"""[\w$@][\w$@.?>-]*?(\.|->)"""
     + _NOT_A_PERSON
     + _PII_ATTRIBUTE_NAME
     + r"""\s*(;\s*)?$"""
@@ -542,6 +550,70 @@ PII_SELECTED = (
     + r"""\w*_(will_change!|changed\?|before_type_cast|in_database)|\bchanged_attributes\s*\[\s*['":]\w*"""
     + _PII_STORED
     + ')'
+)
+# A visitor's IP address taken from a request: a proxy header naming the
+# client's address read or listed (`req.headers['x-forwarded-for']`,
+# `$_SERVER['REMOTE_ADDR']`, `r.Header.Get("X-Real-Ip")`, the list of
+# headers an analytics app tries in turn), a framework's client-IP accessor
+# (`req.ip`, `request.remote_ip`, `$request->ip()`, `getClientIp(req)`,
+# `c.RealIP()`). Quiet: the header given a value (a test's request, an
+# environ being built: `environ["REMOTE_ADDR"] = scope["client"][0]`) or
+# defined as a constant (`HeaderXForwardedFor = "X-Forwarded-For"`), a
+# server's listen or bind address, a socket's remote address exposed by a
+# library.
+# The header's name as sent (any case), or as a CGI / WSGI / PHP server
+# variable (upper case: a lower-case `remote_addr` is a log field's name).
+_CLIENT_IP_HEADER = (
+    r'(x-forwarded-for|x-real-ip|cf-connecting-ip|true-client-ip|fastly-client-ip|x-client-ip|'
+    r'do-connecting-ip|(?-i:HTTP_X_FORWARDED_FOR|HTTP_X_REAL_IP|HTTP_CF_CONNECTING_IP|HTTP_TRUE_CLIENT_IP|'
+    r'HTTP_X_CLIENT_IP|REMOTE_ADDR))'
+)
+PII_CLIENT_IP = (
+    r"""(?i)(?<!=)(?<!=\s)['"]"""
+    + _CLIENT_IP_HEADER
+    + r"""['"`](?!\s*\]?\s*(:|=>|=(?!=)))"""
+    + r"""|(?i:\breq(uest)?\s*(\.|->)\s*(ip|ips|remote_?ip|remote_?addr|client_?ip|ip_?address)\b(?!\s*=(?!=)))"""
+    + r"""|(?i:\b(get_?)?(client|real|visitor)_?ip(_?address)?\s*\(|\bget_?remote_?addr\s*\()"""
+)
+# A person's postal address read, shown or written as a record's attribute
+# (`@user.bill_address || Spree::Address.build_default`,
+# `order.shippingAddress.city`, `user[bill_address_attributes]`,
+# `ship_address_attributes: permitted_address_attributes`). Quiet: a
+# translation key or a label (`t('.billing_address')`, `billing_address:
+# Billing Address`), a mail server's, a wallet's or a contract's address,
+# a server's `ip_address`.
+_POSTAL_ADDRESS = r'(bill|ship|billing|shipping|home|mailing|postal|residential|delivery)_?address(es)?'
+PII_POSTAL_ADDRESS = (
+    r"""(?i)[\w$@)\]]\s*(\?\.|\.|->)\s*"""
+    + _POSTAL_ADDRESS
+    + r"""\b|(?i:\b"""
+    + _POSTAL_ADDRESS
+    + r"""_?attributes\b)"""
+)
+# A person's e-mail, name or phone handed to another component, page or
+# service: interpolated into a URL's query string (`?email=${user.email}`,
+# `"&name=" + name`), set as a URL parameter (`url.searchParams.set('email',
+# email)`), given to an embedded component as a prop (`<EmbedSign
+# email={recipient.email} />`, `:email="user.email"`), posted to another
+# window (`postMessage({ email, name })`) or told to an analytics or error
+# tracker (`analytics.identify(user.id, { email: user.email })`,
+# `Sentry.setUser({ email })`). Quiet: a literal query, a label, a form
+# field's name (`name={field.name}`), a sender's address.
+_PERSON_FIELD = r'(e_?mail|full_?name|first_?name|last_?name|display_?name|phone(_?number)?|date_?of_?birth)'
+PII_HANDED_ON = (
+    r"""(?i)[?&](e_?mail|name|full_?name|first_?name|last_?name|phone|user_?name)=(\$\{|\{|#\{|['"`]\s*(\+|\.|,))"""
+    + r"""|(?i:\b(search_?params|query|params|url_?params)\s*\.\s*(set|append)\(\s*['"](e_?mail|name|full_?name|phone)['"]\s*,\s*(?!['"\d]))"""
+    + r"""|(?i:(\s|^)"""
+    + _PERSON_FIELD
+    + r"""=\{\s*(?![\s'"`\d])[\w$])"""
+    + r"""|(?i:(\s|^)(:|v-bind:)"""
+    + _PERSON_FIELD
+    + r"""="(?![\s'`\d])[\w$])"""
+    + r"""|(?i:\bpost_?message\s*\(.*\b"""
+    + _PERSON_FIELD
+    + r"""\b)|(?i:\b(identify|set_?user|set_?user_?properties|set_?person_?properties|people\.set)\s*\(.*\b"""
+    + _PERSON_FIELD
+    + r"""\b)"""
 )
 _PII_LOGGED_WORD = r'\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b'
 PII_LOGGED = (
@@ -1235,6 +1307,9 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             "a record's personal data passed on": PII_PASSED,
             'personal data masked or normalised': PII_TRANSFORMED,
             'a list of people exported': PEOPLE_EXPORTED,
+            "a visitor's IP address taken from a request": PII_CLIENT_IP,
+            "a person's postal address read or written": PII_POSTAL_ADDRESS,
+            "a person's e-mail or name handed to another page or service": PII_HANDED_ON,
         },
     },
 }
