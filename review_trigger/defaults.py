@@ -615,6 +615,19 @@ PII_HANDED_ON = (
     + _PERSON_FIELD
     + r"""\b)"""
 )
+# Personal-data fields in a GraphQL selection set written on one line
+# (`body: '{ list { _id firstName lastName primaryEmail primaryPhone } }'`,
+# `gql`query { me { id email } }``): what a query reads out. Two names or
+# more, separated by white space alone, so no JavaScript destructuring
+# (`{ email, name }`) or block.
+PII_QUERIED = (
+    # Bounded runs: a long line of words cannot make the search slow.
+    r"""(?i)\{\s{0,8}\w{1,64}\s[\w\s]{0,200}?\b\w{0,32}"""
+    + _PII_STORED
+    + r"""\w{0,32}\b[\w\s]{0,200}\}|(?i:\{\s{0,8}\w{0,32}"""
+    + _PII_STORED
+    + r"""\w{0,32}\s{1,8}\w[\w\s]{0,200}\})"""
+)
 _PII_LOGGED_WORD = r'\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b'
 PII_LOGGED = (
     # After the call's last string (a word in a message is not the data),
@@ -1286,6 +1299,8 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'medical history',
             'prescription',
             'patient id',
+            'patient identifier',
+            'mrn',
             'health record',
             'insurance number',
             'blood type',
@@ -1310,6 +1325,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             "a visitor's IP address taken from a request": PII_CLIENT_IP,
             "a person's postal address read or written": PII_POSTAL_ADDRESS,
             "a person's e-mail or name handed to another page or service": PII_HANDED_ON,
+            'personal-data fields queried': PII_QUERIED,
         },
     },
 }

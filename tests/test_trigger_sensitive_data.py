@@ -704,6 +704,25 @@ def test_a_citation_file_is_metadata_not_code(committed, cli):
             id='post_message',
         ),
         pytest.param(
+            'frontend/src/search/providers/contacts.ts',
+            "      body: '{ list { _id firstName lastName primaryEmail primaryPhone } totalCount }',",
+            'personal-data fields queried',
+            id='graphql_selection',
+        ),
+        pytest.param(
+            'web/src/api/me.js',
+            'const ME = gql`query Me { me { id email phone } }`;',
+            'personal-data fields queried',
+            id='graphql_gql_tag',
+        ),
+        pytest.param(
+            'omod/src/main/java/org/clinic/web/ProgramEnrollmentResource.java',
+            '    public static List<PatientIdentifier> getIdentifiers(PatientProgram instance) {',
+            'patient identifier',
+            id='patient_identifiers',
+        ),
+        pytest.param('clinic/records.py', '    row.append(visit.mrn)', 'mrn', id='medical_record_number'),
+        pytest.param(
             'src/lib/telemetry.ts',
             '  posthog.identify(user.id, { email: user.email, name: user.name });',
             "a person's e-mail or name handed on",
@@ -784,6 +803,19 @@ def test_round_six_classes_fire(committed, cli, path, line, why):
             'src/embed/bridge.ts',
             "  window.parent.postMessage({ type: 'resize', height }, '*');",
             id='post_message_noop',
+        ),
+        # Destructuring, a block, a one-name selection, no personal field.
+        pytest.param('src/user.ts', 'const { email, name } = user;', id='destructuring_noop'),
+        pytest.param('src/form.ts', 'if (changed) { email = next }', id='block_noop'),
+        pytest.param(
+            'src/api/q.ts',
+            "  body: '{ list { _id name code } totalCount }',",
+            id='selection_without_personal_data_noop',
+        ),
+        pytest.param(
+            'src/clinic/Concepts.java',
+            '    String uuid = conceptUuid(patientProgramState);',
+            id='patient_word_alone_noop',
         ),
     ],
 )
