@@ -631,6 +631,43 @@ PII_QUERIED = (
     + _PII_STORED
     + r"""\w{0,32}\s{1,8}\w[\w\s]{0,200}\})"""
 )
+# A record holding personal data given back (to a caller, a client): a
+# dict or hash literal returned with a personal-data key given a value
+# (`return {"name": doc.name, "invited_emails": invited_emails}`), or a
+# personal-data entry read out of a nested record and returned
+# (`return result["invite_result"]["invited_emails"]`).
+PII_RETURNED = (
+    r"""(?i)\breturn\s*[{(\[].*['"]\w*"""
+    + _PII_STORED
+    + r"""\w*['"]\s*(=>|:)\s*(?!['"\d\[{(]|true|false|null|nil|none|undefined)[\w$@]"""
+    + r"""|(?i:\breturn\s+[\w$@.]+(\[\s*['"][\w-]+['"]\s*\])?\[\s*['"]\w*"""
+    + _PII_STORED
+    + r"""\w*['"]\s*\]\s*(;\s*)?$)"""
+)
+# People searched by their personal data, a partial match rather than a
+# lookup of one value: a pattern over phones or e-mails (`{ primaryPhone: {
+# $regex: pattern } }`), Django's `email__icontains=`, SQL's `email ILIKE`.
+# An exact lookup (`where(email: email)`) is quiet.
+PII_SEARCHED = (
+    r"""(?i)\b\w*"""
+    + _PII_STORED
+    + r"""\w*['"]?\s*:\s*\{\s*['"]?\$regex|(?i:\b\w*"""
+    + _PII_STORED
+    + r"""\w*__i?(contains|startswith|endswith|regex|search|trigram_similar)\b)|(?i:\b\w*"""
+    + _PII_STORED
+    + r"""\w*['"`]?\s+(not\s+)?i?like\s)"""
+)
+# Who may read or change people's records: an ability or permission over a
+# model of people or their addresses (`can :manage, ::Spree::Address,
+# user_id: user.id`, `'customers.view_customer'`).
+_PEOPLE_MODEL = r'(address|contact|customer|patient|person|employee|member)(e?s)?'
+PEOPLE_ACCESS = (
+    r"""(?i)\bcan(not)?\s+(\[[:\w,\s]*\]|:\w+)\s*,\s*[:\w.]*?"""
+    + _PEOPLE_MODEL
+    + r"""\b|(?i:['"]\w+\.(view|change|delete|add|export)_"""
+    + _PEOPLE_MODEL
+    + r"""['"])"""
+)
 _PII_LOGGED_WORD = r'\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b'
 PII_LOGGED = (
     # After the call's last string (a word in a message is not the data),
@@ -1074,7 +1111,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             # (`user.password = "x".encodeAsPassword()`,
             # `user.setPassword(encoder.encode(raw))` is the identifiers'):
             # what form of it is stored.
-            'password hashed when set': r"""(?i)\b\w*(password|passwd)\w*\s*=(?!=)\s*.*\b\w*(encode(?!uri)|hash|digest|encrypt|bcrypt|argon2|scrypt|pbkdf2)\w*\s*\(""",
+            'password hashed when set': r"""(?i)\b\w*(password|passwd)\w*\s*=(?!=)[^\n]*?(encode(?!uri)|hash|digest|encrypt|bcrypt|argon2|scrypt|pbkdf2)\w*\s*\(""",
             'weak hash near a password': r"""(?i)\b(md5|sha1)\b.{0,40}\b(password|passwd|pwd)|\b(password|passwd|pwd)\w*\b.{0,40}\b(md5|sha1)\b""",
             'authorization check': r"""\.(admin|superuser|staff)\?|@Secured\b|\bauthorize!|\bcan\?\s*\(?:\w+""",
             # A file path made from request input, and the guards that keep
@@ -1271,6 +1308,19 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'contact addresses',
             'data export',
             'data exporter',
+            # A list of people brought in: their records enter the system.
+            'customer import',
+            'customers import',
+            'import customers',
+            'customer importer',
+            'contact import',
+            'contacts import',
+            'import contacts',
+            'contact importer',
+            'patient import',
+            'import patients',
+            'employee import',
+            'import employees',
         ],
         # Identifier words in added lines of code (same word splitting).
         'identifiers': [
@@ -1334,6 +1384,9 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             "a person's postal address read or written": PII_POSTAL_ADDRESS,
             "a person's e-mail or name handed to another page or service": PII_HANDED_ON,
             'personal-data fields queried': PII_QUERIED,
+            'a record of personal data given back': PII_RETURNED,
+            'people searched by their personal data': PII_SEARCHED,
+            "access to people's records": PEOPLE_ACCESS,
         },
     },
 }

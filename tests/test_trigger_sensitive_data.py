@@ -704,6 +704,54 @@ def test_a_citation_file_is_metadata_not_code(committed, cli):
             id='post_message',
         ),
         pytest.param(
+            'helpdesk/api/customer.py',
+            '    return {"name": customer_doc.name, "invited_emails": invited_emails}',
+            'a record of personal data given back',
+            id='dict_returned',
+        ),
+        pytest.param(
+            'helpdesk/api/customer.py',
+            '    return result["invite_result"]["invited_emails"]',
+            'a record of personal data given back',
+            id='entry_returned',
+        ),
+        pytest.param(
+            'app/Http/Resources/PersonResource.php',
+            "        return ['id' => $this->id, 'phone' => $this->phone];",
+            'a record of personal data given back',
+            id='php_array_returned',
+        ),
+        pytest.param(
+            'backend/plugins/sales_api/src/queries/deals.ts',
+            '          { primaryPhone: { $regex: phonePattern } },',
+            'people searched by their personal data',
+            id='mongo_regex',
+        ),
+        pytest.param(
+            'crm/views.py',
+            '    people = Contact.objects.filter(email__icontains=q)',
+            'people searched by their personal data',
+            id='django_icontains',
+        ),
+        pytest.param(
+            'internal/store/people.go',
+            '\tq := "SELECT id FROM people WHERE last_name ILIKE $1"',
+            'people searched by their personal data',
+            id='sql_ilike',
+        ),
+        pytest.param(
+            'core/app/models/shop/ability.rb',
+            '      can :manage, ::Shop::Address, user_id: user.id if user.persisted?',
+            "access to people's records",
+            id='cancan_ability',
+        ),
+        pytest.param(
+            'crm/views.py',
+            "@permission_required('contacts.export_contact')",
+            "access to people's records",
+            id='django_permission',
+        ),
+        pytest.param(
             'frontend/src/search/providers/contacts.ts',
             "      body: '{ list { _id firstName lastName primaryEmail primaryPhone } totalCount }',",
             'personal-data fields queried',
@@ -817,8 +865,40 @@ def test_round_six_classes_fire(committed, cli, path, line, why):
             '    String uuid = conceptUuid(patientProgramState);',
             id='patient_word_alone_noop',
         ),
+        # A literal returned, another entry returned; an exact lookup; an
+        # ability over goods; a people-free permission.
+        pytest.param('app/api.py', '    return {"email": ""}', id='literal_returned_noop'),
+        pytest.param('app/api.py', "    return row['id']", id='other_entry_returned_noop'),
+        pytest.param('app/users.rb', '    User.find_by(email: params[:email])', id='exact_lookup_noop'),
+        pytest.param(
+            'internal/store/people.go',
+            '\tq := "SELECT id FROM people WHERE email = $1"',
+            id='sql_equality_noop',
+        ),
+        pytest.param('app/models/ability.rb', '    can :read, Shop::Product', id='goods_ability_noop'),
+        pytest.param(
+            'app/models/ability.rb', '    can :read, Shop::CustomerReturn', id='return_ability_noop'
+        ),
+        pytest.param(
+            'shop/views.py', "@permission_required('catalogue.change_product')", id='goods_permission_noop'
+        ),
     ],
 )
 def test_round_six_near_misses_noop(committed, cli, path, line):
     committed.stage(path, line + '\n')
     assert 'sensitive-data' not in fired(cli), line
+
+
+@pytest.mark.parametrize(
+    ('path', 'fires'),
+    [
+        pytest.param('backend/contacts/import/customers/processCustomerRows.ts', True, id='customers_import'),
+        pytest.param('app/importers/contact_importer.rb', True, id='contact_importer'),
+        pytest.param('app/Imports/CustomersImport.php', True, id='customers_import_php'),
+        pytest.param('src/imports/product_import.py', False, id='product_import_noop'),
+        pytest.param('src/customers/important_notes.py', False, id='important_is_no_import_noop'),
+    ],
+)
+def test_a_list_of_people_imported_path_words(committed, cli, path, fires):
+    committed.stage(path, 'x = 1\n')
+    assert ('sensitive-data' in fired(cli)) is fires
