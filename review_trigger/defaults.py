@@ -486,12 +486,23 @@ PII_PASSED = (
     + _NOT_A_PERSON
     + _PII_ATTRIBUTE_NAME
     + r"""\s*(;\s*)?$"""
+    # A value that continues, on a line of its own, a chain of fallbacks for
+    # a key's personal data (`email:` / `recipient.email ||` / `email ||`):
+    # which person's data is sent.
+    + r"""|^\s*([\w$@]+(\?\.|\.|->))?"""
+    + _NOT_A_PERSON
+    + _PII_ATTRIBUTE_NAME
+    + r"""\s*(\|\||\?\?)\s*$"""
 )
 # An export of a list of people (contacts, customers, employees, users...):
 # their records leave the system (`<x-datagrid.export
 # :src="route('admin.contacts.persons.index')" />`, `export_customers_csv()`).
 # A JavaScript `export` statement or an `import` line is not an export.
-_PEOPLE = r'(persons|people|contacts|customers|employees|patients|members|users|subscribers|candidates|applicants|leads)'
+_PEOPLE = (
+    r'(persons|people|contacts|customers|employees|patients|members|users|subscribers|candidates|applicants|leads|'
+    # The people of a school, an insurer, a charity, a town.
+    r'students|learners|guardians|insurees|policyholders|beneficiaries|donors|volunteers|citizens|residents|voters)'
+)
 _EXPORT = r'((?<!/)export(er|ed|ing)?(?!s\b)|to_?csv|write_?csv|csv_?writer|download_?csv)'
 PEOPLE_EXPORTED = (
     r"""(?i)^(?!\s*((export|import|from|require|use|using|package)\b|#|//|/\*|\*|<!--))"""

@@ -704,6 +704,24 @@ def test_a_citation_file_is_metadata_not_code(committed, cli):
             id='post_message',
         ),
         pytest.param(
+            'apps/web/components/signing-complete-dialog.tsx',
+            '          email ||',
+            "a record's personal data passed on",
+            id='fallback_chain_value',
+        ),
+        pytest.param(
+            'insuree/schema.py',
+            "    exportable_fields = ['insurees']",
+            'a list of people exported',
+            id='insured_persons_exported',
+        ),
+        pytest.param(
+            'school/reports.py',
+            'def export_students_csv(request):',
+            'a list of people exported',
+            id='students_exported',
+        ),
+        pytest.param(
             'helpdesk/api/customer.py',
             '    return {"name": customer_doc.name, "invited_emails": invited_emails}',
             'a record of personal data given back',
@@ -865,6 +883,11 @@ def test_round_six_classes_fire(committed, cli, path, line, why):
             '    String uuid = conceptUuid(patientProgramState);',
             id='patient_word_alone_noop',
         ),
+        # A flag or a sender in a fallback chain; an export of goods.
+        pytest.param('src/form.ts', '          isValid ||', id='flag_fallback_noop'),
+        pytest.param('src/mail.ts', '          fromEmail ||', id='sender_fallback_noop'),
+        pytest.param('src/mail.ts', '          emailEnabled ||', id='setting_fallback_noop'),
+        pytest.param('catalogue/schema.py', "    exportable_fields = ['products']", id='goods_exported_noop'),
         # A literal returned, another entry returned; an exact lookup; an
         # ability over goods; a people-free permission.
         pytest.param('app/api.py', '    return {"email": ""}', id='literal_returned_noop'),
