@@ -1118,10 +1118,10 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'CSRF protection disabled': r"""\bcsrf_exempt\b|csrf\.exempt|skip_before_action\s+:verify_authenticity_token|skip_forgery_protection|protect_from_forgery\s.*(except|null_session)|csrf\(\)\.disable\(\)|\bcsrf\s*[:=]\s*[Ff]alse|CSRF_ENABLED\s*=\s*False""",
             'CORS opened to any origin': r'''(?i)access-control-allow-origin['"\]]*\s*[:,=]\s*['"]?\*|allow_origins\s*=\s*\[\s*['"]\*|allow_all_origins|CORS_ORIGIN_ALLOW_ALL\s*=\s*True|AllowAllOrigins\s*:\s*true|AllowOrigins\s*:\s*\[\]string\{\s*"\*"|\borigins?\s*[:=(]\s*(?:\[\s*)?['"]\*['"]|allowedOrigins\(\s*"\*"''',
             'JWT signature verification disabled': r"""(?i)verify_signature['"]?\s*[:=]\s*False|verify_exp['"]?\s*[:=]\s*False|algorithms?\s*[:=]\s*(?:\[\s*)?['"]none['"]|\balg['"]?\s*[:=]\s*['"]none['"]|ignoreExpiration['"]?\s*:\s*true|ParseUnverified|decode_without_verif|jwt\.decode\([^)]*verify\s*=\s*False""",
-            # A password set through a hashing or encoding call
-            # (`user.password = "x".encodeAsPassword()`,
-            # `user.setPassword(encoder.encode(raw))` is the identifiers'):
-            # what form of it is stored.
+            # A password assigned through a hashing or encoding call
+            # (`user.password = "x".encodeAsPassword()`, `user.password =
+            # bcrypt.hashpw(raw, salt)`): what form of it is stored. A setter
+            # (`user.setPassword(...)`) is the `set password` identifier's.
             'password hashed when set': r"""(?i)\b\w*(password|passwd)\w*\s*=(?!=)[^\n]*?(encode(?!uri)|hash|digest|encrypt|bcrypt|argon2|scrypt|pbkdf2)\w*\s*\(""",
             'weak hash near a password': r"""(?i)\b(md5|sha1)\b.{0,40}\b(password|passwd|pwd)|\b(password|passwd|pwd)\w*\b.{0,40}\b(md5|sha1)\b""",
             'authorization check': r"""\.(admin|superuser|staff)\?|@Secured\b|\bauthorize!|\bcan\?\s*\(?:\w+""",
