@@ -599,108 +599,111 @@ def test_a_citation_file_is_metadata_not_code(committed, cli):
     ('path', 'line', 'why'),
     [
         pytest.param(
-            'src/lib/ip.ts', "  'x-forwarded-for',", "a visitor's IP address", id='header_listed_ts'
+            'src/lib/ip.ts',
+            "  'x-forwarded-for',",
+            "a visitor's IP address taken from a request",
+            id='header_listed_ts',
         ),
         pytest.param(
             'app/middleware.py',
             "    ip = request.META.get('HTTP_X_REAL_IP') or request.META['REMOTE_ADDR']",
-            "a visitor's IP address",
+            "a visitor's IP address taken from a request",
             id='wsgi_meta_py',
         ),
         pytest.param(
             'app/Http/Visits.php',
             "        $visit->ip = $_SERVER['REMOTE_ADDR'];",
-            "a visitor's IP address",
+            "a visitor's IP address taken from a request",
             id='php_server',
         ),
         pytest.param(
             'internal/track/handler.go',
             '\tip := r.Header.Get("CF-Connecting-IP")',
-            "a visitor's IP address",
+            "a visitor's IP address taken from a request",
             id='go_header',
         ),
         pytest.param(
             'src/routes/track.js',
             '  await db.visits.insert({ at: now, from: req.ip });',
-            "a visitor's IP address",
+            "a visitor's IP address taken from a request",
             id='express',
         ),
         pytest.param(
             'app/controllers/sessions_controller.rb',
             '    session_log.origin = request.remote_ip',
-            "a visitor's IP address",
+            "a visitor's IP address taken from a request",
             id='rails',
         ),
         pytest.param(
             'src/analytics/collect.ts',
             '  const ip = getClientIp(req);',
-            "a visitor's IP address",
+            "a visitor's IP address taken from a request",
             id='helper',
         ),
         pytest.param(
             'src/main/java/org/shop/AuditFilter.java',
             '        audit.setOrigin(request.getRemoteAddr());',
-            "a visitor's IP address",
+            "a visitor's IP address taken from a request",
             id='servlet',
         ),
         pytest.param(
             'app/components/users/addresses/component.rb',
             '      @user.bill_address || Spree::Address.build_default',
-            "a person's postal address",
+            "a person's postal address read or written",
             id='bill_address_read',
         ),
         pytest.param(
             'app/controllers/users_controller.rb',
             '        ship_address_attributes: permitted_address_attributes,',
-            "a person's postal address",
+            "a person's postal address read or written",
             id='nested_attributes',
         ),
         pytest.param(
             'src/checkout/summary.tsx',
             '      <p>{order.shippingAddress.city}</p>',
-            "a person's postal address",
+            "a person's postal address read or written",
             id='shown_jsx',
         ),
         pytest.param(
             'shop/export.py',
             '            customer.home_address,',
-            "a person's postal address",
+            "a person's postal address read or written",
             id='exported_py',
         ),
         pytest.param(
             'src/embed/sign.tsx',
             '      <EmbedDirectTemplate email={recipient.email} token={token} />',
-            "a person's e-mail or name handed on",
+            "a person's e-mail or name handed to another page",
             id='embed_prop',
         ),
         pytest.param(
             'src/lib/links.ts',
             '  const url = `${base}/sign?email=${user.email}&name=${user.name}`;',
-            "a person's e-mail or name handed on",
+            "a person's e-mail or name handed to another page",
             id='query_string',
         ),
         pytest.param(
             'app/views/widgets.py',
             '    return redirect("/survey?email=" + quote(customer.email))',
-            "a person's e-mail or name handed on",
+            "a person's e-mail or name handed to another page",
             id='query_concatenated_py',
         ),
         pytest.param(
             'src/lib/iframe.ts',
             "  url.searchParams.set('email', contact.email);",
-            "a person's e-mail or name handed on",
+            "a person's e-mail or name handed to another page",
             id='search_params',
         ),
         pytest.param(
             'src/components/Chat.vue',
             '    <SupportWidget :email="user.email" :locale="locale" />',
-            "a person's e-mail or name handed on",
+            "a person's e-mail or name handed to another page",
             id='vue_prop',
         ),
         pytest.param(
             'src/embed/bridge.ts',
             "  window.parent.postMessage({ type: 'signed', email: signer.email }, origin);",
-            "a person's e-mail or name handed on",
+            "a person's e-mail or name handed to another page",
             id='post_message',
         ),
         pytest.param(
@@ -791,7 +794,7 @@ def test_a_citation_file_is_metadata_not_code(committed, cli):
         pytest.param(
             'src/lib/telemetry.ts',
             '  posthog.identify(user.id, { email: user.email, name: user.name });',
-            "a person's e-mail or name handed on",
+            "a person's e-mail or name handed to another page",
             id='analytics_identify',
         ),
     ],
@@ -801,8 +804,7 @@ def test_round_six_classes_fire(committed, cli, path, line, why):
     found = fired(cli).get('sensitive-data')
     assert found is not None, line
     whys = [d['why'] for d in found['details']]
-    words = why.split()
-    assert any(all(w in x for w in words[:3]) for x in whys), whys
+    assert any(why in x for x in whys), whys
 
 
 @pytest.mark.parametrize(
