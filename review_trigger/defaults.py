@@ -192,7 +192,9 @@ TEST_PATHS = (
     '*Test.kt',
     '*Tests.cs',
 )
-NOT_DATA_DEFINITION = (*NOT_DATA_CODE, *TEST_PATHS)
+# Example programs show a library's use; the data in them is no one's.
+EXAMPLE_PATHS = ('examples/', '_examples/')
+NOT_DATA_DEFINITION = (*NOT_DATA_CODE, *TEST_PATHS, *EXAMPLE_PATHS)
 
 # Auth identifiers count in code, not in CI workflows (a job's
 # `permissions:` are the governance trigger's), agent configuration,
@@ -232,8 +234,11 @@ NOT_LOGIN_SESSION = (
     'jupyter',
     'kernel',
     'repl',
-    # A payment provider's checkout session (Stripe Checkout) is a purchase.
+    # A payment provider's checkout or payment session (Stripe Checkout, a
+    # gateway's payment session) is a purchase.
     'checkout',
+    'payment',
+    'payments',
 )
 NOT_LOGIN_SESSION_SET = frozenset(NOT_LOGIN_SESSION)
 # A ``vault`` path word whose path names what the vault holds, and it is
@@ -463,7 +468,11 @@ PII_KEY = (
 # `originator.email`), or read into a name of its own (`customer_email =
 # order.email`): what is exported, shown or sent.
 _PII_ATTRIBUTE_NAME = r'\w*?' + _PII_STORED + r'(_?(number|no|address(es)?))?\b(?!\s*\()'
-_PII_ATTRIBUTE = r'[\w$@][\w$@.?>-]*?(\.|->)' + _PII_ATTRIBUTE_NAME
+# A machine's address is no one's: `server.ip_address`, `node.ipAddress`.
+_NOT_A_MACHINE = (
+    r'(?![\w$@.?>-]*?(server|host|node|machine|instance|interface|device|gateway|router)s?(\.|->)ip)'
+)
+_PII_ATTRIBUTE = _NOT_A_MACHINE + r'[\w$@][\w$@.?>-]*?(\.|->)' + _PII_ATTRIBUTE_NAME
 PII_PASSED = (
     r"""(?i)(^|[{,])\s*['"]?(?!\w*"""
     + _PII_STORED
@@ -471,16 +480,29 @@ PII_PASSED = (
     + _PII_ATTRIBUTE
     + r"""\s*(,|\|\||\?\?|\}|$)|^\s*"""
     + _PII_ATTRIBUTE
-    + r"""\s*,\s*$|^\s*(return\s+|((const|let|var|my)\s+)?[\w$@]+\s*=\s*)?(?!(process\.env|os\.environ|settings|config)\.)[\w$@][\w$@.?>-]*?(\.|->)"""
+    + r"""\s*,\s*$|^\s*(return\s+|((const|let|var|my)\s+)?[\w$@]+\s*=\s*)?(?!(process\.env|os\.environ|settings|config)\.)"""
+    + _NOT_A_MACHINE
+    + r"""[\w$@][\w$@.?>-]*?(\.|->)"""
     + _NOT_A_PERSON
     + _PII_ATTRIBUTE_NAME
     + r"""\s*(;\s*)?$"""
+    # A value that continues, on a line of its own, a chain of fallbacks for
+    # a key's personal data (`email:` / `recipient.email ||` / `email ||`):
+    # which person's data is sent.
+    + r"""|^\s*([\w$@]+(\?\.|\.|->))?"""
+    + _NOT_A_PERSON
+    + _PII_ATTRIBUTE_NAME
+    + r"""\s*(\|\||\?\?)\s*$"""
 )
 # An export of a list of people (contacts, customers, employees, users...):
 # their records leave the system (`<x-datagrid.export
 # :src="route('admin.contacts.persons.index')" />`, `export_customers_csv()`).
 # A JavaScript `export` statement or an `import` line is not an export.
-_PEOPLE = r'(persons|people|contacts|customers|employees|patients|members|users|subscribers|candidates|applicants|leads)'
+_PEOPLE = (
+    r'(persons|people|contacts|customers|employees|patients|members|users|subscribers|candidates|applicants|leads|'
+    # The people of a school, an insurer, a charity, a town.
+    r'students|learners|guardians|insurees|policyholders|beneficiaries|donors|volunteers|citizens|residents|voters)'
+)
 _EXPORT = r'((?<!/)export(er|ed|ing)?(?!s\b)|to_?csv|write_?csv|csv_?writer|download_?csv)'
 PEOPLE_EXPORTED = (
     r"""(?i)^(?!\s*((export|import|from|require|use|using|package)\b|#|//|/\*|\*|<!--))"""
@@ -542,6 +564,120 @@ PII_SELECTED = (
     + r"""\w*_(will_change!|changed\?|before_type_cast|in_database)|\bchanged_attributes\s*\[\s*['":]\w*"""
     + _PII_STORED
     + ')'
+)
+# A visitor's IP address taken from a request: a proxy header naming the
+# client's address read or listed (`req.headers['x-forwarded-for']`,
+# `$_SERVER['REMOTE_ADDR']`, `r.Header.Get("X-Real-Ip")`, the list of
+# headers an analytics app tries in turn), a framework's client-IP accessor
+# (`req.ip`, `request.remote_ip`, `$request->ip()`, `getClientIp(req)`,
+# `c.RealIP()`). Quiet: the header given a value (a test's request, an
+# environ being built: `environ["REMOTE_ADDR"] = scope["client"][0]`) or
+# defined as a constant (`HeaderXForwardedFor = "X-Forwarded-For"`), a
+# server's listen or bind address, a socket's remote address exposed by a
+# library.
+# The header's name as sent (any case), or as a CGI / WSGI / PHP server
+# variable (upper case: a lower-case `remote_addr` is a log field's name).
+_CLIENT_IP_HEADER = (
+    r'(x-forwarded-for|x-real-ip|cf-connecting-ip|true-client-ip|fastly-client-ip|x-client-ip|'
+    r'do-connecting-ip|(?-i:HTTP_X_FORWARDED_FOR|HTTP_X_REAL_IP|HTTP_CF_CONNECTING_IP|HTTP_TRUE_CLIENT_IP|'
+    r'HTTP_X_CLIENT_IP|REMOTE_ADDR))'
+)
+PII_CLIENT_IP = (
+    r"""(?i)(?<!=)(?<!=\s)['"]"""
+    + _CLIENT_IP_HEADER
+    + r"""['"`](?!\s*\]?\s*(:|=>|=(?!=)))"""
+    + r"""|(?i:\breq(uest)?\s*(\.|->)\s*(ip|ips|remote_?ip|remote_?addr|client_?ip|ip_?address)\b(?!\s*=(?!=)))"""
+    + r"""|(?i:\b(get_?)?(client|real|visitor)_?ip(_?address)?\s*\(|\bget_?remote_?addr\s*\()"""
+)
+# A person's postal address read, shown or written as a record's attribute
+# (`@user.bill_address || Spree::Address.build_default`,
+# `order.shippingAddress.city`, `user[bill_address_attributes]`,
+# `ship_address_attributes: permitted_address_attributes`). Quiet: a
+# translation key or a label (`t('.billing_address')`, `billing_address:
+# Billing Address`), a mail server's, a wallet's or a contract's address,
+# a server's `ip_address`.
+_POSTAL_ADDRESS = r'(bill|ship|billing|shipping|home|mailing|postal|residential|delivery)_?address(es)?'
+PII_POSTAL_ADDRESS = (
+    r"""(?i)[\w$@)\]]\s*(\?\.|\.|->)\s*"""
+    + _POSTAL_ADDRESS
+    + r"""\b|(?i:\b"""
+    + _POSTAL_ADDRESS
+    + r"""_?attributes\b)"""
+)
+# A person's e-mail, name or phone handed to another component, page or
+# service: interpolated into a URL's query string (`?email=${user.email}`,
+# `"&name=" + name`), set as a URL parameter (`url.searchParams.set('email',
+# email)`), given to an embedded component as a prop (`<EmbedSign
+# email={recipient.email} />`, `:email="user.email"`), posted to another
+# window (`postMessage({ email, name })`) or told to an analytics or error
+# tracker (`analytics.identify(user.id, { email: user.email })`,
+# `Sentry.setUser({ email })`). Quiet: a literal query, a label, a form
+# field's name (`name={field.name}`), a sender's address.
+_PERSON_FIELD = r'(e_?mail|full_?name|first_?name|last_?name|display_?name|phone(_?number)?|date_?of_?birth)'
+PII_HANDED_ON = (
+    r"""(?i)[?&](e_?mail|name|full_?name|first_?name|last_?name|phone|user_?name)=(\$\{|\{|#\{|['"`]\s*(\+|\.|,))"""
+    + r"""|(?i:\b(search_?params|query|params|url_?params)\s*\.\s*(set|append)\(\s*['"](e_?mail|name|full_?name|phone)['"]\s*,\s*(?!['"\d]))"""
+    + r"""|(?i:(\s|^)"""
+    + _PERSON_FIELD
+    + r"""=\{\s*(?![\s'"`\d])[\w$])"""
+    + r"""|(?i:(\s|^)(:|v-bind:)"""
+    + _PERSON_FIELD
+    + r"""="(?![\s'`\d])[\w$])"""
+    + r"""|(?i:\bpost_?message\s*\(.*\b"""
+    + _PERSON_FIELD
+    + r"""\b)|(?i:\b(identify|set_?user|set_?user_?properties|set_?person_?properties|people\.set)\s*\(.*\b"""
+    + _PERSON_FIELD
+    + r"""\b)"""
+)
+# Personal-data fields in a GraphQL selection set written on one line
+# (`body: '{ list { _id firstName lastName primaryEmail primaryPhone } }'`,
+# `gql`query { me { id email } }``): what a query reads out. Two names or
+# more, separated by white space alone, so no JavaScript destructuring
+# (`{ email, name }`) or block.
+PII_QUERIED = (
+    # Bounded runs: a long line of words cannot make the search slow.
+    r"""(?i)\{\s{0,8}\w{1,64}\s[\w\s]{0,200}?\b\w{0,32}"""
+    + _PII_STORED
+    + r"""\w{0,32}\b[\w\s]{0,200}\}|(?i:\{\s{0,8}\w{0,32}"""
+    + _PII_STORED
+    + r"""\w{0,32}\s{1,8}\w[\w\s]{0,200}\})"""
+)
+# A record holding personal data given back (to a caller, a client): a
+# dict or hash literal returned with a personal-data key given a value
+# (`return {"name": doc.name, "invited_emails": invited_emails}`), or a
+# personal-data entry read out of a nested record and returned
+# (`return result["invite_result"]["invited_emails"]`).
+PII_RETURNED = (
+    r"""(?i)\breturn\s*[{(\[].*['"]\w*"""
+    + _PII_STORED
+    + r"""\w*['"]\s*(=>|:)\s*(?!['"\d\[{(]|true|false|null|nil|none|undefined)[\w$@]"""
+    + r"""|(?i:\breturn\s+[\w$@.]+(\[\s*['"][\w-]+['"]\s*\])?\[\s*['"]\w*"""
+    + _PII_STORED
+    + r"""\w*['"]\s*\]\s*(;\s*)?$)"""
+)
+# People searched by their personal data, a partial match rather than a
+# lookup of one value: a pattern over phones or e-mails (`{ primaryPhone: {
+# $regex: pattern } }`), Django's `email__icontains=`, SQL's `email ILIKE`.
+# An exact lookup (`where(email: email)`) is quiet.
+PII_SEARCHED = (
+    r"""(?i)\b\w*"""
+    + _PII_STORED
+    + r"""\w*['"]?\s*:\s*\{\s*['"]?\$regex|(?i:\b\w*"""
+    + _PII_STORED
+    + r"""\w*__i?(contains|startswith|endswith|regex|search|trigram_similar)\b)|(?i:\b\w*"""
+    + _PII_STORED
+    + r"""\w*['"`]?\s+(not\s+)?i?like\s)"""
+)
+# Who may read or change people's records: an ability or permission over a
+# model of people or their addresses (`can :manage, ::Spree::Address,
+# user_id: user.id`, `'customers.view_customer'`).
+_PEOPLE_MODEL = r'(address|contact|customer|patient|person|employee|member)(e?s)?'
+PEOPLE_ACCESS = (
+    r"""(?i)\bcan(not)?\s+(\[[:\w,\s]*\]|:\w+)\s*,\s*[:\w.]*?"""
+    + _PEOPLE_MODEL
+    + r"""\b|(?i:['"]\w+\.(view|change|delete|add|export)_"""
+    + _PEOPLE_MODEL
+    + r"""['"])"""
 )
 _PII_LOGGED_WORD = r'\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b'
 PII_LOGGED = (
@@ -982,6 +1118,11 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'CSRF protection disabled': r"""\bcsrf_exempt\b|csrf\.exempt|skip_before_action\s+:verify_authenticity_token|skip_forgery_protection|protect_from_forgery\s.*(except|null_session)|csrf\(\)\.disable\(\)|\bcsrf\s*[:=]\s*[Ff]alse|CSRF_ENABLED\s*=\s*False""",
             'CORS opened to any origin': r'''(?i)access-control-allow-origin['"\]]*\s*[:,=]\s*['"]?\*|allow_origins\s*=\s*\[\s*['"]\*|allow_all_origins|CORS_ORIGIN_ALLOW_ALL\s*=\s*True|AllowAllOrigins\s*:\s*true|AllowOrigins\s*:\s*\[\]string\{\s*"\*"|\borigins?\s*[:=(]\s*(?:\[\s*)?['"]\*['"]|allowedOrigins\(\s*"\*"''',
             'JWT signature verification disabled': r"""(?i)verify_signature['"]?\s*[:=]\s*False|verify_exp['"]?\s*[:=]\s*False|algorithms?\s*[:=]\s*(?:\[\s*)?['"]none['"]|\balg['"]?\s*[:=]\s*['"]none['"]|ignoreExpiration['"]?\s*:\s*true|ParseUnverified|decode_without_verif|jwt\.decode\([^)]*verify\s*=\s*False""",
+            # A password assigned through a hashing or encoding call
+            # (`user.password = "x".encodeAsPassword()`, `user.password =
+            # bcrypt.hashpw(raw, salt)`): what form of it is stored. A setter
+            # (`user.setPassword(...)`) is the `set password` identifier's.
+            'password hashed when set': r"""(?i)\b\w*(password|passwd)\w*\s*=(?!=)[^\n]*?(encode(?!uri)|hash|digest|encrypt|bcrypt|argon2|scrypt|pbkdf2)\w*\s*\(""",
             'weak hash near a password': r"""(?i)\b(md5|sha1)\b.{0,40}\b(password|passwd|pwd)|\b(password|passwd|pwd)\w*\b.{0,40}\b(md5|sha1)\b""",
             'authorization check': r"""\.(admin|superuser|staff)\?|@Secured\b|\bauthorize!|\bcan\?\s*\(?:\w+""",
             # A file path made from request input, and the guards that keep
@@ -1178,6 +1319,19 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'contact addresses',
             'data export',
             'data exporter',
+            # A list of people brought in: their records enter the system.
+            'customer import',
+            'customers import',
+            'import customers',
+            'customer importer',
+            'contact import',
+            'contacts import',
+            'import contacts',
+            'contact importer',
+            'patient import',
+            'import patients',
+            'employee import',
+            'import employees',
         ],
         # Identifier words in added lines of code (same word splitting).
         'identifiers': [
@@ -1214,6 +1368,8 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'medical history',
             'prescription',
             'patient id',
+            'patient identifier',
+            'mrn',
             'health record',
             'insurance number',
             'blood type',
@@ -1235,6 +1391,13 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             "a record's personal data passed on": PII_PASSED,
             'personal data masked or normalised': PII_TRANSFORMED,
             'a list of people exported': PEOPLE_EXPORTED,
+            "a visitor's IP address taken from a request": PII_CLIENT_IP,
+            "a person's postal address read or written": PII_POSTAL_ADDRESS,
+            "a person's e-mail or name handed to another page or service": PII_HANDED_ON,
+            'personal-data fields queried': PII_QUERIED,
+            'a record of personal data given back': PII_RETURNED,
+            'people searched by their personal data': PII_SEARCHED,
+            "access to people's records": PEOPLE_ACCESS,
         },
     },
 }

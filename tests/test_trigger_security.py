@@ -788,3 +788,81 @@ def test_other_auth_words_in_tests_and_headers_in_code_fire(committed, cli, path
     committed.stage(path, line + '\n')
     whys = [d['why'] for d in fired(cli)['security']['details']]
     assert any(word in why for why in whys), whys
+
+
+# -- round six: payment sessions, passwords hashed when set, docstrings --------
+
+
+@pytest.mark.parametrize(
+    'path',
+    [
+        pytest.param(
+            'providers/stripe/app/models/gateway/payment_sessions.rb', id='gateway_payment_session_noop'
+        ),
+        pytest.param('src/payments/session.ts', id='payments_session_noop'),
+    ],
+)
+def test_a_payment_session_is_a_purchase_noop(committed, cli, path):
+    committed.stage(path, '    country: ship_address.country_code,\n')
+    assert 'security' not in fired(cli)
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('            user.password = "password".encodeAsPassword()', id='grails_codec'),
+        pytest.param('    user.password = bcrypt.hashpw(raw.encode(), bcrypt.gensalt())', id='bcrypt'),
+        pytest.param('        account.passwordDigest = digest(plain)', id='digest'),
+    ],
+)
+def test_password_hashed_when_set_fires(committed, cli, line):
+    committed.stage('app/services/UserImportService.groovy', line + '\n')
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert any('password hashed when set' in w for w in whys), whys
+
+
+@pytest.mark.parametrize(
+    'line',
+    [
+        pytest.param('    form.passwordHint = encodeURIComponent(hint)', id='uri_encoding_noop'),
+        pytest.param('    password_field = form.fields["password"]', id='no_hashing_call_noop'),
+        pytest.param('    label = "Password"', id='label_noop'),
+    ],
+)
+def test_password_hashed_when_set_near_misses_noop(committed, cli, line):
+    committed.stage('app/services/forms.py', line + '\n')
+    assert 'security' not in fired(cli)
+
+
+DOCSTRING_VIEW = (
+    '@frappe.whitelist()\n'
+    'def create_customer(customer: dict) -> dict:\n'
+    '    """Create a customer.\n'
+    '\n'
+    '    {doc}\n'
+    '    """\n'
+    '    frappe.has_permission("HD Customer", "create", throw=True)\n'
+    '    return {result}\n'
+)
+
+
+def test_docstring_prose_next_to_a_check_noop(committed, cli):
+    committed.stage(
+        'helpdesk/api/customer.py', DOCSTRING_VIEW.format(doc='Returns its name.', result='doc.name')
+    )
+    committed.commit('view')
+    committed.stage(
+        'helpdesk/api/customer.py',
+        DOCSTRING_VIEW.format(doc='Returns its name and the e-mails invited.', result='doc.name'),
+    )
+    assert 'security' not in fired(cli)
+
+
+def test_code_after_a_docstring_next_to_a_check_fires(committed, cli):
+    committed.stage(
+        'helpdesk/api/customer.py', DOCSTRING_VIEW.format(doc='Returns its name.', result='doc.name')
+    )
+    committed.commit('view')
+    committed.stage('helpdesk/api/customer.py', DOCSTRING_VIEW.format(doc='Returns its name.', result='doc'))
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert whys == ['added line 8 next to an authorization check'], whys

@@ -197,9 +197,14 @@ def _next_to_check(
     # identifier rules: this one is for the check that stayed.
     edited = set(changed)
     checks: dict[int, bool] = {j: False for j in edited}
+    prose: set[int] | None = None
     for i in changed:
         line = lines[i]
         if not line.strip() or _COMMENT.match(line) or _LOG_CALL.match(line):
+            continue
+        if prose is None:
+            prose = _inside_triple_quotes(lines)
+        if i in prose:
             continue
         for j in range(max(0, i - near), min(len(lines), i + near + 1)):
             if j not in checks:
@@ -207,6 +212,25 @@ def _next_to_check(
             if checks[j]:
                 return i + 1
     return None
+
+
+def _inside_triple_quotes(lines: list[str]) -> set[int]:
+    """The indexes of lines wholly inside a triple-quoted string (a
+    docstring's prose): a sentence next to a check is no code it guards."""
+    inside: set[int] = set()
+    open_quote = ''
+    for i, line in enumerate(lines):
+        if open_quote:
+            if line.count(open_quote) % 2:
+                open_quote = ''
+            else:
+                inside.add(i)
+            continue
+        for quote in ('"""', "'''"):
+            if line.count(quote) % 2:
+                open_quote = quote
+                break
+    return inside
 
 
 def line_rules(settings: Settings) -> tuple[LineRule, ...]:
