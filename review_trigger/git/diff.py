@@ -586,21 +586,24 @@ def _hunk_lines(
     ``runs``; return the next line number and the added bytes so far
     (each line counted with its '+', without its newline, until the size
     passes the cap: then the caller drops them all)."""
-    seg = data[pos:end]
-    n = seg.count(b'\n')
-    # Most hunks of a zero-context diff are some '-' lines then '+' lines.
-    first = 0 if seg[:1] == b'+' else seg.find(b'\n+') + 1
-    if first or seg[:1] == b'+':
-        head = seg[:first]
-        if not (head[:1] == b' ' or b'\n ' in head):
-            tail = seg[first:] if first else seg
-            lines = n - head.count(b'\n')
-            if tail.count(b'\n+') == lines - 1:
-                runs.append((lineno, lines, tail))
-                return lineno + lines, size + len(tail) - lines
-    elif seg[:1] != b' ' and b'\n ' not in seg:
+    # Most hunks of a zero-context diff are some '-' lines then '+' lines:
+    # found with searches bounded to the hunk, no copy of it but its run
+    # of added lines.
+    if data.startswith(b'+', pos):
+        first = pos
+    else:
+        at = data.find(b'\n+', pos, end)
+        first = at + 1 if at >= 0 else -1
+    context = data.startswith(b' ', pos)
+    if first >= 0:
+        if not (context or data.find(b'\n ', pos, first) >= 0):
+            lines = data.count(b'\n', first, end)
+            if data.count(b'\n+', first, end) == lines - 1:
+                runs.append((lineno, lines, data[first:end]))
+                return lineno + lines, size + (end - first) - lines
+    elif not (context or data.find(b'\n ', pos, end) >= 0):
         return lineno, size  # only removed lines
-    for m in _HUNK_LINES.finditer(seg):
+    for m in _HUNK_LINES.finditer(data[pos:end]):
         plus = m[1]
         if plus is not None:
             lines = plus.count(b'\n')
