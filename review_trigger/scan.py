@@ -197,12 +197,18 @@ def _regex_literals(pattern: re.Pattern[str]) -> tuple[frozenset[bytes], bool] |
     # rule is here), and the parse tree can.
     try:
         parser = importlib.import_module('re._parser')
-        literals = _necessary_literals(parser, list(parser.parse(pattern.pattern, pattern.flags).data))
+        items = list(parser.parse(pattern.pattern, pattern.flags).data)
+        # A class extends a literal only when nothing else is found: it
+        # multiplies the strings to look for.
+        literals = _necessary_literals(parser, items) or _necessary_literals(parser, items, wide=True)
     except Exception:  # pragma: no cover  (a private module changed: every line is a candidate)
         return None
     if literals is None or any('\n' in lit for lit in literals):
         return None
-    return frozenset(lit.encode() for lit in literals), bool(pattern.flags & re.IGNORECASE)
+    # A line holding a literal that holds another holds that one: only
+    # the shortest are looked for (``log`` for ``logger`` and ``logging``).
+    kept = {s for s in literals if not any(t != s and t in s for t in literals)}
+    return frozenset(lit.encode() for lit in kept), bool(pattern.flags & re.IGNORECASE)
 
 
 def _text_of(lines: Sequence[tuple[int, str]]) -> str:
@@ -339,12 +345,22 @@ def _joined(texts: list[str]) -> _Joined:
 _FOLD = str.maketrans({'\u017f': 's', '\u0131': 'i', '\u0130': 'i', '\u212a': 'k'})
 
 
+def _fold(text: str) -> str:
+    """``text.translate(_FOLD)``, one C pass per character mapped: a
+    translation with a dict goes through Python's mapping once per
+    character, about 50 ns each (0.75 s for fastapi's 15 MB of added
+    lines, most of that range's literal search)."""
+    for ch, to in _FOLD.items():
+        text = text.replace(chr(ch), str(to))
+    return text
+
+
 def _folded(joined: _Joined) -> str:
     """The joined text lower-cased, every character where it was ('' if
     lower-casing moved any: a character that lower-cases to two)."""
     if not joined.folded:
         text = joined.text
-        low = text.lower() if text.isascii() else text.translate(_FOLD).lower()
+        low = text.lower() if text.isascii() else _fold(text).lower()
         joined.folded.append(low if len(low) == len(text) else '')
     return joined.folded[0]
 
@@ -361,29 +377,84 @@ def _literal_lines(r: int, run: Rules, joined: _Joined, found: list[_Candidates]
     low = _folded(joined) if literals is not None else ''
     if literals is None or not low:
         return False
-    offsets = []
-    for lit in literals[0]:
-        seen = joined.found.get(lit)
+    offsets: list[int] = []
+    for key in _searches(literals[0]):
+        seen = joined.found.get(key)
         if seen is None:
             # Rules share literals (the personal-data rules their field
             # names): each is looked for once in a batch.
-            seen = joined.found[lit] = []
-            needle = lit.decode()
-            at = low.find(needle)
-            while at >= 0:
-                seen.append(at)
-                nl = low.find('\n', at)
-                if nl < 0:
-                    break
-                at = low.find(needle, nl + 1)
+            seen = joined.found[key] = _first_offsets(low, key)
         offsets.extend(seen)
+    if not offsets:
+        return True
     offsets.sort()
-    where = _Text(joined.text)
+    # One walk through the offsets, in order: the line by counting
+    # newlines from the last one, the file by passing the starts of those
+    # before it (a bisect per offset was a fifth of the search).
+    starts, firsts = joined.starts, joined.firsts
+    after = len(starts)
+    i = -1
+    nxt = 0
+    line = last = 0
+    mine: set[int] = set()
     for offset in offsets:
-        line = where.index(offset)
-        i = bisect.bisect_right(joined.firsts, line) - 1
-        found[i].setdefault(r, set()).add(line - joined.firsts[i])
+        line += low.count('\n', last, offset)
+        last = offset
+        if offset >= nxt:
+            while i + 1 < after and starts[i + 1] <= offset:
+                i += 1
+            nxt = starts[i + 1] if i + 1 < after else len(low) + 1
+            mine = found[i].setdefault(r, set())
+        mine.add(line - firsts[i])
     return True
+
+
+# Literals sharing their first two characters, at least this many, are
+# looked for with one regex of them all (``_alternatives``), which Python's
+# re searches for from the two characters at C speed: the 40 literals of
+# the Azure secret rule (``q~`` and a character of its class) are one pass
+# over the text rather than 40.
+_GROUP_FROM = 3
+
+
+@functools.lru_cache(maxsize=512)
+def _searches(literals: frozenset[bytes]) -> tuple[bytes, ...]:
+    """The searches that find the lines holding one of ``literals``: a
+    literal alone, or (``_GROUP_FROM``) a regex of a few, as ``\\n`` and
+    its source (a literal holds no newline)."""
+    groups: dict[bytes, set[bytes]] = {}
+    for lit in literals:
+        groups.setdefault(lit[:2], set()).add(lit)
+    out: list[bytes] = []
+    for group in groups.values():
+        if len(group) < _GROUP_FROM:
+            out.extend(sorted(group))
+        else:
+            out.append(b'\n' + _alternatives({lit.decode() for lit in group}).encode())
+    return tuple(sorted(out))
+
+
+@functools.lru_cache(maxsize=512)
+def _line_rest(source: str) -> re.Pattern[str]:
+    # The rest of the line too: one match per line holding any.
+    return re.compile(f'(?:{source})[^\n]*')
+
+
+def _first_offsets(low: str, key: bytes) -> list[int]:
+    """The offset, in ``low``, of the first occurrence on each line of the
+    literal ``key``, or of any match of the regex (``_searches``)."""
+    if key.startswith(b'\n'):
+        return [m.start() for m in _line_rest(key[1:].decode()).finditer(low)]
+    seen = []
+    needle = key.decode()
+    at = low.find(needle)
+    while at >= 0:
+        seen.append(at)
+        nl = low.find('\n', at)
+        if nl < 0:
+            break
+        at = low.find(needle, nl + 1)
+    return seen
 
 
 def _python_candidates(
@@ -677,28 +748,53 @@ def _long_line_word(line: str, memo: _Runs) -> str | None:
 # personal-data column rule needs 128: its field names, each with variants).
 _MAX_LITERALS = 128
 
+# A character class of at most this many characters may extend a literal
+# too short alone (``SK`` then a hex digit, ``Q~`` then one of 66), when a
+# regex has no literal otherwise: one search for the short literal and the
+# class (``_literal_lines``) instead of running the whole regex, which was
+# tried at every offset (about 30 ms per MB of text for each such rule).
+_MAX_CLASS = 96
 
-def _necessary_literals(parser: Any, items: list[tuple[Any, Any]]) -> set[str] | None:
+# With ``few``, literal sets whose shortest string is at least this long
+# are told apart by their size only: a branch's alternatives then each
+# give a few literals (``mask``, ``email``) rather than the longest
+# product of theirs (128 ``email_hash``...), so that their union stays
+# under _MAX_LITERALS.
+_LONG_ENOUGH = 4
+
+
+def _necessary_literals(
+    parser: Any, items: list[tuple[Any, Any]], wide: bool = False, few: bool = False
+) -> set[str] | None:
     """Lower-cased ASCII strings one of which every match contains: the
     best product of consecutive top-level elements that each match one of
-    a few fixed strings (``(password|api_?key)``), or None."""
+    a few fixed strings (``(password|api_?key)``), or None. A product may
+    end with what the next element starts with (``_starts``: ``gl`` then
+    ``sa_`` or ``c_``), with ``wide`` a character class of up to
+    _MAX_CLASS characters too."""
     best: set[str] | None = None
 
-    def better(cand: set[str]) -> None:
+    def score(cand: set[str]) -> tuple[int, int]:
+        shortest = min(map(len, cand))
+        return (min(shortest, _LONG_ENOUGH) if few else shortest), -len(cand)
+
+    def better(cand: set[str] | None) -> None:
         nonlocal best
-        if '' in cand or not all(s.isascii() for s in cand):
+        if cand is None or '' in cand or not all(s.isascii() for s in cand):
             return
-        if best is None or (min(map(len, cand)), -len(cand)) > (min(map(len, best)), -len(best)):
+        if best is None or score(cand) > score(best):
             best = cand
 
     run: set[str] | None = None
     for item in items:
         strings = _strings(parser, item)
         if strings is None:
+            if run is not None:
+                starts = _starts(parser, item, wide)
+                if starts is not None:
+                    better(_product(run, starts))
             run = None
-            inner = _inner_literals(parser, item)
-            if inner is not None:
-                better(inner)
+            better(_inner_literals(parser, item, wide, few))
             continue
         run = strings if run is None else _product(run, strings)
         if run is None:
@@ -711,23 +807,84 @@ def _necessary_literals(parser: Any, items: list[tuple[Any, Any]]) -> set[str] |
     return {s.lower() for s in best}
 
 
-def _inner_literals(parser: Any, item: tuple[Any, Any]) -> set[str] | None:
+def _inner_literals(
+    parser: Any, item: tuple[Any, Any], wide: bool = False, few: bool = False
+) -> set[str] | None:
     """``_necessary_literals`` of what one element must match: a group, one
     of its alternatives, a repeat at least once, a positive lookaround."""
     op, av = item
     if op is parser.SUBPATTERN:
         # A group's own flags (``(?i:...)``) change no literal's letters
         # but their case, and literals are compared lower-cased.
-        return _necessary_literals(parser, list(av[3].data))
+        return _necessary_literals(parser, list(av[3].data), wide, few)
     if op is parser.ATOMIC_GROUP:
-        return _necessary_literals(parser, list(av.data))
+        return _necessary_literals(parser, list(av.data), wide, few)
     if op is parser.ASSERT:
-        return _necessary_literals(parser, list(av[1].data))
+        return _necessary_literals(parser, list(av[1].data), wide, few)
     if op in (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT) and av[0] >= 1:
-        return _necessary_literals(parser, list(av[2].data))
+        return _necessary_literals(parser, list(av[2].data), wide, few)
     if op is parser.BRANCH:
-        return _union(parser, av[1], _necessary_literals)
+        found = _union(parser, av[1], lambda p, sub: _necessary_literals(p, sub, wide, few))
+        if found is None and not few:
+            # Each alternative's best may be too many together (the
+            # personal-data masking rule: 12 verbs, then 128 products of
+            # a field name and a verb): a few of each, then.
+            found = _union(parser, av[1], lambda p, sub: _necessary_literals(p, sub, wide, True))
+        return found
     return None
+
+
+def _starts(parser: Any, item: tuple[Any, Any], wide: bool) -> set[str] | None:
+    """Non-empty strings one of which every match of ``item`` starts with:
+    its first fixed strings (``_starts_of``), or one character of a class
+    (with ``wide``, of up to _MAX_CLASS of them); None if unknown."""
+    op, av = item
+    if op is parser.LITERAL:
+        return {chr(av)}
+    if op is parser.IN:
+        return _class_chars(parser, av, _MAX_CLASS if wide else 8)
+    if op is parser.SUBPATTERN:
+        return _starts_of(parser, list(av[3].data), wide)
+    if op is parser.ATOMIC_GROUP:
+        return _starts_of(parser, list(av.data), wide)
+    if op in (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _starts_of(parser, list(av[2].data), wide)
+    if op is parser.BRANCH:
+        return _union(parser, av[1], lambda p, sub: _starts_of(p, sub, wide))
+    return None
+
+
+def _starts_of(parser: Any, items: list[tuple[Any, Any]], wide: bool) -> set[str] | None:
+    """``_starts`` of a sequence: the product of its leading elements that
+    match fixed strings, and of what the first other one starts with."""
+    run: set[str] | None = {''}
+    for item in items:
+        strings = _strings(parser, item)
+        if strings is None:
+            starts = _starts(parser, item, wide)
+            if starts is not None and run is not None:
+                run = _product(run, starts)
+            break
+        if run is None:
+            return None
+        run = _product(run, strings)
+    return run if run and '' not in run else None
+
+
+def _class_chars(parser: Any, items: list[tuple[Any, Any]], limit: int) -> set[str] | None:
+    """The characters a class of literals and ranges matches, if at most
+    ``limit`` (a category, ``\\d`` or ``\\w``, matches any script's: None)."""
+    chars: set[str] = set()
+    for kind, value in items:
+        if kind is parser.LITERAL:
+            chars.add(chr(value))
+        elif kind is parser.RANGE and value[1] - value[0] < limit:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        else:
+            return None
+        if len(chars) > limit:
+            return None
+    return chars
 
 
 def _union(
