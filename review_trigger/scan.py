@@ -193,22 +193,64 @@ def scan_file(
 
 @functools.lru_cache(maxsize=512)
 def _regex_literals(pattern: re.Pattern[str]) -> tuple[frozenset[bytes], bool] | None:
+    """The rule's best set of necessary literals (``_literal_sets``), and
+    whether it ignores case."""
+    sets = _literal_sets(pattern)
+    return (sets[0], bool(pattern.flags & re.IGNORECASE)) if sets else None
+
+
+# Besides its best set, a regex's candidates are looked for with up to this
+# many more, of up to _FEW_EXTRA literals each (``_literal_sets``).
+_EXTRA_SETS = 3
+_FEW_EXTRA = 40
+
+
+@functools.lru_cache(maxsize=512)
+def _literal_sets(pattern: re.Pattern[str]) -> tuple[frozenset[bytes], ...]:
+    """Sets of lower-cased literals every match holds one of each of: the
+    best first (``_necessary_literals``), then a few others from other
+    parts of it (``^\\s*(from|import)\\s+(jwt|ssl|...)``: ``from`` or
+    ``import``, and ``jwt`` or ``ssl``...). A line is a candidate if it
+    holds one of each: the best set alone made every line with ``import``
+    one (60,000 lines of the synthetic change), where most batches hold
+    none of the second set at all. () if none."""
     # re._parser: RE2 cannot say what a Python regex needs (it is why the
     # rule is here), and the parse tree can.
+    seen: list[set[str]] = []
     try:
         parser = importlib.import_module('re._parser')
         items = list(parser.parse(pattern.pattern, pattern.flags).data)
         # A class extends a literal only when nothing else is found: it
         # multiplies the strings to look for.
-        literals = _necessary_literals(parser, items) or _necessary_literals(parser, items, wide=True)
+        literals = _necessary_literals(parser, items, seen=seen)
+        if literals is None:
+            seen.clear()
+            literals = _necessary_literals(parser, items, wide=True, seen=seen)
     except Exception:  # pragma: no cover  (a private module changed: every line is a candidate)
-        return None
-    if literals is None or any('\n' in lit for lit in literals):
-        return None
+        return ()
+    if literals is None:
+        return ()
+    out = [_shortest(literals)]
+    few = {frozenset(c.lower() for c in cand) for cand in seen if len(cand) <= _FEW_EXTRA}
+    for cand in sorted((_shortest(set(c)) for c in few if min(map(len, c)) >= 3), key=_score, reverse=True):
+        if len(out) > _EXTRA_SETS:
+            break
+        # A set every string of a kept one holds one of adds nothing.
+        if not any(all(any(c in k for c in cand) for k in kept) for kept in out):
+            out.append(cand)
+    if any('\n' in lit for kept in out for lit in kept):
+        return ()
+    return tuple(frozenset(lit.encode() for lit in kept) for kept in out)
+
+
+def _shortest(literals: set[str]) -> set[str]:
     # A line holding a literal that holds another holds that one: only
     # the shortest are looked for (``log`` for ``logger`` and ``logging``).
-    kept = {s for s in literals if not any(t != s and t in s for t in literals)}
-    return frozenset(lit.encode() for lit in kept), bool(pattern.flags & re.IGNORECASE)
+    return {s for s in literals if not any(t != s and t in s for t in literals)}
+
+
+def _score(literals: set[str]) -> tuple[int, int]:
+    return min(map(len, literals)), -len(literals)
 
 
 def _text_of(lines: Sequence[tuple[int, str]]) -> str:
@@ -323,7 +365,7 @@ class _Joined(NamedTuple):
     starts: list[int]  # where each file's text starts in it
     firsts: list[int]  # the index in it of each file's first line
     folded: list[str]  # ``_folded(text)`` once a rule needs it
-    found: dict[bytes, list[int]]  # each literal looked for: its first offset on each line
+    found: dict[bytes, list[int]]  # each literal looked for: the lines holding it
     runs: list[set[bytes]]  # ``_text_runs(text)`` once a rule needs them
     vocabulary: list[bytes]  # ``_vocabulary(text)`` once a rule needs it
 
@@ -368,52 +410,77 @@ def _folded(joined: _Joined) -> str:
 
 
 def _literal_lines(r: int, run: Rules, joined: _Joined, found: list[_Candidates]) -> bool:
-    """Mark, in ``found``, the lines holding one of the necessary literals
-    of regex rule ``r`` (``_regex_literals``): every line it can match
-    alone holds one, lower-cased. False if it has none (nothing marked).
+    """Mark, in ``found``, the lines holding one of each set of necessary
+    literals of regex rule ``r`` (``_literal_sets``): every line it can
+    match alone does, lower-cased. False if it has none (nothing marked).
 
     This is what stands in for RE2 without it: ``str.find`` runs at C
     speed, where a regex without a literal start is tried at every offset."""
     rule = run.rules[r]
-    literals = _regex_literals(rule.pattern) if rule.pattern is not None else None
-    low = _folded(joined) if literals is not None else ''
-    if literals is None or not low:
+    sets = _literal_sets(rule.pattern) if rule.pattern is not None else ()
+    low = _folded(joined) if sets else ''
+    if not sets or not low:
         return False
-    offsets: list[int] = []
-    for key, cores in _searches(literals[0]):
-        seen = joined.found.get(key)
-        if seen is None:
-            # Rules share literals (the personal-data rules their field
-            # names): each is looked for once in a batch, and only if the
-            # text may hold it.
-            vocabulary = _vocabulary(joined)
-            if all(core is not None and core not in vocabulary for core in cores):
-                seen = joined.found[key] = []
-            else:
-                seen = joined.found[key] = _first_offsets(low, key)
-        offsets.extend(seen)
-    if not offsets:
+    searches = [_searches(literals) for literals in sets]
+    vocabulary = _vocabulary(joined)
+    # A set none of whose literals the batch may hold leaves no candidate:
+    # known before any search.
+    if any(all(_absent(key, cores, joined, vocabulary) for key, cores in keys) for keys in searches):
         return True
-    offsets.sort()
-    # One walk through the offsets, in order: the line by counting
-    # newlines from the last one, the file by passing the starts of those
-    # before it (a bisect per offset was a fifth of the search).
-    starts, firsts = joined.starts, joined.firsts
-    after = len(starts)
+    lines: set[int] | None = None
+    for keys in searches:
+        mine: set[int] = set()
+        for key, cores in keys:
+            mine.update(_key_lines(key, cores, joined, low, vocabulary))
+        lines = mine if lines is None else lines & mine
+        if not lines:
+            return True
+    assert lines is not None
+    # The file of each line by passing the first lines of those before it.
+    firsts = joined.firsts
+    after = len(firsts)
     i = -1
     nxt = 0
-    line = last = 0
-    mine: set[int] = set()
-    for offset in offsets:
-        line += low.count('\n', last, offset)
-        last = offset
-        if offset >= nxt:
-            while i + 1 < after and starts[i + 1] <= offset:
+    marked: set[int] = set()
+    for line in sorted(lines):
+        if line >= nxt:
+            while i + 1 < after and firsts[i + 1] <= line:
                 i += 1
-            nxt = starts[i + 1] if i + 1 < after else len(low) + 1
-            mine = found[i].setdefault(r, set())
-        mine.add(line - firsts[i])
+            nxt = firsts[i + 1] if i + 1 < after else line + 1 + len(low)
+            marked = found[i].setdefault(r, set())
+        marked.add(line - firsts[i])
     return True
+
+
+def _absent(key: bytes, cores: tuple[bytes | None, ...], joined: _Joined, vocabulary: bytes) -> bool:
+    """Whether the batch holds none of the literals of search ``key``
+    (``_searches``), by their cores (``_vocabulary``)."""
+    seen = joined.found.get(key)
+    if seen is not None:
+        return not seen
+    if all(core is not None and core not in vocabulary for core in cores):
+        joined.found[key] = []
+        return True
+    return False
+
+
+def _key_lines(
+    key: bytes, cores: tuple[bytes | None, ...], joined: _Joined, low: str, vocabulary: bytes
+) -> list[int]:
+    """The lines (indexes in the joined text) holding a literal of search
+    ``key``, found once in a batch: rules share literals (the
+    personal-data rules their field names)."""
+    seen = joined.found.get(key)
+    if seen is None:
+        absent = _absent(key, cores, joined, vocabulary)
+        seen = joined.found[key] = []
+        if not absent:
+            line = last = 0
+            for offset in _first_offsets(low, key):
+                line += low.count('\n', last, offset)
+                last = offset
+                seen.append(line)
+    return seen
 
 
 # Literals sharing their first two characters, at least this many, are
@@ -810,14 +877,18 @@ _LONG_ENOUGH = 4
 
 
 def _necessary_literals(
-    parser: Any, items: list[tuple[Any, Any]], wide: bool = False, few: bool = False
+    parser: Any,
+    items: list[tuple[Any, Any]],
+    wide: bool = False,
+    few: bool = False,
+    seen: list[set[str]] | None = None,
 ) -> set[str] | None:
     """Lower-cased ASCII strings one of which every match contains: the
     best product of consecutive top-level elements that each match one of
     a few fixed strings (``(password|api_?key)``), or None. A product may
     end with what the next element starts with (``_starts``: ``gl`` then
     ``sa_`` or ``c_``), with ``wide`` a character class of up to
-    _MAX_CLASS characters too."""
+    _MAX_CLASS characters too. Every set considered is added to ``seen``."""
     best: set[str] | None = None
 
     def score(cand: set[str]) -> tuple[int, int]:
@@ -828,6 +899,8 @@ def _necessary_literals(
         nonlocal best
         if cand is None or '' in cand or not all(s.isascii() for s in cand):
             return
+        if seen is not None:
+            seen.append(cand)
         if best is None or score(cand) > score(best):
             best = cand
 
