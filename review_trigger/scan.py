@@ -27,7 +27,7 @@ import bisect
 import functools
 import importlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from review_trigger import prefilter
@@ -425,13 +425,13 @@ def _literal_lines(r: int, run: Rules, joined: _Joined, found: list[_Candidates]
     vocabulary = _vocabulary(joined)
     # A set none of whose literals the batch may hold leaves no candidate:
     # known before any search.
-    if any(all(_absent(key, cores, joined, vocabulary) for key, cores in keys) for keys in searches):
+    if any(all(_absent(key, needles, joined, vocabulary) for key, needles in keys) for keys in searches):
         return True
     lines: set[int] | None = None
     for keys in searches:
         mine: set[int] = set()
-        for key, cores in keys:
-            mine.update(_key_lines(key, cores, joined, low, vocabulary))
+        for key, needles in keys:
+            mine.update(_key_lines(key, needles, joined, low, vocabulary))
         lines = mine if lines is None else lines & mine
         if not lines:
             return True
@@ -459,27 +459,25 @@ def _mark_lines(r: int, lines: list[int], joined: _Joined, found: list[_Candidat
         marked.add(line - firsts[i])
 
 
-def _absent(key: bytes, cores: tuple[bytes | None, ...], joined: _Joined, vocabulary: bytes) -> bool:
+def _absent(key: bytes, literals: _Needles, joined: _Joined, vocabulary: bytes) -> bool:
     """Whether the batch holds none of the literals of search ``key``
-    (``_searches``), by their cores (``_vocabulary``)."""
+    (``_searches``), by what its vocabulary lacks (``_needles``)."""
     seen = joined.found.get(key)
     if seen is not None:
         return not seen
-    if all(core is not None and core not in vocabulary for core in cores):
+    if all(any(n not in vocabulary for n in needles) for needles in literals):
         joined.found[key] = []
         return True
     return False
 
 
-def _key_lines(
-    key: bytes, cores: tuple[bytes | None, ...], joined: _Joined, low: str, vocabulary: bytes
-) -> list[int]:
+def _key_lines(key: bytes, literals: _Needles, joined: _Joined, low: str, vocabulary: bytes) -> list[int]:
     """The lines (indexes in the joined text) holding a literal of search
     ``key``, found once in a batch: rules share literals (the
     personal-data rules their field names)."""
     seen = joined.found.get(key)
     if seen is None:
-        absent = _absent(key, cores, joined, vocabulary)
+        absent = _absent(key, literals, joined, vocabulary)
         seen = joined.found[key] = []
         if not absent:
             line = last = 0
@@ -498,30 +496,42 @@ def _key_lines(
 _GROUP_FROM = 3
 
 
+_Needles = tuple[tuple[bytes, ...], ...]  # per literal: what its batch's vocabulary holds
+
+
 @functools.lru_cache(maxsize=512)
-def _searches(literals: frozenset[bytes]) -> tuple[tuple[bytes, tuple[bytes | None, ...]], ...]:
+def _searches(literals: frozenset[bytes]) -> tuple[tuple[bytes, _Needles], ...]:
     """The searches that find the lines holding one of ``literals``: a
     literal alone, or (``_GROUP_FROM``) a regex of a few, as ``\\n`` and
-    its source (a literal holds no newline); each with the ``_core`` of
-    the literals it finds."""
+    its source (a literal holds no newline); each with the ``_needles``
+    of the literals it finds."""
     groups: dict[bytes, set[bytes]] = {}
     for lit in literals:
         groups.setdefault(lit[:2], set()).add(lit)
-    out: list[tuple[bytes, tuple[bytes | None, ...]]] = []
+    out: list[tuple[bytes, _Needles]] = []
     for group in groups.values():
         if len(group) < _GROUP_FROM:
-            out.extend((lit, (_core(lit),)) for lit in group)
+            out.extend((lit, (_needles(lit),)) for lit in group)
         else:
             source = b'\n' + _alternatives({lit.decode() for lit in group}).encode()
-            out.append((source, tuple(sorted({_core(lit) for lit in group}, key=repr))))
+            out.append((source, tuple(sorted({_needles(lit) for lit in group}))))
     return tuple(sorted(out))
 
 
-def _core(literal: bytes) -> bytes | None:
-    """The literal's longest run of letters and digits, if two characters
-    or more: a text holding the literal has it in its ``_vocabulary``."""
-    longest = max(literal.translate(_TO_RUNS).split(), key=len, default=b'')
-    return longest if len(longest) >= 2 else None
+def _needles(literal: bytes) -> tuple[bytes, ...]:
+    """What the vocabulary (``_vocabulary``: the runs of letters and
+    digits, each between spaces) of a text holding ``literal`` holds, from
+    each run of the literal: `` ant `` for the ``ant`` of ``sk-ant-api``
+    (a whole run), ``sk `` and `` api`` for its first and last (the end
+    and the start of one), the literal itself if it is one run."""
+    parts = literal.translate(_TO_RUNS).split(b' ')
+    if len(parts) == 1:
+        return (literal,)
+    out = []
+    for i, part in enumerate(parts):
+        if part:
+            out.append((b' ' if i > 0 else b'') + part + (b' ' if i < len(parts) - 1 else b''))
+    return tuple(out)
 
 
 def _text_runs(joined: _Joined) -> set[bytes]:
@@ -533,9 +543,9 @@ def _text_runs(joined: _Joined) -> set[bytes]:
 
 
 def _vocabulary(joined: _Joined) -> bytes:
-    """The distinct runs of letters and digits of the folded text, joined
-    with spaces: a literal's core (``_core``) is in it if the text holds
-    the literal. It is a few percent of the text (3% of the synthetic
+    """The distinct runs of letters and digits of the folded text, each
+    between spaces: what a literal needs of it (``_needles``) is in it if
+    the text holds the literal. It is a few percent of the text (3% of the synthetic
     change's, 11% of fastapi's), so that looking there first costs a
     fraction of a search of the whole text for each literal, most of
     which no batch holds (of 340 in the default rules, 7 were in the
@@ -545,10 +555,13 @@ def _vocabulary(joined: _Joined) -> bytes:
         if text.isascii() or _fold(text) is text:
             # Lower-casing then makes no letter or digit of a non-ASCII
             # character: the folded text's runs are the text's, lowered.
-            joined.vocabulary.append(b' '.join(_text_runs(joined)).lower())
+            runs: Iterable[bytes] = _text_runs(joined)
+            lower = True
         else:
-            low = _folded(joined).encode('utf-8', 'surrogatepass')
-            joined.vocabulary.append(b' '.join(set(low.translate(_TO_RUNS).split())))
+            runs = set(_folded(joined).encode('utf-8', 'surrogatepass').translate(_TO_RUNS).split())
+            lower = False
+        spaced = b' ' + b' '.join(runs) + b' '
+        joined.vocabulary.append(spaced.lower() if lower else spaced)
     return joined.vocabulary[0]
 
 
@@ -621,13 +634,13 @@ def _python_candidates(
         return
     # All files at once: a word is found where it is in the joined text.
     text = joined.text
-    lines = []
+    marked: list[int] = []
     line = last = 0
     for offset in _word_candidates(text, memo, _text_runs(joined)):
         line += text.count('\n', last, offset)
         last = offset
-        lines.append(line)
-    _mark_lines(r, lines, joined, found)
+        marked.append(line)
+    _mark_lines(r, marked, joined, found)
 
 
 def _check(
@@ -808,11 +821,11 @@ def _word_candidates(text: str, memo: _Runs, present: set[bytes] | None = None) 
         # the word lists' search (20 ms a batch of 1 MB, 2 ms now).
         spaced = b' ' + text.encode().translate(_TO_RUNS) + b' '
         for run in hits:
-            needle = b' ' + run + b' '
-            at = spaced.find(needle)
+            whole = b' ' + run + b' '
+            at = spaced.find(whole)
             while at >= 0:
                 offsets.append(at)
-                at = spaced.find(needle, at + len(run) + 1)
+                at = spaced.find(whole, at + len(run) + 1)
         offsets.sort()
         return offsets
     end = len(text)
