@@ -8,6 +8,7 @@ holding them is a candidate, and a near line without them is not.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -194,3 +195,47 @@ def test_candidates_hold_every_line_a_rule_matches(files: list[list[str]]) -> No
             for i, line in enumerate(text.split('\n')):
                 if rule.pattern.search(line):
                     assert i in lines, (rule.name, line)
+
+
+_ALPHABET = st.sampled_from(['a', 'b', 'ab', 'ba', '-', '_', ' ', '\n', '~', 'A', '\u017f', '\u212a', 'é'])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.lists(_ALPHABET, max_size=30).map(''.join), min_size=1, max_size=3),
+    literal=st.lists(_ALPHABET.filter(lambda c: c.isascii() and c != '\n'), min_size=1, max_size=6).map(
+        ''.join
+    ),
+)
+def test_a_text_holding_a_literal_holds_its_needles(texts: list[str], literal: str) -> None:
+    # What the vocabulary must hold for a literal (a whole run, a run's
+    # start or end) is there whenever the folded text holds the literal.
+    literal = literal.lower()
+    joined = scan._joined(texts)
+    low = scan._folded(joined)
+    vocabulary = scan._vocabulary(joined)
+    if low and literal in low:
+        for needle in scan._needles(literal.encode()):
+            assert needle in vocabulary, (literal, needle)
+
+
+_WORDISH = st.sampled_from(
+    ['user', 'User', 'userName', 'token', 'tokens', 'x', 'id', 'ID', 'ssn', 'SSN', 'width']
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=st.lists(st.tuples(_WORDISH, st.sampled_from([' ', '_', '.', '\n', '', '9'])), min_size=1))
+def test_word_runs_of_a_long_ascii_text_are_found_as_in_any_text(pieces: list[tuple[str, str]]) -> None:
+    # An ASCII text longer than a line is searched in its spaced runs;
+    # any other text character by character: both give the same offsets.
+    text = ''.join(w + sep for w, sep in pieces)
+    text = (text + ' ') * (scan._LONG_LINE // len(text) + 1)
+    words = scan.Rules([_RULES[0]]).runs(_auth_words())
+    other = scan.Rules([_RULES[0]]).runs(_auth_words())
+    assert scan._word_candidates(text, words) == scan._word_candidates(text + '\u00e9', other)
+
+
+def _auth_words() -> Any:
+    rule = next(r for r in _default_rules() if r.words is not None and r.name == 'sensitive identifier')
+    return rule.words
