@@ -633,14 +633,7 @@ def _python_candidates(
                 found[i].setdefault(r, set()).update(lines)
         return
     # All files at once: a word is found where it is in the joined text.
-    text = joined.text
-    marked: list[int] = []
-    line = last = 0
-    for offset in _word_candidates(text, memo, _text_runs(joined)):
-        line += text.count('\n', last, offset)
-        last = offset
-        marked.append(line)
-    _mark_lines(r, marked, joined, found)
+    _mark_lines(r, _word_lines(joined, memo), joined, found)
 
 
 def _check(
@@ -790,12 +783,53 @@ def _new_runs(words: WordSet) -> _Runs:
     return _Runs(words, _needles_source(words), starts, set(), set(), {})
 
 
-def _word_candidates(text: str, memo: _Runs, present: set[bytes] | None = None) -> list[int]:
+def _word_candidates(text: str, memo: _Runs) -> list[int]:
     """Offsets, in order, of the runs in ``text`` that can match the word
-    list: every line that ``find_word`` matches holds one of them.
-    ``present``: the text's runs, if known (``_text_runs``)."""
-    if present is None:
-        present = set(text.encode('utf-8', 'surrogatepass').translate(_TO_RUNS).split())
+    list: every line that ``find_word`` matches holds one of them."""
+    data = text.encode('utf-8', 'surrogatepass')
+    hits = _hits(set(data.translate(_TO_RUNS).split()), memo)
+    if not hits:
+        return []
+    if text.isascii():
+        return _whole_runs(data, hits)  # a byte is a character
+    offsets = []
+    end = len(text)
+    for run in hits:
+        needle = run.decode()
+        n = len(needle)
+        at = text.find(needle)
+        while at >= 0:
+            after = at + n
+            if (at == 0 or text[at - 1] not in _ALNUM_CHARS) and (
+                after == end or text[after] not in _ALNUM_CHARS
+            ):
+                offsets.append(at)
+            at = text.find(needle, after)
+    offsets.sort()
+    return offsets
+
+
+def _word_lines(joined: _Joined, memo: _Runs) -> list[int]:
+    """The lines (indexes in the joined text, in order, maybe repeated)
+    holding a run that can match the word list (``_word_candidates``)."""
+    hits = _hits(_text_runs(joined), memo)
+    if not hits:
+        return []
+    # Lines are counted in the UTF-8 bytes, where the runs' offsets are:
+    # a text in any script takes this path.
+    data = joined.text.encode('utf-8', 'surrogatepass')
+    lines = []
+    line = last = 0
+    for offset in _whole_runs(data, hits):
+        line += data.count(b'\n', last, offset)
+        last = offset
+        lines.append(line)
+    return lines
+
+
+def _hits(present: set[bytes], memo: _Runs) -> set[bytes]:
+    """The runs of ``present`` that can match the word list, each
+    classified once (``memo``)."""
     unknown = present.difference(memo.can, memo.cannot)
     if unknown:
         if len(memo.cannot) > _MAX_REMEMBERED:
@@ -809,37 +843,24 @@ def _word_candidates(text: str, memo: _Runs, present: set[bytes] | None = None) 
                 # for runs in it again.
                 ok = any(w in memo.starts for w in run_words(run.decode(), False))
             (memo.can if ok else memo.cannot).add(run)
-    hits = present & memo.can
-    if not hits:
-        return []
+    return present & memo.can
+
+
+def _whole_runs(data: bytes, hits: set[bytes]) -> list[int]:
+    """The offsets, in order, in UTF-8 ``data``, of the whole runs of
+    ASCII letters and digits that are among ``hits``: found in the runs,
+    spaced (``_TO_RUNS``), by ``bytes.find`` alone. Looking for a run in
+    the text found it inside longer ones too (``id`` in ``width``), and
+    checking each of those in Python was most of the word lists' search
+    (20 ms for a batch of 1 MB, 2 ms this way)."""
+    spaced = b' ' + data.translate(_TO_RUNS) + b' '
     offsets = []
-    if text.isascii() and len(text) > _LONG_LINE:
-        # A byte is a character: the whole runs are found in the text's
-        # runs, spaced (``_TO_RUNS``), by ``bytes.find`` alone. Looking
-        # for a run in the text found it inside longer ones too (``id``
-        # in ``width``): checking each of those in Python was most of
-        # the word lists' search (20 ms a batch of 1 MB, 2 ms now).
-        spaced = b' ' + text.encode().translate(_TO_RUNS) + b' '
-        for run in hits:
-            whole = b' ' + run + b' '
-            at = spaced.find(whole)
-            while at >= 0:
-                offsets.append(at)
-                at = spaced.find(whole, at + len(run) + 1)
-        offsets.sort()
-        return offsets
-    end = len(text)
     for run in hits:
-        needle = run.decode()
-        n = len(needle)
-        at = text.find(needle)
+        whole = b' ' + run + b' '
+        at = spaced.find(whole)
         while at >= 0:
-            after = at + n
-            if (at == 0 or text[at - 1] not in _ALNUM_CHARS) and (
-                after == end or text[after] not in _ALNUM_CHARS
-            ):
-                offsets.append(at)
-            at = text.find(needle, after)
+            offsets.append(at)
+            at = spaced.find(whole, at + len(run) + 1)
     offsets.sort()
     return offsets
 

@@ -225,15 +225,24 @@ _WORDISH = st.sampled_from(
 
 
 @settings(max_examples=60, deadline=None)
-@given(pieces=st.lists(st.tuples(_WORDISH, st.sampled_from([' ', '_', '.', '\n', '', '9'])), min_size=1))
-def test_word_runs_of_a_long_ascii_text_are_found_as_in_any_text(pieces: list[tuple[str, str]]) -> None:
-    # An ASCII text longer than a line is searched in its spaced runs;
-    # any other text character by character: both give the same offsets.
+@given(
+    pieces=st.lists(
+        st.tuples(_WORDISH, st.sampled_from([' ', '_', '.', '\n', '', '9', '\u00e9', '\u4e2d'])), min_size=1
+    )
+)
+def test_word_runs_are_found_as_in_any_text(pieces: list[tuple[str, str]]) -> None:
+    # An ASCII text is searched in its spaced runs, any other character
+    # by character, and a batch's lines in its UTF-8 bytes: the same
+    # runs, on the same lines.
     text = ''.join(w + sep for w, sep in pieces)
-    text = (text + ' ') * (scan._LONG_LINE // len(text) + 1)
-    words = scan.Rules([_RULES[0]]).runs(_auth_words())
-    other = scan.Rules([_RULES[0]]).runs(_auth_words())
-    assert scan._word_candidates(text, words) == scan._word_candidates(text + '\u00e9', other)
+    memo = scan.Rules([_RULES[0]]).runs(_auth_words())
+    offsets = scan._word_candidates(text, memo)
+    if text.isascii():
+        assert offsets == scan._word_candidates(text + '\u00e9', scan.Rules([_RULES[0]]).runs(_auth_words()))
+    # Two files when it has two lines: joined, the same text.
+    joined = scan._joined(text.split('\n', 1))
+    lines = scan._word_lines(joined, scan.Rules([_RULES[0]]).runs(_auth_words()))
+    assert lines == [text.count('\n', 0, at) for at in offsets]
 
 
 def _auth_words() -> Any:
