@@ -854,6 +854,10 @@ def _whole_runs(data: bytes, hits: set[bytes]) -> list[int]:
     checking each of those in Python was most of the word lists' search
     (20 ms for a batch of 1 MB, 2 ms this way)."""
     spaced = b' ' + data.translate(_TO_RUNS) + b' '
+    if len(hits) >= _RUNS_AT_ONCE:
+        # One pass for them all: each was a pass of its own (40 a batch
+        # of fastapi's, two thirds of its word lists' search).
+        return [m.start() for m in re.finditer(b' ' + _trie(hits) + b'(?= )', spaced)]
     offsets = []
     for run in hits:
         whole = b' ' + run + b' '
@@ -863,6 +867,29 @@ def _whole_runs(data: bytes, hits: set[bytes]) -> list[int]:
             at = spaced.find(whole, at + len(run) + 1)
     offsets.sort()
     return offsets
+
+
+# From this many runs to find, one regex of them all is quicker than a
+# bytes.find pass for each (``_whole_runs``).
+_RUNS_AT_ONCE = 4
+
+
+def _trie(runs: set[bytes]) -> bytes:
+    """A regex matching any of ``runs`` (letters and digits), their shared
+    starts once (``u(?:ser|ssn)``); unlike ``_alternatives`` it keeps a run
+    that holds another, as the whole runs are looked for."""
+    trie: dict[int, Any] = {}
+    for run in runs:
+        node = trie
+        for ch in run:
+            node = node.setdefault(ch, {})
+        node[-1] = {}  # a run ends here
+
+    def emit(node: dict[int, Any]) -> bytes:
+        alts = [b'' if ch < 0 else bytes([ch]) + emit(node[ch]) for ch in sorted(node)]
+        return alts[0] if len(alts) == 1 else b'(?:' + b'|'.join(alts) + b')'
+
+    return emit(trie)
 
 
 def _line_word(line: str, memo: _Runs) -> str | None:
