@@ -12,10 +12,12 @@ in the text of the files it looks at (``Rules.profile``):
 - with RE2 installed, RE2 sets say which rules match in the files' text
   at all, and those find the lines they may match (``prefilter``);
 - otherwise, and for a rule RE2 cannot stand in for, a regex's candidates
-  are the lines holding one of its *necessary literals* (strings one of
-  which each of its matches contains), found with ``str.find``; a regex
-  without any runs over the files' joined lines; and each word list looks
-  only at lines holding a word that can start an entry.
+  are the lines holding one of each of a few sets of its *necessary
+  literals* (strings one of which each of its matches contains), found
+  with ``str.find`` where the batch's vocabulary (its distinct runs of
+  letters and digits) says they may be; a regex without any runs over the
+  files' joined lines; and each word list looks only at lines holding a
+  word that can start an entry.
 
 A candidate is then checked line by line with the rule itself, so the
 hits are the same whichever way the candidates were found.
@@ -936,8 +938,9 @@ def _long_line_word(line: str, memo: _Runs) -> str | None:
 #
 # Without RE2 (and for a rule RE2 cannot take), a regex's candidate lines
 # are those holding one of a few strings every match (or what a lookaround
-# sees) contains, found with ``str.find``/``bytes.find`` in the lower-cased
-# text. The strings come from the regex's parse tree: CPython's private
+# sees) contains, of each of a few sets of them (``_literal_sets``), found
+# with ``str.find`` or one regex (``_searches``) in the lower-cased text.
+# The strings come from the regex's parse tree: CPython's private
 # ``re._parser``, the only parser of Python's regex syntax (RE2 reads its
 # own); anything unexpected means no literals, and the rule's lines are
 # found by running it (or every line is checked), with the same result.
