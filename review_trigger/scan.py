@@ -248,7 +248,12 @@ def _literal_sets(pattern: re.Pattern[str]) -> tuple[frozenset[bytes], ...]:
 def _shortest(literals: set[str]) -> set[str]:
     # A line holding a literal that holds another holds that one: only
     # the shortest are looked for (``log`` for ``logger`` and ``logging``).
-    return {s for s in literals if not any(t != s and t in s for t in literals)}
+    # One held by a dropped one is held by one kept: only those are tried.
+    kept: list[str] = []
+    for s in sorted(literals, key=len):
+        if not any(t in s for t in kept):
+            kept.append(s)
+    return set(kept)
 
 
 def _score(literals: set[str]) -> tuple[int, int]:
