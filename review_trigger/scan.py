@@ -399,8 +399,8 @@ _FOLD = str.maketrans({'\u017f': 's', '\u0131': 'i', '\u0130': 'i', '\u212a': 'k
 def _fold(text: str) -> str:
     """``text.translate(_FOLD)``, one C pass per character mapped: a
     translation with a dict goes through Python's mapping once per
-    character, about 50 ns each (0.75 s for fastapi's 15 MB of added
-    lines, most of that range's literal search)."""
+    character of a non-ASCII text (1.1 s for the 13 MB of fastapi's
+    batches that are not ASCII, 0.02 s this way)."""
     for ch, to in _FOLD.items():
         text = text.replace(chr(ch), str(to))
     return text
