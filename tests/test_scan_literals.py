@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -219,7 +220,6 @@ def test_a_text_holding_a_literal_holds_its_needles(texts: list[str], literal: s
             assert needle in vocabulary, (literal, needle)
 
 
-# Enough of the list's words for one search of them all (_RUNS_AT_ONCE).
 _WORDISH = st.sampled_from(
     ['user', 'userName', 'x', 'id', 'ssn', 'SSN', 'width', 'salary', 'mySalary', 'dob', 'passport', 'iban']
 )
@@ -232,18 +232,26 @@ _WORDISH = st.sampled_from(
     )
 )
 def test_word_runs_are_found_as_in_any_text(pieces: list[tuple[str, str]]) -> None:
-    # An ASCII text is searched in its spaced runs, any other character
-    # by character, and a batch's lines in its UTF-8 bytes: the same
-    # runs, on the same lines.
+    # An ASCII text is searched in its spaced runs (a find for each run,
+    # or one regex for them all), any other character by character, and
+    # a batch's lines in its UTF-8 bytes: the same runs, on the same lines.
     text = ''.join(w + sep for w, sep in pieces)
-    memo = scan.Rules([_RULES[0]]).runs(_auth_words())
-    offsets = scan._word_candidates(text, memo)
-    if text.isascii():
-        assert offsets == scan._word_candidates(text + '\u00e9', scan.Rules([_RULES[0]]).runs(_auth_words()))
-    # Two files when it has two lines: joined, the same text.
-    joined = scan._joined(text.split('\n', 1))
-    lines = scan._word_lines(joined, scan.Rules([_RULES[0]]).runs(_auth_words()))
-    assert lines == [text.count('\n', 0, at) for at in offsets]
+    seen = []
+    for at_once in (1, 10**9):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(scan, '_RUNS_AT_ONCE', at_once)
+            offsets = scan._word_candidates(text, _memo())
+            if text.isascii():
+                assert offsets == scan._word_candidates(text + '\u00e9', _memo())
+            # Two files when it has two lines: joined, the same text.
+            joined = scan._joined(text.split('\n', 1))
+            assert scan._word_lines(joined, _memo()) == [text.count('\n', 0, at) for at in offsets]
+            seen.append(offsets)
+    assert seen[0] == seen[1]
+
+
+def _memo() -> Any:
+    return scan.Rules([_RULES[0]]).runs(_auth_words())
 
 
 def _auth_words() -> Any:
