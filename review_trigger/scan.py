@@ -12,10 +12,12 @@ in the text of the files it looks at (``Rules.profile``):
 - with RE2 installed, RE2 sets say which rules match in the files' text
   at all, and those find the lines they may match (``prefilter``);
 - otherwise, and for a rule RE2 cannot stand in for, a regex's candidates
-  are the lines holding one of its *necessary literals* (strings one of
-  which each of its matches contains), found with ``str.find``; a regex
-  without any runs over the files' joined lines; and each word list looks
-  only at lines holding a word that can start an entry.
+  are the lines holding one of each of a few sets of its *necessary
+  literals* (strings one of which each of its matches contains), found
+  with ``str.find`` where the batch's vocabulary (its distinct runs of
+  letters and digits) says they may be; a regex without any runs over the
+  files' joined lines; and each word list looks only at lines holding a
+  word that can start an entry.
 
 A candidate is then checked line by line with the rule itself, so the
 hits are the same whichever way the candidates were found.
@@ -27,13 +29,13 @@ import bisect
 import functools
 import importlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from review_trigger import prefilter
 from review_trigger.change import Hit, Suppression
 from review_trigger.paths import Globs
-from review_trigger.words import WordSet, entry_at, find_word, split_words, words_from
+from review_trigger.words import WordSet, entry_at, find_word, run_words, split_words, words_from
 
 if TYPE_CHECKING:
     from review_trigger.paths import ChangedPaths, PathMatcher
@@ -229,16 +231,69 @@ def scan_file(
 
 @functools.lru_cache(maxsize=512)
 def _regex_literals(pattern: re.Pattern[str]) -> tuple[frozenset[bytes], bool] | None:
+    """The rule's best set of necessary literals (``_literal_sets``), and
+    whether it ignores case."""
+    sets = _literal_sets(pattern)
+    return (sets[0], bool(pattern.flags & re.IGNORECASE)) if sets else None
+
+
+# Besides its best set, a regex's candidates are looked for with up to this
+# many more, of up to _FEW_EXTRA literals each (``_literal_sets``).
+_EXTRA_SETS = 3
+_FEW_EXTRA = 40
+
+
+@functools.lru_cache(maxsize=512)
+def _literal_sets(pattern: re.Pattern[str]) -> tuple[frozenset[bytes], ...]:
+    """Sets of lower-cased literals every match holds one of each of: the
+    best first (``_necessary_literals``), then a few others from other
+    parts of it (``^\\s*(from|import)\\s+(jwt|ssl|...)``: ``from`` or
+    ``import``, and ``jwt`` or ``ssl``...). A line is a candidate if it
+    holds one of each: the best set alone made every line with ``import``
+    one (60,000 lines of the synthetic change), where most batches hold
+    none of the second set at all. () if none."""
     # re._parser: RE2 cannot say what a Python regex needs (it is why the
     # rule is here), and the parse tree can.
+    seen: list[set[str]] = []
     try:
         parser = importlib.import_module('re._parser')
-        literals = _necessary_literals(parser, list(parser.parse(pattern.pattern, pattern.flags).data))
+        items = list(parser.parse(pattern.pattern, pattern.flags).data)
+        # A class extends a literal only when nothing else is found: it
+        # multiplies the strings to look for.
+        literals = _necessary_literals(parser, items, seen=seen)
+        if literals is None:
+            seen.clear()
+            literals = _necessary_literals(parser, items, wide=True, seen=seen)
     except Exception:  # pragma: no cover  (a private module changed: every line is a candidate)
-        return None
-    if literals is None or any('\n' in lit for lit in literals):
-        return None
-    return frozenset(lit.encode() for lit in literals), bool(pattern.flags & re.IGNORECASE)
+        return ()
+    if literals is None:
+        return ()
+    out = [_shortest(literals)]
+    few = {frozenset(c.lower() for c in cand) for cand in seen if len(cand) <= _FEW_EXTRA}
+    for cand in sorted((_shortest(set(c)) for c in few if min(map(len, c)) >= 3), key=_score, reverse=True):
+        if len(out) > _EXTRA_SETS:
+            break
+        # A set every string of a kept one holds one of adds nothing.
+        if not any(all(any(c in k for c in cand) for k in kept) for kept in out):
+            out.append(cand)
+    if any('\n' in lit for kept in out for lit in kept):
+        return ()
+    return tuple(frozenset(lit.encode() for lit in kept) for kept in out)
+
+
+def _shortest(literals: set[str]) -> set[str]:
+    # A line holding a literal that holds another holds that one: only
+    # the shortest are looked for (``log`` for ``logger`` and ``logging``).
+    # One held by a dropped one is held by one kept: only those are tried.
+    kept: list[str] = []
+    for s in sorted(literals, key=len):
+        if not any(t in s for t in kept):
+            kept.append(s)
+    return set(kept)
+
+
+def _score(literals: set[str]) -> tuple[int, int]:
+    return min(map(len, literals)), -len(literals)
 
 
 def _text_of(lines: Sequence[tuple[int, str]]) -> str:
@@ -353,7 +408,9 @@ class _Joined(NamedTuple):
     starts: list[int]  # where each file's text starts in it
     firsts: list[int]  # the index in it of each file's first line
     folded: list[str]  # ``_folded(text)`` once a rule needs it
-    found: dict[bytes, list[int]]  # each literal looked for: its first offset on each line
+    found: dict[bytes, list[int]]  # each literal looked for: the lines holding it
+    runs: list[_Words]  # ``_words(text)`` once a rule needs them
+    vocabulary: list[bytes]  # ``_vocabulary(text)`` once a rule needs it
 
 
 def _joined(texts: list[str]) -> _Joined:
@@ -366,7 +423,7 @@ def _joined(texts: list[str]) -> _Joined:
         firsts.append(line)
         at += len(text) + 1
         line += text.count('\n') + 1
-    return _Joined(joined, starts, firsts, [], {})
+    return _Joined(joined, starts, firsts, [], {}, [], [])
 
 
 # The non-ASCII characters Python's re matches, under re.IGNORECASE, for an
@@ -375,51 +432,216 @@ def _joined(texts: list[str]) -> _Joined:
 _FOLD = str.maketrans({'\u017f': 's', '\u0131': 'i', '\u0130': 'i', '\u212a': 'k'})
 
 
+def _fold(text: str) -> str:
+    """``text.translate(_FOLD)``, one C pass per character mapped: a
+    translation with a dict goes through Python's mapping once per
+    character of a non-ASCII text (1.1 s for the 13 MB of fastapi's
+    batches that are not ASCII, 0.02 s this way)."""
+    for ch, to in _FOLD.items():
+        text = text.replace(chr(ch), str(to))
+    return text
+
+
 def _folded(joined: _Joined) -> str:
     """The joined text lower-cased, every character where it was ('' if
     lower-casing moved any: a character that lower-cases to two)."""
     if not joined.folded:
         text = joined.text
-        low = text.lower() if text.isascii() else text.translate(_FOLD).lower()
+        low = text.lower() if text.isascii() else _fold(text).lower()
         joined.folded.append(low if len(low) == len(text) else '')
     return joined.folded[0]
 
 
 def _literal_lines(r: int, run: Rules, joined: _Joined, found: list[_Candidates]) -> bool:
-    """Mark, in ``found``, the lines holding one of the necessary literals
-    of regex rule ``r`` (``_regex_literals``): every line it can match
-    alone holds one, lower-cased. False if it has none (nothing marked).
+    """Mark, in ``found``, the lines holding one of each set of necessary
+    literals of regex rule ``r`` (``_literal_sets``): every line it can
+    match alone does, lower-cased. False if it has none (nothing marked).
 
     This is what stands in for RE2 without it: ``str.find`` runs at C
     speed, where a regex without a literal start is tried at every offset."""
     rule = run.rules[r]
-    literals = _regex_literals(rule.pattern) if rule.pattern is not None else None
-    low = _folded(joined) if literals is not None else ''
-    if literals is None or not low:
+    sets = _literal_sets(rule.pattern) if rule.pattern is not None else ()
+    low = _folded(joined) if sets else ''
+    if not sets or not low:
         return False
-    offsets = []
-    for lit in literals[0]:
-        seen = joined.found.get(lit)
-        if seen is None:
-            # Rules share literals (the personal-data rules their field
-            # names): each is looked for once in a batch.
-            seen = joined.found[lit] = []
-            needle = lit.decode()
-            at = low.find(needle)
-            while at >= 0:
-                seen.append(at)
-                nl = low.find('\n', at)
-                if nl < 0:
-                    break
-                at = low.find(needle, nl + 1)
-        offsets.extend(seen)
-    offsets.sort()
-    where = _Text(joined.text)
-    for offset in offsets:
-        line = where.index(offset)
-        i = bisect.bisect_right(joined.firsts, line) - 1
-        found[i].setdefault(r, set()).add(line - joined.firsts[i])
+    searches = [_searches(literals) for literals in sets]
+    vocabulary = _vocabulary(joined)
+    # A set none of whose literals the batch may hold leaves no candidate:
+    # known before any search.
+    if any(all(_absent(key, needles, joined, vocabulary) for key, needles in keys) for keys in searches):
+        return True
+    lines: set[int] | None = None
+    for keys in searches:
+        mine: set[int] = set()
+        for key, needles in keys:
+            mine.update(_key_lines(key, needles, joined, low, vocabulary))
+        lines = mine if lines is None else lines & mine
+        if not lines:
+            return True
+    assert lines is not None
+    _mark_lines(r, sorted(lines), joined, found)
     return True
+
+
+def _mark_lines(r: int, lines: list[int], joined: _Joined, found: list[_Candidates]) -> None:
+    """Mark, in ``found``, the ``lines`` (indexes in the joined text, in
+    order) as candidates of rule ``r``: the file of each by passing the
+    first lines of those before it (a bisect and a count from the file's
+    start per line was a fifth of the word lists' search)."""
+    firsts = joined.firsts
+    after = len(firsts)
+    i = -1
+    nxt = 0
+    marked: set[int] = set()
+    for line in lines:
+        if line >= nxt:
+            while i + 1 < after and firsts[i + 1] <= line:
+                i += 1
+            nxt = firsts[i + 1] if i + 1 < after else line + 1
+            marked = found[i].setdefault(r, set())
+        marked.add(line - firsts[i])
+
+
+def _absent(key: bytes, literals: _Needles, joined: _Joined, vocabulary: bytes) -> bool:
+    """Whether the batch holds none of the literals of search ``key``
+    (``_searches``), by what its vocabulary lacks (``_needles``)."""
+    seen = joined.found.get(key)
+    if seen is not None:
+        return not seen
+    if all(any(n not in vocabulary for n in needles) for needles in literals):
+        joined.found[key] = []
+        return True
+    return False
+
+
+def _key_lines(key: bytes, literals: _Needles, joined: _Joined, low: str, vocabulary: bytes) -> list[int]:
+    """The lines (indexes in the joined text) holding a literal of search
+    ``key``, found once in a batch: rules share literals (the
+    personal-data rules their field names)."""
+    seen = joined.found.get(key)
+    if seen is None:
+        absent = _absent(key, literals, joined, vocabulary)
+        seen = joined.found[key] = []
+        if not absent:
+            line = last = 0
+            for offset in _first_offsets(low, key):
+                line += low.count('\n', last, offset)
+                last = offset
+                seen.append(line)
+    return seen
+
+
+# Literals sharing their first two characters, at least this many, are
+# looked for with one regex of them all (``_alternatives``), which Python's
+# re searches for from the two characters at C speed: the 40 literals of
+# the Azure secret rule (``q~`` and a character of its class) are one pass
+# over the text rather than 40.
+_GROUP_FROM = 3
+
+
+_Needles = tuple[tuple[bytes, ...], ...]  # per literal: what its batch's vocabulary holds
+
+
+@functools.lru_cache(maxsize=512)
+def _searches(literals: frozenset[bytes]) -> tuple[tuple[bytes, _Needles], ...]:
+    """The searches that find the lines holding one of ``literals``: a
+    literal alone, or (``_GROUP_FROM``) a regex of a few, as ``\\n`` and
+    its source (a literal holds no newline); each with the ``_needles``
+    of the literals it finds."""
+    groups: dict[bytes, set[bytes]] = {}
+    for lit in literals:
+        groups.setdefault(lit[:2], set()).add(lit)
+    out: list[tuple[bytes, _Needles]] = []
+    for group in groups.values():
+        if len(group) < _GROUP_FROM:
+            out.extend((lit, (_needles(lit),)) for lit in group)
+        else:
+            source = b'\n' + _alternatives({lit.decode() for lit in group}).encode()
+            out.append((source, tuple(sorted({_needles(lit) for lit in group}))))
+    return tuple(sorted(out))
+
+
+def _needles(literal: bytes) -> tuple[bytes, ...]:
+    """What the vocabulary (``_vocabulary``: the runs of letters and
+    digits, each between spaces) of a text holding ``literal`` holds, from
+    each run of the literal: `` ant `` for the ``ant`` of ``sk-ant-api``
+    (a whole run), ``sk `` and `` api`` for its first and last (the end
+    and the start of one), the literal itself if it is one run."""
+    parts = literal.translate(_TO_RUNS).split(b' ')
+    if len(parts) == 1:
+        return (literal,)
+    out = []
+    for i, part in enumerate(parts):
+        if part:
+            out.append((b' ' if i > 0 else b'') + part + (b' ' if i < len(parts) - 1 else b''))
+    return tuple(out)
+
+
+class _Words(NamedTuple):
+    data: bytes  # the joined text in UTF-8
+    spaced: bytes  # its runs of ASCII letters and digits, between spaces
+    runs: set[bytes]  # the distinct ones
+
+
+def _words(joined: _Joined) -> _Words:
+    """The runs of ASCII letters and digits of the joined text, found once
+    for all rules of the batch (the word lists, ``_vocabulary``)."""
+    if not joined.runs:
+        data = joined.text.encode('utf-8', 'surrogatepass')
+        spaced = b' ' + data.translate(_TO_RUNS) + b' '
+        joined.runs.append(_Words(data, spaced, set(spaced.split())))
+    return joined.runs[0]
+
+
+def _text_runs(joined: _Joined) -> set[bytes]:
+    """The distinct runs of ASCII letters and digits of the joined text."""
+    return _words(joined).runs
+
+
+def _vocabulary(joined: _Joined) -> bytes:
+    """The distinct runs of letters and digits of the folded text, each
+    between spaces: what a literal needs of it (``_needles``) is in it if
+    the text holds the literal. It is a few percent of the text (3% of the synthetic
+    change's, 11% of fastapi's), so that looking there first costs a
+    fraction of a search of the whole text for each literal, most of
+    which no batch holds (of 340 in the default rules, 7 were in the
+    synthetic change: the search of the others was a quarter of its run)."""
+    if not joined.vocabulary:
+        text = joined.text
+        if text.isascii() or _fold(text) is text:
+            # Lower-casing then makes no letter or digit of a non-ASCII
+            # character: the folded text's runs are the text's, lowered.
+            runs: Iterable[bytes] = _text_runs(joined)
+            lower = True
+        else:
+            runs = set(_folded(joined).encode('utf-8', 'surrogatepass').translate(_TO_RUNS).split())
+            lower = False
+        spaced = b' ' + b' '.join(runs) + b' '
+        joined.vocabulary.append(spaced.lower() if lower else spaced)
+    return joined.vocabulary[0]
+
+
+@functools.lru_cache(maxsize=512)
+def _line_rest(source: str) -> re.Pattern[str]:
+    # The rest of the line too: one match per line holding any.
+    return re.compile(f'(?:{source})[^\n]*')
+
+
+def _first_offsets(low: str, key: bytes) -> list[int]:
+    """The offset, in ``low``, of the first occurrence on each line of the
+    literal ``key``, or of any match of the regex (``_searches``)."""
+    if key.startswith(b'\n'):
+        return [m.start() for m in _line_rest(key[1:].decode()).finditer(low)]
+    seen = []
+    needle = key.decode()
+    at = low.find(needle)
+    while at >= 0:
+        seen.append(at)
+        nl = low.find('\n', at)
+        if nl < 0:
+            break
+        at = low.find(needle, nl + 1)
+    return seen
 
 
 def _python_candidates(
@@ -467,13 +689,7 @@ def _python_candidates(
                 found[i].setdefault(r, set()).update(lines)
         return
     # All files at once: a word is found where it is in the joined text.
-    wheres: dict[int, _Text] = {}
-    for offset in _word_candidates(joined.text, memo):
-        i = bisect.bisect_right(joined.starts, offset) - 1
-        at = wheres.get(i)
-        if at is None:
-            at = wheres[i] = _Text(texts[i])
-        found[i].setdefault(r, set()).add(at.index(offset - joined.starts[i]))
+    _mark_lines(r, _word_lines(joined, memo), joined, found)
 
 
 def _check(
@@ -626,21 +842,12 @@ def _new_runs(words: WordSet) -> _Runs:
 def _word_candidates(text: str, memo: _Runs) -> list[int]:
     """Offsets, in order, of the runs in ``text`` that can match the word
     list: every line that ``find_word`` matches holds one of them."""
-    present = set(text.encode('utf-8', 'surrogatepass').translate(_TO_RUNS).split())
-    unknown = present.difference(memo.can, memo.cannot)
-    if unknown:
-        if len(memo.cannot) > _MAX_REMEMBERED:
-            memo.cannot.clear()
-            memo.can.clear()
-        for run in unknown:
-            if run.islower() or run.isupper() or run.isdigit():
-                ok = run.lower().decode() in memo.starts
-            else:
-                ok = any(w in memo.starts for w in split_words(run.decode()))
-            (memo.can if ok else memo.cannot).add(run)
-    hits = present & memo.can
+    spaced = b' ' + text.encode('utf-8', 'surrogatepass').translate(_TO_RUNS) + b' '
+    hits = _hits(set(spaced.split()), memo)
     if not hits:
         return []
+    if text.isascii():
+        return _whole_runs(spaced, hits)  # a byte is a character
     offsets = []
     end = len(text)
     for run in hits:
@@ -656,6 +863,92 @@ def _word_candidates(text: str, memo: _Runs) -> list[int]:
             at = text.find(needle, after)
     offsets.sort()
     return offsets
+
+
+def _word_lines(joined: _Joined, memo: _Runs) -> list[int]:
+    """The lines (indexes in the joined text, in order, maybe repeated)
+    holding a run that can match the word list (``_word_candidates``)."""
+    words = _words(joined)
+    hits = _hits(words.runs, memo)
+    if not hits:
+        return []
+    # Lines are counted in the UTF-8 bytes, where the runs' offsets are:
+    # a text in any script takes this path.
+    data = words.data
+    lines = []
+    line = last = 0
+    for offset in _whole_runs(words.spaced, hits):
+        line += data.count(b'\n', last, offset)
+        last = offset
+        lines.append(line)
+    return lines
+
+
+def _hits(present: set[bytes], memo: _Runs) -> set[bytes]:
+    """The runs of ``present`` that can match the word list, each
+    classified once (``memo``)."""
+    unknown = present.difference(memo.can, memo.cannot)
+    if unknown:
+        if len(memo.cannot) > _MAX_REMEMBERED:
+            memo.cannot.clear()
+            memo.can.clear()
+        for run in unknown:
+            if run.islower() or run.isupper() or run.isdigit():
+                ok = run.lower().decode() in memo.starts
+            else:
+                # split_words of a single run (run_words), without looking
+                # for runs in it again.
+                ok = any(w in memo.starts for w in run_words(run.decode(), False))
+            (memo.can if ok else memo.cannot).add(run)
+    return present & memo.can
+
+
+def _whole_runs(spaced: bytes, hits: set[bytes]) -> list[int]:
+    """The offsets, in order, in UTF-8 text, of the whole runs of ASCII
+    letters and digits that are among ``hits``: found in its runs, spaced
+    (``_TO_RUNS``, a space before and after), by ``bytes.find`` or a regex
+    alone. Looking for a run in the text found it inside longer ones too
+    (``id`` in ``width``), each checked in Python: 320 ms for fastapi's
+    largest batch (1.6 MB, 300 runs to find), 50 ms this way."""
+    if len(hits) >= _RUNS_AT_ONCE:
+        # One pass for them all, rather than one each.
+        return [m.start() for m in re.finditer(b' ' + _trie(hits) + b'(?= )', spaced)]
+    offsets = []
+    for run in hits:
+        whole = b' ' + run + b' '
+        at = spaced.find(whole)
+        while at >= 0:
+            offsets.append(at)
+            at = spaced.find(whole, at + len(run) + 1)
+    offsets.sort()
+    return offsets
+
+
+# From this many runs to find, one regex of them all is quicker than a
+# bytes.find pass for each (``_whole_runs``): the regex is tried at every
+# space, about 5 ms per MB, a find about 0.8 ms per MB. A batch of 1 MB of
+# fastapi's has 100 to 300 runs to find (120 to 300 ms by find, 30 to 70
+# by regex), one of the synthetic change's 4 or 5 (3 ms by find, 5 by
+# regex).
+_RUNS_AT_ONCE = 8
+
+
+def _trie(runs: set[bytes]) -> bytes:
+    """A regex matching any of ``runs`` (letters and digits), their shared
+    starts once (``u(?:ser|ssn)``); unlike ``_alternatives`` it keeps a run
+    that holds another, as the whole runs are looked for."""
+    trie: dict[int, Any] = {}
+    for run in runs:
+        node = trie
+        for ch in run:
+            node = node.setdefault(ch, {})
+        node[-1] = {}  # a run ends here
+
+    def emit(node: dict[int, Any]) -> bytes:
+        alts = [b'' if ch < 0 else bytes([ch]) + emit(node[ch]) for ch in sorted(node)]
+        return alts[0] if len(alts) == 1 else b'(?:' + b'|'.join(alts) + b')'
+
+    return emit(trie)
 
 
 def _line_word(line: str, memo: _Runs) -> str | None:
@@ -702,8 +995,9 @@ def _long_line_word(line: str, memo: _Runs) -> str | None:
 #
 # Without RE2 (and for a rule RE2 cannot take), a regex's candidate lines
 # are those holding one of a few strings every match (or what a lookaround
-# sees) contains, found with ``str.find``/``bytes.find`` in the lower-cased
-# text. The strings come from the regex's parse tree: CPython's private
+# sees) contains, of each of a few sets of them (``_literal_sets``), found
+# with ``str.find`` or one regex (``_searches``) in the lower-cased text.
+# The strings come from the regex's parse tree: CPython's private
 # ``re._parser``, the only parser of Python's regex syntax (RE2 reads its
 # own); anything unexpected means no literals, and the rule's lines are
 # found by running it (or every line is checked), with the same result.
@@ -713,28 +1007,59 @@ def _long_line_word(line: str, memo: _Runs) -> str | None:
 # personal-data column rule needs 128: its field names, each with variants).
 _MAX_LITERALS = 128
 
+# A character class of at most this many characters may extend a literal
+# too short alone (``SK`` then a hex digit, ``Q~`` then one of 66), when a
+# regex has no literal otherwise: one search for the short literal and the
+# class (``_literal_lines``) instead of running the whole regex, which was
+# tried at every offset (about 30 ms per MB of text for each such rule).
+_MAX_CLASS = 96
 
-def _necessary_literals(parser: Any, items: list[tuple[Any, Any]]) -> set[str] | None:
+# With ``few``, literal sets whose shortest string is at least this long
+# are told apart by their size only: a branch's alternatives then each
+# give a few literals (``mask``, ``email``) rather than the longest
+# product of theirs (128 ``email_hash``...), so that their union stays
+# under _MAX_LITERALS.
+_LONG_ENOUGH = 4
+
+
+def _necessary_literals(
+    parser: Any,
+    items: list[tuple[Any, Any]],
+    wide: bool = False,
+    few: bool = False,
+    seen: list[set[str]] | None = None,
+) -> set[str] | None:
     """Lower-cased ASCII strings one of which every match contains: the
     best product of consecutive top-level elements that each match one of
-    a few fixed strings (``(password|api_?key)``), or None."""
+    a few fixed strings (``(password|api_?key)``), or None. A product may
+    end with what the next element starts with (``_starts``: ``gl`` then
+    ``sa_`` or ``c_``), with ``wide`` a character class of up to
+    _MAX_CLASS characters too. Every set considered is added to ``seen``."""
     best: set[str] | None = None
 
-    def better(cand: set[str]) -> None:
+    def score(cand: set[str]) -> tuple[int, int]:
+        shortest = min(map(len, cand))
+        return (min(shortest, _LONG_ENOUGH) if few else shortest), -len(cand)
+
+    def better(cand: set[str] | None) -> None:
         nonlocal best
-        if '' in cand or not all(s.isascii() for s in cand):
+        if cand is None or '' in cand or not all(s.isascii() for s in cand):
             return
-        if best is None or (min(map(len, cand)), -len(cand)) > (min(map(len, best)), -len(best)):
+        if seen is not None:
+            seen.append(cand)
+        if best is None or score(cand) > score(best):
             best = cand
 
     run: set[str] | None = None
     for item in items:
         strings = _strings(parser, item)
         if strings is None:
+            if run is not None:
+                starts = _starts(parser, item, wide)
+                if starts is not None:
+                    better(_product(run, starts))
             run = None
-            inner = _inner_literals(parser, item)
-            if inner is not None:
-                better(inner)
+            better(_inner_literals(parser, item, wide, few))
             continue
         run = strings if run is None else _product(run, strings)
         if run is None:
@@ -747,23 +1072,84 @@ def _necessary_literals(parser: Any, items: list[tuple[Any, Any]]) -> set[str] |
     return {s.lower() for s in best}
 
 
-def _inner_literals(parser: Any, item: tuple[Any, Any]) -> set[str] | None:
+def _inner_literals(
+    parser: Any, item: tuple[Any, Any], wide: bool = False, few: bool = False
+) -> set[str] | None:
     """``_necessary_literals`` of what one element must match: a group, one
     of its alternatives, a repeat at least once, a positive lookaround."""
     op, av = item
     if op is parser.SUBPATTERN:
         # A group's own flags (``(?i:...)``) change no literal's letters
         # but their case, and literals are compared lower-cased.
-        return _necessary_literals(parser, list(av[3].data))
+        return _necessary_literals(parser, list(av[3].data), wide, few)
     if op is parser.ATOMIC_GROUP:
-        return _necessary_literals(parser, list(av.data))
+        return _necessary_literals(parser, list(av.data), wide, few)
     if op is parser.ASSERT:
-        return _necessary_literals(parser, list(av[1].data))
+        return _necessary_literals(parser, list(av[1].data), wide, few)
     if op in (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT) and av[0] >= 1:
-        return _necessary_literals(parser, list(av[2].data))
+        return _necessary_literals(parser, list(av[2].data), wide, few)
     if op is parser.BRANCH:
-        return _union(parser, av[1], _necessary_literals)
+        found = _union(parser, av[1], lambda p, sub: _necessary_literals(p, sub, wide, few))
+        if found is None and not few:
+            # Each alternative's best may be too many together (the
+            # personal-data masking rule: 12 verbs, then 128 products of
+            # a field name and a verb): a few of each, then.
+            found = _union(parser, av[1], lambda p, sub: _necessary_literals(p, sub, wide, True))
+        return found
     return None
+
+
+def _starts(parser: Any, item: tuple[Any, Any], wide: bool) -> set[str] | None:
+    """Non-empty strings one of which every match of ``item`` starts with:
+    its first fixed strings (``_starts_of``), or one character of a class
+    (with ``wide``, of up to _MAX_CLASS of them); None if unknown."""
+    op, av = item
+    if op is parser.LITERAL:
+        return {chr(av)}
+    if op is parser.IN:
+        return _class_chars(parser, av, _MAX_CLASS if wide else 8)
+    if op is parser.SUBPATTERN:
+        return _starts_of(parser, list(av[3].data), wide)
+    if op is parser.ATOMIC_GROUP:
+        return _starts_of(parser, list(av.data), wide)
+    if op in (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _starts_of(parser, list(av[2].data), wide)
+    if op is parser.BRANCH:
+        return _union(parser, av[1], lambda p, sub: _starts_of(p, sub, wide))
+    return None
+
+
+def _starts_of(parser: Any, items: list[tuple[Any, Any]], wide: bool) -> set[str] | None:
+    """``_starts`` of a sequence: the product of its leading elements that
+    match fixed strings, and of what the first other one starts with."""
+    run: set[str] | None = {''}
+    for item in items:
+        strings = _strings(parser, item)
+        if strings is None:
+            starts = _starts(parser, item, wide)
+            if starts is not None and run is not None:
+                run = _product(run, starts)
+            break
+        if run is None:
+            return None
+        run = _product(run, strings)
+    return run if run and '' not in run else None
+
+
+def _class_chars(parser: Any, items: list[tuple[Any, Any]], limit: int) -> set[str] | None:
+    """The characters a class of literals and ranges matches, if at most
+    ``limit`` (a category, ``\\d`` or ``\\w``, matches any script's: None)."""
+    chars: set[str] = set()
+    for kind, value in items:
+        if kind is parser.LITERAL:
+            chars.add(chr(value))
+        elif kind is parser.RANGE and value[1] - value[0] < limit:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        else:
+            return None
+        if len(chars) > limit:
+            return None
+    return chars
 
 
 def _union(
