@@ -254,7 +254,9 @@ class PathMatcher:
     def select(self, paths: Sequence[str] | ChangedPaths) -> frozenset[str]:
         """The ``paths`` that ``match_file`` accepts.
 
-        Many paths are searched at once, joined with newlines: a path that
+        A list of plain globs is matched by the paths' components
+        (``Shapes``). Other lists search many paths at once, joined with
+        newlines: a path that
         matches alone matches there too (``^`` and ``$`` see the newlines
         as its ends), so each search finds the next path that may match,
         which ``match_file`` then decides. With RE2 installed, one pass
