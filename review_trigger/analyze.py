@@ -236,20 +236,35 @@ def analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff | None = 
 def _analyze(
     repo: git.Repo, rng: Range, config: Config, diff: git.Diff, globs: paths.Globs, blobs: BlobReader
 ) -> Analysis:
+    # The commits and the base's top-level names first: git reads them while
+    # the diff is still being written, and the commits while it is scanned.
+    last = git.last_commit(rng)
+    log = git.PendingCommits(repo, rng.base, last) if last is not None and last != rng.base else None
+    try:
+        return _analyze_with(repo, rng, config, diff, globs, blobs, log)
+    finally:
+        if log is not None:
+            log.close()
+
+
+def _analyze_with(
+    repo: git.Repo,
+    rng: Range,
+    config: Config,
+    diff: git.Diff,
+    globs: paths.Globs,
+    blobs: BlobReader,
+    log: git.PendingCommits | None,
+) -> Analysis:
     triggers = enabled_triggers(config)
     owned: list[LineRule] = []
     for t, settings in triggers:
         owned.extend(t.line_rules(settings))
     every = paths.ChangedPaths(paths.all_paths(diff.files), globs)
     rules = Rules(owned, globs, every)
-    # The commits and the base's top-level names first: git reads them while
-    # the diff is still being written.
     top = git.PendingFiles(repo, rng.base, recursive=False) if rng.base is not None else None
-    commits: tuple[Commit, ...] = ()
-    last = git.last_commit(rng)
-    if last is not None and last != rng.base:
-        commits = tuple(git.commits(repo, rng.base, last))
     files, hits, suppressions, notes, too_large = _scan(diff, rules, every, config)
+    commits: tuple[Commit, ...] = tuple(log.result()) if log is not None else ()
     notes.extend(_binary_notes(files))
     top_cache: list[frozenset[str]] = []
 

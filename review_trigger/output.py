@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -28,6 +27,9 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
             raise UserError(f'cannot write {path}: {e.strerror}')
         return
     folder = os.path.dirname(os.path.abspath(path))
+    # tempfile (with the random and shutil it imports) only for a write.
+    import tempfile
+
     try:
         os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix='.review-trigger-', suffix='.tmp')
@@ -91,6 +93,7 @@ def emit(
         return
     import shutil
     import sys
+    import tempfile
 
     target = sys.stdout if stdout is None else stdout
     if isinstance(text, str):

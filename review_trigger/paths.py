@@ -19,7 +19,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from review_trigger.memo import Memo
 from review_trigger.words import WordSet
@@ -175,6 +175,7 @@ class PathMatcher:
         self._sources: tuple[list[str], list[str]] | None = None
         self._fallback = False
         self._exact: Any = _UNSET
+        self._shape: Any = _UNSET
 
     def _sources_of(self) -> tuple[list[str], list[str]]:
         """pathspec's regexes for the list, in two parts: those anchored at
@@ -253,7 +254,9 @@ class PathMatcher:
     def select(self, paths: Sequence[str] | ChangedPaths) -> frozenset[str]:
         """The ``paths`` that ``match_file`` accepts.
 
-        Many paths are searched at once, joined with newlines: a path that
+        A list of plain globs is matched by the paths' components
+        (``Shapes``). Other lists search many paths at once, joined with
+        newlines: a path that
         matches alone matches there too (``^`` and ``$`` see the newlines
         as its ends), so each search finds the next path that may match,
         which ``match_file`` then decides. With RE2 installed, one pass
@@ -264,6 +267,11 @@ class PathMatcher:
         every = index.paths
         if self._fallback or len(every) < BULK_AFTER:
             return frozenset(p for p in every if self.match_file(p))
+        shapes = self._shapes()
+        if shapes is not None:
+            found_paths = index.components()
+            if found_paths is not None:
+                return frozenset(every[i] for i in found_paths.select(shapes))
         exact = index.exact(self._exact_re2()) if len(every) >= RE2_AFTER else None
         if exact is not None:
             return frozenset(every[i] for i in exact)
@@ -284,6 +292,13 @@ class PathMatcher:
                 pos = starts[i + 1]
         return frozenset(out)
 
+    def _shapes(self) -> Shapes | None:
+        """The list as plain shapes of path components (``shapes_of``), or
+        None if a glob has another shape."""
+        if self._shape is _UNSET:
+            self._shape = shapes_of(*self._sources_of())
+        return self._shape  # type: ignore[no-any-return]
+
     def _exact_re2(self) -> Any:
         """The list as one RE2 regex that finds, in the paths joined with
         newlines, exactly the paths ``match_file`` accepts (each match
@@ -298,6 +313,228 @@ class PathMatcher:
 
 
 _UNSET: Any = object()
+
+
+# -- plain globs, matched by their path components ------------------------------
+#
+# Most globs are a name (``Dockerfile``, ``.github/``), an extension or other
+# affix of a name (``*.md``, ``test_*.py``, ``LICENSE*``) or a path from the
+# root (``docs/adr/``). A list of only those is matched without a regex: each
+# run indexes its paths' components once, and a list's paths are then set
+# lookups. Read off pathspec's own regex for each glob, so the meaning is
+# pathspec's. Measured (CPU) on the synthetic change's 22,002 paths: the
+# default lists took 0.07 s to select this way, 0.16 s with the joined
+# RE2 search and 0.96 s with Python's regexes (without RE2); on fastapi's
+# 3,509 paths, 0.012 s against 0.08 s with RE2.
+
+# The ends pathspec gives a glob's regex (its named group already made a
+# plain one): the name ends there (a file, or a directory above more), or
+# a directory goes on.
+_END = '(?:(?:/)|$)'
+_DIR = '(?:/)'
+_STAR = '[^/]*'
+
+
+class Shapes(NamedTuple):
+    names: frozenset[str]  # a component equal to one, at any depth
+    dirs: frozenset[str]  # a directory (a component with more below) equal to one
+    # A component made of these parts with anything between (``*.md`` is
+    # ('', '.md')), at any depth; and, below a path from the root, its
+    # next component (``requirements/*.txt``).
+    affixes: tuple[tuple[str, ...], ...]
+    rooted_affixes: tuple[tuple[str, tuple[str, ...]], ...]
+    anchored: tuple[str, ...]  # the path itself, or a path below it
+    under: tuple[str, ...]  # a path below it
+
+
+def shapes_of(anchored: list[str], anywhere: list[str]) -> Shapes | None:
+    """A list's regexes (``PathMatcher._sources_of``) as ``Shapes``, or None
+    if one of them is not a plain shape."""
+    names: set[str] = set()
+    dirs: set[str] = set()
+    affixes: set[tuple[str, ...]] = set()
+    rooted_affixes: set[tuple[str, tuple[str, ...]]] = set()
+    rooted: set[str] = set()
+    under: set[str] = set()
+    for source, anywhere_ in [*((a, False) for a in anchored), *((w, True) for w in anywhere)]:
+        if source.endswith(_END):
+            body, end = source[: -len(_END)], 'end'
+        elif source.endswith(_DIR):
+            body, end = source[: -len(_DIR)], 'dir'
+        else:
+            body, end = source, 'raw'
+        found = [_literal(part) for part in body.split(_STAR)]
+        if any(part is None for part in found):
+            return None
+        parts = tuple(p for p in found if p is not None)
+        if len(parts) > 1:
+            # A name with stars: it ends there, below any directory or
+            # right below one path from the root.
+            head, _, first = parts[0].rpartition('/')
+            if end != 'end' or any('/' in p for p in parts[1:]) or (anywhere_ and head):
+                return None
+            if anywhere_:
+                affixes.add(parts)
+            elif not head or head.startswith('/') or '//' in head:
+                return None
+            else:
+                rooted_affixes.add((head, (first, *parts[1:])))
+            continue
+        path = parts[0]
+        if end == 'raw':
+            if not path.endswith('/'):
+                return None
+            path, end = path[:-1], 'dir'
+        if not path or path.startswith('/') or path.endswith('/') or '//' in path:
+            return None
+        if anywhere_:
+            if '/' in path:
+                return None
+            (names if end == 'end' else dirs).add(path)
+        else:
+            (rooted if end == 'end' else under).add(path)
+    return Shapes(
+        frozenset(names),
+        frozenset(dirs),
+        tuple(sorted(affixes)),
+        tuple(sorted(rooted_affixes)),
+        tuple(sorted(rooted)),
+        tuple(sorted(under)),
+    )
+
+
+def _fits(name: str, parts: tuple[str, ...]) -> bool:
+    """Whether ``name`` is ``parts`` with anything but '/' between them
+    (the parts hold no '/'; a glob's ``*``, leftmost first)."""
+    first, last = parts[0], parts[-1]
+    pos, end = len(first), len(name) - len(last)
+    if end < pos or '/' in name or not (name.startswith(first) and name.endswith(last)):
+        return False
+    for part in parts[1:-1]:
+        at = name.find(part, pos, end)
+        if at < 0:
+            return False
+        pos = at + len(part)
+    return True
+
+
+_ESCAPED = frozenset('\\.^$*+?{}[]|()')
+
+
+def _literal(source: str) -> str | None:
+    """The text a regex of only ``re.escape``d characters matches, or None."""
+    out = []
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch == '\\':
+            if i + 1 >= len(source) or source[i + 1].isalnum():
+                return None  # \d, \b...: a class or an anchor, not a character
+            out.append(source[i + 1])
+            i += 2
+            continue
+        if ch in _ESCAPED or ch == '\n':
+            return None
+        out.append(ch)
+        i += 1
+    return ''.join(out)
+
+
+class Components:
+    """A run's paths by their components: the paths whose file has each
+    name, and the paths below each directory name; the other views
+    (names sorted for a name's start, by extension for its end, the paths
+    sorted for a path's start) are made when a list first needs them."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        files: dict[str, list[int]] = {}
+        above: dict[str, list[int]] = {}
+        for i, path in enumerate(paths):
+            *folders, name = path.split('/')
+            files.setdefault(name, []).append(i)
+            for folder in folders:
+                above.setdefault(folder, []).append(i)
+        self._paths = paths
+        self._files = files
+        self._above = above
+
+    def select(self, shapes: Shapes) -> set[int]:
+        """The indexes of the paths that the shapes match."""
+        out: set[int] = set()
+        for name in shapes.names:
+            out.update(self._files.get(name, ()))
+            out.update(self._above.get(name, ()))
+        for name in shapes.dirs:
+            out.update(self._above.get(name, ()))
+        for parts in shapes.affixes:
+            for name in self._affixed(parts):
+                out.update(self._files.get(name, ()))
+                out.update(self._above.get(name, ()))
+        for head, parts in shapes.rooted_affixes:
+            cut = len(head) + 1
+            out.update(i for i in self._below(head) if _fits(self._paths[i][cut:].partition('/')[0], parts))
+        for path in shapes.anchored:
+            out.update(self._where.get(path, ()))
+            out.update(self._below(path))
+        for path in shapes.under:
+            out.update(self._below(path))
+        return out
+
+    def _affixed(self, parts: tuple[str, ...]) -> list[str]:
+        """The names (of files and directories) made of ``parts``."""
+        first, last = parts[0], parts[-1]
+        if len(parts) == 2 and not first and '.' in last:
+            # A suffix such as '.md' or '_test.go': names of its extension.
+            ext = last.rpartition('.')[2]
+            names = self._by_extension.get(ext, [])
+            return names if last == '.' + ext else [n for n in names if n.endswith(last)]
+        names = self._starting(first) if first else self._names
+        # The longest part, looked for at C speed, leaves few to fit.
+        longest = max(parts, key=len)
+        return [n for n in names if longest in n and _fits(n, parts)]
+
+    @functools.cached_property
+    def _names(self) -> list[str]:
+        return sorted({*self._files, *self._above})
+
+    @functools.cached_property
+    def _by_extension(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for name in self._names:
+            if '.' in name:
+                out.setdefault(name.rpartition('.')[2], []).append(name)
+        return out
+
+    @functools.cached_property
+    def _where(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, path in enumerate(self._paths):
+            out.setdefault(path, []).append(i)
+        return out
+
+    @functools.cached_property
+    def _sorted(self) -> tuple[list[str], list[int]]:
+        order = sorted(range(len(self._paths)), key=self._paths.__getitem__)
+        return [self._paths[i] for i in order], order
+
+    def _below(self, path: str) -> list[int]:
+        """The indexes of the paths below ``path``."""
+        ordered, order = self._sorted
+        lo, hi = _span(ordered, path + '/')
+        return order[lo:hi]
+
+    def _starting(self, pre: str) -> list[str]:
+        lo, hi = _span(self._names, pre)
+        return self._names[lo:hi]
+
+
+def _span(ordered: list[str], start: str) -> tuple[int, int]:
+    """Where the strings starting with ``start`` are in ``ordered``."""
+    lo = bisect.bisect_left(ordered, start)
+    hi = lo
+    while hi < len(ordered) and ordered[hi].startswith(start):
+        hi += 1
+    return lo, hi
 
 
 def _exact_re2(anchored: list[str], anywhere: list[str]) -> Any:
@@ -374,6 +611,7 @@ class ChangedPaths:
         self._encoded: tuple[bytes, bool] | None = None
         self._selected: dict[tuple[str, ...], frozenset[str]] = {}
         self._candidates: dict[tuple[re.Pattern[str] | WordSet, ...], list[int] | None] = {}
+        self._components: Any = _UNSET
 
     @functools.cached_property
     def known(self) -> frozenset[str]:
@@ -393,6 +631,14 @@ class ChangedPaths:
         if found is None:
             found = self._selected[key] = self.globs.matcher(key).select(self)
         return found
+
+    def components(self) -> Components | None:
+        """The paths by their components (built once), or None if a path
+        holds a newline (then the joined search decides, as pathspec's
+        regex reads a newline at a path's end)."""
+        if self._components is _UNSET:
+            self._components = None if any('\n' in p for p in self.paths) else Components(self.paths)
+        return self._components  # type: ignore[no-any-return]
 
     def encoded(self) -> tuple[bytes, bool] | None:
         """The joined paths as UTF-8 (``prefilter.encode``), or None if a

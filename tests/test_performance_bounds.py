@@ -799,6 +799,12 @@ _PATH_PARTS = [
     'a.b',
     'ab',
     '[x]',
+    'requirements',
+    'dev.txt',
+    'LICENSE-MIT',
+    'api.generated.ts',
+    'xAyBz',
+    '.env.local',
 ]
 _PATH = st.lists(st.sampled_from(_PATH_PARTS), min_size=1, max_size=4).map('/'.join)
 
@@ -816,6 +822,10 @@ def _path_lists() -> list[list[str]]:
     # root anchor.
     lists.append(['a?b', 'src/**/auth/', 'a\\ b', 'caf\u00e9/**', '/docs', '**/tokens/*.md'])
     lists.append(['[ab]*.md', '\\[x]', 'src'])
+    # Only plain shapes (names, affixes, paths from the root): matched by
+    # the paths' components.
+    lists.append(['*.md', 'a\\ b', 'caf\u00e9/**', '/docs', 'src/', 'requirements/*.txt', '*.generated.*'])
+    lists.append(['LICENSE*', 'x*y*z', '.env.*', 'k8s/deploy.yaml', '**/tokens/**', 'workflows'])
     return lists
 
 
@@ -880,6 +890,45 @@ def test_many_paths_selected_with_re2_are_exactly_those_that_match(
     assert {p for p in every if matcher.match_file(p)} == expected
     assert matcher.select(every) == expected
     assert (matcher._exact_re2() is None) == patterns[0].startswith('[')
+
+
+def test_plain_globs_are_matched_by_the_paths_components(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list of plain shapes is read off pathspec's regexes into names,
+    affixes and paths from the root; what it selects is what each path
+    matched alone gives, and a list of another shape is left to the
+    regexes."""
+    from review_trigger import paths as paths_module
+
+    monkeypatch.setattr(paths_module, 'BULK_AFTER', 0)
+    every = (
+        'README.md',
+        'docs/guide.md',
+        'requirements/dev.txt',
+        'requirements/sub/x.txt',
+        'src/api.generated.ts',
+        'LICENSE-MIT',
+        'vendor/lib/a.py',
+        'a/vendor',
+        'xAyBz/file',
+        'x.md/inner.py',
+    )
+    lists = [
+        ['*.md'],
+        ['requirements/*.txt'],
+        ['*.generated.*', 'LICENSE*'],
+        ['vendor/'],
+        ['vendor'],
+        ['/docs'],
+        ['x*y*z', 'docs/**'],
+    ]
+    for patterns in lists:
+        matcher = paths_module.PathMatcher(tuple(patterns))
+        assert matcher._shapes() is not None, patterns
+        assert matcher.select(every) == {p for p in every if matcher.match_file(p)}, patterns
+    # '*.md' names a directory too ('x.md/inner.py'), as pathspec has it.
+    assert 'x.md/inner.py' in paths_module.PathMatcher(('*.md',)).select(every)
+    for other in (['a?b'], ['src/**/x'], ['[ab]*'], ['docs/*/x.md']):
+        assert paths_module.PathMatcher(tuple(other))._shapes() is None, other
 
 
 # -- a rule RE2 cannot take: only it leaves the fast path -------------------------------

@@ -209,3 +209,28 @@ def test_hostile_gitattributes_drivers_do_not_run(committed, cli, tmp_path):
     committed.stage('src/app/core.py', 'def run():\n    return 5\n')
     report(cli)
     assert not marker.exists()
+
+
+def test_the_commits_are_read_while_the_change_is_scanned(committed):
+    """The log is started first and collected after the scan: the same
+    commits, newest first, as `git log` gives; a log git cannot give is a
+    one-line error, and one stopped early leaves no git behind."""
+    from review_trigger import git as git_module
+    from review_trigger.errors import UserError
+
+    base = committed.git('rev-parse', 'HEAD').strip()
+    committed.stage('a.py', 'a = 1\n')
+    first = committed.commit('first\n\nCo-authored-by: Someone <s@example.com>')
+    committed.stage('b.py', 'b = 1\n')
+    second = committed.commit('second')
+    repo = git_module.open_repo(str(committed.path))
+    pending = git_module.PendingCommits(repo, base, second)
+    found = pending.result()
+    assert [c.sha for c in found] == [second, first]
+    assert found[1].message == 'first\n\nCo-authored-by: Someone <s@example.com>'
+    assert found == git_module.commits(repo, base, second)
+    with pytest.raises(UserError, match='git failed'):
+        git_module.PendingCommits(repo, 'f' * 40, second).result()
+    stopped = git_module.PendingCommits(repo, None, second)
+    stopped.close()
+    assert stopped._proc.poll() is not None

@@ -25,6 +25,7 @@ from review_trigger.git.diff import (
 )
 from review_trigger.git.fetch import deepen, fetch, has_commit, has_merge_base
 from review_trigger.git.objects import (
+    PendingCommits,
     PendingFiles,
     commits,
     each_blob,
@@ -51,6 +52,7 @@ __all__ = [
     'AddedLines',
     'Diff',
     'FileDiff',
+    'PendingCommits',
     'PendingFiles',
     'Readable',
     'Repo',
