@@ -61,9 +61,6 @@ class Prefilter(NamedTuple):
     # with the index of each member's pattern: a heavy pattern is searched
     # for only in the pieces of text where its gate matched.
     gates: tuple[Any, tuple[int, ...]] | None = None
-    # Per member of ``gates``: its literals alone, compiled, which find the
-    # lines where its pattern can match.
-    gate_regexes: tuple[Any, ...] = ()
     # Per set, with ``union``: its members alternated in one regex, which
     # finds the lines any of them matches in one search per line.
     unions: tuple[Any, ...] = ()
@@ -184,7 +181,7 @@ def build(
         tuple(alones),
         tuple(sets),
         heavy,
-        *_gates(re2, options, heavy, literals),
+        gates=_gates(re2, options, heavy, literals),
         unions=unions,
     )
 
@@ -195,41 +192,30 @@ def build(
 # literals, in one set, say in which pieces each can match at all; there
 # the personal-data rules' literals were in 78% of the pieces, the SQL and
 # CORS rules' in 11% and none.
-#
-# Within a piece, a heavy pattern's superset is then tried only on the
-# lines holding one of its literals (found with the literals alone, a
-# quick search): on fastapi's code, twenty heavy rules' supersets searched
-# through every gated piece took 0.16 s, <FILL> this way.
 def _gates(
     re2: Any, options: Any, heavy: tuple[int, ...], literals: Callable[[int], Collection[bytes] | None] | None
-) -> tuple[tuple[Any, tuple[int, ...]] | None, tuple[Any, ...]]:
+) -> tuple[Any, tuple[int, ...]] | None:
     if literals is None or not heavy:
-        return None, ()
+        return None
     one = re2.Set.SearchSet(options)
     members = []
-    regexes = []
     for i in heavy:
         found = literals(i)
         if not found:
             continue
-        source = (
-            '(?i:' + '|'.join(_literal(x.decode('ascii', 'replace')) for x in sorted(found)) + ')'
-        ).encode()
         try:
-            regex = re2.compile(source, options)
-            one.Add(source)
-        except (re2.error, ValueError, TypeError):  # pragma: no cover  (ASCII literals)
+            one.Add(('(?i:' + '|'.join(_literal(x.decode('ascii')) for x in sorted(found)) + ')').encode())
+        except (re2.error, ValueError, TypeError, UnicodeDecodeError):  # pragma: no cover  (ASCII literals)
             continue
         members.append(i)
-        regexes.append(regex)
     if not members:
-        return None, ()
+        return None
     try:
         one.Add(_CANARY)
         one.Compile()
     except (re2.error, ValueError, TypeError):  # pragma: no cover  (each literal alternation is small)
-        return None, ()
-    return (one, tuple(members)), tuple(regexes)
+        return None
+    return one, tuple(members)
 
 
 def _literal(text: str) -> str:
@@ -308,10 +294,10 @@ def lines(prefilter: Prefilter, data: bytes, wanted: Container[int] | None = Non
             continue
         for i, k in _matching(one, members, data, spans):
             search.setdefault(i, []).append(k)
-    gated: dict[int, Any] = {}
+    gated: set[int] = set()
     if prefilter.gates is not None:
         one, members = prefilter.gates
-        gated.update(zip(members, prefilter.gate_regexes, strict=True))
+        gated.update(members)
         if wanted is None or any(i in wanted for i in members):
             for i, k in _matching(one, members, data, spans):
                 search.setdefault(i, []).append(k)
@@ -323,16 +309,7 @@ def lines(prefilter: Prefilter, data: bytes, wanted: Container[int] | None = Non
         if wanted is not None and i not in wanted:
             continue
         regex = prefilter.alone[i]
-        gate = gated.get(i)
-        if gate is None:
-            found_lines = [start for k in search[i] for start in _lines_of(regex, data, *spans[k])]
-        else:
-            found_lines = [
-                start
-                for k in search[i]
-                for start in _lines_of(gate, data, *spans[k])
-                if regex.search(data, start, _line_end(data, start)) is not None
-            ]
+        found_lines = [start for k in search[i] for start in _lines_of(regex, data, *spans[k])]
         if found_lines:
             out[i] = found_lines
     return out
@@ -352,11 +329,6 @@ def candidate_lines(prefilter: Prefilter, data: bytes) -> list[int]:
     for i in prefilter.heavy:
         found.update(_lines_of(prefilter.alone[i], data))
     return sorted(found)
-
-
-def _line_end(data: bytes, start: int) -> int:
-    end = data.find(b'\n', start)
-    return len(data) if end < 0 else end
 
 
 def _lines_of(regex: Any, data: bytes, pos: int = 0, end: int | None = None) -> Iterator[int]:

@@ -275,9 +275,7 @@ def test_large_patterns_are_searched_only_where_their_literals_are(monkeypatch: 
     real = prefilter._lines_of
 
     def recording(regex: Any, data: bytes, pos: int = 0, end: int | None = None) -> Any:
-        # The pieces searched for the pattern's lines: with its literals,
-        # its superset then tried on the lines holding one.
-        if regex is pre.gate_regexes[0]:
+        if regex is pre.alone[0]:
             searched.append((pos, len(data) if end is None else end))
         return real(regex, data, pos, end)
 
