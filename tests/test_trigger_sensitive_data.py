@@ -1119,3 +1119,19 @@ def test_a_validator_of_personal_data(committed, cli, path, template, before, af
         assert any('inside a validator of personal data' in why for why in whys), whys
     else:
         assert 'sensitive-data' not in found
+
+
+@pytest.mark.parametrize(
+    ('path', 'fires'),
+    [
+        pytest.param('api/src/main/java/org/clinic/api/ProgramWorkflowService.java', True, id='code'),
+        pytest.param(
+            'api/src/test/java/org/clinic/api/ProgramWorkflowServiceTest.java', False, id='test_noop'
+        ),
+        pytest.param('tests/test_programs.py', False, id='python_test_noop'),
+        pytest.param('examples/programs/main.go', False, id='example_noop'),
+    ],
+)
+def test_a_data_word_in_a_test_names_a_fixture(committed, cli, path, fires):
+    committed.stage(path, '\t\tList<Integer> patientIds = Arrays.asList(2);\n')
+    assert ('sensitive-data' in fired(cli)) is fires

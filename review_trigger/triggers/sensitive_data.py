@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from review_trigger import defaults
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit
-from review_trigger.defaults import NOT_DATA_CODE, NOT_DATA_DEFINITION
+from review_trigger.defaults import NOT_DATA_DEFINITION
 from review_trigger.scan import LineRule, word_rule
 from review_trigger.triggers._base import (
     Settings,
@@ -230,14 +230,16 @@ def line_rules(settings: Settings) -> tuple[LineRule, ...]:
 @functools.cache
 def _line_rules(identifiers: tuple[str, ...], patterns: tuple[tuple[str, str], ...]) -> tuple[LineRule, ...]:
     # Code only: in CI workflows and agent configuration a data word names
-    # something else, and recorded HTTP fixtures are data, not code.
+    # something else, and recorded HTTP fixtures are data, not code. Nor
+    # tests and examples: a test's `patientIds = Arrays.asList(2)` names
+    # fixture rows; the code under test is what handles the data.
     not_definitions = spec(NOT_DATA_DEFINITION)
     return (
         word_rule(
             'sensitive-data',
             'sensitive identifier',
             compile_words(identifiers),
-            not_paths=spec(NOT_DATA_CODE),
+            not_paths=not_definitions,
         ),
         *(
             LineRule('sensitive-data', name, re.compile(pattern, re.M), not_paths=not_definitions)
