@@ -1057,6 +1057,20 @@ GO_VALIDATOR = (
     '}}\n'
 )
 
+# A command's setup: long, and refusing a bad e-mail limit somewhere.
+GO_SETUP = (
+    'package cmd\n'
+    '\n'
+    'func execServe(c *cli.Context) error {{\n'
+    '\tlisten := c.String("listen-http"){listen}\n'
+    + ''.join(f'\topt{i} := c.String("option-{i}")\n' for i in range(70))
+    + '\tif err != nil {{\n'
+    '\t\treturn fmt.Errorf("invalid visitor email limit: %s", s)\n'
+    '\t}}\n'
+    '\treturn nil\n'
+    '}}\n'
+)
+
 JAVA_PUBLISHER = (
     'package org.tracker.publishing;\n'
     '\n'
@@ -1098,6 +1112,14 @@ JAVA_PUBLISHER = (
             {'label': '.strip()', 'value': ''},
             False,
             id='another_function_of_the_file_noop',
+        ),
+        pytest.param(
+            'cmd/serve.go',
+            GO_SETUP,
+            {'listen': ''},
+            {'listen': '\n\tproxy := c.String("proxy-trusted-hosts")'},
+            False,
+            id='long_setup_is_no_validator_noop',
         ),
         pytest.param(
             'src/main/java/org/tracker/publishing/EmailPublisher.java',

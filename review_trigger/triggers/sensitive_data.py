@@ -27,8 +27,11 @@ _DOMAIN_SPANS = re.compile(defaults.NOT_DATA_WORD_SPANS, re.I)
 _COMMENT = re.compile(defaults.COMMENT_LINE)
 _DEFINITION = re.compile(defaults.DEFINITION_LINE)
 _PII_VALIDATION = re.compile(defaults.PII_VALIDATION)
-# How far up a changed line's function definition is looked for.
+# How far up a changed line's function definition is looked for, and the
+# longest body read as a validator's: a command's setup of hundreds of
+# lines that refuses a bad e-mail somewhere is no validator.
 _DEFINITION_REACH = 200
+_VALIDATOR_MAX_LINES = 60
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
@@ -204,7 +207,8 @@ def _inside_validator(lines: list[str], changed: list[int]) -> int | None:
                     break
                 continue
             if j not in seen:
-                seen[j] = bool(_PII_VALIDATION.search('\n'.join(_body(lines, j))))
+                body = _body(lines, j)
+                seen[j] = len(body) <= _VALIDATOR_MAX_LINES and bool(_PII_VALIDATION.search('\n'.join(body)))
             if seen[j]:
                 return i + 1
             break
