@@ -440,7 +440,7 @@ PII_FIELD = (
     + r'\w*"\s*:\s*\{\s*("type"|$)'
     # A C# property (`public string? Email { get; set; }`, `public required
     # string NewEmail { get; init; }`).
-    + r'|^\s*(public|internal|protected|private)\s+((required|virtual|override|static|new)\s+)*[\w.<>?\[\],]+\s+'
+    + r'|^\s*(public|internal|protected|private)\s+((required|virtual|override|static|new)\s+)?((required|virtual|override|new)\s+)?[\w.<>?\[\],]+\s+'
     + _NOT_A_PERSON
     + r'\w*'
     + _PII_STORED
@@ -697,7 +697,7 @@ PEOPLE_ACCESS = (
     # `@PreAuthorize("hasAuthority('VIEW_CUSTOMERS')")`).
     + r"""|(?i:(authori[sz]|privilege|permission|authority|has_?role))[^\n]*?\b"""
     + r"""(?-i:(GET|VIEW|READ|EDIT|UPDATE|DELETE|ADD|CREATE|MANAGE|EXPORT|PURGE|MERGE)_"""
-    + r"""(PATIENT|PERSON|PEOPLE|CUSTOMER|CONTACT|EMPLOYEE|MEMBER|ADDRESS)(E?S)?(_[A-Z]+)*)\b"""
+    + r"""(PATIENT|PERSON|PEOPLE|CUSTOMER|CONTACT|EMPLOYEE|MEMBER|ADDRESS)(E?S)?(_[A-Z]\w*)?)\b"""
 )
 # A person's personal data looked up by an id (`s.userManager.PhoneNumbers(u.ID)`,
 # `getEmails(userId)`, `find_addresses_by_customer(customer.id)`): which
@@ -711,11 +711,11 @@ PII_LOOKED_UP = (
 # the function (a Django form's `clean_value`, a `validatePhone`) refuses a
 # value with a message naming the data. Definitions, then what the body says.
 DEFINITION_LINE = (
-    r"""^\s*((async\s+)?def|func|function|fn|sub|((public|private|protected|internal|static|override|async|export)\s+)+[\w<>\[\]?,.]+)\s+"""
+    r"""^\s*((async\s+)?def|func|function|fn|sub|(public|private|protected|internal|static|override|async|export)\s+((static|override|async|final|virtual|synchronized)\s+)?[\w<>\[\]?,.]+)\s+"""
     r"""(\([^)]*\)\s*)?\w+\s*[(<]"""
 )
 PII_VALIDATION = (
-    r"""(?i)\b(invalid|not[ \t]+an?[ \t]+(valid|supported)|malformed|unrecogni[sz]ed)[ \t]+([\w-]+[ \t]+){0,2}"""
+    r"""(?i)\b(invalid|not[ \t]+an?[ \t]+(valid|supported)|malformed|unrecogni[sz]ed)[ \t]+([\w-]+[ \t]+)?([\w-]+[ \t]+)?"""
     r"""(e-?mail|phone|mobile|postal[ \t]+code|zip[ \t]+code|post[ \t]+code|birth|ssn|iban|passport)"""
 )
 _PII_LOGGED_WORD = r'\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b'
@@ -1179,7 +1179,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             # A secret drawn from a random source: whether it is drawn from
             # a cryptographic one (`token = RandomStringUtils.random...`,
             # `const salt = crypto.randomBytes(16)`, `key = secrets.token_hex()`).
-            'secret drawn from a random source': r"""(?i)\b(?!(max|num|total|input|output|prompt|completion|context)_?tokens?\b)\w*(token|secret|nonce|salt|password|passwd|api_?key|activation_?key|reset_?key|verification_?code|otp_?code|session_?id)\w*['"]?\s*(:=|=(?!=)|:)\s*[^=\n]*?(rand\w*|secrets\.token_\w+|uuid4|randomUUID|urandom)\s*[.(]""",
+            'secret drawn from a random source': r"""(?i)\b(?!(max|num|total|input|output|prompt|completion|context)_?tokens?\b)\w*(token|secret|nonce|salt|password|passwd|api_?key|activation_?key|reset_?key|verification_?code|otp_?code|session_?id)\w*['"]?\s*(:=|=(?!=)|:)[^=\n]*?(rand\w*|secrets\.token_\w+|uuid4|randomUUID|urandom)\s*[.(]""",
             # The address ranges an outgoing request must not reach (SSRF):
             # loopback, link-local and cloud-metadata addresses, private
             # networks tested for (`IPAddress.IsLoopback(ip)`,
