@@ -692,20 +692,22 @@ PEOPLE_ACCESS = (
     + r"""\b|(?i:['"]\w+\.(view|change|delete|add|export)_"""
     + _PEOPLE_MODEL
     + r"""['"])"""
-    # A privilege or authority named as a constant in a check
-    # (`@Authorized({ PrivilegeConstants.GET_PATIENT_PROGRAMS })`,
-    # `@PreAuthorize("hasAuthority('VIEW_CUSTOMERS')")`).
-    + r"""|(?i:(authori[sz]|privilege|permission|authority|has_?role))[^\n]*?\b"""
-    + r"""(?-i:(GET|VIEW|READ|EDIT|UPDATE|DELETE|ADD|CREATE|MANAGE|EXPORT|PURGE|MERGE)_"""
-    + r"""(PATIENT|PERSON|PEOPLE|CUSTOMER|CONTACT|EMPLOYEE|MEMBER|ADDRESS)(E?S)?(_[A-Z]\w*)?)\b"""
 )
 # A person's personal data looked up by an id (`s.userManager.PhoneNumbers(u.ID)`,
 # `getEmails(userId)`, `find_addresses_by_customer(customer.id)`): which
 # person's data is read out. A message sent (`sendEmail(user.id)`) is not.
 PII_LOOKED_UP = (
-    r"""(\.|\b)(?i:(get|find|fetch|load|list|read|lookup|query)_?)?"""
-    r"""(?i:e_?mails?|e_?mail_?addresses|phone_?numbers?|phones|addresses|birth_?dates?|dates?_?of_?birth)"""
-    r"""(?i:_?(by|for|of)_?\w*)?\s*\(\s*[\w$.>-]*?([._]|\b)(?i:id|uid|user_?id)\s*\)"""
+    r"""(?i)(\.|\b)((get|find|fetch|load|list)_?)?"""
+    r"""(e_?mail|phone|address|birth_?date|date_?of_?birth)\w*\s*\(\s*[\w$.>-]*?([._]|\b)(id|uid|user_?id)\s*\)"""
+)
+# A privilege or authority over people's records named as a constant in a
+# check (`@Authorized({ PrivilegeConstants.GET_PATIENT_PROGRAMS })`,
+# `@PreAuthorize("hasAuthority('VIEW_CUSTOMERS')")`). Case matters: an
+# upper-case constant, not a function's name (`get_patient`).
+PEOPLE_PRIVILEGE = (
+    r"""([Aa]uthori[sz]|[Pp]rivilege|[Pp]ermission|[Aa]uthority|[Hh]as_?[Rr]ole|PRIVILEGE|PERMISSION)[^\n]*?"""
+    r"""\b(GET|VIEW|READ|EDIT|UPDATE|DELETE|ADD|CREATE|MANAGE|EXPORT|PURGE|MERGE)_"""
+    r"""(PATIENT|PERSON|PEOPLE|CUSTOMER|CONTACT|EMPLOYEE|MEMBER|ADDRESS)(E?S)?(_[A-Z]\w*)?\b"""
 )
 # A changed line inside a validator or normaliser of a personal-data value:
 # the function (a Django form's `clean_value`, a `validatePhone`) refuses a
@@ -1451,6 +1453,7 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'people searched by their personal data': PII_SEARCHED,
             "access to people's records": PEOPLE_ACCESS,
             "a person's personal data looked up by id": PII_LOOKED_UP,
+            "access to people's records (a privilege)": PEOPLE_PRIVILEGE,
         },
     },
 }
