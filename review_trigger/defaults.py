@@ -337,6 +337,13 @@ AUTH_CHECK_WORDS = (
     'can access',
 )
 AUTH_CHECK_NEAR = 3
+# An annotation or decorator (`@PermissionRequired(...)`, `@login_required`)
+# guards what follows it: a line added above it is no code it guards.
+ANNOTATION_LINE = r"""^\s*@\w"""
+# An import naming a check (`import alpine.server.auth.PermissionRequired;`,
+# `use App\Http\Middleware\Authorize;`) is no check: a line added next to
+# it guards nothing.
+IMPORT_LINE = r"""^\s*(import|from\s+[\w.]+\s+import|using|use|require|require_once|include|#include)\b"""
 # The source files that rule reads (a licence's "permission is hereby
 # granted" is no check), and the changed lines it leaves out: a log call
 # changes no logic (`ctx.error(...)` becoming `ctx.warn(...)`).
@@ -431,6 +438,13 @@ PII_FIELD = (
     + r'|^\s*"\w*'
     + _PII
     + r'\w*"\s*:\s*\{\s*("type"|$)'
+    # A C# property (`public string? Email { get; set; }`, `public required
+    # string NewEmail { get; init; }`).
+    + r'|^\s*(public|internal|protected|private)\s+((required|virtual|override|static|new)\s+)?((required|virtual|override|new)\s+)?[\w.<>?\[\],]+\s+'
+    + _NOT_A_PERSON
+    + r'\w*'
+    + _PII_STORED
+    + r'\w*\s*\{\s*(get|set|init)\b'
     # A GraphQL type's field: `email: String!`, `{ phone: PhoneNumber }`.
     + r'|(^\s*|\{\s*)\w*'
     + _PII
@@ -678,6 +692,33 @@ PEOPLE_ACCESS = (
     + r"""\b|(?i:['"]\w+\.(view|change|delete|add|export)_"""
     + _PEOPLE_MODEL
     + r"""['"])"""
+)
+# A person's personal data looked up by an id (`s.userManager.PhoneNumbers(u.ID)`,
+# `getEmails(userId)`, `find_addresses_by_customer(customer.id)`): which
+# person's data is read out. A message sent (`sendEmail(user.id)`) is not.
+PII_LOOKED_UP = (
+    r"""(?i)(\.|\b)((get|find|fetch|load|list)_?)?"""
+    r"""(e_?mail|phone|address|birth_?date|date_?of_?birth)\w*\s*\(\s*[\w$.>-]*?([._]|\b)(id|uid|user_?id)\s*\)"""
+)
+# A privilege or authority over people's records named as a constant in a
+# check (`@Authorized({ PrivilegeConstants.GET_PATIENT_PROGRAMS })`,
+# `@PreAuthorize("hasAuthority('VIEW_CUSTOMERS')")`). Case matters: an
+# upper-case constant, not a function's name (`get_patient`).
+PEOPLE_PRIVILEGE = (
+    r"""([Aa]uthori[sz]|[Pp]rivilege|[Pp]ermission|[Aa]uthority|[Hh]as_?[Rr]ole|PRIVILEGE|PERMISSION)[^\n]*?"""
+    r"""\b(GET|VIEW|READ|EDIT|UPDATE|DELETE|ADD|CREATE|MANAGE|EXPORT|PURGE|MERGE)_"""
+    r"""(PATIENT|PERSON|PEOPLE|CUSTOMER|CONTACT|EMPLOYEE|MEMBER|ADDRESS)(E?S)?(_[A-Z]\w*)?\b"""
+)
+# A changed line inside a validator or normaliser of a personal-data value:
+# the function (a Django form's `clean_value`, a `validatePhone`) refuses a
+# value with a message naming the data. Definitions, then what the body says.
+DEFINITION_LINE = (
+    r"""^\s*((async\s+)?def|func|function|fn|sub|(public|private|protected|internal|static|override|async|export)\s+((static|override|async|final|virtual|synchronized)\s+)?[\w<>\[\]?,.]+)\s+"""
+    r"""(\([^)]*\)\s*)?\w+\s*[(<]"""
+)
+PII_VALIDATION = (
+    r"""(?i)\b(invalid|not[ \t]+an?[ \t]+(valid|supported)|malformed|unrecogni[sz]ed)[ \t]+([\w-]+[ \t]+)?([\w-]+[ \t]+)?"""
+    r"""(e-?mail|phone|mobile|postal[ \t]+code|zip[ \t]+code|post[ \t]+code|birth|ssn|iban|passport)"""
 )
 _PII_LOGGED_WORD = r'\w*(e_?mail|phone(_?number)?|date_?of_?birth|ssn|ip_?address|card_?number|iban)\b'
 PII_LOGGED = (
@@ -1133,6 +1174,19 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             # stripped: what a form, a response or a log gets of a user
             # (`{ ...user, password: '' }`, `const { password, ...rest } = user`).
             'credential field of a copied record': r"""(?i)\.\.\.\s*[\w.?]+\s*,\s*['"]?\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*['"]?\s*:|\*\*\s*[\w.]+\s*,\s*['"]\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*['"]\s*:|[{,]\s*\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token|auth_?token)\w*\s*(:\s*\w+\s*)?,\s*\.\.\.\w+\s*\}\s*=|\.(except|without|omit|makeHidden)\s*\(\s*(\[\s*)?[:'"]\w*(password|passwd|pass_?hash|secret|api_?key|access_?token|refresh_?token)""",
+            # Arguments quoted for a shell, or the quoting taken away:
+            # whether a name, a tag or a path from outside can become a
+            # command (`shlex.quote(check.name)`, `escapeshellarg($file)`).
+            'shell argument quoted': r"""\b(shlex\.(quote|join)|pipes\.quote|escapeshell(arg|cmd)|Shellwords\.(escape|shellescape|join)|shellescape|shell_?quote|ShellQuote|shell-quote)\b""",
+            # A secret drawn from a random source: whether it is drawn from
+            # a cryptographic one (`token = RandomStringUtils.random...`,
+            # `const salt = crypto.randomBytes(16)`, `key = secrets.token_hex()`).
+            'secret drawn from a random source': r"""(?i)\b(?!(max|num|total|input|output|prompt|completion|context)_?tokens?\b)\w*(token|secret|nonce|salt|password|passwd|api_?key|activation_?key|reset_?key|verification_?code|otp_?code|session_?id)\w*['"]?\s*(:=|=(?!=)|:)[^=\n]*?(rand\w*|secrets\.token_\w+|uuid4|randomUUID|urandom)\s*[.(]""",
+            # The address ranges an outgoing request must not reach (SSRF):
+            # loopback, link-local and cloud-metadata addresses, private
+            # networks tested for (`IPAddress.IsLoopback(ip)`,
+            # `169.254.0.0/16`, `ip.IsLinkLocalUnicast()`).
+            'internal address range checked': r"""\b169\.254\.\d|\b(IsLoopback|is_loopback|isLoopbackAddress|IsLinkLocalUnicast|IsLinkLocalMulticast|is_link_local|isLinkLocalAddress|isSiteLocalAddress|isAnyLocalAddress|IsPrivateIP|isPrivateIP|is_private_ip|isPrivateAddress|is_private_address)\b""",
             'security advisory referenced': r"""\bCVE-\d{4}-\d{4,7}\b|\bGHSA-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}\b""",
             'crypto/auth import (Python)': r'^\s*(from|import)\s+(jwt|ssl|hmac|secrets|hashlib|cryptography|Crypto|Cryptodome|nacl|bcrypt|passlib|argon2|oauthlib|authlib|jose|itsdangerous|paramiko|keyring|django\.contrib\.auth|flask_login|flask_jwt_extended|fastapi\.security)\b',
             'crypto/auth import (JavaScript)': r"""(require\(|from\s+|import\s+)['"](crypto|node:crypto|jsonwebtoken|jose|bcrypt|bcryptjs|argon2|passport[^'"]*|next-auth|@auth/[^'"]+|express-session|helmet|tls|node:tls|crypto-js|@okta/[^'"]+|oidc-client[^'"]*|@azure/msal[^'"]*)['"]""",
@@ -1398,6 +1452,8 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             'a record of personal data given back': PII_RETURNED,
             'people searched by their personal data': PII_SEARCHED,
             "access to people's records": PEOPLE_ACCESS,
+            "a person's personal data looked up by id": PII_LOOKED_UP,
+            "access to people's records (a privilege)": PEOPLE_PRIVILEGE,
         },
     },
 }

@@ -866,3 +866,193 @@ def test_code_after_a_docstring_next_to_a_check_fires(committed, cli):
     committed.stage('helpdesk/api/customer.py', DOCSTRING_VIEW.format(doc='Returns its name.', result='doc'))
     whys = [d['why'] for d in fired(cli)['security']['details']]
     assert whys == ['added line 8 next to an authorization check'], whys
+
+
+# -- round seven: shell quoting, secrets from a random source, SSRF ranges ----
+
+
+@pytest.mark.parametrize(
+    ('path', 'line', 'rule'),
+    [
+        pytest.param(
+            'hc/integrations/shell/transport.py',
+            '            "$NAME": shlex.quote(check.name),',
+            'shell argument quoted',
+            id='python_shlex_quote',
+        ),
+        pytest.param(
+            'app/Services/Thumbnailer.php',
+            "        $cmd = 'convert ' . escapeshellarg($file) . ' thumb.png';",
+            'shell argument quoted',
+            id='php_escapeshellarg',
+        ),
+        pytest.param(
+            'lib/backup/archive.rb',
+            '    system("tar xf #{Shellwords.escape(path)}")',
+            'shell argument quoted',
+            id='ruby_shellwords',
+        ),
+        pytest.param(
+            'api/src/main/java/org/clinic/api/impl/UserServiceImpl.java',
+            '\t\tString token = RandomStringUtils.randomAlphanumeric(20);',
+            'secret drawn from a random source',
+            id='java_random_token',
+        ),
+        pytest.param(
+            'src/accounts/invite.ts',
+            '  const salt = crypto.randomBytes(16);',
+            'secret drawn from a random source',
+            id='node_random_salt',
+        ),
+        pytest.param(
+            'hc/api/models.py',
+            '        self.api_key = secrets.token_urlsafe(32)',
+            'secret drawn from a random source',
+            id='python_secrets_api_key',
+        ),
+        pytest.param(
+            'app/models/invitation.rb',
+            '    self.reset_token = SecureRandom.hex(20)',
+            'secret drawn from a random source',
+            id='ruby_reset_token',
+        ),
+        pytest.param(
+            'src/Core/Utilities/IPAddressExtensions.cs',
+            '        if (IPAddress.IsLoopback(ip))',
+            'internal address range checked',
+            id='csharp_loopback',
+        ),
+        pytest.param(
+            'internal/fetch/guard.go',
+            '\tif ip.IsLinkLocalUnicast() || ip.IsLoopback() {',
+            'internal address range checked',
+            id='go_link_local',
+        ),
+        pytest.param(
+            'webhooks/delivery.py',
+            'METADATA_ADDRESS = "169.254.169.254"',
+            'internal address range checked',
+            id='cloud_metadata_address',
+        ),
+        pytest.param(
+            'src/main/java/org/hooks/UrlGuard.java',
+            '        if (address.isSiteLocalAddress()) {',
+            'internal address range checked',
+            id='java_site_local',
+        ),
+    ],
+)
+def test_round_seven_classes_fire(committed, cli, path, line, rule):
+    committed.stage(path, line + '\n')
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert any(rule in why for why in whys), whys
+    assert all(line.strip() not in why for why in whys)
+
+
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param('src/links.py', 'url = "/checks/" + quote(name)', id='url_quote_noop'),
+        pytest.param('src/llm/chat.py', 'max_tokens = random.randint(64, 256)', id='llm_tokens_noop'),
+        pytest.param('src/ui/theme.py', 'color = random.choice(COLORS)', id='random_color_noop'),
+        pytest.param('src/ui/feed.js', 'const delay = Math.random() * 1000;', id='random_delay_noop'),
+        pytest.param('src/posts/views.py', '    if post.is_private:', id='private_post_noop'),
+        pytest.param('src/server/config.go', '\tListen: "127.0.0.1:8080",', id='listen_address_noop'),
+    ],
+)
+def test_round_seven_near_misses_noop(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    assert 'security' not in fired(cli), line
+
+
+@pytest.mark.parametrize(
+    ('path', 'line', 'rule'),
+    [
+        pytest.param(
+            'hc/integrations/shell/transport.py',
+            '    ctx["$NAME"] = shlex.quote(check.name)',
+            'shell argument quoted',
+            id='quoting_removed',
+        ),
+        pytest.param(
+            'src/Core/Utilities/IPAddressExtensions.cs',
+            '        if (IPAddress.IsLoopback(ip)) return true;',
+            'internal address range checked',
+            id='ssrf_guard_removed',
+        ),
+    ],
+)
+def test_round_seven_guards_removed_fire(committed, cli, path, line, rule):
+    committed.stage(path, 'def run(check, ctx):\n' + line + '\n    return ctx\n')
+    committed.commit('guarded')
+    committed.stage(path, 'def run(check, ctx):\n    return ctx\n')
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert any('removed line 2' in why and rule in why for why in whys), whys
+
+
+RESOURCE = (
+    'package org.tracker.resources;\n'
+    '\n'
+    'import alpine.server.auth.PermissionRequired;\n'
+    'import java.util.List;\n'
+    '{imports}'
+    '\n'
+    'public final class VulnsResource {{\n'
+    '{fields}'
+    '\n'
+    '    @PermissionRequired(Permissions.VIEW_PORTFOLIO)\n'
+    '    public Response list(String source) {{\n'
+    '        return ok({result});\n'
+    '    }}\n'
+    '}}\n'
+)
+
+
+def _resource(imports: str = '', fields: str = '', result: str = 'source') -> str:
+    return RESOURCE.format(imports=imports, fields=fields, result=result)
+
+
+@pytest.mark.parametrize(
+    'changed',
+    [
+        pytest.param({'imports': 'import java.util.Map;\n'}, id='import_next_to_an_imported_check_noop'),
+        pytest.param(
+            {'fields': '    private final PluginManager plugins;\n'}, id='field_above_an_annotation_noop'
+        ),
+    ],
+)
+def test_lines_no_check_guards_noop(committed, cli, changed):
+    path = 'apiserver/src/main/java/org/tracker/resources/VulnsResource.java'
+    committed.stage(path, _resource())
+    committed.commit('resource')
+    committed.stage(path, _resource(**changed))
+    assert 'security' not in fired(cli)
+
+
+def test_a_line_below_an_annotation_check_fires(committed, cli):
+    path = 'apiserver/src/main/java/org/tracker/resources/VulnsResource.java'
+    committed.stage(path, _resource())
+    committed.commit('resource')
+    committed.stage(path, _resource(result='source, all'))
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert whys == ['added line 10 next to an authorization check'], whys
+
+
+DECORATED_VIEW = '{above}@login_required\ndef orders(request):\n    return render(request, {template})\n'
+
+
+def test_a_line_above_a_decorator_check_noop(committed, cli):
+    committed.stage('shop/views.py', DECORATED_VIEW.format(above='', template='"orders.html"'))
+    committed.commit('view')
+    committed.stage(
+        'shop/views.py', DECORATED_VIEW.format(above='PAGE = "orders.html"\n\n', template='"orders.html"')
+    )
+    assert 'security' not in fired(cli)
+
+
+def test_a_line_below_a_decorator_check_fires(committed, cli):
+    committed.stage('shop/views.py', DECORATED_VIEW.format(above='', template='"orders.html"'))
+    committed.commit('view')
+    committed.stage('shop/views.py', DECORATED_VIEW.format(above='', template='PAGE'))
+    whys = [d['why'] for d in fired(cli)['security']['details']]
+    assert whys == ['added line 3 next to an authorization check'], whys

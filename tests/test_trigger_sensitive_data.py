@@ -927,3 +927,233 @@ def test_round_six_near_misses_noop(committed, cli, path, line):
 def test_a_list_of_people_imported_path_words(committed, cli, path, fires):
     committed.stage(path, 'x = 1\n')
     assert ('sensitive-data' in fired(cli)) is fires
+
+
+# -- round seven: C# properties, privileges over people, lookups, validators --
+
+
+@pytest.mark.parametrize(
+    ('path', 'line', 'rule'),
+    [
+        pytest.param(
+            'src/Api/Models/Request/OrganizationUserRequestModels.cs',
+            '    public string? Email { get; set; }',
+            'personal-data field in a model, struct or schema',
+            id='csharp_property',
+        ),
+        pytest.param(
+            'src/Core/Models/Mail/MemberChangedView.cs',
+            '    public required string PhoneNumber { get; init; }',
+            'personal-data field in a model, struct or schema',
+            id='csharp_required_init_property',
+        ),
+        pytest.param(
+            'api/src/main/java/org/clinic/api/ProgramWorkflowService.java',
+            '\t@Authorized({ PrivilegeConstants.GET_PATIENT_PROGRAMS })',
+            "access to people's records",
+            id='java_privilege_constant',
+        ),
+        pytest.param(
+            'src/main/java/org/shop/CustomerController.java',
+            '    @PreAuthorize("hasAuthority(\'VIEW_CUSTOMERS\')")',
+            "access to people's records",
+            id='spring_authority',
+        ),
+        pytest.param(
+            'app/Http/Controllers/ContactController.php',
+            "        $this->authorize('EDIT_CONTACTS');",
+            "access to people's records",
+            id='php_authorize',
+        ),
+        pytest.param(
+            'server/server_twilio.go',
+            '\tphoneNumbers, err := s.userManager.PhoneNumbers(u.ID)',
+            "a person's personal data looked up by id",
+            id='go_phone_numbers_by_id',
+        ),
+        pytest.param(
+            'src/team/members.ts',
+            '  const emails = await getEmails(userId);',
+            "a person's personal data looked up by id",
+            id='ts_emails_by_id',
+        ),
+        pytest.param(
+            'shop/checkout/utils.py',
+            '    addresses = find_addresses_by_customer(customer.id)',
+            "a person's personal data looked up by id",
+            id='python_addresses_by_id',
+        ),
+    ],
+)
+def test_round_seven_classes_fire(committed, cli, path, line, rule):
+    committed.stage(path, line + '\n')
+    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    assert any(rule in why for why in whys), whys
+
+
+@pytest.mark.parametrize(
+    ('path', 'line'),
+    [
+        pytest.param(
+            'src/Core/Models/Mail/NotificationView.cs',
+            '    public string? SenderEmail { get; set; }',
+            id='csharp_sender_noop',
+        ),
+        pytest.param(
+            'src/Core/Models/Mail/NotificationView.cs',
+            '    public string Title { get; set; }',
+            id='csharp_title_noop',
+        ),
+        pytest.param(
+            'api/src/main/java/org/clinic/api/ConceptService.java',
+            '\t@Authorized({ PrivilegeConstants.GET_CONCEPTS })',
+            id='privilege_over_concepts_noop',
+        ),
+        pytest.param(
+            'src/main/java/org/clinic/Routes.java',
+            '    static final String GET_PATIENT_URL = "/patients";',
+            id='constant_without_a_check_noop',
+        ),
+        pytest.param('src/mail/notify.ts', '  await sendEmail(user.id);', id='message_sent_noop'),
+        pytest.param('hc/front/views.py', '    checks = list_checks(project.id)', id='other_lookup_noop'),
+    ],
+)
+def test_round_seven_near_misses_noop(committed, cli, path, line):
+    committed.stage(path, line + '\n')
+    assert 'sensitive-data' not in fired(cli), line
+
+
+SMS_FORM = (
+    'import re\n'
+    '\n'
+    'from django import forms\n'
+    '\n'
+    '\n'
+    'class AddSmsForm(forms.Form):\n'
+    '    label = forms.CharField(max_length=100, required=False)\n'
+    '    value = forms.CharField()\n'
+    '\n'
+    '    def clean_label(self):\n'
+    '        return self.cleaned_data["label"]{label}\n'
+    '\n'
+    '    def clean_value(self):\n'
+    '        v = self.cleaned_data["value"]\n'
+    '        stripped = v.encode("ascii", "ignore").decode("ascii"){value}\n'
+    '        if not re.match(r"^\\+\\d{{5,15}}$", stripped):\n'
+    '            raise forms.ValidationError("Invalid phone number format.")\n'
+    '        return stripped\n'
+)
+
+GO_VALIDATOR = (
+    'package contacts\n'
+    '\n'
+    'import "errors"\n'
+    '\n'
+    'func validateContact(v string) error {{\n'
+    '\tif {condition} {{\n'
+    '\t\treturn errors.New("invalid email address")\n'
+    '\t}}\n'
+    '\treturn nil\n'
+    '}}\n'
+)
+
+# A command's setup: long, and refusing a bad e-mail limit somewhere.
+GO_SETUP = (
+    'package cmd\n'
+    '\n'
+    'func execServe(c *cli.Context) error {{\n'
+    '\tlisten := c.String("listen-http"){listen}\n'
+    + ''.join(f'\topt{i} := c.String("option-{i}")\n' for i in range(70))
+    + '\tif err != nil {{\n'
+    '\t\treturn fmt.Errorf("invalid visitor email limit: %s", s)\n'
+    '\t}}\n'
+    '\treturn nil\n'
+    '}}\n'
+)
+
+JAVA_PUBLISHER = (
+    'package org.tracker.publishing;\n'
+    '\n'
+    'public class EmailPublisher {{\n'
+    '    public void publish(Message message) {{\n'
+    '        try {{\n'
+    '            {call};\n'
+    '        }} catch (MessagingException e) {{\n'
+    '            throw new PublishException("Failed to send email", e);\n'
+    '        }}\n'
+    '    }}\n'
+    '}}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ('path', 'template', 'before', 'after', 'fires'),
+    [
+        pytest.param(
+            'hc/front/forms.py',
+            SMS_FORM,
+            {'label': '', 'value': ''},
+            {'label': '', 'value': '\n        stripped = stripped.replace(" ", "").replace("-", "")'},
+            True,
+            id='python_phone_normalised',
+        ),
+        pytest.param(
+            'internal/contacts/validate.go',
+            GO_VALIDATOR,
+            {'condition': '!strings.Contains(v, "@")'},
+            {'condition': '!emailPattern.MatchString(v)'},
+            True,
+            id='go_email_check_changed',
+        ),
+        pytest.param(
+            'hc/front/forms.py',
+            SMS_FORM,
+            {'label': '', 'value': ''},
+            {'label': '.strip()', 'value': ''},
+            False,
+            id='another_function_of_the_file_noop',
+        ),
+        pytest.param(
+            'cmd/serve.go',
+            GO_SETUP,
+            {'listen': ''},
+            {'listen': '\n\tproxy := c.String("proxy-trusted-hosts")'},
+            False,
+            id='long_setup_is_no_validator_noop',
+        ),
+        pytest.param(
+            'src/main/java/org/tracker/publishing/EmailPublisher.java',
+            JAVA_PUBLISHER,
+            {'call': 'message.setSender(sender)'},
+            {'call': 'message.setFrom(sender)'},
+            False,
+            id='failure_to_send_is_no_validation_noop',
+        ),
+    ],
+)
+def test_a_validator_of_personal_data(committed, cli, path, template, before, after, fires):
+    committed.stage(path, template.format(**before))
+    committed.commit('validator')
+    committed.stage(path, template.format(**after))
+    found = fired(cli)
+    if fires:
+        whys = [d['why'] for d in found['sensitive-data']['details']]
+        assert any('inside a validator of personal data' in why for why in whys), whys
+    else:
+        assert 'sensitive-data' not in found
+
+
+@pytest.mark.parametrize(
+    ('path', 'fires'),
+    [
+        pytest.param('api/src/main/java/org/clinic/api/ProgramWorkflowService.java', True, id='code'),
+        pytest.param(
+            'api/src/test/java/org/clinic/api/ProgramWorkflowServiceTest.java', False, id='test_noop'
+        ),
+        pytest.param('tests/test_programs.py', False, id='python_test_noop'),
+        pytest.param('examples/programs/main.go', False, id='example_noop'),
+    ],
+)
+def test_a_data_word_in_a_test_names_a_fixture(committed, cli, path, fires):
+    committed.stage(path, '\t\tList<Integer> patientIds = Arrays.asList(2);\n')
+    assert ('sensitive-data' in fired(cli)) is fires

@@ -51,7 +51,14 @@ _ASSIGNMENTS = frozenset({'credential assignment', 'credential assignment (unquo
 # MAX_SCAN_BYTES: enough for any change a person reviews, bounded for huge ones.
 MAX_REMOVED_FILES = 50
 _REMOVED_RULES = frozenset(
-    {'authorization check', 'path traversal guard', 'credential field of a copied record'}
+    {
+        'authorization check',
+        'path traversal guard',
+        'credential field of a copied record',
+        # Quoting or an SSRF guard taken away is as telling as one added.
+        'shell argument quoted',
+        'internal address range checked',
+    }
 )
 
 
@@ -120,6 +127,8 @@ def _removed_details(change: Change, settings: Settings) -> list[Detail]:
 
 _COMMENT = re.compile(defaults.COMMENT_LINE)
 _LOG_CALL = re.compile(defaults.LOG_CALL_LINE)
+_IMPORT = re.compile(defaults.IMPORT_LINE)
+_ANNOTATION = re.compile(defaults.ANNOTATION_LINE)
 
 
 @functools.cache
@@ -181,6 +190,7 @@ def _is_check(line: str, words: WordSet, not_auth: re.Pattern[str]) -> bool:
     return (
         bool(line.strip())
         and not _COMMENT.match(line)
+        and not _IMPORT.match(line)
         and not not_auth.search(line)
         and find_word(split_words(line), words) is not None
     )
@@ -209,7 +219,7 @@ def _next_to_check(
         for j in range(max(0, i - near), min(len(lines), i + near + 1)):
             if j not in checks:
                 checks[j] = _is_check(lines[j], words, not_auth)
-            if checks[j]:
+            if checks[j] and not (j > i and _ANNOTATION.match(lines[j])):
                 return i + 1
     return None
 

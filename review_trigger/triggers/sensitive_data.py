@@ -6,12 +6,13 @@ import re
 from collections.abc import Sequence
 
 from review_trigger import defaults
-from review_trigger.change import Change, FileChange, Finding, Hit
-from review_trigger.defaults import NOT_DATA_CODE, NOT_DATA_DEFINITION
+from review_trigger.change import Change, Detail, FileChange, Finding, Hit
+from review_trigger.defaults import NOT_DATA_DEFINITION
 from review_trigger.scan import LineRule, word_rule
 from review_trigger.triggers._base import (
     Settings,
     Trigger,
+    changed_paths,
     considered,
     finding,
     hit_details,
@@ -24,6 +25,13 @@ from review_trigger.words import WordSet, compile_words, find_word, split_words
 
 _DOMAIN_SPANS = re.compile(defaults.NOT_DATA_WORD_SPANS, re.I)
 _COMMENT = re.compile(defaults.COMMENT_LINE)
+_DEFINITION = re.compile(defaults.DEFINITION_LINE)
+_PII_VALIDATION = re.compile(defaults.PII_VALIDATION)
+# How far up a changed line's function definition is looked for, and the
+# longest body read as a validator's: a command's setup of hundreds of
+# lines that refuses a bad e-mail somewhere is no validator.
+_DEFINITION_REACH = 200
+_VALIDATOR_MAX_LINES = 60
 
 
 def check(change: Change, settings: Settings) -> Finding | None:
@@ -47,6 +55,7 @@ def check(change: Change, settings: Settings) -> Finding | None:
     )
     # The data word names the data better than the field shape around it.
     details.extend(hit_details(hits, settings['line_patterns']))
+    details.extend(_validator_details(change))
     return finding(
         'sensitive-data',
         'code handling financial, health or personal data',
@@ -137,6 +146,87 @@ def _real_hits(
     return kept
 
 
+def _validator_details(change: Change) -> list[Detail]:
+    """A code line changed inside a function that validates or normalises
+    a personal-data value (its body refuses a value with a message naming
+    the data: `raise ValidationError("Invalid phone number format.")`):
+    what form of a person's data is accepted and stored."""
+    index = changed_paths(change)
+    not_code = index.select(NOT_DATA_DEFINITION)
+    code = index.select(defaults.AUTH_CHECK_CODE)
+    details = []
+    for f in considered(change):
+        if (
+            f.status not in ('modified', 'renamed')
+            or f.old_blob is None
+            or f.new_blob is None
+            or f.binary
+            or f.generated
+            or f.submodule
+            or f.path in not_code
+            or f.path not in code
+        ):
+            continue
+        old, new = _lines(change, f.old_blob), _lines(change, f.new_blob)
+        # Only a file whose text names such a refusal is read line by line.
+        if not new or not _PII_VALIDATION.search('\n'.join(new)):
+            continue
+        added = [
+            j
+            for op, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+            if op in ('replace', 'insert')
+            for j in range(j1, j2)
+        ]
+        at = _inside_validator(new, added)
+        if at is not None:
+            details.append(Detail(f.path, f'changed line {at}: inside a validator of personal data'))
+    return details
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _inside_validator(lines: list[str], changed: list[int]) -> int | None:
+    """The first changed code line (1-based) whose enclosing function's
+    body refuses a personal-data value."""
+    seen: dict[int, bool] = {}
+    for i in changed:
+        line = lines[i]
+        if not line.strip() or _COMMENT.match(line) or _DEFINITION.match(line):
+            continue
+        depth = _indent(line)
+        for j in range(i - 1, max(-1, i - _DEFINITION_REACH), -1):
+            head = lines[j]
+            if not head.strip() or _indent(head) >= depth:
+                continue
+            if not _DEFINITION.match(head):
+                # A block opener (an `if`, a `class`) above: keep climbing.
+                depth = _indent(head)
+                if depth == 0:
+                    break
+                continue
+            if j not in seen:
+                body = _body(lines, j)
+                seen[j] = len(body) <= _VALIDATOR_MAX_LINES and bool(_PII_VALIDATION.search('\n'.join(body)))
+            if seen[j]:
+                return i + 1
+            break
+    return None
+
+
+def _body(lines: list[str], start: int) -> list[str]:
+    """The lines of the function defined at ``start``: up to the next
+    line indented no deeper than its definition."""
+    depth = _indent(lines[start])
+    body = []
+    for line in lines[start + 1 :]:
+        if line.strip() and _indent(line) <= depth:
+            break
+        body.append(line)
+    return body
+
+
 def line_rules(settings: Settings) -> tuple[LineRule, ...]:
     return _line_rules(tuple(settings['identifiers']), tuple(settings['line_patterns'].items()))
 
@@ -144,14 +234,16 @@ def line_rules(settings: Settings) -> tuple[LineRule, ...]:
 @functools.cache
 def _line_rules(identifiers: tuple[str, ...], patterns: tuple[tuple[str, str], ...]) -> tuple[LineRule, ...]:
     # Code only: in CI workflows and agent configuration a data word names
-    # something else, and recorded HTTP fixtures are data, not code.
+    # something else, and recorded HTTP fixtures are data, not code. Nor
+    # tests and examples: a test's `patientIds = Arrays.asList(2)` names
+    # fixture rows; the code under test is what handles the data.
     not_definitions = spec(NOT_DATA_DEFINITION)
     return (
         word_rule(
             'sensitive-data',
             'sensitive identifier',
             compile_words(identifiers),
-            not_paths=spec(NOT_DATA_CODE),
+            not_paths=not_definitions,
         ),
         *(
             LineRule('sensitive-data', name, re.compile(pattern, re.M), not_paths=not_definitions)
