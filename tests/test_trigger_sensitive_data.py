@@ -1143,6 +1143,30 @@ def test_a_validator_of_personal_data(committed, cli, path, template, before, af
         assert 'sensitive-data' not in found
 
 
+def test_the_validator_check_reads_a_bounded_number_of_files(committed, cli, monkeypatch):
+    """Both versions of each modified file are read for it: at most
+    MAX_VALIDATOR_FILES files, as the security trigger bounds its reads."""
+    from review_trigger.triggers import sensitive_data
+
+    before = {'condition': '!strings.Contains(v, "@")'}
+    after = {'condition': '!emailPattern.MatchString(v)'}
+    for name in ('a', 'b'):
+        committed.stage(f'internal/{name}/validate.go', GO_VALIDATOR.format(**before))
+    committed.commit('validators')
+    committed.stage(
+        'internal/a/validate.go', GO_VALIDATOR.format(**before).replace('package', '// a\npackage', 1)
+    )
+    committed.stage('internal/b/validate.go', GO_VALIDATOR.format(**after))
+
+    def validators() -> list[str]:
+        found = fired(cli).get('sensitive-data', {'details': []})
+        return [d['path'] for d in found['details'] if 'inside a validator' in d['why']]
+
+    assert validators() == ['internal/b/validate.go']
+    monkeypatch.setattr(sensitive_data, 'MAX_VALIDATOR_FILES', 1)
+    assert validators() == []
+
+
 @pytest.mark.parametrize(
     ('path', 'fires'),
     [
