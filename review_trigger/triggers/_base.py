@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit, Information
@@ -87,6 +87,25 @@ def considered(change: Change) -> Sequence[FileChange]:
     if any(f.excluded for f in files):
         files = tuple(f for f in files if not f.excluded)
     return files
+
+
+def edited_code(
+    change: Change, code: Container[str], not_code: Container[str], limit: int
+) -> list[FileChange]:
+    """The files of ``code`` (not of ``not_code``) that the change edited,
+    with both versions to read (modified or renamed, not binary, generated
+    or a submodule): at most ``limit`` of them, so that a check reading
+    their blobs stays bounded on a huge change."""
+    return [
+        f
+        for f in considered(change)
+        if f.status in ('modified', 'renamed')
+        and f.old_blob is not None
+        and f.new_blob is not None
+        and not (f.binary or f.generated or f.submodule)
+        and f.path not in not_code
+        and f.path in code
+    ][:limit]
 
 
 def path_word_details(

@@ -32,6 +32,7 @@ from review_trigger.triggers._base import (
     Trigger,
     changed_paths,
     considered,
+    edited_code,
     finding,
     hit_details,
     hits_for,
@@ -146,16 +147,7 @@ def _near_auth_check_details(change: Change) -> list[Detail]:
     index = changed_paths(change)
     not_code = index.select((*defaults.NOT_AUTH_CODE, *defaults.TEST_PATHS))
     code = index.select(defaults.AUTH_CHECK_CODE)
-    files = [
-        f
-        for f in considered(change)
-        if f.status in ('modified', 'renamed')
-        and f.old_blob is not None
-        and f.new_blob is not None
-        and not (f.binary or f.generated or f.submodule)
-        and f.path not in not_code
-        and f.path in code
-    ][:MAX_REMOVED_FILES]
+    files = edited_code(change, code, not_code, MAX_REMOVED_FILES)
     details = []
     for f in files:
         old, new = change.read_blob(f.old_blob or ''), change.read_blob(f.new_blob or '')

@@ -14,6 +14,7 @@ from review_trigger.triggers._base import (
     Trigger,
     changed_paths,
     considered,
+    edited_code,
     finding,
     hit_details,
     hits_for,
@@ -160,16 +161,7 @@ def _validator_details(change: Change) -> list[Detail]:
     not_code = index.select(NOT_DATA_DEFINITION)
     code = index.select(defaults.AUTH_CHECK_CODE)
     details = []
-    files = [
-        f
-        for f in considered(change)
-        if f.status in ('modified', 'renamed')
-        and f.old_blob is not None
-        and f.new_blob is not None
-        and not (f.binary or f.generated or f.submodule)
-        and f.path not in not_code
-        and f.path in code
-    ][:MAX_VALIDATOR_FILES]
+    files = edited_code(change, code, not_code, MAX_VALIDATOR_FILES)
     for f in files:
         new = _lines(change, f.new_blob or '')
         # Only a file whose text names such a refusal is read line by line
