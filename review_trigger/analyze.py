@@ -224,37 +224,26 @@ def analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff | None = 
     if diff is None:
         diff = git.Diff(repo, rng.base, git.new_side(rng))
     blobs = BlobReader(repo)
+    # The commits are read by git while the diff is written and scanned.
+    log = git.PendingCommits(repo, rng.base, git.last_commit(rng))
     try:
-        return _analyze(repo, rng, config, diff, globs, blobs)
+        return _analyze(repo, rng, config, diff, globs, blobs, log)
     finally:
         if own:
             diff.close()
         blobs.close()
+        log.close()
         globs.save()
 
 
 def _analyze(
-    repo: git.Repo, rng: Range, config: Config, diff: git.Diff, globs: paths.Globs, blobs: BlobReader
-) -> Analysis:
-    # The commits and the base's top-level names first: git reads them while
-    # the diff is still being written, and the commits while it is scanned.
-    last = git.last_commit(rng)
-    log = git.PendingCommits(repo, rng.base, last) if last is not None and last != rng.base else None
-    try:
-        return _analyze_with(repo, rng, config, diff, globs, blobs, log)
-    finally:
-        if log is not None:
-            log.close()
-
-
-def _analyze_with(
     repo: git.Repo,
     rng: Range,
     config: Config,
     diff: git.Diff,
     globs: paths.Globs,
     blobs: BlobReader,
-    log: git.PendingCommits | None,
+    log: git.PendingCommits,
 ) -> Analysis:
     triggers = enabled_triggers(config)
     owned: list[LineRule] = []
@@ -262,9 +251,10 @@ def _analyze_with(
         owned.extend(t.line_rules(settings))
     every = paths.ChangedPaths(paths.all_paths(diff.files), globs)
     rules = Rules(owned, globs, every)
+    # The base's top-level names: git lists them while the diff is read.
     top = git.PendingFiles(repo, rng.base, recursive=False) if rng.base is not None else None
     files, hits, suppressions, notes, too_large = _scan(diff, rules, every, config)
-    commits: tuple[Commit, ...] = tuple(log.result()) if log is not None else ()
+    commits: tuple[Commit, ...] = tuple(log.result())
     notes.extend(_binary_notes(files))
     top_cache: list[frozenset[str]] = []
 

@@ -27,7 +27,6 @@ from review_trigger.git.fetch import deepen, fetch, has_commit, has_merge_base
 from review_trigger.git.objects import (
     PendingCommits,
     PendingFiles,
-    commits,
     each_blob,
     list_files,
     read_blob,
@@ -56,7 +55,6 @@ __all__ = [
     'PendingFiles',
     'Readable',
     'Repo',
-    'commits',
     'deepen',
     'each_blob',
     'fetch',
