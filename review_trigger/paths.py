@@ -174,7 +174,6 @@ class PathMatcher:
         self._compiled = False
         self._sources: tuple[list[str], list[str]] | None = None
         self._fallback = False
-        self._exact: Any = _UNSET
         self._shape: Any = _UNSET
 
     def _sources_of(self) -> tuple[list[str], list[str]]:
@@ -272,9 +271,6 @@ class PathMatcher:
             found_paths = index.components()
             if found_paths is not None:
                 return frozenset(every[i] for i in found_paths.select(shapes))
-        exact = index.exact(self._exact_re2()) if len(every) >= RE2_AFTER else None
-        if exact is not None:
-            return frozenset(every[i] for i in exact)
         text, starts = index.joined()
         found = index.candidates(tuple(self._many()))
         if found is not None:
@@ -299,15 +295,6 @@ class PathMatcher:
             self._shape = shapes_of(*self._sources_of())
         return self._shape  # type: ignore[no-any-return]
 
-    def _exact_re2(self) -> Any:
-        """The list as one RE2 regex that finds, in the paths joined with
-        newlines, exactly the paths ``match_file`` accepts (each match
-        within its path's line); None without RE2, or for a list RE2 and
-        Python might read differently."""
-        if self._exact is _UNSET:
-            self._exact = _exact_re2(*self._sources_of())
-        return self._exact
-
     def __repr__(self) -> str:
         return f'PathMatcher({list(self.patterns)!r})'
 
@@ -323,9 +310,10 @@ _UNSET: Any = object()
 # run indexes its paths' components once, and a list's paths are then set
 # lookups. Read off pathspec's own regex for each glob, so the meaning is
 # pathspec's. Measured (CPU) on the synthetic change's 22,002 paths: the
-# default lists took 0.07 s to select this way, 0.16 s with the joined
-# RE2 search and 0.96 s with Python's regexes (without RE2); on fastapi's
-# 3,509 paths, 0.012 s against 0.08 s with RE2.
+# default lists took 0.07 s to select this way, 0.16 s with an exact RE2
+# search of the joined paths and 0.96 s with Python's regexes (without
+# RE2); on fastapi's 3,509 paths, 0.012 s against 0.08 s with RE2. Every
+# default list is plain; a list of another shape is searched joined.
 
 # The ends pathspec gives a glob's regex (its named group already made a
 # plain one): the name ends there (a file, or a directory above more), or
@@ -553,67 +541,6 @@ def _span(ordered: list[str], start: str) -> tuple[int, int]:
     return lo, hi
 
 
-def _exact_re2(anchored: list[str], anywhere: list[str]) -> Any:
-    """RE2 for a list's regexes (``_sources_of``) over the joined paths:
-    one match in a path's line where ``match_file`` accepts the path, and
-    nowhere else.
-
-    pathspec writes a glob as escaped literals, ``[^/]`` for ``*`` and
-    ``?``, ``.+`` / ``.*`` for ``**``, groups and ``$``: read the same way
-    by RE2 and Python's ``re`` (no lookaround, no backreference), once
-    ``[^/]`` no longer matches the newline between paths (``.`` never
-    does). A glob's own bracket expression (``[!a-z]``, ``[[:alpha:]]``)
-    is passed on as written, and the two may not read it alike: such a
-    list stays with Python's ``re``. Measured on fastapi's 3,509 changed
-    paths (0.100.0..HEAD), the 23 default lists took 0.21 s of CPU to
-    select with Python's regexes (compiled, then checked on the paths an
-    RE2 superset found), and 0.08 s this way, most of it in RE2's Python wrapper, once for
-    each path a list selects (17,700 there).
-    """
-    from review_trigger import prefilter
-
-    re2 = prefilter._re2()
-    if re2 is None:
-        return None
-    parts = [_for_joined(s) for s in anchored], [_for_joined(s) for s in anywhere]
-    if any(s is None for part in parts for s in part):
-        return None
-    alternatives = []
-    if parts[0]:
-        alternatives.append('^(?:' + '|'.join(parts[0]) + ')')  # type: ignore[arg-type]
-    if parts[1]:
-        alternatives.append('(?:^|/)(?:' + '|'.join(parts[1]) + ')')  # type: ignore[arg-type]
-    if not alternatives:
-        return None
-    try:
-        return re2.compile(('(?m)' + '|'.join(alternatives)).encode(), prefilter._options(re2))
-    except (re2.error, ValueError, TypeError):
-        return None
-
-
-def _for_joined(source: str) -> str | None:
-    """A pathspec regex with its ``[^/]`` kept off newlines, or None if it
-    holds a bracket expression of the glob's own, or a newline."""
-    if '\n' in source:
-        return None
-    out = []
-    i = 0
-    while i < len(source):
-        ch = source[i]
-        if ch == '\\':
-            out.append(source[i : i + 2])
-            i += 2
-        elif ch == '[':
-            if not source.startswith('[^/]', i):
-                return None
-            out.append('[^/\\n]')
-            i += 4
-        else:
-            out.append(ch)
-            i += 1
-    return ''.join(out)
-
-
 class ChangedPaths:
     """The paths of one run's change (new, then old), with what the run
     found out about them: their joined text, the paths each glob list
@@ -667,28 +594,6 @@ class ChangedPaths:
                 return None
             self._encoded = prefilter.encode(text)
         return self._encoded
-
-    def exact(self, regex: Any) -> list[int] | None:
-        """The indexes of the paths that RE2 ``regex`` (``_exact_re2``)
-        matches in, or None (no regex, or paths RE2 cannot read exactly)."""
-        encoded = self.encoded() if regex is not None else None
-        if encoded is None or not encoded[1]:
-            return None
-        data = encoded[0]
-        out = []
-        index = last = 0
-        search = regex.search
-        pos, end = 0, len(data)
-        while pos < end and (m := search(data, pos)) is not None:
-            at = m.start()
-            index += data.count(b'\n', last, at)
-            last = at
-            out.append(index)
-            nl = data.find(b'\n', at)
-            if nl < 0:
-                break
-            pos = nl + 1
-        return out
 
     def candidates(self, rules: tuple[re.Pattern[str] | WordSet, ...]) -> list[int] | None:
         """The indexes of the paths that any of ``rules`` may match, found

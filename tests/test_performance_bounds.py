@@ -873,23 +873,27 @@ def test_selecting_many_paths_is_matching_each(
         (['docs/'], {'docs/README.md'}),
         (['/ab'], {'ab'}),
         (['**/README.md'], {'docs/README.md'}),
-        # A bracket expression is Python's re alone (RE2 may read it otherwise).
         (['[ax]*'], {'ab', 'a b', 'a.b', 'x.md', 'src/ab.py'}),
     ],
 )
-def test_many_paths_selected_with_re2_are_exactly_those_that_match(
-    monkeypatch: pytest.MonkeyPatch, patterns: list[str], expected: set[str]
+@pytest.mark.parametrize('components', [True, False])
+def test_many_paths_selected_at_once_are_exactly_those_that_match(
+    monkeypatch: pytest.MonkeyPatch, patterns: list[str], expected: set[str], components: bool
 ) -> None:
+    """By the paths' components, or (a list of another shape) by the joined
+    search, with RE2's superset and Python's check: the same paths as each
+    alone."""
     pytest.importorskip('re2')
     from review_trigger import paths as paths_module
 
     monkeypatch.setattr(paths_module, 'BULK_AFTER', 0)
     monkeypatch.setattr(paths_module, 'RE2_AFTER', 0)
+    if not components:
+        monkeypatch.setattr(paths_module.PathMatcher, '_shapes', lambda self: None)
     every = ('ab', 'x.md', 'a b', 'docs/README.md', 'a.b', 'src/ab.py')
     matcher = paths_module.PathMatcher(tuple(patterns))
     assert {p for p in every if matcher.match_file(p)} == expected
     assert matcher.select(every) == expected
-    assert (matcher._exact_re2() is None) == patterns[0].startswith('[')
 
 
 def test_plain_globs_are_matched_by_the_paths_components(monkeypatch: pytest.MonkeyPatch) -> None:
