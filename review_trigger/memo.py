@@ -34,6 +34,7 @@ class Memo:
         self._path = os.path.join(directory, _FILE) if directory is not None else None
         self._kinds: dict[str, dict[str, Any]] | None = None
         self._stamps: dict[str, str] = {}
+        self._files: dict[str, str] = {}  # each source file's stamp, read once a run
         self._new = False
 
     def get(
@@ -46,7 +47,9 @@ class Memo:
         ``valid`` accepts it (else it is computed again). The answer must
         be what JSON gives back as it was given (None, strings, lists)."""
         kinds = self._load()
-        stamp = _stamp(source)
+        stamp = self._files.get(source)
+        if stamp is None:
+            stamp = self._files[source] = _stamp(source)
         if self._stamps.get(kind) != stamp:
             self._stamps[kind] = stamp
             kinds[kind] = {}
