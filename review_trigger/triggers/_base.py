@@ -9,12 +9,13 @@ in ``triggers/__init__.py``.
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit, Information
-from review_trigger.defaults import MANIFESTS, NOT_CODE
+from review_trigger.defaults import MANIFESTS, MAX_SCAN_BYTES, NOT_CODE
 from review_trigger.paths import ChangedPaths, PathMatcher, all_paths, matcher
 from review_trigger.scan import LineRule
 from review_trigger.words import compile_words, find_word, split_words
@@ -87,6 +88,30 @@ def considered(change: Change) -> Sequence[FileChange]:
     if any(f.excluded for f in files):
         files = tuple(f for f in files if not f.excluded)
     return files
+
+
+def blob_lines(change: Change, blob: str | None) -> list[str] | None:
+    """A blob's lines ([] for no blob), or None if it is larger than
+    MAX_SCAN_BYTES (too large to read line by line)."""
+    if blob is None:
+        return []
+    data = change.read_blob(blob)
+    if len(data) > MAX_SCAN_BYTES:
+        return None
+    return data.decode('utf-8', 'replace').splitlines()
+
+
+def line_changes(old: list[str], new: list[str], autojunk: bool = True) -> tuple[list[int], list[int]]:
+    """The indexes of the lines of ``old`` and of ``new`` that a line diff
+    (not a set difference: a moved line is changed at both ends) says the
+    change removed or replaced, and added or replaced."""
+    removed: list[int] = []
+    added: list[int] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=autojunk).get_opcodes():
+        if op != 'equal':
+            removed.extend(range(i1, i2))
+            added.extend(range(j1, j2))
+    return removed, added
 
 
 def edited_code(

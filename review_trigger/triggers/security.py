@@ -19,7 +19,6 @@ text):
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Iterable
@@ -30,12 +29,14 @@ from review_trigger.scan import LineRule, Rules, scan_files, word_rule
 from review_trigger.triggers._base import (
     Settings,
     Trigger,
+    blob_lines,
     changed_paths,
     considered,
     edited_code,
     finding,
     hit_details,
     hits_for,
+    line_changes,
     path_word_details,
     register,
     removed_lines,
@@ -150,25 +151,14 @@ def _near_auth_check_details(change: Change) -> list[Detail]:
     files = edited_code(change, code, not_code, MAX_REMOVED_FILES)
     details = []
     for f in files:
-        old, new = change.read_blob(f.old_blob or ''), change.read_blob(f.new_blob or '')
-        if len(old) > defaults.MAX_SCAN_BYTES or len(new) > defaults.MAX_SCAN_BYTES:
+        old_lines, new_lines = blob_lines(change, f.old_blob), blob_lines(change, f.new_blob)
+        if old_lines is None or new_lines is None:
             continue
         # Only a file that names a check at all is read line by line.
-        if not (
-            starts.search(old.decode('utf-8', 'replace').lower())
-            or starts.search(new.decode('utf-8', 'replace').lower())
-        ):
+        if not (starts.search('\n'.join(old_lines).lower()) or starts.search('\n'.join(new_lines).lower())):
             continue
-        old_lines = old.decode('utf-8', 'replace').splitlines()
-        new_lines = new.decode('utf-8', 'replace').splitlines()
-        # A line diff, not a set difference: a moved line is changed at
-        # both ends (a check moved above a test keeps every line).
-        removed: list[int] = []
-        added: list[int] = []
-        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, new_lines).get_opcodes():
-            if op != 'equal':
-                removed.extend(range(i1, i2))
-                added.extend(range(j1, j2))
+        # A line diff: a check moved above a test keeps every line.
+        removed, added = line_changes(old_lines, new_lines)
         for side, lines, changed in (('added', new_lines, added), ('removed', old_lines, removed)):
             at = _next_to_check(lines, changed, words, not_auth)
             if at is not None:

@@ -12,12 +12,14 @@ from review_trigger.scan import LineRule, word_rule
 from review_trigger.triggers._base import (
     Settings,
     Trigger,
+    blob_lines,
     changed_paths,
     considered,
     edited_code,
     finding,
     hit_details,
     hits_for,
+    line_changes,
     path_word_details,
     register,
     spec,
@@ -74,12 +76,7 @@ def _not_money_ledger(words: list[str], word: str) -> bool:
 
 
 def _lines(change: Change, blob: str | None) -> list[str]:
-    if blob is None:
-        return []
-    data = change.read_blob(blob)
-    if len(data) > defaults.MAX_SCAN_BYTES:
-        return []
-    return data.decode('utf-8', 'replace').splitlines()
+    return blob_lines(change, blob) or []
 
 
 def _changed(change: Change, f: FileChange) -> tuple[list[str], list[str]]:
@@ -163,18 +160,13 @@ def _validator_details(change: Change) -> list[Detail]:
     details = []
     files = edited_code(change, code, not_code, MAX_VALIDATOR_FILES)
     for f in files:
-        new = _lines(change, f.new_blob or '')
+        new = _lines(change, f.new_blob)
         # Only a file whose text names such a refusal is read line by line
         # (and its old version read at all).
         if not new or not _PII_VALIDATION.search('\n'.join(new)):
             continue
-        old = _lines(change, f.old_blob or '')
-        added = [
-            j
-            for op, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-            if op in ('replace', 'insert')
-            for j in range(j1, j2)
-        ]
+        old = _lines(change, f.old_blob)
+        _, added = line_changes(old, new, autojunk=False)
         at = _inside_validator(new, added)
         if at is not None:
             details.append(Detail(f.path, f'changed line {at}: inside a validator of personal data'))
