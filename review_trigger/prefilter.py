@@ -38,6 +38,7 @@ import re
 from collections.abc import Callable, Collection, Container, Hashable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from review_trigger.regex import Source
 from review_trigger.words import WordSet
 
 _ASCII = [chr(c) for c in range(128)]
@@ -108,11 +109,11 @@ _CANARY = rb'\z'
 
 
 def build(
-    patterns: Sequence[re.Pattern[str] | WordSet],
+    patterns: Sequence[Source | WordSet],
     keys: Sequence[Hashable] | None = None,
     union: bool = False,
     literals: Callable[[int], Collection[bytes] | None] | None = None,
-    superset_of: Callable[[re.Pattern[str]], str | None] | None = None,
+    superset_of: Callable[[Source], str | None] | None = None,
 ) -> Prefilter | None:
     """The prefilter for these rules (a regex or a word list each), or None
     if RE2 is missing or covers none of them. Patterns with different
@@ -391,7 +392,7 @@ def _chars(word: str) -> str:
     return ''.join(_char_set(ch, re.I) for ch in word)
 
 
-def superset(pattern: re.Pattern[str]) -> str | None:
+def superset(pattern: Source) -> str | None:
     """An RE2 regex matching in every ASCII line that ``pattern`` matches,
     or None."""
     if not isinstance(pattern.pattern, str):

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from review_trigger import prefilter
 from review_trigger.change import Hit, Suppression
 from review_trigger.paths import Globs
+from review_trigger.regex import Regex, Source, regex
 from review_trigger.words import WordSet, entry_at, find_word, run_words, split_words, words_from
 
 if TYPE_CHECKING:
@@ -52,14 +53,14 @@ MAX_HITS_PER_RULE = 5
 class LineRule(NamedTuple):
     trigger: str
     name: str
-    pattern: re.Pattern[str] | None = None
+    pattern: Regex | None = None
     words: WordSet | None = None
-    needles: re.Pattern[str] | None = None  # prefilter for ``words``
+    needles: Regex | None = None  # prefilter for ``words``
     paths: PathMatcher | None = None  # only files matching these
     not_paths: PathMatcher | None = None  # and none matching these
     # A line this also matches is not a hit: a placeholder value
     # (``password = "changeme"``), a safe form (``yaml.load(s, Loader=SafeLoader)``).
-    unless: re.Pattern[str] | None = None
+    unless: Regex | None = None
     # A secret shape: also run on vendored and generated-by-name files.
     secret: bool = False
 
@@ -73,9 +74,9 @@ def word_rule(
     name: str,
     words: WordSet,
     not_paths: PathMatcher | None = None,
-    unless: re.Pattern[str] | None = None,
+    unless: Regex | None = None,
 ) -> LineRule:
-    needles = re.compile(_needles_source(words), re.I)
+    needles = regex(_needles_source(words), re.I)
     return LineRule(trigger, name, words=words, needles=needles, not_paths=not_paths, unless=unless)
 
 
@@ -98,6 +99,7 @@ class Rules:
         self.changed = changed
         self._prefilter: list[prefilter.Prefilter | None] = []
         self._runs: dict[int, _Runs] = {}
+        self._sets: dict[int, tuple[frozenset[bytes], ...]] = {}
         self._profiles: dict[tuple[bool, ...], tuple[int, ...]] = {}
         self._selected: list[frozenset[str]] = []  # the changed paths each list matches
         self._keys = [(_patterns(r.paths), _patterns(r.not_paths)) for r in self.rules]
@@ -123,7 +125,7 @@ class Rules:
             )
         return self._prefilter[0]
 
-    def _superset(self, pattern: re.Pattern[str]) -> str | None:
+    def _superset(self, pattern: Source) -> str | None:
         """``prefilter.superset``, as the run's memo remembers it."""
         return self.globs.memo.get(
             'superset',
@@ -135,23 +137,31 @@ class Rules:
 
     def _literals(self, r: int) -> frozenset[bytes] | None:
         """Strings one of which every line rule ``r`` matches holds, in any
-        case (``_regex_literals``), or None; remembered by the run's memo."""
+        case (the best of ``literal_sets``), or None."""
+        sets = self.literal_sets(r)
+        return sets[0] if sets else None
+
+    def literal_sets(self, r: int) -> tuple[frozenset[bytes], ...]:
+        """``_literal_sets`` of regex rule ``r`` (() for a word list), as
+        the run's memo remembers them."""
         pattern = self.rules[r].pattern
         if pattern is None:
-            return None
+            return ()
+        found = self._sets.get(r)
+        if found is None:
 
-        def compute() -> list[str] | None:
-            found = _regex_literals(pattern)
-            return sorted(x.decode('latin-1') for x in found[0]) if found is not None else None
+            def compute() -> list[list[str]]:
+                return [sorted(x.decode('latin-1') for x in one) for one in _literal_sets(pattern)]
 
-        found = self.globs.memo.get(
-            'literals',
-            _key(pattern),
-            compute,
-            __file__,
-            lambda v: v is None or (isinstance(v, list) and all(isinstance(x, str) for x in v)),
-        )
-        return frozenset(x.encode('latin-1') for x in found) if found is not None else None
+            answer = self.globs.memo.get(
+                'literal-sets',
+                _key(pattern),
+                compute,
+                __file__,
+                _literal_lists,
+            )
+            found = self._sets[r] = tuple(frozenset(x.encode('latin-1') for x in one) for one in answer)
+        return found
 
     def runs(self, words: WordSet) -> _Runs:
         """The run's memo of the word list's runs (``_word_candidates``)."""
@@ -182,7 +192,19 @@ class Rules:
         return found
 
 
-def _key(pattern: re.Pattern[str]) -> str:
+def _literal_lists(answer: Any) -> bool:
+    """Whether a remembered answer of ``literal_sets`` has its shape: lists
+    of strings of bytes (each character one byte, as latin-1 decodes)."""
+    return isinstance(answer, list) and all(
+        isinstance(one, list) and all(isinstance(x, str) and _BYTES.fullmatch(x) for x in one)
+        for one in answer
+    )
+
+
+_BYTES = re.compile('[\x00-\xff]*')
+
+
+def _key(pattern: Source) -> str:
     return f'{int(pattern.flags)}:{pattern.pattern}'
 
 
@@ -230,7 +252,7 @@ def scan_file(
 
 
 @functools.lru_cache(maxsize=512)
-def _regex_literals(pattern: re.Pattern[str]) -> tuple[frozenset[bytes], bool] | None:
+def _regex_literals(pattern: Source) -> tuple[frozenset[bytes], bool] | None:
     """The rule's best set of necessary literals (``_literal_sets``), and
     whether it ignores case."""
     sets = _literal_sets(pattern)
@@ -244,7 +266,7 @@ _FEW_EXTRA = 40
 
 
 @functools.lru_cache(maxsize=512)
-def _literal_sets(pattern: re.Pattern[str]) -> tuple[frozenset[bytes], ...]:
+def _literal_sets(pattern: Source) -> tuple[frozenset[bytes], ...]:
     """Sets of lower-cased literals every match holds one of each of: the
     best first (``_necessary_literals``), then a few others from other
     parts of it (``^\\s*(from|import)\\s+(jwt|ssl|...)``: ``from`` or
@@ -314,10 +336,10 @@ MARKER = 'review-trigger:'
 # prefilter (tens of milliseconds) costs more than it saves.
 BATCH_AFTER = 64 * 1024
 
-# Below this much text (a commit of a few small files) every line is a
-# candidate of every rule: checking them all takes a few milliseconds,
-# while finding the rules' necessary literals parses each regex first
-# (about 80 ms for the default rules, a fifth of a small commit's run).
+# Below this much text (a commit of a few small files) a rule without
+# necessary literals has every line as a candidate (``_small``): checking
+# them all takes a few milliseconds, while telling whether its matches can
+# run across lines (``_python_candidates``) parses it first.
 EVERY_LINE_BELOW = 8 * 1024
 
 
@@ -351,14 +373,11 @@ def scan_files(
         if not profile:
             continue
         mine = [found[i] for i in members]
-        if size < EVERY_LINE_BELOW:
-            for i in members:
-                every = set(range(texts[i].count('\n') + 1))
-                for r in profile:
-                    found[i][r] = every
-            continue
         part = [texts[i] for i in members]
         joined = _joined(part)
+        if size < EVERY_LINE_BELOW:
+            _small(profile, run, part, joined, mine)
+            continue
         python_rules = list(profile)
         if pre is not None:
             _prefiltered(pre, profile, joined, mine)
@@ -372,6 +391,25 @@ def scan_files(
         else:
             out.append(FileScan([], [], []))
     return out
+
+
+def _small(
+    profile: tuple[int, ...], run: Rules, texts: list[str], joined: _Joined, found: list[_Candidates]
+) -> None:
+    """Mark, in ``found``, the candidate lines of the rules of ``profile``
+    in a small change's ``texts``: a regex's lines holding its necessary
+    literals (``_literal_lines``), else every line. Searching a few
+    kilobytes costs little; what costs is compiling the rules (``regex``)
+    and finding their literals, both of which this leaves to the ones the
+    change may hold: the literals are remembered by the run's memo."""
+    every: list[set[int]] = []
+    for r in profile:
+        if run.rules[r].pattern is not None and _literal_lines(r, run, joined, found):
+            continue
+        if not every:
+            every.extend(set(range(text.count('\n') + 1)) for text in texts)
+        for i, lines in enumerate(every):
+            found[i].setdefault(r, set()).update(lines)
 
 
 def _prefiltered(
@@ -459,8 +497,7 @@ def _literal_lines(r: int, run: Rules, joined: _Joined, found: list[_Candidates]
 
     This is what stands in for RE2 without it: ``str.find`` runs at C
     speed, where a regex without a literal start is tried at every offset."""
-    rule = run.rules[r]
-    sets = _literal_sets(rule.pattern) if rule.pattern is not None else ()
+    sets = run.literal_sets(r)
     low = _folded(joined) if sets else ''
     if not sets or not low:
         return False
@@ -765,7 +802,7 @@ def _fast_words(rule: LineRule, source: str) -> bool:
 
 
 @functools.lru_cache(maxsize=512)
-def _is_context_free(pattern: re.Pattern[str]) -> bool:
+def _is_context_free(pattern: Source) -> bool:
     """Whether ``pattern`` matches within a line the same when the line is
     alone as when it is among others (see ``_context_free``)."""
     try:
@@ -1171,7 +1208,7 @@ class _Gate(NamedTuple):
     folded: bool  # search text.lower() (when lower-casing keeps the offsets)
 
 
-def _gate(pattern: re.Pattern[str]) -> _Gate | None:
+def _gate(pattern: Source) -> _Gate | None:
     """A quick search for texts ``pattern`` may match (the redaction's
     gates): where one of its necessary literals occurs, in the lower-cased
     text; None if it has none."""

@@ -106,12 +106,51 @@ def test_a_run_reads_the_supersets_it_remembered(committed: Any) -> None:
 
     first = run()
     saved = json.loads(store.read_text())
-    assert any(v for v in saved['superset']['answers'].values()) and 'literals' in saved
+    assert any(v for v in saved['superset']['answers'].values()) and 'literal-sets' in saved
     assert run() == first
     # A superset that matches nothing: the credential line is no candidate.
     doctored = {k: ('\\x00' if v else v) for k, v in saved['superset']['answers'].items()}
     saved['superset']['answers'] = doctored
     store.write_text(json.dumps(saved))
     assert 'hunter2' not in first and run() != first
+    store.unlink()
+    assert run() == first
+
+
+def test_a_small_change_reads_the_literals_it_remembered(committed: Any) -> None:
+    """A hook's change (a few lines, no prefilter): a rule is looked at on
+    the lines holding its remembered necessary literals. A doctored answer
+    naming a literal no line holds makes the credential line no candidate,
+    so the file is read; a removed file gives the first report again."""
+    from review_trigger.__main__ import main
+
+    committed.write('src/settings.py', 'password = "hunter2-very-secret"\nx = 1\n')
+    committed.add()
+    committed.commit('a setting')
+    store = committed.path / '.git' / 'review-trigger' / 'rules.json'
+
+    def run() -> str:
+        out = committed.path / 'report.json'
+        assert main(
+            ['--since', 'HEAD~1', '--format', 'json', '--output', str(out), '-C', str(committed.path)]
+        ) in (0, 1)
+        return out.read_text()
+
+    first = run()
+    assert 'credential assignment' in first
+    saved = json.loads(store.read_text())
+    answers = saved['literal-sets']['answers']
+    assert answers and all(isinstance(v, list) for v in answers.values())
+    assert run() == first
+    # Damaged (not the bytes it stores): computed again.
+    saved['literal-sets']['answers'] = {k: [['\u2603'] for _ in v] if v else v for k, v in answers.items()}
+    store.write_text(json.dumps(saved))
+    assert run() == first
+    saved = json.loads(store.read_text())
+    saved['literal-sets']['answers'] = {
+        k: [['never held'] for _ in v] if v else v for k, v in answers.items()
+    }
+    store.write_text(json.dumps(saved))
+    assert 'credential assignment' not in run()
     store.unlink()
     assert run() == first

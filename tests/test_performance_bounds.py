@@ -39,6 +39,7 @@ from review_trigger.analyze import analyze, enabled_triggers
 from review_trigger.change import FileChange, Hit, Range, Suppression
 from review_trigger.config import default_config
 from review_trigger.git import diff as git_diff
+from review_trigger.regex import regex
 from review_trigger.scan import LineRule, scan_file, scan_files, word_rule
 from review_trigger.words import compile_words, find_word, split_words
 
@@ -382,8 +383,9 @@ _MODES = ['tiny', 'small', 'batch'] + (['re2'] if prefilter.available() else [])
 @pytest.fixture
 def scan_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
     def use(mode: str) -> None:
-        # tiny: every line checked by every rule; small: the rules' own
-        # literals find the lines; batch and re2: the prefilter's passes.
+        # tiny: a small change's way (``scan._small``: a rule's lines holding
+        # its literals, else every line); small: the rules' own literals,
+        # or their searches; batch and re2: the prefilter's passes.
         monkeypatch.setattr(scan, 'BATCH_AFTER', 10**12 if mode in ('tiny', 'small') else 0)
         monkeypatch.setattr(scan, 'EVERY_LINE_BELOW', 10**12 if mode == 'tiny' else 0)
         if mode == 'batch':
@@ -409,7 +411,7 @@ _LINE = st.sampled_from(_SNIPPETS) | st.text(max_size=20)
 def test_scanner_matches_the_plain_loop(scan_mode: Any, files: list[list[str]], path: str, mode: str) -> None:
     scan_mode(mode)
     rules = _default_rules()
-    rules.append(LineRule('custom', 'needles', words=compile_words(['tin']), needles=re.compile('t', re.I)))
+    rules.append(LineRule('custom', 'needles', words=compile_words(['tin']), needles=regex('t', re.I)))
     given_files = []
     expected = []
     for k, chunks in enumerate(files):
@@ -689,9 +691,9 @@ _ODD_RULES = [
 
 def _batch_rules() -> list[LineRule]:
     rules = _default_rules()
-    rules.append(LineRule('custom', 'needles', words=compile_words(['tin']), needles=re.compile('t', re.I)))
-    rules.extend(LineRule('custom', source, re.compile(source, re.M)) for source, _ in _ODD_RULES)
-    rules.append(LineRule('custom', 'ci', re.compile(r'(secret|token)s?\s*=', re.I | re.M)))
+    rules.append(LineRule('custom', 'needles', words=compile_words(['tin']), needles=regex('t', re.I)))
+    rules.extend(LineRule('custom', source, regex(source, re.M)) for source, _ in _ODD_RULES)
+    rules.append(LineRule('custom', 'ci', regex(r'(secret|token)s?\s*=', re.I | re.M)))
     return rules
 
 

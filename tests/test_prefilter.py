@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from review_trigger import prefilter
 from review_trigger.analyze import enabled_triggers
 from review_trigger.config import default_config
+from review_trigger.regex import regex
 from review_trigger.words import compile_words, find_word, split_words
 
 re2 = pytest.importorskip('re2')
@@ -122,7 +123,7 @@ _SAMPLES = [
 def _rules() -> list[re.Pattern[str]]:
     patterns = [re.compile(p, re.M) for p in _ODD]
     for trigger, settings_ in enabled_triggers(default_config()):
-        patterns.extend(r.pattern for r in trigger.line_rules(settings_) if r.pattern)
+        patterns.extend(r.pattern.compiled for r in trigger.line_rules(settings_) if r.pattern)
     return patterns
 
 
@@ -360,8 +361,8 @@ def test_a_line_re2_cannot_read_is_checked_by_python(monkeypatch: pytest.MonkeyP
     from review_trigger import scan
 
     rules = [
-        scan.LineRule('t', 'odd key', re.compile('key[\u0080-\uffff]{2}')),
-        scan.LineRule('t', 'plain', re.compile('plain')),
+        scan.LineRule('t', 'odd key', regex('key[\u0080-\uffff]{2}')),
+        scan.LineRule('t', 'plain', regex('plain')),
     ]
     lines = [(1, 'x = 1'), (2, 'key\udcff\udcfe = 1'), (3, 'plain key\u00e9\u00e9')]
     monkeypatch.setattr(scan, 'BATCH_AFTER', 0)

@@ -184,7 +184,13 @@ def test_every_way_of_reading_gives_one_report(monkeypatch, base, change, delete
         _git(root, 'commit', '-q', '--allow-empty', '-m', 'change')
         reports = []
         for batch, every, re2, block, files in (
-            (10**12, 10**12, True, 1 << 18, 1 << 20),  # every line checked by every rule
+            (
+                10**12,
+                10**12,
+                True,
+                1 << 18,
+                1 << 20,
+            ),  # a small change's way: the rules' literals, else every line
             (0, 0, True, 1 << 18, 1 << 20),  # RE2 picks the lines
             (0, 0, True, 7, 1),  # a block of 7 bytes, a batch a file (scanned by the worker)
             (0, 0, False, 1 << 18, 1 << 20),  # the rules' literals do

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from review_trigger import defaults, scan
 from review_trigger.analyze import enabled_triggers
 from review_trigger.config import default_config
+from review_trigger.regex import regex
 from review_trigger.scan import LineRule
 
 
@@ -31,7 +32,7 @@ _RULES = [r for r in _default_rules() if r.pattern is not None]
 
 
 def _rule(pattern: str, flags: int = 0) -> LineRule:
-    return LineRule('security', 'test', re.compile(pattern, flags | re.M))
+    return LineRule('security', 'test', regex(pattern, flags | re.M))
 
 
 def _candidates(rule: LineRule, texts: list[str]) -> list[set[int]]:
@@ -156,7 +157,7 @@ def test_literals_are_in_every_line_a_default_rule_matches(data: st.DataObject, 
     rule = _RULES[index]
     assert rule.pattern is not None
     sets = _literals(rule)
-    text = data.draw(st.from_regex(rule.pattern))
+    text = data.draw(st.from_regex(rule.pattern.compiled))
     lines = [line for line in text.split('\n') if rule.pattern.search(line)]
     assume(lines)
     for line in lines:

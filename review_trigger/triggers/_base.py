@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit, Information
 from review_trigger.defaults import MANIFESTS, MAX_SCAN_BYTES, NOT_CODE
 from review_trigger.paths import ChangedPaths, PathMatcher, all_paths, matcher
+from review_trigger.regex import regex
 from review_trigger.scan import LineRule
 from review_trigger.words import compile_words, find_word, split_words
 
@@ -79,7 +80,7 @@ def pattern_rules(
 ) -> tuple[LineRule, ...]:
     """Content rules from (name, regex) pairs, optionally only for ``paths``."""
     only = None if paths is None else spec(paths)
-    return tuple(LineRule(trigger, name, re.compile(pattern, re.M), paths=only) for name, pattern in patterns)
+    return tuple(LineRule(trigger, name, regex(pattern, re.M), paths=only) for name, pattern in patterns)
 
 
 def considered(change: Change) -> Sequence[FileChange]:

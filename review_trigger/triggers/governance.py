@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Information
+from review_trigger.regex import regex
 from review_trigger.scan import LineRule
 from review_trigger.triggers._base import (
     Settings,
@@ -141,7 +142,7 @@ def line_rules(settings: Settings) -> tuple[LineRule, ...]:
 
 
 # Any added suppression, with or without a reason, in any file.
-_RULES = (LineRule('governance', _SUPPRESSION, re.compile(r'review-trigger:\s*ignore\[')),)
+_RULES = (LineRule('governance', _SUPPRESSION, regex(r'review-trigger:\s*ignore\[')),)
 
 
 TRIGGER = register(

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from review_trigger import defaults
 from review_trigger.change import Change, Detail, Finding
+from review_trigger.regex import Regex, regex
 from review_trigger.scan import LineRule, Rules, scan_files, word_rule
 from review_trigger.triggers._base import (
     Settings,
@@ -244,8 +245,8 @@ def _line_rules(
     config_paths: tuple[str, ...],
 ) -> tuple[LineRule, ...]:
     not_code = spec(defaults.NOT_CODE)
-    placeholder = re.compile(defaults.PLACEHOLDER)
-    not_a_secret = re.compile(
+    placeholder = regex(defaults.PLACEHOLDER)
+    not_a_secret = regex(
         '|'.join(p.removeprefix('(?i)') for p in (defaults.PLACEHOLDER, defaults.NOT_A_SECRET_NAME)), re.I
     )
 
@@ -258,7 +259,7 @@ def _line_rules(
             LineRule(
                 'security',
                 name,
-                re.compile(pattern, re.M),
+                regex(pattern, re.M),
                 paths=only,
                 unless=not_a_secret if name in _ASSIGNMENTS else placeholder,
                 secret=True,
@@ -270,7 +271,7 @@ def _line_rules(
         LineRule(
             'security',
             name,
-            re.compile(pattern, re.M),
+            regex(pattern, re.M),
             not_paths=None if name in _ANYWHERE else not_code,
             unless=_safe_form(name),
         )
@@ -284,7 +285,7 @@ def _line_rules(
             'auth identifier',
             compile_words(identifiers),
             not_paths=spec((*defaults.NOT_AUTH_CODE, *defaults.TEST_PATHS)),
-            unless=re.compile('|'.join(unless), re.I),
+            unless=regex('|'.join(unless), re.I),
         )
         # In a test, the test client sending its token to reach the code
         # under test is setup, not auth logic; a test's other auth words
@@ -292,9 +293,7 @@ def _line_rules(
         test = code._replace(
             paths=spec(defaults.TEST_PATHS),
             not_paths=spec(defaults.NOT_AUTH_CODE),
-            unless=re.compile(
-                '|'.join([*unless, defaults.TEST_CLIENT_CREDENTIAL.removeprefix('(?i)')]), re.I
-            ),
+            unless=regex('|'.join([*unless, defaults.TEST_CLIENT_CREDENTIAL.removeprefix('(?i)')]), re.I),
         )
         rules += [code, test]
     rules += secret_rules(secrets, None)
@@ -302,9 +301,9 @@ def _line_rules(
     return tuple(rules)
 
 
-def _safe_form(name: str) -> re.Pattern[str] | None:
+def _safe_form(name: str) -> Regex | None:
     safe = defaults.SAFE_FORMS.get(name)
-    return re.compile(safe) if safe else None
+    return regex(safe) if safe else None
 
 
 TRIGGER = register(

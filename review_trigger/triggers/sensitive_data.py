@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from review_trigger import defaults
 from review_trigger.change import Change, Detail, FileChange, Finding, Hit
 from review_trigger.defaults import NOT_DATA_DEFINITION
+from review_trigger.regex import regex
 from review_trigger.scan import LineRule, word_rule
 from review_trigger.triggers._base import (
     Settings,
@@ -236,7 +237,7 @@ def _line_rules(identifiers: tuple[str, ...], patterns: tuple[tuple[str, str], .
             not_paths=not_definitions,
         ),
         *(
-            LineRule('sensitive-data', name, re.compile(pattern, re.M), not_paths=not_definitions)
+            LineRule('sensitive-data', name, regex(pattern, re.M), not_paths=not_definitions)
             for name, pattern in patterns
         ),
     )
