@@ -11,7 +11,6 @@ cannot switch off its own review.
 from __future__ import annotations
 
 import copy
-import hashlib
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -676,6 +675,8 @@ def load(source: Source | None, cache_dir: str | None = None) -> Config:
     if source is None:
         return default_config()
     data = parse(source)
+    import hashlib  # only with a configuration file: loading OpenSSL takes milliseconds
+
     digest = hashlib.sha256(
         source.name.encode() + b'\0' + source.text + _schema_stamp(),
     ).hexdigest()

@@ -1,11 +1,27 @@
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable
 from typing import TextIO
 
 from review_trigger.errors import UserError
+
+
+def _temporary(folder: str) -> tuple[int, str]:
+    """A new file in ``folder``, made as ``tempfile.mkstemp`` makes one
+    (mode 0600, never a name that exists, not inherited by git), without
+    importing tempfile: it and the random and shutil it imports took 8 ms
+    of every hook run."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_CLOEXEC', 0) | getattr(os, 'O_NOFOLLOW', 0)
+    for _ in range(100):
+        tmp = os.path.join(folder, f'.review-trigger-{os.urandom(8).hex()}.tmp')
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, 'no unused temporary name', folder)  # pragma: no cover  (2**64 names)
 
 
 def write_atomic(path: str, text: str | Iterable[str]) -> None:
@@ -27,12 +43,9 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
             raise UserError(f'cannot write {path}: {e.strerror}')
         return
     folder = os.path.dirname(os.path.abspath(path))
-    # tempfile (with the random and shutil it imports) only for a write.
-    import tempfile
-
     try:
         os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix='.review-trigger-', suffix='.tmp')
+        fd, tmp = _temporary(folder)
     except OSError as e:
         raise UserError(f'cannot write {path}: {e.strerror}')
     try:
@@ -91,15 +104,16 @@ def emit(
     if output is not None and output != '-':
         write_atomic(os.path.join(directory or '.', output), text)
         return
-    import shutil
     import sys
-    import tempfile
 
     target = sys.stdout if stdout is None else stdout
     if isinstance(text, str):
         target.write(text)
         target.flush()
         return
+    import shutil
+    import tempfile
+
     with tempfile.SpooledTemporaryFile(
         SPOOL_MAX, mode='w+', encoding='utf-8', errors='surrogateescape', newline=''
     ) as spool:

@@ -13,6 +13,7 @@ the prompt's code load.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -258,9 +259,7 @@ def prompt_for(
     # change of thousands of files is not cheap. The placeholder is random,
     # so the change's text cannot hold it; if it somehow appears twice,
     # the prompt is rendered again.
-    import secrets
-
-    slot = f'\0cost-{secrets.token_hex(16)}\0'
+    slot = f'\0cost-{os.urandom(16).hex()}\0'
     shell = render(slot)
     estimate = cost_mod.estimate(reviewer, len(shell) - len(slot) + len(draft_line), files_bytes, table)
     facts['review_cost'] = estimate.as_json()

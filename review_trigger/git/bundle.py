@@ -9,7 +9,7 @@ content from the reviewer either.
 from __future__ import annotations
 
 import shlex
-import tempfile
+import subprocess
 from collections.abc import Sequence
 
 from review_trigger.change import INDEX, WORKTREE, Range
@@ -82,6 +82,8 @@ def command(side_args: Sequence[str], paths: Sequence[str] = ()) -> str:
 def patch_id(repo: Repo, rng: Range) -> str | None:
     """``git patch-id --stable`` of the change (for a work tree, which has
     no tree id until it is staged)."""
+    import tempfile
+
     with tempfile.TemporaryFile() as patch:
         patch.write(_run(repo, 'diff', *_SHOW_OPTS, *sides(repo, rng), '--', what='git diff failed'))
         patch.seek(0)
@@ -122,11 +124,11 @@ def blob_sizes(repo: Repo, names: Sequence[str]) -> dict[str, int]:
     ``rev:path``); missing ones are left out."""
     if not names:
         return {}
-    with tempfile.TemporaryFile() as listed:
-        listed.write(''.join(f'{n}\n' for n in names).encode('utf-8', 'surrogateescape'))
-        listed.seek(0)
-        proc = _start(repo, [*_CONFIG, 'cat-file', '--batch-check=%(objecttype) %(objectsize)'], stdin=listed)
-        out, err = proc.communicate()
+    listed = ''.join(f'{n}\n' for n in names).encode('utf-8', 'surrogateescape')
+    proc = _start(
+        repo, [*_CONFIG, 'cat-file', '--batch-check=%(objecttype) %(objectsize)'], stdin=subprocess.PIPE
+    )
+    out, err = proc.communicate(listed)
     if proc.returncode != 0:
         raise _error(_Failed(proc.returncode, err), 'cannot read object sizes')
     sizes = {}

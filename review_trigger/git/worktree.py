@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 
@@ -64,6 +62,9 @@ def _temporary_index(repo: Repo) -> Iterator[str]:
     """A copy of the index in the git directory (the same file system, and
     never the work tree), removed afterwards whatever happens: an
     exception, ^C (KeyboardInterrupt) or, in the main thread, SIGTERM."""
+    import shutil
+    import tempfile
+
     folder = os.path.join(repo.git_dir, 'review-trigger')
     try:
         os.makedirs(folder, exist_ok=True)
