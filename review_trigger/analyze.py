@@ -215,11 +215,20 @@ def _scan(diff: git.Diff, rules: Rules, every: paths.ChangedPaths, config: Confi
     return out
 
 
-def analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff | None = None) -> Analysis:
-    """Analyse the range (its diff, if the caller started it already)."""
+def analyze(
+    repo: git.Repo,
+    rng: Range,
+    config: Config,
+    diff: git.Diff | None = None,
+    globs: paths.Globs | None = None,
+) -> Analysis:
+    """Analyse the range (its diff, if the caller started it already; with
+    the run's glob translations and memo, if the caller keeps them)."""
     # The run's glob translations: those remembered in the git directory,
     # written back if the run made new ones.
-    globs = paths.Globs(os.path.join(repo.git_dir, 'review-trigger'))
+    own_globs = globs is None
+    if globs is None:
+        globs = run_globs(repo)
     own = diff is None
     if diff is None:
         diff = git.Diff(repo, rng.base, git.new_side(rng))
@@ -233,7 +242,14 @@ def analyze(repo: git.Repo, rng: Range, config: Config, diff: git.Diff | None = 
             diff.close()
         blobs.close()
         log.close()
-        globs.save()
+        if own_globs:
+            globs.save()
+
+
+def run_globs(repo: git.Repo) -> paths.Globs:
+    """A run's glob translations and memo, read from the git directory
+    (``Globs.save`` writes back what the run added)."""
+    return paths.Globs(os.path.join(repo.git_dir, 'review-trigger'))
 
 
 def _analyze(

@@ -83,15 +83,17 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
     )
     diff = git.Diff(repo, rng.base, git.new_side(rng))
     listing = git.PendingFiles(repo, git.new_side(rng))
+    globs = None
     try:
         config = config_for(repo, rng, request.config_path, request.directory)
         from review_trigger import redact
-        from review_trigger.analyze import analyze
+        from review_trigger.analyze import analyze, run_globs
 
-        raw = analyze(repo, rng, config, diff)
+        globs = run_globs(repo)
+        raw = analyze(repo, rng, config, diff, globs)
         # The one redaction step: everything after this sees the change
         # with every secret span masked.
-        red = redact.for_config(config)
+        red = redact.for_config(config, globs.memo)
         analysis = redact.analysis(red, raw)
         session = session_of(request.session_model, analysis, config, request.environ)
         session = session._replace(models=tuple(m._replace(name=red.text(m.name)) for m in session.models))
@@ -110,6 +112,8 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
     finally:
         diff.close()
         listing.close()
+        if globs is not None:
+            globs.save()
     return Outcome(repo, config, analysis, session, prompt, facts)
 
 

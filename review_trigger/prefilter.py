@@ -350,6 +350,7 @@ def _lines_of(regex: Any, data: bytes, pos: int = 0, end: int | None = None) -> 
         pos = nl + 1
 
 
+@functools.cache  # a word list is immutable; each run's prefilters ask again for the same lists
 def word_superset(words: WordSet) -> str | None:
     """Where a line can hold an entry of a word list (``words.find_word``).
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from review_trigger.analyze import Analysis
     from review_trigger.config import Config
+    from review_trigger.memo import Memo
 
 # Names of the built-in security rules that match a secret's shape.
 SECRET_RULES = frozenset(
@@ -67,19 +68,45 @@ def mask(rule: str) -> str:
     return f'[secret masked: {rule}]'
 
 
+class Rule(NamedTuple):
+    """A secret rule's regex, compiled when first searched with: its word
+    edges loosened (``_loosened``), or as it is (``loosen`` False)."""
+
+    source: str
+    loosen: bool = True
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return _compile(self.source, self.loosen)
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return _compile(self.source, self.loosen).search(text, pos)
+
+    def sub(self, repl: str, text: str) -> str:
+        return _compile(self.source, self.loosen).sub(repl, text)
+
+
 class Redactor(NamedTuple):
-    rules: tuple[tuple[str, re.Pattern[str]], ...]
+    rules: tuple[tuple[str, Rule], ...]
     # Per rule, the regex its gate is made from (``_gate``: a superset of
     # the rule's matches, fast to search from a literal), or None for the
-    # rule itself. The gates are built only for a large text, where they
-    # pay off: building them parses every regex.
+    # rule itself.
     sources: tuple[str | None, ...] = ()
+    # Per rule (with a run's memo), strings one of which every match of it
+    # holds, lower-cased (``scan._literal_sets`` of the gate's regex), or
+    # None: a text that holds none of them is not searched with the rule.
+    # Without them every text is searched with every rule, and the gates
+    # are built only for a large text: building them parses every regex.
+    literals: tuple[frozenset[str] | None, ...] = ()
 
     def text(self, text: str, only: Iterable[int] | None = None) -> str:
         """``text`` with every span a secret rule (of the indexes ``only``,
         if given, in order) matches masked."""
+        low = _low(text) if self.literals else ''
         for r in range(len(self.rules)) if only is None else only:
             name, rx = self.rules[r]
+            if self.literals and not _may_hold(self.literals[r], low):
+                continue
             if rx.search(text) is not None:
                 text = rx.sub(mask(name), text)
         return text
@@ -100,14 +127,21 @@ class Redactor(NamedTuple):
             starts.append(starts[-1] + len(t) + 1)
         marked: dict[int, set[int]] = {}
         folded: str | None = None
-        gates = (
-            _gates(self.sources, self.rules)
-            if self.sources and len(joined) >= GATES_AFTER
-            else tuple((rx, False) for _, rx in self.rules)
-        )
+        gates: tuple[tuple[Rule | re.Pattern[str], bool], ...]
+        if self.sources and len(joined) >= GATES_AFTER:
+            gates = _gates(self.sources, self.rules, self.literals)
+        elif self.literals:
+            # A small text: the rules whose literals it holds, themselves.
+            low = _low(joined)
+            gates = tuple(
+                (rx, False) if _may_hold(lits, low) else (_NOTHING, False)
+                for (_, rx), lits in zip(self.rules, self.literals, strict=True)
+            )
+        else:
+            gates = tuple((rx, False) for _, rx in self.rules)
         for r, (rx, fold) in enumerate(gates):
             if fold and folded is None:
-                lower = joined.lower()
+                lower = _low(joined)
                 folded = lower if len(lower) == len(joined) else ''
             text = folded if fold and folded else joined
             if fold and not folded:  # lower-casing moved offsets: no gate
@@ -140,6 +174,11 @@ _WORD_EDGE = re.compile(r'(?<!\\)\\b')
 _LOOSE_EDGE = r'(?:(?<![A-Za-z0-9])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?![A-Za-z0-9]))'
 
 
+@functools.cache  # a rule's source: immutable
+def _compile(source: str, loosen: bool) -> re.Pattern[str]:
+    return _loosened(source) if loosen else re.compile(source, re.M)
+
+
 def _loosened(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(_WORD_EDGE.sub(lambda _: _LOOSE_EDGE, pattern), re.M)
@@ -147,27 +186,61 @@ def _loosened(pattern: str) -> re.Pattern[str]:
         return re.compile(pattern, re.M)
 
 
+_NOTHING = re.compile('(?!)')
+
+
+def _low(text: str) -> str:
+    """``text`` lower-cased as the literals are: the characters Python's re
+    matches for an ASCII letter under re.IGNORECASE (the long s, the
+    dotless i) folded to it first."""
+    from review_trigger.scan import _fold
+
+    return text.lower() if text.isascii() else _fold(text).lower()
+
+
+def _may_hold(literals: frozenset[str] | None, low: str) -> bool:
+    return literals is None or any(lit in low for lit in literals)
+
+
 def redactor(
     patterns: Mapping[str, str] | Iterable[tuple[str, str]],
     secrets: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+    memo: Memo | None = None,
 ) -> Redactor:
     """A Redactor from (name, regex) pairs: every one of ``secrets`` (the
     security trigger's secret shapes), and the secret rules among
-    ``patterns`` (judged by name)."""
+    ``patterns`` (judged by name). With a run's ``memo``, each rule's
+    necessary literals are read from it (or found and remembered)."""
     items = patterns.items() if isinstance(patterns, Mapping) else patterns
     shapes = secrets.items() if isinstance(secrets, Mapping) else secrets
-    rules: list[tuple[str, re.Pattern[str]]] = []
+    rules: list[tuple[str, Rule]] = []
     sources: list[str | None] = []
     for name, pattern, secret in [*((n, p, True) for n, p in shapes), *((n, p, False) for n, p in items)]:
         if any(name == r[0] for r in rules):
             continue
         if name == _PEM_BLOCK[0]:
-            rules.append((name, re.compile(_PEM_BLOCK[1], re.M)))
+            rules.append((name, Rule(_PEM_BLOCK[1], loosen=False)))
             sources.append(None)
         elif secret or is_secret_rule(name):
-            rules.append((name, _loosened(pattern)))
+            rules.append((name, Rule(pattern)))
             sources.append(pattern)
-    return Redactor(tuple(rules), tuple(sources))
+    literals: tuple[frozenset[str] | None, ...] = ()
+    if memo is not None:
+        literals = tuple(_literals_of(memo, source) for source in sources)
+    return Redactor(tuple(rules), tuple(sources), literals)
+
+
+def _literals_of(memo: Memo, source: str | None) -> frozenset[str] | None:
+    """The best set of necessary literals of a rule's gate regex (its
+    source without word boundaries: a superset of the loosened rule's
+    matches), lower-cased, or None (none, or no gate)."""
+    if source is None:
+        return None
+    from review_trigger.regex import regex
+    from review_trigger.scan import remembered_literal_sets
+
+    sets = remembered_literal_sets(memo, regex(_WORD_EDGE.sub('', source), re.M))
+    return frozenset(lit.decode() for lit in sets[0]) if sets else None
 
 
 # Below this much text the rules are searched themselves: building the
@@ -177,33 +250,43 @@ GATES_AFTER = 64 * 1024
 
 @functools.lru_cache(maxsize=8)
 def _gates(
-    sources: tuple[str | None, ...], rules: tuple[tuple[str, re.Pattern[str]], ...]
-) -> tuple[tuple[re.Pattern[str], bool], ...]:
+    sources: tuple[str | None, ...],
+    rules: tuple[tuple[str, Rule], ...],
+    literals: tuple[frozenset[str] | None, ...],
+) -> tuple[tuple[Rule | re.Pattern[str], bool], ...]:
     # Pure in its (immutable) inputs, so cached for the process.
     return tuple(
-        (rx, False) if src is None else _gate(src, rx) for src, (_, rx) in zip(sources, rules, strict=True)
+        (rx, False) if src is None else _gate(src, rx, literals[r] if literals else _UNKNOWN)
+        for r, (src, (_, rx)) in enumerate(zip(sources, rules, strict=True))
     )
 
 
-def _gate(pattern: str, rule: re.Pattern[str]) -> tuple[re.Pattern[str], bool]:
-    """A superset of ``rule``'s matches that is quick to search: the rule
-    without word boundaries (so the loosened ones are covered), cut to
-    where a literal starts, as the scanner gates its rules."""
+_UNKNOWN = frozenset({'\0unknown'})
+
+
+def _gate(pattern: str, rule: Rule, literals: frozenset[str] | None) -> tuple[Rule | re.Pattern[str], bool]:
+    """A superset of ``rule``'s matches that is quick to search: where one
+    of the necessary literals of the rule without word boundaries (so the
+    loosened ones are covered) occurs, as the scanner gates its rules; the
+    rule without word boundaries if it has none. ``literals`` are those
+    a run remembers, or ``_UNKNOWN``: found here."""
     from review_trigger import scan
 
+    if literals is not None and literals is not _UNKNOWN:
+        # Found in the parse of the rule without word boundaries.
+        return re.compile(scan._alternatives(set(literals))), True
     try:
         bare = re.compile(_WORD_EDGE.sub('', pattern), re.M)
     except re.error:
         return rule, False
-    gate = scan._gate(bare)
-    if gate is None:
-        return bare, False
-    return gate.regex, gate.folded
+    gate = scan._gate(bare) if literals is _UNKNOWN else None
+    return (bare, False) if gate is None else (gate.regex, gate.folded)
 
 
-def for_config(config: Config) -> Redactor:
+def for_config(config: Config, memo: Memo | None = None) -> Redactor:
     """The Redactor of a configuration: its security rules' secret shapes
-    (even when the security trigger is disabled: a secret is never shown)."""
+    (even when the security trigger is disabled: a secret is never shown);
+    with a run's ``memo``, the literals that spare most searches."""
     from review_trigger import defaults
 
     security = config.triggers.get('security', {})
@@ -213,7 +296,7 @@ def for_config(config: Config) -> Redactor:
     secrets = {**builtin['secret_patterns'], **builtin['config_patterns']}
     secrets.update(security.get('secret_patterns') or {})
     secrets.update(security.get('config_patterns') or {})
-    return redactor(patterns, secrets)
+    return redactor(patterns, secrets, memo)
 
 
 def value(red: Redactor, data: Any) -> Any:

@@ -39,6 +39,7 @@ from review_trigger.regex import Regex, Source, regex
 from review_trigger.words import WordSet, entry_at, find_word, run_words, split_words, words_from
 
 if TYPE_CHECKING:
+    from review_trigger.memo import Memo
     from review_trigger.paths import ChangedPaths, PathMatcher
 
 # `review-trigger: ignore[security] reason` in any comment syntax.
@@ -149,18 +150,7 @@ class Rules:
             return ()
         found = self._sets.get(r)
         if found is None:
-
-            def compute() -> list[list[str]]:
-                return [sorted(x.decode('latin-1') for x in one) for one in _literal_sets(pattern)]
-
-            answer = self.globs.memo.get(
-                'literal-sets',
-                _key(pattern),
-                compute,
-                __file__,
-                _literal_lists,
-            )
-            found = self._sets[r] = tuple(frozenset(x.encode('latin-1') for x in one) for one in answer)
+            found = self._sets[r] = remembered_literal_sets(self.globs.memo, pattern)
         return found
 
     def runs(self, words: WordSet) -> _Runs:
@@ -190,6 +180,16 @@ class Rules:
                 if (only is None or matched[only]) and (never is None or not matched[never])
             )
         return found
+
+
+def remembered_literal_sets(memo: Memo, pattern: Source) -> tuple[frozenset[bytes], ...]:
+    """``_literal_sets(pattern)``, as ``memo`` remembers them."""
+
+    def compute() -> list[list[str]]:
+        return [sorted(x.decode('latin-1') for x in one) for one in _literal_sets(pattern)]
+
+    answer = memo.get('literal-sets', _key(pattern), compute, __file__, _literal_lists)
+    return tuple(frozenset(x.encode('latin-1') for x in one) for one in answer)
 
 
 def _literal_lists(answer: Any) -> bool:

@@ -11,6 +11,7 @@ import pytest
 
 from review_trigger import redact
 from review_trigger.config import default_config
+from review_trigger.memo import Memo
 
 # (secret value, can it be an identifier and a file name)
 SHAPES = [
@@ -36,9 +37,13 @@ PEM = (
 )
 
 
-@pytest.fixture
-def red() -> redact.Redactor:
-    return redact.for_config(default_config())
+@pytest.fixture(params=['alone', 'memo'])
+def red(request: pytest.FixtureRequest, tmp_path: Path) -> redact.Redactor:
+    """Without a run's memo every text is searched with every rule; with
+    one, only with the rules whose necessary literals it holds."""
+    if request.param == 'alone':
+        return redact.for_config(default_config())
+    return redact.for_config(default_config(), Memo(str(tmp_path)))
 
 
 @pytest.mark.parametrize(('secret', '_ident'), SHAPES)
@@ -81,6 +86,39 @@ def test_many_texts_are_masked_as_each_alone(red, text, secret, filler):
     found = red.strings(texts)
     assert found == {text: red.text(text)}
     assert secret not in found[text]
+
+
+# Python's re matches these for an ASCII letter under re.IGNORECASE (the
+# long s for s, the dotless and dotted i for i, the Kelvin sign for k):
+# lower-casing alone keeps the first two, so a literal search would miss
+# the secret where the rule finds it.
+FOLDED = [
+    pytest.param('DB_PA\u017f\u017fWORD = "Tr0ub4dor&3-horse"', 'Tr0ub4dor&3-horse', id='long_s'),
+    pytest.param('client_secret = "q8Zr-\u0131-Wv2x9Lm4"', 'q8Zr-\u0131-Wv2x9Lm4', id='dotless_i_in_value'),
+    pytest.param('api_\u212aey = "Wv2x9Lm4q8Zr77"', 'Wv2x9Lm4q8Zr77', id='kelvin'),
+]
+
+
+@pytest.mark.parametrize(('text', 'secret'), FOLDED)
+@pytest.mark.parametrize('filler', [0, 10, redact.GATES_AFTER // 20], ids=['alone', 'small', 'gated'])
+def test_a_secret_spelled_with_case_folds_is_masked(red, text, secret, filler):
+    assert secret not in red.text(text)
+    texts = [f'src/pkg/module_{i}.py' for i in range(filler)] + [text]
+    found = red.strings(texts)
+    assert text in found and secret not in found[text]
+
+
+def test_a_run_s_memo_keeps_the_rules_literals(tmp_path):
+    memo = Memo(str(tmp_path))
+    red = redact.for_config(default_config(), memo)
+    assert len(red.literals) == len(red.rules) and any(red.literals)
+    memo.save()
+    # The next run reads them back: the same literals, none computed.
+    again = redact.for_config(default_config(), Memo(str(tmp_path)))
+    assert again.literals == red.literals
+    # A rule whose literals a text lacks is not searched with it.
+    quiet = 'src/pkg/module.py'
+    assert again.text(quiet) == quiet and again.strings([quiet] * 3) == {}
 
 
 def test_nothing_to_mask_keeps_the_records(red):
