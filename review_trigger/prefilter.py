@@ -53,7 +53,9 @@ _NON_ASCII = r'\x{80}-\x{10ffff}'
 
 class Prefilter(NamedTuple):
     covered: tuple[bool, ...]  # per pattern: its lines are all found (``lines``)
-    alone: tuple[Any, ...]  # per pattern: its superset, compiled (None if not covered)
+    # Per pattern: its superset (None if not covered), compiled when a
+    # piece of text is first searched with it (``_alone``).
+    alone: tuple[str | None, ...]
     # RE2 sets of covered patterns, each with the indexes of its members:
     # one pass over a text says which of them match in it at all.
     sets: tuple[tuple[Any, tuple[int, ...]], ...] = ()
@@ -128,21 +130,15 @@ def build(
         return None
     options = _options(re2)
     covered: list[bool] = []
-    alones: list[Any] = []
     sources: list[str | None] = []
     for p in patterns:
-        source = word_superset(p) if isinstance(p, WordSet) else (superset_of or superset)(p)
-        alone = None
-        if source is not None:
-            try:
-                alone = re2.compile(source.encode(), options)
-            except (re2.error, ValueError, TypeError):
-                source = None
-            else:
-                if alone.search(b'') is not None:  # would match every line
-                    source = None
+        if isinstance(p, WordSet):
+            source = checked(word_superset(p))
+        elif superset_of is not None:
+            source = superset_of(p)
+        else:
+            source = checked_superset(p)
         covered.append(source is not None)
-        alones.append(alone if source is not None else None)
         sources.append(source)
     if not any(covered):
         return None
@@ -179,7 +175,7 @@ def build(
             unions = ()
     return Prefilter(
         tuple(covered),
-        tuple(alones),
+        tuple(sources),
         tuple(sets),
         heavy,
         gates=_gates(re2, options, heavy, literals),
@@ -193,6 +189,36 @@ def build(
 # literals, in one set, say in which pieces each can match at all; there
 # the personal-data rules' literals were in 78% of the pieces, the SQL and
 # CORS rules' in 11% and none.
+def checked_superset(pattern: Source) -> str | None:
+    """``superset(pattern)``, if RE2 takes it (``checked``)."""
+    return checked(superset(pattern))
+
+
+def checked(source: str | None) -> str | None:
+    """``source`` if RE2 compiles it and it does not match an empty line
+    (then it would match every line), else None."""
+    if source is None:
+        return None
+    compiled = _alone(source)
+    return source if compiled is not None and compiled.search(b'') is None else None
+
+
+@functools.cache  # a superset's source: immutable
+def _alone(source: str) -> Any:
+    """``source`` compiled by RE2, or None if it refuses it."""
+    re2 = _re2()
+    try:
+        return re2.compile(source.encode(), _options(re2))
+    except (re2.error, ValueError, TypeError):
+        return None
+
+
+def _alone_of(prefilter: Prefilter, i: int) -> Any:
+    source = prefilter.alone[i]
+    assert source is not None  # only covered patterns are searched
+    return _alone(source)
+
+
 def _gates(
     re2: Any, options: Any, heavy: tuple[int, ...], literals: Callable[[int], Collection[bytes] | None] | None
 ) -> tuple[Any, tuple[int, ...]] | None:
@@ -309,7 +335,7 @@ def lines(prefilter: Prefilter, data: bytes, wanted: Container[int] | None = Non
     for i in sorted(search):
         if wanted is not None and i not in wanted:
             continue
-        regex = prefilter.alone[i]
+        regex = _alone_of(prefilter, i)
         found_lines = [start for k in search[i] for start in _lines_of(regex, data, *spans[k])]
         if found_lines:
             out[i] = found_lines
@@ -328,15 +354,25 @@ def candidate_lines(prefilter: Prefilter, data: bytes) -> list[int]:
         for k in sorted({k for _, k in _matching(one, members, data, spans)}):
             found.update(_lines_of(union, data, *spans[k]))
     for i in prefilter.heavy:
-        found.update(_lines_of(prefilter.alone[i], data))
+        found.update(_lines_of(_alone_of(prefilter, i), data))
     return sorted(found)
 
 
 def _lines_of(regex: Any, data: bytes, pos: int = 0, end: int | None = None) -> Iterator[int]:
     """The offsets, in order, of the lines of ``data`` (between ``pos``
-    and ``end``, a line's start and a line's end) ``regex`` matches in."""
-    search = regex.search
+    and ``end``, a line's start and a line's end) ``regex`` matches in;
+    every line's if ``regex`` is None (a remembered superset RE2 no
+    longer takes)."""
     end = len(data) if end is None else end
+    if regex is None:
+        while pos < end:
+            yield pos
+            nl = data.find(b'\n', pos, end)
+            if nl < 0:
+                return
+            pos = nl + 1
+        return
+    search = regex.search
     while pos < end:
         m = search(data, pos, end)
         if m is None:

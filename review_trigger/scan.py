@@ -127,11 +127,11 @@ class Rules:
         return self._prefilter[0]
 
     def _superset(self, pattern: Source) -> str | None:
-        """``prefilter.superset``, as the run's memo remembers it."""
+        """``prefilter.checked_superset``, as the run's memo remembers it."""
         return self.globs.memo.get(
-            'superset',
+            'checked-superset',
             _key(pattern),
-            lambda: prefilter.superset(pattern),
+            lambda: prefilter.checked_superset(pattern),
             prefilter.__file__,
             lambda v: v is None or isinstance(v, str),
         )

@@ -276,7 +276,7 @@ def test_large_patterns_are_searched_only_where_their_literals_are(monkeypatch: 
     real = prefilter._lines_of
 
     def recording(regex: Any, data: bytes, pos: int = 0, end: int | None = None) -> Any:
-        if regex is pre.alone[0]:
+        if regex is prefilter._alone_of(pre, 0):
             searched.append((pos, len(data) if end is None else end))
         return real(regex, data, pos, end)
 
