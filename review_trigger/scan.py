@@ -354,6 +354,7 @@ def scan_files(
         return []
     run = _rules(rules)
     texts = [_text_of(lines) for _, lines in files]
+    utf8 = [getattr(lines, 'utf8', None) for _, lines in files]
     size = sum(map(len, texts))
     found: list[_Candidates] = [{} for _ in files]
     for i, text in enumerate(texts):
@@ -380,7 +381,10 @@ def scan_files(
             continue
         python_rules = list(profile)
         if pre is not None:
-            _prefiltered(pre, profile, joined, mine)
+            known = [b for b in (utf8[i] for i in members) if isinstance(b, bytes)]
+            _prefiltered(
+                pre, profile, joined, mine, b'\n'.join(known) if len(known) == len(members) else None
+            )
             python_rules = [r for r in profile if not pre.covered[r]]
         for r in python_rules:
             _python_candidates(r, run, part, joined, mine)
@@ -413,11 +417,16 @@ def _small(
 
 
 def _prefiltered(
-    pre: prefilter.Prefilter, profile: tuple[int, ...], joined: _Joined, found: list[_Candidates]
+    pre: prefilter.Prefilter,
+    profile: tuple[int, ...],
+    joined: _Joined,
+    found: list[_Candidates],
+    utf8: bytes | None = None,
 ) -> None:
     """Mark, in ``found``, the candidate lines the prefilter finds for the
-    rules of ``profile`` in the files' ``joined`` text."""
-    data, exact = prefilter.encode(joined.text)
+    rules of ``profile`` in the files' ``joined`` text (``utf8``: that text
+    as UTF-8, if the caller has it)."""
+    data, exact = (utf8, True) if utf8 is not None else prefilter.encode(joined.text)
     firsts = joined.firsts
     wanted = frozenset(profile)
     starts = sorted(
@@ -759,13 +768,14 @@ def _check(
         if r == _MARKED:
             continue
         rule = run.rules[r]
-        pattern = rule.pattern
+        # The compiled regex's own search: a line at a time, many lines.
+        search = rule.pattern.compiled.search if rule.pattern is not None else None
         memo = run.runs(rule.words) if rule.words is not None else None
         count = 0
         for k in sorted(cands[r]):
             line = texts[k]
-            if pattern is not None:
-                if pattern.search(line) is None:
+            if search is not None:
+                if search(line) is None:
                     continue
                 name = rule.name
             elif memo is not None:

@@ -616,6 +616,22 @@ def test_hook_path_does_not_import_heavy_modules(committed: Any) -> None:
     assert code == 0
     loaded = [m for m in modules if m.split('.')[0] in _HEAVY or m in _HEAVY]
     assert loaded == []
+    # Nor what only some runs need: OpenSSL's hashes (a configuration
+    # file's digest), tempfile and the random it imports (a spooled report).
+    assert [m for m in ('hashlib', 'tempfile', 'random', 'secrets') if m in modules] == []
+
+
+def test_added_lines_keep_their_utf8_when_the_patch_is_valid_utf8() -> None:
+    from review_trigger.git import diff as git_diff
+
+    change = _change('f')
+    valid = git_diff._file_diff(change, [(1, 2, '+h\u00e9 \u4e2d\n+x\n'.encode())], False).added
+    assert valid.text == 'h\u00e9 \u4e2d\nx' and valid.utf8 == valid.text.encode()
+    # Not UTF-8 (or an encoded surrogate): the text has U+FFFD, which is
+    # not those bytes, so the scanner encodes the text itself.
+    for raw in (b'+caf\xe9\n', b'+\xed\xa0\x80\n'):
+        odd = git_diff._file_diff(change, [(1, 1, raw)], False).added
+        assert '\ufffd' in odd.text and odd.utf8 is None
 
 
 def test_glob_translations_are_remembered(committed: Any) -> None:
@@ -1061,3 +1077,19 @@ def test_a_long_line_finds_the_word_the_whole_line_gives(pieces: list[str], pad:
         memo = run.runs(rule.words)
         want = find_word(split_words(line), rule.words)
         assert scan._long_line_word(line, memo) == want, (rule.name, line[-300:])
+
+
+@pytest.mark.parametrize('count', [3, 600], ids=['piped', 'spooled'])
+def test_blobs_are_read_in_order_however_many(repo: Any, count: int) -> None:
+    """A few names reach git through the pipe, many through a file (the
+    pipe would fill while git answers); a missing object is left out."""
+    from conftest import git as run_git
+
+    from review_trigger import git as git_mod
+
+    contents = [f'blob {i}\n'.encode() * (i % 7 + 1) for i in range(count)]
+    shas = [run_git(repo.path, 'hash-object', '-w', '--stdin', input=c).strip() for c in contents]
+    missing = '0' * 40
+    opened = git_mod.open_repo(str(repo.path), dict(os.environ))
+    got = list(git_mod.each_blob(opened, [*shas[:1], missing, *shas[1:]]))
+    assert got == list(zip(shas, contents, strict=True))

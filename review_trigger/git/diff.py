@@ -64,11 +64,16 @@ class AddedLines(Sequence[tuple[int, str]]):
     search it whole. Equal to the list of pairs it stands for.
     """
 
-    __slots__ = ('text', '_firsts', '_numbers', '_count', '_lines')
+    __slots__ = ('text', 'utf8', '_firsts', '_numbers', '_count', '_lines')
 
-    def __init__(self, text: str, runs: Sequence[tuple[int, int]], count: int) -> None:
+    def __init__(
+        self, text: str, runs: Sequence[tuple[int, int]], count: int, utf8: bytes | None = None
+    ) -> None:
         # runs: (index of a run's first line, that line's number), in order.
         self.text = text
+        # ``text`` as UTF-8, when the patch gave exactly that (valid UTF-8):
+        # the scanner's RE2 searches it without encoding the text again.
+        self.utf8 = utf8
         self._firsts = [i for i, _ in runs]
         self._numbers = [n for _, n in runs]
         self._count = count
@@ -621,10 +626,15 @@ def _file_diff(change: FileChange, runs: list[tuple[int, int, bytes]], skipped: 
         return FileDiff(change, NO_LINES, skipped)
     raw = runs[0][2] if len(runs) == 1 else b''.join(r[2] for r in runs)
     # Every line starts with '+' and ends with a newline: drop both.
-    text = raw[1:-1].replace(b'\n+', b'\n').decode('utf-8', 'replace')
+    data: bytes | None = raw[1:-1].replace(b'\n+', b'\n')
+    assert data is not None
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError:
+        text, data = data.decode('utf-8', 'replace'), None
     starts = []
     count = 0
     for number, lines, _ in runs:
         starts.append((count, number))
         count += lines
-    return FileDiff(change, AddedLines(text, starts, count), skipped)
+    return FileDiff(change, AddedLines(text, starts, count, data), skipped)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator, Sequence
+from typing import IO
 
 from review_trigger.change import Commit
 from review_trigger.git.run import _CONFIG, Repo, _call, _error, _Failed, _run, _start, _wait
@@ -62,28 +63,52 @@ def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
     object is left out."""
     if not shas:
         return
-    import tempfile
+    listed = ''.join(f'{sha}\n' for sha in shas).encode()
+    if len(listed) > _PIPE_HOLDS:
+        import tempfile
 
-    with tempfile.TemporaryFile() as names:
-        names.write(''.join(f'{sha}\n' for sha in shas).encode())
-        names.seek(0)
-        proc = _start(repo, [*_CONFIG, 'cat-file', '--batch'], stdin=names)
-        stream = proc.stdout
-        assert stream is not None
-        try:
-            for sha in shas:
-                head = stream.readline().split()
-                if len(head) < 3:
-                    continue  # "<sha> missing"
-                data = stream.read(int(head[2]) + 1)[:-1]
-                yield sha, data
-            stream.read()
-            _wait(proc)
-        except _Failed as e:
-            raise _error(e, 'cannot read objects')
-        finally:
-            stream.close()
-            proc.wait()
+        with tempfile.TemporaryFile() as names:
+            names.write(listed)
+            names.seek(0)
+            yield from _blobs(repo, shas, names)
+        return
+    # Few enough names for the pipe to hold them all, so git can write its
+    # answers while they wait there (and tempfile is not imported).
+    yield from _blobs(repo, shas, listed)
+
+
+# What a pipe holds before a writer waits for its reader: 16 KB on macOS
+# until it grows, 64 KB on Linux.
+_PIPE_HOLDS = 16 * 1024
+
+
+def _blobs(repo: Repo, shas: Sequence[str], names: IO[bytes] | bytes) -> Iterator[tuple[str, bytes]]:
+    proc = _start(
+        repo, [*_CONFIG, 'cat-file', '--batch'], stdin=subprocess.PIPE if isinstance(names, bytes) else names
+    )
+    stream = proc.stdout
+    assert stream is not None
+    try:
+        if isinstance(names, bytes):
+            assert proc.stdin is not None
+            try:
+                proc.stdin.write(names)
+                proc.stdin.close()
+            except BrokenPipeError:  # pragma: no cover  (git died at once: its status says why)
+                pass
+        for sha in shas:
+            head = stream.readline().split()
+            if len(head) < 3:
+                continue  # "<sha> missing"
+            data = stream.read(int(head[2]) + 1)[:-1]
+            yield sha, data
+        stream.read()
+        _wait(proc)
+    except _Failed as e:
+        raise _error(e, 'cannot read objects')
+    finally:
+        stream.close()
+        proc.wait()
 
 
 def read_path(repo: Repo, treeish: str, path: str) -> bytes | None:
