@@ -193,6 +193,61 @@ def build(
 # literals, in one set, say in which pieces each can match at all; there
 # the personal-data rules' literals were in 78% of the pieces, the SQL and
 # CORS rules' in 11% and none.
+def literal_spans(
+    sets: Sequence[Collection[str] | None], text: str
+) -> list[list[tuple[int, int]] | None] | None:
+    """For each set of literals, the spans of ``text`` (pieces of about
+    ``_PIECE`` bytes, whole lines, in order) that hold one of them, found
+    in one pass of an RE2 set; None for a set not given. None if RE2 is
+    missing, or ``text`` is not UTF-8 (a lone surrogate)."""
+    given = tuple(i for i, s in enumerate(sets) if s)
+    re2 = _re2()
+    if re2 is None or not given:
+        return None
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:
+        return None
+    one = _literal_set(tuple(frozenset(sets[i] or ()) for i in given))
+    if one is None:  # pragma: no cover  (escaped literals: RE2 takes them)
+        return None
+    pieces = _pieces(data)
+    if text.isascii():
+        chars = pieces
+    else:
+        chars = []
+        at = 0
+        for a, b in pieces:
+            chars.append((at, at + len(data[a:b].decode())))
+            at = chars[-1][1]
+    out: list[list[tuple[int, int]] | None] = [[] if s else None for s in sets]
+    for i, k in _matching(one, given, data, pieces):
+        found = out[i]
+        assert found is not None
+        found.append(chars[k])
+    return out
+
+
+@functools.cache  # literals: immutable
+def _literal_set(sets: tuple[frozenset[str], ...]) -> Any:
+    """An RE2 set with one member per set of literals (any of them), and
+    the canary; None if RE2 refuses it."""
+    re2 = _re2()
+    one = re2.Set.SearchSet(_options(re2))
+    try:
+        for literals in sets:
+            one.Add('|'.join(''.join(_code_point(ch) for ch in lit) for lit in sorted(literals)).encode())
+        one.Add(_CANARY)
+        one.Compile()
+    except (re2.error, ValueError, TypeError):  # pragma: no cover
+        return None
+    return one
+
+
+def _code_point(ch: str) -> str:
+    return ch if ch.isascii() and ch.isalnum() else f'\\x{{{ord(ch):x}}}'
+
+
 def checked_superset(pattern: Source) -> str | None:
     """``superset(pattern)``, if RE2 takes it (``checked``)."""
     return checked(superset(pattern))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -79,8 +80,8 @@ class Rule(NamedTuple):
     def compiled(self) -> re.Pattern[str]:
         return _compile(self.source, self.loosen)
 
-    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        return _compile(self.source, self.loosen).search(text, pos)
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return _compile(self.source, self.loosen).search(text, pos, endpos)
 
     def sub(self, repl: str, text: str) -> str:
         return _compile(self.source, self.loosen).sub(repl, text)
@@ -139,23 +140,34 @@ class Redactor(NamedTuple):
             )
         else:
             gates = tuple((rx, False) for _, rx in self.rules)
+        # With RE2, one pass of a set of the literal gates says in which
+        # pieces of the text each can match: it is searched only there.
+        spans: list[list[tuple[int, int]] | None] | None = None
+        if any(fold for _, fold in gates):
+            lower = _low(joined)
+            folded = lower if len(lower) == len(joined) else ''
+            if folded and self.literals:
+                from review_trigger import prefilter
+
+                spans = prefilter.literal_spans(
+                    [lits if fold else None for lits, (_, fold) in zip(self.literals, gates, strict=True)],
+                    folded,
+                )
         for r, (rx, fold) in enumerate(gates):
-            if fold and folded is None:
-                lower = _low(joined)
-                folded = lower if len(lower) == len(joined) else ''
             text = folded if fold and folded else joined
             if fold and not folded:  # lower-casing moved offsets: no gate
                 rx = self.rules[r][1]
+            where = spans[r] if spans is not None and fold else None
             pos = 0
-            while (m := rx.search(text, pos)) is not None:
-                i = bisect.bisect_right(starts, m.start()) - 1
-                # A gate's match lies inside the rule's, which may start
-                # in the text before (a rule can match across a newline).
-                for k in (i - 1, i) if i else (i,):
-                    marked.setdefault(k, set()).add(r)
-                if i + 1 >= len(texts):
-                    break
-                pos = starts[i + 1]
+            for start, end in where if where is not None else ((0, len(text)),):
+                pos = max(pos, start)
+                while pos < end and (m := rx.search(text, pos, end)) is not None:
+                    i = bisect.bisect_right(starts, m.start()) - 1
+                    # A gate's match lies inside the rule's, which may start
+                    # in the text before (a rule can match across a newline).
+                    for k in (i - 1, i) if i else (i,):
+                        marked.setdefault(k, set()).add(r)
+                    pos = starts[i + 1] if i + 1 < len(texts) else len(text)
         out = {}
         for i in sorted(marked):
             masked = self.text(texts[i], sorted(marked[i]))

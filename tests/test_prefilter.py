@@ -369,3 +369,38 @@ def test_a_line_re2_cannot_read_is_checked_by_python(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(scan, 'EVERY_LINE_BELOW', 0)
     got = scan.scan_file('src/app.py', lines, rules)
     assert [(h.line, h.rule) for h in got.hits] == [(2, 'odd key'), (3, 'odd key'), (3, 'plain')]
+
+
+@pytest.mark.skipif(not prefilter.available(), reason='RE2 is not installed')
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(
+        st.sampled_from(['plain', 'a key here', 'ключ key', '中文 to-k', 'x' * 300, 'ключ ' * 60, '']),
+        max_size=900,
+    ),
+    sets=st.lists(
+        st.one_of(st.none(), st.sets(st.sampled_from(['key', 'to-k', 'ключ', 'absent']), min_size=1))
+    ),
+)
+def test_literal_spans_hold_every_occurrence(lines: list[str], sets: list[set[str] | None]) -> None:
+    text = '\n'.join(lines)
+    spans = prefilter.literal_spans(sets, text)
+    if not any(sets):
+        assert spans is None
+        return
+    assert spans is not None and len(spans) == len(sets)
+    for literals, found in zip(sets, spans, strict=True):
+        if not literals:
+            assert found is None
+            continue
+        assert found is not None and found == sorted(found)
+        for lit in literals:
+            at = text.find(lit)
+            while at >= 0:
+                assert any(a <= at and at + len(lit) <= b for a, b in found), (lit, at)
+                at = text.find(lit, at + 1)
+        # Whole lines, each holding a literal of the set.
+        for a, b in found:
+            assert a == 0 or text[a - 1] == '\n'
+            assert b == len(text) or text[b - 1] == '\n'
+            assert any(lit in text[a:b] for lit in literals)

@@ -296,3 +296,17 @@ def test_a_secret_reaches_no_output_of_the_action(committed, tmp_path, monkeypat
     assert '::warning file=' in captured.out  # the annotations are in the checks
     for text in texts:
         assert secret not in text and secret[:14] not in text
+
+
+def test_a_secret_in_any_piece_of_a_large_text_is_masked(red):
+    """Past RE2's piece of text (64 KB), after text in other scripts: each
+    literal gate is searched in the pieces an RE2 set found it in, at the
+    offsets of the text (not of its UTF-8)."""
+    filler = [f'docs/\u4e2d\u6587/page_{i}.md' for i in range(9000)]
+    assigned = 'DB_PASSWORD = "Tr0ub4dor&3-horse"'
+    token = 'see ghp_1234567890abcdefghijklmnopqrstuvwxyz'
+    texts = [*filler[:4500], assigned, *filler[4500:], token]
+    assert len('\n'.join(texts).encode()) > 3 * 64 * 1024
+    found = red.strings(texts)
+    assert found == {assigned: red.text(assigned), token: red.text(token)}
+    assert 'Tr0ub4dor' not in found[assigned] and 'ghp_' not in found[token]
