@@ -148,7 +148,6 @@ def path_word_details(
     wordset = compile_words(words)
     # Every word of a path is part of the lower-cased path, so a path
     # holding none of the words a match can start with is not split.
-    starts = re.compile('|'.join(re.escape(n) for n in wordset.needles) or '(?!)')
     index = changed_paths(change)
     paths = index.paths
     text, offsets = index.joined()
@@ -156,17 +155,21 @@ def path_word_details(
     if found is not None:
         candidates = {paths[i] for i in found}
     elif len(text.lower()) == len(text):
+        # Each start looked for with str.find (a regex of them all tried
+        # every one at every offset: 0.2 s for the synthetic change's
+        # 22,000 paths), from the path after the last that held it.
         folded = text.lower()
         candidates = set()
-        pos = 0
-        while (m := starts.search(folded, pos)) is not None:
-            i = bisect.bisect_right(offsets, m.start()) - 1
-            candidates.add(paths[i])
-            if i + 1 >= len(paths):
-                break
-            pos = offsets[i + 1]
+        for needle in wordset.needles:
+            at = folded.find(needle)
+            while at >= 0:
+                i = bisect.bisect_right(offsets, at) - 1
+                candidates.add(paths[i])
+                if i + 1 >= len(paths):
+                    break
+                at = folded.find(needle, offsets[i + 1])
     else:  # lower-casing changed lengths: look at each path
-        candidates = {p for p in paths if starts.search(p.lower())}
+        candidates = {p for p in paths if any(n in p.lower() for n in wordset.needles)}
     if not candidates:
         return []
     not_code = index.select((*NOT_CODE, *MANIFESTS))
