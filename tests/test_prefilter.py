@@ -249,7 +249,7 @@ def test_patterns_with_other_keys_are_in_other_sets() -> None:
 
 
 def test_large_patterns_are_searched_alone() -> None:
-    words = '|'.join(f'word{i}' for i in range(400))
+    words = '|'.join(f'word{i}' for i in range(2000))
     pre = prefilter.build([re.compile(words), re.compile('small')])
     assert pre is not None
     assert pre.heavy == (0,)
@@ -262,7 +262,7 @@ def test_large_patterns_are_searched_only_where_their_literals_are(monkeypatch: 
     lines holds, is searched only in the pieces holding one (in any case, as
     Python's re.IGNORECASE reads them: a dotted capital I is an 'i')."""
     monkeypatch.setattr(prefilter, '_PIECE', 8)
-    words = '|'.join(f'word{i}' for i in range(400))
+    words = '|'.join(f'word{i}' for i in range(2000))
     big = re.compile(f'(?i)(?:secret|pin)_(?:{words})')
     pre = prefilter.build(
         [big, re.compile('small')], literals=lambda i: {b'secret_', b'pin_'} if i == 0 else None
