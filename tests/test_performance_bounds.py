@@ -598,11 +598,15 @@ _HEAVY = (
 def test_hook_path_does_not_import_heavy_modules(committed: Any) -> None:
     committed.stage('src/auth/session.py', 'import hmac\n')
     committed.stage('lib/util.py', 'def f():\n    return 1\n')
+    # The modules the run imports (not those already there: coverage's,
+    # when the suite measures it in every process).
     probe = (
-        'import json, sys\n'
+        'import sys\n'
+        'before = set(sys.modules)\n'
+        'import json\n'
         'from review_trigger.__main__ import main\n'
         'code = main(["--staged"])\n'
-        'print(json.dumps([code, sorted(sys.modules)]))\n'
+        'print(json.dumps([code, sorted(set(sys.modules) - before)]))\n'
     )
     out = subprocess.run(
         [sys.executable, '-c', probe],
