@@ -11,10 +11,12 @@ from review_trigger.errors import UserError
 
 def _temporary(folder: str) -> tuple[int, str]:
     """A new file in ``folder``, made as ``tempfile.mkstemp`` makes one
-    (mode 0600, never a name that exists, not inherited by git), without
-    importing tempfile: it and the random and shutil it imports took 8 ms
-    of every hook run."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_CLOEXEC', 0) | getattr(os, 'O_NOFOLLOW', 0)
+    (mode 0600, never a name that exists, not inherited by git, binary on
+    Windows), without importing tempfile: it and the random and shutil it
+    imports took 8 ms of every hook run."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    for name in ('O_CLOEXEC', 'O_NOFOLLOW', 'O_BINARY'):
+        flags |= getattr(os, name, 0)
     for _ in range(100):
         tmp = os.path.join(folder, f'.review-trigger-{os.urandom(8).hex()}.tmp')
         try:

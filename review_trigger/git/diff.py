@@ -629,15 +629,15 @@ def _file_diff(change: FileChange, runs: list[tuple[int, int, bytes]], skipped: 
         return FileDiff(change, NO_LINES, skipped)
     raw = runs[0][2] if len(runs) == 1 else b''.join(r[2] for r in runs)
     # Every line starts with '+' and ends with a newline: drop both.
-    data: bytes | None = raw[1:-1].replace(b'\n+', b'\n')
-    assert data is not None
+    data = raw[1:-1].replace(b'\n+', b'\n')
+    utf8: bytes | None = data
     try:
         text = data.decode('utf-8')
     except UnicodeDecodeError:
-        text, data = data.decode('utf-8', 'replace'), None
+        text, utf8 = data.decode('utf-8', 'replace'), None
     starts = []
     count = 0
     for number, lines, _ in runs:
         starts.append((count, number))
         count += lines
-    return FileDiff(change, AddedLines(text, starts, count, data), skipped)
+    return FileDiff(change, AddedLines(text, starts, count, utf8), skipped)
