@@ -200,3 +200,10 @@ def report(cli, *args: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
 def fired(cli, *args: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
     """The triggers that fired, by id."""
     return {t['id']: t for t in report(cli, *args)['triggers']}
+
+
+def fired_whys(cli, trigger: str, *args: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Why each detail of ``trigger``, which must have fired, was given."""
+    found = fired(cli, *args)
+    assert trigger in found, f'{trigger} did not fire: {sorted(found)}'
+    return [d['why'] for d in found[trigger]['details']]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import fired
+from conftest import fired, fired_whys
 
 SECRET = 'hunter2-very-secret-value'
 
@@ -249,7 +249,7 @@ def test_suppressed_line_shows_in_prompt(committed, cli):
 )
 def test_unsafe_patterns_fire(committed, cli, path, line, rule):
     committed.stage(path, line + '\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert any(rule in why for why in whys), whys
     assert all(line not in why for why in whys)
 
@@ -302,7 +302,7 @@ def test_unsafe_pattern_near_misses_noop(committed, cli, path, line):
 )
 def test_auth_identifiers_fire_anywhere(committed, cli, line, word):
     committed.stage('src/app/render.py', line + '\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert any(word in why for why in whys), whys
 
 
@@ -332,7 +332,7 @@ def test_removed_permission_check_fires(committed, cli):
     )
     committed.commit('render')
     committed.stage('src/app/render.py', 'def render(user, doc):\n    return doc.body\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert whys == ['removed line 2 (old numbering): has permission'], whys
 
 
@@ -491,7 +491,7 @@ def test_generated_file_without_secrets_noop(committed, cli):
 )
 def test_real_commit_classes_fire(committed, cli, path, line, rule):
     committed.stage(path, line + '\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert any(rule in why for why in whys), whys
 
 
@@ -525,7 +525,7 @@ def test_removed_credential_field_of_a_copied_record_fires(committed, cli):
     committed.stage('src/admin/UserEditForm.tsx', "<Form\n  values={{ ...user, password: '' }}\n>\n")
     committed.commit('form')
     committed.stage('src/admin/UserEditForm.tsx', '<Form values={user}>\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert whys == ['removed line 2 (old numbering): credential field of a copied record'], whys
 
 
@@ -550,7 +550,7 @@ def test_check_moved_before_an_existence_test_fires(committed, cli):
     committed.stage('src/app/views.py', VIEW.format(before=EXISTS, after=''))
     committed.commit('view')
     committed.stage('src/app/views.py', VIEW.format(before='', after=EXISTS))
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert whys == ['removed line 3 (old numbering) next to an authorization check'], whys
 
 
@@ -630,7 +630,7 @@ def test_vault_path_word_is_a_secrets_store_not_a_collection(committed, cli, pat
 )
 def test_issue_examples_fire(committed, cli, path, line, word):
     committed.stage(path, line + '\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert any(word in why for why in whys), whys
 
 
@@ -676,7 +676,7 @@ def test_session_path_word_is_a_login_not_a_checkout(committed, cli, path, fires
 )
 def test_guest_and_anonymous_access_fire(committed, cli, line, word):
     committed.stage('src/shop/forms.py', line + '\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert any(word in why for why in whys), whys
 
 
@@ -703,7 +703,7 @@ def test_guest_words_without_access_noop(committed, cli, line):
 )
 def test_row_level_security_fires(committed, cli, line):
     committed.stage('insuree/reports/family_overview.py', line + '\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert any('row' in why and 'security' in why for why in whys), whys
 
 
@@ -786,7 +786,7 @@ def test_a_test_client_sending_its_token_or_a_description_noop(committed, cli, p
 )
 def test_other_auth_words_in_tests_and_headers_in_code_fire(committed, cli, path, line, word):
     committed.stage(path, line + '\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert any(word in why for why in whys), whys
 
 
@@ -817,7 +817,7 @@ def test_a_payment_session_is_a_purchase_noop(committed, cli, path):
 )
 def test_password_hashed_when_set_fires(committed, cli, line):
     committed.stage('app/services/UserImportService.groovy', line + '\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert any('password hashed when set' in w for w in whys), whys
 
 
@@ -864,7 +864,7 @@ def test_code_after_a_docstring_next_to_a_check_fires(committed, cli):
     )
     committed.commit('view')
     committed.stage('helpdesk/api/customer.py', DOCSTRING_VIEW.format(doc='Returns its name.', result='doc'))
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert whys == ['added line 8 next to an authorization check'], whys
 
 
@@ -944,7 +944,7 @@ def test_code_after_a_docstring_next_to_a_check_fires(committed, cli):
 )
 def test_round_seven_classes_fire(committed, cli, path, line, rule):
     committed.stage(path, line + '\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert any(rule in why for why in whys), whys
     assert all(line.strip() not in why for why in whys)
 
@@ -986,7 +986,7 @@ def test_round_seven_guards_removed_fire(committed, cli, path, line, rule):
     committed.stage(path, 'def run(check, ctx):\n' + line + '\n    return ctx\n')
     committed.commit('guarded')
     committed.stage(path, 'def run(check, ctx):\n    return ctx\n')
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert any('removed line 2' in why and rule in why for why in whys), whys
 
 
@@ -1034,7 +1034,7 @@ def test_a_line_below_an_annotation_check_fires(committed, cli):
     committed.stage(path, _resource())
     committed.commit('resource')
     committed.stage(path, _resource(result='source, all'))
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert whys == ['added line 10 next to an authorization check'], whys
 
 
@@ -1054,5 +1054,5 @@ def test_a_line_below_a_decorator_check_fires(committed, cli):
     committed.stage('shop/views.py', DECORATED_VIEW.format(above='', template='"orders.html"'))
     committed.commit('view')
     committed.stage('shop/views.py', DECORATED_VIEW.format(above='', template='PAGE'))
-    whys = [d['why'] for d in fired(cli)['security']['details']]
+    whys = fired_whys(cli, 'security')
     assert whys == ['added line 3 next to an authorization check'], whys

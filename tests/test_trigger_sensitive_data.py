@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import fired
+from conftest import fired, fired_whys
 
 
 @pytest.mark.parametrize(
@@ -305,7 +305,7 @@ def test_changed_access_to_the_same_data_fires(committed, cli):
 )
 def test_personal_data_fields_selected_or_saved_fire(committed, cli, path, line):
     committed.stage(path, line + '\n')
-    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    whys = fired_whys(cli, 'sensitive-data')
     assert whys == ['added line 1: personal-data fields selected or saved'], whys
 
 
@@ -346,7 +346,7 @@ def test_plural_contact_addresses_path_word_fires(committed, cli):
 )
 def test_schema_and_model_fields_fire(committed, cli, path, line):
     committed.stage(path, line + '\n')
-    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    whys = fired_whys(cli, 'sensitive-data')
     assert whys == ['added line 1: personal-data field in a model, struct or schema'], whys
 
 
@@ -438,7 +438,7 @@ def test_schema_and_model_field_near_misses_noop(committed, cli, path, line):
 )
 def test_personal_data_handed_on_fires(committed, cli, path, line, why):
     committed.stage(path, line + '\n')
-    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    whys = fired_whys(cli, 'sensitive-data')
     assert any(why in w for w in whys), whys
 
 
@@ -474,7 +474,7 @@ def test_personal_data_handed_on_near_misses_noop(committed, cli, path, line):
 )
 def test_personal_data_logged_from_a_template_string_fires(committed, cli, line):
     committed.stage('src/server/signup.ts', line + '\n')
-    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    whys = fired_whys(cli, 'sensitive-data')
     assert whys == ['added line 1: personal data logged'], whys
 
 
@@ -546,7 +546,7 @@ def test_logged_words_that_are_no_personal_data_noop(committed, cli, line):
 )
 def test_personal_data_listed_returned_or_written_fires(committed, cli, path, line, why):
     committed.stage(path, line + '\n')
-    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    whys = fired_whys(cli, 'sensitive-data')
     assert any(why in w for w in whys), whys
 
 
@@ -801,9 +801,7 @@ def test_a_citation_file_is_metadata_not_code(committed, cli):
 )
 def test_round_six_classes_fire(committed, cli, path, line, why):
     committed.stage(path, line + '\n')
-    found = fired(cli).get('sensitive-data')
-    assert found is not None, line
-    whys = [d['why'] for d in found['details']]
+    whys = fired_whys(cli, 'sensitive-data')
     assert any(why in x for x in whys), whys
 
 
@@ -987,7 +985,7 @@ def test_a_list_of_people_imported_path_words(committed, cli, path, fires):
 )
 def test_round_seven_classes_fire(committed, cli, path, line, rule):
     committed.stage(path, line + '\n')
-    whys = [d['why'] for d in fired(cli)['sensitive-data']['details']]
+    whys = fired_whys(cli, 'sensitive-data')
     assert any(rule in why for why in whys), whys
 
 
