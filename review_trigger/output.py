@@ -9,8 +9,9 @@ from typing import TextIO
 from review_trigger.errors import UserError
 
 
-def _temporary(folder: str) -> tuple[int, str]:
-    """A new file in ``folder``, made as ``tempfile.mkstemp`` makes one
+def temporary_file(folder: str, prefix: str = '.review-trigger-') -> tuple[int, str]:
+    """A new file in ``folder`` (its descriptor and path), made as
+    ``tempfile.mkstemp`` makes one
     (mode 0600, never a name that exists, not inherited by git, binary on
     Windows), without importing tempfile: it and the random and shutil it
     imports took 8 ms of every hook run."""
@@ -18,7 +19,7 @@ def _temporary(folder: str) -> tuple[int, str]:
     for name in ('O_CLOEXEC', 'O_NOFOLLOW', 'O_BINARY'):
         flags |= getattr(os, name, 0)
     for _ in range(100):
-        tmp = os.path.join(folder, f'.review-trigger-{os.urandom(8).hex()}.tmp')
+        tmp = os.path.join(folder, f'{prefix}{os.urandom(8).hex()}.tmp')
         try:
             return os.open(tmp, flags, 0o600), tmp
         except FileExistsError:
@@ -47,7 +48,7 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(folder, exist_ok=True)
-        fd, tmp = _temporary(folder)
+        fd, tmp = temporary_file(folder)
     except OSError as e:
         raise UserError(f'cannot write {path}: {e.strerror}')
     try:

@@ -284,10 +284,12 @@ def pinned_of(repo: git.Repo, rng: Range) -> prompt.Pinned:
     from review_trigger.prompt import Pinned
 
     if bundle.is_index(rng):
-        tree = bundle.write_tree(repo)
-        return Pinned(
-            rng.base, None, tree, None, bundle.reproduce(repo, rng, tree=tree), bundle.reproduce(repo, rng)
-        )
+        # The tree the analysis read (None: an index with unmerged entries,
+        # which no tree holds: then only the index as it is now).
+        now = bundle.reproduce(repo, rng)
+        if rng.tree is None:
+            return Pinned(rng.base, None, None, None, now, None)
+        return Pinned(rng.base, None, rng.tree, None, bundle.reproduce(repo, rng, tree=rng.tree), now)
     if bundle.is_worktree(rng):
         if rng.tree:
             # The working tree's snapshot: pinned like the index's tree

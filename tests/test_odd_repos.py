@@ -220,6 +220,25 @@ def test_concurrent_hook_runs_never_tear_the_prompt(committed):
     assert leftovers == []
 
 
+def test_staged_change_is_read_while_another_git_holds_the_index_lock(committed, cli):
+    """An editor's ``git status`` (or a second run) holding ``index.lock``:
+    the staged change is still analysed and pinned, from a copy of the
+    index; the index and the other git's lock are left as they were."""
+    committed.stage('src/auth/login.py', 'x = 1\n' * 50)
+    index = committed.path / '.git' / 'index'
+    lock = committed.path / '.git' / 'index.lock'
+    lock.write_bytes(b'held by another git')
+    before = index.read_bytes()
+    data = report(cli)
+    assert [t['id'] for t in data['triggers']] == ['security']
+    assert data['pinned']['tree'] and data['pinned']['reproduce'].endswith(data['pinned']['tree'])
+    assert index.read_bytes() == before
+    assert lock.read_bytes() == b'held by another git'
+    lock.unlink()
+    assert data['pinned']['tree'] == committed.git('write-tree').strip()
+    assert not [p for p in (committed.path / '.git' / 'review-trigger').iterdir() if p.name.startswith('index-')]
+
+
 def test_line_counts_are_gits_numstat(committed, cli):
     """Added and deleted line counts, binary flags: what git's --numstat
     says, for every kind of change in one commit."""

@@ -40,12 +40,6 @@ def is_worktree(rng: Range) -> bool:
     return rng.head == WORKTREE
 
 
-def write_tree(repo: Repo) -> str:
-    """The tree id of the index (``git write-tree``): the staged change,
-    pinned, however the index changes afterwards."""
-    return _run(repo, 'write-tree', what='cannot write the index as a tree').decode().strip()
-
-
 def sides(repo: Repo, rng: Range, tree: str | None = None) -> list[str]:
     """The arguments of ``git diff`` that name the range's two sides: base
     and head commits, the base and the index's tree (``tree``), or for

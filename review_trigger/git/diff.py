@@ -20,7 +20,7 @@ from typing import IO, NamedTuple, Protocol, TypeVar, overload
 
 from review_trigger.change import STATUS, FileChange
 from review_trigger.git.revisions import _empty_tree
-from review_trigger.git.run import _CONFIG, Repo, _call, _error, _Failed, _start, _wait
+from review_trigger.git.run import _CONFIG, Repo, _error, _Failed, _start, _wait
 
 _DIFF_OPTS = (
     '--no-ext-diff',
@@ -217,13 +217,13 @@ def _start_diff(
     tree and no index, where it finds no in-tree attributes at all (the
     user's ``core.attributesFile`` and ``$GIT_DIR/info/attributes`` still
     apply: the change controls neither). The staged change is diffed as the
-    tree ``git write-tree`` makes of the index.
+    tree written from the index (``Range.tree``).
     """
-    new = head_ if head_ is not None else _index_tree(repo)
+    new = head_
     empty = _empty_dir(repo)
     if new is None:
-        # Unmerged entries: no tree can be written. The index is then the
-        # only source, and git reads attributes from it.
+        # The index itself: it has unmerged entries, so no tree could be
+        # written. It is then the only source, and git reads attributes from it.
         args = ['diff', '--cached', *_DIFF_OPTS, *([base] if base is not None else [])]
         proc = _start(repo, [*_CONFIG, *args, '--'])
     else:
@@ -254,13 +254,6 @@ def _empty_dir(repo: Repo) -> str:
     import tempfile  # only here: its imports are a twentieth of a hook's run
 
     return tempfile.mkdtemp(prefix='review-trigger-')
-
-
-def _index_tree(repo: Repo) -> str | None:
-    """The staged change as a tree object, or None if the index has
-    unmerged entries."""
-    status, out, _ = _call(repo, 'write-tree')
-    return out.decode().strip() if status == 0 and out.strip() else None
 
 
 def _widen(stream: IO[bytes]) -> None:

@@ -80,14 +80,17 @@ def resolve_range(
         return Range('pr', frm, to, f'{base}...{head or "HEAD"}', config_base=tip)
     if head is not None:
         raise UserError('--head needs --base')
-    return Range('staged', _head_sha(repo), INDEX, 'staged changes')
+    from review_trigger.git.worktree import index_tree
+
+    return Range('staged', _head_sha(repo), INDEX, 'staged changes', index_tree(repo))
 
 
 def new_side(rng: Range) -> str | None:
-    """The commit (or tree) a range leads to, or None for the index (--staged)."""
-    if rng.head == WORKTREE:
+    """The commit (or tree) a range leads to: for the index (--staged), the
+    tree written from it, or None if none could be (the index itself)."""
+    if rng.head in (WORKTREE, INDEX):
         return rng.tree
-    return None if rng.head == INDEX else rng.head
+    return rng.head
 
 
 def last_commit(rng: Range) -> str | None:

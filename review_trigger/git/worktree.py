@@ -8,6 +8,9 @@ then diffed like a commit. The temporary index is removed at once, also
 when the run is interrupted; the real index and the working tree are only
 read. (``git add`` writes the new files' blobs to the object database, as
 any ``git add`` would: unreferenced, ``git gc`` prunes them.)
+
+The staged change is pinned the same way: ``git write-tree`` on a copy of
+the index, never on the index itself, whose lock another git may hold.
 """
 
 from __future__ import annotations
@@ -40,13 +43,29 @@ def worktree_range(repo: Repo, base: str | None, label: str | None = None) -> Ra
 def snapshot(repo: Repo) -> str:
     """The tree of the working tree: what ``git add -A`` would stage, on a
     copy of the index."""
-    with _temporary_index(repo) as index:
+    with _temporary_index(repo, 'worktree-index-') as index:
         env = {'GIT_INDEX_FILE': index}
         for args in (('add', '-A', '--', ':/'), ('write-tree',)):
             status, out, err = _call(repo, *_CONFIG, *args, env=env)
             if status != 0:
                 raise _error(_Failed(status, err), 'cannot read the working tree')
     return _decode(out).strip()
+
+
+def index_tree(repo: Repo) -> str | None:
+    """The staged change as a tree object (``git write-tree``), written from
+    a copy of the index; None if the index has unmerged entries (no tree
+    can be written) or no copy can be made (a read-only repository).
+
+    ``git write-tree`` on the real index takes its lock, and fails at once
+    if another git (an editor's ``git status``, a second run of this tool)
+    holds it; the copy is this run's alone."""
+    try:
+        with _temporary_index(repo, 'index-') as index:
+            status, out, _ = _call(repo, 'write-tree', env={'GIT_INDEX_FILE': index})
+    except UserError:
+        return None
+    return _decode(out).strip() if status == 0 and out.strip() else None
 
 
 def _real_index(repo: Repo) -> str:
@@ -58,17 +77,16 @@ def _real_index(repo: Repo) -> str:
 
 
 @contextlib.contextmanager
-def _temporary_index(repo: Repo) -> Iterator[str]:
+def _temporary_index(repo: Repo, prefix: str) -> Iterator[str]:
     """A copy of the index in the git directory (the same file system, and
     never the work tree), removed afterwards whatever happens: an
     exception, ^C (KeyboardInterrupt) or, in the main thread, SIGTERM."""
-    import shutil
-    import tempfile
+    from review_trigger.output import temporary_file
 
     folder = os.path.join(repo.git_dir, 'review-trigger')
     try:
         os.makedirs(folder, exist_ok=True)
-        fd, path = tempfile.mkstemp(dir=folder, prefix='worktree-index-')
+        fd, path = temporary_file(folder, prefix)
     except OSError as e:
         raise UserError(f'cannot create a temporary index in {folder}: {e.strerror}')
     restore = _terminate_as_interrupt()
@@ -76,7 +94,8 @@ def _temporary_index(repo: Repo) -> Iterator[str]:
         with os.fdopen(fd, 'wb') as copy:
             try:
                 with open(_real_index(repo), 'rb') as real:
-                    shutil.copyfileobj(real, copy)
+                    while block := real.read(1 << 20):
+                        copy.write(block)
             except FileNotFoundError:
                 pass  # nothing was ever staged: start from no index
         if os.path.getsize(path) == 0:
