@@ -236,7 +236,9 @@ def test_staged_change_is_read_while_another_git_holds_the_index_lock(committed,
     assert lock.read_bytes() == b'held by another git'
     lock.unlink()
     assert data['pinned']['tree'] == committed.git('write-tree').strip()
-    assert not [p for p in (committed.path / '.git' / 'review-trigger').iterdir() if p.name.startswith('index-')]
+    assert not [
+        p for p in (committed.path / '.git' / 'review-trigger').iterdir() if p.name.startswith('index-')
+    ]
 
 
 def test_line_counts_are_gits_numstat(committed, cli):
