@@ -148,11 +148,91 @@ class Repo:
         return self.git('rev-parse', 'HEAD').strip()
 
 
+# Files of every kind the default rules look at (by path and by content),
+# for the memo of a repository analysed before (``_warm_memo``).
+_SEED = {
+    'src/auth/login.py': 'import jwt\npassword = "x"\nssn = row.ssn\n',
+    'app/payments/billing.js': 'const card = req.body.cardNumber;\neval(x)\n',
+    'src/models/patient.ts': 'export const diagnosis = 1;\n',
+    'cmd/server/main.go': 'package main\nimport "crypto/md5"\n',
+    'src/lib.rs': 'unsafe { x() }\n',
+    'src/Main.java': 'class Main {}\n',
+    'db/migrations/0001_init.sql': 'CREATE TABLE users (email text);\n',
+    'docs/adr/0001-record.md': '# ADR 1\n\n## Decision\n\nWords.\n',
+    'README.md': '# project\n\nMore words.\n',
+    'AGENTS.md': '# Agents\n',
+    'CLAUDE.md': '# Claude\n',
+    '.github/workflows/ci.yml': 'on: pull_request_target\n',
+    'Dockerfile': 'FROM python\nUSER root\n',
+    'k8s/deploy.yaml': 'privileged: true\n',
+    'package.json': '{"dependencies": {}}\n',
+    'settings.py': 'DEBUG = True\nSECRET_KEY = "x"\n',
+}
+
+
+def seed_memo(root: Path, command: Sequence[str] | None = None) -> Path:
+    """The memo (``.git/review-trigger``'s rules.json and globs.json) a run
+    over ``_SEED`` leaves, in ``root/memo``: a run in this process, or of
+    ``command`` (another copy of the package: the Action's, the hook's; its
+    memo is stamped with that copy's files)."""
+    import contextlib
+    import io
+
+    path = root / 'seed'
+    path.mkdir()
+    env = {**os.environ, 'GIT_CONFIG_NOSYSTEM': '1', 'GIT_CONFIG_GLOBAL': os.devnull}
+    env.pop('COVERAGE_PROCESS_START', None)
+    for args in (('init', '-q'), ('commit', '-q', '--allow-empty', '-m', 'start')):
+        subprocess.run(
+            ('git', '-c', 'user.name=Test', '-c', 'user.email=test@example.com', *args),
+            cwd=path,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    seeded = Repo(path)
+    for name, content in _SEED.items():
+        seeded.write(name, content)
+    subprocess.run(('git', 'add', '-A'), cwd=path, env=env, check=True)
+    if command is None:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            assert main(['-C', str(path), '--format', 'json']) == 0
+    else:
+        subprocess.run(
+            (*command, '-C', str(path), '--format', 'json'), env=env, check=True, capture_output=True
+        )
+    memo = root / 'memo'
+    memo.mkdir()
+    for name in ('rules.json', 'globs.json'):
+        shutil.copy(path / '.git' / 'review-trigger' / name, memo)
+    return memo
+
+
+def recall_memo(memo: Path, repo: Path) -> None:
+    """Start ``repo`` with the memo of an earlier run (``seed_memo``)."""
+    shutil.copytree(memo, repo / '.git' / 'review-trigger', dirs_exist_ok=True)
+
+
+@pytest.fixture(scope='session')
+def _warm_memo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The memo of a run in this process, once per worker. Each test's
+    repository starts with a copy, as a repository the tool has run in
+    before: its processes then do not each work out the default rules'
+    literals and glob translations again (half a second a process under
+    coverage). A test marked ``cold_memo`` starts without it; test_memo
+    tests the two ways against each other."""
+    return seed_memo(tmp_path_factory.mktemp('warm-memo'))
+
+
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repo]:
+def repo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, _warm_memo: Path
+) -> Iterator[Repo]:
     path = tmp_path / 'repo'
     path.mkdir()
     git(path, 'init', '-q')
+    if request.node.get_closest_marker('cold_memo') is None:
+        recall_memo(_warm_memo, path)
     monkeypatch.chdir(path)
     yield Repo(path)
 

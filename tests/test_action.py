@@ -23,7 +23,7 @@ if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 
 import action_harness as h  # noqa: E402
-from conftest import measure_coverage, shared_dir  # noqa: E402
+from conftest import measure_coverage, recall_memo, seed_memo, shared_dir  # noqa: E402
 from github_fake import FakeGitHub  # noqa: E402
 
 from review_trigger.github import event as ev  # noqa: E402
@@ -167,6 +167,9 @@ def install(base: Path, inputs: dict[str, str]) -> None:
         action_dir, runner, inputs, {'actions/setup-python': h.setup_python}, until='Install review-trigger'
     )
     assert 'reusing' in again.steps[-1].stdout
+    # What the installed copy works out from the default rules, kept for
+    # the jobs' checkouts (``Job.providers``).
+    seed_memo(base, [str(venv / 'bin' / 'python'), '-I', '-m', 'review_trigger'])
     measure_coverage(venv)
 
 
@@ -362,7 +365,12 @@ class Job:
         def with_depth(with_: dict[str, str], runner: h.Runner) -> h.StepResult:
             if fetch_depth is not None:
                 with_ = {**with_, 'fetch-depth': str(fetch_depth)}
-            return checkout(with_, runner)
+            done = checkout(with_, runner)
+            # The checkout starts with the memo of an earlier run of the
+            # installed copy, as a repository analysed before (the suite's
+            # time: each job would work the default rules out again).
+            recall_memo(self.venv.parent.parent / 'memo', runner.workspace / (with_.get('path') or ''))
+            return done
 
         return {
             'actions/checkout': with_depth,
@@ -951,12 +959,12 @@ def _forge_triggers(r: dict[str, Any]) -> None:
     r['triggers'] = [{'id': 'performance', 'files': ['README.md']}]
 
 
-@pytest.mark.parametrize('forge', [_forge_cleared, _forge_prompt, _forge_triggers])
 def test_a_forged_fork_report_does_not_change_the_comment(
-    job: Job, origin: Origin, fake: h.FakeGitHubWithPulls, forge: Any
+    job: Job, origin: Origin, fake: h.FakeGitHubWithPulls
 ) -> None:
-    """The fork's run ran the fork's workflow: its report may say anything.
-    What is posted is this job's analysis of the pull request's commits."""
+    """The fork's run ran the fork's workflow: its report may say anything
+    (nothing fired, another prompt, other triggers). What is posted is this
+    job's analysis of the pull request's commits."""
     first, event = _fork_run(job, origin, fake)
     _pull(fake, origin)
     honest = _comment_run(job, origin, event)
@@ -966,16 +974,17 @@ def test_a_forged_fork_report_does_not_change_the_comment(
 
     [report] = list(job.artifacts.root.glob('*/review-trigger-report/report.json'))
     data = json.loads(report.read_text())
-    forge(data)
-    report.write_text(json.dumps(data))
-
-    fake.comments.clear()
-    forged = _comment_run(job, origin, event)
-    assert forged.outcome == 'success', forged.steps[-1].stderr
-    [comment] = comments(fake)
-    assert comment.body == expected.body
-    assert 'approve and merge' not in comment.body + forged.summary
-    assert forged.actions[0].outputs['triggers'] == honest.actions[0].outputs['triggers']
+    for forge in (_forge_prompt, _forge_triggers, _forge_cleared):
+        forged_data = json.loads(json.dumps(data))
+        forge(forged_data)
+        report.write_text(json.dumps(forged_data))
+        fake.comments.clear()
+        forged = _comment_run(job, origin, event)
+        assert forged.outcome == 'success', forged.steps[-1].stderr
+        [comment] = comments(fake)
+        assert comment.body == expected.body, forge.__name__
+        assert 'approve and merge' not in comment.body + forged.summary
+        assert forged.actions[0].outputs['triggers'] == honest.actions[0].outputs['triggers']
     # A comment already there is not cleared by a forged "nothing fired".
     again = _comment_run(job, origin, event)
     assert again.outcome == 'success'

@@ -262,6 +262,7 @@ def test_gate_refuses_a_change_that_fires(with_commit, hook_repo, caches, tmp_pa
     assert work_tree(with_commit.path) == before
 
 
+@pytest.mark.cold_memo
 def test_quiet_change_passes_both_and_clears_stale_prompt(with_commit, hook_repo, caches, tmp_path):
     stale = with_commit.path / PROMPT
     stale.parent.mkdir()
@@ -504,6 +505,7 @@ def test_informational_hook_reports_an_error_without_blocking(committed, cli, mo
     assert "unknown revision 'nope'" in res.err
 
 
+@pytest.mark.cold_memo
 def test_informational_hook_survives_a_bug_and_drops_stale_files(committed, cli, monkeypatch):
     folder = committed.path / '.git' / 'review-trigger'
     folder.mkdir()

@@ -13,6 +13,9 @@ import pytest
 
 from review_trigger.memo import Memo
 
+# Each test's repository starts as one the tool never ran in.
+pytestmark = pytest.mark.cold_memo
+
 
 def _never() -> Any:
     raise AssertionError('computed again')

@@ -39,6 +39,7 @@ from review_trigger.analyze import analyze, enabled_triggers
 from review_trigger.change import FileChange, Hit, Range, Suppression
 from review_trigger.config import default_config
 from review_trigger.git import diff as git_diff
+from review_trigger.paths import Globs
 from review_trigger.regex import regex
 from review_trigger.scan import LineRule, scan_file, scan_files, word_rule
 from review_trigger.words import compile_words, find_word, split_words
@@ -398,6 +399,15 @@ def scan_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
 
 _REAL_RE2 = prefilter._re2
 
+# One memo for the scanners of the property tests, as a run's memo would
+# be on disk: each rule's supersets and literals are parsed once, not once
+# an example (the cold way has tests of its own, in test_memo).
+_WARM = Globs()
+
+
+def _warm(rules: list[LineRule]) -> scan.Rules:
+    return scan.Rules(rules, _WARM)
+
 
 _LINE = st.sampled_from(_SNIPPETS) | st.text(max_size=20)
 
@@ -419,10 +429,10 @@ def test_scanner_matches_the_plain_loop(scan_mode: Any, files: list[list[str]], 
         lines, added = _added(text, 7 + k)
         expected.append(_ref_scan(path, lines, rules))
         given_files.append((path, lines if k % 2 else added))
-    got = scan_files(given_files, rules)
+    got = scan_files(given_files, _warm(rules))
     assert [(g.hits, g.suppressions, g.notes) for g in got] == expected
     # One file alone is scanned the same.
-    first = scan_file(path, given_files[0][1], rules)
+    first = scan_file(path, given_files[0][1], _warm(rules))
     assert (first.hits, first.suppressions, first.notes) == expected[0]
 
 
@@ -638,6 +648,7 @@ def test_added_lines_keep_their_utf8_when_the_patch_is_valid_utf8() -> None:
         assert '\ufffd' in odd.text and odd.utf8 is None
 
 
+@pytest.mark.cold_memo
 def test_glob_translations_are_remembered(committed: Any) -> None:
     """pathspec is imported to translate globs the first time only: the
     translations are kept in the git directory (for that pathspec)."""
@@ -757,7 +768,7 @@ def test_scanning_many_files_is_scanning_each(
         lines = list(enumerate(text.split('\n'), start=3))
         runs = [(0, 3)]
         given_files.append((path, git.AddedLines(text, runs, len(lines)) if k % 2 else lines))
-    got = [tuple(r) for r in scan.scan_files(given_files, rules)]
+    got = [tuple(r) for r in scan.scan_files(given_files, _warm(rules))]
     for (path, lines), result in zip(given_files, got, strict=True):
         assert result == (_ref_scan(path, list(lines), rules) if lines else ([], [], []))
 

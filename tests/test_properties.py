@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -125,6 +126,26 @@ def _change(root, base, change, delete, rename=()):
     _git(root, 'add', '-A')
 
 
+# What the runs of these tests have worked out (the memo a run keeps in
+# the git directory: glob translations, checked supersets, literal sets),
+# carried from one example's repository to the next, as it would be from
+# one run to the next in a repository analysed before. The first run of a
+# worker is cold; test_memo tests a cold run against a warm one.
+_MEMO = tempfile.mkdtemp(prefix='review-trigger-memo-')
+
+
+@contextlib.contextmanager
+def _remembered(root):
+    folder = os.path.join(root, '.git', 'review-trigger')
+    shutil.copytree(_MEMO, folder, dirs_exist_ok=True)
+    try:
+        yield
+    finally:
+        for name in ('globs.json', 'rules.json'):
+            with contextlib.suppress(FileNotFoundError):
+                shutil.copy(os.path.join(folder, name), _MEMO)
+
+
 LETTER = {'added': 'A', 'modified': 'M', 'deleted': 'D', 'renamed': 'R', 'copied': 'C', 'type-changed': 'T'}
 
 
@@ -142,27 +163,27 @@ LETTER = {'added': 'A', 'modified': 'M', 'deleted': 'D', 'renamed': 'R', 'copied
 def test_random_repositories(base, change, delete, rename):
     with tempfile.TemporaryDirectory() as root:
         _change(root, base, change, delete, rename)
+        with _remembered(root):
+            code_, out, err = _run('-C', root, '--format', 'json')
+            assert code_ == 0, err
+            report = json.loads(out)
+            got = [(c['path'], c['old_path'], LETTER[c['status']]) for c in report['changes']]
+            assert got == _name_status(root)
 
-        code_, out, err = _run('-C', root, '--format', 'json')
-        assert code_ == 0, err
-        report = json.loads(out)
-        got = [(c['path'], c['old_path'], LETTER[c['status']]) for c in report['changes']]
-        assert got == _name_status(root)
-
-        code_, prompt, err = _run('-C', root)
-        assert code_ == 0, err
-        assert prompt == (report['prompt'] or '')
-        if not prompt:
-            return
-        changed = prompt[prompt.index('**What changed:**') : prompt.index('**What to review:**')]
-        for c in report['changes'][:100]:
-            assert changed.count(f'- {code(c["path"])}:') == 1, c['path']
-        rendered = MarkdownIt('commonmark').render(prompt)
-        assert rendered.count('<h2>') == 1
-        rest = re.sub(r'<code[^>]*>.*?</code>', '', rendered, flags=re.S)
-        assert '@' not in rest
-        assert not re.search(r'<(?!/?(h2|p|strong|em|ul|ol|li|blockquote|pre|br)\b)', rest), rest
-        assert 'abcdefgh12' not in prompt
+            code_, prompt, err = _run('-C', root)
+            assert code_ == 0, err
+            assert prompt == (report['prompt'] or '')
+            if not prompt:
+                return
+            changed = prompt[prompt.index('**What changed:**') : prompt.index('**What to review:**')]
+            for c in report['changes'][:100]:
+                assert changed.count(f'- {code(c["path"])}:') == 1, c['path']
+            rendered = MarkdownIt('commonmark').render(prompt)
+            assert rendered.count('<h2>') == 1
+            rest = re.sub(r'<code[^>]*>.*?</code>', '', rendered, flags=re.S)
+            assert '@' not in rest
+            assert not re.search(r'<(?!/?(h2|p|strong|em|ul|ol|li|blockquote|pre|br)\b)', rest), rest
+            assert 'abcdefgh12' not in prompt
 
 
 @pytest.mark.skipif(not prefilter.available(), reason='the fast path needs RE2')
@@ -182,28 +203,29 @@ def test_every_way_of_reading_gives_one_report(monkeypatch, base, change, delete
     with tempfile.TemporaryDirectory() as root:
         _change(root, base, change, delete)
         _git(root, 'commit', '-q', '--allow-empty', '-m', 'change')
-        reports = []
-        for batch, every, re2, block, files in (
-            (
-                10**12,
-                10**12,
-                True,
-                1 << 18,
-                1 << 20,
-            ),  # a small change's way: the rules' literals, else every line
-            (0, 0, True, 1 << 18, 1 << 20),  # RE2 picks the lines
-            (0, 0, True, 7, 1),  # a block of 7 bytes, a batch a file (scanned by the worker)
-            (0, 0, False, 1 << 18, 1 << 20),  # the rules' literals do
-        ):
-            monkeypatch.setattr(scan, 'BATCH_AFTER', batch)
-            monkeypatch.setattr(scan, 'EVERY_LINE_BELOW', every)
-            monkeypatch.setattr(prefilter, '_re2', _REAL_RE2 if re2 else (lambda: None))
-            monkeypatch.setattr(git_diff, '_BLOCK', block)
-            monkeypatch.setattr(analyze, '_BATCH_BYTES', files)
-            code_, out, err = _run('-C', root, '--since', 'HEAD~1', '--format', 'json')
-            assert code_ == 0, err
-            reports.append(json.loads(out))
-        assert reports[1:] == [reports[0]] * 3
+        with _remembered(root):
+            reports = []
+            for batch, every, re2, block, files in (
+                (
+                    10**12,
+                    10**12,
+                    True,
+                    1 << 18,
+                    1 << 20,
+                ),  # a small change's way: the rules' literals, else every line
+                (0, 0, True, 1 << 18, 1 << 20),  # RE2 picks the lines
+                (0, 0, True, 7, 1),  # a block of 7 bytes, a batch a file (scanned by the worker)
+                (0, 0, False, 1 << 18, 1 << 20),  # the rules' literals do
+            ):
+                monkeypatch.setattr(scan, 'BATCH_AFTER', batch)
+                monkeypatch.setattr(scan, 'EVERY_LINE_BELOW', every)
+                monkeypatch.setattr(prefilter, '_re2', _REAL_RE2 if re2 else (lambda: None))
+                monkeypatch.setattr(git_diff, '_BLOCK', block)
+                monkeypatch.setattr(analyze, '_BATCH_BYTES', files)
+                code_, out, err = _run('-C', root, '--since', 'HEAD~1', '--format', 'json')
+                assert code_ == 0, err
+                reports.append(json.loads(out))
+            assert reports[1:] == [reports[0]] * 3
 
 
 _REAL_RE2 = prefilter._re2

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import Repo, report
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -247,6 +248,7 @@ def test_worktree_before_anything_was_staged(repo: Repo, cli) -> None:
     assert not (repo.path / '.git' / 'index').exists()
 
 
+@pytest.mark.cold_memo
 def test_worktree_needs_a_place_for_its_temporary_index(committed: Repo, cli) -> None:
     (committed.path / '.git' / 'review-trigger').write_text('not a folder')
     committed.write('new.py', 'x = 1\n')
