@@ -21,7 +21,14 @@ def open_repo(path: str | None = None, environ: Mapping[str, str] | None = None)
     env = environment(os.environ if environ is None else environ)
     probe = Repo(where, '', env)  # no git dir yet: git finds it from here
     status, out, err = _call(
-        probe, 'rev-parse', '--is-bare-repository', '--show-toplevel', '--absolute-git-dir'
+        probe,
+        'rev-parse',
+        '--is-bare-repository',
+        '--show-toplevel',
+        '--absolute-git-dir',
+        '--path-format=absolute',
+        '--git-path',
+        'index',
     )
     if status != 0:
         dubious = re.search(rb'detected dubious ownership in repository at (.*)', err)
@@ -45,8 +52,8 @@ def open_repo(path: str | None = None, environ: Mapping[str, str] | None = None)
         raise UserError(
             f'{where} is not in a git repository (run it inside one, or pass -C DIR)',
         )
-    root, git_dir = _decode(out).split('\n')[1:3]
-    return Repo(root, git_dir, env)
+    root, git_dir, index_file = _decode(out).split('\n')[1:4]
+    return Repo(root, git_dir, env, index_file)
 
 
 def resolve_range(

@@ -43,6 +43,9 @@ class Repo(NamedTuple):
     # The environment of every git process of the run (see environment()):
     # git sees the run's environment, not whatever the process's is later.
     env: Mapping[str, str]
+    # The index's file ($GIT_INDEX_FILE, else the git dir's), absolute
+    # ('' only while the repository is being found).
+    index_file: str = ''
 
 
 class _Failed(Exception):

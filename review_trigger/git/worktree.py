@@ -68,14 +68,6 @@ def index_tree(repo: Repo) -> str | None:
     return _decode(out).strip() if status == 0 and out.strip() else None
 
 
-def _real_index(repo: Repo) -> str:
-    """The index git uses (``$GIT_INDEX_FILE`` if set, else the git dir's)."""
-    status, out, err = _call(repo, 'rev-parse', '--path-format=absolute', '--git-path', 'index')
-    if status != 0:
-        raise _error(_Failed(status, err), 'cannot find the index')
-    return _decode(out).strip()
-
-
 @contextlib.contextmanager
 def _temporary_index(repo: Repo, prefix: str) -> Iterator[str]:
     """A copy of the index in the git directory (the same file system, and
@@ -93,7 +85,7 @@ def _temporary_index(repo: Repo, prefix: str) -> Iterator[str]:
     try:
         with os.fdopen(fd, 'wb') as copy:
             try:
-                with open(_real_index(repo), 'rb') as real:
+                with open(repo.index_file, 'rb') as real:
                     while block := real.read(1 << 20):
                         copy.write(block)
             except FileNotFoundError:
