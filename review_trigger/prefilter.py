@@ -437,18 +437,42 @@ def _lines_of(regex: Any, data: bytes, pos: int = 0, end: int | None = None) -> 
                 return
             pos = nl + 1
         return
-    search = regex.search
+    first = _first_match(regex)
     while pos < end:
-        m = search(data, pos, end)
-        if m is None:
+        at = first(data, pos, end)
+        if at < 0:
             return
-        at = m.start()
         start = data.rfind(b'\n', 0, at) + 1
         yield start
         nl = data.find(b'\n', at, end)
         if nl < 0:
             return
         pos = nl + 1
+
+
+def _first_match(regex: Any) -> Callable[[bytes, int, int], int]:
+    """Where ``regex`` first matches in ``data[pos:end]`` (-1: nowhere).
+
+    Through the compiled RE2 object's own ``Match`` when the binding has
+    one: the binding's ``search`` runs a generator and builds a match
+    object in Python for each call, three times the cost of the search of
+    a line (3.8 against 1.2 us). Any other regex: its ``search``."""
+    low = getattr(regex, '_regexp', None)
+    match = getattr(low, 'Match', None)
+    anchor = getattr(getattr(type(low), 'Anchor', None), 'UNANCHORED', None)
+    if match is None or anchor is None:
+        search = regex.search
+
+        def first(data: bytes, pos: int, end: int) -> int:
+            m = search(data, pos, end)
+            return -1 if m is None else int(m.start())
+
+        return first
+
+    def direct(data: bytes, pos: int, end: int) -> int:
+        return int(match(anchor, data, pos, end)[0][0])
+
+    return direct
 
 
 @functools.cache  # a word list is immutable; each run's prefilters ask again for the same lists

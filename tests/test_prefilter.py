@@ -289,6 +289,26 @@ def test_large_patterns_are_searched_only_where_their_literals_are(monkeypatch: 
     assert not any(data[a:b].startswith(b'nothing') for a, b in searched)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(['', 'password = 1', 'x', 'Passwd', 'é pass', 'a\tb']), max_size=12),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_lines_of_is_the_same_through_re2s_match_or_a_search(lines: list[str], a: int, b: int) -> None:
+    """The lines a regex matches in, between two line boundaries: through
+    the RE2 object's own Match (the fast way) and through any regex's
+    search (Python's re here) alike."""
+    data = '\n'.join(lines).encode()
+    starts = [0] + [k + 1 for k, c in enumerate(data) if c == 0x0A] + [len(data)]
+    pos, end = sorted((starts[a % len(starts)], starts[b % len(starts)]))
+    source = rb'(?i)pass(?:wor)?d|\t'
+    fast = list(prefilter._lines_of(re2.compile(source), data, pos, end))
+    slow = list(prefilter._lines_of(re.compile(source), data, pos, end))
+    assert fast == slow
+    assert fast == [s for s in starts[:-1] if pos <= s < end and re.search(source, data[s:].split(b'\n')[0])]
+
+
 def test_empty_matches_are_not_covered() -> None:
     pre = prefilter.build([re.compile('x*'), re.compile(r'\b'), re.compile('secret')])
     assert pre is not None and pre.covered == (False, False, True)
