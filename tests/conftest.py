@@ -173,8 +173,8 @@ _SEED = {
 def seed_memo(root: Path, command: Sequence[str] | None = None) -> Path:
     """The memo (``.git/review-trigger``'s rules.json and globs.json) a run
     over ``_SEED`` leaves, in ``root/memo``: a run in this process, or of
-    ``command`` (another copy of the package: the Action's, the hook's; its
-    memo is stamped with that copy's files)."""
+    ``command`` (another copy of the package, the Action's: a memo is
+    stamped with the files of the copy that wrote it)."""
     import contextlib
     import io
 

@@ -55,7 +55,8 @@ def snapshot(repo: Repo) -> str:
 def index_tree(repo: Repo) -> str | None:
     """The staged change as a tree object (``git write-tree``), written from
     a copy of the index; None if the index has unmerged entries (no tree
-    can be written) or no copy can be made (a read-only repository).
+    can be written) or no copy can be made (a read-only repository, an
+    index it may not read).
 
     ``git write-tree`` on the real index takes its lock, and fails at once
     if another git (an editor's ``git status``, a second run of this tool)
@@ -63,7 +64,7 @@ def index_tree(repo: Repo) -> str | None:
     try:
         with _temporary_index(repo, 'index-') as index:
             status, out, _ = _call(repo, 'write-tree', env={'GIT_INDEX_FILE': index})
-    except UserError:
+    except (UserError, OSError):  # no copy: the index itself is diffed
         return None
     return _decode(out).strip() if status == 0 and out.strip() else None
 
