@@ -241,6 +241,19 @@ def test_staged_change_is_read_while_another_git_holds_the_index_lock(committed,
     ]
 
 
+@pytest.mark.cold_memo
+def test_staged_change_without_a_place_for_a_copy_of_the_index(committed, cli):
+    """No folder for the copy (here a file where it would be): the index
+    itself is diffed, and the prompt pins the base and shows the index as
+    it is now (``git diff --cached``), not a tree it could not write."""
+    committed.stage('src/auth/login.py', 'x = 1\n' * 50)
+    (committed.path / '.git' / 'review-trigger').write_text('not a folder')
+    data = report(cli)
+    assert [t['id'] for t in data['triggers']] == ['security']
+    assert data['pinned']['tree'] is None and data['pinned']['reproduce_now'] is None
+    assert data['pinned']['reproduce'] == f'git diff -M -C --cached {data["pinned"]["base"]}'
+
+
 def test_line_counts_are_gits_numstat(committed, cli):
     """Added and deleted line counts, binary flags: what git's --numstat
     says, for every kind of change in one commit."""
