@@ -102,6 +102,9 @@ class Memo:
 
 
 def _stamp(source: str) -> str:
+    # The file itself, whatever way leads to it (a virtual environment
+    # reached through a link is the same install).
+    source = os.path.realpath(source)
     try:
         st = os.stat(source)
     except OSError:

@@ -77,6 +77,7 @@ def _pathspec_stamp() -> str | None:
         origin = spec.origin if spec is not None else None
         if origin is None:
             return None
+        origin = os.path.realpath(origin)  # the file, whatever link leads to it
         st = os.stat(origin)
     except (ImportError, OSError, ValueError):
         return None
