@@ -198,9 +198,9 @@ def seed_memo(root: Path, command: Sequence[str] | None = None) -> Path:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             assert main(['-C', str(path), '--format', 'json']) == 0
     else:
-        subprocess.run(
-            (*command, '-C', str(path), '--format', 'json'), env=env, check=True, capture_output=True
-        )
+        # In the seed repository: ``python -m`` would import a package
+        # from the folder it is started in.
+        subprocess.run((*command, '--format', 'json'), cwd=path, env=env, check=True, capture_output=True)
     memo = root / 'memo'
     memo.mkdir()
     for name in ('rules.json', 'globs.json'):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from conftest import measure_coverage, shared_dir
+from conftest import measure_coverage, seed_memo, shared_dir
 
 from review_trigger import hook
 
@@ -102,6 +102,9 @@ def _hook_env(root: Path) -> None:
     res = pre_commit(scratch, 'install-hooks', '-c', str(cfg), env=_isolated_env(**_cache_env(root)))
     assert res.code == 0, res.out
     [venv] = (root / 'pre-commit').glob('repo*/py_env-*')
+    # What the hook's own copy works out from the default rules, for the
+    # tests' repositories (``_warm_memo`` below).
+    seed_memo(root, [str(venv / 'bin' / 'python'), '-m', 'review_trigger'])
     measure_coverage(venv)
 
 
@@ -124,6 +127,14 @@ def _hook_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope='session')
 def hook_repo(_hook_root: Path) -> HookRepo:
     return HookRepo(_hook_root / 'repo', (_hook_root / 'rev').read_text())
+
+
+@pytest.fixture(scope='session')
+def _warm_memo(_hook_root: Path) -> Path:
+    """conftest's, for this module: the memo a run of the hook's copy of
+    the package (pre-commit's environment) leaves, which the hooks of these
+    tests read (a memo is stamped with the files of the copy that wrote it)."""
+    return _hook_root / 'memo'
 
 
 @pytest.fixture(scope='session')
