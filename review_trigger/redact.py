@@ -202,12 +202,10 @@ _NOTHING = re.compile('(?!)')
 
 
 def _low(text: str) -> str:
-    """``text`` lower-cased as the literals are: the characters Python's re
-    matches for an ASCII letter under re.IGNORECASE (the long s, the
-    dotless i) folded to it first."""
-    from review_trigger.scan import _fold
+    """``text`` lower-cased as the literals are (``scan.fold_lower``)."""
+    from review_trigger.scan import fold_lower
 
-    return text.lower() if text.isascii() else _fold(text).lower()
+    return fold_lower(text)
 
 
 def _may_hold(literals: frozenset[str] | None, low: str) -> bool:

@@ -504,12 +504,19 @@ def _fold(text: str) -> str:
     return text
 
 
+def fold_lower(text: str) -> str:
+    """``text`` lower-cased as necessary literals are: the characters
+    Python's re matches for an ASCII letter under re.IGNORECASE (the long
+    s, the dotless i) folded to it first."""
+    return text.lower() if text.isascii() else _fold(text).lower()
+
+
 def _folded(joined: _Joined) -> str:
     """The joined text lower-cased, every character where it was ('' if
     lower-casing moved any: a character that lower-cases to two)."""
     if not joined.folded:
         text = joined.text
-        low = text.lower() if text.isascii() else _fold(text).lower()
+        low = fold_lower(text)
         joined.folded.append(low if len(low) == len(text) else '')
     return joined.folded[0]
 
