@@ -193,12 +193,6 @@ def build(
     )
 
 
-# A heavy pattern (a superset over _SET_SOURCE) is searched alone, through
-# all of a text: on the synthetic benchmark's 13 MB of added lines, twelve
-# of the default rules' were, 160 MB of searching. Their necessary
-# literals, in one set, say in which pieces each can match at all; there
-# the personal-data rules' literals were in 78% of the pieces, the SQL and
-# CORS rules' in 11% and none.
 def literal_spans(
     sets: Sequence[Collection[str] | None], text: str
 ) -> list[list[tuple[int, int]] | None] | None:
@@ -284,6 +278,12 @@ def _alone_of(prefilter: Prefilter, i: int) -> Any:
     return _alone(source)
 
 
+# A heavy pattern (a superset over _SET_SOURCE) is searched alone, through
+# all of a text: on the synthetic benchmark's 13 MB of added lines, twelve
+# of the default rules' were, 160 MB of searching. Their necessary
+# literals, in one set, say in which pieces each can match at all; there
+# the personal-data rules' literals were in 78% of the pieces, the SQL and
+# CORS rules' in 11% and none.
 def _gates(
     re2: Any, options: Any, heavy: tuple[int, ...], literals: Callable[[int], Collection[bytes] | None] | None
 ) -> tuple[Any, tuple[int, ...]] | None:
