@@ -29,7 +29,7 @@ import bisect
 import functools
 import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from review_trigger import prefilter
@@ -101,8 +101,8 @@ class Rules:
         self._prefilter: list[prefilter.Prefilter | None] = []
         self._runs: dict[int, _Runs] = {}
         self._sets: dict[int, tuple[frozenset[bytes], ...]] = {}
-        self._profiles: dict[tuple[bool, ...], tuple[int, ...]] = {}
-        self._selected: list[frozenset[str]] = []  # the changed paths each list matches
+        self._profiles: dict[int, tuple[int, ...]] = {}  # by the bits of the lists that match
+        self._masks: dict[str, int] | None = None  # each changed path's bits (``profile``)
         self._keys = [(_patterns(r.paths), _patterns(r.not_paths)) for r in self.rules]
         self._distinct = sorted({k for key in self._keys for k in key if k is not None})
 
@@ -162,24 +162,41 @@ class Rules:
 
     def profile(self, path: str) -> tuple[int, ...]:
         """The indexes of the rules that look at ``path``. The rules share a
-        few path lists: each list is matched once per path (against every
-        changed path at once, with the run's index), and paths the lists
-        treat alike share one answer."""
+        few path lists: each list is matched once per run (against every
+        changed path at once, with the run's index), each changed path
+        gets the set of lists that match it as one number (a bit a list),
+        and paths the lists treat alike share one answer."""
         if self.changed is not None and path in self.changed.known:
-            if not self._selected:
-                self._selected.extend(self.changed.select(k) for k in self._distinct)
-            seen = tuple(path in selected for selected in self._selected)
+            if self._masks is None:
+                self._masks = _masks([self.changed.select(k) for k in self._distinct])
+            seen = self._masks.get(path, 0)
         else:
-            seen = tuple(self.globs.matcher(k).match_file(path) for k in self._distinct)
+            seen = sum(
+                1 << bit for bit, k in enumerate(self._distinct) if self.globs.matcher(k).match_file(path)
+            )
         found = self._profiles.get(seen)
         if found is None:
-            matched = dict(zip(self._distinct, seen, strict=True))
+            matched = {k: bool(seen >> bit & 1) for bit, k in enumerate(self._distinct)}
             found = self._profiles[seen] = tuple(
                 r
                 for r, (only, never) in enumerate(self._keys)
                 if (only is None or matched[only]) and (never is None or not matched[never])
             )
         return found
+
+
+def _masks(selected: Sequence[Collection[str]]) -> dict[str, int]:
+    """For each path some of ``selected`` hold: the bits of those that
+    hold it (bit ``i`` for ``selected[i]``). A walk over each list's
+    paths, not a question to each list for each path: most paths of a
+    large change are in few of the lists."""
+    out: dict[str, int] = {}
+    get = out.get
+    for bit, paths in enumerate(selected):
+        flag = 1 << bit
+        for p in paths:
+            out[p] = get(p, 0) | flag
+    return out
 
 
 def remembered_literal_sets(memo: Memo, pattern: Source) -> tuple[frozenset[bytes], ...]:
