@@ -260,8 +260,9 @@ def test_large_patterns_are_searched_alone() -> None:
 def test_large_patterns_are_searched_only_where_their_literals_are(monkeypatch: pytest.MonkeyPatch) -> None:
     """A pattern too large for a set, given literals one of which each of its
     lines holds, is searched only in the pieces holding one (in any case, as
-    Python's re.IGNORECASE reads them: a dotted capital I is an 'i')."""
-    monkeypatch.setattr(prefilter, '_PIECE', 8)
+    Python's re.IGNORECASE reads them: a dotted capital I is an 'i'): the
+    gates' own pieces (``_GATE_PIECE``), smaller than the sets'."""
+    monkeypatch.setattr(prefilter, '_GATE_PIECE', 8)
     words = '|'.join(f'word{i}' for i in range(2000))
     big = re.compile(f'(?i)(?:secret|pin)_(?:{words})')
     pre = prefilter.build(
