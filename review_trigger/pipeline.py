@@ -253,6 +253,7 @@ def prompt_for(
             cost=cost_line,
             config=config,
             diff=None if included is None else included.text,
+            to_review=to_review,
         )
 
     table = prices.table(config.prices)

@@ -275,10 +275,12 @@ def render(
     pinned: Pinned | None = None,
     cost: str | None = None,
     diff: str | None = None,
+    to_review: Sequence[str] | None = None,
 ) -> str:
     """The prompt. ``cost`` is the estimated-cost line, ``diff`` the
     appended diff section (``--include-diff``). ``reviewer`` defaults to
-    the routing table's highest tier."""
+    the routing table's highest tier. ``to_review``: ``files_to_review``,
+    if the caller has it already."""
     from review_trigger import routing
 
     reviewer = reviewer or routing.table_of(config).top.model
@@ -346,7 +348,7 @@ def render(
     out += ['', '**Context files to load:**']
     for path, why in context:
         out.append(f'- {code(path)} ({why})')
-    files = files_to_review(analysis)
+    files = files_to_review(analysis) if to_review is None else to_review
     listed = ', '.join(code(p) for p in files[:MAX_DETAILS])
     more = f' and {len(files) - MAX_DETAILS} more' if len(files) > MAX_DETAILS else ''
     if diff is not None:
