@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
@@ -236,4 +237,54 @@ def test_the_commits_are_read_while_the_change_is_scanned(committed):
         git_module.PendingCommits(repo, 'f' * 40, second).result()
     stopped = git_module.PendingCommits(repo, None, second)
     stopped.close()
-    assert stopped._proc is not None and stopped._proc.poll() is not None
+    assert stopped._pending is not None and stopped._pending._proc.poll() is not None
+
+
+def test_a_long_file_list_is_read_while_the_caller_goes_on(committed) -> None:
+    """git lists the files of a large tree to the end while the caller does
+    other work: a list longer than a pipe holds does not keep git waiting
+    until it is asked for. The list is every path, in git's order."""
+    import time
+
+    from review_trigger import git as git_module
+
+    blob = (
+        subprocess.run(
+            ['git', 'hash-object', '-w', '--stdin'],
+            cwd=committed.path,
+            input=b'x\n',
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    names = [f'dir{i % 50:02d}/file_with_a_long_name_{i:05d}.py' for i in range(4000)]
+    assert sum(len(n) + 1 for n in names) > 128 * 1024  # more than a pipe holds
+    entries = ''.join(f'100644 {blob}\t{n}\n' for n in names).encode()
+    env_index = committed.path / 'big-index'
+    subprocess.run(
+        ['git', 'update-index', '--index-info'],
+        cwd=committed.path,
+        input=entries,
+        env={**os.environ, 'GIT_INDEX_FILE': str(env_index)},
+        check=True,
+    )
+    tree = (
+        subprocess.run(
+            ['git', 'write-tree'],
+            cwd=committed.path,
+            env={**os.environ, 'GIT_INDEX_FILE': str(env_index)},
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    repo = git_module.open_repo(str(committed.path))
+    pending = git_module.PendingFiles(repo, tree)
+    deadline = time.monotonic() + 30
+    while pending._pending._proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pending._pending._proc.poll() == 0  # git finished before anyone read
+    assert pending.result() == sorted(names)
