@@ -120,7 +120,9 @@ def blob_sizes(repo: Repo, names: Sequence[str]) -> dict[str, int]:
         return {}
     listed = ''.join(f'{n}\n' for n in names).encode('utf-8', 'surrogateescape')
     proc = _start(
-        repo, [*_CONFIG, 'cat-file', '--batch-check=%(objecttype) %(objectsize)'], stdin=subprocess.PIPE
+        repo,
+        [*_CONFIG, 'cat-file', '--batch-check=%(objecttype) %(objectsize)', '--buffer'],
+        stdin=subprocess.PIPE,
     )
     out, err = proc.communicate(listed)
     if proc.returncode != 0:
