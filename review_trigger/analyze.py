@@ -19,7 +19,7 @@ from review_trigger.change import (
     Suppression,
 )
 from review_trigger.config import Config
-from review_trigger.defaults import NEVER_READ
+from review_trigger.defaults import MAX_SCAN_BYTES, NEVER_READ
 from review_trigger.git.objects import BlobReader
 from review_trigger.scan import LineRule, Rules, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
@@ -232,7 +232,9 @@ def analyze(
     own = diff is None
     if diff is None:
         diff = git.Diff(repo, rng.base, git.new_side(rng))
-    blobs = BlobReader(repo)
+    # Blobs the triggers read line by line, at most MAX_SCAN_BYTES each,
+    # are the ones worth reading ahead.
+    blobs = BlobReader(repo, prefetch_blob=MAX_SCAN_BYTES)
     # The commits are read by git while the diff is written and scanned.
     log = git.PendingCommits(repo, rng.base, git.last_commit(rng))
     try:
@@ -290,6 +292,7 @@ def _analyze(
         base_top_level,
         every,
         unscanned=tuple(too_large),
+        prefetch=blobs.prefetch,
     )
     findings = []
     information: list[Information] = []

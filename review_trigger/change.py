@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
@@ -106,6 +106,9 @@ class Change(NamedTuple):
     paths: ChangedPaths | None = None
     # Files whose added text was more than max_scan_bytes: not scanned.
     unscanned: tuple[str, ...] = ()
+    # A hint: these blobs will be read (``read_blob``) soon, so a run may
+    # read them in one batch. Nothing else changes.
+    prefetch: Callable[[Iterable[str | None]], None] = lambda shas: None
 
 
 class Detail(NamedTuple):

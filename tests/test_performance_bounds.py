@@ -1108,3 +1108,43 @@ def test_blobs_are_read_in_order_however_many(repo: Any, count: int) -> None:
     opened = git_mod.open_repo(str(repo.path), dict(os.environ))
     got = list(git_mod.each_blob(opened, [*shas[:1], missing, *shas[1:]]))
     assert got == list(zip(shas, contents, strict=True))
+
+
+def test_blobs_read_ahead_answer_later_calls_with_the_same_bytes(
+    repo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blobs the triggers will read are read in one batch; each call then
+    gets the bytes git has, without a round trip to git. A blob over the
+    read-ahead size, one past the budget, a tree and a missing object are
+    left to their calls, which answer (or fail) as they always did."""
+    from conftest import git as run_git
+
+    from review_trigger.errors import UserError
+    from review_trigger.git import objects
+
+    small = [f'small {i}\n'.encode() for i in range(5)]
+    large = b'large\n' * 100
+    shas = [run_git(repo.path, 'hash-object', '-w', '--stdin', input=c).strip() for c in [*small, large]]
+    repo.stage('a.txt', 'a\n')
+    repo.commit()
+    tree = run_git(repo.path, 'rev-parse', 'HEAD^{tree}').strip()
+    missing = '0' * 40
+    from review_trigger import git as git_mod
+
+    opened = git_mod.open_repo(str(repo.path), dict(os.environ))
+    monkeypatch.setattr(objects, 'PREFETCH_BYTES', sum(len(c) for c in small[:4]))
+    reader = objects.BlobReader(opened, prefetch_blob=100)
+    try:
+        reader.prefetch([*shas, tree, missing, None, shas[0]])
+        assert set(reader._ahead) == set(shas[:4])  # the fifth is past the budget
+        for sha, content in zip(shas[:4], small, strict=False):
+            assert reader(sha) == content
+        assert reader._proc is None  # no call went to git
+        assert reader(shas[4]) == small[4]
+        assert reader(shas[5]) == large
+        assert reader._proc is not None
+        with pytest.raises(UserError):
+            reader(missing)
+    finally:
+        reader.close()
+    assert reader._ahead == {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 from review_trigger.change import Commit
@@ -14,6 +14,11 @@ def read_blob(repo: Repo, sha: str) -> bytes:
     return _run(repo, 'cat-file', 'blob', sha, what=f'cannot read object {sha}')
 
 
+# Read ahead (``BlobReader.prefetch``): up to 16 MB in all, a few times
+# what the triggers of a large change read (1.8 MB on fastapi's range).
+PREFETCH_BYTES = 16 * 1024 * 1024
+
+
 class BlobReader:
     """``read_blob`` for a run that reads many blobs one at a time (the
     triggers' checks): one ``git cat-file --batch``, started at the first
@@ -21,12 +26,37 @@ class BlobReader:
     it cannot answer (a missing object, not a blob, after ``close``) goes
     to ``read_blob``, which fails as it does."""
 
-    def __init__(self, repo: Repo) -> None:
+    def __init__(self, repo: Repo, prefetch_blob: int = 1_000_000) -> None:
         self._repo = repo
+        self._prefetch_blob = prefetch_blob
         self._proc: subprocess.Popen[bytes] | None = None
         self._closed = False
+        # Blobs read ahead (``prefetch``), and the bytes they hold.
+        self._ahead: dict[str, bytes] = {}
+        self._ahead_bytes = 0
+
+    def prefetch(self, shas: Iterable[str | None]) -> None:
+        """Read these blobs now, in one batch, for the calls that will ask
+        for them: a call answered from git costs a round trip, which on a
+        busy machine is half a millisecond (the triggers' 350 blobs of the
+        synthetic benchmark took 187 ms one at a time). Blobs larger than
+        ``prefetch_blob`` are left to their calls, and no more than
+        ``PREFETCH_BYTES`` are kept: a read ahead costs no more memory
+        than that, and a call gets the same bytes either way."""
+        if self._closed:
+            return
+        wanted = [sha for sha in dict.fromkeys(shas) if sha and sha.isalnum() and sha not in self._ahead]
+        if not wanted:
+            return
+        for sha, data in each_blob(self._repo, wanted):
+            if len(data) <= self._prefetch_blob and self._ahead_bytes + len(data) <= PREFETCH_BYTES:
+                self._ahead[sha] = data
+                self._ahead_bytes += len(data)
 
     def __call__(self, sha: str) -> bytes:
+        found = self._ahead.get(sha)
+        if found is not None:
+            return found
         if self._closed or not sha or not sha.isalnum():
             return read_blob(self._repo, sha)
         if self._proc is None:
@@ -48,6 +78,7 @@ class BlobReader:
 
     def close(self) -> None:
         self._closed = True
+        self._ahead.clear()
         proc, self._proc = self._proc, None
         if proc is not None:
             for stream in (proc.stdin, proc.stdout, proc.stderr):
@@ -60,7 +91,7 @@ class BlobReader:
 def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
     """``(sha, content)`` of each blob, in order, read by one
     ``git cat-file --batch`` (one blob in memory at a time); a missing
-    object is left out."""
+    object, or one that is not a blob, is left out."""
     if not shas:
         return
     listed = ''.join(f'{sha}\n' for sha in shas).encode()
@@ -101,7 +132,8 @@ def _blobs(repo: Repo, shas: Sequence[str], names: IO[bytes] | bytes) -> Iterato
             if len(head) < 3:
                 continue  # "<sha> missing"
             data = stream.read(int(head[2]) + 1)[:-1]
-            yield sha, data
+            if head[1] == b'blob':  # a commit (a submodule) or tree is no file's content
+                yield sha, data
         stream.read()
         _wait(proc)
     except _Failed as e:

@@ -122,7 +122,7 @@ def edited_code(
     with both versions to read (modified or renamed, not binary, generated
     or a submodule): at most ``limit`` of them, so that a check reading
     their blobs stays bounded on a huge change."""
-    return [
+    files = [
         f
         for f in considered(change)
         if f.status in ('modified', 'renamed')
@@ -132,6 +132,8 @@ def edited_code(
         and f.path not in not_code
         and f.path in code
     ][:limit]
+    change.prefetch(sha for f in files for sha in (f.new_blob, f.old_blob))
+    return files
 
 
 def path_word_details(

@@ -125,6 +125,12 @@ def _real_hits(
     for h in hits:
         by_path.setdefault(h.path, []).append(h)
     kept: list[Hit] = []
+    change.prefetch(
+        sha
+        for path in by_path
+        if (f := files.get(path)) is not None and not (f.binary or f.submodule)
+        for sha in (f.new_blob, f.old_blob)
+    )
     for path, mine in by_path.items():
         f = files.get(path)
         if f is None or f.binary or f.submodule:
