@@ -11,18 +11,28 @@ from review_trigger.triggers._base import (
 )
 
 
+def _reads_old(f: FileChange, settings: Settings) -> bool:
+    """Whether ``_grew`` counts the lines of the old version: the counts
+    alone do not settle it."""
+    net = f.added_lines - f.deleted_lines
+    return (
+        net < int(settings['expanded_min_lines'])
+        and f.old_blob is not None
+        and (net >= settings['growth_min_lines'] or f.added_lines >= int(settings['expanded_min_lines']))
+    )
+
+
 def _grew(change: Change, f: FileChange, settings: Settings) -> bool:
     """Net growth (added minus deleted lines), or a rewrite of most of the
     file: ``+96 -100`` on an existing document is an edit, not an expansion."""
     net = f.added_lines - f.deleted_lines
     if net >= int(settings['expanded_min_lines']):
         return True
-    if f.old_blob is None:
+    if not _reads_old(f, settings):
         return False
+    assert f.old_blob is not None
     grew = net >= settings['growth_min_lines']
     rewrote = f.added_lines >= int(settings['expanded_min_lines'])
-    if not (grew or rewrote):
-        return False
     before = change.read_blob(f.old_blob).count(b'\n') or 1
     if grew and net * 100 >= before * int(settings['growth_percent']):
         return True
@@ -38,7 +48,16 @@ def check(change: Change, settings: Settings) -> Finding | None:
     named = adr | docs
     if not named:
         return None
-    for f in [f for f in considered(change) if f.path in named]:
+    files = [f for f in considered(change) if f.path in named]
+    change.prefetch(
+        f.old_blob
+        for f in files
+        if f.path in docs
+        and f.path not in not_docs
+        and not (f.is_new or f.binary or f.generated or f.status == 'deleted')
+        and _reads_old(f, settings)
+    )
+    for f in files:
         if f.binary or f.generated or f.status == 'deleted':
             continue
         if f.is_new and f.path in adr:

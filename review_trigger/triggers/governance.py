@@ -13,6 +13,7 @@ as information instead, each pin's old and new version.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Information
@@ -58,18 +59,29 @@ def pins_only(change: Change, f: FileChange) -> bool:
     return moved_pins(change, f) is not None
 
 
+def _pinned(f: FileChange) -> bool:
+    """A modified workflow, action or hook configuration, both versions
+    readable: one ``moved_pins`` reads."""
+    return (
+        f.status == 'modified'
+        and not f.binary
+        and f.old_blob is not None
+        and f.new_blob is not None
+        and bool(_PINNED.search(f.path))
+    )
+
+
+def _prefetch_pinned(change: Change, files: Iterable[FileChange]) -> None:
+    change.prefetch(sha for f in files if _pinned(f) for sha in (f.old_blob, f.new_blob))
+
+
 def moved_pins(change: Change, f: FileChange) -> tuple[str, ...] | None:
     """The pins a modified workflow, action or hook configuration moved
     (``old -> new``, as written, version comment included), if that is
     all that changed in it; None otherwise."""
-    if (
-        f.status != 'modified'
-        or f.binary
-        or f.old_blob is None
-        or f.new_blob is None
-        or not _PINNED.search(f.path)
-    ):
+    if not _pinned(f):
         return None
+    assert f.old_blob is not None and f.new_blob is not None
     old = change.read_blob(f.old_blob).decode('utf-8', 'replace').splitlines()
     new = change.read_blob(f.new_blob).decode('utf-8', 'replace').splitlines()
     if _unpinned_lines(old) != _unpinned_lines(new):
@@ -93,6 +105,7 @@ def _pin_of(line: str) -> str:
 def check(change: Change, settings: Settings) -> Finding | None:
     paths = matching(change, settings['paths'])
     details = []
+    _prefetch_pinned(change, (f for f in considered(change) if f.path in paths or f.old_path in paths))
     for f in considered(change):
         if f.path in paths or f.old_path in paths:
             if not pins_only(change, f):
@@ -121,6 +134,7 @@ def information(change: Change, settings: Settings) -> tuple[Information, ...]:
     their pins: listed, with what moved."""
     paths = matching(change, settings['paths'])
     out = []
+    _prefetch_pinned(change, (f for f in considered(change) if f.path in paths or f.old_path in paths))
     for f in considered(change):
         if f.path in paths or f.old_path in paths:
             moved = moved_pins(change, f)

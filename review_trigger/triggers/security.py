@@ -110,6 +110,7 @@ def _removed_details(change: Change, settings: Settings) -> list[Detail]:
     ][:MAX_REMOVED_FILES]
     if not files:
         return []
+    change.prefetch(sha for f in files for sha in (f.old_blob, f.new_blob))
     rules = [r for r in line_rules(settings) if r.words is not None or r.name in _REMOVED_RULES]
     # A line edited, not removed, shows its rule on its added side already.
     added = {(h.path, h.rule) for h in hits_for(change, 'security')}
