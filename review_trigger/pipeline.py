@@ -70,21 +70,30 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
     """Analyse the change ``request`` names and render its prompt."""
     if repo is None:
         repo = git.open_repo(request.directory, request.environ)
-    rng = (
-        request.range(repo)
-        if request.range is not None
-        else git.resolve_range(
+    if request.range is not None:
+        rng = request.range(repo)
+        settle = None
+    else:
+        # git starts on the range as it most often is while it works out
+        # the merge base of --since, and starts again in the rare case the
+        # two differ.
+        rng, settle = git.start_range(
             repo,
             since=request.since,
             base=request.base,
             head=request.head,
             worktree=request.worktree,
         )
-    )
     diff = git.Diff(repo, rng.base, git.new_side(rng))
     listing = git.PendingFiles(repo, git.new_side(rng))
     globs = None
     try:
+        if settle is not None and (settled := settle()) != rng:
+            diff.close()
+            listing.close()
+            rng = settled
+            diff = git.Diff(repo, rng.base, git.new_side(rng))
+            listing = git.PendingFiles(repo, git.new_side(rng))
         config = config_for(repo, rng, request.config_path, request.directory)
         from review_trigger import redact
         from review_trigger.analyze import analyze, run_globs

@@ -54,7 +54,24 @@ def test_since_branch_uses_merge_base(committed, cli):
     committed.stage('src/app/other.py', 'O = 1\n')
     committed.commit('main moves on')
     committed.git('checkout', '-q', 'feature')
-    assert paths(report(cli, '--since', 'main')) == ['src/app/feature.py']
+    data = report(cli, '--since', 'main')
+    # Not main's tip, which git was started on first: the merge base.
+    assert paths(data) == ['src/app/feature.py']
+    assert data['range']['base'] == committed.git('merge-base', 'main', 'feature').strip()
+    assert data['range']['commits'] == 1
+
+
+def test_since_a_commit_with_no_common_ancestor_is_a_one_line_error(committed, cli):
+    committed.git('checkout', '-q', '--orphan', 'other')
+    committed.git('rm', '-rq', '--cached', '.')
+    committed.stage('elsewhere.py', 'E = 1\n')
+    committed.commit('unrelated history')
+    committed.git('checkout', '-q', '-f', 'main')
+    r = cli('--since', 'other')
+    assert r.code == 2, r.err
+    assert 'have no common ancestor' in r.err
+    assert len(r.err.strip().splitlines()) == 1 and 'Traceback' not in r.err
+    assert r.out == ''
 
 
 def test_since_tag(committed, cli):

@@ -42,6 +42,7 @@ from review_trigger.git.revisions import (
     open_repo,
     resolve,
     resolve_range,
+    start_range,
 )
 from review_trigger.git.run import Repo
 from review_trigger.git.worktree import snapshot, unstaged_count, worktree_range
@@ -72,6 +73,7 @@ __all__ = [
     'read_path',
     'resolve',
     'resolve_range',
+    'start_range',
     'snapshot',
     'unstaged_count',
     'worktree_range',
