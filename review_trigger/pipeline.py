@@ -88,17 +88,19 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
     listing = git.PendingFiles(repo, git.new_side(rng))
     globs = None
     try:
+        # (The configuration of a --since range is not read from its base:
+        # it is the same for either range.)
+        config = config_for(repo, rng, request.config_path, request.directory)
+        from review_trigger import redact
+        from review_trigger.analyze import analyze, run_globs
+
+        globs = run_globs(repo)
         if settle is not None and (settled := settle()) != rng:
             diff.close()
             listing.close()
             rng = settled
             diff = git.Diff(repo, rng.base, git.new_side(rng))
             listing = git.PendingFiles(repo, git.new_side(rng))
-        config = config_for(repo, rng, request.config_path, request.directory)
-        from review_trigger import redact
-        from review_trigger.analyze import analyze, run_globs
-
-        globs = run_globs(repo)
         raw = analyze(repo, rng, config, diff, globs)
         # The one redaction step: everything after this sees the change
         # with every secret span masked.
