@@ -77,9 +77,7 @@ def resolve_range(
     if since is not None:
         if head is not None:
             raise UserError('--head goes with --base, not --since')
-        to = resolve(repo, 'HEAD')
-        frm = merge_base(repo, resolve(repo, since), to)
-        return Range('since', frm, to, f'{since}..HEAD')
+        return start_range(repo, since=since)[1]()
     if base is not None:
         to = resolve(repo, head or 'HEAD')
         tip = resolve(repo, base)
