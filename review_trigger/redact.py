@@ -154,6 +154,10 @@ class Redactor(NamedTuple):
                     folded,
                 )
         for r, (rx, fold) in enumerate(gates):
+            if rx is _NOTHING:
+                # Not searched at all: re looks for a match of '(?!)' at
+                # every position (2,000 paths: 41 ms for 45 rules).
+                continue
             text = folded if fold and folded else joined
             if fold and not folded:  # lower-casing moved offsets: no gate
                 rx = self.rules[r][1]
