@@ -1119,6 +1119,7 @@ def test_blobs_read_ahead_answer_later_calls_with_the_same_bytes(
     left to their calls, which answer (or fail) as they always did."""
     from conftest import git as run_git
 
+    from review_trigger import git as git_mod
     from review_trigger.errors import UserError
     from review_trigger.git import objects
 
@@ -1129,8 +1130,6 @@ def test_blobs_read_ahead_answer_later_calls_with_the_same_bytes(
     repo.commit()
     tree = run_git(repo.path, 'rev-parse', 'HEAD^{tree}').strip()
     missing = '0' * 40
-    from review_trigger import git as git_mod
-
     opened = git_mod.open_repo(str(repo.path), dict(os.environ))
     monkeypatch.setattr(objects, 'PREFETCH_BYTES', sum(len(c) for c in small[:4]))
     reader = objects.BlobReader(opened, prefetch_blob=100)

@@ -263,38 +263,21 @@ def test_a_long_file_list_is_read_while_the_caller_goes_on(committed) -> None:
     until it is asked for. The list is every path, in git's order."""
     import time
 
+    from conftest import git as run_git
+
     from review_trigger import git as git_module
 
-    blob = (
-        subprocess.run(
-            ['git', 'hash-object', '-w', '--stdin'],
-            cwd=committed.path,
-            input=b'x\n',
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .strip()
-    )
+    blob = run_git(committed.path, 'hash-object', '-w', '--stdin', input=b'x\n').strip()
     names = [f'dir{i % 50:02d}/file_with_a_long_name_{i:05d}.py' for i in range(4000)]
     assert sum(len(n) + 1 for n in names) > 128 * 1024  # more than a pipe holds
+    # A tree of them, written from an index of its own.
+    index = {**os.environ, 'GIT_INDEX_FILE': str(committed.path / 'big-index')}
     entries = ''.join(f'100644 {blob}\t{n}\n' for n in names).encode()
-    env_index = committed.path / 'big-index'
     subprocess.run(
-        ['git', 'update-index', '--index-info'],
-        cwd=committed.path,
-        input=entries,
-        env={**os.environ, 'GIT_INDEX_FILE': str(env_index)},
-        check=True,
+        ['git', 'update-index', '--index-info'], cwd=committed.path, input=entries, env=index, check=True
     )
     tree = (
-        subprocess.run(
-            ['git', 'write-tree'],
-            cwd=committed.path,
-            env={**os.environ, 'GIT_INDEX_FILE': str(env_index)},
-            capture_output=True,
-            check=True,
-        )
+        subprocess.run(['git', 'write-tree'], cwd=committed.path, env=index, capture_output=True, check=True)
         .stdout.decode()
         .strip()
     )
