@@ -150,7 +150,9 @@ def _real_hits(
                     continue
                 same = [w for old in lost if find_word(w := split_words(old), identifiers) == h.rule]
             else:
-                same = [split_words(old) for old in lost if re.search(pattern, old, re.M)]
+                # The rule's own compiled regex (``pattern_rules``), not a second one.
+                rule = regex(pattern, re.M)
+                same = [split_words(old) for old in lost if rule.search(old)]
             if not _reworded(split_words(line), same):
                 kept.append(h)
     return kept
