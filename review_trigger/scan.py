@@ -335,6 +335,12 @@ def _score(literals: set[str]) -> tuple[int, int]:
     return min(map(len, literals)), -len(literals)
 
 
+def _line_count(lines: Sequence[tuple[int, str]]) -> int | None:
+    """How many lines ``_text_of(lines)`` has, if ``lines`` knows (a
+    git.AddedLines counts them as it is built); None: count them."""
+    return len(lines) if lines and isinstance(getattr(lines, 'text', None), str) else None
+
+
 def _text_of(lines: Sequence[tuple[int, str]]) -> str:
     # A git.AddedLines holds the joined text and numbers its lines itself.
     joined = getattr(lines, 'text', None)
@@ -397,7 +403,7 @@ def scan_files(
         mine = [found[i] for i in members]
         read = [known[i] for i in members]
         part = [texts[i] for i in members]
-        joined = _joined(part)
+        joined = _joined(part, [_line_count(files[i][1]) for i in members])
         if size < EVERY_LINE_BELOW:
             _small(profile, run, part, joined, mine)
             continue
@@ -492,16 +498,19 @@ class _Joined(NamedTuple):
     held: dict[bytes, bool]
 
 
-def _joined(texts: list[str]) -> _Joined:
+def _joined(texts: list[str], counts: Sequence[int | None] = ()) -> _Joined:
+    """``texts`` joined by newlines, with where each starts; ``counts``,
+    where given, are their numbers of lines (else they are counted)."""
     joined = '\n'.join(texts)
     starts = []
     firsts = []
     at = line = 0
-    for text in texts:
+    for i, text in enumerate(texts):
         starts.append(at)
         firsts.append(line)
         at += len(text) + 1
-        line += text.count('\n') + 1
+        count = counts[i] if i < len(counts) else None
+        line += text.count('\n') + 1 if count is None else count
     return _Joined(joined, starts, firsts, [], {}, [], [], {})
 
 
