@@ -251,7 +251,8 @@ def prompt_for(
             if p in by_path and by_path[p].new_blob and not by_path[p].generated
         ]
     names = [n for n in names if n and '\n' not in n]
-    files_bytes = sum(bundle.blob_sizes(repo, names).values())
+    # git looks up their sizes while the prompt is rendered.
+    sizes = bundle.start_blob_sizes(repo, names)
     reviewer = reviewer or config.reviewer
 
     def render(cost_line: str | None) -> str:
@@ -267,8 +268,6 @@ def prompt_for(
             to_review=to_review,
         )
 
-    table = prices.table(config.prices)
-    draft_line = cost_mod.estimate(reviewer, 0, files_bytes, table).line()
     # The prompt is rendered once, with a placeholder where the cost line
     # goes (the line is inserted as it is): the estimate counts the prompt
     # with the draft line, as a second rendering would, and rendering a
@@ -277,6 +276,9 @@ def prompt_for(
     # the prompt is rendered again.
     slot = f'\0cost-{os.urandom(16).hex()}\0'
     shell = render(slot)
+    files_bytes = sum(sizes().values())
+    table = prices.table(config.prices)
+    draft_line = cost_mod.estimate(reviewer, 0, files_bytes, table).line()
     estimate = cost_mod.estimate(reviewer, len(shell) - len(slot) + len(draft_line), files_bytes, table)
     facts['review_cost'] = estimate.as_json()
     head, found, tail = shell.partition(slot)

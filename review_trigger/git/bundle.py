@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shlex
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from review_trigger.change import INDEX, WORKTREE, Range
 from review_trigger.git.revisions import _empty_tree
@@ -116,20 +116,39 @@ def file_diff(repo: Repo, side_args: Sequence[str], paths: Sequence[str], limit:
 def blob_sizes(repo: Repo, names: Sequence[str]) -> dict[str, int]:
     """The size in bytes of each object ``names`` names (a blob sha, or
     ``rev:path``); missing ones are left out."""
+    return start_blob_sizes(repo, names)()
+
+
+def start_blob_sizes(repo: Repo, names: Sequence[str]) -> Callable[[], dict[str, int]]:
+    """``blob_sizes``, started now: git looks the objects up (a thread
+    feeds it the names and reads its answers) while the caller goes on;
+    the call returned waits for them."""
     if not names:
-        return {}
+        return dict
+    import threading
+
     listed = ''.join(f'{n}\n' for n in names).encode('utf-8', 'surrogateescape')
     proc = _start(
         repo,
         [*_CONFIG, 'cat-file', '--batch-check=%(objecttype) %(objectsize)', '--buffer'],
         stdin=subprocess.PIPE,
     )
-    out, err = proc.communicate(listed)
-    if proc.returncode != 0:
-        raise _error(_Failed(proc.returncode, err), 'cannot read object sizes')
-    sizes = {}
-    for name, line in zip(names, out.decode().splitlines(), strict=False):
-        kind, _, size = line.partition(' ')
-        if kind == 'blob' and size.isdigit():
-            sizes[name] = int(size)
+    answer: list[tuple[bytes, bytes]] = []
+    thread = threading.Thread(
+        target=lambda: answer.append(proc.communicate(listed)), daemon=True, name='review-trigger git sizes'
+    )
+    thread.start()
+
+    def sizes() -> dict[str, int]:
+        thread.join()
+        out, err = answer[0] if answer else (b'', b'')
+        if proc.returncode != 0:
+            raise _error(_Failed(proc.returncode or 1, err), 'cannot read object sizes')
+        found = {}
+        for name, line in zip(names, out.decode().splitlines(), strict=False):
+            kind, _, size = line.partition(' ')
+            if kind == 'blob' and size.isdigit():
+                found[name] = int(size)
+        return found
+
     return sizes
