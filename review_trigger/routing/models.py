@@ -156,10 +156,18 @@ def _trailer_lines(message: str) -> Iterable[str]:
             yield value.strip()
 
 
-def models_in(commit: Commit) -> list[str]:
+def models_in(commit: Commit, seen: dict[str, str | None] | None = None) -> list[str]:
+    """The models a commit's AI trailers name; ``seen``: what each trailer
+    value named in the run's other commits (the same few people and agents
+    sign most of a range's commits)."""
     found: list[str] = []
     for value in _trailer_lines(commit.message):
-        model = model_from_trailer(value)
+        if seen is None:
+            model = model_from_trailer(value)
+        elif value in seen:
+            model = seen[value]
+        else:
+            model = seen[value] = model_from_trailer(value)
         if model and model not in found:
             found.append(model)
             if len(found) >= MAX_TRAILERS:
@@ -175,8 +183,9 @@ def detect(
     commits carry no AI trailer. The names are claimed, not verified."""
     counts: Counter[str] = Counter()
     without = 0
+    seen: dict[str, str | None] = {}
     for c in commits:
-        models = models_in(c)
+        models = models_in(c, seen)
         if not models:
             without += 1
         counts.update(models)
