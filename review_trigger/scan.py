@@ -498,18 +498,17 @@ class _Joined(NamedTuple):
     held: dict[bytes, bool]
 
 
-def _joined(texts: list[str], counts: Sequence[int | None] = ()) -> _Joined:
+def _joined(texts: list[str], counts: Sequence[int | None] | None = None) -> _Joined:
     """``texts`` joined by newlines, with where each starts; ``counts``,
-    where given, are their numbers of lines (else they are counted)."""
+    if given, are their numbers of lines (None: count them)."""
     joined = '\n'.join(texts)
     starts = []
     firsts = []
     at = line = 0
-    for i, text in enumerate(texts):
+    for text, count in zip(texts, counts or [None] * len(texts), strict=True):
         starts.append(at)
         firsts.append(line)
         at += len(text) + 1
-        count = counts[i] if i < len(counts) else None
         line += text.count('\n') + 1 if count is None else count
     return _Joined(joined, starts, firsts, [], {}, [], [], {})
 

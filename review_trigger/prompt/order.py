@@ -237,16 +237,11 @@ def ordered_paths(paths: Iterable[str], by_path: dict[str, FileChange], hit: Col
 
     def key(p: str) -> tuple[int, int, int]:
         f = get(p)
-        # kind(f) (or the path's, for a path not in the change), inlined.
-        k = (
-            path_kind(p)
-            if f is None
-            else 'binary'
-            if f.binary
-            else 'generated'
-            if f.generated
-            else path_kind(p)
-        )
+        # kind(f), inlined (for a path not in the change, its path's kind).
+        if f is not None and (f.binary or f.generated):
+            k: Kind = 'binary' if f.binary else 'generated'
+        else:
+            k = path_kind(p)
         return ranks[k, p in hit, True]
 
     return sorted(dict.fromkeys(paths), key=key)
