@@ -26,7 +26,7 @@ class BlobReader:
     it cannot answer (a missing object, not a blob, after ``close``) goes
     to ``read_blob``, which fails as it does."""
 
-    def __init__(self, repo: Repo, prefetch_blob: int = 1_000_000) -> None:
+    def __init__(self, repo: Repo, *, prefetch_blob: int) -> None:
         self._repo = repo
         self._prefetch_blob = prefetch_blob
         self._proc: subprocess.Popen[bytes] | None = None
