@@ -11,13 +11,14 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from review_trigger import prefilter
+from review_trigger import markdown, prefilter
 from review_trigger.__main__ import main
 from review_trigger.markdown import code
 
@@ -226,6 +227,46 @@ def test_every_way_of_reading_gives_one_report(monkeypatch, base, change, delete
                 assert code_ == 0, err
                 reports.append(json.loads(out))
             assert reports[1:] == [reports[0]] * 3
+
+
+def _shown_one_by_one(ch: str) -> str:
+    """What markdown shows for one character, looked up plainly."""
+    if ch == '\t' or unicodedata.category(ch) not in ('Cc', 'Cf', 'Zl', 'Zp', 'Cs'):
+        return ch
+    if ch in '\n\r':
+        return {'\n': '\\n', '\r': '\\r'}[ch]
+    return f'\\x{ord(ch):02x}' if ord(ch) < 0x100 else f'\\u{ord(ch):04x}'
+
+
+# Every kind of character: ASCII, its controls, the line separators, the
+# format and bidirectional characters, lone surrogates, the astral planes.
+_ANY_TEXT = st.text(
+    st.one_of(
+        st.characters(codec=None),
+        st.sampled_from('\t\n\r\x00\x1b\x7f\x85\xa0\u200b\u200f\u2028\u2029\u202e\ufeff\ud800`\\"'),
+    ),
+    max_size=60,
+)
+
+
+@given(_ANY_TEXT)
+def test_text_is_shown_as_character_by_character(text: str) -> None:
+    """The escaping looks only at the runs that can need it (one regex
+    search over ASCII text); it gives what looking at every character
+    does."""
+    by_char = ''.join(_shown_one_by_one(c) for c in text)
+    lines = '\n'.join(''.join(_shown_one_by_one(c) for c in line) for line in text.split('\n'))
+    ticks = '`' * max(3, max((len(m) for m in re.findall('`+', lines)), default=0) + 1)
+    assert markdown.fence(text, 'x') == f'{ticks}x\n{lines}\n{ticks}'
+    if by_char == text:
+        assert markdown.visible(text) == text
+    else:
+        assert (
+            markdown.visible(text)
+            == '"'
+            + ''.join('\\\\' if c == '\\' else '\\"' if c == '"' else _shown_one_by_one(c) for c in text)
+            + '"'
+        )
 
 
 _REAL_RE2 = prefilter._re2
