@@ -17,6 +17,7 @@ import pytest
 from review_trigger.__main__ import main
 
 Build = Callable[[Path], None]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _build_once(root: Path, name: str, build: Build, *, wait: bool) -> bool:
@@ -60,15 +61,16 @@ def shared_dir(
 
 
 def measure_coverage(venv: Path) -> None:
-    """When the suite runs under coverage (``.ci/run`` starts it in every
-    process through COVERAGE_PROCESS_START), start it in ``venv`` too (the
-    Action's own virtual environment, pre-commit's hook environment), so
-    the runs of the copy of the package installed there are counted
-    (``[tool.coverage.paths]`` maps that copy to ``review_trigger/``). A
-    .pth file, as .ci/run does; ``python -I`` leaves .pth files and this
-    variable alone. The test run's own coverage package is linked in, not
-    installed: the same version for the same interpreter, no index."""
-    if not os.environ.get('COVERAGE_PROCESS_START'):
+    """When the suite runs under coverage (``.ci/run`` starts it in each
+    process that imports the package, through REVIEW_TRIGGER_COVERAGE and
+    ``.ci/coverage_start.py``), start it in ``venv`` too (the Action's own
+    virtual environment, pre-commit's hook environment), so the runs of the
+    copy of the package installed there are counted (``[tool.coverage.paths]``
+    maps that copy to ``review_trigger/``). The same .pth file and module as
+    .ci/run's; ``python -I`` leaves .pth files and this variable alone. The
+    test run's own coverage package is linked in, not installed: the same
+    version for the same interpreter, no index."""
+    if not os.environ.get('REVIEW_TRIGGER_COVERAGE'):
         return
     import coverage
 
@@ -76,8 +78,9 @@ def measure_coverage(venv: Path) -> None:
     lib = venv / 'coverage-lib'
     lib.mkdir(exist_ok=True)
     (lib / 'coverage').symlink_to(Path(coverage.__file__).parent, target_is_directory=True)
+    shutil.copy(ROOT / '.ci' / 'coverage_start.py', lib / 'review_trigger_coverage_start.py')
     (site / 'review-trigger-coverage.pth').write_text(
-        f'{lib}\nimport coverage; coverage.process_startup()\n', encoding='utf-8'
+        f'{lib}\nimport review_trigger_coverage_start\n', encoding='utf-8'
     )
 
 
@@ -181,7 +184,7 @@ def seed_memo(root: Path, command: Sequence[str] | None = None) -> Path:
     path = root / 'seed'
     path.mkdir()
     env = {**os.environ, 'GIT_CONFIG_NOSYSTEM': '1', 'GIT_CONFIG_GLOBAL': os.devnull}
-    env.pop('COVERAGE_PROCESS_START', None)
+    env.pop('REVIEW_TRIGGER_COVERAGE', None)
     for args in (('init', '-q'), ('commit', '-q', '--allow-empty', '-m', 'start')):
         subprocess.run(
             ('git', '-c', 'user.name=Test', '-c', 'user.email=test@example.com', *args),
