@@ -295,7 +295,8 @@ class PathMatcher:
         """The list as plain shapes of path components (``shapes_of``), or
         None if a glob has another shape."""
         if self._shape is _UNSET:
-            self._shape = shapes_of(*self._sources_of())
+            anchored, anywhere = self._sources_of()
+            self._shape = shapes_of(tuple(anchored), tuple(anywhere))
         return self._shape  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
@@ -338,7 +339,12 @@ class Shapes(NamedTuple):
     under: tuple[str, ...]  # a path below it
 
 
-def shapes_of(anchored: list[str], anywhere: list[str]) -> Shapes | None:
+# A pure function of the regexes, and its answer immutable: remembered for
+# the process, so a process that analyses many changes (an in-process
+# caller, the tests) works out each list's shapes once (2.5 ms a run for
+# the default lists).
+@functools.cache
+def shapes_of(anchored: tuple[str, ...], anywhere: tuple[str, ...]) -> Shapes | None:
     """A list's regexes (``PathMatcher._sources_of``) as ``Shapes``, or None
     if one of them is not a plain shape."""
     names: set[str] = set()
