@@ -13,7 +13,7 @@ as information instead, each pin's old and new version.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container
 from typing import Any
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Information
@@ -71,8 +71,15 @@ def _pinned(f: FileChange) -> bool:
     )
 
 
-def _prefetch_pinned(change: Change, files: Iterable[FileChange]) -> None:
-    change.prefetch(sha for f in files if _pinned(f) for sha in (f.old_blob, f.new_blob))
+def _prefetch_pinned(change: Change, paths: Container[str]) -> None:
+    """Read ahead what ``moved_pins`` will read of the files ``paths``
+    names (by path or old path)."""
+    change.prefetch(
+        sha
+        for f in considered(change)
+        if (f.path in paths or f.old_path in paths) and _pinned(f)
+        for sha in (f.old_blob, f.new_blob)
+    )
 
 
 def moved_pins(change: Change, f: FileChange) -> tuple[str, ...] | None:
@@ -105,7 +112,7 @@ def _pin_of(line: str) -> str:
 def check(change: Change, settings: Settings) -> Finding | None:
     paths = matching(change, settings['paths'])
     details = []
-    _prefetch_pinned(change, (f for f in considered(change) if f.path in paths or f.old_path in paths))
+    _prefetch_pinned(change, paths)
     for f in considered(change):
         if f.path in paths or f.old_path in paths:
             if not pins_only(change, f):
@@ -134,7 +141,7 @@ def information(change: Change, settings: Settings) -> tuple[Information, ...]:
     their pins: listed, with what moved."""
     paths = matching(change, settings['paths'])
     out = []
-    _prefetch_pinned(change, (f for f in considered(change) if f.path in paths or f.old_path in paths))
+    _prefetch_pinned(change, paths)
     for f in considered(change):
         if f.path in paths or f.old_path in paths:
             moved = moved_pins(change, f)
