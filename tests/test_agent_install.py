@@ -262,3 +262,69 @@ def test_cursor_start_and_first_prompt_together_keep_one_start(
     prompt = json.loads(send({'hook_event_name': 'beforeSubmitPrompt', 'prompt': 'go on', 'attachments': []}))
     assert prompt == {'continue': True}
     assert json.loads(record.read_text())['start'] == first['start']
+
+
+@pytest.mark.parametrize('ending', ['', '\n', '   # the flags\n'])
+def test_codex_features_header_at_the_end_of_the_file(ending: str, committed: Repo, cli) -> None:
+    toml = committed.path / '.codex' / 'config.toml'
+    toml.parent.mkdir()
+    toml.write_text(f'model = "o3"\n[features]{ending}')
+    assert cli('init', '--agent', 'codex').code == 0
+    assert tomllib.loads(toml.read_text()) == {'model': 'o3', 'features': {'codex_hooks': True}}
+
+
+@pytest.mark.parametrize('features', ['[features]\r\nx = 1\r\n', ''])
+def test_codex_config_toml_keeps_its_crlf_line_ends(features: str, committed: Repo, cli) -> None:
+    toml = committed.path / '.codex' / 'config.toml'
+    toml.parent.mkdir()
+    toml.write_bytes(f'model = "o3"\r\n{features}'.encode())
+    assert cli('init', '--agent', 'codex').code == 0
+    data = toml.read_bytes()
+    assert data.count(b'\n') == data.count(b'\r\n') >= 3
+    assert tomllib.loads(data.decode())['features']['codex_hooks'] is True
+
+
+def test_settings_with_crlf_line_ends_keep_them(committed: Repo, cli) -> None:
+    path = committed.path / '.claude' / 'settings.json'
+    path.parent.mkdir()
+    path.write_bytes(b'{\r\n  "model": "opus"\r\n}\r\n')
+    assert cli('init', '--agent', 'claude').code == 0
+    data = path.read_bytes()
+    assert data.count(b'\n') == data.count(b'\r\n') > 3
+    assert json.loads(data)['model'] == 'opus'
+
+
+@pytest.mark.parametrize('agent', list(SETTINGS))
+def test_settings_with_comments_are_not_rewritten(agent: str, committed: Repo, cli) -> None:
+    # Gemini CLI reads its settings with // and /* */ comments; rewriting
+    # the file would drop them, so the entries to add are named instead.
+    rel = SETTINGS[agent][0]
+    path = committed.path / rel
+    path.parent.mkdir()
+    content = '{\n  // my theme\n  "ui": {"theme": "Dracula", "url": "http://x//y"} /* end */\n}\n'
+    path.write_text(content)
+    res = cli('init', '--agent', agent)
+    assert res.code == 2
+    [line] = res.err.splitlines()
+    assert line.startswith(f'review-trigger: error: {rel} has comments')
+    added = json.loads(line.partition('add by hand ')[2].rpartition('; nothing')[0])
+    assert _ours(agent, added, SETTINGS[agent][1][-1]) == [f'review-trigger agent-hook --agent {agent}']
+    assert path.read_text() == content
+
+
+def test_settings_with_comments_and_the_hooks_already_are_left_alone(committed: Repo, cli) -> None:
+    path = committed.path / '.gemini' / 'settings.json'
+    assert cli('init', '--agent', 'gemini').code == 0
+    content = '// installed\n' + path.read_text()
+    path.write_text(content)
+    res = cli('init', '--agent', 'gemini')
+    assert res.code == 0 and 'already' in res.err
+    assert path.read_text() == content
+
+
+def test_strip_comments_keeps_strings() -> None:
+    from review_trigger.agents.install import strip_comments
+
+    text = '{"a": "// not /* a comment */", // one\n "b": 1 /* two\n lines */}'
+    assert json.loads(strip_comments(text)) == {'a': '// not /* a comment */', 'b': 1}
+    assert json.loads(strip_comments('{"q": "say \\"//\\" here"}')) == {'q': 'say "//" here'}

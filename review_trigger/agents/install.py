@@ -5,7 +5,9 @@ What is there is kept: other keys, other hooks, their order. An entry is
 ours when its command runs ``review-trigger agent-hook``; an event that has
 one already gets no second, so a second run changes nothing. A settings
 file that is not valid JSON (or, for Codex, a ``config.toml`` that is not
-valid TOML) is an error, and nothing is written.
+valid TOML) is an error, and nothing is written; so is one with ``//`` or
+``/* */`` comments (Gemini CLI reads them), which rewriting it would drop:
+the error names what to add. A file's line ends (CRLF) are kept.
 
 Cursor gets ``sessionStart`` (the documented session start) and ``stop``,
 and ``beforeSubmitPrompt`` beside them: Cursor releases before
@@ -29,6 +31,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import sys
 from typing import Any, NamedTuple
 
@@ -104,7 +107,8 @@ def merge(agent: str, settings: dict[str, Any], rel: str) -> dict[str, Any]:
 
 def _read_text(path: str, rel: str) -> str:
     try:
-        with open(path, encoding='utf-8') as f:
+        # As it is: a file with CRLF line ends keeps them.
+        with open(path, encoding='utf-8', newline='') as f:
             return f.read()
     except FileNotFoundError:
         return ''
@@ -112,16 +116,35 @@ def _read_text(path: str, rel: str) -> str:
         raise UserError(f'cannot read {rel}: {getattr(e, "strerror", None) or e}')
 
 
-def _parse_json(text: str, rel: str) -> dict[str, Any]:
+class _Settings(NamedTuple):
+    data: dict[str, Any]
+    commented: bool  # JSON with comments (Gemini CLI reads them): not rewritten
+
+
+def _parse_json(text: str, rel: str) -> _Settings:
     if not text.strip():
-        return {}
+        return _Settings({}, False)
+    commented = False
     try:
         data = json.loads(text)
     except ValueError as e:
-        raise UserError(f'{rel} is not valid JSON ({e}): fix it first; nothing was written')
+        # Gemini CLI strips // and /* */ comments before parsing its settings.
+        try:
+            data = json.loads(strip_comments(text))
+        except ValueError:
+            raise UserError(f'{rel} is not valid JSON ({e}): fix it first; nothing was written')
+        commented = True
     if not isinstance(data, dict):
         raise UserError(f'{rel} is not a JSON object: nothing was written')
-    return data
+    return _Settings(data, commented)
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/|/\*.*\Z', re.DOTALL)
+
+
+def strip_comments(text: str) -> str:
+    """JSON text with its // and /* */ comments blanked (strings kept)."""
+    return _JSON_TOKENS.sub(lambda m: m[0] if m[0].startswith('"') else ' ' * len(m[0]), text)
 
 
 CODEX_TOML = '.codex/config.toml'
@@ -146,8 +169,6 @@ def _codex_features(text: str, data: dict[str, Any]) -> tuple[str, str | None]:
     """``config.toml``'s text with Codex's hooks feature turned on, and a
     note for the user when it cannot be (turned off, or written in a form
     this does not edit)."""
-    import re
-
     features = data.get('features')
     if isinstance(features, dict):
         for key in CODEX_FEATURES:
@@ -158,18 +179,41 @@ def _codex_features(text: str, data: dict[str, Any]) -> tuple[str, str | None]:
                     f'{CODEX_TOML} turns the hooks feature off ([features] {key} = '
                     f'{json.dumps(features[key])}): Codex will not run the hooks until it is on'
                 )
-    line = 'codex_hooks = true  # run the hooks in .codex/hooks.json (review-trigger)\n'
-    header = re.search(r'^[ \t]*\[features\][ \t]*(?:#.*)?$', text, re.MULTILINE)
+    nl = _newline(text)
+    line = f'codex_hooks = true  # run the hooks in .codex/hooks.json (review-trigger){nl}'
+    header = re.search(r'^[ \t]*\[features\][ \t]*(?:#[^\r\n]*)?(\r?\n|\Z)', text, re.MULTILINE)
     if header:
-        at = header.end() + 1
-        return text[:at] + line + text[at:], None
+        # After the header's line end (one is added at the end of the file).
+        at = header.end()
+        return text[:at] + ('' if header[1] else nl) + line + text[at:], None
     if features is not None:
         return text, (
             f'{CODEX_TOML} sets features in a form not edited here: add codex_hooks = true '
             f'to its features, or Codex may not run the hooks'
         )
-    sep = '' if not text or text.endswith('\n\n') else '\n' if text.endswith('\n') else '\n\n'
-    return f'{text}{sep}[features]\n{line}', None
+    sep = '' if not text or text.endswith(nl * 2) else nl if text.endswith(nl) else nl * 2
+    return f'{text}{sep}[features]{nl}{line}', None
+
+
+def _newline(text: str) -> str:
+    """The line end a file uses: CRLF if its first line ends so."""
+    first = text.find('\n')
+    return '\r\n' if first > 0 and text[first - 1] == '\r' else '\n'
+
+
+def _additions(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What ``merge`` added: new top-level keys, and the entries appended
+    to each event's list under "hooks"."""
+    out: dict[str, Any] = {k: v for k, v in after.items() if k not in before}
+    old_hooks = before.get('hooks', {})
+    hooks_added = {
+        event: groups[len(old_hooks.get(event, [])) :]
+        for event, groups in after.get('hooks', {}).items()
+        if groups != old_hooks.get(event)
+    }
+    if hooks_added and 'hooks' in before:
+        out['hooks'] = hooks_added
+    return out
 
 
 class _Write(NamedTuple):
@@ -184,7 +228,8 @@ def install(root: str, agent: str, dry_run: bool = False) -> int:
     rel = adapter(agent).settings
     path = os.path.join(root, *rel.split('/'))
     old_text = _read_text(path, rel)
-    before = _parse_json(old_text, rel)
+    settings = _parse_json(old_text, rel)
+    before = settings.data
     writes: list[_Write] = []
     notes: list[str] = []
     events = ', '.join(h.event for h in hooks(agent))
@@ -198,8 +243,14 @@ def install(root: str, agent: str, dry_run: bool = False) -> int:
         if note:
             notes.append(note)
     after = before if in_toml else merge(agent, before, rel)
+    if after != before and settings.commented:
+        raise UserError(
+            f'{rel} has comments, which rewriting it would lose: add by hand '
+            f'{json.dumps(_additions(before, after))}; nothing was written'
+        )
     if after != before:
-        writes.append(_Write(rel, old_text, json.dumps(after, indent=2) + '\n'))
+        nl = _newline(old_text)
+        writes.append(_Write(rel, old_text, (json.dumps(after, indent=2) + '\n').replace('\n', nl)))
     for note in notes:
         print(f'{PROG}: {note}', file=sys.stderr)
     if not writes:
