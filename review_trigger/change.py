@@ -38,9 +38,12 @@ class Range(NamedTuple):
     label: str  # for humans: "staged changes", "HEAD~3..HEAD"
     tree: str | None = None
     commit: str | None = None
-    # PR mode: the base branch's tip, whose configuration is in force. Not
-    # ``base`` (the merge base): the pull request's author picks the fork
-    # point, and with it an older configuration.
+    # The tree-ish whose configuration is in force, so that the change
+    # cannot switch off its own review: in PR mode the base branch's tip
+    # (not ``base``, the merge base: the pull request's author picks the
+    # fork point, and with it an older configuration); for a coding agent's
+    # session, the commit it started at. None: the repository's file as it
+    # is now (the user's own run).
     config_base: str | None = None
 
 

@@ -130,8 +130,9 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
 
 def config_for(repo: git.Repo, rng: Range, path: str | None, directory: str | None = None) -> Config:
     """The configuration in force: for a pull request, the base branch
-    tip's (``path`` names a file in it), so that it cannot disable its own
-    review; otherwise ``path``, else the repository's file; else the
+    tip's, and for an agent's session, its start commit's (``path`` names a
+    file in it: ``Range.config_base``), so that a change cannot disable its
+    own review; otherwise ``path``, else the repository's file; else the
     defaults."""
     import os
     import posixpath
@@ -139,7 +140,7 @@ def config_for(repo: git.Repo, rng: Range, path: str | None, directory: str | No
     from review_trigger import config
     from review_trigger.errors import UserError
 
-    if rng.mode == 'pr':
+    if rng.mode == 'pr' or rng.config_base is not None:
         base = rng.config_base or rng.base
         assert base is not None
         if path is None:
@@ -156,8 +157,8 @@ def config_for(repo: git.Repo, rng: Range, path: str | None, directory: str | No
         if text is None:
             raise UserError(
                 f'config {rel} is not in the base commit {base[:12]}: the '
-                f'configuration is read from the base, so that a pull request '
-                f'cannot change its own review',
+                f'configuration is read from the base, so that a change cannot '
+                f'switch off its own review',
             )
         return config.load(
             config.Source(f'{base[:12]}:{rel}', text, posixpath.basename(rel) == config.PYPROJECT)

@@ -296,6 +296,55 @@ def test_the_same_change_is_reported_once_per_session(committed: Repo, hook) -> 
     assert blocked('claude', hook('claude', claude_stop(committed, sid=other))) is not None
 
 
+def test_a_later_turn_is_answered_only_for_what_is_new(committed: Repo, hook) -> None:
+    # A stop hook runs after every turn: once the change is reported, a
+    # turn that fixes a typo beside it has nothing to say, and one that
+    # makes a trigger fire on another file is reported.
+    hook('claude', claude_start(committed))
+    significant(committed)
+    assert blocked('claude', hook('claude', claude_stop(committed))) is not None
+    for typo in ('# project\n\ntypo\n', '# project\n\ntypo fixed\n'):
+        committed.write('README.md', typo)
+        again = hook('claude', claude_stop(committed))
+        assert (again.code, again.out, again.err) == (0, '', '')
+    # More lines in a file already reported: nothing new either.
+    committed.write(
+        'src/auth/session.py', 'def login(user, password):\n    return token\n\n\ndef out():\n    pass\n'
+    )
+    assert hook('claude', claude_stop(committed)).out == ''
+    committed.write('src/auth/tokens.py', 'def refresh(token):\n    return token\n')
+    reason = blocked('claude', hook('claude', claude_stop(committed)))
+    assert reason is not None and 'security' in reason
+
+
+@pytest.mark.parametrize(
+    'config',
+    [
+        'triggers:\n  security:\n    enabled: false\n  new-files:\n    enabled: false\n'
+        '  governance:\n    enabled: false\n  sensitive-data:\n    enabled: false\n'
+        '  architecture:\n    enabled: false\n',
+        "exclude: ['src/**', '.review-trigger.yaml']\n",
+    ],
+)
+def test_the_session_cannot_switch_off_its_own_review(config: str, committed: Repo, hook) -> None:
+    hook('claude', claude_start(committed))
+    significant(committed)
+    committed.write('.review-trigger.yaml', config)
+    reason = blocked('claude', hook('claude', claude_stop(committed)))
+    assert reason is not None and 'security' in reason
+
+
+def test_the_configuration_committed_before_the_session_is_in_force(committed: Repo, hook) -> None:
+    committed.write('.review-trigger.yaml', "exclude: ['src/**']\n")
+    committed.add()
+    committed.commit('configure')
+    hook('claude', claude_start(committed))
+    significant(committed)
+    stop = hook('claude', claude_stop(committed))
+    assert (stop.code, stop.out) == (0, '')
+    assert not (committed.path / PROMPT).exists()
+
+
 def test_a_reason_tier_session_gets_a_note_not_a_block(committed: Repo, hook) -> None:
     hook('claude', claude_start(committed, model='claude-opus-4-5-20251101'))
     significant(committed)
@@ -560,6 +609,8 @@ def test_no_plan_no_recommendation(committed: Repo, hook) -> None:
 
 def test_the_block_names_the_top_tier_model_of_the_routing_table(committed: Repo, hook) -> None:
     committed.write('.review-trigger.yaml', 'routing:\n  tiers:\n    reason:\n      model: Deep Thought\n')
+    committed.add()
+    committed.commit('routing')
     hook('claude', claude_start(committed))
     significant(committed)
     reason = blocked('claude', hook('claude', claude_stop(committed)))

@@ -7,8 +7,10 @@ commit to the working tree is analysed, so work committed during the
 session counts too. When a trigger fires the prompt is written to
 ``<git dir>/review-trigger/prompt.md`` and the stop is blocked once, unless
 the session's model is reason-tier (then a note), the agent is already
-continuing because of a stop hook, or the same change was reported before
-in this session.
+continuing because of a stop hook, or every trigger fired on the same files
+when it was reported before in this session. The configuration in force is
+the one committed at the session's start, so the session cannot switch off
+its own review.
 """
 
 from __future__ import annotations
@@ -88,7 +90,9 @@ class Record(NamedTuple):
     model: str | None
     start: str | None  # HEAD at the start; None before the first commit
     started: str  # ISO 8601
-    reported: tuple[str, ...] = ()  # fingerprints of the changes reported
+    # Fingerprints of what was reported: each trigger with each file it
+    # fired on (``_items``), and the plan's recommendations shown.
+    reported: tuple[str, ...] = ()
 
 
 # -- reading events ----------------------------------------------------------------
@@ -255,7 +259,9 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     label = f'session start {base[:12] if base else "(no commit)"}..working tree'
     outcome = pipeline.run(
         pipeline.Request(
-            range=lambda r: git.worktree_range(r, base, label),
+            # The configuration is the one committed at the session's start:
+            # the session cannot switch off its own review by editing it.
+            range=lambda r: git.worktree_range(r, base, label, config_from_base=True),
             session_model=record.model or event.model or options.session_model,
             config_path=options.config_path,
             environ=options.environ,
@@ -306,12 +312,11 @@ def _verdict(event: Event, repo: git.Repo, outcome: Any, record: Record) -> tupl
         return Answer('none', event.name), reported
     prompt_path = os.path.join(repo.git_dir, FOLDER, PROMPT_FILE)
     write_atomic(prompt_path, outcome.prompt)
-    rng = outcome.analysis.change.range
     fired = outcome.fired
-    fingerprint = hashlib.sha256(f'{rng.base}\0{rng.tree}\0{",".join(fired)}'.encode()).hexdigest()[:32]
-    if fingerprint in reported:
+    new = [item for item in _items(outcome.analysis.findings) if item not in reported]
+    if not new:
         return Answer('none', event.name), reported
-    reported = (*reported, fingerprint)
+    reported = (*reported, *new)
     shown = _shown(prompt_path, repo.root)
     ids = ', '.join(fired)
     models = outcome.session.models
@@ -345,6 +350,19 @@ def _verdict(event: Event, repo: git.Repo, outcome: Any, record: Record) -> tupl
             f'with a {top.id}-tier model (such as {_CONTROL.sub("", top.model)[:40]}); then stop.'
         ),
     ), reported
+
+
+def _items(findings: Any) -> list[str]:
+    """What a stop reports, each a trigger and a file it fired on (as
+    fingerprints): a later stop answers only for one that is new. A stop
+    hook runs after every turn, and a turn that fixes a typo beside a
+    reported change has nothing new to say."""
+    out = []
+    for finding in findings:
+        for path in finding.files or ('',):
+            key = f'{finding.trigger}\0{path}'.encode('utf-8', 'surrogatepass')
+            out.append('f-' + hashlib.sha256(key).hexdigest()[:16])
+    return list(dict.fromkeys(out))
 
 
 def _shown(path: str, root: str) -> str:

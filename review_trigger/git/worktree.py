@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 
 from review_trigger.change import WORKTREE, Range
 from review_trigger.errors import UserError
-from review_trigger.git.revisions import head
+from review_trigger.git.revisions import _empty_tree, head
 from review_trigger.git.run import _CONFIG, Repo, _call, _decode, _error, _Failed
 
 # git status's porcelain letters for a file the index does not hold as it is
@@ -31,13 +31,17 @@ from review_trigger.git.run import _CONFIG, Repo, _call, _decode, _error, _Faile
 _CLEAN = ord(' ')
 
 
-def worktree_range(repo: Repo, base: str | None, label: str | None = None) -> Range:
+def worktree_range(
+    repo: Repo, base: str | None, label: str | None = None, config_from_base: bool = False
+) -> Range:
     """The Range from ``base`` (a commit sha; None: the empty tree) to the
-    working tree as it is now."""
+    working tree as it is now; with ``config_from_base``, the configuration
+    in force is ``base``'s (the defaults for None), not the working tree's."""
     tree = snapshot(repo)
     commit = head(repo)
     shown = label or f'{base[:12] if base else "(no commit)"}..working tree'
-    return Range('worktree', base, WORKTREE, shown, tree, commit)
+    config_base = (base or _empty_tree(repo)) if config_from_base else None
+    return Range('worktree', base, WORKTREE, shown, tree, commit, config_base)
 
 
 def snapshot(repo: Repo) -> str:
