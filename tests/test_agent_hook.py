@@ -423,6 +423,14 @@ def test_cursor_aborted_turn_is_not_continued(committed: Repo, hook) -> None:
     assert PROMPT in stop.err
 
 
+@pytest.mark.parametrize('agent', ['claude', 'codex', 'gemini', 'cursor'])
+def test_an_event_with_a_byte_order_mark_is_read(agent: str, committed: Repo, hook) -> None:
+    hook(agent, b'\xef\xbb\xbf' + json.dumps(STARTS[agent](committed)).encode())
+    significant(committed)
+    stop = hook(agent, b'\xef\xbb\xbf' + json.dumps(STOPS[agent](committed)).encode())
+    assert blocked(agent, stop) is not None, stop.err
+
+
 def test_cursor_prompt_event_always_continues(committed: Repo, hook) -> None:
     assert hook('cursor', cursor_prompt(committed)).json == {'continue': True}
     # Even when it cannot be read.

@@ -102,7 +102,8 @@ def load_event(data: bytes) -> Mapping[str, Any]:
     if len(data) > MAX_EVENT_BYTES:
         raise BadEvent(f'the hook event is larger than {MAX_EVENT_BYTES >> 20} MB')
     try:
-        event = json.loads(data.decode('utf-8'))
+        # utf-8-sig: Cursor on Windows starts the event with a byte-order mark.
+        event = json.loads(data.decode('utf-8-sig'))
     except (UnicodeDecodeError, ValueError):
         raise BadEvent('the hook event on stdin is not JSON')
     if not isinstance(event, dict):
