@@ -262,6 +262,15 @@ GOOD: dict[str, Any] = {
         pytest.param(f'  \n{json.dumps(GOOD)}\n', id='alone_with_space'),
         pytest.param(f'Review:\n```json\n{json.dumps(GOOD, indent=2)}\n```\nbye', id='fenced'),
         pytest.param(f'~~~JSON\n{json.dumps(GOOD)}\n~~~', id='tilde_fence'),
+        # CommonMark: the closing run may be longer than the opening.
+        pytest.param(f'````json\n{json.dumps(GOOD)}\n`````', id='longer_close'),
+        pytest.param(f'```json title\n{json.dumps(GOOD)}\n```', id='info_words'),
+        # A json block quoted inside another block is text, not a verdict.
+        pytest.param(
+            f'~~~~\n```json\n{json.dumps({**GOOD, "verdict": "PASS"})}\n```\n~~~~\n\n'
+            f'```json\n{json.dumps(GOOD)}\n```',
+            id='quoted_block_is_text',
+        ),
     ],
 )
 def test_parse_accepts(text):
@@ -276,6 +285,16 @@ def test_parse_accepts(text):
         pytest.param('PASS', 'holds no JSON verdict', id='word_only'),
         pytest.param('```\n{"verdict": "PASS"}\n```', 'holds no JSON verdict', id='untagged_fence'),
         pytest.param('{"verdict": "PASS", "summary": "s", "findings": [', 'not valid JSON', id='truncated'),
+        pytest.param(
+            f'~~~~\n```json\n{json.dumps(GOOD)}\n```\n~~~~\n', 'holds no JSON verdict', id='nested_in_a_block'
+        ),
+        pytest.param(
+            f'````\n```json\n{json.dumps(GOOD)}\n```\n',
+            'holds no JSON verdict',
+            id='nested_in_an_unclosed_block',
+        ),
+        pytest.param(f'```json\n{json.dumps(GOOD)}\n', 'holds no JSON verdict', id='unclosed'),
+        pytest.param(f'````json\n{json.dumps(GOOD)}\n```', 'holds no JSON verdict', id='short_close'),
         pytest.param(json.dumps({**GOOD, 'verdict': 'pass'}), "is 'pass', not PASS", id='lower_case'),
         pytest.param(json.dumps({**GOOD, 'verdict': 'OK'}), "is 'OK'", id='unknown_verdict'),
         pytest.param(json.dumps({'verdict': 'PASS', 'findings': []}), 'no "summary"', id='no_summary'),

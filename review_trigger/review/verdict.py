@@ -12,7 +12,6 @@ and cost it reports are kept.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, Literal, NamedTuple, cast
 
@@ -71,9 +70,6 @@ class Reported(NamedTuple):
     model: str | None
 
 
-_FENCE = re.compile(r'^[ \t]*(`{3,}|~{3,})[ \t]*json[ \t]*\n(.*?)\n[ \t]*\1[ \t]*$', re.S | re.M | re.I)
-
-
 def request_text(prompt: str) -> str:
     """What the reviewer is sent: the review prompt and the answer format."""
     return f'{prompt.rstrip()}\n\n{FORMAT}\n'
@@ -120,7 +116,7 @@ def parse(text: str) -> Verdict:
     if stripped.startswith('{'):
         candidates = [stripped]
     else:
-        candidates = [m[2] for m in _FENCE.finditer(text)]
+        candidates = _json_blocks(text)
     if not candidates:
         raise ReviewError(
             "the reviewer's answer holds no JSON verdict (neither a JSON "
@@ -136,6 +132,19 @@ def parse(text: str) -> Verdict:
     except ValueError as e:
         raise ReviewError(f"the reviewer's verdict is not valid JSON: {e}")
     return _verdict(data)
+
+
+def _json_blocks(text: str) -> list[str]:
+    """The bodies of the answer's closed top-level fenced ``json`` blocks,
+    read as CommonMark reads fences: a ``json`` block quoted inside another
+    block is that block's text, not a verdict."""
+    from review_trigger.markdown import fenced_blocks
+
+    return [
+        b.body
+        for b in fenced_blocks(text.splitlines())
+        if b.closed and b.info.lower().split()[:1] == ['json']
+    ]
 
 
 def _verdict(data: Any) -> Verdict:
