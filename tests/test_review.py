@@ -142,6 +142,32 @@ def test_a_detected_secret_is_never_sent(repo, tmp_path):
     assert secret not in sent and secret not in json.dumps(records(repo))
 
 
+@pytest.mark.parametrize('mode', ['quote', 'quote_verdict', 'quote_stderr'])
+def test_a_secret_the_reviewer_quotes_is_masked_everywhere(repo, tmp_path, capsys, mode):
+    # The prompt masks the secret, but a command reviewer can read the file
+    # itself and quote it: its answer, or its error, is masked too.
+    secret = 'ghp_1234567890abcdefghijklmnopqrstuvwxyz'
+    repo.stage('auth/token.py', f'TOKEN = "{secret}"\n')
+    cmd, log = command(tmp_path, mode)
+    cmd += ' ' + shlex.quote(str(repo.path / 'auth' / 'token.py'))
+    code = main(['review', '--command', cmd])
+    out, err = capsys.readouterr()
+    assert calls(log) == [mode]
+    assert secret not in out + err
+    assert '[secret masked: GitHub token]' in out + err, out + err
+    if mode == 'quote':
+        assert code == 1
+        [rec] = records(repo)
+        assert '[secret masked: GitHub token]' in rec['summary']
+        stored = ''.join(p.read_text() for p in (repo.path / LEDGER).iterdir())
+        assert secret not in stored, stored
+        capsys.readouterr()
+        assert main(['reviews']) == 0 and main(['review', '--command', cmd]) == 1
+        assert secret not in ''.join(capsys.readouterr())
+    else:
+        assert code == 2 and records(repo) == []
+
+
 def test_over_budget_no_call(fired, tmp_path, capsys):
     cmd, log = command(tmp_path, 'pass')
     assert main(['review', '--command', cmd, '--model', 'opus', '--max-cost-usd', '0.01']) == 2

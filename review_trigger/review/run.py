@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger.errors import Exit, UserError
@@ -48,6 +49,7 @@ def review_change(
 ) -> Reviewed:
     """Review the change of ``outcome`` (a pipeline Outcome) unless nothing
     fired or the ledger already holds its review; record a new one."""
+    from review_trigger import redact
     from review_trigger.review import reviewers, settings, verdict
 
     if outcome.prompt is None:
@@ -68,8 +70,12 @@ def review_change(
             return Reviewed('stored', stored, ledger.path_of(repo, key, 'md'))
     text = verdict.request_text(outcome.prompt)
     price = _priced(cfg, outcome.config, text)
-    answer = reviewers.ask(cfg, text, environ, repo.root, log)
-    found = verdict.parse(answer.text)
+    red = redact.for_config(outcome.config)
+    with _masking(red):
+        answer = reviewers.ask(cfg, text, environ, repo.root, log)
+        found = verdict.parse(answer.text, red.text)
+    if answer.model:
+        answer = answer._replace(model=red.text(answer.model))
     record = _record(key, found, cfg, answer, text, price, rng.label, outcome.fired)
     from review_trigger.review import render
 
@@ -82,6 +88,21 @@ def review_change(
             f'${cfg.max_cost_usd:.2f} (recorded all the same: it is paid for)'
         )
     return Reviewed('new', record, path[: -len('json')] + 'md', over)
+
+
+@contextlib.contextmanager
+def _masking(red: Any) -> Iterator[None]:
+    """A reviewer's error through the one redaction step (``redact``), as
+    its answer is: it may quote the reviewer's stderr or its answer."""
+    from review_trigger.review.verdict import ReviewError
+
+    try:
+        yield
+    except ReviewError as e:
+        masked = red.text(str(e))
+        if masked == str(e):
+            raise
+        raise ReviewError(masked) from None
 
 
 def _priced(cfg: Settings, config: Any, text: str) -> Any:
@@ -176,8 +197,16 @@ def accept(outcome: Any, path: str, model: str | None) -> tuple[ledger.Record, s
         raise UserError(f'cannot read {path}: {e.strerror}')
     if len(data) > MAX_PASTED_BYTES:
         raise UserError(f'{path}: larger than {MAX_PASTED_BYTES} bytes')
-    answer, reported = verdict.unwrap(data.decode('utf-8', 'replace'))
-    found = verdict.parse(answer)
+    from review_trigger import redact
+
+    red = redact.for_config(outcome.config)
+    with _masking(red):
+        answer, reported = verdict.unwrap(data.decode('utf-8', 'replace'))
+        found = verdict.parse(answer, red.text)
+    if reported is not None and reported.model:
+        reported = reported._replace(model=red.text(reported.model))
+    if model:
+        model = red.text(model)
     rng = outcome.analysis.change.range
     key = ledger.key_of(outcome.repo, rng, outcome.config, exclude_of(outcome.config))
     if key is None:
