@@ -191,24 +191,34 @@ def _anthropic(settings: Settings, text: str, key: str, timeout: float) -> Answe
         )
     except anthropic.AnthropicError as e:
         raise _status_failure(anthropic, e, settings.label)
+    except ValueError:
+        # A 200 whose body is not JSON (json.JSONDecodeError is a ValueError).
+        raise _unreadable(settings.label, 'not JSON')
     finally:
         client.close()
-    parts = [getattr(b, 'text', '') for b in (msg.content or []) if getattr(b, 'type', '') == 'text']
-    usage = msg.usage
-    tokens_in = None
-    if usage is not None:
-        tokens_in = (
-            (usage.input_tokens or 0)
-            + (getattr(usage, 'cache_creation_input_tokens', 0) or 0)
-            + (getattr(usage, 'cache_read_input_tokens', 0) or 0)
+    if not isinstance(msg, anthropic.types.Message):
+        raise _unreadable(settings.label, 'not a message')
+    try:
+        _check_stop(settings, msg.stop_reason, None)
+        parts = [getattr(b, 'text', '') for b in (msg.content or []) if getattr(b, 'type', '') == 'text']
+        usage = msg.usage
+        tokens_in = None
+        if usage is not None:
+            tokens_in = (
+                (usage.input_tokens or 0)
+                + (getattr(usage, 'cache_creation_input_tokens', 0) or 0)
+                + (getattr(usage, 'cache_read_input_tokens', 0) or 0)
+            )
+        return Answer(
+            ''.join(parts),
+            tokens_in,
+            usage.output_tokens if usage else None,
+            None,
+            _text_or_none(getattr(msg, 'model', None)) or settings.model,
         )
-    return Answer(
-        ''.join(parts),
-        tokens_in,
-        usage.output_tokens if usage else None,
-        None,
-        getattr(msg, 'model', None) or settings.model,
-    )
+    except (AttributeError, TypeError):
+        # The SDK does not check a body's fields: one of the wrong type.
+        raise _unreadable(settings.label, 'not a message')
 
 
 def _openai(settings: Settings, text: str, key: str, timeout: float) -> Answer:
@@ -226,16 +236,65 @@ def _openai(settings: Settings, text: str, key: str, timeout: float) -> Answer:
         )
     except openai.OpenAIError as e:
         raise _status_failure(openai, e, settings.label)
+    except ValueError:
+        raise _unreadable(settings.label, 'not JSON')
     finally:
         client.close()
-    if not resp.choices:
-        raise ReviewError(f'the {settings.label} answered without a choice')
-    content = resp.choices[0].message.content or ''
-    usage = resp.usage
-    return Answer(
-        content,
-        usage.prompt_tokens if usage else None,
-        usage.completion_tokens if usage else None,
-        None,
-        getattr(resp, 'model', None) or settings.model,
+    if not isinstance(resp, openai.types.chat.ChatCompletion):
+        raise _unreadable(settings.label, 'not a chat completion')
+    try:
+        if not resp.choices:
+            raise ReviewError(f'the {settings.label} answered without a choice')
+        choice = resp.choices[0]
+        _check_stop(settings, choice.finish_reason, getattr(choice.message, 'refusal', None))
+        content = choice.message.content or ''
+        usage = resp.usage
+        return Answer(
+            content,
+            usage.prompt_tokens if usage else None,
+            usage.completion_tokens if usage else None,
+            None,
+            _text_or_none(getattr(resp, 'model', None)) or settings.model,
+        )
+    except (AttributeError, TypeError):
+        raise _unreadable(settings.label, 'not a chat completion')
+
+
+# Why an answer ended: the model finished (Anthropic's end_turn or a stop
+# sequence, OpenAI's stop), else it is no verdict.
+_FINISHED = frozenset(('end_turn', 'stop_sequence', 'stop'))
+_CUT = frozenset(('max_tokens', 'length', 'model_context_window_exceeded'))
+_REFUSED = frozenset(('refusal', 'content_filter'))
+
+
+def _check_stop(settings: Settings, reason: object, refusal: object) -> None:
+    """A ReviewError unless the model finished its answer: one cut at the
+    token limit or refused is not a verdict, whatever it holds (not
+    retried: the same request would be cut or refused again)."""
+    if refusal:
+        raise ReviewError(f'the {settings.label} refused to review the change; nothing was recorded')
+    if reason is None or reason in _FINISHED:
+        return
+    if reason in _CUT:
+        raise ReviewError(
+            f"the {settings.label}'s answer was cut at the token limit ({reason}, "
+            f'max_output_tokens {settings.max_output_tokens:,}); nothing was recorded: '
+            f'raise review.max_output_tokens'
+        )
+    if reason in _REFUSED:
+        raise ReviewError(
+            f'the {settings.label} refused to review the change ({reason}); nothing was recorded'
+        )
+    from review_trigger.review.verdict import _short
+
+    raise ReviewError(
+        f'the {settings.label} stopped before answering ({_short(reason)}); nothing was recorded'
     )
+
+
+def _unreadable(label: str, what: str) -> ReviewError:
+    return ReviewError(f'an unreadable answer from the {label}: its body is {what}')
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
