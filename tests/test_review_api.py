@@ -220,3 +220,40 @@ def test_a_malformed_answer_is_unreadable_not_a_bug(fired, api, models, capsys, 
     out, err = capsys.readouterr()
     assert out == '' and err.count('\n') == 1 and 'unreadable answer from the' in err, err
     assert records(fired) == []
+
+
+def test_the_configurations_prices_price_the_model_that_answered(fired, models, monkeypatch, capsys):
+    """The API answers with a dated id: it is priced by the same table as
+    the model asked for, the configuration's prices first, and the usage
+    line says which prices they are."""
+    monkeypatch.setenv('ANTHROPIC_API_KEY', KEY)
+    monkeypatch.setenv('ANTHROPIC_BASE_URL', models.url)
+    fired.write(
+        '.review-trigger.yaml',
+        'prices:\n  - {model: Opus (our rate), match: claude opus 4 8, input: 1.0, output: 2.0}\n',
+    )
+    models.queue(Reply(text=WARN, model='claude-opus-4-8-20261101'))
+    assert main(['review', '--api', 'anthropic']) == 0
+    out = capsys.readouterr().out
+    [rec] = records(fired)
+    assert rec['model'] == 'claude-opus-4-8-20261101'
+    assert rec['cost_usd'] == pytest.approx((1200 * 1.0 + 300 * 2.0) / 1e6)
+    assert rec['cost_source'] == 'configured'
+    assert "(estimated at the configuration's prices)" in out
+
+
+def test_the_real_cost_at_the_configurations_prices_is_checked_against_the_budget(
+    fired, models, monkeypatch, capsys
+):
+    monkeypatch.setenv('ANTHROPIC_API_KEY', KEY)
+    monkeypatch.setenv('ANTHROPIC_BASE_URL', models.url)
+    # The model asked for is within the budget at list prices; the dated
+    # model that answered costs $1.50 at the configuration's.
+    fired.write(
+        '.review-trigger.yaml',
+        'prices:\n  - {model: Dated Opus, match: "20261101", input: 1000, output: 1000}\n',
+    )
+    models.queue(Reply(text=WARN, model='claude-opus-4-8-20261101'))
+    assert main(['review', '--api', 'anthropic', '--max-cost-usd', '1']) == 2
+    assert 'the review cost $1.50, over max_cost_usd $1.00' in capsys.readouterr().err
+    assert [r['cost_source'] for r in records(fired)] == ['configured']

@@ -76,7 +76,7 @@ def review_change(
         found = verdict.parse(answer.text, red.text)
     if answer.model:
         answer = answer._replace(model=red.text(answer.model))
-    record = _record(key, found, cfg, answer, text, price, rng.label, outcome.fired)
+    record = _record(key, found, cfg, answer, text, price, rng.label, outcome.fired, outcome.config)
     from review_trigger.review import render
 
     path = ledger.store(repo, record, render.markdown(record))
@@ -141,9 +141,12 @@ def _record(
     price: Any,
     label: str,
     fired: Sequence[str],
+    config: Any = None,
 ) -> ledger.Record:
     from review_trigger import prices
 
+    overrides = tuple(getattr(config, 'prices', None) or ())
+    table = prices.table(overrides)
     model = answer.model or cfg.model
     tokens_in, tokens_out = answer.input_tokens, answer.output_tokens
     source: ledger.CostSource
@@ -151,7 +154,8 @@ def _record(
         cost, source = answer.cost_usd, 'reported'
     else:
         if answer.model and answer.model != cfg.model:
-            table = prices.table()
+            # The model that answered ("claude-opus-4-8-20261101" for
+            # "claude-opus-4-8"), priced by the same table, overrides first.
             price = prices.price_of(answer.model, table) or price
         tokens_in = tokens_in if tokens_in is not None else prices.tokens(text)
         tokens_out = tokens_out if tokens_out is not None else prices.tokens(answer.text)
@@ -160,7 +164,7 @@ def _record(
         else:
             cost = prices.cost(price, tokens_in, tokens_out)
             # Real token counts at list prices are still an estimate of the bill.
-            source = 'estimated'
+            source = 'configured' if price in table[: len(overrides)] else 'estimated'
     return ledger.Record(
         key, found, cfg.label, model, tokens_in, tokens_out, cost, source, ledger.now(), label, tuple(fired)
     )
