@@ -73,7 +73,7 @@ def test_claude_envelope_usage_and_cost_are_recorded(fired, tmp_path, capsys):
     [rec] = records(fired)
     assert (rec['input_tokens'], rec['output_tokens']) == (5100, 700)
     assert (rec['cost_usd'], rec['cost_source'], rec['model']) == (0.4321, 'reported', 'claude-opus-4-8')
-    assert '$0.43 (as reported by the reviewer)' in capsys.readouterr().out
+    assert '$0.4321 (as reported by the reviewer)' in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -251,7 +251,7 @@ def test_cost_log_rows_and_monthly_sums(fired, tmp_path, capsys):
     header, sep, row = log.read_text().splitlines()
     assert header == '| Date | Session | Model | Tasks | Input Tokens | Output Tokens | Est. Cost |'
     cells = [c.strip() for c in row.strip('|').split('|')]
-    assert cells[2:] == ['claude-opus-4-8', '1', '5,100', '700', '$0.43']
+    assert cells[2:] == ['claude-opus-4-8', '1', '5,100', '700', '$0.4321']
     # Committing the log the review wrote does not ask for another review.
     fired.add('docs/COST_LOG.md')
     assert gate(capsys)[0] == 0
@@ -259,8 +259,8 @@ def test_cost_log_rows_and_monthly_sums(fired, tmp_path, capsys):
     capsys.readouterr()
     assert main(['cost']) == 0
     out = capsys.readouterr().out
-    assert '| claude-opus-4-8 | 1 | 5,100 | 700 | $0.43 |' in out
-    assert '| **total** | 5 | 50,100 | 12,700 | $0.74 |' in out
+    assert '| claude-opus-4-8 | 1 | 5,100 | 700 | $0.4321 |' in out
+    assert '| **total** | 5 | 50,100 | 12,700 | $0.7421 |' in out
     assert main(['cost', '--month', '2026-03']) == 0
     out = capsys.readouterr().out
     assert 'claude-opus' not in out and '| **total** | 4 | 45,000 | 12,000 | $0.31 |' in out

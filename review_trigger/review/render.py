@@ -5,6 +5,7 @@ neither render HTML or links, nor @mention anyone, nor close the block."""
 from __future__ import annotations
 
 from review_trigger.markdown import code, fence
+from review_trigger.review.costlog import usd
 from review_trigger.review.ledger import Record
 
 ICONS = {'PASS': 'PASS', 'WARN': 'WARN', 'FAIL': 'FAIL'}
@@ -20,7 +21,7 @@ def usage_line(r: Record) -> str:
             'estimated': 'estimated at list prices',
             'configured': "estimated at the configuration's prices",
         }.get(r.cost_source, r.cost_source)
-        parts.append(f'${r.cost_usd:.2f} ({how})')
+        parts.append(f'{usd(r.cost_usd)} ({how})')
     return ' · '.join(parts) or 'not reported'
 
 

@@ -35,8 +35,10 @@ def _log(text: str) -> None:
 def exclude_of(config: Any) -> tuple[str, ...]:
     """Paths left out of the content key: the cost log, which the review
     itself writes, so that committing it does not ask for a new review."""
+    from review_trigger.review.costlog import relative
+
     path = getattr(config, 'cost_log', None)
-    return (os.path.normpath(path).replace(os.sep, '/'),) if path else ()
+    return (relative(path).replace(os.sep, '/'),) if path else ()
 
 
 def review_change(
@@ -61,6 +63,7 @@ def review_change(
         **flags,
     )
     repo, rng = outcome.repo, outcome.analysis.change.range
+    log_path = _cost_log(outcome)
     key = ledger.key_of(repo, rng, outcome.config, exclude_of(outcome.config))
     if key is None:
         raise UserError('the change has no diff to review')
@@ -79,8 +82,10 @@ def review_change(
     record = _record(key, found, cfg, answer, text, price, rng.label, outcome.fired, outcome.config)
     from review_trigger.review import render
 
+    if log_path is not None:
+        # First: the call is paid for, whatever happens to the record.
+        _cost_row(log_path, record)
     path = ledger.store(repo, record, render.markdown(record))
-    _cost_row(outcome, record)
     over = None
     if cfg.max_cost_usd is not None and record.cost_usd is not None and record.cost_usd > cfg.max_cost_usd:
         over = (
@@ -170,14 +175,21 @@ def _record(
     )
 
 
-def _cost_row(outcome: Any, r: ledger.Record) -> None:
+def _cost_log(outcome: Any) -> str | None:
+    """The cost log's path, checked before the review is paid for."""
     rel = getattr(outcome.config, 'cost_log', None)
     if not rel:
-        return
+        return None
+    from review_trigger.review import costlog
+
+    return costlog.writable(outcome.repo.root, rel)
+
+
+def _cost_row(path: str, r: ledger.Record) -> None:
     from review_trigger.review import costlog
 
     costlog.append(
-        costlog.path_in(outcome.repo.root, rel),
+        path,
         costlog.Row(
             r.time[:10],
             r.key.patch_id[:8],
@@ -185,7 +197,7 @@ def _cost_row(outcome: Any, r: ledger.Record) -> None:
             1,
             r.input_tokens or 0,
             r.output_tokens or 0,
-            r.cost_usd or 0.0,
+            r.cost_usd,
         ),
     )
 
@@ -385,6 +397,7 @@ def reviews(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     from review_trigger import git
     from review_trigger.markdown import code
     from review_trigger.options import Parser
+    from review_trigger.review import costlog
 
     p = Parser(prog=f'{PROG} reviews', description='List the ledger: the stored reviews, newest first.')
     p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
@@ -399,7 +412,7 @@ def reviews(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         '|------|---------|----------|----------|-------|------|----------|--------|',
     ]
     for path, r in found:
-        cost = f'${r.cost_usd:.2f}' if r.cost_usd is not None else '-'
+        cost = costlog.usd(r.cost_usd) if r.cost_usd is not None else '-'
         lines.append(
             f'| {r.time} | {r.verdict.status} | {len(r.verdict.findings)} | {code(r.reviewer)} '
             f'| {code(r.model) if r.model else "-"} | {cost} | {code(r.range)} '
@@ -439,5 +452,5 @@ def cost(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         text = ''
     except OSError as e:
         raise UserError(f'cannot read the cost log {rel}: {e.strerror}')
-    sys.stdout.write(costlog.render_sums(costlog.sums(costlog.rows(text), month), month))
+    sys.stdout.write(costlog.render_sums(costlog.sums(costlog.rows(text, rel), month), month))
     return Exit.OK
