@@ -28,6 +28,14 @@ def reviewer(tmp_path: Path, mode: str, *extra: str) -> str:
         pytest.param(['--command', 'claude -p "unclosed'], '--command: No closing quotation', id='quote'),
         pytest.param(['--max-cost-usd', '-1'], '--max-cost-usd must not be negative', id='negative_budget'),
         pytest.param(['--timeout-s', '0'], '--timeout-s must be positive', id='zero_timeout'),
+        pytest.param(
+            ['--max-cost-usd', 'nan'], '--max-cost-usd must be a number of dollars', id='nan_budget'
+        ),
+        pytest.param(
+            ['--max-cost-usd', 'inf'], '--max-cost-usd must be a number of dollars', id='inf_budget'
+        ),
+        pytest.param(['--timeout-s', 'nan'], '--timeout-s must be a number of seconds', id='nan_timeout'),
+        pytest.param(['--timeout-s', 'inf'], '--timeout-s must be a number of seconds', id='inf_timeout'),
         pytest.param(['--command', 'x', '--api', 'openai'], 'not allowed with argument', id='two_reviewers'),
     ],
 )
@@ -39,6 +47,13 @@ def test_a_bad_option_is_one_line_and_nothing_is_asked(fired, tmp_path, capsys, 
     assert out == '' and err.count('\n') == 1 and message in err, err
     assert records(fired) == []
     assert not (tmp_path / 'calls.log').exists()
+
+
+def test_a_budget_of_nan_in_the_configuration_is_refused(fired, tmp_path, capsys):
+    fired.write('.review-trigger.yaml', 'review:\n  max_cost_usd: .nan\n')
+    assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 2
+    assert 'review.max_cost_usd must be a number of dollars, not nan' in capsys.readouterr().err
+    assert records(fired) == [] and not (tmp_path / 'calls.log').exists()
 
 
 @pytest.mark.parametrize(
