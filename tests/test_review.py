@@ -98,6 +98,39 @@ def test_a_failed_review_records_nothing_exits_2_and_the_gate_still_refuses(
     assert gate(capsys)[0] == 1
 
 
+@pytest.mark.parametrize(
+    ('mode', 'message'),
+    [
+        pytest.param('escape', 'exited, but a process it started kept its output open', id='reviewer_exited'),
+        pytest.param('escape_and_wait', 'ran past the timeout (1 s) and was stopped', id='reviewer_ran_on'),
+    ],
+)
+def test_a_process_that_leaves_the_session_does_not_hold_the_review_past_the_timeout(
+    fired, tmp_path, capsys, mode, message
+):
+    import os
+    import signal
+    import time
+
+    cmd, log = command(tmp_path, mode)
+    start = time.monotonic()
+    try:
+        assert main(['review', '--command', cmd, '--timeout-s', '1']) == 2
+        took = time.monotonic() - start
+    finally:
+        pid_file = Path(str(log) + '.pid')
+        for _ in range(50):
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.1)
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1 and message in err, err
+    # The escaped process sleeps 60 s: it is not waited for.
+    assert took < 20, took
+    assert records(fired) == []
+
+
 def test_nothing_fires_no_review_needed_and_no_call(repo, tmp_path, capsys):
     repo.stage('a.txt', 'a\n')
     cmd, log = command(tmp_path, 'pass')
