@@ -156,6 +156,28 @@ def test_the_stored_verdict_is_reused_and_an_edit_asks_again(fired, tmp_path, ca
     assert calls(log) == ['warn', 'warn', 'warn'] and len(records(fired)) == 2
 
 
+def test_a_weaker_models_review_neither_stands_in_for_the_strongest_nor_passes_the_gate(
+    fired, tmp_path, capsys
+):
+    cmd, log = command(tmp_path, 'pass')
+    assert main(['review', '--command', cmd, '--model', 'claude-haiku-4-5']) == 0
+    assert [r['model'] for r in records(fired)] == ['claude-haiku-4-5']
+    code, out = gate(capsys)
+    assert code == 1 and 'by claude-haiku-4-5 (tier execute)' in out, out
+    assert "the gate counts a reason-tier model's review" in out
+    # The same reviewer and model again: the stored review, no new call.
+    assert main(['review', '--command', cmd, '--model', 'claude-haiku-4-5']) == 0
+    assert 'stored review (no new call)' in capsys.readouterr().err and calls(log) == ['pass']
+    # The reason tier's model is asked: a new review, which replaces it.
+    assert main(['review', '--command', cmd, '--model', 'claude-opus-4-8']) == 0
+    assert 'review recorded' in capsys.readouterr().err and calls(log) == ['pass', 'pass']
+    assert [r['model'] for r in records(fired)] == ['claude-opus-4-8']
+    assert gate(capsys)[0] == 0
+    # A reason-tier review answers for any reviewer asked afterwards.
+    assert main(['review', '--command', cmd, '--model', 'claude-haiku-4-5']) == 0
+    assert 'stored review (no new call)' in capsys.readouterr().err and calls(log) == ['pass', 'pass']
+
+
 def test_the_request_states_the_format_and_quotes_the_change_as_data(fired, tmp_path):
     cmd, log = command(tmp_path, 'pass')
     assert main(['review', '--command', cmd]) == 0

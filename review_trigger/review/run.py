@@ -69,7 +69,7 @@ def review_change(
         raise UserError('the change has no diff to review')
     if not force:
         stored = ledger.find(repo, key)
-        if stored is not None:
+        if stored is not None and reusable(stored, cfg, outcome.config):
             return Reviewed('stored', stored, ledger.path_of(repo, key, 'md'))
     text = verdict.request_text(outcome.prompt)
     price = _priced(cfg, outcome.config, text)
@@ -93,6 +93,49 @@ def review_change(
             f'${cfg.max_cost_usd:.2f} (recorded all the same: it is paid for)'
         )
     return Reviewed('new', record, path[: -len('json')] + 'md', over)
+
+
+def _tier(model: str | None, config: Any) -> tuple[str, Any]:
+    """The routing tier of ``model`` (``unknown`` when it cannot be told),
+    with the table in force."""
+    from review_trigger import routing
+
+    table = routing.table_of(config)
+    if not model:
+        return 'unknown', table
+    return routing.tier_of(model, getattr(config, 'models', None) or table.patterns), table
+
+
+def weaker_tier(record: ledger.Record, config: Any) -> str | None:
+    """The tier of the model that wrote ``record`` when the routing table
+    places it below the reason tier (a review needs the strongest model:
+    the gate does not count it); None when it is the reason tier's or
+    cannot be told (a reviewer that named no model, or a name the table
+    does not know)."""
+    tier, table = _tier(record.model, config)
+    return None if tier == table.top.id or table.rank(tier) < 0 else tier
+
+
+def reusable(stored: ledger.Record, cfg: Settings, config: Any) -> bool:
+    """Whether the stored review of this content answers for a review by
+    ``cfg``: one by a reason-tier model does, whoever ran it; any other only
+    for the same reviewer and model (a Haiku review does not stand in for
+    the Opus review asked for)."""
+    from review_trigger.words import split_words
+
+    tier, table = _tier(stored.model, config)
+    if tier == table.top.id:
+        return True
+    if stored.reviewer != cfg.label:
+        return False
+    if cfg.model is None:
+        return True
+    if not stored.model:
+        return False
+    # The model asked for, in the words of the one that answered:
+    # "claude-opus-4-8" in "claude-opus-4-8-20261101", "opus" in "claude-opus-4-8".
+    rest = iter(split_words(stored.model.replace('.', ' ')))
+    return all(any(w == want for w in rest) for want in split_words(cfg.model.replace('.', ' ')))
 
 
 @contextlib.contextmanager

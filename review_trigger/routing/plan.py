@@ -88,7 +88,7 @@ def tasks_in(text: str) -> tuple[Task, ...]:
     lines = text.splitlines()
     # Fenced code (fences and all, as CommonMark reads them) is not read:
     # not for a section's heading, nor for a task.
-    fenced = set()
+    fenced: set[int] = set()
     for block in fenced_blocks(lines):
         fenced.update(range(block.start, block.end + 1))
     has_section = any(
