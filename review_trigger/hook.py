@@ -143,8 +143,21 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     refused = args.gate and prompt is not None
     action = 'push' if is_push(environ) else 'commit'
     if refused:
+        from review_trigger import routing
+        from review_trigger.review.run import weaker_tier
+
         reviewed = _reviewed(outcome)
-        if reviewed is not None and reviewed[0].passed:
+        # The review the gate counts is the strongest model's.
+        weaker = None if reviewed is None else weaker_tier(reviewed[0], outcome.config)
+        if reviewed is not None and weaker is not None:
+            top = routing.table_of(outcome.config).top.id
+            lines += [
+                f'{GATE_ID}: {action} refused: the review of this content is {_verdict_line(*reviewed)} by '
+                f"{reviewed[0].model} (tier {weaker}); the gate counts a {top}-tier model's review",
+                f'  review it with one: {PROG} review (or {PROG} review --model MODEL), '
+                f'or {action} anyway: SKIP={GATE_ID} git {action} ...',
+            ]
+        elif reviewed is not None and reviewed[0].passed:
             refused = False
             lines.append(
                 f'{GATE_ID}: this content was reviewed: {_verdict_line(*reviewed)}; {action} allowed'

@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import NamedTuple
 
 _TICKS = re.compile(r'`+')
 # The characters ``_visible`` may change: everything but the tab, the line
@@ -77,3 +79,51 @@ def text(value: str) -> str:
     if _PLAIN.fullmatch(value) and '  ' not in value and len(value) <= 200:
         return value
     return code(value)
+
+
+# -- reading fenced code blocks (CommonMark's rules, at the top level) ----------
+
+# An opening fence: up to three spaces, then three or more backticks or
+# tildes and the info string. A closing one: the same character, at least
+# as many, and nothing but blanks after.
+_FENCE_OPEN = re.compile(r'( {0,3})(`{3,}|~{3,})(.*)$')
+
+
+class Fenced(NamedTuple):
+    start: int  # the index of the opening fence's line
+    end: int  # the index of the closing fence's line; len(lines) when unclosed
+    info: str  # the info string, stripped
+    body: str  # the lines between the fences
+    closed: bool
+
+
+def fenced_blocks(lines: Sequence[str]) -> list[Fenced]:
+    """The top-level fenced code blocks of ``lines``, as CommonMark reads
+    them: a fence inside another is its content, a backtick fence's info
+    string holds no backtick, the closing run is at least as long as the
+    opening, and an unclosed block runs to the end."""
+    found: list[Fenced] = []
+    i, n = 0, len(lines)
+    while i < n:
+        m = _FENCE_OPEN.match(lines[i])
+        if m is None or (m[2][0] == '`' and '`' in m[3]):
+            i += 1
+            continue
+        char, length, indent = m[2][0], len(m[2]), len(m[1])
+        closing = re.compile(rf' {{0,3}}{re.escape(char)}{{{length},}}[ \t]*$')
+        j = i + 1
+        while j < n and not closing.match(lines[j]):
+            j += 1
+        body = [_dedent(line, indent) for line in lines[i + 1 : j]]
+        found.append(Fenced(i, j, m[3].strip(), '\n'.join(body), j < n))
+        i = j + 1
+    return found
+
+
+def _dedent(line: str, indent: int) -> str:
+    """A fenced line with up to ``indent`` leading spaces taken off, as the
+    opening fence's indentation is."""
+    k = 0
+    while k < indent and k < len(line) and line[k] == ' ':
+        k += 1
+    return line[k:]

@@ -1,7 +1,8 @@
 """Fake model APIs on 127.0.0.1: Anthropic Messages (``POST /v1/messages``)
 and OpenAI Chat Completions (``POST /v1/chat/completions``), answering
 what a test queues (an answer with usage, a 429 with ``retry-after``, a
-500, a truncated body), and recording every request."""
+500, a truncated body, an answer cut at the token limit or refused, a body
+that is not JSON), and recording every request."""
 
 from __future__ import annotations
 
@@ -21,6 +22,13 @@ class Reply(NamedTuple):
     truncated: bool = False  # promise more bytes than are sent, then close
     input_tokens: int = 1200
     output_tokens: int = 300
+    # Why the model stopped: Anthropic's stop_reason (end_turn, max_tokens,
+    # refusal), OpenAI's finish_reason (stop, length, content_filter).
+    stop: str | None = None
+    refusal: str | None = None  # an OpenAI message's refusal
+    raw: bytes | None = None  # a 200 body sent as it is (status 200)
+    content_type: str = 'application/json'
+    model: str | None = None  # the model the answer names (default: the one asked for)
 
 
 class Seen(NamedTuple):
@@ -63,7 +71,7 @@ def _anthropic_body(r: Reply, model: str) -> dict[str, Any]:
         'role': 'assistant',
         'model': model,
         'content': [{'type': 'text', 'text': r.text}],
-        'stop_reason': 'end_turn',
+        'stop_reason': r.stop or 'end_turn',
         'stop_sequence': None,
         'usage': {'input_tokens': r.input_tokens, 'output_tokens': r.output_tokens},
     }
@@ -76,7 +84,11 @@ def _openai_body(r: Reply, model: str) -> dict[str, Any]:
         'created': 1764547200,
         'model': model,
         'choices': [
-            {'index': 0, 'finish_reason': 'stop', 'message': {'role': 'assistant', 'content': r.text}}
+            {
+                'index': 0,
+                'finish_reason': r.stop or 'stop',
+                'message': {'role': 'assistant', 'content': r.text, 'refusal': r.refusal},
+            }
         ],
         'usage': {
             'prompt_tokens': r.input_tokens,
@@ -105,7 +117,14 @@ def _handler(fake: FakeModels) -> type[BaseHTTPRequestHandler]:
                 return self._send(
                     r.status, {'type': 'error', 'error': {'type': kind, 'message': 'fake'}}, r.headers
                 )
-            model = str(body.get('model'))
+            if r.raw is not None:
+                self.send_response(200)
+                self.send_header('content-type', r.content_type)
+                self.send_header('content-length', str(len(r.raw)))
+                self.end_headers()
+                self.wfile.write(r.raw)
+                return
+            model = r.model or str(body.get('model'))
             data = _anthropic_body(r, model) if self.path == '/v1/messages' else _openai_body(r, model)
             self._send(200, data, r.headers, truncated=r.truncated)
 

@@ -4,6 +4,12 @@ second argument and keeps the prompt it read beside it (``.stdin``), so a
 test can count the calls and read what was sent.
 
     fake_reviewer.py pass|warn|fail|fenced|envelope|garbage|two|sleep|exit LOG
+    fake_reviewer.py escape|escape_and_wait LOG
+    fake_reviewer.py quote|quote_verdict|quote_stderr LOG FILE
+
+The ``quote`` modes read FILE, as a reviewer that loads the file it is told
+about does, and quote it back: in the summary and a finding, as the
+verdict's value, or on stderr with a non-zero exit.
 """
 
 from __future__ import annotations
@@ -55,6 +61,33 @@ def main() -> int:
     elif mode == 'sleep':
         print(verdict('PASS', []), flush=True)
         time.sleep(30)
+    elif mode.startswith('quote'):
+        with open(sys.argv[3], encoding='utf-8') as f:
+            quoted = f.read().strip()
+        if mode == 'quote':
+            finding = {'file': quoted, 'line': 1, 'severity': 'high', 'text': f'this leaks: {quoted}'}
+            print(
+                f'```json\n{json.dumps({"verdict": "FAIL", "summary": quoted, "findings": [finding]})}\n```'
+            )
+        elif mode == 'quote_verdict':
+            print(json.dumps({'verdict': quoted, 'summary': '', 'findings': []}))
+        else:
+            print(f'reviewer: cannot go on with {quoted}', file=sys.stderr)
+            return 1
+    elif mode in ('escape', 'escape_and_wait'):
+        # A process that leaves the session and keeps stdout open; its pid
+        # goes to LOG.pid, for the test to stop it.
+        print(verdict('PASS', []), flush=True)
+        import os
+
+        if os.fork() == 0:
+            os.setsid()
+            with open(log + '.pid', 'w', encoding='utf-8') as f:
+                f.write(str(os.getpid()))
+            time.sleep(60)
+            return 0
+        if mode == 'escape_and_wait':
+            time.sleep(60)
     elif mode == 'exit':
         print(verdict('PASS', []))
         print('reviewer: quota exhausted', file=sys.stderr)

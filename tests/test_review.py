@@ -73,7 +73,7 @@ def test_claude_envelope_usage_and_cost_are_recorded(fired, tmp_path, capsys):
     [rec] = records(fired)
     assert (rec['input_tokens'], rec['output_tokens']) == (5100, 700)
     assert (rec['cost_usd'], rec['cost_source'], rec['model']) == (0.4321, 'reported', 'claude-opus-4-8')
-    assert '$0.43 (as reported by the reviewer)' in capsys.readouterr().out
+    assert '$0.4321 (as reported by the reviewer)' in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -96,6 +96,39 @@ def test_a_failed_review_records_nothing_exits_2_and_the_gate_still_refuses(
     assert records(fired) == []
     assert calls(log) == [mode]
     assert gate(capsys)[0] == 1
+
+
+@pytest.mark.parametrize(
+    ('mode', 'message'),
+    [
+        pytest.param('escape', 'exited, but a process it started kept its output open', id='reviewer_exited'),
+        pytest.param('escape_and_wait', 'ran past the timeout (1 s) and was stopped', id='reviewer_ran_on'),
+    ],
+)
+def test_a_process_that_leaves_the_session_does_not_hold_the_review_past_the_timeout(
+    fired, tmp_path, capsys, mode, message
+):
+    import os
+    import signal
+    import time
+
+    cmd, log = command(tmp_path, mode)
+    start = time.monotonic()
+    try:
+        assert main(['review', '--command', cmd, '--timeout-s', '1']) == 2
+        took = time.monotonic() - start
+    finally:
+        pid_file = Path(str(log) + '.pid')
+        for _ in range(50):
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.1)
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1 and message in err, err
+    # The escaped process sleeps 60 s: it is not waited for.
+    assert took < 20, took
+    assert records(fired) == []
 
 
 def test_nothing_fires_no_review_needed_and_no_call(repo, tmp_path, capsys):
@@ -123,6 +156,28 @@ def test_the_stored_verdict_is_reused_and_an_edit_asks_again(fired, tmp_path, ca
     assert calls(log) == ['warn', 'warn', 'warn'] and len(records(fired)) == 2
 
 
+def test_a_weaker_models_review_neither_stands_in_for_the_strongest_nor_passes_the_gate(
+    fired, tmp_path, capsys
+):
+    cmd, log = command(tmp_path, 'pass')
+    assert main(['review', '--command', cmd, '--model', 'claude-haiku-4-5']) == 0
+    assert [r['model'] for r in records(fired)] == ['claude-haiku-4-5']
+    code, out = gate(capsys)
+    assert code == 1 and 'by claude-haiku-4-5 (tier execute)' in out, out
+    assert "the gate counts a reason-tier model's review" in out
+    # The same reviewer and model again: the stored review, no new call.
+    assert main(['review', '--command', cmd, '--model', 'claude-haiku-4-5']) == 0
+    assert 'stored review (no new call)' in capsys.readouterr().err and calls(log) == ['pass']
+    # The reason tier's model is asked: a new review, which replaces it.
+    assert main(['review', '--command', cmd, '--model', 'claude-opus-4-8']) == 0
+    assert 'review recorded' in capsys.readouterr().err and calls(log) == ['pass', 'pass']
+    assert [r['model'] for r in records(fired)] == ['claude-opus-4-8']
+    assert gate(capsys)[0] == 0
+    # A reason-tier review answers for any reviewer asked afterwards.
+    assert main(['review', '--command', cmd, '--model', 'claude-haiku-4-5']) == 0
+    assert 'stored review (no new call)' in capsys.readouterr().err and calls(log) == ['pass', 'pass']
+
+
 def test_the_request_states_the_format_and_quotes_the_change_as_data(fired, tmp_path):
     cmd, log = command(tmp_path, 'pass')
     assert main(['review', '--command', cmd]) == 0
@@ -140,6 +195,32 @@ def test_a_detected_secret_is_never_sent(repo, tmp_path):
     sent = Path(str(log) + '.stdin').read_text()
     assert 'auth/token.py' in sent
     assert secret not in sent and secret not in json.dumps(records(repo))
+
+
+@pytest.mark.parametrize('mode', ['quote', 'quote_verdict', 'quote_stderr'])
+def test_a_secret_the_reviewer_quotes_is_masked_everywhere(repo, tmp_path, capsys, mode):
+    # The prompt masks the secret, but a command reviewer can read the file
+    # itself and quote it: its answer, or its error, is masked too.
+    secret = 'ghp_1234567890abcdefghijklmnopqrstuvwxyz'
+    repo.stage('auth/token.py', f'TOKEN = "{secret}"\n')
+    cmd, log = command(tmp_path, mode)
+    cmd += ' ' + shlex.quote(str(repo.path / 'auth' / 'token.py'))
+    code = main(['review', '--command', cmd])
+    out, err = capsys.readouterr()
+    assert calls(log) == [mode]
+    assert secret not in out + err
+    assert '[secret masked: GitHub token]' in out + err, out + err
+    if mode == 'quote':
+        assert code == 1
+        [rec] = records(repo)
+        assert '[secret masked: GitHub token]' in rec['summary']
+        stored = ''.join(p.read_text() for p in (repo.path / LEDGER).iterdir())
+        assert secret not in stored, stored
+        capsys.readouterr()
+        assert main(['reviews']) == 0 and main(['review', '--command', cmd]) == 1
+        assert secret not in ''.join(capsys.readouterr())
+    else:
+        assert code == 2 and records(repo) == []
 
 
 def test_over_budget_no_call(fired, tmp_path, capsys):
@@ -225,7 +306,7 @@ def test_cost_log_rows_and_monthly_sums(fired, tmp_path, capsys):
     header, sep, row = log.read_text().splitlines()
     assert header == '| Date | Session | Model | Tasks | Input Tokens | Output Tokens | Est. Cost |'
     cells = [c.strip() for c in row.strip('|').split('|')]
-    assert cells[2:] == ['claude-opus-4-8', '1', '5,100', '700', '$0.43']
+    assert cells[2:] == ['claude-opus-4-8', '1', '5,100', '700', '$0.4321']
     # Committing the log the review wrote does not ask for another review.
     fired.add('docs/COST_LOG.md')
     assert gate(capsys)[0] == 0
@@ -233,8 +314,8 @@ def test_cost_log_rows_and_monthly_sums(fired, tmp_path, capsys):
     capsys.readouterr()
     assert main(['cost']) == 0
     out = capsys.readouterr().out
-    assert '| claude-opus-4-8 | 1 | 5,100 | 700 | $0.43 |' in out
-    assert '| **total** | 5 | 50,100 | 12,700 | $0.74 |' in out
+    assert '| claude-opus-4-8 | 1 | 5,100 | 700 | $0.4321 |' in out
+    assert '| **total** | 5 | 50,100 | 12,700 | $0.7421 |' in out
     assert main(['cost', '--month', '2026-03']) == 0
     out = capsys.readouterr().out
     assert 'claude-opus' not in out and '| **total** | 4 | 45,000 | 12,000 | $0.31 |' in out
@@ -262,6 +343,15 @@ GOOD: dict[str, Any] = {
         pytest.param(f'  \n{json.dumps(GOOD)}\n', id='alone_with_space'),
         pytest.param(f'Review:\n```json\n{json.dumps(GOOD, indent=2)}\n```\nbye', id='fenced'),
         pytest.param(f'~~~JSON\n{json.dumps(GOOD)}\n~~~', id='tilde_fence'),
+        # CommonMark: the closing run may be longer than the opening.
+        pytest.param(f'````json\n{json.dumps(GOOD)}\n`````', id='longer_close'),
+        pytest.param(f'```json title\n{json.dumps(GOOD)}\n```', id='info_words'),
+        # A json block quoted inside another block is text, not a verdict.
+        pytest.param(
+            f'~~~~\n```json\n{json.dumps({**GOOD, "verdict": "PASS"})}\n```\n~~~~\n\n'
+            f'```json\n{json.dumps(GOOD)}\n```',
+            id='quoted_block_is_text',
+        ),
     ],
 )
 def test_parse_accepts(text):
@@ -276,6 +366,16 @@ def test_parse_accepts(text):
         pytest.param('PASS', 'holds no JSON verdict', id='word_only'),
         pytest.param('```\n{"verdict": "PASS"}\n```', 'holds no JSON verdict', id='untagged_fence'),
         pytest.param('{"verdict": "PASS", "summary": "s", "findings": [', 'not valid JSON', id='truncated'),
+        pytest.param(
+            f'~~~~\n```json\n{json.dumps(GOOD)}\n```\n~~~~\n', 'holds no JSON verdict', id='nested_in_a_block'
+        ),
+        pytest.param(
+            f'````\n```json\n{json.dumps(GOOD)}\n```\n',
+            'holds no JSON verdict',
+            id='nested_in_an_unclosed_block',
+        ),
+        pytest.param(f'```json\n{json.dumps(GOOD)}\n', 'holds no JSON verdict', id='unclosed'),
+        pytest.param(f'````json\n{json.dumps(GOOD)}\n```', 'holds no JSON verdict', id='short_close'),
         pytest.param(json.dumps({**GOOD, 'verdict': 'pass'}), "is 'pass', not PASS", id='lower_case'),
         pytest.param(json.dumps({**GOOD, 'verdict': 'OK'}), "is 'OK'", id='unknown_verdict'),
         pytest.param(json.dumps({'verdict': 'PASS', 'findings': []}), 'no "summary"', id='no_summary'),

@@ -169,3 +169,91 @@ def test_a_table_without_an_api_model_asks_for_one(fired, api, models, capsys):
     assert main(['review', '--api', api]) == 2
     assert f'routing.tiers.reason.api.{api}' in capsys.readouterr().err
     assert models.seen == []
+
+
+@pytest.mark.parametrize(
+    ('stop', 'refusal', 'message'),
+    [
+        pytest.param(
+            {'anthropic': 'max_tokens', 'openai': 'length'}, None, 'was cut at the token limit', id='cut'
+        ),
+        pytest.param(
+            {'anthropic': 'refusal', 'openai': 'content_filter'}, None, 'refused to review', id='refused'
+        ),
+        pytest.param(
+            {'anthropic': 'pause_turn', 'openai': 'tool_calls'}, None, 'stopped before answering', id='other'
+        ),
+    ],
+)
+def test_an_answer_cut_short_or_refused_is_no_verdict(fired, api, models, capsys, stop, refusal, message):
+    # The answer holds a whole PASS, but the model did not finish it: it is
+    # not recorded, and not asked again (it would be cut or refused again).
+    models.queue(Reply(text=WARN, stop=stop[api]))
+    assert main(['review', '--api', api]) == 2
+    out, err = capsys.readouterr()
+    assert out == '' and err.count('\n') == 1 and message in err, err
+    assert len(models.seen) == 1 and records(fired) == []
+
+
+def test_an_openai_refusal_is_no_verdict(fired, models, monkeypatch, capsys):
+    monkeypatch.setenv('OPENAI_API_KEY', KEY)
+    monkeypatch.setenv('OPENAI_BASE_URL', models.url + '/v1')
+    models.queue(Reply(text=WARN, refusal='I cannot help with that'))
+    assert main(['review', '--api', 'openai']) == 2
+    assert 'refused to review' in capsys.readouterr().err
+    assert records(fired) == []
+
+
+@pytest.mark.parametrize(
+    ('raw', 'content_type'),
+    [
+        pytest.param(b'{"id": "x", not json', 'application/json', id='not_json'),
+        pytest.param(b'<html>oops</html>', 'text/html', id='html'),
+        pytest.param(b'[1, 2]', 'application/json', id='a_list'),
+        pytest.param(b'{"content": 3, "choices": 3, "usage": 3}', 'application/json', id='wrong_types'),
+    ],
+)
+def test_a_malformed_answer_is_unreadable_not_a_bug(fired, api, models, capsys, raw, content_type):
+    fired.write('.review-trigger.yaml', 'review:\n  retries: 0\n')
+    models.queue(Reply(raw=raw, content_type=content_type))
+    assert main(['review', '--api', api]) == 2
+    out, err = capsys.readouterr()
+    assert out == '' and err.count('\n') == 1 and 'unreadable answer from the' in err, err
+    assert records(fired) == []
+
+
+def test_the_configurations_prices_price_the_model_that_answered(fired, models, monkeypatch, capsys):
+    """The API answers with a dated id: it is priced by the same table as
+    the model asked for, the configuration's prices first, and the usage
+    line says which prices they are."""
+    monkeypatch.setenv('ANTHROPIC_API_KEY', KEY)
+    monkeypatch.setenv('ANTHROPIC_BASE_URL', models.url)
+    fired.write(
+        '.review-trigger.yaml',
+        'prices:\n  - {model: Opus (our rate), match: claude opus 4 8, input: 1.0, output: 2.0}\n',
+    )
+    models.queue(Reply(text=WARN, model='claude-opus-4-8-20261101'))
+    assert main(['review', '--api', 'anthropic']) == 0
+    out = capsys.readouterr().out
+    [rec] = records(fired)
+    assert rec['model'] == 'claude-opus-4-8-20261101'
+    assert rec['cost_usd'] == pytest.approx((1200 * 1.0 + 300 * 2.0) / 1e6)
+    assert rec['cost_source'] == 'configured'
+    assert "(estimated at the configuration's prices)" in out
+
+
+def test_the_real_cost_at_the_configurations_prices_is_checked_against_the_budget(
+    fired, models, monkeypatch, capsys
+):
+    monkeypatch.setenv('ANTHROPIC_API_KEY', KEY)
+    monkeypatch.setenv('ANTHROPIC_BASE_URL', models.url)
+    # The model asked for is within the budget at list prices; the dated
+    # model that answered costs $1.50 at the configuration's.
+    fired.write(
+        '.review-trigger.yaml',
+        'prices:\n  - {model: Dated Opus, match: "20261101", input: 1000, output: 1000}\n',
+    )
+    models.queue(Reply(text=WARN, model='claude-opus-4-8-20261101'))
+    assert main(['review', '--api', 'anthropic', '--max-cost-usd', '1']) == 2
+    assert 'the review cost $1.50, over max_cost_usd $1.00' in capsys.readouterr().err
+    assert [r['cost_source'] for r in records(fired)] == ['configured']

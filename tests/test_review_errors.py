@@ -13,6 +13,7 @@ from review_support import fired as fired  # noqa: F401 (a fixture)
 from review_support import records
 
 from review_trigger.__main__ import main
+from review_trigger.review import costlog
 
 FAKE = Path(__file__).with_name('fake_reviewer.py')
 
@@ -27,6 +28,14 @@ def reviewer(tmp_path: Path, mode: str, *extra: str) -> str:
         pytest.param(['--command', 'claude -p "unclosed'], '--command: No closing quotation', id='quote'),
         pytest.param(['--max-cost-usd', '-1'], '--max-cost-usd must not be negative', id='negative_budget'),
         pytest.param(['--timeout-s', '0'], '--timeout-s must be positive', id='zero_timeout'),
+        pytest.param(
+            ['--max-cost-usd', 'nan'], '--max-cost-usd must be a number of dollars', id='nan_budget'
+        ),
+        pytest.param(
+            ['--max-cost-usd', 'inf'], '--max-cost-usd must be a number of dollars', id='inf_budget'
+        ),
+        pytest.param(['--timeout-s', 'nan'], '--timeout-s must be a number of seconds', id='nan_timeout'),
+        pytest.param(['--timeout-s', 'inf'], '--timeout-s must be a number of seconds', id='inf_timeout'),
         pytest.param(['--command', 'x', '--api', 'openai'], 'not allowed with argument', id='two_reviewers'),
     ],
 )
@@ -38,6 +47,13 @@ def test_a_bad_option_is_one_line_and_nothing_is_asked(fired, tmp_path, capsys, 
     assert out == '' and err.count('\n') == 1 and message in err, err
     assert records(fired) == []
     assert not (tmp_path / 'calls.log').exists()
+
+
+def test_a_budget_of_nan_in_the_configuration_is_refused(fired, tmp_path, capsys):
+    fired.write('.review-trigger.yaml', 'review:\n  max_cost_usd: .nan\n')
+    assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 2
+    assert 'review.max_cost_usd must be a number of dollars, not nan' in capsys.readouterr().err
+    assert records(fired) == [] and not (tmp_path / 'calls.log').exists()
 
 
 @pytest.mark.parametrize(
@@ -86,7 +102,71 @@ def test_a_row_is_appended_on_its_own_line(fired, tmp_path, capsys):
     assert main(['review', '--command', reviewer(tmp_path, 'envelope')]) == 0
     lines = (fired.path / 'COST_LOG.md').read_text().splitlines()
     assert lines[0] == '| 2026-02-01 | 001 | sonnet | 1 | 10 | 20 | $0.01 |'
-    assert len(lines) == 2 and '| claude-opus-4-8 | 1 | 5,100 | 700 | $0.43 |' in lines[1]
+    assert len(lines) == 2 and '| claude-opus-4-8 | 1 | 5,100 | 700 | $0.4321 |' in lines[1]
     capsys.readouterr()
     assert main(['cost']) == 0
-    assert '| **total** | 2 | 5,110 | 720 | $0.44 |' in capsys.readouterr().out
+    assert '| **total** | 2 | 5,110 | 720 | $0.4421 |' in capsys.readouterr().out
+
+
+def test_a_cost_log_that_cannot_be_written_is_refused_before_the_call(fired, tmp_path, capsys):
+    (fired.path / 'src').mkdir()
+    (fired.path / 'src' / 'a.py').write_text('a = 1\n')
+    fired.write('.review-trigger.yaml', 'cost_log: src\n')
+    for _ in range(2):
+        # Refused the same way again: no review was paid for and stored.
+        assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 2
+        out, err = capsys.readouterr()
+        assert out == '' and err.count('\n') == 1 and 'cannot write the cost log src: it is not a file' in err
+        assert records(fired) == [] and not (tmp_path / 'calls.log').exists()
+    fired.write('.review-trigger.yaml', 'cost_log: README.md/COST_LOG.md\n')
+    assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 2
+    assert (
+        'cannot write the cost log README.md/COST_LOG.md: README.md is not a directory'
+        in capsys.readouterr().err
+    )
+    fired.write('.review-trigger.yaml', 'cost_log: ../outside.md\n')
+    for argv in (['review', '--command', reviewer(tmp_path, 'pass')], ['hook', '--gate']):
+        assert main(argv) == 2
+        out, err = capsys.readouterr()
+        assert "cost_log must be a path in the repository, not '../outside.md'" in err, err
+    assert records(fired) == [] and not (tmp_path / 'calls.log').exists()
+
+
+def test_cheap_reviews_sum_to_the_ledgers_cost_and_an_unknown_cost_is_not_zero(fired, tmp_path, capsys):
+    fired.write('.review-trigger.yaml', 'cost_log: COST_LOG.md\n')
+    assert main(['review', '--command', reviewer(tmp_path, 'pass', '--model', 'claude-haiku-4-5')]) == 0
+    fired.stage('m1.py', 'x = 11\n')
+    assert main(['review', '--command', reviewer(tmp_path, 'pass', '--model', 'claude-haiku-4-5')]) == 0
+    fired.stage('m2.py', 'x = 12\n')
+    assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 0  # no model: no price
+    costs = [r['cost_usd'] for r in records(fired)]
+    assert sorted(costs, key=lambda c: c is None)[2] is None and all(0 < c < 0.01 for c in costs if c)
+    rows = (fired.path / 'COST_LOG.md').read_text().splitlines()[2:]
+    assert [r.split('|')[-2].strip() for r in rows][2] == 'unknown'
+    capsys.readouterr()
+    assert main(['cost']) == 0
+    total = [line for line in capsys.readouterr().out.splitlines() if '**total**' in line][0]
+    known = sum(c for c in costs if c is not None)
+    assert total.split('|')[-2].strip() == f'${known:.6f}'.rstrip('0') + ' + 1 unknown', total
+
+
+@pytest.mark.parametrize(
+    ('row', 'message'),
+    [
+        pytest.param(
+            '| 2026-13-40 | 1 | m | 1 | 10 | 20 | $0.01 |',
+            'line 3: the date 2026-13-40 is not a date',
+            id='date',
+        ),
+        pytest.param(
+            '| 2026-02-01 | 1 | m | 1.9 | 10 | 20 | $0.01 |', "line 3: the task count '1.9'", id='tasks'
+        ),
+        pytest.param('| 2026-02-01 | 1 | m | 1 | 10 | 20 | 3 EUR |', "line 3: the cost '3 EUR'", id='cost'),
+    ],
+)
+def test_a_cost_log_row_that_cannot_be_read_is_named_not_summed(fired, capsys, row, message):
+    fired.write('.review-trigger.yaml', 'cost_log: COST_LOG.md\n')
+    fired.write('COST_LOG.md', costlog.HEADER + row + '\n')
+    assert main(['cost']) == 2
+    out, err = capsys.readouterr()
+    assert out == '' and err.count('\n') == 1 and f'COST_LOG.md {message}' in err, err

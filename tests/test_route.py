@@ -122,6 +122,23 @@ def test_plan_without_a_section_takes_unchecked_items():
     assert [t.text for t in plan.tasks_in(text)] == ['first', 'second']
 
 
+def test_a_section_heading_in_fenced_code_is_not_a_section(tmp_path, capsys):
+    # The example of a plan, quoted in the plan, must not hide its tasks:
+    # with no real section, the unchecked items are the tasks.
+    text = '# Plan\n\n````markdown\n## Next\n```\n- [ ] quoted\n````\n\n- [ ] Refactor the payment module\n'
+    assert [t.text for t in plan.tasks_in(text)] == ['Refactor the payment module']
+    (tmp_path / 'PLAN.md').write_text(text)
+    from review_trigger.__main__ import main
+
+    assert main(['route', str(tmp_path / 'PLAN.md')]) == 0
+    assert 'Refactor the payment module' in capsys.readouterr().out
+
+
+def test_a_fence_closes_only_on_a_run_as_long_as_its_opening():
+    text = '## Next\n````\n```\n- inside\n````\n- after\n~~~\n- inside tilde\n```\n~~~~\n- last\n'
+    assert [t.text for t in plan.tasks_in(text)] == ['after', 'last']
+
+
 @pytest.mark.parametrize(
     ('text', 'task_type'),
     [

@@ -23,7 +23,9 @@ from review_trigger.change import Range
 from review_trigger.review.verdict import Verdict, from_json, to_json
 
 FOLDER = os.path.join('review-trigger', 'reviews')
-CostSource = Literal['reported', 'estimated', 'unknown']
+# How the cost was known: reported by the reviewer, estimated at the list
+# prices of prices.json, or at the configuration's prices (``prices:``).
+CostSource = Literal['reported', 'estimated', 'configured', 'unknown']
 
 
 class Key(NamedTuple):
@@ -145,7 +147,7 @@ def from_data(d: Mapping[str, Any]) -> Record:
         d.get('input_tokens'),
         d.get('output_tokens'),
         d.get('cost_usd'),
-        src if src in ('reported', 'estimated') else 'unknown',
+        src if src in ('reported', 'estimated', 'configured') else 'unknown',
         str(d['time']),
         str(d.get('range', '')),
         tuple(d.get('triggers') or ()),

@@ -5,6 +5,7 @@ neither render HTML or links, nor @mention anyone, nor close the block."""
 from __future__ import annotations
 
 from review_trigger.markdown import code, fence
+from review_trigger.review.costlog import usd
 from review_trigger.review.ledger import Record
 
 ICONS = {'PASS': 'PASS', 'WARN': 'WARN', 'FAIL': 'FAIL'}
@@ -15,10 +16,12 @@ def usage_line(r: Record) -> str:
     if r.input_tokens is not None or r.output_tokens is not None:
         parts.append(f'{r.input_tokens or 0:,} input / {r.output_tokens or 0:,} output tokens')
     if r.cost_usd is not None:
-        how = {'reported': 'as reported by the reviewer', 'estimated': 'estimated at list prices'}.get(
-            r.cost_source, r.cost_source
-        )
-        parts.append(f'${r.cost_usd:.2f} ({how})')
+        how = {
+            'reported': 'as reported by the reviewer',
+            'estimated': 'estimated at list prices',
+            'configured': "estimated at the configuration's prices",
+        }.get(r.cost_source, r.cost_source)
+        parts.append(f'{usd(r.cost_usd)} ({how})')
     return ' · '.join(parts) or 'not reported'
 
 

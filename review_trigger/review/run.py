@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from review_trigger.errors import Exit, UserError
@@ -34,8 +35,10 @@ def _log(text: str) -> None:
 def exclude_of(config: Any) -> tuple[str, ...]:
     """Paths left out of the content key: the cost log, which the review
     itself writes, so that committing it does not ask for a new review."""
+    from review_trigger.review.costlog import relative
+
     path = getattr(config, 'cost_log', None)
-    return (os.path.normpath(path).replace(os.sep, '/'),) if path else ()
+    return (relative(path).replace(os.sep, '/'),) if path else ()
 
 
 def review_change(
@@ -48,6 +51,7 @@ def review_change(
 ) -> Reviewed:
     """Review the change of ``outcome`` (a pipeline Outcome) unless nothing
     fired or the ledger already holds its review; record a new one."""
+    from review_trigger import redact
     from review_trigger.review import reviewers, settings, verdict
 
     if outcome.prompt is None:
@@ -59,22 +63,29 @@ def review_change(
         **flags,
     )
     repo, rng = outcome.repo, outcome.analysis.change.range
+    log_path = _cost_log(outcome)
     key = ledger.key_of(repo, rng, outcome.config, exclude_of(outcome.config))
     if key is None:
         raise UserError('the change has no diff to review')
     if not force:
         stored = ledger.find(repo, key)
-        if stored is not None:
+        if stored is not None and reusable(stored, cfg, outcome.config):
             return Reviewed('stored', stored, ledger.path_of(repo, key, 'md'))
     text = verdict.request_text(outcome.prompt)
     price = _priced(cfg, outcome.config, text)
-    answer = reviewers.ask(cfg, text, environ, repo.root, log)
-    found = verdict.parse(answer.text)
-    record = _record(key, found, cfg, answer, text, price, rng.label, outcome.fired)
+    red = redact.for_config(outcome.config)
+    with _masking(red):
+        answer = reviewers.ask(cfg, text, environ, repo.root, log)
+        found = verdict.parse(answer.text, red.text)
+    if answer.model:
+        answer = answer._replace(model=red.text(answer.model))
+    record = _record(key, found, cfg, answer, text, price, rng.label, outcome.fired, outcome.config)
     from review_trigger.review import render
 
+    if log_path is not None:
+        # First: the call is paid for, whatever happens to the record.
+        _cost_row(log_path, record)
     path = ledger.store(repo, record, render.markdown(record))
-    _cost_row(outcome, record)
     over = None
     if cfg.max_cost_usd is not None and record.cost_usd is not None and record.cost_usd > cfg.max_cost_usd:
         over = (
@@ -82,6 +93,64 @@ def review_change(
             f'${cfg.max_cost_usd:.2f} (recorded all the same: it is paid for)'
         )
     return Reviewed('new', record, path[: -len('json')] + 'md', over)
+
+
+def _tier(model: str | None, config: Any) -> tuple[str, Any]:
+    """The routing tier of ``model`` (``unknown`` when it cannot be told),
+    with the table in force."""
+    from review_trigger import routing
+
+    table = routing.table_of(config)
+    if not model:
+        return 'unknown', table
+    return routing.tier_of(model, getattr(config, 'models', None) or table.patterns), table
+
+
+def weaker_tier(record: ledger.Record, config: Any) -> str | None:
+    """The tier of the model that wrote ``record`` when the routing table
+    places it below the reason tier (a review needs the strongest model:
+    the gate does not count it); None when it is the reason tier's or
+    cannot be told (a reviewer that named no model, or a name the table
+    does not know)."""
+    tier, table = _tier(record.model, config)
+    return None if tier == table.top.id or table.rank(tier) < 0 else tier
+
+
+def reusable(stored: ledger.Record, cfg: Settings, config: Any) -> bool:
+    """Whether the stored review of this content answers for a review by
+    ``cfg``: one by a reason-tier model does, whoever ran it; any other only
+    for the same reviewer and model (a Haiku review does not stand in for
+    the Opus review asked for)."""
+    from review_trigger.words import split_words
+
+    tier, table = _tier(stored.model, config)
+    if tier == table.top.id:
+        return True
+    if stored.reviewer != cfg.label:
+        return False
+    if cfg.model is None:
+        return True
+    if not stored.model:
+        return False
+    # The model asked for, in the words of the one that answered:
+    # "claude-opus-4-8" in "claude-opus-4-8-20261101", "opus" in "claude-opus-4-8".
+    rest = iter(split_words(stored.model.replace('.', ' ')))
+    return all(any(w == want for w in rest) for want in split_words(cfg.model.replace('.', ' ')))
+
+
+@contextlib.contextmanager
+def _masking(red: Any) -> Iterator[None]:
+    """A reviewer's error through the one redaction step (``redact``), as
+    its answer is: it may quote the reviewer's stderr or its answer."""
+    from review_trigger.review.verdict import ReviewError
+
+    try:
+        yield
+    except ReviewError as e:
+        masked = red.text(str(e))
+        if masked == str(e):
+            raise
+        raise ReviewError(masked) from None
 
 
 def _priced(cfg: Settings, config: Any, text: str) -> Any:
@@ -120,9 +189,12 @@ def _record(
     price: Any,
     label: str,
     fired: Sequence[str],
+    config: Any = None,
 ) -> ledger.Record:
     from review_trigger import prices
 
+    overrides = tuple(getattr(config, 'prices', None) or ())
+    table = prices.table(overrides)
     model = answer.model or cfg.model
     tokens_in, tokens_out = answer.input_tokens, answer.output_tokens
     source: ledger.CostSource
@@ -130,7 +202,8 @@ def _record(
         cost, source = answer.cost_usd, 'reported'
     else:
         if answer.model and answer.model != cfg.model:
-            table = prices.table()
+            # The model that answered ("claude-opus-4-8-20261101" for
+            # "claude-opus-4-8"), priced by the same table, overrides first.
             price = prices.price_of(answer.model, table) or price
         tokens_in = tokens_in if tokens_in is not None else prices.tokens(text)
         tokens_out = tokens_out if tokens_out is not None else prices.tokens(answer.text)
@@ -139,20 +212,27 @@ def _record(
         else:
             cost = prices.cost(price, tokens_in, tokens_out)
             # Real token counts at list prices are still an estimate of the bill.
-            source = 'estimated'
+            source = 'configured' if price in table[: len(overrides)] else 'estimated'
     return ledger.Record(
         key, found, cfg.label, model, tokens_in, tokens_out, cost, source, ledger.now(), label, tuple(fired)
     )
 
 
-def _cost_row(outcome: Any, r: ledger.Record) -> None:
+def _cost_log(outcome: Any) -> str | None:
+    """The cost log's path, checked before the review is paid for."""
     rel = getattr(outcome.config, 'cost_log', None)
     if not rel:
-        return
+        return None
+    from review_trigger.review import costlog
+
+    return costlog.writable(outcome.repo.root, rel)
+
+
+def _cost_row(path: str, r: ledger.Record) -> None:
     from review_trigger.review import costlog
 
     costlog.append(
-        costlog.path_in(outcome.repo.root, rel),
+        path,
         costlog.Row(
             r.time[:10],
             r.key.patch_id[:8],
@@ -160,7 +240,7 @@ def _cost_row(outcome: Any, r: ledger.Record) -> None:
             1,
             r.input_tokens or 0,
             r.output_tokens or 0,
-            r.cost_usd or 0.0,
+            r.cost_usd,
         ),
     )
 
@@ -176,8 +256,16 @@ def accept(outcome: Any, path: str, model: str | None) -> tuple[ledger.Record, s
         raise UserError(f'cannot read {path}: {e.strerror}')
     if len(data) > MAX_PASTED_BYTES:
         raise UserError(f'{path}: larger than {MAX_PASTED_BYTES} bytes')
-    answer, reported = verdict.unwrap(data.decode('utf-8', 'replace'))
-    found = verdict.parse(answer)
+    from review_trigger import redact
+
+    red = redact.for_config(outcome.config)
+    with _masking(red):
+        answer, reported = verdict.unwrap(data.decode('utf-8', 'replace'))
+        found = verdict.parse(answer, red.text)
+    if reported is not None and reported.model:
+        reported = reported._replace(model=red.text(reported.model))
+    if model:
+        model = red.text(model)
     rng = outcome.analysis.change.range
     key = ledger.key_of(outcome.repo, rng, outcome.config, exclude_of(outcome.config))
     if key is None:
@@ -352,6 +440,7 @@ def reviews(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     from review_trigger import git
     from review_trigger.markdown import code
     from review_trigger.options import Parser
+    from review_trigger.review import costlog
 
     p = Parser(prog=f'{PROG} reviews', description='List the ledger: the stored reviews, newest first.')
     p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
@@ -366,7 +455,7 @@ def reviews(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         '|------|---------|----------|----------|-------|------|----------|--------|',
     ]
     for path, r in found:
-        cost = f'${r.cost_usd:.2f}' if r.cost_usd is not None else '-'
+        cost = costlog.usd(r.cost_usd) if r.cost_usd is not None else '-'
         lines.append(
             f'| {r.time} | {r.verdict.status} | {len(r.verdict.findings)} | {code(r.reviewer)} '
             f'| {code(r.model) if r.model else "-"} | {cost} | {code(r.range)} '
@@ -406,5 +495,5 @@ def cost(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         text = ''
     except OSError as e:
         raise UserError(f'cannot read the cost log {rel}: {e.strerror}')
-    sys.stdout.write(costlog.render_sums(costlog.sums(costlog.rows(text), month), month))
+    sys.stdout.write(costlog.render_sums(costlog.sums(costlog.rows(text, rel), month), month))
     return Exit.OK

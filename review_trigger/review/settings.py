@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import shlex
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, NamedTuple
@@ -85,11 +86,18 @@ def resolve(
     if kind != 'command':
         base_url = environ.get(BASE_URL_ENV[kind]) or review.get('base_url') or None
     cap = max_cost_usd if max_cost_usd is not None else review.get('max_cost_usd')
+    cap_name = '--max-cost-usd' if max_cost_usd is not None else 'review.max_cost_usd'
+    # nan compares false with everything: it would switch the budget off.
+    if cap is not None and not math.isfinite(cap):
+        raise UserError(f'{cap_name} must be a number of dollars, not {cap}')
     if cap is not None and cap < 0:
-        raise UserError('--max-cost-usd must not be negative')
+        raise UserError(f'{cap_name} must not be negative')
     timeout = timeout_s if timeout_s is not None else review.get('timeout_s', TIMEOUT_S)
+    timeout_name = '--timeout-s' if timeout_s is not None else 'review.timeout_s'
+    if not math.isfinite(timeout):
+        raise UserError(f'{timeout_name} must be a number of seconds, not {timeout}')
     if timeout <= 0:
-        raise UserError('--timeout-s must be positive')
+        raise UserError(f'{timeout_name} must be positive')
     return Settings(
         kind,
         argv,

@@ -12,8 +12,7 @@ and cost it reports are kept.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple, cast
 
 from review_trigger.errors import UserError
@@ -71,9 +70,6 @@ class Reported(NamedTuple):
     model: str | None
 
 
-_FENCE = re.compile(r'^[ \t]*(`{3,}|~{3,})[ \t]*json[ \t]*\n(.*?)\n[ \t]*\1[ \t]*$', re.S | re.M | re.I)
-
-
 def request_text(prompt: str) -> str:
     """What the reviewer is sent: the review prompt and the answer format."""
     return f'{prompt.rstrip()}\n\n{FORMAT}\n'
@@ -111,8 +107,17 @@ def unwrap(text: str) -> tuple[str, Reported | None]:
     )
 
 
-def parse(text: str) -> Verdict:
-    """The verdict in ``text``; a ReviewError saying why there is none."""
+def _same(text: str) -> str:
+    return text
+
+
+def parse(text: str, mask: Callable[[str], str] = _same) -> Verdict:
+    """The verdict in ``text``; a ReviewError saying why there is none.
+
+    ``mask`` (the configuration's redactor's) is applied to each of the
+    reviewer's words, before they are cut to length, and to what an error
+    quotes: a reviewer may quote a secret it read in the change, and its
+    answer is printed and stored."""
     stripped = text.strip()
     if not stripped:
         raise ReviewError("the reviewer's answer is empty")
@@ -120,7 +125,7 @@ def parse(text: str) -> Verdict:
     if stripped.startswith('{'):
         candidates = [stripped]
     else:
-        candidates = [m[2] for m in _FENCE.finditer(text)]
+        candidates = _json_blocks(text)
     if not candidates:
         raise ReviewError(
             "the reviewer's answer holds no JSON verdict (neither a JSON "
@@ -135,18 +140,31 @@ def parse(text: str) -> Verdict:
         data = json.loads(candidates[0])
     except ValueError as e:
         raise ReviewError(f"the reviewer's verdict is not valid JSON: {e}")
-    return _verdict(data)
+    return _verdict(data, mask)
 
 
-def _verdict(data: Any) -> Verdict:
+def _json_blocks(text: str) -> list[str]:
+    """The bodies of the answer's closed top-level fenced ``json`` blocks,
+    read as CommonMark reads fences: a ``json`` block quoted inside another
+    block is that block's text, not a verdict."""
+    from review_trigger.markdown import fenced_blocks
+
+    return [
+        b.body
+        for b in fenced_blocks(text.splitlines())
+        if b.closed and b.info.lower().split()[:1] == ['json']
+    ]
+
+
+def _verdict(data: Any, mask: Callable[[str], str] = _same) -> Verdict:
     if not isinstance(data, dict):
         raise ReviewError("the reviewer's verdict is not a JSON object")
     extra = sorted(set(data) - {'verdict', 'summary', 'findings'})
     if extra:
-        raise ReviewError(f"the reviewer's verdict has an unknown key {_short(extra[0])}")
+        raise ReviewError(f"the reviewer's verdict has an unknown key {_short(extra[0], mask)}")
     status = data.get('verdict')
     if status not in STATUSES:
-        raise ReviewError(f"the reviewer's verdict is {_short(status)}, not PASS, WARN or FAIL")
+        raise ReviewError(f"the reviewer's verdict is {_short(status, mask)}, not PASS, WARN or FAIL")
     summary = data.get('summary')
     if not isinstance(summary, str):
         raise ReviewError('the reviewer\'s verdict has no "summary" string')
@@ -156,27 +174,31 @@ def _verdict(data: Any) -> Verdict:
     if len(findings) > MAX_FINDINGS:
         raise ReviewError(f"the reviewer's verdict has {len(findings)} findings (at most {MAX_FINDINGS})")
     return Verdict(
-        cast(Status, status), summary[:MAX_TEXT], tuple(_finding(i, f) for i, f in enumerate(findings))
+        cast(Status, status),
+        mask(summary)[:MAX_TEXT],
+        tuple(_finding(i, f, mask) for i, f in enumerate(findings)),
     )
 
 
-def _finding(i: int, f: Any) -> Finding:
+def _finding(i: int, f: Any, mask: Callable[[str], str]) -> Finding:
     where = f'finding {i + 1}'
     if not isinstance(f, dict):
         raise ReviewError(f"the reviewer's {where} is not an object")
     extra = sorted(set(f) - {'file', 'line', 'severity', 'text'})
     if extra:
-        raise ReviewError(f"the reviewer's {where} has an unknown key {_short(extra[0])}")
+        raise ReviewError(f"the reviewer's {where} has an unknown key {_short(extra[0], mask)}")
     file, line, severity, text = f.get('file'), f.get('line'), f.get('severity'), f.get('text')
     if not isinstance(file, str):
         raise ReviewError(f'the reviewer\'s {where} has no "file" string')
     if line is not None and (not isinstance(line, int) or isinstance(line, bool) or line < 0):
         raise ReviewError(f'the reviewer\'s {where} has a "line" that is not a line number')
     if severity not in SEVERITIES:
-        raise ReviewError(f"the reviewer's {where} has severity {_short(severity)}, not high, medium or low")
+        raise ReviewError(
+            f"the reviewer's {where} has severity {_short(severity, mask)}, not high, medium or low"
+        )
     if not isinstance(text, str):
         raise ReviewError(f'the reviewer\'s {where} has no "text" string')
-    return Finding(file[:MAX_TEXT], line, cast(Severity, severity), text[:MAX_TEXT])
+    return Finding(mask(file)[:MAX_TEXT], line, cast(Severity, severity), mask(text)[:MAX_TEXT])
 
 
 def to_json(v: Verdict) -> dict[str, Any]:
@@ -191,9 +213,10 @@ def _int(v: object) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None
 
 
-def _short(v: object) -> str:
-    """A value from the answer, for a one-line message: quoted, cut short."""
+def _short(v: object, mask: Callable[[str], str] = _same) -> str:
+    """A value from the answer, for a one-line message: masked, quoted,
+    cut short."""
     from review_trigger.markdown import visible
 
-    s = visible(str(v))
+    s = visible(mask(str(v)))
     return repr(s[:40] + ('...' if len(s) > 40 else ''))

@@ -12,8 +12,10 @@ A task is classified by the words of its text against each task type's
 keywords, with the same word-aware matching as the triggers
 (``words.find_word``: ``ADR-005`` has the word ``adr``, ``authors`` is not
 ``auth``). When several task types match, the highest tier wins (under-
-routing is the dangerous failure), then the longest keyword. When none
-matches, the task is ``unclassified``: it is never guessed.
+routing is the dangerous failure), then the type named first in the
+task's text ("ADR-005: auth architecture decision" is an ADR), then the
+longest keyword. When none matches, the task is ``unclassified``: it is
+never guessed.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ SECTION_WORDS = frozenset(('next', 'upcoming', 'todo', 'todos'))
 _HEADING = re.compile(r'(#{1,6})[ \t]+(.*?)[ \t#]*$')
 _ITEM = re.compile(r'([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$')
 _CHECKBOX = re.compile(r'\[([ xX])\][ \t]*(.*)$')
-_FENCE = re.compile(r'[ \t]{0,3}(`{3,}|~{3,})')
 
 
 class Task(NamedTuple):
@@ -82,20 +83,22 @@ def _is_section(title: str) -> bool:
 
 
 def tasks_in(text: str) -> tuple[Task, ...]:
+    from review_trigger.markdown import fenced_blocks
+
     lines = text.splitlines()
-    has_section = any((m := _HEADING.match(line)) and _is_section(m[2]) for line in lines)
+    # Fenced code (fences and all, as CommonMark reads them) is not read:
+    # not for a section's heading, nor for a task.
+    fenced: set[int] = set()
+    for block in fenced_blocks(lines):
+        fenced.update(range(block.start, block.end + 1))
+    has_section = any(
+        i not in fenced and (m := _HEADING.match(line)) and _is_section(m[2]) for i, line in enumerate(lines)
+    )
     tasks: list[Task] = []
     section: int | None = None  # the level of the section we are in
-    fence: str | None = None
     done_indent: int | None = None  # items nested deeper than this are done
     for number, line in enumerate(lines, 1):
-        if fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        fm = _FENCE.match(line)
-        if fm:
-            fence = fm[1][0] * 3
+        if number - 1 in fenced:
             continue
         heading = _HEADING.match(line)
         if heading:
