@@ -42,6 +42,19 @@ def visible(text: str) -> str:
     return '"' + ''.join('\\\\' if c == '\\' else '\\"' if c == '"' else _visible(c) for c in text) + '"'
 
 
+_NOT_PRINTABLE = re.compile('[^\x20-\x7e]+')
+
+
+def visible_line(text: str) -> str:
+    """``text`` on one line: control and format characters (a newline, a
+    tab) escaped, unquoted, for a one-line message."""
+    return _NOT_PRINTABLE.sub(lambda run: ''.join(_line_char(c) for c in run.group()), text)
+
+
+def _line_char(ch: str) -> str:
+    return '\\t' if ch == '\t' else _visible(ch)
+
+
 def _escaped(text: str) -> str:
     """``text`` with every character but the line break through ``_visible``."""
     return _MAYBE_SHOWN.sub(lambda run: ''.join(map(_visible, run.group())), text)

@@ -90,3 +90,40 @@ def test_init_refuses_files_it_cannot_read(committed, cli):
 def test_without_git_on_path_the_error_says_so(committed, cli, monkeypatch, tmp_path):
     monkeypatch.setenv('PATH', str(tmp_path / 'no-git-here'))
     one_line(cli(), 'git failed. Is it installed and on PATH?')
+
+
+AWS = 'AKIAABCDEFGHIJKLMNOP'
+GITHUB = 'ghp_1234567890abcdefghijklmnopqrstuvwxyz'
+
+
+@pytest.mark.parametrize(
+    ('config', 'args', 'secret'),
+    [
+        pytest.param(f'max_scan_bytes: "{AWS}"\n', [], AWS, id='config_value'),
+        pytest.param(f'custom_triggers:\n  - id: {GITHUB}\n    concern: x\n', [], GITHUB, id='custom_id'),
+        pytest.param(f'triggers:\n  {GITHUB}: {{}}\n', [], GITHUB, id='unknown_key'),
+        pytest.param(None, ['--since', f'nonexist-{AWS}'], AWS, id='since'),
+        pytest.param(None, ['--config', f'{GITHUB}.yaml'], GITHUB, id='config_path'),
+        pytest.param(None, ['--session-model', 'x', '--bogus', AWS], AWS, id='argparse'),
+    ],
+)
+def test_an_error_message_masks_secret_shapes(committed, cli, config, args, secret):
+    if config is not None:
+        committed.write('.review-trigger.yaml', config)
+    res = cli(*args)
+    one_line(res, '[secret masked: ')
+    assert secret not in res.err and secret[:12] not in res.err
+
+
+def test_an_error_message_without_a_secret_is_unchanged(committed, cli):
+    one_line(cli('--since', 'nonexist-rev'), "unknown revision 'nonexist-rev'")
+
+
+@pytest.mark.parametrize('option', ['-C', '--config', '--output', '--since'])
+def test_a_newline_in_a_path_or_revision_is_shown_escaped(committed, cli, tmp_path, option):
+    value = str(tmp_path / 'no\nsuch' / 'x') if option != '--since' else 'no\nsuch'
+    if option == '--output':
+        (tmp_path / 'no\nsuch').write_text('a file, not a directory')
+    res = cli(option, value)
+    one_line(res, 'no\\nsuch')
+    assert not (tmp_path / 'no\nsuch' / 'x').exists()
