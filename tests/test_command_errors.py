@@ -127,3 +127,46 @@ def test_a_newline_in_a_path_or_revision_is_shown_escaped(committed, cli, tmp_pa
     res = cli(option, value)
     one_line(res, 'no\\nsuch')
     assert not (tmp_path / 'no\nsuch' / 'x').exists()
+
+
+@pytest.mark.parametrize(
+    ('config_name', 'text', 'fragment'),
+    [
+        pytest.param(
+            '.review-trigger.yaml',
+            'triggers:\n  security: {enabled: true}\n  security: {enabled: false}\n',
+            ".review-trigger.yaml line 3: duplicate key 'security' (first on line 2)",
+            id='duplicate_key',
+        ),
+        pytest.param(
+            '.review-trigger.yaml',
+            'exclude: ["a"]\ncustom_triggers:\n  - {id: x, concern: y, id: z}\n',
+            "line 3: duplicate key 'id'",
+            id='duplicate_key_flow',
+        ),
+        pytest.param(
+            'pyproject.toml',
+            '[tool]\nreview-trigger = 5\n',
+            'pyproject.toml: tool.review-trigger must be a table, not an integer',
+            id='pyproject_not_a_table',
+        ),
+        pytest.param(
+            '.review-trigger.yaml',
+            'triggers: [\n',
+            '.review-trigger.yaml (line 1): invalid YAML',
+            id='eof_line',
+        ),
+    ],
+)
+def test_configuration_mistakes_are_one_line(committed, cli, config_name, text, fragment):
+    committed.write(config_name, text)
+    one_line(cli(), fragment)
+
+
+def test_distinct_keys_and_aliases_are_not_duplicates(committed, cli):
+    committed.write(
+        '.review-trigger.yaml',
+        'triggers:\n  security: &on {enabled: true}\n  governance: *on\n  document: *on\n',
+    )
+    assert cli().code == 0
+
