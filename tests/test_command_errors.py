@@ -170,3 +170,9 @@ def test_distinct_keys_and_aliases_are_not_duplicates(committed, cli):
     )
     assert cli().code == 0
 
+
+@pytest.mark.parametrize('option', ['--since', '--base'])
+def test_a_range_where_one_revision_goes_is_refused(committed, cli, option):
+    committed.commit('two')
+    one_line(cli(option, 'HEAD~1..HEAD'), f'{option} takes one revision, not a range')
+    assert cli(option, 'HEAD~1').code == 0
