@@ -3,7 +3,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from review_trigger.errors import UserError
@@ -111,8 +111,7 @@ def emit(
 
     target = sys.stdout if stdout is None else stdout
     if isinstance(text, str):
-        target.write(text)
-        target.flush()
+        _to_stdout(target, lambda: target.write(text))
         return
     import shutil
     import tempfile
@@ -122,5 +121,17 @@ def emit(
     ) as spool:
         _write(spool, text)  # type: ignore[arg-type]
         spool.seek(0)
-        shutil.copyfileobj(spool, target)
-    target.flush()
+        _to_stdout(target, lambda: shutil.copyfileobj(spool, target))
+
+
+def _to_stdout(target: TextIO, write: Callable[[], object]) -> None:
+    """``write`` and flush: stdout that cannot take the report (``> /dev/full``)
+    is the user's to fix, as ``--output /dev/full`` is; a reader that went
+    away (BrokenPipeError) is left to the caller."""
+    try:
+        write()
+        target.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise UserError(f'cannot write the report to stdout: {e.strerror or e}')

@@ -103,3 +103,20 @@ def test_emit_writes_a_report_larger_than_the_memory_spool_whole(monkeypatch: py
     output.emit(iter(pieces), None, stdout=out)
     assert out.getvalue() == ''.join(pieces)
     assert len(out.getvalue()) > 1024 * 50
+
+
+@pytest.mark.skipif(not Path('/dev/full').exists(), reason='no /dev/full')
+@pytest.mark.parametrize('fmt', ['markdown', 'json'])
+def test_stdout_that_cannot_take_the_report_is_a_user_error(committed: Repo, fmt: str) -> None:
+    import subprocess
+    import sys
+
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    command = [sys.executable, '-m', 'review_trigger', '--format', fmt]
+    with open('/dev/full', 'w') as full:
+        res = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert res.returncode == 2, res.stderr
+    assert 'cannot write the report to stdout: No space left on device' in res.stderr
+    assert 'internal error' not in res.stderr and res.stderr.count('\n') == 1
+    ok = subprocess.run(command, capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout
