@@ -120,3 +120,36 @@ def test_stdout_that_cannot_take_the_report_is_a_user_error(committed: Repo, fmt
     assert 'internal error' not in res.stderr and res.stderr.count('\n') == 1
     ok = subprocess.run(command, capture_output=True, text=True)
     assert ok.returncode == 0 and ok.stdout
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    import os
+
+    old = os.umask(0o022)
+    output._umask.cache_clear()
+    try:
+        yield
+    finally:
+        os.umask(old)
+        output._umask.cache_clear()
+
+
+def test_new_files_get_the_umask_s_mode_and_replaced_ones_keep_theirs(
+    committed: Repo, cli, tmp_path: Path, umask_022: None
+) -> None:
+    import stat
+
+    def mode(p: Path) -> int:
+        return stat.S_IMODE(p.stat().st_mode)
+
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    target = tmp_path / 'prompt.md'
+    assert cli('--output', str(target)).code == 0
+    assert mode(target) == 0o644
+    target.chmod(0o640)
+    assert cli('--format', 'json', '--output', str(target)).code == 0
+    assert mode(target) == 0o640 and target.read_text().startswith('{')
+    assert cli('hook').code == 0
+    folder = committed.path / '.git' / 'review-trigger'
+    assert mode(folder / 'prompt.md') == 0o644 and mode(folder / 'report.json') == 0o644
