@@ -154,6 +154,17 @@ _ASSET_EXTENSIONS = frozenset(
 )
 
 
+def _unmerged_notes(files: Sequence[FileChange]) -> list[str]:
+    """The paths a merge left in conflict: the index holds no content for
+    them, so what they change was not read (the analysis is incomplete)."""
+    return [
+        f'{f.path}: unmerged (a merge conflict): its content could not be read, so this '
+        f'analysis is incomplete; resolve the conflict and stage the file'
+        for f in files
+        if f.status == 'unmerged'
+    ]
+
+
 def _binary_notes(files: Sequence[FileChange]) -> list[str]:
     return [
         f'{f.path}: binary content, listed but not scanned for content'
@@ -274,6 +285,7 @@ def _analyze(
     files, hits, suppressions, notes, too_large = _scan(diff, rules, every, config)
     commits: tuple[Commit, ...] = tuple(log.result())
     notes.extend(_binary_notes(files))
+    notes.extend(_unmerged_notes(files))
     top_cache: list[frozenset[str]] = []
 
     def base_top_level() -> frozenset[str]:

@@ -16,6 +16,8 @@ STATUS = {
     'R': 'renamed',
     'C': 'copied',
     'T': 'type-changed',
+    # A merge conflict in the index: no staged content to read.
+    'U': 'unmerged',
 }
 
 INDEX = 'INDEX'  # the "head" of a staged change

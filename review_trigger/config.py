@@ -170,7 +170,11 @@ def parse(source: Source) -> dict[str, Any]:
         if not isinstance(tool, dict):
             raise UserError(f'{source.name}: tool must be a table, not {type(tool).__name__}')
         table = tool.get('review-trigger', {})
-        return table if isinstance(table, dict) else {'': table}
+        if not isinstance(table, dict):
+            raise UserError(
+                f'{source.name}: tool.review-trigger must be a table, not {_toml_type(table)}',
+            )
+        return table
     import yaml
 
     loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
@@ -180,10 +184,14 @@ def parse(source: Source) -> dict[str, Any]:
             raise UserError(
                 f'{source.name}: more than {MAX_CONFIG_NODES} values after expanding aliases',
             )
+        if node is not None:
+            _check_duplicate_keys(node, source)
         data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as e:
         mark = getattr(e, 'problem_mark', None)
-        where = f' (line {mark.line + 1})' if mark is not None else ''
+        # At the end of the text the mark is past its last line break.
+        lines = max(1, text.count('\n') + (not text.endswith('\n')))
+        where = f' (line {min(mark.line + 1, lines)})' if mark is not None else ''
         problem = getattr(e, 'problem', None) or str(e).splitlines()[0]
         raise UserError(f'{source.name}{where}: invalid YAML: {problem}')
     except RecursionError:
@@ -196,6 +204,40 @@ def parse(source: Source) -> dict[str, Any]:
         raise UserError(f'{source.name}: the configuration must be a mapping of keys')
     _check_keys(data, source)
     return data
+
+
+def _toml_type(value: Any) -> str:
+    names = {str: 'a string', bool: 'a boolean', int: 'an integer', float: 'a float', list: 'an array'}
+    return names.get(type(value), type(value).__name__)
+
+
+def _check_duplicate_keys(root: Any, source: Source) -> None:
+    """A key twice in one mapping is an error: YAML loaders keep the last
+    silently, so a second ``security:`` would switch off the first."""
+    import yaml
+
+    seen_nodes: set[int] = set()
+    todo = [root]
+    while todo:  # not recursive: the data may nest deeply
+        node = todo.pop()
+        if id(node) in seen_nodes:  # an alias: looked at once
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[tuple[str, str], int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    if (key.tag, key.value) in first:
+                        raise UserError(
+                            f'{source.name} line {line}: duplicate key {key.value!r} '
+                            f'(first on line {first[key.tag, key.value]}): the second would '
+                            f'silently replace the first',
+                        )
+                    first[key.tag, key.value] = line
+                todo.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
 
 
 def _first_clause(e: BaseException) -> str:

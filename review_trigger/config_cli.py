@@ -141,7 +141,7 @@ def show(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     p.add_argument('--config', metavar='PATH')
     p.add_argument('--format', choices=('yaml', 'json'), default='yaml')
     args = p.parse_args(argv)
-    from review_trigger import config, git
+    from review_trigger import config, git, redact
 
     repo = git.open_repo(args.directory, environ)
     source = (
@@ -150,13 +150,16 @@ def show(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         else config.find_source(repo.root)
     )
     cfg = config.load(source)
-    data = config.effective(cfg)
+    # An output like any other: a secret in the file is shown masked.
+    red = redact.for_config(cfg)
+    data = redact.value(red, config.effective(cfg))
     if args.format == 'json':
         sys.stdout.write(json.dumps(data, indent=2) + '\n')
     else:
         import yaml
 
-        sys.stdout.write(f'# source: {cfg.source or "built-in defaults"}\n')
+        shown = red.text(cfg.source) if cfg.source else 'built-in defaults'
+        sys.stdout.write(f'# source: {shown}\n')
         sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     return 0
 

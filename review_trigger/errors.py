@@ -64,6 +64,22 @@ def write_crash_log(exc: BaseException, environ: Mapping[str, str] | None = None
     return path
 
 
+def shown(message: str) -> str:
+    """An error message as it is printed: on one line (control characters,
+    a newline in a path among them, escaped) and with every secret shape
+    masked, since it may quote a value from the configuration or the
+    command line. The built-in shapes: the configuration may be what
+    failed to load."""
+    try:
+        from review_trigger import redact
+        from review_trigger.config import default_config
+        from review_trigger.markdown import visible_line
+
+        return visible_line(redact.for_config(default_config()).text(message))
+    except Exception:  # pragma: no cover  (a bug in masking must not show the value)
+        return '(the message could not be masked)'
+
+
 def guarded(
     fn: Callable[[], int],
     prog: str = 'review-trigger',
@@ -79,7 +95,7 @@ def guarded(
     try:
         return fn()
     except UserError as e:
-        print(f'{prog}: error: {e}{note}', file=sys.stderr)
+        print(f'{prog}: error: {shown(str(e))}{note}', file=sys.stderr)
         return Exit.USER_ERROR
     except KeyboardInterrupt:
         print(f'{prog}: interrupted', file=sys.stderr)

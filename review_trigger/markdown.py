@@ -36,12 +36,27 @@ def _visible(ch: str) -> str:
     return f'\\x{code:02x}' if code < 0x100 else f'\\u{code:04x}'
 
 
-def visible(text: str) -> str:
+def visible(text: str, tabs: bool = False) -> str:
     """``text`` with control/format characters escaped (and backslashes too,
-    when anything was escaped, so the escaped form is unambiguous)."""
-    if '\n' not in text and _escaped(text) == text:
+    when anything was escaped, so the escaped form is unambiguous); with
+    ``tabs``, a tab too (in a file name it would look like a space)."""
+    if '\n' not in text and not (tabs and '\t' in text) and _escaped(text) == text:
         return text
-    return '"' + ''.join('\\\\' if c == '\\' else '\\"' if c == '"' else _visible(c) for c in text) + '"'
+    one = _line_char if tabs else _visible
+    return '"' + ''.join('\\\\' if c == '\\' else '\\"' if c == '"' else one(c) for c in text) + '"'
+
+
+_NOT_PRINTABLE = re.compile('[^\x20-\x7e]+')
+
+
+def visible_line(text: str) -> str:
+    """``text`` on one line: control and format characters (a newline, a
+    tab) escaped, unquoted, for a one-line message."""
+    return _NOT_PRINTABLE.sub(lambda run: ''.join(_line_char(c) for c in run.group()), text)
+
+
+def _line_char(ch: str) -> str:
+    return '\\t' if ch == '\t' else _visible(ch)
 
 
 def _escaped(text: str) -> str:
@@ -55,7 +70,7 @@ def _longest_tick_run(text: str) -> int:
 
 def code(text: str) -> str:
     """An inline code span that shows ``text`` exactly and cannot be escaped."""
-    text = visible(text).replace('\t', ' ')
+    text = visible(text, tabs=True)
     ticks = '`' * (_longest_tick_run(text) + 1)
     if text.startswith(('`', ' ')) or text.endswith(('`', ' ')) or not text:
         text = f' {text} '

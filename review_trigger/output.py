@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from review_trigger.errors import UserError
@@ -35,9 +36,13 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
     A path that is not a regular file (``/dev/null``, ``/dev/stdout``, a
     named pipe) is written in place: renaming over it would replace it."""
     try:
-        special = not stat.S_ISREG(os.stat(path).st_mode)
+        st_mode = os.stat(path).st_mode
+        special = not stat.S_ISREG(st_mode)
+        # Replacing a file keeps its mode; a new one gets the umask's.
+        mode = stat.S_IMODE(st_mode)
     except OSError:
         special = False
+        mode = 0o666 & ~_umask()
     if special:
         try:
             with open(path, 'w', encoding='utf-8', errors='surrogateescape', newline='') as f:
@@ -52,6 +57,12 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
     except OSError as e:
         raise UserError(f'cannot write {path}: {e.strerror}')
     try:
+        # The temporary file is made 0600 (as mkstemp makes one): the file
+        # it becomes has the mode a plain write would have given it.
+        if hasattr(os, 'fchmod'):
+            os.fchmod(fd, mode)
+        else:  # pragma: no cover  (Windows before Python 3.13)
+            os.chmod(tmp, mode)
         with os.fdopen(fd, 'w', encoding='utf-8', errors='surrogateescape', newline='') as f:
             _write(f, text)
         os.replace(tmp, path)
@@ -63,6 +74,23 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
         if isinstance(e, OSError):
             raise UserError(f'cannot write {path}: {e.strerror}')
         raise
+
+
+@functools.cache  # a process's umask: set by whoever started it
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux says it
+    (``os.umask`` sets one to read it: a git started meanwhile by another
+    thread would get it)."""
+    try:
+        with open('/proc/self/status', encoding='ascii', errors='replace') as f:
+            for line in f:
+                if line.startswith('Umask:'):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
 
 
 def remove(path: str) -> None:
@@ -111,8 +139,7 @@ def emit(
 
     target = sys.stdout if stdout is None else stdout
     if isinstance(text, str):
-        target.write(text)
-        target.flush()
+        _to_stdout(target, lambda: target.write(text))
         return
     import shutil
     import tempfile
@@ -122,5 +149,17 @@ def emit(
     ) as spool:
         _write(spool, text)  # type: ignore[arg-type]
         spool.seek(0)
-        shutil.copyfileobj(spool, target)
-    target.flush()
+        _to_stdout(target, lambda: shutil.copyfileobj(spool, target))
+
+
+def _to_stdout(target: TextIO, write: Callable[[], object]) -> None:
+    """``write`` and flush: stdout that cannot take the report (``> /dev/full``)
+    is the user's to fix, as ``--output /dev/full`` is; a reader that went
+    away (BrokenPipeError) is left to the caller."""
+    try:
+        write()
+        target.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise UserError(f'cannot write the report to stdout: {e.strerror or e}')

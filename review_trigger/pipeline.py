@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from review_trigger.analyze import Analysis
     from review_trigger.config import Config
     from review_trigger.prompt import Session
+    from review_trigger.redact import Redactor
 
 
 class Request(NamedTuple):
@@ -119,6 +120,7 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
             include_diff=request.include_diff,
             raw=raw,
             facts=facts,
+            red=red,
         )
     finally:
         diff.close()
@@ -196,11 +198,14 @@ def prompt_for(
     include_diff: int | None = None,
     raw: Analysis | None = None,
     facts: dict[str, object] | None = None,
+    red: Redactor | None = None,
 ) -> str | None:
     """The review prompt, or None when nothing fired (or the configuration
     skips changes written wholly by a reason-tier model). ``analysis`` is
     the masked one; ``raw`` the one git's paths are read with (the diff
-    with ``include_diff``); ``facts`` receives the report's extra keys."""
+    with ``include_diff``); ``facts`` receives the report's extra keys;
+    ``red`` (default: the configuration's) masks the reviewer's name and
+    the cost estimate, the configuration's words."""
     if not analysis.findings:
         return None
     if (
@@ -210,7 +215,7 @@ def prompt_for(
         and all(m.tier == config.routing.top.id for m in session.models)
     ):
         return None
-    from review_trigger import prices
+    from review_trigger import prices, redact
     from review_trigger import prompt as prompt_mod
     from review_trigger.git import bundle
     from review_trigger.prompt import cost as cost_mod
@@ -218,6 +223,7 @@ def prompt_for(
     from review_trigger.redact import for_config
 
     raw = raw or analysis
+    red = for_config(config) if red is None else red
     facts = {} if facts is None else facts
     rng = analysis.change.range
     if listing is None:
@@ -239,7 +245,7 @@ def prompt_for(
             for p in prompt_mod.files_to_review(analysis, binary=True)
             if p in index
         ]
-        included = diff_mod.build(repo, rng, pairs, include_diff, for_config(config), pinned.tree)
+        included = diff_mod.build(repo, rng, pairs, include_diff, red, pinned.tree)
         facts['included_diff'] = included.as_json()
     # What the reviewer loads besides the prompt: the files to review at
     # the head (unless their diff is in the prompt) and the context files.
@@ -254,13 +260,16 @@ def prompt_for(
     names = [n for n in names if n and '\n' not in n]
     # git looks up their sizes while the prompt is rendered.
     sizes = bundle.start_blob_sizes(repo, names)
+    # The name is priced as given, and shown masked (the configuration's
+    # words, or --reviewer's).
     reviewer = reviewer or config.reviewer
+    shown_reviewer = red.text(reviewer)
 
     def render(cost_line: str | None) -> str:
         return prompt_mod.render(
             analysis,
             session=session,
-            reviewer=reviewer,
+            reviewer=shown_reviewer,
             context=context,
             pinned=pinned,
             cost=cost_line,
@@ -281,11 +290,12 @@ def prompt_for(
     table = prices.table(config.prices)
     draft_line = cost_mod.estimate(reviewer, 0, files_bytes, table).line()
     estimate = cost_mod.estimate(reviewer, len(shell) - len(slot) + len(draft_line), files_bytes, table)
-    facts['review_cost'] = estimate.as_json()
+    facts['review_cost'] = redact.value(red, estimate.as_json())
+    line = red.text(estimate.line())
     head, found, tail = shell.partition(slot)
     if not found or slot in tail:  # pragma: no cover  (a 128-bit random string in the change)
-        return render(estimate.line())
-    return head + estimate.line() + tail
+        return render(line)
+    return head + line + tail
 
 
 def _treeish(pinned: object) -> str:

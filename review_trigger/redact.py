@@ -4,7 +4,9 @@ with each span a secret rule matches masked.
 A detected secret must never reach an output, and the ways text from the
 change reaches one are many: paths, old paths, dependency entries,
 suppression reasons, commit messages, definitions, trailers, branch names,
-the diff itself. So the masking is done once, on the records (``analysis``)
+the diff itself; and the configuration's own words that are shown (the
+reviewer's name, a custom trigger's id, description and concern, a rule's
+name, an error message quoting a value). So the masking is done once, on the records (``analysis``)
 and on any further text (``Redactor.text``), before anything is rendered.
 
 The secret rules are the security trigger's content rules that match a
@@ -314,13 +316,33 @@ def for_config(config: Config, memo: Memo | None = None) -> Redactor:
 
 
 def value(red: Redactor, data: Any) -> Any:
-    """JSON-like ``data`` with every string in it masked."""
+    """JSON-like ``data`` with every string in it (keys too) masked."""
+    found = red.strings(_strings(data))
+    return _masked_value(found, data) if found else data
+
+
+def _strings(data: Any) -> Iterable[str]:
     if isinstance(data, str):
-        return red.text(data)
+        yield data
+    elif isinstance(data, Mapping):
+        for k, v in data.items():
+            if isinstance(k, str):
+                yield k
+            yield from _strings(v)
+    elif isinstance(data, (list, tuple)):
+        for v in data:
+            yield from _strings(v)
+
+
+def _masked_value(found: Mapping[str, str], data: Any) -> Any:
+    if isinstance(data, str):
+        return found.get(data, data)
     if isinstance(data, Mapping):
-        return {k: value(red, v) for k, v in data.items()}
+        return {
+            (found.get(k, k) if isinstance(k, str) else k): _masked_value(found, v) for k, v in data.items()
+        }
     if isinstance(data, (list, tuple)):
-        return [value(red, v) for v in data]
+        return [_masked_value(found, v) for v in data]
     return data
 
 
@@ -334,9 +356,9 @@ def analysis(red: Redactor, a: Analysis) -> Analysis:
         if f.old_path is not None:
             texts.append(f.old_path)
     for h in change.hits:
-        texts.append(h.path)
+        texts += (h.path, h.rule)  # a rule's name may be the configuration's
     for s in change.suppressions:
-        texts += (s.path, s.reason)
+        texts += (s.trigger, s.path, s.reason)
     for fd in a.findings:
         texts.append(fd.reason)
         for d in fd.details:
@@ -345,6 +367,10 @@ def analysis(red: Redactor, a: Analysis) -> Analysis:
         texts += (c.author, c.message)
     for i in a.information:
         texts += (i.path, i.why, *i.items)
+    # A trigger's words are the configuration's for a custom one (its id,
+    # description, concern and task type): text that reaches every output.
+    for t in a.triggers.values():
+        texts += (t.id, t.title, t.task_type, t.concern)
     found = red.strings(texts)
 
     def m(t: str) -> str:
@@ -360,13 +386,16 @@ def analysis(red: Redactor, a: Analysis) -> Analysis:
     change = change._replace(
         range=change.range._replace(label=m(change.range.label)),
         files=files,
-        hits=tuple(h._replace(path=m(h.path)) for h in change.hits),
-        suppressions=tuple(s._replace(path=m(s.path), reason=m(s.reason)) for s in change.suppressions),
+        hits=tuple(h._replace(trigger=m(h.trigger), path=m(h.path), rule=m(h.rule)) for h in change.hits),
+        suppressions=tuple(
+            s._replace(trigger=m(s.trigger), path=m(s.path), reason=m(s.reason)) for s in change.suppressions
+        ),
         notes=tuple(m(n) for n in change.notes),
         definitions=definitions,
     )
     findings = tuple(
         fd._replace(
+            trigger=m(fd.trigger),
             reason=m(fd.reason),
             details=tuple(
                 d._replace(path=m(d.path), why=m(d.why), items=tuple(m(i) for i in d.items))
@@ -377,9 +406,16 @@ def analysis(red: Redactor, a: Analysis) -> Analysis:
     )
     commits = tuple(c._replace(author=m(c.author), message=m(c.message)) for c in a.commits)
     information = tuple(
-        i._replace(path=m(i.path), why=m(i.why), items=tuple(m(x) for x in i.items)) for i in a.information
+        i._replace(trigger=m(i.trigger), path=m(i.path), why=m(i.why), items=tuple(m(x) for x in i.items))
+        for i in a.information
     )
-    return a._replace(change=change, findings=findings, commits=commits, information=information)
+    triggers = {
+        m(tid): t._replace(id=m(t.id), title=m(t.title), task_type=m(t.task_type), concern=m(t.concern))
+        for tid, t in a.triggers.items()
+    }
+    return a._replace(
+        change=change, findings=findings, commits=commits, information=information, triggers=triggers
+    )
 
 
 def _masked_definitions(

@@ -90,3 +90,89 @@ def test_init_refuses_files_it_cannot_read(committed, cli):
 def test_without_git_on_path_the_error_says_so(committed, cli, monkeypatch, tmp_path):
     monkeypatch.setenv('PATH', str(tmp_path / 'no-git-here'))
     one_line(cli(), 'git failed. Is it installed and on PATH?')
+
+
+AWS = 'AKIAABCDEFGHIJKLMNOP'
+GITHUB = 'ghp_1234567890abcdefghijklmnopqrstuvwxyz'
+
+
+@pytest.mark.parametrize(
+    ('config', 'args', 'secret'),
+    [
+        pytest.param(f'max_scan_bytes: "{AWS}"\n', [], AWS, id='config_value'),
+        pytest.param(f'custom_triggers:\n  - id: {GITHUB}\n    concern: x\n', [], GITHUB, id='custom_id'),
+        pytest.param(f'triggers:\n  {GITHUB}: {{}}\n', [], GITHUB, id='unknown_key'),
+        pytest.param(None, ['--since', f'nonexist-{AWS}'], AWS, id='since'),
+        pytest.param(None, ['--config', f'{GITHUB}.yaml'], GITHUB, id='config_path'),
+        pytest.param(None, ['--session-model', 'x', '--bogus', AWS], AWS, id='argparse'),
+    ],
+)
+def test_an_error_message_masks_secret_shapes(committed, cli, config, args, secret):
+    if config is not None:
+        committed.write('.review-trigger.yaml', config)
+    res = cli(*args)
+    one_line(res, '[secret masked: ')
+    assert secret not in res.err and secret[:12] not in res.err
+
+
+def test_an_error_message_without_a_secret_is_unchanged(committed, cli):
+    one_line(cli('--since', 'nonexist-rev'), "unknown revision 'nonexist-rev'")
+
+
+@pytest.mark.parametrize('option', ['-C', '--config', '--output', '--since'])
+def test_a_newline_in_a_path_or_revision_is_shown_escaped(committed, cli, tmp_path, option):
+    value = str(tmp_path / 'no\nsuch' / 'x') if option != '--since' else 'no\nsuch'
+    if option == '--output':
+        (tmp_path / 'no\nsuch').write_text('a file, not a directory')
+    res = cli(option, value)
+    one_line(res, 'no\\nsuch')
+    assert not (tmp_path / 'no\nsuch' / 'x').exists()
+
+
+@pytest.mark.parametrize(
+    ('config_name', 'text', 'fragment'),
+    [
+        pytest.param(
+            '.review-trigger.yaml',
+            'triggers:\n  security: {enabled: true}\n  security: {enabled: false}\n',
+            ".review-trigger.yaml line 3: duplicate key 'security' (first on line 2)",
+            id='duplicate_key',
+        ),
+        pytest.param(
+            '.review-trigger.yaml',
+            'exclude: ["a"]\ncustom_triggers:\n  - {id: x, concern: y, id: z}\n',
+            "line 3: duplicate key 'id'",
+            id='duplicate_key_flow',
+        ),
+        pytest.param(
+            'pyproject.toml',
+            '[tool]\nreview-trigger = 5\n',
+            'pyproject.toml: tool.review-trigger must be a table, not an integer',
+            id='pyproject_not_a_table',
+        ),
+        pytest.param(
+            '.review-trigger.yaml',
+            'triggers: [\n',
+            '.review-trigger.yaml (line 1): invalid YAML',
+            id='eof_line',
+        ),
+    ],
+)
+def test_configuration_mistakes_are_one_line(committed, cli, config_name, text, fragment):
+    committed.write(config_name, text)
+    one_line(cli(), fragment)
+
+
+def test_distinct_keys_and_aliases_are_not_duplicates(committed, cli):
+    committed.write(
+        '.review-trigger.yaml',
+        'triggers:\n  security: &on {enabled: true}\n  governance: *on\n  document: *on\n',
+    )
+    assert cli().code == 0
+
+
+@pytest.mark.parametrize('option', ['--since', '--base'])
+def test_a_range_where_one_revision_goes_is_refused(committed, cli, option):
+    committed.commit('two')
+    one_line(cli(option, 'HEAD~1..HEAD'), f'{option} takes one revision, not a range')
+    assert cli(option, 'HEAD~1').code == 0

@@ -3,6 +3,7 @@ long histories, odd paths."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -369,3 +370,41 @@ def test_a_file_too_large_to_scan_is_a_security_finding(committed, cli):
     # The no-op case: within the budget, a harmless file fires nothing.
     committed.git('rm', '-q', '--cached', 'src/app/big.py')
     assert 'security' not in {t['id'] for t in report(cli)['triggers']}
+
+
+def _conflict(repo, path: str) -> None:
+    """``path`` in conflict in the index: a merge of two edits of it."""
+    repo.stage(path, 'a = 1\n')
+    repo.commit('base')
+    repo.git('checkout', '-q', '-b', 'other')
+    repo.stage(path, 'k = "AKIAMERGECONFLICTXXX"\n')
+    repo.commit('other')
+    repo.git('checkout', '-q', 'main')
+    repo.stage(path, 'verify = False\n')
+    repo.commit('ours')
+    merged = subprocess.run(['git', 'merge', '-q', 'other'], cwd=repo.path, capture_output=True)
+    assert merged.returncode != 0
+
+
+@pytest.mark.parametrize(
+    ('path', 'shown'),
+    [('src/auth/f.py', 'src/auth/f.py'), ('src/auth/AKIAZ7VRSQXMPLE12345.py', '[secret masked: ')],
+)
+def test_a_merge_conflict_says_the_analysis_is_incomplete(committed, cli, path, shown):
+    _conflict(committed, path)
+    data = report(cli)
+    [change] = data['changes']
+    assert change['status'] == 'unmerged'
+    [note] = data['notes']
+    assert shown in note and 'unmerged' in note and 'could not be read' in note
+    assert 'AKIAZ7VRSQXMPLE12345' not in json.dumps(data)
+    assert 'could not be read' in data['prompt']
+    assert 'unmerged (a merge conflict)' in cli().out
+
+
+def test_a_resolved_merge_has_no_unmerged_note(committed, cli):
+    _conflict(committed, 'src/auth/f.py')
+    committed.stage('src/auth/f.py', 'a = 2\n')
+    data = report(cli)
+    assert [c['status'] for c in data['changes']] == ['modified']
+    assert data['notes'] == []

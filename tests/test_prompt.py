@@ -84,6 +84,15 @@ def test_hostile_paths_stay_inside_code(committed, cli, path):
     assert inner.strip() in [c.strip() for c in codes]
 
 
+def test_a_tab_in_a_file_name_is_shown_escaped_not_as_a_space(committed, cli):
+    committed.stage('src/auth/a\tb.py', 'x = 1\n')
+    committed.stage('src/auth/a b.py', 'x = 1\n')
+    out = cli().out
+    assert '- `"src/auth/a\\tb.py"`: added' in out
+    assert '- `src/auth/a b.py`: added' in out
+    assert '\t' not in out
+
+
 def test_commit_message_injection_is_fenced_data(committed, cli):
     committed.stage('src/auth/session.py', 'x = 1\n')
     committed.commit(

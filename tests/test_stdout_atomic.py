@@ -103,3 +103,53 @@ def test_emit_writes_a_report_larger_than_the_memory_spool_whole(monkeypatch: py
     output.emit(iter(pieces), None, stdout=out)
     assert out.getvalue() == ''.join(pieces)
     assert len(out.getvalue()) > 1024 * 50
+
+
+@pytest.mark.skipif(not Path('/dev/full').exists(), reason='no /dev/full')
+@pytest.mark.parametrize('fmt', ['markdown', 'json'])
+def test_stdout_that_cannot_take_the_report_is_a_user_error(committed: Repo, fmt: str) -> None:
+    import subprocess
+    import sys
+
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    command = [sys.executable, '-m', 'review_trigger', '--format', fmt]
+    with open('/dev/full', 'w') as full:
+        res = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert res.returncode == 2, res.stderr
+    assert 'cannot write the report to stdout: No space left on device' in res.stderr
+    assert 'internal error' not in res.stderr and res.stderr.count('\n') == 1
+    ok = subprocess.run(command, capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    import os
+
+    old = os.umask(0o022)
+    output._umask.cache_clear()
+    try:
+        yield
+    finally:
+        os.umask(old)
+        output._umask.cache_clear()
+
+
+def test_new_files_get_the_umask_s_mode_and_replaced_ones_keep_theirs(
+    committed: Repo, cli, tmp_path: Path, umask_022: None
+) -> None:
+    import stat
+
+    def mode(p: Path) -> int:
+        return stat.S_IMODE(p.stat().st_mode)
+
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    target = tmp_path / 'prompt.md'
+    assert cli('--output', str(target)).code == 0
+    assert mode(target) == 0o644
+    target.chmod(0o640)
+    assert cli('--format', 'json', '--output', str(target)).code == 0
+    assert mode(target) == 0o640 and target.read_text().startswith('{')
+    assert cli('hook').code == 0
+    folder = committed.path / '.git' / 'review-trigger'
+    assert mode(folder / 'prompt.md') == 0o644 and mode(folder / 'report.json') == 0o644

@@ -240,7 +240,7 @@ def start(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     model = (
         record.model or options.session_model or options.environ.get(ENV_SESSION_MODEL, '').strip() or None
     )
-    return Answer('context', event.name, _context.announcement(model, config))
+    return _masked(Answer('context', event.name, _context.announcement(model, config)), config)
 
 
 def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
@@ -273,7 +273,16 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     answer, reported = _with_plan(answer, repo, outcome.config, reported)
     if reported != record.reported:
         write_record(path, record._replace(reported=reported))
-    return answer
+    return _masked(answer, outcome.config)
+
+
+def _masked(answer: Answer, config: Any) -> Answer:
+    """``answer`` with its words masked: they hold the configuration's
+    (the routing table's model names) and the session's model name."""
+    from review_trigger import redact
+
+    red = redact.for_config(config)
+    return answer._replace(text=red.text(answer.text), note=red.text(answer.note))
 
 
 def _with_plan(

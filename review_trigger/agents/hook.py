@@ -52,7 +52,9 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     try:
         args = _parser().parse_args(argv)
     except UserError as e:
-        print(f'{PROG} agent-hook: error: {e}', file=sys.stderr)
+        from review_trigger.errors import shown
+
+        print(f'{PROG} agent-hook: error: {shown(str(e))}', file=sys.stderr)
         return 0
     adapter = agent(args.agent)
     data: bytes = b''
@@ -99,7 +101,9 @@ def _event_name(data: bytes) -> str:
 
 def _failure(exc: Exception, environ: Mapping[str, str]) -> str:
     if isinstance(exc, UserError):
-        return f"{PROG}: the session's change was not checked: {exc}"
+        from review_trigger.errors import shown
+
+        return f"{PROG}: the session's change was not checked: {shown(str(exc))}"
     from review_trigger.errors import write_crash_log
 
     log = write_crash_log(exc, environ)

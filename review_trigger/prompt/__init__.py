@@ -93,6 +93,8 @@ def describe(f: FileChange, definitions: Sequence[str] = ()) -> str:
     """A one-line description of a changed file (after its code span)."""
     if f.submodule:
         what = f'submodule {f.status}'
+    elif f.status == 'unmerged':
+        what = 'unmerged (a merge conflict): its content was not read'
     elif f.binary:
         what = f'{f.status}, binary'
     elif f.status == 'added':

@@ -96,7 +96,11 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         raise UserError(f'two plan files given: {args.plan} and {args.plan_option}')
     session = args.session_model or environ.get(ENV_SESSION_MODEL, '').strip() or None
     cfg = load_config(args.directory, args.config, environ)
+    from review_trigger import redact
     from review_trigger.routing import plan, render
+
+    # The configuration's names and the plan's tasks are shown masked.
+    red = redact.for_config(cfg)
 
     if args.announce:
         if session is None:
@@ -106,9 +110,10 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
             from review_trigger.routing.models import named
 
             model = named(session, cfg.models)
-            text = (
-                json.dumps({'model': model.name, 'tier': model.tier, 'announcement': text}, indent=2) + '\n'
-            )
+            data = {'model': model.name, 'tier': model.tier, 'announcement': text}
+            text = json.dumps(redact.value(red, data), indent=2) + '\n'
+        else:
+            text = red.text(text)
         sys.stdout.write(text)
         return 0
     path = plan_path(args.directory, args.plan or args.plan_option, environ, cfg.plan)
@@ -120,9 +125,8 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         )
     route = plan.route(tasks, cfg.routing)
     if args.format == 'json':
-        sys.stdout.write(
-            json.dumps(render.route_data(route, session, cfg.models), indent=2, ensure_ascii=True) + '\n'
-        )
+        data = redact.value(red, render.route_data(route, session, cfg.models))
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + '\n')
     else:
-        sys.stdout.write(render.route_text(route, session, cfg.models))
+        sys.stdout.write(red.text(render.route_text(route, session, cfg.models)))
     return 0
