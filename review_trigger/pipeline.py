@@ -351,6 +351,16 @@ def summary(analysis: Analysis) -> str:
     k = len(analysis.information)
     # What the triggers stayed quiet on by design is said, not hidden.
     listed = f'; {k} file{"s" if k != 1 else ""} listed as information' if k else ''
+    # A change not wholly read says so, whether or not a trigger fired.
+    unread = [
+        *analysis.change.unscanned,
+        *(f.path for f in analysis.change.files if f.status == 'unmerged'),
+    ]
+    if unread:
+        from review_trigger.markdown import visible
+
+        more = f' and {len(unread) - 1} more' if len(unread) > 1 else ''
+        listed += f'; not wholly read: {visible(unread[0])}{more} (the report says why)'
     if not analysis.findings:
         return f'{PROG}: no trigger fired ({files} changed){listed}'
     ids = ', '.join(f.trigger for f in analysis.findings)

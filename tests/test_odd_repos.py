@@ -367,6 +367,7 @@ def test_a_file_too_large_to_scan_is_a_security_finding(committed, cli):
     security = triggers['security']
     assert security['files'] == ['src/app/big.py']
     assert security['details'][0]['why'] == '1 file was too large to scan'
+    assert '; not wholly read: src/app/big.py (the report says why)' in cli().err
     # The no-op case: within the budget, a harmless file fires nothing.
     committed.git('rm', '-q', '--cached', 'src/app/big.py')
     assert 'security' not in {t['id'] for t in report(cli)['triggers']}
@@ -400,6 +401,13 @@ def test_a_merge_conflict_says_the_analysis_is_incomplete(committed, cli, path, 
     assert 'AKIAZ7VRSQXMPLE12345' not in json.dumps(data)
     assert 'could not be read' in data['prompt']
     assert 'unmerged (a merge conflict)' in cli().out
+    # The one-line summary says so too, whether or not a trigger fired.
+    err = cli().err
+    assert '; not wholly read: src/auth/' in err and shown in err and 'AKIAZ7' not in err
+    committed.write('.review-trigger.yaml', "exclude: ['src/**']\n")
+    quiet = cli()
+    assert quiet.out == ''
+    assert 'no trigger fired' in quiet.err and '; not wholly read: src/auth/' in quiet.err
 
 
 def test_a_resolved_merge_has_no_unmerged_note(committed, cli):
@@ -408,3 +416,4 @@ def test_a_resolved_merge_has_no_unmerged_note(committed, cli):
     data = report(cli)
     assert [c['status'] for c in data['changes']] == ['modified']
     assert data['notes'] == []
+    assert 'not wholly read' not in cli().err
