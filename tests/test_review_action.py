@@ -163,3 +163,30 @@ def test_fail_verdict_fails_the_check(job, fake, models, tmp_path):
     result = run(job, Cache(tmp_path / 'cache'), models, {'review': 'true', 'anthropic-api-key': KEY})
     assert result.outcome == 'success', run_step(result).stderr[-3000:]
     assert [c['conclusion'] for c in fake.check_runs] == ['failure']
+
+
+def test_a_review_over_budget_fails_the_check_on_every_run(tmp_path, installed_review, origin, fake, models):  # noqa: F811
+    # The estimate is within the budget (the call is made); the usage the
+    # model reports is not: $50 of input tokens against $1.
+    origin.main({'.review-trigger.yaml': 'review:\n  max_cost_usd: 1.00\n'})
+    origin.branch('oauth')
+    origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH}, 'Add OAuth code exchange')
+    job = Job(tmp_path / 'jobs', installed_review, origin, fake)
+    cache = Cache(tmp_path / 'cache')
+    passed = json.dumps({'verdict': 'PASS', 'summary': 'fine', 'findings': []})
+    models.queue(Reply(text=passed, input_tokens=10_000_000, output_tokens=400))
+    inputs = {'review': 'true', 'anthropic-api-key': KEY}
+    first = run(job, cache, models, inputs)
+    assert first.outcome == 'success', run_step(first).stderr[-3000:]
+    assert len(models.seen) == 1
+    # A rerun takes the stored review, with no call: still over budget.
+    second = run(job, cache, models, inputs)
+    assert second.outcome == 'success', run_step(second).stderr[-3000:]
+    assert len(models.seen) == 1
+    assert [c['conclusion'] for c in fake.check_runs] == ['failure', 'failure']
+    for check in fake.check_runs:
+        title = check['output']['title']
+        assert title.startswith('PASS: 0 findings (')
+        assert 'the review cost $50.' in title and 'over max_cost_usd $1.00' in title
+    assert 'no new call' in fake.check_runs[1]['output']['title']
+    assert '`review-trigger/review`: failure:' in comments(fake)[0].body

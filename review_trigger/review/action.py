@@ -86,10 +86,13 @@ def review(
         else f'reviewed by {r.model or r.reviewer}'
     )
     title = f'{r.verdict.status}: {n} finding{"s" if n != 1 else ""} ({how})'
+    conclusion = CONCLUSION[r.verdict.status]
     if done.over_budget:
+        # Over budget is never a pass, whatever the verdict: the title keeps it.
         title += f'; {done.over_budget}'
+        conclusion = 'failure'
     text = render.markdown(r, heading='###', max_findings=MAX_FINDINGS_SHOWN)
-    return ActionReview(CONCLUSION[r.verdict.status], title, text, done.status == 'new')
+    return ActionReview(conclusion, title, text, done.status == 'new')
 
 
 def _api(config: Any, inputs: Mapping[str, str]) -> tuple[str | None, str]:
