@@ -553,6 +553,23 @@ def test_delete_mode_removes_the_comment_when_nothing_triggers(
     assert 'deleted' in result.summary
 
 
+def test_duplicate_comments_are_all_deleted_in_delete_mode(
+    job: Job, origin: Origin, fake: FakeGitHub
+) -> None:
+    """Two of the bot's own comments (a POST that timed out but landed) and
+    someone's quote of one: delete mode deletes both of ours, not the quote."""
+    origin.branch('docs')
+    origin.push_pr(7, 'docs', {'src/app/core.py': 'def run():\n    return 2\n'})
+    stale = f"{MARKER}\n### review-trigger: this pull request needs the strongest model's review\n"
+    fake.add_comment(REPO, 7, stale)
+    fake.add_comment(REPO, 7, stale)
+    quote = fake.add_comment(REPO, 7, f'> {stale}', login='dev')
+    result = job.action(7, 'docs', {'comment-mode': 'delete'})
+    assert result.outcome == 'success', run_step(result).stderr
+    assert comments(fake) == [quote]
+    assert 'deleted the 2 review-trigger comments' in result.summary
+
+
 def test_comment_false_makes_no_request(job: Job, origin: Origin, fake: FakeGitHub) -> None:
     origin.branch('oauth')
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})

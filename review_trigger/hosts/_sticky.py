@@ -3,9 +3,10 @@ up to date, whatever the host.
 
 A note is ours when it holds the marker *and* its author is our identity:
 anybody may quote the marker, and such notes are never edited or deleted.
-Runs for the same pull request can race (two pushes in quick succession);
-each re-reads the notes after creating one, and ``plan`` keeps the oldest
-and deletes the others, so the result is one note whatever the timing.
+Runs for the same pull request can race (two pushes in quick succession),
+and a create that timed out on our side may have landed all the same; every
+run reads all the notes (again after creating one), and ``plan`` keeps the
+oldest and deletes the others, so the result is one note whatever the timing.
 """
 
 from __future__ import annotations
