@@ -760,6 +760,41 @@ def test_comment_budget_counts_utf16() -> None:
     assert render.utf16_len(body) + len(MARKER) + 1 <= 65536
 
 
+def test_a_long_prompt_and_a_long_review_share_the_comment() -> None:
+    where = render.Where('https://x', True, 'in the report')
+    prompt = ''.join(f'line {i} of the prompt\n' for i in range(5000))
+    asked: list[int] = []
+
+    def review(room: int) -> str:
+        asked.append(room)
+        return 'r' * min(room, 100_000)
+
+    budget = 65536 - len(MARKER) - 1
+    body, cut = render.comment_body(
+        ['security'], 'a' * 40, prompt, where, marker_len=len(MARKER), tail=review
+    )
+    # Both are too long: the review gets half, the prompt what is left.
+    assert cut and asked == [budget // 2]
+    assert render.utf16_len(body) <= budget
+    assert body.endswith('r' * (budget // 2)) and 'The prompt is cut short here' in body
+    # A short prompt leaves the review all the rest.
+    asked.clear()
+    body, cut = render.comment_body(
+        ['security'], 'a' * 40, 'short\n', where, marker_len=len(MARKER), tail=review
+    )
+    assert not cut and render.utf16_len(body) == budget and asked[0] > 60_000
+    # A review that ignores its room is a bug, not a comment GitHub refuses.
+    with pytest.raises(ValueError, match='longer than its room'):
+        render.comment_body(
+            ['security'],
+            'a' * 40,
+            'short\n',
+            where,
+            marker_len=len(MARKER),
+            tail=lambda room: 'r' * (room + 1),
+        )
+
+
 # -- annotations ---------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -20,6 +21,8 @@ import action_harness as h  # noqa: E402
 from fake_models import FakeModels, Reply  # noqa: E402
 from review_support import LEDGER  # noqa: E402
 from test_action import OAUTH, Job, comments, installed_action, origin  # noqa: E402,F401
+
+from review_trigger.hosts._sticky import MARKER  # noqa: E402
 
 KEY = 'sk-ant-test-0123456789abcdef'
 WARN = json.dumps(
@@ -190,3 +193,41 @@ def test_a_review_over_budget_fails_the_check_on_every_run(tmp_path, installed_r
         assert 'the review cost $50.' in title and 'over max_cost_usd $1.00' in title
     assert 'no new call' in fake.check_runs[1]['output']['title']
     assert '`review-trigger/review`: failure:' in comments(fake)[0].body
+
+
+def test_a_long_review_is_cut_to_fit_the_comment_with_an_honest_note(job, fake, models, tmp_path):
+    findings = [
+        {
+            'file': f'src/auth/{"deep/" * 400}oauth_{i}.py',
+            'line': i + 1,
+            'severity': 'medium',
+            'text': f'Finding {i}: ' + 'the code is exchanged without a check. ' * 100,
+        }
+        for i in range(29)
+    ]
+    long = json.dumps({'verdict': 'WARN', 'summary': 'Many issues.', 'findings': findings})
+    models.queue(Reply(text=f'```json\n{long}\n```'))
+    result = run(job, Cache(tmp_path / 'cache'), models, {'review': 'true', 'anthropic-api-key': KEY})
+    step = run_step(result)
+    assert result.outcome == 'success', step.stderr[-3000:]
+    [comment] = comments(fake)
+    body = comment.body
+    assert len(body) <= 65536 < len(step.summary)
+    assert body.startswith(MARKER + '\n')
+    assert '## Opus Review: pull request' in body  # the prompt, whole
+    assert 'The prompt is cut short' not in body
+    assert 'Review verdict: WARN' in body
+    shown = body.count('Finding ')
+    assert 0 < shown < 20
+    assert f'so {29 - shown} more findings are left out. All 29 are in the ledger' in body
+    assert 'a GitHub comment holds at most 65,536 characters; the job summary of [this workflow run]' in body
+    # Findings are left out whole: every code block that opens closes.
+    fences = [line for line in body.splitlines() if re.match(r'`{3,}', line)]
+    assert len(fences) % 2 == 0
+    assert body.rstrip().endswith(').')  # the note ends the comment, outside any block
+    # The job summary shows the first 20; the check run is cut the same way.
+    assert step.summary.count('Finding ') == 20
+    [check] = fake.check_runs
+    assert check['conclusion'] == 'neutral'
+    assert len(check['output']['summary']) <= 65535
+    assert 'a check run holds at most 65,535 characters' in check['output']['summary']

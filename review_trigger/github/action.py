@@ -43,6 +43,7 @@ from review_trigger.hosts import render
 
 if TYPE_CHECKING:
     from review_trigger.analyze import Analysis
+    from review_trigger.review.action import Shown
 
 PROG = 'review-trigger github'
 REPORT_FILE = 'report.json'
@@ -81,7 +82,7 @@ class Result(NamedTuple):
     prompt: str | None
     changed: int
     report_path: str
-    review: str | None = None  # the review's markdown (input review)
+    review: Shown | None = None  # the review (input review)
 
 
 def _input(environ: Mapping[str, str], name: str, default: str = '') -> str:
@@ -655,7 +656,7 @@ def _finish(
         report_where,
         status=status,
     )
-    workflow.append_summary(summary + (f'\n{result.review}' if result.review else ''), environ)
+    workflow.append_summary(summary + (f'\n{result.review.text()}' if result.review else ''), environ)
     workflow.set_outputs(
         {
             'triggered': 'true' if result.ids else 'false',
@@ -701,15 +702,16 @@ def _comment(
 
     body: str | None = None
     if result.prompt is not None:
-        extra = f'\n{result.review}' if result.review else ''
+        review = result.review
+        tail = None
+        if review is not None:
+
+            def tail(room: int) -> str:
+                return '\n' + review.text(room - 1, render.utf16_len, render.review_cut(where))
+
         body, cut = render.comment_body(
-            result.ids,
-            pr.head_sha,
-            result.prompt,
-            where,
-            marker_len=len(_sticky.MARKER) + render.utf16_len(extra),
+            result.ids, pr.head_sha, result.prompt, where, marker_len=len(_sticky.MARKER), tail=tail
         )
-        body += extra
         if cut:
             _log(
                 out,
