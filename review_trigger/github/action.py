@@ -32,14 +32,14 @@ import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, cast
 
 from review_trigger import git
 from review_trigger.change import Range
 from review_trigger.errors import UserError
 from review_trigger.github import event as ev
 from review_trigger.github import workflow
-from review_trigger.hosts import render
+from review_trigger.hosts import _sticky, render
 
 if TYPE_CHECKING:
     from review_trigger.analyze import Analysis
@@ -64,13 +64,16 @@ class Options(NamedTuple):
     session_model: str
     reviewer: str
     comment: bool
-    comment_mode: str
+    comment_mode: _sticky.Mode
     fail_on_trigger: bool
     max_fetch_depth: int
     from_report: str
     include_diff: int | None
     token: str
     output_dir: str
+    review: bool  # input review
+    api_url: str  # GITHUB_API_URL
+    max_wait: float  # REVIEW_TRIGGER_MAX_RETRY_WAIT
 
 
 class Result(NamedTuple):
@@ -97,6 +100,14 @@ def _bool(value: str, name: str) -> bool:
     if value in FALSE:
         return False
     raise UserError(f'input {name} must be true or false, not {value!r}')
+
+
+def _choice(value: str, name: str, choices: Sequence[str]) -> str:
+    # argparse checks the choices of a value given as an option, never of a
+    # default, and an INPUT_* value is one.
+    if value not in choices:
+        raise UserError(f'input {name} must be {" or ".join(choices)}, not {value!r}')
+    return value
 
 
 def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
@@ -137,7 +148,7 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
     p.add_argument(
         '--comment-mode',
         default=_input(environ, 'COMMENT_MODE', 'update') or 'update',
-        choices=('update', 'delete'),
+        choices=_sticky.MODES,
         help='when no trigger fires any more: update the comment to '
         'say so, or delete it (input comment-mode)',
     )
@@ -183,6 +194,11 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
         raise UserError(
             f'input max-fetch-depth must be a whole number >= 0, not {args.max_fetch_depth!r}',
         )
+    comment_mode = cast(_sticky.Mode, _choice(args.comment_mode, 'comment-mode', _sticky.MODES))
+    try:
+        max_wait = _sticky.max_wait_of(environ)
+    except ValueError as e:
+        raise UserError(str(e)) from None
     output_dir = args.output_dir or os.path.join(
         environ.get('RUNNER_TEMP') or tempfile.gettempdir(),
         'review-trigger',
@@ -193,7 +209,7 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
         session_model=args.session_model,
         reviewer=args.reviewer,
         comment=_bool(args.comment, 'comment'),
-        comment_mode=args.comment_mode,
+        comment_mode=comment_mode,
         fail_on_trigger=_bool(args.fail_on_trigger, 'fail-on-trigger'),
         max_fetch_depth=depth,
         from_report=args.from_report,
@@ -201,6 +217,9 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
         # Never an option: a token on a command line is visible to others.
         token=environ.get('INPUT_TOKEN', '').strip(),
         output_dir=output_dir,
+        review=_bool(_input(environ, 'REVIEW', 'false') or 'false', 'review'),
+        api_url=workflow.api_url(environ),
+        max_wait=max_wait,
     )
 
 
@@ -257,8 +276,7 @@ def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
     event_name = environ.get('GITHUB_EVENT_NAME', '')
     payload = _event_payload(environ)
     pr = ev.pull_request_of(payload, event_name)
-    reviewing = _bool(_input(environ, 'REVIEW', 'false') or 'false', 'review')
-    return _analyse_pr(opts, environ, out, pr, reviewing=reviewing)
+    return _analyse_pr(opts, environ, out, pr, reviewing=opts.review)
 
 
 def _analyse_pr(
@@ -312,6 +330,7 @@ def _analyse_pr(
                 for k in ('REVIEW', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'REVIEW_MODEL')
             },
             environ,
+            opts.api_url,
             opts.token,
             pr.repository,
             pr.head_sha,
@@ -478,7 +497,7 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
     base tip's configuration. Nothing else in the report is used: its
     triggers, files and prompt never reach the comment.
     """
-    if _bool(_input(environ, 'REVIEW', 'false') or 'false', 'review'):
+    if opts.review:
         # Refused, not ignored: this run analyses a fork's code with the base
         # repository's secrets, and its review input would pass for done.
         raise UserError(
@@ -502,7 +521,7 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
             'from-report needs a token (input token) to look the pull request '
             'up: its commits are analysed here, not taken from the report',
         )
-    looked_up = _lookup_pull(environ, opts.token, hint.repository, hint.number)
+    looked_up = _lookup_pull(opts.api_url, opts.token, hint.repository, hint.number)
     refusal = looked_up if isinstance(looked_up, str) else None
     pr = hint
     if not isinstance(looked_up, str):
@@ -544,19 +563,18 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
         reviewing=False,
         annotate=False,
         lines=lines,
-        verify=lambda: _verify_head(environ, opts.token, pr, head),
+        verify=lambda: _verify_head(opts.api_url, opts.token, pr, head),
     )
 
 
 def _lookup_pull(
-    environ: Mapping[str, str],
+    api: str,
     token: str,
     repository: str,
     number: int,
 ) -> Any:
     """``GET /repos/R/pulls/N``: the pull request's JSON, or (a str) why it
     could not be had."""
-    api = environ.get('GITHUB_API_URL', 'https://api.github.com').rstrip('/')
     url = f'{api}/repos/{repository}/pulls/{number}'
     request = urllib.request.Request(
         url,
@@ -580,14 +598,14 @@ def _lookup_pull(
 
 
 def _verify_head(
-    environ: Mapping[str, str],
+    api: str,
     token: str,
     pr: ev.PullRequest,
     run_head: str,
 ) -> str | None:
     """Just before commenting: is pull request ``pr.number`` still at the
     head that was analysed? Returns why not (a refusal), or None."""
-    data = _lookup_pull(environ, token, pr.repository, pr.number)
+    data = _lookup_pull(api, token, pr.repository, pr.number)
     if isinstance(data, str):
         return data
     head = data.get('head')
@@ -725,14 +743,14 @@ def _comment(
             'written wholly by a reason-tier model).\n'
         )
     outcome = comments.sync_comment(
-        api_url=environ.get('GITHUB_API_URL', 'https://api.github.com'),
+        api_url=opts.api_url,
         token=opts.token,
         repo=pr.repository,
         number=pr.number,
         body=body,
         mode=opts.comment_mode,
         cleared_body=render.cleared_body(pr.head_sha),
-        environ=environ,
+        max_wait=opts.max_wait,
     )
     if outcome.action != 'failed':
         _log(out, outcome.message)

@@ -57,8 +57,8 @@ DEFAULT_CLEARED_BODY = 'review-trigger: no significance trigger fires for this p
 # it writes is authored by "<app slug>[bot]" through the app.
 ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 
-MAX_RETRY_WAIT_ENV = 'REVIEW_TRIGGER_MAX_RETRY_WAIT'
-DEFAULT_MAX_RETRY_WAIT = 60.0
+MAX_RETRY_WAIT_ENV = _sticky.MAX_RETRY_WAIT_ENV
+DEFAULT_MAX_RETRY_WAIT = _sticky.DEFAULT_MAX_RETRY_WAIT
 
 USER_AGENT = 'review-trigger'
 
@@ -239,15 +239,7 @@ def compose_body(marker: str, body: str) -> str:
 def resolve_max_wait(max_wait: float | None, env: Mapping[str, str]) -> float:
     """The cap on any one retry wait: the argument, the env var, or 60 s."""
     if max_wait is None:
-        raw = env.get(MAX_RETRY_WAIT_ENV, '').strip()
-        if not raw:
-            return DEFAULT_MAX_RETRY_WAIT
-        try:
-            max_wait = float(raw)
-        except ValueError:
-            raise ValueError(
-                f'{MAX_RETRY_WAIT_ENV} must be a number of seconds, not {raw!r}',
-            ) from None
+        return _sticky.max_wait_of(env)
     if not max_wait >= 0 or math.isinf(max_wait):  # also refuses NaN
         raise ValueError(f'max_wait must be >= 0 seconds, not {max_wait!r}')
     return max_wait

@@ -187,6 +187,7 @@ def run(
     outcome: Any,
     inputs: Mapping[str, str],
     environ: Mapping[str, str],
+    api_url: str,
     token: str,
     repo: str,
     head_sha: str,
@@ -198,9 +199,7 @@ def run(
     log(f'review: {result.title}')
     problem = None
     if token:
-        problem = set_check(
-            environ.get('GITHUB_API_URL', 'https://api.github.com'), token, repo, head_sha, result
-        )
+        problem = set_check(api_url, token, repo, head_sha, result)
     else:
         problem = f'no token: the check {CHECK_NAME} was not set'
     if problem:
