@@ -671,6 +671,19 @@ def test_a_404_is_a_notice_and_a_server_error_a_warning(job: Job, origin: Origin
     assert fake.faults == []
 
 
+def test_a_bad_token_is_named_as_such_not_as_a_permission(job: Job, origin: Origin, fake: FakeGitHub) -> None:
+    origin.branch('oauth')
+    origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})
+    result = job.action(7, 'oauth', {'token': 'expired-token'})
+    assert result.outcome == 'success', run_step(result).stderr
+    [notice] = result.annotations('notice')
+    assert 'HTTP 401: Bad credentials' in notice.message
+    assert 'missing, invalid or expired' in notice.message
+    assert 'permissions' not in notice.message
+    assert 'expired-token' not in result.stdout + result.summary
+    assert comments(fake) == []
+
+
 def test_no_token_is_a_notice(job: Job, origin: Origin, fake: FakeGitHub) -> None:
     origin.branch('oauth')
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})

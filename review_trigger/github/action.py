@@ -56,6 +56,10 @@ FALSE = ('false', 'False', 'FALSE')
 
 # Comment failures that mean "not allowed here", not "something broke".
 _NO_PERMISSION = frozenset((401, 403, 404))
+BAD_TOKEN = (
+    'The token is missing, invalid or expired: check the `token` input '
+    '(default `${{ github.token }}`) and the secret it names'
+)
 
 
 class Options(NamedTuple):
@@ -756,15 +760,17 @@ def _comment(
         _log(out, outcome.message)
         return f'**Comment:** {outcome.message}', outcome.url or ''
     if outcome.status in _NO_PERMISSION and not outcome.rate_limited:
-        hint = (
-            (
+        if outcome.status == 401:
+            # No permission would help: GitHub did not take the token.
+            hint = f' {BAD_TOKEN}.'
+        elif pr.fork:
+            hint = (
                 ' A pull request from a fork gets a read-only token under '
                 '`pull_request`: post the comment from a `workflow_run` '
                 'workflow (see the README).'
             )
-            if pr.fork
-            else ' Give the workflow `permissions: pull-requests: write`.'
-        )
+        else:
+            hint = ' Give the workflow `permissions: pull-requests: write`.'
         message = f'{outcome.message}.{hint} The result is in this job summary.'
         workflow.annotate(out, 'notice', message)
     else:

@@ -176,7 +176,12 @@ def set_check(api_url: str, token: str, repo: str, head_sha: str, result: Action
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read(1 << 20)
     except urllib.error.HTTPError as e:
-        hint = ' (give the workflow `permissions: checks: write`)' if e.code in (403, 404) else ''
+        hints = {
+            401: ' (the token is missing, invalid or expired)',
+            403: ' (give the workflow `permissions: checks: write`)',
+            404: ' (give the workflow `permissions: checks: write`)',
+        }
+        hint = hints.get(e.code, '')
         return f'could not set the check {CHECK_NAME}: HTTP {e.code}{hint}'
     except (OSError, ValueError) as e:
         return f'could not set the check {CHECK_NAME}: {type(e).__name__}'
