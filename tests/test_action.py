@@ -553,6 +553,23 @@ def test_delete_mode_removes_the_comment_when_nothing_triggers(
     assert 'deleted' in result.summary
 
 
+def test_duplicate_comments_are_all_deleted_in_delete_mode(
+    job: Job, origin: Origin, fake: FakeGitHub
+) -> None:
+    """Two of the bot's own comments (a POST that timed out but landed) and
+    someone's quote of one: delete mode deletes both of ours, not the quote."""
+    origin.branch('docs')
+    origin.push_pr(7, 'docs', {'src/app/core.py': 'def run():\n    return 2\n'})
+    stale = f"{MARKER}\n### review-trigger: this pull request needs the strongest model's review\n"
+    fake.add_comment(REPO, 7, stale)
+    fake.add_comment(REPO, 7, stale)
+    quote = fake.add_comment(REPO, 7, f'> {stale}', login='dev')
+    result = job.action(7, 'docs', {'comment-mode': 'delete'})
+    assert result.outcome == 'success', run_step(result).stderr
+    assert comments(fake) == [quote]
+    assert 'deleted the 2 review-trigger comments' in result.summary
+
+
 def test_comment_false_makes_no_request(job: Job, origin: Origin, fake: FakeGitHub) -> None:
     origin.branch('oauth')
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})
@@ -654,6 +671,19 @@ def test_a_404_is_a_notice_and_a_server_error_a_warning(job: Job, origin: Origin
     assert fake.faults == []
 
 
+def test_a_bad_token_is_named_as_such_not_as_a_permission(job: Job, origin: Origin, fake: FakeGitHub) -> None:
+    origin.branch('oauth')
+    origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})
+    result = job.action(7, 'oauth', {'token': 'expired-token'})
+    assert result.outcome == 'success', run_step(result).stderr
+    [notice] = result.annotations('notice')
+    assert 'HTTP 401: Bad credentials' in notice.message
+    assert 'missing, invalid or expired' in notice.message
+    assert 'permissions' not in notice.message
+    assert 'expired-token' not in result.stdout + result.summary
+    assert comments(fake) == []
+
+
 def test_no_token_is_a_notice(job: Job, origin: Origin, fake: FakeGitHub) -> None:
     origin.branch('oauth')
     origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH})
@@ -741,6 +771,41 @@ def test_comment_budget_counts_utf16() -> None:
     body, cut = render.comment_body(['security'], 'a' * 40, prompt, where, marker_len=len(MARKER))
     assert cut
     assert render.utf16_len(body) + len(MARKER) + 1 <= 65536
+
+
+def test_a_long_prompt_and_a_long_review_share_the_comment() -> None:
+    where = render.Where('https://x', True, 'in the report')
+    prompt = ''.join(f'line {i} of the prompt\n' for i in range(5000))
+    asked: list[int] = []
+
+    def review(room: int) -> str:
+        asked.append(room)
+        return 'r' * min(room, 100_000)
+
+    budget = 65536 - len(MARKER) - 1
+    body, cut = render.comment_body(
+        ['security'], 'a' * 40, prompt, where, marker_len=len(MARKER), tail=review
+    )
+    # Both are too long: the review gets half, the prompt what is left.
+    assert cut and asked == [budget // 2]
+    assert render.utf16_len(body) <= budget
+    assert body.endswith('r' * (budget // 2)) and 'The prompt is cut short here' in body
+    # A short prompt leaves the review all the rest.
+    asked.clear()
+    body, cut = render.comment_body(
+        ['security'], 'a' * 40, 'short\n', where, marker_len=len(MARKER), tail=review
+    )
+    assert not cut and render.utf16_len(body) == budget and asked[0] > 60_000
+    # A review that ignores its room is a bug, not a comment GitHub refuses.
+    with pytest.raises(ValueError, match='longer than its room'):
+        render.comment_body(
+            ['security'],
+            'a' * 40,
+            'short\n',
+            where,
+            marker_len=len(MARKER),
+            tail=lambda room: 'r' * (room + 1),
+        )
 
 
 # -- annotations ---------------------------------------------------------------------------

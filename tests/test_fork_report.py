@@ -110,6 +110,16 @@ def test_a_forged_report_is_refused_naming_the_field(forge, message):
     assert str(e.value).startswith('fork.json: ') and message in str(e.value)
 
 
+def test_a_key_of_a_later_release_is_ignored_not_refused():
+    """The fork's run may use a later release of the action, which may add
+    report keys within version 1 (as ``information`` was added): they are
+    never read, so they do not stop the comment. Known keys stay strict."""
+    later = {**good(), 'reviewed_by': {'model': 'x'}, 'information': 'any shape'}
+    assert event.parse_report(later, 'fork.json') == event.parse_report(good(), 'fork.json')
+    with pytest.raises(UserError, match='triggered must be true or false'):
+        event.parse_report({**later, 'triggered': None}, 'fork.json')
+
+
 def _report():  # type: ignore[no-untyped-def]
     return event.parse_report(good())
 

@@ -206,15 +206,31 @@ def test_sticky_comment_on_page_three_is_found(server: FakeGitHub) -> None:
     assert pages[1].path.startswith('/repositories/')
 
 
-def test_pages_after_the_sticky_comment_are_not_fetched(
-    server: FakeGitHub,
-) -> None:
+def test_one_comment_costs_one_listing_and_no_extra_call(server: FakeGitHub) -> None:
     server.add_comment(REPO, PR, sticky('old'))
-    for i in range(150):
+    for i in range(98):
         server.add_comment(REPO, PR, f'chatter {i}', login='dev')
 
+    assert sync(server, 'old').action == 'unchanged'
+    assert [(r.method, r.path) for r in server.requests] == [('GET', '/user'), ('GET', COMMENTS)]
+    server.requests.clear()
     assert sync(server, 'new').action == 'updated'
-    assert len(server.requests_for('GET', '*/comments')) == 1
+    assert [r.method for r in server.requests] == ['GET', 'GET', 'PATCH']
+
+
+def test_a_duplicate_on_a_later_page_is_found_and_deleted(server: FakeGitHub) -> None:
+    oldest = server.add_comment(REPO, PR, sticky('old'))
+    for i in range(150):
+        server.add_comment(REPO, PR, f'chatter {i}', login='dev')
+    duplicate = server.add_comment(REPO, PR, sticky('old, posted twice'))
+
+    outcome = sync(server, 'new')
+
+    assert outcome.action == 'updated' and outcome.comment_id == oldest.id
+    assert 'deleted 1 duplicate of it' in outcome.message
+    assert oldest.body == sticky('new')
+    assert duplicate not in server.comments_on(REPO, PR)
+    assert len(server.requests_for('GET', '*/comments')) == 2
 
 
 def test_link_header_is_githubs_format(server: FakeGitHub) -> None:
@@ -265,14 +281,56 @@ def test_other_users_comments_with_the_marker_are_never_touched(
     assert not [r for r in server.writes() if str(quoted.id) in r.path]
 
 
-def test_the_oldest_own_sticky_comment_is_used(server: FakeGitHub) -> None:
+def test_the_oldest_own_sticky_comment_is_kept_and_the_others_deleted(server: FakeGitHub) -> None:
     oldest = server.add_comment(REPO, PR, sticky('one'))
+    chatter = server.add_comment(REPO, PR, 'looks good', login='dev')
+    quoted = server.add_comment(REPO, PR, f'> {sticky("one")}\nwhy?', login='mallory')
     newer = server.add_comment(REPO, PR, sticky('two'))
 
     outcome = sync(server, 'three')
 
-    assert outcome.comment_id == oldest.id
-    assert (oldest.body, newer.body) == (sticky('three'), sticky('two'))
+    assert outcome.action == 'updated' and outcome.comment_id == oldest.id
+    assert server.comments_on(REPO, PR) == [oldest, chatter, quoted]
+    assert oldest.body == sticky('three')
+    assert [r.path for r in server.requests_for('DELETE')] == [f'/repos/{REPO}/issues/comments/{newer.id}']
+
+
+def test_duplicates_are_deleted_when_the_comment_is_up_to_date(server: FakeGitHub) -> None:
+    """A POST that timed out on our side and landed at GitHub: the rerun
+    with the same body leaves one comment, and writes only the delete."""
+    oldest = server.add_comment(REPO, PR, sticky('same'))
+    server.add_comment(REPO, PR, sticky('same'))
+
+    outcome = sync(server, 'same')
+
+    assert outcome.action == 'unchanged' and outcome.comment_id == oldest.id
+    assert 'deleted 1 duplicate of it' in outcome.message
+    assert server.comments_on(REPO, PR) == [oldest]
+    assert [r.method for r in server.writes()] == ['DELETE']
+    # Converged: the next run writes nothing.
+    again = sync(server, 'same')
+    assert again.action == 'unchanged' and 'duplicate' not in again.message
+    assert [r.method for r in server.writes()] == ['DELETE']
+
+
+@pytest.mark.parametrize('mode', ['update', 'delete'])
+def test_nothing_fires_any_more_with_duplicates_leaves_one_or_none(server: FakeGitHub, mode: str) -> None:
+    oldest = server.add_comment(REPO, PR, sticky('needs review'))
+    quoted = server.add_comment(REPO, PR, f'> {sticky("needs review")}', login='mallory')
+    server.add_comment(REPO, PR, sticky('needs review'))
+    server.add_comment(REPO, PR, sticky('needs review'))
+
+    outcome = sync(server, None, mode=mode)
+
+    if mode == 'delete':
+        assert outcome.action == 'deleted'
+        assert 'deleted the 3 review-trigger comments' in outcome.message
+        assert server.comments_on(REPO, PR) == [quoted]
+    else:
+        assert outcome.action == 'updated' and 'deleted 2 duplicates of it' in outcome.message
+        assert server.comments_on(REPO, PR) == [oldest, quoted]
+        assert oldest.body == sticky(DEFAULT_CLEARED_BODY)
+    assert quoted.body == f'> {sticky("needs review")}'
 
 
 def test_github_token_mode_uses_the_actions_bot() -> None:
@@ -739,8 +797,7 @@ def test_two_runs_creating_at_once_leave_one_comment_the_oldest(server: FakeGitH
     assert len(server.comments_on(REPO, PR)) == 2
 
 
-def test_duplicates_already_there_are_cleaned_up_on_the_next_create_only(server: FakeGitHub) -> None:
-    # The no-op case: no race, no extra deletes.
+def test_a_create_without_a_race_deletes_nothing(server: FakeGitHub) -> None:
     assert sync(server, 'one').action == 'created'
     assert not server.requests_for('DELETE')
     assert len(server.comments_on(REPO, PR)) == 1

@@ -246,7 +246,7 @@ def test_real_cost_over_the_budget_is_reported_after_the_call(fired, tmp_path, c
     cmd, _ = command(tmp_path, 'envelope')  # reports $0.4321
     assert main(['review', '--command', cmd, '--model', 'haiku', '--max-cost-usd', '0.10']) == 2
     err = capsys.readouterr().err
-    assert 'the review cost $0.43, over max_cost_usd $0.10' in err
+    assert 'the review cost $0.4321, over max_cost_usd $0.10' in err
     assert [r['verdict'] for r in records(fired)] == ['PASS']
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -20,6 +21,8 @@ import action_harness as h  # noqa: E402
 from fake_models import FakeModels, Reply  # noqa: E402
 from review_support import LEDGER  # noqa: E402
 from test_action import OAUTH, Job, comments, installed_action, origin  # noqa: E402,F401
+
+from review_trigger.hosts._sticky import MARKER  # noqa: E402
 
 KEY = 'sk-ant-test-0123456789abcdef'
 WARN = json.dumps(
@@ -163,3 +166,68 @@ def test_fail_verdict_fails_the_check(job, fake, models, tmp_path):
     result = run(job, Cache(tmp_path / 'cache'), models, {'review': 'true', 'anthropic-api-key': KEY})
     assert result.outcome == 'success', run_step(result).stderr[-3000:]
     assert [c['conclusion'] for c in fake.check_runs] == ['failure']
+
+
+def test_a_review_over_budget_fails_the_check_on_every_run(tmp_path, installed_review, origin, fake, models):  # noqa: F811
+    # The estimate is within the budget (the call is made); the usage the
+    # model reports is not: $50 of input tokens against $1.
+    origin.main({'.review-trigger.yaml': 'review:\n  max_cost_usd: 1.00\n'})
+    origin.branch('oauth')
+    origin.push_pr(7, 'oauth', {'src/auth/oauth.py': OAUTH}, 'Add OAuth code exchange')
+    job = Job(tmp_path / 'jobs', installed_review, origin, fake)
+    cache = Cache(tmp_path / 'cache')
+    passed = json.dumps({'verdict': 'PASS', 'summary': 'fine', 'findings': []})
+    models.queue(Reply(text=passed, input_tokens=10_000_000, output_tokens=400))
+    inputs = {'review': 'true', 'anthropic-api-key': KEY}
+    first = run(job, cache, models, inputs)
+    assert first.outcome == 'success', run_step(first).stderr[-3000:]
+    assert len(models.seen) == 1
+    # A rerun takes the stored review, with no call: still over budget.
+    second = run(job, cache, models, inputs)
+    assert second.outcome == 'success', run_step(second).stderr[-3000:]
+    assert len(models.seen) == 1
+    assert [c['conclusion'] for c in fake.check_runs] == ['failure', 'failure']
+    for check in fake.check_runs:
+        title = check['output']['title']
+        assert title.startswith('PASS: 0 findings (')
+        assert 'the review cost $50.' in title and 'over max_cost_usd $1.00' in title
+    assert 'no new call' in fake.check_runs[1]['output']['title']
+    assert '`review-trigger/review`: failure:' in comments(fake)[0].body
+
+
+def test_a_long_review_is_cut_to_fit_the_comment_with_an_honest_note(job, fake, models, tmp_path):
+    findings = [
+        {
+            'file': f'src/auth/{"deep/" * 400}oauth_{i}.py',
+            'line': i + 1,
+            'severity': 'medium',
+            'text': f'Finding {i}: ' + 'the code is exchanged without a check. ' * 100,
+        }
+        for i in range(29)
+    ]
+    long = json.dumps({'verdict': 'WARN', 'summary': 'Many issues.', 'findings': findings})
+    models.queue(Reply(text=f'```json\n{long}\n```'))
+    result = run(job, Cache(tmp_path / 'cache'), models, {'review': 'true', 'anthropic-api-key': KEY})
+    step = run_step(result)
+    assert result.outcome == 'success', step.stderr[-3000:]
+    [comment] = comments(fake)
+    body = comment.body
+    assert len(body) <= 65536 < len(step.summary)
+    assert body.startswith(MARKER + '\n')
+    assert '## Opus Review: pull request' in body  # the prompt, whole
+    assert 'The prompt is cut short' not in body
+    assert 'Review verdict: WARN' in body
+    shown = body.count('Finding ')
+    assert 0 < shown < 20
+    assert f'so {29 - shown} more findings are left out. All 29 are in the ledger' in body
+    assert 'a GitHub comment holds at most 65,536 characters; the job summary of [this workflow run]' in body
+    # Findings are left out whole: every code block that opens closes.
+    fences = [line for line in body.splitlines() if re.match(r'`{3,}', line)]
+    assert len(fences) % 2 == 0
+    assert body.rstrip().endswith(').')  # the note ends the comment, outside any block
+    # The job summary shows the first 20; the check run is cut the same way.
+    assert step.summary.count('Finding ') == 20
+    [check] = fake.check_runs
+    assert check['conclusion'] == 'neutral'
+    assert len(check['output']['summary']) <= 65535
+    assert 'a check run holds at most 65,535 characters' in check['output']['summary']

@@ -32,17 +32,18 @@ import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, cast
 
 from review_trigger import git
 from review_trigger.change import Range
 from review_trigger.errors import UserError
 from review_trigger.github import event as ev
 from review_trigger.github import workflow
-from review_trigger.hosts import render
+from review_trigger.hosts import _sticky, render
 
 if TYPE_CHECKING:
     from review_trigger.analyze import Analysis
+    from review_trigger.review.action import Shown
 
 PROG = 'review-trigger github'
 REPORT_FILE = 'report.json'
@@ -55,6 +56,10 @@ FALSE = ('false', 'False', 'FALSE')
 
 # Comment failures that mean "not allowed here", not "something broke".
 _NO_PERMISSION = frozenset((401, 403, 404))
+BAD_TOKEN = (
+    'The token is missing, invalid or expired: check the `token` input '
+    '(default `${{ github.token }}`) and the secret it names'
+)
 
 
 class Options(NamedTuple):
@@ -63,13 +68,16 @@ class Options(NamedTuple):
     session_model: str
     reviewer: str
     comment: bool
-    comment_mode: str
+    comment_mode: _sticky.Mode
     fail_on_trigger: bool
     max_fetch_depth: int
     from_report: str
     include_diff: int | None
     token: str
     output_dir: str
+    review: bool  # input review
+    api_url: str  # GITHUB_API_URL
+    max_wait: float  # REVIEW_TRIGGER_MAX_RETRY_WAIT
 
 
 class Result(NamedTuple):
@@ -81,7 +89,7 @@ class Result(NamedTuple):
     prompt: str | None
     changed: int
     report_path: str
-    review: str | None = None  # the review's markdown (input review)
+    review: Shown | None = None  # the review (input review)
 
 
 def _input(environ: Mapping[str, str], name: str, default: str = '') -> str:
@@ -96,6 +104,14 @@ def _bool(value: str, name: str) -> bool:
     if value in FALSE:
         return False
     raise UserError(f'input {name} must be true or false, not {value!r}')
+
+
+def _choice(value: str, name: str, choices: Sequence[str]) -> str:
+    # argparse checks the choices of a value given as an option, never of a
+    # default, and an INPUT_* value is one.
+    if value not in choices:
+        raise UserError(f'input {name} must be {" or ".join(choices)}, not {value!r}')
+    return value
 
 
 def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
@@ -136,7 +152,7 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
     p.add_argument(
         '--comment-mode',
         default=_input(environ, 'COMMENT_MODE', 'update') or 'update',
-        choices=('update', 'delete'),
+        choices=_sticky.MODES,
         help='when no trigger fires any more: update the comment to '
         'say so, or delete it (input comment-mode)',
     )
@@ -182,6 +198,11 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
         raise UserError(
             f'input max-fetch-depth must be a whole number >= 0, not {args.max_fetch_depth!r}',
         )
+    comment_mode = cast(_sticky.Mode, _choice(args.comment_mode, 'comment-mode', _sticky.MODES))
+    try:
+        max_wait = _sticky.max_wait_of(environ)
+    except ValueError as e:
+        raise UserError(str(e)) from None
     output_dir = args.output_dir or os.path.join(
         environ.get('RUNNER_TEMP') or tempfile.gettempdir(),
         'review-trigger',
@@ -192,7 +213,7 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
         session_model=args.session_model,
         reviewer=args.reviewer,
         comment=_bool(args.comment, 'comment'),
-        comment_mode=args.comment_mode,
+        comment_mode=comment_mode,
         fail_on_trigger=_bool(args.fail_on_trigger, 'fail-on-trigger'),
         max_fetch_depth=depth,
         from_report=args.from_report,
@@ -200,6 +221,9 @@ def _options(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
         # Never an option: a token on a command line is visible to others.
         token=environ.get('INPUT_TOKEN', '').strip(),
         output_dir=output_dir,
+        review=_bool(_input(environ, 'REVIEW', 'false') or 'false', 'review'),
+        api_url=workflow.api_url(environ),
+        max_wait=max_wait,
     )
 
 
@@ -256,8 +280,7 @@ def _analyse(opts: Options, environ: Mapping[str, str], out: TextIO) -> Result:
     event_name = environ.get('GITHUB_EVENT_NAME', '')
     payload = _event_payload(environ)
     pr = ev.pull_request_of(payload, event_name)
-    reviewing = _bool(_input(environ, 'REVIEW', 'false') or 'false', 'review')
-    return _analyse_pr(opts, environ, out, pr, reviewing=reviewing)
+    return _analyse_pr(opts, environ, out, pr, reviewing=opts.review)
 
 
 def _analyse_pr(
@@ -311,6 +334,7 @@ def _analyse_pr(
                 for k in ('REVIEW', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'REVIEW_MODEL')
             },
             environ,
+            opts.api_url,
             opts.token,
             pr.repository,
             pr.head_sha,
@@ -477,7 +501,7 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
     base tip's configuration. Nothing else in the report is used: its
     triggers, files and prompt never reach the comment.
     """
-    if _bool(_input(environ, 'REVIEW', 'false') or 'false', 'review'):
+    if opts.review:
         # Refused, not ignored: this run analyses a fork's code with the base
         # repository's secrets, and its review input would pass for done.
         raise UserError(
@@ -501,7 +525,7 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
             'from-report needs a token (input token) to look the pull request '
             'up: its commits are analysed here, not taken from the report',
         )
-    looked_up = _lookup_pull(environ, opts.token, hint.repository, hint.number)
+    looked_up = _lookup_pull(opts.api_url, opts.token, hint.repository, hint.number)
     refusal = looked_up if isinstance(looked_up, str) else None
     pr = hint
     if not isinstance(looked_up, str):
@@ -543,19 +567,18 @@ def _from_report(opts: Options, environ: Mapping[str, str], out: TextIO) -> Resu
         reviewing=False,
         annotate=False,
         lines=lines,
-        verify=lambda: _verify_head(environ, opts.token, pr, head),
+        verify=lambda: _verify_head(opts.api_url, opts.token, pr, head),
     )
 
 
 def _lookup_pull(
-    environ: Mapping[str, str],
+    api: str,
     token: str,
     repository: str,
     number: int,
 ) -> Any:
     """``GET /repos/R/pulls/N``: the pull request's JSON, or (a str) why it
     could not be had."""
-    api = environ.get('GITHUB_API_URL', 'https://api.github.com').rstrip('/')
     url = f'{api}/repos/{repository}/pulls/{number}'
     request = urllib.request.Request(
         url,
@@ -579,14 +602,14 @@ def _lookup_pull(
 
 
 def _verify_head(
-    environ: Mapping[str, str],
+    api: str,
     token: str,
     pr: ev.PullRequest,
     run_head: str,
 ) -> str | None:
     """Just before commenting: is pull request ``pr.number`` still at the
     head that was analysed? Returns why not (a refusal), or None."""
-    data = _lookup_pull(environ, token, pr.repository, pr.number)
+    data = _lookup_pull(api, token, pr.repository, pr.number)
     if isinstance(data, str):
         return data
     head = data.get('head')
@@ -655,7 +678,7 @@ def _finish(
         report_where,
         status=status,
     )
-    workflow.append_summary(summary + (f'\n{result.review}' if result.review else ''), environ)
+    workflow.append_summary(summary + (f'\n{result.review.text()}' if result.review else ''), environ)
     workflow.set_outputs(
         {
             'triggered': 'true' if result.ids else 'false',
@@ -701,15 +724,16 @@ def _comment(
 
     body: str | None = None
     if result.prompt is not None:
-        extra = f'\n{result.review}' if result.review else ''
+        review = result.review
+        tail = None
+        if review is not None:
+
+            def tail(room: int) -> str:
+                return '\n' + review.text(room - 1, render.utf16_len, render.review_cut(where))
+
         body, cut = render.comment_body(
-            result.ids,
-            pr.head_sha,
-            result.prompt,
-            where,
-            marker_len=len(_sticky.MARKER) + render.utf16_len(extra),
+            result.ids, pr.head_sha, result.prompt, where, marker_len=len(_sticky.MARKER), tail=tail
         )
-        body += extra
         if cut:
             _log(
                 out,
@@ -723,28 +747,30 @@ def _comment(
             'written wholly by a reason-tier model).\n'
         )
     outcome = comments.sync_comment(
-        api_url=environ.get('GITHUB_API_URL', 'https://api.github.com'),
+        api_url=opts.api_url,
         token=opts.token,
         repo=pr.repository,
         number=pr.number,
         body=body,
         mode=opts.comment_mode,
         cleared_body=render.cleared_body(pr.head_sha),
-        environ=environ,
+        max_wait=opts.max_wait,
     )
     if outcome.action != 'failed':
         _log(out, outcome.message)
         return f'**Comment:** {outcome.message}', outcome.url or ''
     if outcome.status in _NO_PERMISSION and not outcome.rate_limited:
-        hint = (
-            (
+        if outcome.status == 401:
+            # No permission would help: GitHub did not take the token.
+            hint = f' {BAD_TOKEN}.'
+        elif pr.fork:
+            hint = (
                 ' A pull request from a fork gets a read-only token under '
                 '`pull_request`: post the comment from a `workflow_run` '
                 'workflow (see the README).'
             )
-            if pr.fork
-            else ' Give the workflow `permissions: pull-requests: write`.'
-        )
+        else:
+            hint = ' Give the workflow `permissions: pull-requests: write`.'
         message = f'{outcome.message}.{hint} The result is in this job summary.'
         workflow.annotate(out, 'notice', message)
     else:

@@ -57,8 +57,8 @@ DEFAULT_CLEARED_BODY = 'review-trigger: no significance trigger fires for this p
 # it writes is authored by "<app slug>[bot]" through the app.
 ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 
-MAX_RETRY_WAIT_ENV = 'REVIEW_TRIGGER_MAX_RETRY_WAIT'
-DEFAULT_MAX_RETRY_WAIT = 60.0
+MAX_RETRY_WAIT_ENV = _sticky.MAX_RETRY_WAIT_ENV
+DEFAULT_MAX_RETRY_WAIT = _sticky.DEFAULT_MAX_RETRY_WAIT
 
 USER_AGENT = 'review-trigger'
 
@@ -103,8 +103,11 @@ def sync_comment(
     ``marker + '\\n' + body``. ``body=None`` means no trigger fires any
     more: a PR that has no sticky comment gets none ('skipped'); an existing
     one is edited to ``cleared_body`` (default: DEFAULT_CLEARED_BODY) with
-    ``mode='update'``, or deleted with ``mode='delete'``. Duplicates (from
-    runs that raced) are deleted: the oldest is kept.
+    ``mode='update'``, or deleted with ``mode='delete'`` (every one of
+    ours). Duplicates (from runs that raced, or a POST that timed out here
+    but landed at GitHub) are deleted on every run: the oldest is kept, so
+    each run leaves at most one. Every page of comments is read: with up to
+    100 comments that is one request, as when looking for the first.
 
     ``api_url`` is GITHUB_API_URL: ``https://api.github.com``,
     ``https://HOST/api/v3`` (GitHub Enterprise Server) or a local server.
@@ -150,7 +153,9 @@ def sync_comment(
         me = _identity(gh)
         step = 'list the comments'
         issue = gh.get_repo(repo).get_issue(number)  # lazy: no request
-        mine = _mine(issue, marker, me, first=True)
+        # Every page: a duplicate (a POST that timed out here but landed
+        # there) may sit on any, and each run leaves exactly one.
+        mine = _mine(issue, marker, me)
         todo = _sticky.plan([n for n, _ in mine], wanted)
         if body is None and not mine:
             return CommentOutcome(
@@ -185,19 +190,22 @@ def sync_comment(
         step = 'delete a duplicate comment'
         _delete_all(mine, todo.duplicates)
         if todo.action == 'deleted':
+            n = len(todo.duplicates)
+            what = 'the review-trigger comment' if n == 1 else f'the {n} review-trigger comments'
             return CommentOutcome(
                 'deleted',
                 mine[0][1].id,
                 None,
-                f'No trigger fires any more: deleted the review-trigger comment on {where}.',
+                f'No trigger fires any more: deleted {what} on {where}.',
             )
         found = mine[0][1]
+        extra = _duplicates_note(len(todo.duplicates))
         if todo.action == 'unchanged':
             return CommentOutcome(
                 'unchanged',
                 found.id,
                 found.html_url,
-                f'The review-trigger comment on {where} is up to date: {found.html_url}',
+                f'The review-trigger comment on {where} is up to date: {found.html_url}{extra}',
             )
         step = 'update the comment'
         assert wanted is not None
@@ -207,7 +215,7 @@ def sync_comment(
             'updated',
             found.id,
             found.html_url,
-            f'{what} the review-trigger comment on {where}: {found.html_url}',
+            f'{what} the review-trigger comment on {where}: {found.html_url}{extra}',
         )
     except _FAILURES as e:
         status = e.status if isinstance(e, GithubException) else None
@@ -231,15 +239,7 @@ def compose_body(marker: str, body: str) -> str:
 def resolve_max_wait(max_wait: float | None, env: Mapping[str, str]) -> float:
     """The cap on any one retry wait: the argument, the env var, or 60 s."""
     if max_wait is None:
-        raw = env.get(MAX_RETRY_WAIT_ENV, '').strip()
-        if not raw:
-            return DEFAULT_MAX_RETRY_WAIT
-        try:
-            max_wait = float(raw)
-        except ValueError:
-            raise ValueError(
-                f'{MAX_RETRY_WAIT_ENV} must be a number of seconds, not {raw!r}',
-            ) from None
+        return _sticky.max_wait_of(env)
     if not max_wait >= 0 or math.isinf(max_wait):  # also refuses NaN
         raise ValueError(f'max_wait must be >= 0 seconds, not {max_wait!r}')
     return max_wait
@@ -272,10 +272,16 @@ def _note(comment: IssueComment) -> Note:
     )
 
 
+def _duplicates_note(n: int) -> str:
+    if not n:
+        return ''
+    return f' (and deleted {n} duplicate{"s" if n != 1 else ""} of it)'
+
+
 def _mine(issue: Issue, marker: str, me: Identity, first: bool = False) -> list[tuple[Note, IssueComment]]:
     """Our sticky comments, oldest first (GitHub lists oldest first); with
-    ``first``, only the oldest, so later pages are not fetched. After
-    creating one, every page is read: a racing run's may sit on any."""
+    ``first``, only the oldest, so later pages are not fetched (enough to
+    know whether a POST landed)."""
     found = []
     try:
         for comment in issue.get_comments():

@@ -137,7 +137,9 @@ def pull_request_from_api(data: Any, repository: str) -> PullRequest:
 def parse_report(data: Any, name: str = 'report') -> Report:
     """Validate a report file written by ``review-trigger github`` (version
     1 with a ``pull_request`` key). Refuses anything else: it is input from
-    a workflow the pull request's author may control."""
+    a workflow the pull request's author may control. Keys it does not read
+    are ignored: a later release may add some within version 1, and the
+    fork's run may use a later release than this one."""
     where = name
 
     def fail(message: str) -> UserError:

@@ -12,6 +12,11 @@ import os
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import TextIO
+from urllib.parse import urlsplit
+
+from review_trigger.errors import UserError
+
+DEFAULT_API_URL = 'https://api.github.com'
 
 # GitHub keeps at most this much summary per step (1 MiB) and refuses the
 # whole summary of a step that wrote more.
@@ -20,6 +25,20 @@ MAX_SUMMARY_BYTES = 1024 * 1024
 # GitHub shows at most 10 warning annotations per step (and 50 per job);
 # the rest are dropped silently.
 MAX_WARNINGS = 10
+
+
+def api_url(environ: Mapping[str, str]) -> str:
+    """``GITHUB_API_URL`` (default https://api.github.com), refused unless
+    it is an http(s) URL with a host."""
+    value = environ.get('GITHUB_API_URL', DEFAULT_API_URL).strip()
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in ('http', 'https') and bool(parts.hostname)
+    except ValueError:  # an invalid port or IPv6 address
+        ok = False
+    if not ok:
+        raise UserError(f'GITHUB_API_URL must be an http(s) URL such as {DEFAULT_API_URL}, not {value!r}')
+    return value.rstrip('/')
 
 
 def escape_data(text: str) -> str:

@@ -3,17 +3,23 @@ up to date, whatever the host.
 
 A note is ours when it holds the marker *and* its author is our identity:
 anybody may quote the marker, and such notes are never edited or deleted.
-Runs for the same pull request can race (two pushes in quick succession);
-each re-reads the notes after creating one, and ``plan`` keeps the oldest
-and deletes the others, so the result is one note whatever the timing.
+Runs for the same pull request can race (two pushes in quick succession),
+and a create that timed out on our side may have landed all the same; every
+run reads all the notes (again after creating one), and ``plan`` keeps the
+oldest and deletes the others, so the result is one note whatever the timing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
 MARKER = '<!-- review-trigger:sticky-comment -->'
+
+# The cap on any one wait before a retry, whatever the host asks for.
+MAX_RETRY_WAIT_ENV = 'REVIEW_TRIGGER_MAX_RETRY_WAIT'
+DEFAULT_MAX_RETRY_WAIT = 60.0
 
 Action = Literal['created', 'updated', 'deleted', 'unchanged', 'skipped', 'failed']
 Mode = Literal['update', 'delete']
@@ -104,3 +110,19 @@ def plan(mine: Sequence[Note], wanted: str | None) -> Plan:
     if keep.body == wanted:
         return Plan('unchanged', keep, duplicates)
     return Plan('updated', keep, duplicates)
+
+
+def max_wait_of(env: Mapping[str, str]) -> float:
+    """The cap on a retry wait that ``REVIEW_TRIGGER_MAX_RETRY_WAIT`` sets
+    (seconds), else 60. Raises ValueError, naming the variable, for anything
+    but a finite number >= 0."""
+    raw = env.get(MAX_RETRY_WAIT_ENV, '').strip()
+    if not raw:
+        return DEFAULT_MAX_RETRY_WAIT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not value >= 0 or math.isinf(value):  # also refuses NaN
+        raise ValueError(f'{MAX_RETRY_WAIT_ENV} must be a number of seconds >= 0, not {raw!r}')
+    return value

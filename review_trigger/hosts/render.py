@@ -100,14 +100,28 @@ def comment_body(
     *,
     marker_len: int,
     limit: int = MAX_COMMENT,
+    tail: Callable[[int], str] | None = None,
 ) -> tuple[str, bool]:
-    """The comment (without the marker) and whether the prompt was cut."""
+    """The comment (without the marker) and whether the prompt was cut.
+
+    ``tail(room)`` is what follows the prompt (the review), at most ``room``
+    UTF-16 units long: the room the whole prompt leaves, and never less than
+    half the comment, so that neither crowds the other out. The prompt is
+    then cut to what is left.
+    """
     header = comment_header(ids, head_sha)
     budget = limit - marker_len - 1  # the marker and its newline
     block = _Block(prompt, utf16_len)
     full = header + block.text() + '\n'
+    end = ''
+    if tail is not None:
+        room = max(budget - utf16_len(full), budget // 2)
+        end = tail(room)
+        if utf16_len(end) > room:
+            raise ValueError('the text after the prompt is longer than its room')
+        budget -= utf16_len(end)
     if utf16_len(full) <= budget:
-        return full, False
+        return full + end, False
 
     def note(k: int) -> str:
         return '\n\n' + truncation_note(block.count, k, len(prompt), where)
@@ -117,7 +131,15 @@ def comment_body(
     text = header + block.text(k) + note(k)
     if utf16_len(text) > budget:  # only if even the note does not fit
         raise ValueError('the comment header and note alone are too long')
-    return text, True
+    return text + end, True
+
+
+def review_cut(where: Where) -> str:
+    """Why a review in the comment is cut short, and where it is whole."""
+    run = f'[this workflow run]({where.run_url})' if where.run_url else 'this workflow run'
+    return (
+        f'a GitHub comment holds at most {MAX_COMMENT:,} characters; the job summary of {run} has the review'
+    )
 
 
 def truncation_note(total_lines: int, shown: int, total_chars: int, where: Where) -> str:

@@ -25,14 +25,19 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from review_trigger.errors import UserError
+
+if TYPE_CHECKING:
+    from review_trigger.review.ledger import Record
 
 CHECK_NAME = 'review-trigger/review'
 INPUTS = ('REVIEW', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'REVIEW_MODEL')
 MAX_CHECK_SUMMARY = 60_000  # GitHub's limit is 65,535 characters
+CHECK_CUT = 'a check run holds at most 65,535 characters; the job summary has the review'
 MAX_FINDINGS_SHOWN = 20
+HEADING = '###'
 Conclusion = Literal['success', 'neutral', 'failure']
 CONCLUSION: Mapping[str, Conclusion] = {'PASS': 'success', 'WARN': 'neutral', 'FAIL': 'failure'}
 
@@ -42,6 +47,34 @@ class ActionReview(NamedTuple):
     title: str  # one line: the check's title and the log's
     markdown: str | None  # the review, for the comment and the summary
     called: bool  # whether a model was asked in this run
+    record: Record | None = None  # the review, to render it within a limit
+
+    def markdown_within(self, budget: int, measure: Callable[[str], int], cut: str) -> str | None:
+        """The review's markdown within ``budget`` (see render.markdown_within)."""
+        if self.record is None or self.markdown is None or measure(self.markdown) <= budget:
+            return self.markdown
+        from review_trigger.review import render
+
+        return render.markdown_within(
+            self.record, budget, measure, cut=cut, heading=HEADING, max_findings=MAX_FINDINGS_SHOWN
+        )
+
+
+class Shown(NamedTuple):
+    """What the review adds to the sticky comment and the job summary: the
+    check's line (and why it could not be set), then the review."""
+
+    lines: tuple[str, ...]
+    result: ActionReview
+
+    def text(self, budget: int | None = None, measure: Callable[[str], int] = len, cut: str = '') -> str:
+        """The whole text, or within ``budget`` as ``measure`` counts, the
+        review cut to fit with a note saying ``cut``."""
+        head = '\n'.join(self.lines)
+        review = self.result.markdown
+        if budget is not None:
+            review = self.result.markdown_within(budget - measure(head + '\n\n\n'), measure, cut)
+        return '\n'.join([head, '', review or '']).rstrip() + '\n'
 
 
 def review(
@@ -86,10 +119,13 @@ def review(
         else f'reviewed by {r.model or r.reviewer}'
     )
     title = f'{r.verdict.status}: {n} finding{"s" if n != 1 else ""} ({how})'
+    conclusion = CONCLUSION[r.verdict.status]
     if done.over_budget:
+        # Over budget is never a pass, whatever the verdict: the title keeps it.
         title += f'; {done.over_budget}'
-    text = render.markdown(r, heading='###', max_findings=MAX_FINDINGS_SHOWN)
-    return ActionReview(CONCLUSION[r.verdict.status], title, text, done.status == 'new')
+        conclusion = 'failure'
+    text = render.markdown(r, heading=HEADING, max_findings=MAX_FINDINGS_SHOWN)
+    return ActionReview(conclusion, title, text, done.status == 'new', r)
 
 
 def _api(config: Any, inputs: Mapping[str, str]) -> tuple[str | None, str]:
@@ -114,9 +150,7 @@ def _one_line(text: str) -> str:
 
 def set_check(api_url: str, token: str, repo: str, head_sha: str, result: ActionReview) -> str | None:
     """Create the check run on ``head_sha``; None, or why it could not be."""
-    summary = result.markdown or result.title
-    if len(summary) > MAX_CHECK_SUMMARY:
-        summary = summary[:MAX_CHECK_SUMMARY] + '\n\n[cut: the rest is in the job summary]\n'
+    summary = result.markdown_within(MAX_CHECK_SUMMARY, len, CHECK_CUT) or result.title
     body = json.dumps(
         {
             'name': CHECK_NAME,
@@ -142,7 +176,12 @@ def set_check(api_url: str, token: str, repo: str, head_sha: str, result: Action
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read(1 << 20)
     except urllib.error.HTTPError as e:
-        hint = ' (give the workflow `permissions: checks: write`)' if e.code in (403, 404) else ''
+        hints = {
+            401: ' (the token is missing, invalid or expired)',
+            403: ' (give the workflow `permissions: checks: write`)',
+            404: ' (give the workflow `permissions: checks: write`)',
+        }
+        hint = hints.get(e.code, '')
         return f'could not set the check {CHECK_NAME}: HTTP {e.code}{hint}'
     except (OSError, ValueError) as e:
         return f'could not set the check {CHECK_NAME}: {type(e).__name__}'
@@ -153,20 +192,19 @@ def run(
     outcome: Any,
     inputs: Mapping[str, str],
     environ: Mapping[str, str],
+    api_url: str,
     token: str,
     repo: str,
     head_sha: str,
     log: Callable[[str], None],
-) -> str:
-    """The Action's review step: review, set the check, and return the
-    markdown for the comment and the summary."""
+) -> Shown:
+    """The Action's review step: review, set the check, and return what
+    the comment and the summary show."""
     result = review(outcome, inputs, environ, log)
     log(f'review: {result.title}')
     problem = None
     if token:
-        problem = set_check(
-            environ.get('GITHUB_API_URL', 'https://api.github.com'), token, repo, head_sha, result
-        )
+        problem = set_check(api_url, token, repo, head_sha, result)
     else:
         problem = f'no token: the check {CHECK_NAME} was not set'
     if problem:
@@ -176,4 +214,4 @@ def run(
     lines = [f'**Check** {code(CHECK_NAME)}: {result.conclusion}: {code(result.title)}']
     if problem:
         lines.append(f'({problem})')
-    return '\n'.join([*lines, '', result.markdown or '']).rstrip() + '\n'
+    return Shown(tuple(lines), result)

@@ -70,7 +70,9 @@ def review_change(
     if not force:
         stored = ledger.find(repo, key)
         if stored is not None and reusable(stored, cfg, outcome.config):
-            return Reviewed('stored', stored, ledger.path_of(repo, key, 'md'))
+            # Over budget once, over budget on every rerun: the stored review
+            # is what it cost, and the same cap still applies.
+            return Reviewed('stored', stored, ledger.path_of(repo, key, 'md'), _over_budget(cfg, stored))
     text = verdict.request_text(outcome.prompt)
     price = _priced(cfg, outcome.config, text)
     red = redact.for_config(outcome.config)
@@ -86,13 +88,19 @@ def review_change(
         # First: the call is paid for, whatever happens to the record.
         _cost_row(log_path, record)
     path = ledger.store(repo, record, render.markdown(record))
-    over = None
-    if cfg.max_cost_usd is not None and record.cost_usd is not None and record.cost_usd > cfg.max_cost_usd:
-        over = (
-            f'the review cost ${record.cost_usd:.2f}, over max_cost_usd '
-            f'${cfg.max_cost_usd:.2f} (recorded all the same: it is paid for)'
-        )
-    return Reviewed('new', record, path[: -len('json')] + 'md', over)
+    return Reviewed('new', record, path[: -len('json')] + 'md', _over_budget(cfg, record))
+
+
+def _over_budget(cfg: Settings, record: ledger.Record) -> str | None:
+    """Why ``record`` broke the budget (its real cost), or None."""
+    from review_trigger.review.costlog import usd
+
+    if cfg.max_cost_usd is None or record.cost_usd is None or record.cost_usd <= cfg.max_cost_usd:
+        return None
+    return (
+        f'the review cost {usd(record.cost_usd)}, over max_cost_usd '
+        f'{usd(cfg.max_cost_usd)} (recorded all the same: it is paid for)'
+    )
 
 
 def _tier(model: str | None, config: Any) -> tuple[str, Any]:
