@@ -168,6 +168,21 @@ def test_fail_verdict_fails_the_check(job, fake, models, tmp_path):
     assert [c['conclusion'] for c in fake.check_runs] == ['failure']
 
 
+@pytest.mark.parametrize(
+    ('model', 'conclusion'), [('claude-haiku-4-5', 'neutral'), ('claude-opus-4-5', 'success')]
+)
+def test_a_pass_by_a_model_below_the_reason_tier_is_not_a_success(
+    job, fake, models, tmp_path, model, conclusion
+):
+    inputs = {'review': 'true', 'anthropic-api-key': KEY, 'review-model': model}
+    result = run(job, Cache(tmp_path / 'cache'), models, inputs)
+    assert result.outcome == 'success', run_step(result).stderr[-3000:]
+    [check] = fake.check_runs
+    assert check['conclusion'] == conclusion
+    assert check['output']['title'].startswith('PASS: 0 findings')
+    assert ('not the reason tier' in check['output']['title']) == (conclusion == 'neutral')
+
+
 def test_a_review_over_budget_fails_the_check_on_every_run(tmp_path, installed_review, origin, fake, models):  # noqa: F811
     # The estimate is within the budget (the call is made); the usage the
     # model reports is not: $50 of input tokens against $1.

@@ -11,6 +11,8 @@ pending and success, and a WARN (or a review that could not run) shown as
 success would be a lie. Check runs have ``neutral``:
 
 - PASS: success; WARN: neutral; FAIL: failure;
+- a PASS by a model the routing table places below the reason tier (input
+  ``review-model``): neutral, saying so, as the gate does not count it;
 - no API key (a fork's pull request gets no secrets): neutral, saying so;
 - the review errored or was over budget: failure (never success);
 - no trigger fired: success, "no review needed".
@@ -81,7 +83,7 @@ def review(
     outcome: Any, inputs: Mapping[str, str], environ: Mapping[str, str], log: Callable[[str], None]
 ) -> ActionReview:
     """Review the pull request of ``outcome`` (a pipeline Outcome)."""
-    from review_trigger.review.run import review_change
+    from review_trigger.review.run import review_change, weaker_tier
 
     if outcome.prompt is None:
         if outcome.fired:
@@ -120,6 +122,12 @@ def review(
     )
     title = f'{r.verdict.status}: {n} finding{"s" if n != 1 else ""} ({how})'
     conclusion = CONCLUSION[r.verdict.status]
+    weaker = weaker_tier(r, outcome.config)
+    if weaker is not None and conclusion == 'success':
+        # As the gate: a pass by a model below the reason tier is not the
+        # review the change needs (input review-model chose it).
+        title += f'; by a {weaker}-tier model, not the reason tier the gate asks for'
+        conclusion = 'neutral'
     if done.over_budget:
         # Over budget is never a pass, whatever the verdict: the title keeps it.
         title += f'; {done.over_budget}'
