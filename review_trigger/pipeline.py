@@ -146,11 +146,13 @@ def config_for(repo: git.Repo, rng: Range, path: str | None, directory: str | No
         base = rng.config_base or rng.base
         assert base is not None
         if path is None:
+            # Every file a configuration may be in, read at once (an agent's
+            # stop hook does this after every turn); validated once a content,
+            # as the working tree's is.
+            found = git.read_paths(repo, base, [*config.CONFIG_FILES, config.PYPROJECT])
             return config.load(
-                config.find_source(
-                    repo.root,
-                    read=lambda rel: git.read_path(repo, base, rel),
-                )
+                config.find_source(repo.root, read=found.get),
+                cache_dir=os.path.join(repo.git_dir, 'review-trigger'),
             )
         rel = posixpath.normpath(path.replace(os.sep, '/'))
         if rel.startswith(('../', '/')) or rel in ('..', '.'):

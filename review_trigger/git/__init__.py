@@ -31,6 +31,7 @@ from review_trigger.git.objects import (
     list_files,
     read_blob,
     read_path,
+    read_paths,
 )
 from review_trigger.git.patch import patch_id
 from review_trigger.git.revisions import (
@@ -71,6 +72,7 @@ __all__ = [
     'patch_id',
     'read_blob',
     'read_path',
+    'read_paths',
     'resolve',
     'resolve_range',
     'start_range',

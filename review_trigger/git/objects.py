@@ -143,6 +143,14 @@ def _blobs(repo: Repo, shas: Sequence[str], names: IO[bytes] | bytes) -> Iterato
         proc.wait()
 
 
+def read_paths(repo: Repo, treeish: str, paths: Sequence[str]) -> dict[str, bytes]:
+    """The content of each of ``paths`` (names without a newline) that is a
+    file at ``treeish``, read by one ``git cat-file --batch``."""
+    names = [f'{treeish}:{p}' for p in paths]
+    found = dict(each_blob(repo, names))
+    return {p: found[n] for p, n in zip(paths, names, strict=True) if n in found}
+
+
 def read_path(repo: Repo, treeish: str, path: str) -> bytes | None:
     """``path``'s content at ``treeish`` (a commit, or '' for the index)."""
     if _call(repo, 'cat-file', '-e', f'{treeish}:{path}')[0] != 0:
