@@ -392,6 +392,7 @@ def analysis(red: Redactor, a: Analysis) -> Analysis:
         ),
         notes=tuple(m(n) for n in change.notes),
         definitions=definitions,
+        unscanned=tuple(m(p) for p in change.unscanned),
     )
     findings = tuple(
         fd._replace(

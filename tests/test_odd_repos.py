@@ -368,6 +368,11 @@ def test_a_file_too_large_to_scan_is_a_security_finding(committed, cli):
     assert security['files'] == ['src/app/big.py']
     assert security['details'][0]['why'] == '1 file was too large to scan'
     assert '; not wholly read: src/app/big.py (the report says why)' in cli().err
+    # A path with a secret's shape is masked there too.
+    committed.git('mv', 'src/app/big.py', 'src/app/AKIAZ7VRSQXMPLE12345.py')
+    err = cli().err
+    assert '; not wholly read: src/app/[secret masked: ' in err and 'AKIAZ7' not in err
+    committed.git('mv', 'src/app/AKIAZ7VRSQXMPLE12345.py', 'src/app/big.py')
     # The no-op case: within the budget, a harmless file fires nothing.
     committed.git('rm', '-q', '--cached', 'src/app/big.py')
     assert 'security' not in {t['id'] for t in report(cli)['triggers']}
