@@ -151,3 +151,28 @@ def test_a_bad_input_or_environment_value_is_refused_before_any_work(
     )
     err = _refused(environ, tmp_path, capsys)
     assert err.startswith(f'review-trigger: error: {said}'), err
+
+
+@pytest.mark.parametrize(
+    'name', ['REVIEW_TRIGGER_MAX_RETRY_WAIT', 'INPUT_REVIEW', 'INPUT_MAX_FETCH_DEPTH', 'GITHUB_API_URL']
+)
+def test_a_refused_value_with_a_secret_shape_is_masked_everywhere(
+    committed: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    token = 'ghp_' + 'aBcD1234' * 4 + '6789'
+    summary = tmp_path / 'summary.md'
+    environ = _pull_request_environ(
+        committed,
+        tmp_path,
+        INPUT_COMMENT='true',
+        INPUT_TOKEN='t',
+        GITHUB_STEP_SUMMARY=str(summary),
+        **{name: token},
+    )
+    code = main(['github'], environ)
+    captured = capsys.readouterr()
+    assert code == 2
+    said = captured.out + captured.err + summary.read_text()
+    assert '::error' in captured.out and '## review-trigger: error' in said
+    assert '[secret masked: GitHub token]' in said
+    assert 'aBcD1234' not in said

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, cast
 
 from review_trigger import git
 from review_trigger.change import Range
-from review_trigger.errors import UserError
+from review_trigger.errors import UserError, shown
 from review_trigger.github import event as ev
 from review_trigger.github import workflow
 from review_trigger.hosts import _sticky, render
@@ -250,7 +250,8 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     except UserError as e:
         # The common handler prints the one line to stderr and exits 2; the
         # job summary and an annotation make it visible on the pull request.
-        _error_summary(str(e), environ, out)
+        # As the one line is: masked, on one line (errors.shown).
+        _error_summary(shown(str(e)), environ, out)
         raise
     except Exception as e:
         # A bug: exit 3 from the common handler, and visible here too (only

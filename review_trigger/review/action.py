@@ -153,7 +153,10 @@ def _api(config: Any, inputs: Mapping[str, str]) -> tuple[str | None, str]:
 
 
 def _one_line(text: str) -> str:
-    return ' '.join(text.split())[:300]
+    # Masked before it is cut: a cut secret no longer has its shape.
+    from review_trigger.errors import shown
+
+    return ' '.join(shown(text).split())[:300]
 
 
 def set_check(api_url: str, token: str, repo: str, head_sha: str, result: ActionReview) -> str | None:
