@@ -345,6 +345,35 @@ def test_the_configuration_committed_before_the_session_is_in_force(committed: R
     assert not (committed.path / PROMPT).exists()
 
 
+@pytest.mark.parametrize('inside', [True, False])
+def test_a_configuration_the_hook_command_names_is_used_as_it_is(
+    inside: bool, committed: Repo, hook, tmp_path: Path
+) -> None:
+    # --config in the hook's command is the user's choice, read as it is,
+    # in the repository (not committed yet) or outside it.
+    where = committed.path / 'ci' / 'rt.yaml' if inside else tmp_path / 'rt.yaml'
+    where.parent.mkdir(exist_ok=True)
+    where.write_text("exclude: ['src/**', 'ci/**']\n")
+    hook('claude', claude_start(committed), '--config', str(where))
+    significant(committed)
+    stop = hook('claude', claude_stop(committed), '--config', str(where))
+    assert (stop.code, stop.out, stop.err) == (0, '', '')
+    where.write_text('triggers:\n  governance:\n    enabled: false\n')
+    stop = hook('claude', claude_stop(committed), '--config', str(where))
+    assert blocked('claude', stop) is not None, stop.err
+
+
+def test_the_start_announces_the_routing_of_the_start_commit(committed: Repo, hook) -> None:
+    committed.write('.review-trigger.yaml', 'routing:\n  tiers:\n    reason:\n      model: Deep Thought\n')
+    committed.add()
+    committed.commit('routing')
+    committed.write('.review-trigger.yaml', 'routing:\n  tiers:\n    reason:\n      model: Other Model\n')
+    start = hook('claude', claude_start(committed))
+    context = start.json['hookSpecificOutput']['additionalContext']
+    assert 'Other Model' not in context
+    assert 'Deep Thought' in context
+
+
 def test_a_reason_tier_session_gets_a_note_not_a_block(committed: Repo, hook) -> None:
     hook('claude', claude_start(committed, model='claude-opus-4-5-20251101'))
     significant(committed)

@@ -236,7 +236,11 @@ def start(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     from review_trigger.agents import _context
     from review_trigger.options import ENV_SESSION_MODEL
 
-    config = pipeline.config_for(repo, git.resolve_range(repo), options.config_path, repo.root)
+    rng = git.resolve_range(repo)
+    if options.config_path is None and record.start is not None:
+        # The configuration the stop will use: the session start's.
+        rng = rng._replace(config_base=record.start)
+    config = pipeline.config_for(repo, rng, options.config_path, repo.root)
     model = (
         record.model or options.session_model or options.environ.get(ENV_SESSION_MODEL, '').strip() or None
     )
@@ -260,9 +264,10 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     label = f'session start {base[:12] if base else "(no commit)"}..working tree'
     outcome = pipeline.run(
         pipeline.Request(
-            # The configuration is the one committed at the session's start:
-            # the session cannot switch off its own review by editing it.
-            range=lambda r: git.worktree_range(r, base, label, config_from_base=True),
+            # The configuration is the one committed at the session's start
+            # (unless the hook's command names one: the user's choice): the
+            # session cannot switch off its own review by editing it.
+            range=lambda r: git.worktree_range(r, base, label, config_from_base=options.config_path is None),
             session_model=record.model or event.model or options.session_model,
             config_path=options.config_path,
             environ=options.environ,
