@@ -178,6 +178,49 @@ def test_a_weaker_models_review_neither_stands_in_for_the_strongest_nor_passes_t
     assert 'stored review (no new call)' in capsys.readouterr().err and calls(log) == ['pass', 'pass']
 
 
+@pytest.mark.parametrize(
+    ('stored', 'asked', 'reused'),
+    [
+        ('gpt-5-mini', 'gpt-5', False),
+        ('o3-mini', 'o3', False),
+        ('claude-haiku-4-5', 'claude-haiku-4-5', True),
+        ('claude-haiku-4-5', None, False),
+        ('gpt-5-mini', 'gpt-5-mini', True),
+    ],
+)
+def test_a_weaker_models_review_answers_only_for_the_same_model_named(
+    fired, tmp_path, capsys, stored, asked, reused
+):
+    # gpt-5 asked for is not answered by a stored gpt-5-mini review (the
+    # words of one are in the other's), nor a review asked for with no model
+    # by a weaker model's: the gate would refuse it again and again.
+    cmd, log = command(tmp_path, 'pass')
+    assert main(['review', '--command', cmd, '--model', stored]) == 0
+    capsys.readouterr()
+    assert main(['review', '--command', cmd, *(['--model', asked] if asked else [])]) == 0
+    err = capsys.readouterr().err
+    assert ('stored review (no new call)' in err) == reused, err
+    assert len(calls(log)) == (1 if reused else 2)
+
+
+@pytest.mark.parametrize(
+    ('asked', 'answered', 'same'),
+    [
+        ('claude-opus-4-8', 'claude-opus-4-8-20261101', True),
+        ('gpt-5', 'gpt-5-2025-08-07', True),
+        ('gpt-4.1', 'gpt-4.1-2025-04-14', True),
+        ('claude-haiku-4-5', 'claude-haiku-4-5-latest', True),
+        ('gpt-5', 'gpt-5-mini', False),
+        ('o3', 'o3-mini', False),
+        ('claude-opus-4-8', 'claude-opus-4-5', False),
+    ],
+)
+def test_a_dated_id_is_the_model_asked_for(asked: str, answered: str, same: bool) -> None:
+    from review_trigger.review.run import _model_words
+
+    assert (_model_words(asked) == _model_words(answered)) == same
+
+
 def test_the_request_states_the_format_and_quotes_the_change_as_data(fired, tmp_path):
     cmd, log = command(tmp_path, 'pass')
     assert main(['review', '--command', cmd]) == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -127,23 +128,31 @@ def weaker_tier(record: ledger.Record, config: Any) -> str | None:
 def reusable(stored: ledger.Record, cfg: Settings, config: Any) -> bool:
     """Whether the stored review of this content answers for a review by
     ``cfg``: one by a reason-tier model does, whoever ran it; any other only
-    for the same reviewer and model (a Haiku review does not stand in for
-    the Opus review asked for)."""
-    from review_trigger.words import split_words
-
+    for the same reviewer and the same model, named (a Haiku review does not
+    stand in for the Opus review asked for, nor gpt-5-mini's for gpt-5's;
+    asked for no model, a fresh review is, since the gate does not count a
+    weaker model's)."""
     tier, table = _tier(stored.model, config)
     if tier == table.top.id:
         return True
     if stored.reviewer != cfg.label:
         return False
     if cfg.model is None:
-        return True
-    if not stored.model:
-        return False
-    # The model asked for, in the words of the one that answered:
-    # "claude-opus-4-8" in "claude-opus-4-8-20261101", "opus" in "claude-opus-4-8".
-    rest = iter(split_words(stored.model.replace('.', ' ')))
-    return all(any(w == want for w in rest) for want in split_words(cfg.model.replace('.', ' ')))
+        return weaker_tier(stored, config) is None
+    return bool(stored.model) and _model_words(stored.model) == _model_words(cfg.model)
+
+
+# A release date or alias an API puts after the model's name:
+# claude-opus-4-8-20261101, gpt-5-2025-08-07, claude-haiku-4-5-latest.
+_RELEASE = re.compile(r'(?:[-_ ](?:\d{8}|\d{4}-\d{2}-\d{2}|latest))+$')
+
+
+def _model_words(name: str) -> tuple[str, ...]:
+    """A model's name without its release suffix, as words: the name asked
+    for and the dated id that answered are the same model."""
+    from review_trigger.words import split_words
+
+    return tuple(split_words(_RELEASE.sub('', name.strip().lower()).replace('.', ' ')))
 
 
 @contextlib.contextmanager
