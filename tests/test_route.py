@@ -372,3 +372,18 @@ def test_plan_text_is_shown_as_data(committed, cli):
     assert (
         json.loads(cli('route', '--format', 'json').out)['tasks'][0]['text'] == 'Refactor \x1b[2J the parser'
     )
+
+
+@pytest.mark.parametrize('before', [0, 100, 128, 150])
+def test_a_secret_in_a_long_task_is_masked_before_the_task_is_cut(committed, cli, before):
+    # A task is cut to a line's length when shown: a secret across the cut
+    # would lose its shape, and part of it would show.
+    token = 'ghp_' + 'aBcD1234' * 4 + '6789'
+    committed.write('PROJECT_PLAN.md', f'## Next\n- Rotate {"x" * before} {token} in the auth config\n')
+    shown = [cli('route').out, cli('route', '--format', 'json').out]
+    shown.append(
+        routing.next_session(str(committed.path / 'PROJECT_PLAN.md'), config_mod.default_config()) or ''
+    )
+    for text in shown:
+        assert 'Rotate' in text
+        assert 'aBcD' not in text and 'ghp_aB' not in text

@@ -81,4 +81,8 @@ def next_session(plan_path: str, config: Config | None = None) -> str | None:
         return None
     if not tasks:
         return None
-    return render.route_text(plan.route(tasks, table_of(config)))
+    from review_trigger import redact
+    from review_trigger.config import default_config
+
+    red = redact.for_config(config or default_config())
+    return render.route_text(plan.route(plan.masked(tasks, red.text), table_of(config)))

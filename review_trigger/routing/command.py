@@ -123,7 +123,7 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
             f'plan {path} lists no upcoming task (a list item, checkbox or heading '
             f'under a Next, Upcoming or TODO section)',
         )
-    route = plan.route(tasks, cfg.routing)
+    route = plan.route(plan.masked(tasks, red.text), cfg.routing)
     if args.format == 'json':
         data = redact.value(red, render.route_data(route, session, cfg.models))
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + '\n')

@@ -21,7 +21,7 @@ never guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from review_trigger.config import DEFAULT_PLAN as DEFAULT_PLAN  # routing.plan's default
@@ -54,6 +54,13 @@ class Route(NamedTuple):
     table: Table
     tasks: tuple[Routed, ...]
     tier: str | None  # the highest tier present; None: nothing classified
+
+
+def masked(tasks: Sequence[Task], mask: Callable[[str], str]) -> list[Task]:
+    """``tasks`` with their text through ``mask`` (the redaction step): before
+    they are shown, since a task's text is cut to a line's length and a cut
+    secret no longer has its shape."""
+    return [t._replace(text=mask(t.text)) for t in tasks]
 
 
 def read_tasks(path: str) -> tuple[Task, ...]:
