@@ -270,7 +270,7 @@ def test_over_budget_no_call(fired, tmp_path, capsys):
     cmd, log = command(tmp_path, 'pass')
     assert main(['review', '--command', cmd, '--model', 'opus', '--max-cost-usd', '0.01']) == 2
     err = capsys.readouterr().err
-    assert 'over budget: the review would cost up to $0.21' in err, err
+    assert 'over budget: the review would cost up to $0.208675' in err, err
     assert 'no call was made' in err
     assert calls(log) == [] and records(fired) == []
     # Within the budget the same review runs.

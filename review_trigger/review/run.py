@@ -139,7 +139,7 @@ def reusable(stored: ledger.Record, cfg: Settings, config: Any) -> bool:
         return False
     if cfg.model is None:
         return weaker_tier(stored, config) is None
-    return bool(stored.model) and _model_words(stored.model) == _model_words(cfg.model)
+    return stored.model is not None and _model_words(stored.model) == _model_words(cfg.model)
 
 
 # A release date or alias an API puts after the model's name:
@@ -174,6 +174,7 @@ def _priced(cfg: Settings, config: Any, text: str) -> Any:
     """The model's price, after checking the estimate against the budget:
     over it, or not checkable, no call is made."""
     from review_trigger import prices
+    from review_trigger.review.costlog import usd
 
     table = prices.table(getattr(config, 'prices', None) or ())
     price = prices.price_of(cfg.model, table) if cfg.model else None
@@ -181,7 +182,7 @@ def _priced(cfg: Settings, config: Any, text: str) -> Any:
         return price
     if price is None:
         raise UserError(
-            f'cannot check max_cost_usd ${cfg.max_cost_usd:.2f}: no price for the model '
+            f'cannot check max_cost_usd {usd(cfg.max_cost_usd)}: no price for the model '
             f'{cfg.model or "(the command names none)"}; name a priced model '
             f'(review.model or --model) or add it under prices: in the configuration; '
             f'no call was made',
@@ -190,9 +191,9 @@ def _priced(cfg: Settings, config: Any, text: str) -> Any:
     assert est.usd is not None
     if est.usd > cfg.max_cost_usd:
         raise UserError(
-            f'over budget: the review would cost up to ${est.usd:.2f} ({est.input_tokens:,} '
+            f'over budget: the review would cost up to {usd(est.usd)} ({est.input_tokens:,} '
             f'input + {est.output_tokens:,} output tokens of {price.model}), over '
-            f'max_cost_usd ${cfg.max_cost_usd:.2f}; no call was made',
+            f'max_cost_usd {usd(cfg.max_cost_usd)}; no call was made',
         )
     return price
 
