@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import stat
 from collections.abc import Callable, Iterable
@@ -76,11 +75,11 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
         raise
 
 
-@functools.cache  # a process's umask: set by whoever started it
 def _umask() -> int:
     """The process's umask, read without changing it where Linux says it
     (``os.umask`` sets one to read it: a git started meanwhile by another
-    thread would get it)."""
+    thread would get it). Read at each write, not kept: a few dozen
+    microseconds, and the umask is the process's to change."""
     try:
         with open('/proc/self/status', encoding='ascii', errors='replace') as f:
             for line in f:

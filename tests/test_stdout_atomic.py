@@ -122,34 +122,33 @@ def test_stdout_that_cannot_take_the_report_is_a_user_error(committed: Repo, fmt
     assert ok.returncode == 0 and ok.stdout
 
 
-@pytest.fixture
-def umask_022() -> Iterator[None]:
+@pytest.fixture(params=[0o022, 0o077, 0o002])
+def umask(request: pytest.FixtureRequest) -> Iterator[int]:
     import os
 
-    old = os.umask(0o022)
-    output._umask.cache_clear()
+    old = os.umask(request.param)
     try:
-        yield
+        yield request.param
     finally:
         os.umask(old)
-        output._umask.cache_clear()
 
 
 def test_new_files_get_the_umask_s_mode_and_replaced_ones_keep_theirs(
-    committed: Repo, cli, tmp_path: Path, umask_022: None
+    committed: Repo, cli, tmp_path: Path, umask: int
 ) -> None:
     import stat
 
     def mode(p: Path) -> int:
         return stat.S_IMODE(p.stat().st_mode)
 
+    new = 0o666 & ~umask
     committed.stage('src/auth/login.py', 'x = 1\n')
     target = tmp_path / 'prompt.md'
     assert cli('--output', str(target)).code == 0
-    assert mode(target) == 0o644
+    assert mode(target) == new
     target.chmod(0o640)
     assert cli('--format', 'json', '--output', str(target)).code == 0
     assert mode(target) == 0o640 and target.read_text().startswith('{')
     assert cli('hook').code == 0
     folder = committed.path / '.git' / 'review-trigger'
-    assert mode(folder / 'prompt.md') == 0o644 and mode(folder / 'report.json') == 0o644
+    assert mode(folder / 'prompt.md') == new and mode(folder / 'report.json') == new
