@@ -176,3 +176,13 @@ def test_a_range_where_one_revision_goes_is_refused(committed, cli, option):
     committed.commit('two')
     one_line(cli(option, 'HEAD~1..HEAD'), f'{option} takes one revision, not a range')
     assert cli(option, 'HEAD~1').code == 0
+
+
+@pytest.mark.parametrize('rev', ['HEAD^{/fix..bug}', ':/fix..bug', 'HEAD@{1..}'])
+def test_a_message_search_with_two_dots_is_one_revision(committed, cli, rev):
+    committed.commit('fix..bug')
+    committed.commit('later')
+    res = cli('--since', rev)
+    assert 'takes one revision' not in res.err
+    if not rev.startswith('HEAD@'):
+        assert res.code == 0, res.err

@@ -90,10 +90,15 @@ def resolve_range(
     return Range('staged', _head_sha(repo), INDEX, 'staged changes', index_tree(repo))
 
 
+# The parts of a revision that are text to search for, not revisions.
+_SEARCHES = re.compile(r'\^\{/[^}]*\}|@\{[^}]*\}')
+
+
 def _one_revision(option: str, value: str | None) -> None:
     """A range (``A..B``, ``A...B``) where one revision goes is refused: no
-    ref name holds ``..``, and git would read it as something else."""
-    if value is not None and '..' in value and not value.startswith(':'):
+    ref name holds ``..``, and git would read it as something else. A
+    message search (``:/fix..bug``, ``HEAD^{/fix..bug}``) may hold it."""
+    if value is not None and '..' in _SEARCHES.sub('', value) and not value.startswith(':'):
         raise UserError(
             f'{option} takes one revision, not a range ({value!r}): use --base REV --head REV '
             f'for what a branch would merge, or --since REV for the commits REV..HEAD',
@@ -174,7 +179,10 @@ def resolve(repo: Repo, rev: str) -> str:
     """The commit sha ``rev`` names, or a UserError saying why not."""
     if not rev or rev.startswith('-') or '\0' in rev or '\n' in rev:
         raise UserError(f'{rev!r} is not a valid revision')
-    out = _call(repo, 'rev-parse', '--verify', '--quiet', '--end-of-options', f'{rev}^{{commit}}')[1]
+    # A message search (':/fix') names a commit, and takes no suffix: the
+    # '^{commit}' would be part of the text searched for.
+    peeled = rev if rev.startswith(':/') else f'{rev}^{{commit}}'
+    out = _call(repo, 'rev-parse', '--verify', '--quiet', '--end-of-options', peeled)[1]
     sha = out.decode('utf-8', 'replace').strip()
     if sha:
         return sha
