@@ -161,7 +161,10 @@ def _one_line(text: str) -> str:
 
 def set_check(api_url: str, token: str, repo: str, head_sha: str, result: ActionReview) -> str | None:
     """Create the check run on ``head_sha``; None, or why it could not be."""
-    summary = result.markdown_within(MAX_CHECK_SUMMARY, len, CHECK_CUT) or result.title
+    from review_trigger.hosts.render import utf16_len
+
+    # GitHub counts the limit in UTF-16 code units, as for the comment.
+    summary = result.markdown_within(MAX_CHECK_SUMMARY, utf16_len, CHECK_CUT) or result.title
     body = json.dumps(
         {
             'name': CHECK_NAME,
