@@ -84,16 +84,21 @@ def measure_coverage(venv: Path) -> None:
     )
 
 
+# Every test's git: the same user, branch name and dates, whoever runs it.
+GITCONFIG = (
+    '[init]\n\tdefaultBranch = main\n'
+    '[user]\n\tname = Test\n\temail = test@example.com\n'
+    '[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n'
+    '[protocol "file"]\n\tallow = always\n'
+)
+GIT_DATE = '2026-03-01T12:00:00+00:00'
+
+
 @pytest.fixture(autouse=True)
 def _isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path_factory.mktemp('home')
     gitconfig = home / '.gitconfig'
-    gitconfig.write_text(
-        '[init]\n\tdefaultBranch = main\n'
-        '[user]\n\tname = Test\n\temail = test@example.com\n'
-        '[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n'
-        '[protocol "file"]\n\tallow = always\n',
-    )
+    gitconfig.write_text(GITCONFIG)
     monkeypatch.setenv('HOME', str(home))
     monkeypatch.setenv('GIT_CONFIG_GLOBAL', str(gitconfig))
     monkeypatch.setenv('GIT_CONFIG_NOSYSTEM', '1')
@@ -107,8 +112,8 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         'PRE_COMMIT_TO_REF',
     ):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv('GIT_AUTHOR_DATE', '2026-03-01T12:00:00+00:00')
-    monkeypatch.setenv('GIT_COMMITTER_DATE', '2026-03-01T12:00:00+00:00')
+    monkeypatch.setenv('GIT_AUTHOR_DATE', GIT_DATE)
+    monkeypatch.setenv('GIT_COMMITTER_DATE', GIT_DATE)
 
 
 def git(cwd: Path, *args: str, input: bytes | None = None) -> str:
@@ -229,11 +234,16 @@ def _warm_memo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def repo(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, _warm_memo: Path
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    _warm_memo: Path,
+    _templates: _Templates,
 ) -> Iterator[Repo]:
     path = tmp_path / 'repo'
-    path.mkdir()
-    git(path, 'init', '-q')
+    # A test that asks for ``committed`` starts from its commit.
+    committed = 'committed' in request.fixturenames
+    shutil.copytree(_templates.committed if committed else _templates.empty, path, symlinks=True)
     if request.node.get_closest_marker('cold_memo') is None:
         recall_memo(_warm_memo, path)
     monkeypatch.chdir(path)
@@ -242,13 +252,49 @@ def repo(
 
 @pytest.fixture
 def committed(repo: Repo) -> Repo:
-    """A repository with one commit: a README and a small package."""
-    repo.write('README.md', '# project\n\nSome words.\n')
-    repo.write('src/app/__init__.py', '')
-    repo.write('src/app/core.py', 'def run():\n    return 1\n')
-    repo.add()
-    repo.commit('initial')
+    """A repository with one commit: a README and a small package (``repo``
+    copies it from ``_templates``)."""
     return repo
+
+
+class _Templates(NamedTuple):
+    empty: Path  # what ``git init`` makes
+    committed: Path  # and ``committed``'s first commit
+
+
+# ``committed``'s first commit.
+_FIRST_COMMIT = {
+    'README.md': '# project\n\nSome words.\n',
+    'src/app/__init__.py': '',
+    'src/app/core.py': 'def run():\n    return 1\n',
+}
+
+
+@pytest.fixture(scope='session')
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> _Templates:
+    """The repositories every test starts from, made once per worker and
+    copied: ``git init`` and the first commit are four git processes, three
+    times the time of a copy. The same git settings and dates as each
+    test's (``_isolated_git``), so the copy is what the test would make."""
+    root = tmp_path_factory.mktemp('templates')
+    (root / 'gitconfig').write_text(GITCONFIG)
+    env = {k: v for k, v in os.environ.items() if not k.startswith('GIT_')}
+    env.update(
+        HOME=str(root),
+        GIT_CONFIG_GLOBAL=str(root / 'gitconfig'),
+        GIT_CONFIG_NOSYSTEM='1',
+        GIT_AUTHOR_DATE=GIT_DATE,
+        GIT_COMMITTER_DATE=GIT_DATE,
+    )
+    made = _Templates(root / 'empty', root / 'committed')
+    for path in made:
+        path.mkdir()
+        subprocess.run(('git', 'init', '-q'), cwd=path, env=env, check=True)
+    for name, content in _FIRST_COMMIT.items():
+        Repo(made.committed).write(name, content)
+    for args in (('add', '--', '.'), ('commit', '-q', '--no-gpg-sign', '-m', 'initial')):
+        subprocess.run(('git', *args), cwd=made.committed, env=env, check=True, capture_output=True)
+    return made
 
 
 class Result(NamedTuple):
