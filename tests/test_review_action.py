@@ -216,7 +216,8 @@ def test_a_long_review_is_cut_to_fit_the_comment_with_an_honest_note(job, fake, 
             'file': f'src/auth/{"deep/" * 400}oauth_{i}.py',
             'line': i + 1,
             'severity': 'medium',
-            'text': f'Finding {i}: ' + 'the code is exchanged without a check. ' * 100,
+            # Characters outside the BMP are two of GitHub's UTF-16 units.
+            'text': f'Finding {i}: ' + ('\U0001f510' * 8 + ' the code. ') * 200,
         }
         for i in range(29)
     ]
@@ -227,7 +228,11 @@ def test_a_long_review_is_cut_to_fit_the_comment_with_an_honest_note(job, fake, 
     assert result.outcome == 'success', step.stderr[-3000:]
     [comment] = comments(fake)
     body = comment.body
-    assert len(body) <= 65536 < len(step.summary)
+
+    def utf16(text: str) -> int:
+        return len(text.encode('utf-16-le')) // 2
+
+    assert utf16(body) <= 65536 < len(step.summary)
     assert body.startswith(MARKER + '\n')
     assert '## Opus Review: pull request' in body  # the prompt, whole
     assert 'The prompt is cut short' not in body
@@ -244,5 +249,5 @@ def test_a_long_review_is_cut_to_fit_the_comment_with_an_honest_note(job, fake, 
     assert step.summary.count('Finding ') == 20
     [check] = fake.check_runs
     assert check['conclusion'] == 'neutral'
-    assert len(check['output']['summary']) <= 65535
+    assert utf16(check['output']['summary']) <= 65535
     assert 'a check run holds at most 65,535 characters' in check['output']['summary']
