@@ -168,7 +168,7 @@ def parse(source: Source) -> dict[str, Any]:
             raise UserError(f'{source.name}: invalid TOML: {_first_clause(e)}')
         tool = data.get('tool', {})
         if not isinstance(tool, dict):
-            raise UserError(f'{source.name}: tool must be a table, not {type(tool).__name__}')
+            raise UserError(f'{source.name}: tool must be a table, not {_toml_type(tool)}')
         table = tool.get('review-trigger', {})
         if not isinstance(table, dict):
             raise UserError(

@@ -142,9 +142,8 @@ def config_for(repo: git.Repo, rng: Range, path: str | None, directory: str | No
     from review_trigger import config
     from review_trigger.errors import UserError
 
-    if rng.mode == 'pr' or rng.config_base is not None:
-        base = rng.config_base or rng.base
-        assert base is not None
+    base = rng.config_base
+    if base is not None:
         if path is None:
             # Every file a configuration may be in, read at once (an agent's
             # stop hook does this after every turn); validated once a content,
@@ -217,12 +216,12 @@ def prompt_for(
         and all(m.tier == config.routing.top.id for m in session.models)
     ):
         return None
-    from review_trigger import prices, redact
+    from review_trigger import prices
     from review_trigger import prompt as prompt_mod
     from review_trigger.git import bundle
     from review_trigger.prompt import cost as cost_mod
     from review_trigger.prompt import diff as diff_mod
-    from review_trigger.redact import for_config
+    from review_trigger.redact import for_config, value
 
     raw = raw or analysis
     red = for_config(config) if red is None else red
@@ -292,7 +291,7 @@ def prompt_for(
     table = prices.table(config.prices)
     draft_line = cost_mod.estimate(reviewer, 0, files_bytes, table).line()
     estimate = cost_mod.estimate(reviewer, len(shell) - len(slot) + len(draft_line), files_bytes, table)
-    facts['review_cost'] = redact.value(red, estimate.as_json())
+    facts['review_cost'] = value(red, estimate.as_json())
     line = red.text(estimate.line())
     head, found, tail = shell.partition(slot)
     if not found or slot in tail:  # pragma: no cover  (a 128-bit random string in the change)

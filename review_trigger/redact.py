@@ -6,8 +6,9 @@ change reaches one are many: paths, old paths, dependency entries,
 suppression reasons, commit messages, definitions, trailers, branch names,
 the diff itself; and the configuration's own words that are shown (the
 reviewer's name, a custom trigger's id, description and concern, a rule's
-name, an error message quoting a value). So the masking is done once, on the records (``analysis``)
-and on any further text (``Redactor.text``), before anything is rendered.
+name, an error message quoting a value). So the masking is done once, on
+the records (``analysis``) and on any further text (``Redactor.text``),
+before anything is rendered.
 
 The secret rules are the security trigger's content rules that match a
 credential's shape (not the ones that match an import or an unsafe call,

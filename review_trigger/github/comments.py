@@ -240,7 +240,7 @@ def resolve_max_wait(max_wait: float | None, env: Mapping[str, str]) -> float:
     """The cap on any one retry wait: the argument, the env var, or 60 s."""
     if max_wait is None:
         return _sticky.max_wait_of(env)
-    if not max_wait >= 0 or math.isinf(max_wait):  # also refuses NaN
+    if not _sticky.is_wait(max_wait):
         raise ValueError(f'max_wait must be >= 0 seconds, not {max_wait!r}')
     return max_wait
 

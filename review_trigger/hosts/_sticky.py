@@ -123,6 +123,11 @@ def max_wait_of(env: Mapping[str, str]) -> float:
         value = float(raw)
     except ValueError:
         value = math.nan
-    if not value >= 0 or math.isinf(value):  # also refuses NaN
+    if not is_wait(value):
         raise ValueError(f'{MAX_RETRY_WAIT_ENV} must be a number of seconds >= 0, not {raw!r}')
     return value
+
+
+def is_wait(seconds: float) -> bool:
+    """Whether ``seconds`` can cap a wait: finite and >= 0 (NaN is not)."""
+    return seconds >= 0 and not math.isinf(seconds)
