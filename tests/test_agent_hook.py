@@ -232,6 +232,15 @@ def test_start_then_stop_blocks_once_naming_the_prompt(
 
 
 @pytest.mark.parametrize('agent', ['claude', 'codex', 'gemini', 'cursor'])
+def test_a_field_nested_within_the_parsers_reach_is_read(agent: str, committed: Repo, hook) -> None:
+    significant(committed)
+    event = {**STOPS[agent](committed), 'x': json.loads('[' * 200 + ']' * 200)}
+    res = hook(agent, event)
+    assert res.code == 0, res.err
+    assert blocked(agent, res) is not None, res.out
+
+
+@pytest.mark.parametrize('agent', ['claude', 'codex', 'gemini', 'cursor'])
 def test_a_typo_fix_is_not_blocked(agent: str, committed: Repo, hook) -> None:
     hook(agent, STARTS[agent](committed))
     committed.write('README.md', '# project\n\nSome word.\n')
@@ -253,6 +262,10 @@ GARBAGE = [
     b'{"hook_event_name": "STOP"}',
     b'{"hook_event_name": "STOP", "session_id": 5}',
     b'{"hook_event_name": "STOP", "workspace_roots": [], "conversation_id": ["x"]}',
+    # Nested deeper than the parser's recursion allows: not JSON it reads,
+    # and a well-formed stop event with one such field.
+    b'[' * 100_000,
+    b'{"hook_event_name": "STOP", "x": ' + b'[' * 100_000 + b']' * 100_000 + b'}',
 ]
 
 

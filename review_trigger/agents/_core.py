@@ -106,6 +106,9 @@ def load_event(data: bytes) -> Mapping[str, Any]:
         event = json.loads(data.decode('utf-8-sig'))
     except (UnicodeDecodeError, ValueError):
         raise BadEvent('the hook event on stdin is not JSON')
+    except RecursionError:
+        # Valid JSON can nest deeper than the parser's recursion allows.
+        raise BadEvent('the hook event on stdin is nested too deeply to parse')
     if not isinstance(event, dict):
         raise BadEvent('the hook event on stdin is not a JSON object')
     return event
