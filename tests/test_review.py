@@ -426,6 +426,16 @@ def test_parse_accepts(text):
         pytest.param(json.dumps({**GOOD, 'score': 9}), "unknown key 'score'", id='extra_key'),
         pytest.param(json.dumps([GOOD]), 'holds no JSON verdict', id='a_list'),
         pytest.param('```json\n[1]\n```', 'not a JSON object', id='fenced_list'),
+        # Valid JSON nested deeper than the parser's recursion allows.
+        pytest.param(
+            '{"verdict": ' + '[' * 100_000 + ']' * 100_000 + '}', 'nested too deeply', id='too_deep'
+        ),
+        pytest.param(
+            '```json\n{"verdict": ' + '[' * 100_000 + ']' * 100_000 + '}\n```',
+            'nested too deeply',
+            id='fenced_too_deep',
+        ),
+        pytest.param('[' * 100_000, 'holds no JSON verdict', id='deep_list'),
         pytest.param(
             json.dumps({**GOOD, 'findings': [{**GOOD['findings'][0], 'severity': 'critical'}]}),
             "severity 'critical'",
@@ -484,6 +494,8 @@ def test_unwrap_refuses_an_error_envelope(envelope, why):
 
 def test_unwrap_leaves_a_plain_answer():
     assert verdict.unwrap(json.dumps(GOOD)) == (json.dumps(GOOD), None)
+    deep = '[' * 100_000 + ']' * 100_000
+    assert verdict.unwrap(deep) == (deep, None)
 
 
 def test_model_text_cannot_break_out_of_the_review_markdown(fired, tmp_path, capsys):

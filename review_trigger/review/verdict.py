@@ -80,7 +80,8 @@ def unwrap(text: str) -> tuple[str, Reported | None]:
     (and what it reports), or ``text`` itself."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # Not an envelope (an envelope is never nested this deep).
         return text, None
     if not (isinstance(data, dict) and data.get('type') == 'result' and 'result' in data):
         return text, None
@@ -140,6 +141,8 @@ def parse(text: str, mask: Callable[[str], str] = _same) -> Verdict:
         data = json.loads(candidates[0])
     except ValueError as e:
         raise ReviewError(f"the reviewer's verdict is not valid JSON: {e}")
+    except RecursionError:
+        raise ReviewError("the reviewer's verdict is nested too deeply to parse")
     return _verdict(data, mask)
 
 
