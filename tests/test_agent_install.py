@@ -122,6 +122,21 @@ def test_dry_run_of_an_existing_file_shows_only_additions(committed: Repo, cli) 
         '{"hooks": []}',
         '{"hooks": {"Stop": {}, "stop": {}, "AfterAgent": {}}}',
         '\ufeff{oops}',
+        # Nested deeper than the parser's recursion allows, with and
+        # without a comment.
+        '[' * 100_000 + ']' * 100_000,
+        '// x\n' + '[' * 100_000 + ']' * 100_000,
+        '{"a": 1' + '0' * 5000 + '}',
+    ],
+    ids=[
+        'unclosed',
+        'list',
+        'hooks_list',
+        'three_stops',
+        'bom_oops',
+        'too_deep',
+        'commented_too_deep',
+        'huge_int',
     ],
 )
 def test_invalid_settings_are_an_error_and_nothing_is_written(
@@ -140,14 +155,27 @@ def test_invalid_settings_are_an_error_and_nothing_is_written(
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
 
 
-def test_codex_invalid_config_toml_is_an_error(committed: Repo, cli) -> None:
+@pytest.mark.parametrize(
+    'content',
+    [
+        '[features\nhooks = true\n',
+        # Valid TOML nested deeper than the parser's recursion allows.
+        'a = ' + '[' * 100_000 + ']' * 100_000 + '\n',
+        # An integer longer than Python converts.
+        'a = 1' + '0' * 5000 + '\n',
+    ],
+    ids=['unclosed', 'too_deep', 'huge_int'],
+)
+def test_codex_invalid_config_toml_is_an_error(content: str, committed: Repo, cli) -> None:
     toml = committed.path / '.codex' / 'config.toml'
     toml.parent.mkdir()
-    toml.write_text('[features\nhooks = true\n')
+    toml.write_text(content)
     res = cli('init', '--agent', 'codex')
     assert res.code == 2
-    assert 'config.toml is not valid TOML' in res.err
+    [line] = res.err.splitlines()
+    assert 'config.toml is not valid TOML' in line
     assert not (committed.path / '.codex' / 'hooks.json').exists()
+    assert toml.read_text() == content
 
 
 def test_codex_hooks_in_config_toml_are_not_duplicated(committed: Repo, cli) -> None:

@@ -121,17 +121,23 @@ class _Settings(NamedTuple):
     commented: bool  # JSON with comments (Gemini CLI reads them): not rewritten
 
 
+_TOO_DEEP = 'nested too deeply to parse'
+
+
 def _parse_json(text: str, rel: str) -> _Settings:
     if not text.strip():
         return _Settings({}, False)
     commented = False
     try:
         data = json.loads(text)
+    except RecursionError:
+        # Valid JSON can nest deeper than the parser's recursion allows.
+        raise UserError(f'{rel} is not valid JSON ({_TOO_DEEP}): fix it first; nothing was written')
     except ValueError as e:
         # Gemini CLI strips // and /* */ comments before parsing its settings.
         try:
             data = json.loads(strip_comments(text))
-        except ValueError:
+        except (ValueError, RecursionError):
             raise UserError(f'{rel} is not valid JSON ({e}): fix it first; nothing was written')
         commented = True
     if not isinstance(data, dict):
@@ -161,7 +167,9 @@ def _codex_toml(root: str) -> tuple[str, dict[str, Any]]:
     text = _read_text(path, CODEX_TOML)
     try:
         return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
+    except RecursionError:
+        raise UserError(f'{CODEX_TOML} is not valid TOML ({_TOO_DEEP}): fix it first; nothing was written')
+    except ValueError as e:  # TOMLDecodeError, or an integer longer than Python converts
         raise UserError(f'{CODEX_TOML} is not valid TOML ({e}): fix it first; nothing was written')
 
 
