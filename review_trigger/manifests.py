@@ -2,7 +2,11 @@
 
 Only names (qualified by their group: ``dev:pytest``) are compared, so a
 version bump of the project itself, a dependency's version pin or a
-reformatting leaves the set unchanged. Parsers never execute anything and
+reformatting leaves the set unchanged. Each parser gives a name's key (how
+it is compared: a Python package's name normalized) and the name as
+declared, which is what is shown: a name is text from the change, masked
+as it was written (a normalized ``AKIA...`` key is lower-cased out of its
+secret's shape). Parsers never execute anything and
 use regexes rather than an XML parser for pom.xml (no entity expansion).
 """
 
@@ -22,6 +26,14 @@ class Unparsable(ValueError):
     pass
 
 
+# A manifest's dependencies: each name's key -> the name as declared.
+Names = dict[str, str]
+
+
+def _as_declared(names: Iterable[str]) -> Names:
+    return {n: n for n in names}
+
+
 _TOO_DEEP = 'nested too deeply to parse'
 
 
@@ -29,13 +41,13 @@ def _norm(name: str) -> str:
     return re.sub(r'[-_.]+', '-', name).lower()
 
 
-def _pep508(reqs: Iterable[Any], group: str) -> set[str]:
-    out = set()
+def _pep508(reqs: Iterable[Any], group: str) -> Names:
+    out = {}
     for req in reqs:
         if isinstance(req, str):
             m = _PEP508_NAME.match(req)
             if m:
-                out.add(f'{group}{_norm(m[1])}')
+                out[f'{group}{_norm(m[1])}'] = f'{group}{m[1]}'
     return out
 
 
@@ -61,13 +73,13 @@ def _json(text: str) -> dict[str, Any]:
     return data
 
 
-def _keys(table: Any, group: str, skip: tuple[str, ...] = ()) -> set[str]:
+def _keys(table: Any, group: str, skip: tuple[str, ...] = ()) -> Names:
     if not isinstance(table, dict):
-        return set()
-    return {f'{group}{_norm(k)}' for k in table if k not in skip}
+        return {}
+    return {f'{group}{_norm(k)}': f'{group}{k}' for k in table if k not in skip}
 
 
-def pyproject(text: str) -> set[str]:
+def pyproject(text: str) -> Names:
     data = _toml(text)
     project = data.get('project', {})
     deps = _pep508(project.get('dependencies', []), '')
@@ -84,28 +96,32 @@ def pyproject(text: str) -> set[str]:
     return deps
 
 
-def requirements(text: str) -> set[str]:
-    deps = set()
+def requirements(text: str) -> Names:
+    deps: Names = {}
     for line in text.splitlines():
         line = line.split(' #', 1)[0].strip()
         if not line or line.startswith('#'):
             continue
         if line.startswith(('-r', '-c', '--requirement', '--constraint')):
-            deps.add('include:' + line.split(None, 1)[-1])
+            include = 'include:' + line.split(None, 1)[-1]
+            deps[include] = include
         elif line.startswith('-e') or '://' in line:
             egg = re.search(r'#egg=([A-Za-z0-9._-]+)', line)
-            deps.add(_norm(egg[1]) if egg else line)
+            if egg:
+                deps[_norm(egg[1])] = egg[1]
+            else:
+                deps[line] = line
         elif not line.startswith('-'):
             deps |= _pep508([line], '')
     return deps
 
 
-def pipfile(text: str) -> set[str]:
+def pipfile(text: str) -> Names:
     data = _toml(text)
     return _keys(data.get('packages'), '') | _keys(data.get('dev-packages'), 'dev:')
 
 
-def setup_cfg(text: str) -> set[str]:
+def setup_cfg(text: str) -> Names:
     import configparser
 
     parser = configparser.ConfigParser()
@@ -113,7 +129,7 @@ def setup_cfg(text: str) -> set[str]:
         parser.read_string(text)
     except configparser.Error as e:
         raise Unparsable(str(e))
-    deps: set[str] = set()
+    deps: Names = {}
     if parser.has_option('options', 'install_requires'):
         deps |= _pep508(parser.get('options', 'install_requires').splitlines(), '')
     if parser.has_section('options.extras_require'):
@@ -122,9 +138,9 @@ def setup_cfg(text: str) -> set[str]:
     return deps
 
 
-def package_json(text: str) -> set[str]:
+def package_json(text: str) -> Names:
     data = _json(text)
-    deps = set()
+    deps: Names = {}
     for key in (
         'dependencies',
         'devDependencies',
@@ -134,17 +150,17 @@ def package_json(text: str) -> set[str]:
     ):
         table = data.get(key)
         if isinstance(table, dict):
-            deps |= {f'{key}:{k}' for k in table}
+            deps |= _as_declared(f'{key}:{k}' for k in table)
     return deps
 
 
-def composer_json(text: str) -> set[str]:
+def composer_json(text: str) -> Names:
     data = _json(text)
     return _keys(data.get('require'), '') | _keys(data.get('require-dev'), 'dev:')
 
 
-def go_mod(text: str) -> set[str]:
-    deps = set()
+def go_mod(text: str) -> Names:
+    deps: list[str] = []
     in_block = False
     for line in text.splitlines():
         line = line.split('//', 1)[0].strip()
@@ -152,19 +168,19 @@ def go_mod(text: str) -> set[str]:
             if line == ')':
                 in_block = False
             elif line:
-                deps.add(line.split()[0])
+                deps.append(line.split()[0])
         elif line.startswith('require'):
             rest = line[len('require') :].strip()
             if rest == '(':
                 in_block = True
             elif rest:
-                deps.add(rest.split()[0])
-    return deps
+                deps.append(rest.split()[0])
+    return _as_declared(deps)
 
 
-def cargo_toml(text: str) -> set[str]:
+def cargo_toml(text: str) -> Names:
     data = _toml(text)
-    deps = set()
+    deps: Names = {}
     for key, group in (('dependencies', ''), ('dev-dependencies', 'dev:'), ('build-dependencies', 'build:')):
         deps |= _keys(data.get(key), group)
     for target, table in data.get('target', {}).items():
@@ -178,22 +194,22 @@ def cargo_toml(text: str) -> set[str]:
     return deps
 
 
-def gemfile(text: str) -> set[str]:
-    return set(re.findall(r"""^\s*gem\s+['"]([^'"]+)['"]""", text, re.M))
+def gemfile(text: str) -> Names:
+    return _as_declared(re.findall(r"""^\s*gem\s+['"]([^'"]+)['"]""", text, re.M))
 
 
-def pom_xml(text: str) -> set[str]:
-    deps = set()
+def pom_xml(text: str) -> Names:
+    deps = []
     for block in re.findall(r'<dependency>(.*?)</dependency>', text, re.S):
         group = re.search(r'<groupId>\s*([^<]+?)\s*</groupId>', block)
         artifact = re.search(r'<artifactId>\s*([^<]+?)\s*</artifactId>', block)
         if artifact:
-            deps.add(f'{group[1] if group else ""}:{artifact[1]}')
-    return deps
+            deps.append(f'{group[1] if group else ""}:{artifact[1]}')
+    return _as_declared(deps)
 
 
-def gradle(text: str) -> set[str]:
-    return set(
+def gradle(text: str) -> Names:
+    return _as_declared(
         re.findall(
             r"""\b(?:implementation|api|compileOnly|runtimeOnly|testImplementation|"""
             r"""testRuntimeOnly|kapt|ksp|annotationProcessor|classpath)\s*\(?\s*"""
@@ -203,7 +219,7 @@ def gradle(text: str) -> set[str]:
     )
 
 
-PARSERS: dict[str, Callable[[str], set[str]]] = {
+PARSERS: dict[str, Callable[[str], Names]] = {
     'pyproject.toml': pyproject,
     'Pipfile': pipfile,
     'setup.cfg': setup_cfg,
@@ -218,18 +234,18 @@ PARSERS: dict[str, Callable[[str], set[str]]] = {
 }
 
 
-def parser_for(path: str) -> Callable[[str], set[str]]:
+def parser_for(path: str) -> Callable[[str], Names]:
     name = posixpath.basename(path)
     if name in PARSERS:
         return PARSERS[name]
     if name.endswith('.txt'):
         return requirements
-    return lambda text: set(text.split())  # unknown manifest: any change
+    return lambda text: _as_declared(text.split())  # unknown manifest: any change
 
 
-def dependencies(path: str, blob: bytes) -> set[str]:
-    """Declared dependencies of ``path`` with content ``blob`` (an absent
-    side is the empty set, which the caller knows without reading)."""
+def dependencies(path: str, blob: bytes) -> Names:
+    """Declared dependencies of ``path`` with content ``blob``, by key (an
+    absent side has none, which the caller knows without reading)."""
     try:
         text = blob.decode('utf-8')
     except UnicodeDecodeError as e:

@@ -23,7 +23,7 @@ def _details(cli, path):  # type: ignore[no-untyped-def]
             '[metadata]\nname = demo\n[options]\ninstall_requires =\n    requests>=2\n',
             '[metadata]\nname = demo\n[options]\ninstall_requires =\n    requests>=2\n    Click\n'
             '[options.extras_require]\ntest =\n    pytest\n',
-            ['+click', '+test:pytest'],
+            ['+Click', '+test:pytest'],
             id='setup_cfg',
         ),
         pytest.param(
@@ -32,7 +32,7 @@ def _details(cli, path):  # type: ignore[no-untyped-def]
             '[project]\nname = "d"\ndependencies = []\n'
             '[project.optional-dependencies]\ndocs = ["Sphinx_RTD.Theme"]\n'
             '[dependency-groups]\nlint = ["ruff"]\n',
-            ['+docs:sphinx-rtd-theme', '+lint:ruff'],
+            ['+docs:Sphinx_RTD.Theme', '+lint:ruff'],
             id='pyproject_extras_and_groups',
         ),
         pytest.param(
@@ -103,6 +103,17 @@ def test_a_dependency_added_is_named(committed, cli, name, before, after, items)
         pytest.param(
             'go.mod', 'module x\nrequire a.b/c v1\n', 'module x\nrequire a.b/c v2 // bump\n', id='go_mod_bump'
         ),
+        # A Python package's name is compared normalized (it is shown as
+        # declared).
+        pytest.param(
+            'requirements.txt', 'Sphinx_RTD.Theme\n', 'sphinx-rtd-theme\n', id='requirements_spelling'
+        ),
+        pytest.param(
+            'pyproject.toml',
+            '[tool.poetry.dependencies]\nMy_Pkg = "1"\n',
+            '[tool.poetry.dependencies]\nmy-pkg = "1"\n',
+            id='poetry_spelling',
+        ),
     ],
 )
 def test_a_pin_or_comment_is_no_dependency_change(committed, cli, name, before, after):
@@ -146,3 +157,54 @@ def test_a_configured_manifest_of_unknown_format_fires_on_any_word_change(commit
     committed.commit('lock 2')
     committed.stage('deps.manifest', 'beta 2\nalpha 1\n')
     assert _details(cli, 'deps.manifest') in (None, [])
+
+
+AWS = ('AKIA' + 'QWERTYUIOPASDFGH', '[secret masked: AWS access key id]')
+GITHUB = ('ghp_' + 'H' * 36, '[secret masked: GitHub token]')
+
+
+@pytest.mark.parametrize(
+    ('name', 'secret', 'manifest', 'group'),
+    [
+        pytest.param('requirements.txt', AWS, 'flask\n{}==1\n', '', id='requirements'),
+        pytest.param(
+            'requirements.txt', GITHUB, 'flask\n-e git+https://x/y#egg={}\n', '', id='requirements_egg'
+        ),
+        pytest.param(
+            'pyproject.toml', GITHUB, '[project]\ndependencies = ["flask", "{}>=1"]\n', '', id='pyproject'
+        ),
+        pytest.param(
+            'pyproject.toml', AWS, '[tool.poetry.dependencies]\nflask = "1"\n{} = "1"\n', '', id='poetry'
+        ),
+        pytest.param('Pipfile', GITHUB, '[packages]\nflask = "*"\n{} = "*"\n', '', id='pipfile'),
+        pytest.param(
+            'setup.cfg', AWS, '[options]\ninstall_requires =\n    flask\n    {}\n', '', id='setup_cfg'
+        ),
+        pytest.param('Cargo.toml', AWS, '[dependencies]\nflask = "1"\n{} = "1"\n', '', id='cargo'),
+        pytest.param(
+            'composer.json', GITHUB, '{{"require": {{"flask": "1", "{}": "1"}}}}', '', id='composer'
+        ),
+        pytest.param(
+            'package.json',
+            AWS,
+            '{{"dependencies": {{"flask": "1", "{}": "1"}}}}',
+            'dependencies:',
+            id='package_json',
+        ),
+    ],
+)
+def test_a_dependency_named_by_a_secret_is_masked_as_declared(committed, cli, name, secret, manifest, group):
+    """A name is normalized to be compared (lower-cased, ``_`` to ``-``),
+    which takes a secret out of its shape: what is shown is the name as
+    declared, masked like any text of the change."""
+    value, masked = secret
+    committed.stage(name, manifest.format('django'))
+    committed.commit('manifest')
+    committed.stage(name, manifest.format(value))
+    for form in ('json', 'markdown'):
+        res = cli('--format', form)
+        assert res.code == 0, res.err
+        for shown in (value, value.lower(), value.lower().replace('_', '-')):
+            assert shown not in res.out + res.err
+    [detail] = _details(cli, name)
+    assert [i for i in detail['items'] if i.startswith('+')] == [f'+{group}{masked}']

@@ -20,9 +20,9 @@ from review_trigger.triggers._base import (
 def _dependency_change(change: Change, f: FileChange) -> Detail | None:
     from review_trigger import manifests  # only when a manifest changed
 
-    def deps(sha: str | None, path: str | None) -> set[str]:
+    def deps(sha: str | None, path: str | None) -> manifests.Names:
         if sha is None or path is None:
-            return set()
+            return {}
         return manifests.dependencies(path, change.read_blob(sha))
 
     try:
@@ -30,7 +30,9 @@ def _dependency_change(change: Change, f: FileChange) -> Detail | None:
         after = deps(f.new_blob, f.path)
     except manifests.Unparsable:
         return Detail(f.path, 'dependency manifest changed and could not be parsed')
-    added, removed = sorted(after - before), sorted(before - after)
+    # Compared by key, shown as declared (masked, as any text of the change).
+    added = [after[k] for k in sorted(after.keys() - before.keys())]
+    removed = [before[k] for k in sorted(before.keys() - after.keys())]
     if not added and not removed:
         return None
     parts = []
