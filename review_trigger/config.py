@@ -136,7 +136,9 @@ def _yaml_node_count(node: Any, memo: dict[int, int]) -> int:
     key = id(node)
     if key in memo:
         return memo[key]
-    memo[key] = 1  # cycles count once
+    # Until it is counted: an alias to a value inside itself (``a: &x
+    # [*x]``) expands without end, so it is over the limit too.
+    memo[key] = MAX_CONFIG_NODES + 1
     import yaml
 
     total = 1

@@ -14,6 +14,16 @@ BOMB = ''.join(
     ('content', 'message'),
     [
         pytest.param(BOMB, 'more than 100000 values after expanding aliases', id='alias_bomb'),
+        # An alias inside the value it names: data without end.
+        pytest.param('a: &x [*x]\n', 'more than 100000 values after expanding aliases', id='list_in_itself'),
+        pytest.param(
+            'triggers:\n  security: &x {extra: *x}\n',
+            'more than 100000 values after expanding aliases',
+            id='mapping_in_itself',
+        ),
+        pytest.param(
+            'exclude: &x [[a, [*x]]]\n', 'more than 100000 values after expanding aliases', id='nested_cycle'
+        ),
         pytest.param('!!python/object/apply:os.system ["touch pwned"]\n', 'invalid YAML', id='python_tag'),
         pytest.param('exclude: ["' + 'a' * 10_000_000 + '"]\n', 'larger than 1000000 bytes', id='ten_mb'),
         pytest.param(
@@ -43,6 +53,15 @@ def test_hostile_config_is_refused(committed, cli, content, message):
     assert message in res.err
     assert res.err.count('\n') == 1
     assert not (committed.path / 'pwned').exists()
+
+
+def test_an_alias_used_twice_is_no_cycle(committed, cli):
+    committed.write(
+        '.review-trigger.yaml',
+        'exclude: &x [docs/**]\nextra_generated: *x\nextra_context_files: *x\n',
+    )
+    committed.stage('src/app/entitlement.py', 'x = 1\n')
+    assert cli().code == 0
 
 
 def test_anchors_within_limits_are_fine(committed, cli):
