@@ -170,3 +170,24 @@ def test_a_cost_log_row_that_cannot_be_read_is_named_not_summed(fired, capsys, r
     assert main(['cost']) == 2
     out, err = capsys.readouterr()
     assert out == '' and err.count('\n') == 1 and f'COST_LOG.md {message}' in err, err
+
+
+@pytest.mark.parametrize('where', ['reviews', ''], ids=['ledger_folder', 'tool_folder'])
+def test_a_ledger_folder_that_is_a_file_is_one_line(repo, capsys, where):
+    """``.git/review-trigger/reviews`` (or its folder) that is not a folder:
+    the listing cannot be read, which is said, never a traceback; with no
+    folder at all there is nothing recorded."""
+    assert main(['reviews']) == 0
+    assert capsys.readouterr().out.startswith('no reviews recorded in ')
+    place = repo.path / '.git' / 'review-trigger' / where
+    if place.is_dir():
+        import shutil
+
+        shutil.rmtree(place)
+    place.parent.mkdir(parents=True, exist_ok=True)
+    place.write_text('not a folder\n')
+    assert main(['reviews']) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ''
+    [line] = captured.err.splitlines()
+    assert line.startswith('review-trigger: error: cannot read the ledger ') and 'Not a directory' in line
