@@ -103,6 +103,16 @@ def init(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     args = p.parse_args(argv)
     from review_trigger.routing import setup
 
+    # Each combination does all it says or is refused: none is dropped.
+    if args.agent and setup.flags_given(args):
+        raise UserError(
+            '--agent cannot go with --claude-md, --agents-md or --commands: run init once for each'
+        )
+    if args.dry_run and not (args.agent or setup.flags_given(args)):
+        raise UserError(
+            '--dry-run goes with --agent, --claude-md, --agents-md or --commands: '
+            'the starter configuration has nothing to compare with (nothing was written)'
+        )
     if setup.flags_given(args):
         return setup.init(
             args.directory,

@@ -201,6 +201,39 @@ def test_init_without_agent_still_writes_the_config(committed: Repo, cli) -> Non
     assert not Path(committed.path / '.claude').exists()
 
 
+@pytest.mark.parametrize(
+    ('args', 'message'),
+    [
+        pytest.param(['--dry-run'], '--dry-run goes with --agent', id='dry_run_alone'),
+        pytest.param(
+            ['--agent', 'claude', '--claude-md'], '--agent cannot go with', id='agent_and_claude_md'
+        ),
+        pytest.param(
+            ['--agent', 'codex', '--commands', '--dry-run'], '--agent cannot go with', id='agent_and_commands'
+        ),
+    ],
+)
+def test_init_refuses_what_it_would_not_do_and_writes_nothing(
+    args: list[str], message: str, committed: Repo, cli
+) -> None:
+    """An option init would drop (``--dry-run`` of the starter
+    configuration, ``--agent`` with the routing sections) is refused, not
+    ignored: the run would write what was not asked, or leave out what was."""
+    before = sorted(p.name for p in committed.path.iterdir())
+    res = cli('init', *args)
+    assert res.code == 2
+    [line] = res.err.splitlines()
+    assert line.startswith(f'review-trigger: error: {message}')
+    assert sorted(p.name for p in committed.path.iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    'args', [['--agent', 'claude', '--dry-run'], ['--claude-md', '--dry-run'], ['--claude-md', '--commands']]
+)
+def test_init_options_that_go_together_are_taken(args: list[str], committed: Repo, cli) -> None:
+    assert cli('init', *args).code == 0
+
+
 def test_cursor_keeps_an_earlier_before_submit_prompt_entry(committed: Repo, cli) -> None:
     """An installation from before sessionStart: kept, and the start added."""
     hooks = committed.path / '.cursor' / 'hooks.json'
