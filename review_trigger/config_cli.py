@@ -163,14 +163,15 @@ def show(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     # An output like any other: a secret in the file is shown masked.
     red = redact.for_config(cfg)
     data = redact.value(red, config.effective(cfg))
+    from review_trigger.output import emit
+
     if args.format == 'json':
-        sys.stdout.write(json.dumps(data, indent=2) + '\n')
+        emit(json.dumps(data, indent=2) + '\n', None)
     else:
         import yaml
 
         shown = red.text(cfg.source) if cfg.source else 'built-in defaults'
-        sys.stdout.write(f'# source: {shown}\n')
-        sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        emit(f'# source: {shown}\n' + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), None)
     return 0
 
 

@@ -148,13 +148,51 @@ def emit(
     ) as spool:
         _write(spool, text)  # type: ignore[arg-type]
         spool.seek(0)
+        _check_encodable(target, iter(lambda: spool.read(1 << 20), ''))
+        spool.seek(0)
         _to_stdout(target, lambda: shutil.copyfileobj(spool, target))
 
 
+def _encoding(target: TextIO) -> str:
+    import codecs
+
+    name = getattr(target, 'encoding', None) or 'utf-8'
+    try:
+        return codecs.lookup(name).name
+    except LookupError:  # pragma: no cover  (Python opened the stream with it)
+        return name
+
+
+def _check_encodable(target: TextIO, chunks: Iterable[str]) -> None:
+    """Refuse, before anything is written, a report that ``target``'s
+    encoding cannot hold (``PYTHONIOENCODING=ascii``, a Windows code page):
+    the copy goes a piece at a time, and a piece that fails would leave the
+    pieces before it on stdout. UTF-8 holds every report."""
+    import codecs
+
+    encoding = _encoding(target)
+    if encoding == 'utf-8':
+        return
+    encoder = codecs.getincrementalencoder(encoding)(getattr(target, 'errors', None) or 'strict')
+    try:
+        for chunk in chunks:
+            encoder.encode(chunk)
+    except UnicodeEncodeError:
+        raise UserError(_unencodable(encoding))
+
+
+def _unencodable(encoding: str) -> str:
+    return (
+        f'cannot write the report to stdout: its encoding ({encoding}) cannot hold '
+        'its text (set PYTHONIOENCODING=utf-8)'
+    )
+
+
 def _to_stdout(target: TextIO, write: Callable[[], object]) -> None:
-    """``write`` and flush: stdout that cannot take the report (``> /dev/full``)
-    is the user's to fix, as ``--output /dev/full`` is; a reader that went
-    away (BrokenPipeError) is left to the caller."""
+    """``write`` and flush: stdout that cannot take the report (``> /dev/full``,
+    an encoding without its characters) is the user's to fix, as
+    ``--output /dev/full`` is; a reader that went away (BrokenPipeError) is
+    left to the caller."""
     try:
         write()
         target.flush()
@@ -162,3 +200,6 @@ def _to_stdout(target: TextIO, write: Callable[[], object]) -> None:
         raise
     except OSError as e:
         raise UserError(f'cannot write the report to stdout: {e.strerror or e}')
+    except UnicodeEncodeError:
+        # A whole text is encoded before any of it is written.
+        raise UserError(_unencodable(_encoding(target)))

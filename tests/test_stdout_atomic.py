@@ -12,6 +12,7 @@ import pytest
 from conftest import Repo, Result
 
 from review_trigger import output, report
+from review_trigger.errors import UserError
 
 
 class _Bug(Exception):
@@ -119,6 +120,60 @@ def test_stdout_that_cannot_take_the_report_is_a_user_error(committed: Repo, fmt
     assert 'cannot write the report to stdout: No space left on device' in res.stderr
     assert 'internal error' not in res.stderr and res.stderr.count('\n') == 1
     ok = subprocess.run(command, capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout
+
+
+def test_emit_refuses_an_encoding_that_cannot_hold_a_later_piece_and_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The copy goes a piece at a time: a character stdout's encoding
+    lacks, far into the report, is found before the first piece is written."""
+    monkeypatch.setattr(output, 'SPOOL_MAX', 1024)
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding='ascii', write_through=True)
+    pieces = [f'line {n}\n' for n in range(5000)] + ['caf\u00e9\n']
+    with pytest.raises(UserError, match=r'its encoding \(ascii\) cannot hold its text'):
+        output.emit(iter(pieces), None, stdout=out)
+    assert raw.getvalue() == b''
+    # Without it, the same pieces are written whole.
+    output.emit(iter(pieces[:-1]), None, stdout=out)
+    assert raw.getvalue() == ''.join(pieces[:-1]).encode()
+
+
+@pytest.mark.parametrize(
+    ('args', 'ascii_ok'),
+    [
+        pytest.param(['--format', 'markdown'], False, id='markdown'),
+        pytest.param(['--format', 'json'], True, id='json'),  # JSON escapes it
+        pytest.param(['config'], False, id='config'),
+        pytest.param(['route', '--announce', '--session-model', 'mod\u00e8le'], False, id='route'),
+    ],
+)
+def test_stdout_whose_encoding_cannot_hold_the_text_is_a_user_error(
+    committed: Repo, args: list[str], ascii_ok: bool
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    committed.write('.review-trigger.yaml', 'reviewer: R\u00e9viseur\n')
+    committed.stage('src/auth/caf\u00e9.py', 'x = 1\n')
+    command = [sys.executable, '-m', 'review_trigger', *args]
+    env = {**os.environ, 'PYTHONIOENCODING': 'ascii'}
+    res = subprocess.run(command, capture_output=True, env=env)
+    err = res.stderr.decode()
+    assert 'internal error' not in err
+    if ascii_ok:
+        assert res.returncode == 0, err
+        return
+    assert res.returncode == 2, err
+    assert res.stdout == b''
+    [line] = err.splitlines()[-1:]
+    assert line == (
+        'review-trigger: error: cannot write the report to stdout: its encoding (ascii) '
+        'cannot hold its text (set PYTHONIOENCODING=utf-8)'
+    )
+    ok = subprocess.run(command, capture_output=True)
     assert ok.returncode == 0 and ok.stdout
 
 

@@ -444,9 +444,10 @@ def _count(r: ledger.Record) -> str:
 
 
 def _show(md_path: str) -> None:
+    from review_trigger.output import emit
+
     with open(md_path, encoding='utf-8') as f:
-        sys.stdout.write(f.read())
-    sys.stdout.flush()
+        emit(f.read(), None)
 
 
 def _shown(path: str) -> str:
@@ -479,7 +480,9 @@ def reviews(argv: Sequence[str], environ: Mapping[str, str]) -> int:
             f'| {code(r.model) if r.model else "-"} | {cost} | {code(r.range)} '
             f'| {code(_shown(path[: -len("json")] + "md"))} |'
         )
-    sys.stdout.write('\n'.join(lines) + '\n')
+    from review_trigger.output import emit
+
+    emit('\n'.join(lines) + '\n', None)
     return Exit.OK
 
 
@@ -513,5 +516,7 @@ def cost(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         text = ''
     except OSError as e:
         raise UserError(f'cannot read the cost log {rel}: {e.strerror}')
-    sys.stdout.write(costlog.render_sums(costlog.sums(costlog.rows(text, rel), month), month))
+    from review_trigger.output import emit
+
+    emit(costlog.render_sums(costlog.sums(costlog.rows(text, rel), month), month), None)
     return Exit.OK

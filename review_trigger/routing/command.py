@@ -97,6 +97,7 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     session = args.session_model or environ.get(ENV_SESSION_MODEL, '').strip() or None
     cfg = load_config(args.directory, args.config, environ)
     from review_trigger import redact
+    from review_trigger.output import emit
     from review_trigger.routing import plan, render
 
     # The configuration's names and the plan's tasks are shown masked.
@@ -114,7 +115,7 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
             text = json.dumps(redact.value(red, data), indent=2) + '\n'
         else:
             text = red.text(text)
-        sys.stdout.write(text)
+        emit(text, None)
         return 0
     path = plan_path(args.directory, args.plan or args.plan_option, environ, cfg.plan)
     tasks = plan.read_tasks(path)
@@ -128,5 +129,5 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         data = redact.value(red, render.route_data(route, session, cfg.models))
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + '\n')
     else:
-        sys.stdout.write(red.text(render.route_text(route, session, cfg.models)))
+        emit(red.text(render.route_text(route, session, cfg.models)), None)
     return 0
