@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from review_trigger import __version__
 from review_trigger.errors import Exit, guarded
-from review_trigger.options import PROG, Parser, add_analysis_options, add_range_options, request
+from review_trigger.options import PROG, Parser, add_analysis_options, add_range_options, diff_budget, request
 
 
 def _run_parser() -> Parser:
@@ -42,25 +42,13 @@ def _run_parser() -> Parser:
         '--include-diff',
         nargs='?',
         const=30_000,
-        type=_budget,
+        type=diff_budget,
         metavar='BUDGET',
         help='append the diff of the files to review, most important '
         'first, within BUDGET tokens (default 30000); secrets masked',
     )
     add_analysis_options(p)
     return p
-
-
-def _budget(value: str) -> int:
-    from review_trigger.errors import UserError
-
-    try:
-        n = int(value.replace('_', '').replace(',', ''))
-    except ValueError:
-        n = -1
-    if n < 1000:
-        raise UserError(f'--include-diff: the budget is a number of tokens, at least 1000, not {value!r}')
-    return n
 
 
 def run(argv: Sequence[str], environ: Mapping[str, str]) -> int:

@@ -66,6 +66,18 @@ def request(args: argparse.Namespace, environ: Mapping[str, str], **changes: Any
     return Request(**fields)
 
 
+def diff_budget(value: str) -> int:
+    """``--include-diff``'s budget: a number of tokens, at least 1000
+    (``30_000`` and ``30,000`` are read too)."""
+    try:
+        n = int(value.replace('_', '').replace(',', ''))
+    except ValueError:
+        n = -1
+    if n < 1000:
+        raise UserError(f'--include-diff: the budget is a number of tokens, at least 1000, not {value!r}')
+    return n
+
+
 def add_analysis_options(p: argparse.ArgumentParser) -> None:
     """--session-model, --config and --reviewer."""
     p.add_argument(

@@ -354,10 +354,24 @@ def test_key_files_are_never_in_the_diff(committed, cli):
     assert '- `deploy/auth/server.key`: not included (key, credential or environment file' in out
 
 
-def test_a_bad_budget_is_a_user_error(committed, cli):
+@pytest.mark.parametrize('command', [[], ['review', '--command', 'never-run']], ids=['report', 'review'])
+@pytest.mark.parametrize('budget', ['lots', '-5', '0', '999', '1e6'])
+def test_a_bad_budget_is_a_user_error(committed, cli, command, budget):
     committed.stage('src/auth/login.py', 'x = 1\n')
-    res = cli('--include-diff=lots')
+    res = cli(*command, f'--include-diff={budget}')
     assert res.code == 2 and 'at least 1000' in res.err and res.out == ''
+    assert res.err.count('\n') == 1
+
+
+@pytest.mark.parametrize('budget', [str(2**61), str(10**30)])
+def test_a_budget_beyond_any_diff_is_the_whole_diff(committed, cli, budget):
+    """git's output is read as it comes, never into room for the whole
+    budget (2**61 tokens: more memory than there is; 10**30: more than an
+    index can hold)."""
+    committed.stage('src/auth/login.py', 'def login(password):\n    return password\n')
+    res = cli('--include-diff', budget)
+    assert res.code == 0, res.err
+    assert '+def login(password):' in res.out
 
 
 # -- the cost ----------------------------------------------------------------------------

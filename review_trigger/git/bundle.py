@@ -89,14 +89,28 @@ def patch_id(repo: Repo, rng: Range) -> str | None:
     return words[0].decode() if words else None
 
 
+_PIECE = 1 << 20
+
+
 def file_diff(repo: Repo, side_args: Sequence[str], paths: Sequence[str], limit: int) -> tuple[bytes, bool]:
     """The diff of ``paths`` (as text), at most ``limit`` bytes of it, and
     whether it was longer (git is stopped then, not read to the end)."""
     proc = _start(repo, [*_CONFIG, 'diff', *_SHOW_OPTS, '--text', *side_args, '--', *paths])
     assert proc.stdout is not None
     try:
-        data = proc.stdout.read(limit + 1)
-        longer = len(data) > limit
+        # A piece at a time: read(limit + 1) would allocate the whole
+        # budget at once (a budget of a billion tokens: 4 GB), whatever the
+        # diff's size.
+        pieces: list[bytes] = []
+        size = 0
+        while size <= limit:
+            piece = proc.stdout.read(min(limit + 1 - size, _PIECE))
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+        data = b''.join(pieces)
+        longer = size > limit
         if longer:
             proc.kill()
         else:

@@ -309,7 +309,7 @@ def accept(outcome: Any, path: str, model: str | None) -> tuple[ledger.Record, s
 
 
 def _parser() -> argparse.ArgumentParser:
-    from review_trigger.options import Parser, add_analysis_options, add_range_options
+    from review_trigger.options import Parser, add_analysis_options, add_range_options, diff_budget
 
     p = Parser(
         prog=f'{PROG} review',
@@ -356,7 +356,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         '--include-diff',
-        type=int,
+        type=diff_budget,
         metavar='TOKENS',
         help=f'the diff sent with the prompt, in tokens (default {INCLUDE_DIFF_TOKENS:,})',
     )
