@@ -36,6 +36,13 @@ def reviewer(tmp_path: Path, mode: str, *extra: str) -> str:
         ),
         pytest.param(['--timeout-s', 'nan'], '--timeout-s must be a number of seconds', id='nan_timeout'),
         pytest.param(['--timeout-s', 'inf'], '--timeout-s must be a number of seconds', id='inf_timeout'),
+        # Finite, but beyond what the clock's integer holds.
+        pytest.param(
+            ['--timeout-s', '1e300'], '--timeout-s must be at most 604800 seconds', id='huge_timeout'
+        ),
+        pytest.param(
+            ['--timeout-s', '604801'], '--timeout-s must be at most 604800 seconds', id='a_week_and_1s'
+        ),
         pytest.param(['--command', 'x', '--api', 'openai'], 'not allowed with argument', id='two_reviewers'),
     ],
 )
@@ -54,6 +61,16 @@ def test_a_budget_of_nan_in_the_configuration_is_refused(fired, tmp_path, capsys
     assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 2
     assert 'review.max_cost_usd must be a number of dollars, not nan' in capsys.readouterr().err
     assert records(fired) == [] and not (tmp_path / 'calls.log').exists()
+
+
+def test_a_timeout_of_centuries_in_the_configuration_is_refused_and_a_week_is_taken(fired, tmp_path, capsys):
+    fired.write('.review-trigger.yaml', 'review:\n  timeout_s: 1.0e+300\n')
+    assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 2
+    assert 'review.timeout_s must be at most 604800 seconds (a week), not 1e+300' in capsys.readouterr().err
+    assert records(fired) == [] and not (tmp_path / 'calls.log').exists()
+    fired.write('.review-trigger.yaml', 'review:\n  timeout_s: 604800\n')
+    assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 0, capsys.readouterr().err
+    assert len(records(fired)) == 1
 
 
 @pytest.mark.parametrize(

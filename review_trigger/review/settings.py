@@ -15,6 +15,8 @@ Kind = Literal['command', 'anthropic', 'openai']
 KEY_ENV: Mapping[str, str] = {'anthropic': 'ANTHROPIC_API_KEY', 'openai': 'OPENAI_API_KEY'}
 BASE_URL_ENV: Mapping[str, str] = {'anthropic': 'ANTHROPIC_BASE_URL', 'openai': 'OPENAI_BASE_URL'}
 TIMEOUT_S = 600.0
+# Past about 9e9 s a timeout no longer fits the clock's integer (OverflowError).
+MAX_TIMEOUT_S = 7 * 24 * 3600.0
 MAX_OUTPUT_TOKENS = 8192
 RETRIES = 3  # further attempts after a 429, a 5xx or a dropped connection
 INCLUDE_DIFF_TOKENS = 30_000
@@ -98,6 +100,10 @@ def resolve(
         raise UserError(f'{timeout_name} must be a number of seconds, not {timeout}')
     if timeout <= 0:
         raise UserError(f'{timeout_name} must be positive')
+    if timeout > MAX_TIMEOUT_S:
+        raise UserError(
+            f'{timeout_name} must be at most {MAX_TIMEOUT_S:.0f} seconds (a week), not {timeout:g}'
+        )
     return Settings(
         kind,
         argv,
