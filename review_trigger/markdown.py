@@ -77,6 +77,13 @@ def code(text: str) -> str:
     return f'{ticks}{text}{ticks}'
 
 
+def cell(text: str) -> str:
+    """``code(text)`` for a cell of a GFM table: a table splits its rows at
+    every ``|`` not escaped, inside code spans too, and shows ``\\|`` in
+    a cell as ``|``."""
+    return code(text).replace('|', '\\|')
+
+
 def fence(text: str, info: str = 'text') -> str:
     """A fenced code block holding ``text`` as data."""
     text = _escaped(text)

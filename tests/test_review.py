@@ -6,6 +6,7 @@ in test_review_gate.py)."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -338,6 +339,33 @@ def test_reviews_lists_the_ledger(fired, tmp_path, capsys):
     assert main(['reviews']) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3 and '| FAIL | 2 |' in lines[2]
+
+
+@pytest.mark.parametrize(
+    'model', ['m|o`d<el>', 'plain-model', 'a\\|b'], ids=['pipe', 'plain', 'escaped_pipe']
+)
+def test_reviews_table_cells_hold_a_pipe(fired, tmp_path, capsys, model):
+    """The range (a branch may be named ``x|y``) and the model the
+    reviewer reports are shown in table cells: a ``|`` in them stays in
+    its cell, shown as it is."""
+    from markdown_it import MarkdownIt
+
+    answer = json.dumps({'verdict': 'PASS', 'summary': 's', 'findings': []})
+    envelope = {'type': 'result', 'subtype': 'success', 'result': answer, 'modelUsage': {model: {}}}
+    script = tmp_path / 'reviewer.py'
+    script.write_text(f'import sys\nsys.stdin.read()\nprint({json.dumps(json.dumps(envelope))})\n')
+    fired.commit('six files')
+    fired.git('branch', 'x|y', 'HEAD~1')
+    assert main(['review', '--since', 'x|y', '--command', shlex.join([sys.executable, str(script)])]) == 0
+    capsys.readouterr()
+    assert main(['reviews']) == 0
+    html = MarkdownIt('commonmark').enable('table').render(capsys.readouterr().out)
+    rows = re.findall(r'<tr>(.*?)</tr>', html, re.S)
+    assert len(rows) == 2
+    cells = [re.findall(r'<t[hd][^>]*>(.*?)</t[hd]>', row, re.S) for row in rows]
+    assert [len(c) for c in cells] == [8, 8], cells
+    assert cells[1][4] == f'<code>{model.replace("<", "&lt;").replace(">", "&gt;")}</code>'
+    assert cells[1][6] == '<code>x|y..HEAD</code>'
 
 
 def test_cost_log_rows_and_monthly_sums(fired, tmp_path, capsys):

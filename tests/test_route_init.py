@@ -154,3 +154,24 @@ def test_commands_never_overwrite_a_hand_edited_file(committed, cli):
     after_haiku = (folder / 'use-haiku.md').read_text()
     assert after_haiku != before_haiku and 'security review' in after_haiku.split('Do NOT')[0]
     assert 'wrote .claude/commands/use-haiku.md' in res.err
+
+
+def test_a_pipe_in_the_routing_table_stays_in_its_cell(committed, cli):
+    """A vendor, model or role of the configuration with a ``|`` in it
+    does not split the table's row."""
+    import re
+
+    from markdown_it import MarkdownIt
+
+    committed.write(
+        '.review-trigger.yaml',
+        'routing:\n  tiers:\n    reason:\n      role: "deep|slow"\n'
+        '      extra_vendors:\n        "ven|dor": "mo|del"\n',
+    )
+    assert cli('init', '--claude-md').code == 0
+    text = (committed.path / 'CLAUDE.md').read_text()
+    html = MarkdownIt('commonmark').enable('table').render(text)
+    rows = re.findall(r'<tr>(.*?)</tr>', html, re.S)
+    counts = {len(re.findall(r'<t[hd][^>]*>', row)) for row in rows}
+    assert len(rows) >= 4 and len(counts) == 1, rows
+    assert 'ven|dor' in html and 'mo|del' in html and 'deep|slow' in html

@@ -457,7 +457,7 @@ def _shown(path: str) -> str:
 
 def reviews(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     from review_trigger import git
-    from review_trigger.markdown import code
+    from review_trigger.markdown import cell
     from review_trigger.options import Parser
     from review_trigger.review import costlog
 
@@ -476,9 +476,9 @@ def reviews(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     for path, r in found:
         cost = costlog.usd(r.cost_usd) if r.cost_usd is not None else '-'
         lines.append(
-            f'| {r.time} | {r.verdict.status} | {len(r.verdict.findings)} | {code(r.reviewer)} '
-            f'| {code(r.model) if r.model else "-"} | {cost} | {code(r.range)} '
-            f'| {code(_shown(path[: -len("json")] + "md"))} |'
+            f'| {r.time} | {r.verdict.status} | {len(r.verdict.findings)} | {cell(r.reviewer)} '
+            f'| {cell(r.model) if r.model else "-"} | {cost} | {cell(r.range)} '
+            f'| {cell(_shown(path[: -len("json")] + "md"))} |'
         )
     from review_trigger.output import emit
 

@@ -238,6 +238,11 @@ def _one_line(text: str) -> str:
     return ' '.join(visible(text).split())
 
 
+def _in_cell(text: str) -> str:
+    # A table row is split at every ``|`` not escaped.
+    return _one_line(text).replace('|', '\\|')
+
+
 def instructions_block(config: Config | None, tool_flag: str) -> str:
     """The marked block: ``model_routing``, ``routing_table`` and
     ``self_awareness_instructions``, from the table."""
@@ -255,13 +260,13 @@ def instructions_block(config: Config | None, tool_flag: str) -> str:
         '',
     ]
     vendors = list(dict.fromkeys(v for t in table.tiers for v, _ in t.vendors))
-    out.append('| Tier | ' + ' | '.join(_one_line(v) for v in vendors) + ' |')
+    out.append('| Tier | ' + ' | '.join(_in_cell(v) for v in vendors) + ' |')
     out.append('|---' * (len(vendors) + 1) + '|')
     for t in table.tiers:
         names = dict(t.vendors)
         out.append(
-            f'| {t.id} ({_one_line(t.role)}) | '
-            + ' | '.join(_one_line(names.get(v, '--')) for v in vendors)
+            f'| {t.id} ({_in_cell(t.role)}) | '
+            + ' | '.join(_in_cell(names.get(v, '--')) for v in vendors)
             + ' |'
         )
     body = []
