@@ -99,9 +99,10 @@ def find_source(root: str, read: Any = None) -> Source | None:
     """
 
     def from_disk(rel: str) -> bytes | None:
+        from review_trigger.files import read_regular
+
         try:
-            with open(os.path.join(root, rel), 'rb') as f:
-                return f.read(MAX_CONFIG_BYTES + 1)
+            return read_regular(os.path.join(root, rel), MAX_CONFIG_BYTES)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
         except OSError as e:
@@ -119,9 +120,10 @@ def find_source(root: str, read: Any = None) -> Source | None:
 
 
 def read_file(path: str) -> Source:
+    from review_trigger.files import read_regular
+
     try:
-        with open(path, 'rb') as f:
-            text = f.read(MAX_CONFIG_BYTES + 1)
+        text = read_regular(path, MAX_CONFIG_BYTES)
     except OSError as e:
         raise UserError(f'cannot read config {path}: {e.strerror}')
     return Source(path, text, os.path.basename(path) == PYPROJECT)

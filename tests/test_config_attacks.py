@@ -273,3 +273,70 @@ def test_an_empty_config_file_is_the_defaults(committed, cli):
     committed.write('.review-trigger.yaml', '# nothing set yet\n')
     committed.stage('src/auth/login.py', 'x = 1\n')
     assert 'security' in fired(cli)
+
+
+def _fifo(path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    os.mkfifo(path)
+
+
+def _link(target: str):  # type: ignore[no-untyped-def]
+    def make(path) -> None:  # type: ignore[no-untyped-def]
+        path.symlink_to(target)
+
+    return make
+
+
+@pytest.mark.skipif(not hasattr(__import__('os'), 'mkfifo'), reason='no FIFOs')
+@pytest.mark.parametrize(
+    ('name', 'make', 'args', 'shown'),
+    [
+        pytest.param('.review-trigger.yaml', _fifo, [], '.review-trigger.yaml', id='config_fifo'),
+        pytest.param(
+            '.review-trigger.yaml', _link('/dev/zero'), [], '.review-trigger.yaml', id='config_zero'
+        ),
+        pytest.param('pyproject.toml', _fifo, [], 'pyproject.toml', id='pyproject_fifo'),
+        pytest.param('PROJECT_PLAN.md', _fifo, ['route'], 'PROJECT_PLAN.md', id='plan_fifo'),
+        pytest.param(
+            'CLAUDE.md', _link('/dev/zero'), ['init', '--claude-md'], '/dev/zero', id='claude_md_zero'
+        ),
+        pytest.param(
+            '.claude/settings.json',
+            _link('/dev/zero'),
+            ['init', '--agent', 'claude'],
+            '.claude/settings.json',
+            id='settings_zero',
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_regular_file_is_refused_not_waited_on(
+    committed, tmp_path, name, make, args, shown
+):
+    """A symlink in the work tree to a FIFO or a device: opening the FIFO
+    waits for a writer, reading /dev/zero never ends. Refused, in a process
+    of its own that may neither wait nor take the machine's memory."""
+    import resource
+    import subprocess
+    import sys
+
+    path = committed.path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    make(path)
+    committed.stage('src/auth/a.py', 'x = 1\n')
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    res = subprocess.run(
+        [sys.executable, '-m', 'review_trigger', *args],
+        cwd=committed.path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limits,
+    )
+    assert res.returncode == 2, res.stderr
+    [line] = res.stderr.splitlines()
+    assert f'{shown}: not a regular file' in line

@@ -106,10 +106,11 @@ def merge(agent: str, settings: dict[str, Any], rel: str) -> dict[str, Any]:
 
 
 def _read_text(path: str, rel: str) -> str:
+    from review_trigger.files import read_regular
+
     try:
         # As it is: a file with CRLF line ends keeps them.
-        with open(path, encoding='utf-8', newline='') as f:
-            return f.read()
+        return read_regular(path).decode('utf-8')
     except FileNotFoundError:
         return ''
     except (OSError, UnicodeDecodeError) as e:

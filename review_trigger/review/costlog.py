@@ -93,9 +93,10 @@ def row_text(row: Row) -> str:
 
 def append(path: str, row: Row) -> None:
     """Add ``row`` to the log at ``path`` (its header first, for a new log)."""
+    from review_trigger.files import read_regular
+
     try:
-        with open(path, 'rb') as f:
-            old = f.read()
+        old = read_regular(path)
     except FileNotFoundError:
         old = b''
     except OSError as e:

@@ -509,9 +509,11 @@ def cost(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     if not rel:
         raise UserError('no cost log: set cost_log: (e.g. docs/COST_LOG.md) in the configuration')
     path = costlog.path_in(repo.root, rel)
+    from review_trigger.files import read_regular
+
     try:
-        with open(path, encoding='utf-8', errors='replace') as f:
-            text = f.read()
+        # Read as open(..., errors='replace') reads text: universal newlines.
+        text = read_regular(path).decode('utf-8', 'replace').replace('\r\n', '\n').replace('\r', '\n')
     except FileNotFoundError:
         text = ''
     except OSError as e:

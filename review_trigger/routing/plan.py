@@ -66,9 +66,10 @@ def masked(tasks: Sequence[Task], mask: Callable[[str], str]) -> list[Task]:
 def read_tasks(path: str) -> tuple[Task, ...]:
     """The upcoming tasks of the plan at ``path`` (UserError when it is
     missing, too large, or not UTF-8 text)."""
+    from review_trigger.files import read_regular
+
     try:
-        with open(path, 'rb') as f:
-            data = f.read(MAX_PLAN_BYTES + 1)
+        data = read_regular(path, MAX_PLAN_BYTES)
     except FileNotFoundError:
         raise UserError(f'no plan file {path} (name one: review-trigger route PLAN.md)')
     except IsADirectoryError:

@@ -40,9 +40,10 @@ class Planned(NamedTuple):
 
 
 def _read(path: str) -> str | None:
+    from review_trigger.files import read_regular
+
     try:
-        with open(path, 'rb') as f:
-            return f.read().decode('utf-8', 'surrogateescape')
+        return read_regular(path).decode('utf-8', 'surrogateescape')
     except FileNotFoundError:
         return None
     except IsADirectoryError:
