@@ -3,6 +3,7 @@ matches git, and the prompt keeps every path inside code formatting."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import json
@@ -133,6 +134,7 @@ def _change(root, base, change, delete, rename=()):
 # one run to the next in a repository analysed before. The first run of a
 # worker is cold; test_memo tests a cold run against a warm one.
 _MEMO = tempfile.mkdtemp(prefix='review-trigger-memo-')
+atexit.register(shutil.rmtree, _MEMO, ignore_errors=True)
 
 
 @contextlib.contextmanager
