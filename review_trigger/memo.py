@@ -69,7 +69,9 @@ class Memo:
         try:
             with open(self._path, encoding='utf-8') as f:
                 data = json.load(f)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
+            # Valid JSON can nest deeper than the parser's recursion allows:
+            # a damaged file all the same, worked out anew.
             return self._kinds
         if not isinstance(data, dict):
             return self._kinds

@@ -111,7 +111,9 @@ class Globs:
         try:
             with open(self._path, encoding='utf-8') as f:
                 data = json.load(f)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
+            # Valid JSON can nest deeper than the parser's recursion allows:
+            # a damaged file all the same, translated anew.
             return
         if (
             not isinstance(data, dict)

@@ -542,10 +542,18 @@ def test_session_ids_cannot_name_other_files(committed: Repo, hook) -> None:
     assert record['session_id'] in ('../../../escape', '/etc/passwd', 'a' * 300, '.hidden', 'x\0y', 'é')
 
 
-def test_a_damaged_record_is_started_again(committed: Repo, hook) -> None:
+@pytest.mark.parametrize(
+    'content',
+    [
+        pytest.param('{"version": 1, "start": "; rm -rf /"}', id='doctored'),
+        # Valid JSON, nested deeper than the parser's recursion allows.
+        pytest.param('[' * 100_000 + ']' * 100_000, id='too_deep'),
+    ],
+)
+def test_a_damaged_record_is_started_again(committed: Repo, hook, content: str) -> None:
     hook('claude', claude_start(committed))
     path = committed.path / '.git' / 'review-trigger' / 'sessions' / f'{SID}.json'
-    path.write_text('{"version": 1, "start": "; rm -rf /"}')
+    path.write_text(content)
     significant(committed)
     assert blocked('claude', hook('claude', claude_stop(committed))) is not None
     assert session_record(committed)['start'] == committed.git('rev-parse', 'HEAD').strip()

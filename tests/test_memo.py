@@ -75,6 +75,20 @@ def test_a_damaged_file_is_ignored_and_written_anew(tmp_path: Path, content: str
     assert Memo(str(tmp_path)).get('kind', 'k', _never, str(source), _is_str) == 'answer'
 
 
+@pytest.mark.parametrize('name', ['rules.json', 'globs.json'])
+def test_a_file_nested_too_deeply_is_ignored_and_written_anew(committed: Any, cli: Any, name: str) -> None:
+    """Valid JSON nested deeper than the parser's recursion allows is a
+    damaged file like any other: the run's report is the same."""
+    committed.stage('src/settings.py', 'password = "hunter2-very-secret"\n')
+    first = cli('--format', 'json')
+    assert first.code == 0, first.err
+    store = committed.path / '.git' / 'review-trigger' / name
+    store.write_text('[' * 100_000 + ']' * 100_000)
+    again = cli('--format', 'json')
+    assert (again.code, again.err, again.out) == (0, first.err, first.out)
+    assert isinstance(json.loads(store.read_text()), dict)
+
+
 def test_a_directory_it_cannot_write_costs_only_time(tmp_path: Path) -> None:
     (tmp_path / 'a-file').write_text('x')
     memo = Memo(str(tmp_path / 'a-file' / 'deeper'))

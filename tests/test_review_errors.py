@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from review_support import LEDGER, records
 from review_support import fired as fired  # noqa: F401 (a fixture)
-from review_support import records
 
 from review_trigger.__main__ import main
 from review_trigger.review import costlog
@@ -187,6 +187,21 @@ def test_a_cost_log_row_that_cannot_be_read_is_named_not_summed(fired, capsys, r
     assert main(['cost']) == 2
     out, err = capsys.readouterr()
     assert out == '' and err.count('\n') == 1 and f'COST_LOG.md {message}' in err, err
+
+
+def test_a_ledger_record_nested_too_deeply_is_passed_over(fired, capsys, tmp_path):
+    """Valid JSON nested deeper than the parser's recursion allows: a
+    damaged record, never counted (the change is reviewed again), never a
+    traceback."""
+    assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 0
+    [path] = (fired.path / LEDGER).glob('*.json')
+    path.write_text('[' * 100_000 + ']' * 100_000)
+    capsys.readouterr()
+    assert main(['reviews']) == 0
+    assert capsys.readouterr().out.startswith('no reviews recorded in ')
+    assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 0
+    assert (tmp_path / 'calls.log').read_text() == 'pass\npass\n'
+    assert [r['verdict'] for r in records(fired)] == ['PASS']
 
 
 @pytest.mark.parametrize('where', ['reviews', ''], ids=['ledger_folder', 'tool_folder'])

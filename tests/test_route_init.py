@@ -132,6 +132,23 @@ def test_commands_are_written_from_the_table_with_frontmatter(committed, cli):
     assert sorted(state) == [f'.claude/commands/{n}' for n in sorted(os.listdir(folder))]
 
 
+def test_a_state_file_nested_too_deeply_is_ignored(committed, cli):
+    """Valid JSON nested deeper than the parser's recursion allows: the
+    record of what was generated is damaged, so no file counts as written
+    by the tool, and one the table changes is kept as it is."""
+    assert cli('init', '--commands').code == 0
+    (committed.path / '.git' / 'review-trigger' / 'generated.json').write_text('[' * 100_000 + ']' * 100_000)
+    haiku = committed.path / '.claude' / 'commands' / 'use-haiku.md'
+    before = haiku.read_text()
+    committed.write(
+        '.review-trigger.yaml', 'routing:\n  extra_task_types:\n    security_review: {tier: execute}\n'
+    )
+    res = cli('init', '--commands')
+    assert res.code == 0, res.err
+    assert 'skipped .claude/commands/use-haiku.md: edited by hand' in res.err
+    assert haiku.read_text() == before
+
+
 def test_commands_never_overwrite_a_hand_edited_file(committed, cli):
     folder = committed.path / '.claude' / 'commands'
     folder.mkdir(parents=True)

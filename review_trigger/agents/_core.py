@@ -164,7 +164,8 @@ def read_record(path: str) -> Record | None:
     try:
         with open(path, encoding='utf-8') as f:
             data = json.load(f)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
+        # Valid JSON can nest deeper than the parser's recursion allows.
         return None
     try:
         start = data['start']

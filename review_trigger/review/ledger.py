@@ -165,7 +165,9 @@ def _read(path: str) -> Record | None:
         with open(path, encoding='utf-8') as f:
             data = json.load(f)
         record = from_data(data)
-    except (OSError, ValueError, KeyError, TypeError, UserError):
+    except (OSError, ValueError, KeyError, TypeError, UserError, RecursionError):
+        # RecursionError: valid JSON can nest deeper than the parser's
+        # recursion allows.
         return None
     # The record's name is its key: a copied or renamed file does not pass.
     return record if os.path.basename(path) == f'{record.key}.json' else None

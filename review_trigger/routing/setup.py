@@ -64,7 +64,9 @@ def _load_state(git_dir: str) -> dict[str, str]:
     text = _read(_state_path(git_dir))
     try:
         data = json.loads(text) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: valid JSON can nest deeper than the parser's
+        # recursion allows.
         return {}
     return (
         {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
