@@ -29,6 +29,15 @@ def test_bare_repository(tmp_path, monkeypatch, cli):
     assert_error(cli(), 'bare repository')
 
 
+def test_bare_repository_named_by_git_dir(tmp_path, monkeypatch, cli):
+    """GIT_DIR names the repository: the message names it, not the
+    folder the command was started in."""
+    subprocess.run(['git', 'init', '-q', '--bare', str(tmp_path / 'b.git')], check=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv('GIT_DIR', 'b.git')
+    assert_error(cli(), '/b.git is a bare repository: review-trigger needs a work tree')
+
+
 def test_unknown_revision(committed, cli):
     assert_error(cli('--since', 'no-such-branch'), "unknown revision 'no-such-branch'")
 

@@ -42,10 +42,13 @@ def open_repo(path: str | None = None, environ: Mapping[str, str] | None = None)
                 f'`git config --global --add safe.directory {at}`',
             )
         # The fast path failed; find out why for the message.
-        bare = _call(probe, 'rev-parse', '--is-bare-repository')[1].strip()
+        found = _call(probe, 'rev-parse', '--is-bare-repository', '--absolute-git-dir')[1].split(b'\n')
+        bare = found[0].strip()
         if bare == b'true':
+            # The repository, which is not ``where`` when GIT_DIR names it.
+            named = _decode(found[1]) if len(found) > 1 and found[1] else where
             raise UserError(
-                f'{where} is a bare repository: review-trigger needs a work tree',
+                f'{named} is a bare repository: review-trigger needs a work tree',
             )
         if bare == b'false':
             raise UserError(f'{where} is inside a .git directory, not a work tree')
