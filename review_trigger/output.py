@@ -54,7 +54,7 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
         os.makedirs(folder, exist_ok=True)
         fd, tmp = temporary_file(folder)
     except OSError as e:
-        raise UserError(f'cannot write {path}: {e.strerror}')
+        raise UserError(f'cannot write {path}: {reason(e, path)}')
     try:
         # The temporary file is made 0600 (as mkstemp makes one): the file
         # it becomes has the mode a plain write would have given it.
@@ -73,6 +73,29 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
         if isinstance(e, OSError):
             raise UserError(f'cannot write {path}: {e.strerror}')
         raise
+
+
+def reason(e: OSError, path: str) -> str:
+    """Why ``path`` could not be made or opened: ``e``'s words, or, when a
+    folder on its way is a file, which one (makedirs says "File exists"
+    of it, open "Not a directory")."""
+    if isinstance(e, (FileExistsError, NotADirectoryError)):
+        blocker = not_a_directory(os.path.dirname(path))
+        if blocker is not None:
+            return f'{blocker} is not a directory'
+    return e.strerror or str(e)
+
+
+def not_a_directory(folder: str) -> str | None:
+    """The nearest of ``folder`` and the folders above it that exists, if
+    it is not a directory (a file, a dangling symlink); None if it is one.
+    Named as ``folder`` is (relative stays relative)."""
+    while folder and not os.path.lexists(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+    return None if not folder or os.path.isdir(folder) else folder
 
 
 def _umask() -> int:

@@ -124,7 +124,21 @@ def test_output_to_a_pipe_writes_into_it(committed, cli, tmp_path):
 def test_output_to_unwritable_place(committed, cli, tmp_path):
     committed.stage('src/auth/login.py', 'x = 1\n')
     (tmp_path / 'file').write_text('')
-    assert_error(cli('--output', str(tmp_path / 'file' / 'prompt.md')), 'cannot write')
+    assert_error(
+        cli('--output', str(tmp_path / 'file' / 'prompt.md')),
+        f'cannot write {tmp_path}/file/prompt.md: {tmp_path}/file is not a directory',
+    )
+
+
+@pytest.mark.parametrize('output', ['afile/x.md', 'afile/deeper/x.md'], ids=['in_it', 'below_it'])
+def test_output_under_a_file_names_the_file(committed, cli, output):
+    """A folder on the way that is a file: the message names it, never
+    "File exists" (which the file does, but is not what went wrong)."""
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    (committed.path / 'afile').write_text('mine\n')
+    res = cli('--output', output)
+    assert_error(res, f'cannot write ./{output}: ./afile is not a directory')
+    assert (committed.path / 'afile').read_text() == 'mine\n'
 
 
 def test_no_traceback_through_real_process(tmp_path):

@@ -540,6 +540,22 @@ def test_informational_hook_survives_a_bug_and_drops_stale_files(committed, cli,
     assert _hook(cli, monkeypatch, {}, '--gate').code == 3
 
 
+def test_a_tool_folder_that_is_a_file_is_named(committed, cli, monkeypatch):
+    """``.git/review-trigger`` that is a file: the error names it as the
+    folder that is not one (never "File exists"), and leaves it alone."""
+    import shutil
+
+    folder = committed.path / '.git' / 'review-trigger'
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.write_text('not a folder\n')
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    res = _hook(cli, monkeypatch, {}, '--gate')
+    assert (res.code, res.out) == (2, '')
+    report = folder / 'report.json'
+    assert res.err == f'review-trigger: error: cannot write {report}: {folder} is not a directory\n'
+    assert folder.read_text() == 'not a folder\n'
+
+
 def test_zero_from_ref_and_unrelated_history_analyse_from_the_root(committed, cli, monkeypatch):
     head = committed.git('rev-parse', 'HEAD').strip()
     res = _hook(cli, monkeypatch, {'PRE_COMMIT_FROM_REF': '0' * 40, 'PRE_COMMIT_TO_REF': head})
