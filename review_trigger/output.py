@@ -54,7 +54,7 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
         os.makedirs(folder, exist_ok=True)
         fd, tmp = temporary_file(folder)
     except OSError as e:
-        raise UserError(f'cannot write {path}: {reason(e, path)}')
+        raise UserError(f'cannot write {path}: {reason(e, os.path.dirname(path))}')
     try:
         # The temporary file is made 0600 (as mkstemp makes one): the file
         # it becomes has the mode a plain write would have given it.
@@ -75,12 +75,12 @@ def write_atomic(path: str, text: str | Iterable[str]) -> None:
         raise
 
 
-def reason(e: OSError, path: str) -> str:
-    """Why ``path`` could not be made or opened: ``e``'s words, or, when a
-    folder on its way is a file, which one (makedirs says "File exists"
-    of it, open "Not a directory")."""
+def reason(e: OSError, folder: str) -> str:
+    """Why ``folder``, or a file in it, could not be made, opened or
+    listed: ``e``'s words, or, when it or a folder above it is a file,
+    which one (makedirs says "File exists" of it, open "Not a directory")."""
     if isinstance(e, (FileExistsError, NotADirectoryError)):
-        blocker = not_a_directory(os.path.dirname(path))
+        blocker = not_a_directory(folder)
         if blocker is not None:
             return f'{blocker} is not a directory'
     return e.strerror or str(e)

@@ -130,6 +130,28 @@ def test_output_to_unwritable_place(committed, cli, tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    'args',
+    [
+        pytest.param(['--worktree'], id='worktree_index'),
+        pytest.param(['init', '--commands'], id='generated_record'),
+        pytest.param(['reviews'], id='ledger'),
+        pytest.param(['hook', '--gate'], id='hook_report'),
+    ],
+)
+def test_a_tool_folder_that_is_a_file_is_named(committed, cli, args):
+    """``.git/review-trigger`` that is a file: each command that needs the
+    folder says that it is not one, naming it, and leaves it alone."""
+    import shutil
+
+    folder = committed.path / '.git' / 'review-trigger'
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.write_text('not a folder\n')
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    assert_error(cli(*args), f': {folder} is not a directory')
+    assert folder.read_text() == 'not a folder\n'
+
+
 @pytest.mark.parametrize('output', ['afile/x.md', 'afile/deeper/x.md'], ids=['in_it', 'below_it'])
 def test_output_under_a_file_names_the_file(committed, cli, output):
     """A folder on the way that is a file: the message names it, never

@@ -222,4 +222,5 @@ def test_a_ledger_folder_that_is_a_file_is_one_line(repo, capsys, where):
     captured = capsys.readouterr()
     assert captured.out == ''
     [line] = captured.err.splitlines()
-    assert line.startswith('review-trigger: error: cannot read the ledger ') and 'Not a directory' in line
+    ledger = repo.path / LEDGER
+    assert line == f'review-trigger: error: cannot read the ledger {ledger}: {place} is not a directory'

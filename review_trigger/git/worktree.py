@@ -78,14 +78,14 @@ def _temporary_index(repo: Repo, prefix: str) -> Iterator[str]:
     """A copy of the index in the git directory (the same file system, and
     never the work tree), removed afterwards whatever happens: an
     exception, ^C (KeyboardInterrupt) or, in the main thread, SIGTERM."""
-    from review_trigger.output import temporary_file
+    from review_trigger.output import reason, temporary_file
 
     folder = os.path.join(repo.git_dir, 'review-trigger')
     try:
         os.makedirs(folder, exist_ok=True)
         fd, path = temporary_file(folder, prefix)
     except OSError as e:
-        raise UserError(f'cannot create a temporary index in {folder}: {e.strerror}')
+        raise UserError(f'cannot create a temporary index in {folder}: {reason(e, folder)}')
     restore = _terminate_as_interrupt()
     try:
         with os.fdopen(fd, 'wb') as copy:

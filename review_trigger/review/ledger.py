@@ -104,13 +104,14 @@ def find(repo: git.Repo, key: Key) -> Record | None:
 def listing(repo: git.Repo) -> list[tuple[str, Record]]:
     """Every stored review, newest first, with its path."""
     from review_trigger.errors import UserError
+    from review_trigger.output import reason
 
     try:
         names = os.listdir(folder(repo))
     except FileNotFoundError:
         return []
     except OSError as e:  # not a directory, or not ours to read
-        raise UserError(f'cannot read the ledger {folder(repo)}: {e.strerror}')
+        raise UserError(f'cannot read the ledger {folder(repo)}: {reason(e, folder(repo))}')
     found = []
     for name in names:
         if name.endswith('.json'):

@@ -41,6 +41,7 @@ class Planned(NamedTuple):
 
 def _read(path: str) -> str | None:
     from review_trigger.files import read_regular
+    from review_trigger.output import reason
 
     try:
         return read_regular(path).decode('utf-8', 'surrogateescape')
@@ -49,7 +50,7 @@ def _read(path: str) -> str | None:
     except IsADirectoryError:
         raise UserError(f'cannot read {path}: it is a directory')
     except OSError as e:
-        raise UserError(f'cannot read {path}: {e.strerror}')
+        raise UserError(f'cannot read {path}: {reason(e, os.path.dirname(path))}')
 
 
 def _digest(text: str) -> str:
