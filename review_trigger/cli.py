@@ -10,7 +10,15 @@ from typing import NoReturn
 
 from review_trigger import __version__
 from review_trigger.errors import Exit, guarded
-from review_trigger.options import PROG, Parser, add_analysis_options, add_range_options, diff_budget, request
+from review_trigger.options import (
+    PROG,
+    Parser,
+    add_analysis_options,
+    add_range_options,
+    diff_budget,
+    output_path,
+    request,
+)
 
 
 def _run_parser() -> Parser:
@@ -35,6 +43,7 @@ def _run_parser() -> Parser:
     p.add_argument(
         '--output',
         metavar='PATH',
+        type=output_path,
         help='write the report to PATH (atomically) instead of stdout (- is stdout)',
     )
     p.add_argument('--fail-on-trigger', action='store_true', help='exit 1 when a trigger fires')

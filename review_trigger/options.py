@@ -78,6 +78,14 @@ def diff_budget(value: str) -> int:
     return n
 
 
+def output_path(value: str) -> str:
+    """``--output``'s path: an empty one names no file (joined to the
+    directory, it is the directory itself)."""
+    if not value:
+        raise UserError('--output: the path is empty (- is stdout)')
+    return value
+
+
 def add_analysis_options(p: argparse.ArgumentParser) -> None:
     """--session-model, --config and --reviewer."""
     p.add_argument(

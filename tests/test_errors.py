@@ -130,6 +130,12 @@ def test_output_to_unwritable_place(committed, cli, tmp_path):
     )
 
 
+@pytest.mark.parametrize('args', [['--output', ''], ['--output=']], ids=['separate', 'joined'])
+def test_output_with_an_empty_path(committed, cli, args):
+    committed.stage('src/auth/login.py', 'x = 1\n')
+    assert_error(cli(*args), '--output: the path is empty')
+
+
 @pytest.mark.parametrize(
     'args',
     [
