@@ -106,7 +106,7 @@ def _shown(path: str) -> str:
 
 def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from review_trigger import pipeline
-    from review_trigger.output import remove, write_atomic
+    from review_trigger.output import remove, say, write_atomic
 
     repo = git.open_repo(None, environ)
     folder = os.path.join(repo.git_dir, FOLDER)
@@ -176,8 +176,9 @@ def run(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
                 f'  {action} anyway: SKIP={GATE_ID} git {action} ...',
                 f'  or mark each flagged line that is fine as it is: {SUPPRESSION}',
             ]
-    sys.stdout.write(''.join(f'{line}\n' for line in lines))
-    sys.stdout.flush()
+    # A path in the lines may be one stdout's encoding cannot hold: escaped
+    # as on stderr, since pre-commit shows these lines in its place.
+    say(''.join(f'{line}\n' for line in lines))
     return Exit.TRIGGERED if refused else Exit.OK
 
 
@@ -209,9 +210,11 @@ def main(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     args = _parser().parse_args(argv)
     if args.gate:
         return guarded(lambda: run(args, environ), PROG, environ=environ)
+    from review_trigger.output import Escaping
+
     # pre-commit shows a hook's stdout; the informational hook's errors go
-    # there too, so that they are seen.
-    with contextlib.redirect_stderr(sys.stdout):
+    # there too, so that they are seen (escaped as they would be on stderr).
+    with contextlib.redirect_stderr(Escaping(sys.stdout)):
         code = guarded(
             lambda: run(args, environ), PROG, note=' (not blocking: this hook only informs)', environ=environ
         )

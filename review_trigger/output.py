@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 from collections.abc import Callable, Iterable
@@ -226,3 +227,42 @@ def _to_stdout(target: TextIO, write: Callable[[], object]) -> None:
     except UnicodeEncodeError:
         # A whole text is encoded before any of it is written.
         raise UserError(_unencodable(_encoding(target)))
+
+
+def escaped(text: str, target: TextIO) -> str:
+    """``text`` as ``target``'s encoding can hold it: what it cannot (a
+    path's ``é`` on an ASCII stdout, a byte of a path that is not UTF-8) is
+    escaped (``\\xe9``), as Python escapes it on stderr. For messages to a
+    person, never for the report, which ``emit`` refuses to write rather
+    than write altered."""
+    encoding = _encoding(target)
+    return text.encode(encoding, 'backslashreplace').decode(encoding)
+
+
+def say(text: str, target: TextIO | None = None) -> None:
+    """Write ``text``, a message for a person, to ``target`` (default
+    sys.stdout) through ``escaped``, and flush."""
+    import sys
+
+    stream = sys.stdout if target is None else target
+    stream.write(escaped(text, stream))
+    stream.flush()
+
+
+class Escaping(io.TextIOBase):
+    """A stream that writes to ``target`` through ``escaped``: where the
+    messages meant for stderr go when they are shown on stdout."""
+
+    def __init__(self, target: TextIO) -> None:
+        super().__init__()
+        self._target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._target.write(escaped(text, self._target))
+        return len(text)
+
+    def flush(self) -> None:
+        self._target.flush()

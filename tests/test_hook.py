@@ -556,6 +556,35 @@ def test_a_tool_folder_that_is_a_file_is_named(committed, cli, monkeypatch):
     assert folder.read_text() == 'not a folder\n'
 
 
+@pytest.mark.parametrize('gate', [False, True], ids=['informational', 'gate'])
+def test_an_ascii_stdout_gets_a_path_it_cannot_hold_escaped(committed, gate):
+    """A linked worktree named ``wt-é``: the prompt's path, in its git
+    directory, is shown in full; on a stdout that holds only ASCII, its
+    ``é`` is escaped as Python escapes it on stderr, never a crash."""
+    wt = committed.path.parent / 'wt-é'
+    committed.git('worktree', 'add', '-q', '-b', 'side', str(wt))
+    for name in SIX_FILES:
+        (wt / name).write_text('x = 1\n')
+    env = _isolated_env(PYTHONIOENCODING='ascii')
+    run(wt, 'git', 'add', '.', env=env)
+    res = run(wt, sys.executable, '-m', 'review_trigger', 'hook', *(['--gate'] if gate else []), env=env)
+    assert res.code == (1 if gate else 0), res.out
+    prompt = committed.path.resolve() / '.git' / 'worktrees' / 'wt-é' / 'review-trigger' / 'prompt.md'
+    shown = str(prompt).replace('é', '\\xe9')
+    assert res.out.startswith(f'{FIRED_SIX}\nprompt: {shown}\n'), res.out
+    assert prompt.exists()
+
+
+def test_an_ascii_stdout_gets_an_error_it_cannot_hold_escaped(committed):
+    """The informational hook's error, shown on stdout: escaped there as on
+    stderr, and still not blocking."""
+    env = _isolated_env(PYTHONIOENCODING='ascii', PRE_COMMIT_FROM_REF='nöpe', PRE_COMMIT_TO_REF='HEAD')
+    res = run(committed.path, sys.executable, '-m', 'review_trigger', 'hook', env=env)
+    assert res.code == 0, res.out
+    assert res.out.startswith("review-trigger: error: unknown revision 'n\\xf6pe'"), res.out
+    assert res.out.endswith('(not blocking: this hook only informs)\n') and res.out.count('\n') == 1
+
+
 def test_zero_from_ref_and_unrelated_history_analyse_from_the_root(committed, cli, monkeypatch):
     head = committed.git('rev-parse', 'HEAD').strip()
     res = _hook(cli, monkeypatch, {'PRE_COMMIT_FROM_REF': '0' * 40, 'PRE_COMMIT_TO_REF': head})
