@@ -269,15 +269,23 @@ def install(root: str, agent: str, dry_run: bool = False) -> int:
     if dry_run:
         import difflib
 
-        for w in writes:
-            sys.stdout.writelines(
-                difflib.unified_diff(
+        from review_trigger.output import emit
+
+        # The report, like any other: all of it, or an error if stdout's
+        # encoding cannot hold it.
+        emit(
+            ''.join(
+                line
+                for w in writes
+                for line in difflib.unified_diff(
                     w.old.splitlines(keepends=True),
                     w.new.splitlines(keepends=True),
                     f'a/{w.rel}',
                     f'b/{w.rel}',
                 )
-            )
+            ),
+            None,
+        )
         print(f'{PROG}: dry run: {" and ".join(w.rel for w in writes)} not written', file=sys.stderr)
         return 0
     from review_trigger.output import write_atomic

@@ -120,7 +120,7 @@ def init(
     environ: Mapping[str, str] | None = None,
 ) -> int:
     from review_trigger import git
-    from review_trigger.output import write_atomic
+    from review_trigger.output import emit, write_atomic
     from review_trigger.routing.command import load_config
 
     repo = git.open_repo(directory, environ)
@@ -136,7 +136,9 @@ def init(
     changed = [p for p in planned if not p.skipped and p.old != p.new]
     skipped = [p for p in planned if p.skipped]
     if dry_run:
-        sys.stdout.write(''.join(_diff(p) for p in changed))
+        # The report, like any other: all of it, or an error if stdout's
+        # encoding cannot hold it.
+        emit(''.join(_diff(p) for p in changed), None)
     else:
         for p in changed:
             target = os.path.join(repo.root, p.path)
