@@ -204,6 +204,27 @@ def test_a_ledger_record_nested_too_deeply_is_passed_over(fired, capsys, tmp_pat
     assert [r['verdict'] for r in records(fired)] == ['PASS']
 
 
+def test_no_reviews_on_an_ascii_stdout_is_one_error(tmp_path):
+    """``reviews`` of a repository at ``répo``: its ledger's path does not
+    fit a stdout that holds only ASCII, which is said as for any report,
+    never a crash."""
+    import os
+    import subprocess
+
+    subprocess.run(('git', 'init', '-q', str(tmp_path / 'répo')), check=True)
+    cmd = (sys.executable, '-m', 'review_trigger', 'reviews', '-C', 'répo')
+    env = {**os.environ, 'PYTHONIOENCODING': 'ascii'}
+    res = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert (res.returncode, res.stdout) == (2, ''), res.stderr
+    assert res.stderr == (
+        'review-trigger: error: cannot write the report to stdout: its encoding (ascii) '
+        'cannot hold its text (set PYTHONIOENCODING=utf-8)\n'
+    )
+    env['PYTHONIOENCODING'] = 'utf-8'
+    res = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, encoding='utf-8')
+    assert (res.returncode, res.stdout) == (0, 'no reviews recorded in répo/.git/review-trigger/reviews\n')
+
+
 @pytest.mark.parametrize('where', ['reviews', ''], ids=['ledger_folder', 'tool_folder'])
 def test_a_ledger_folder_that_is_a_file_is_one_line(repo, capsys, where):
     """``.git/review-trigger/reviews`` (or its folder) that is not a folder:

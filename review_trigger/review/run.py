@@ -465,9 +465,13 @@ def reviews(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     p.add_argument('-C', dest='directory', metavar='DIR', help='run as if started in DIR')
     args = p.parse_args(argv)
     repo = git.open_repo(args.directory, environ)
+    from review_trigger.output import emit
+
     found = ledger.listing(repo)
     if not found:
-        sys.stdout.write(f'no reviews recorded in {_shown(ledger.folder(repo))}\n')
+        # Through emit as the listing is: the path may hold what stdout's
+        # encoding cannot.
+        emit(f'no reviews recorded in {_shown(ledger.folder(repo))}\n', None)
         return Exit.OK
     lines = [
         '| Time | Verdict | Findings | Reviewer | Model | Cost | Reviewed | Record |',
@@ -480,8 +484,6 @@ def reviews(argv: Sequence[str], environ: Mapping[str, str]) -> int:
             f'| {cell(r.model) if r.model else "-"} | {cost} | {cell(r.range)} '
             f'| {cell(_shown(path[: -len("json")] + "md"))} |'
         )
-    from review_trigger.output import emit
-
     emit('\n'.join(lines) + '\n', None)
     return Exit.OK
 
