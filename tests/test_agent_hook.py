@@ -559,6 +559,77 @@ def test_a_damaged_record_is_started_again(committed: Repo, hook, content: str) 
     assert session_record(committed)['start'] == committed.git('rev-parse', 'HEAD').strip()
 
 
+SECRET_MODEL = 'AKIA' + 'QWERTYUIOPASDFGH'  # an AWS access key id's shape
+
+
+def _traces(repo: Repo, secret: str, runs: list[Run]) -> list[str]:
+    """Where ``secret`` is found: the runs' outputs and the tool's files."""
+    found = [f'run {i}' for i, r in enumerate(runs) if secret in r.out or secret in r.err]
+    folder = repo.path / '.git' / 'review-trigger'
+    found += [str(p) for p in folder.rglob('*') if p.is_file() and secret.encode() in p.read_bytes()]
+    return found
+
+
+@pytest.mark.parametrize('agent', ['claude', 'codex', 'cursor'])
+@pytest.mark.parametrize('with_start', [True, False], ids=['start', 'no_start'])
+def test_a_secret_sent_as_the_model_is_kept_nowhere(
+    committed: Repo, hook, agent: str, with_start: bool
+) -> None:
+    """The session's model, masked where it is shown, is masked in its
+    record too: nothing under .git/review-trigger holds the value."""
+    runs = []
+    if with_start:
+        runs.append(hook(agent, {**STARTS[agent](committed), 'model': SECRET_MODEL}))
+    significant(committed)
+    runs.append(hook(agent, {**STOPS[agent](committed), 'model': SECRET_MODEL}))
+    assert all(r.code == 0 for r in runs) and blocked(agent, runs[-1]) is not None
+    assert _traces(committed, SECRET_MODEL, runs) == []
+    assert session_record(committed)['model'] == '[secret masked: AWS access key id]'
+    # A resumed session sending it again leaves the record as it is.
+    runs.append(hook(agent, {**STARTS[agent](committed), 'model': SECRET_MODEL}))
+    assert _traces(committed, SECRET_MODEL, runs) == []
+
+
+def test_the_model_is_masked_by_the_configuration_in_force(committed: Repo, hook) -> None:
+    """A secret shape of the session's configuration (not a built-in one)
+    masks the model in the record as in the answer."""
+    committed.write(
+        '.review-trigger.yaml',
+        "triggers:\n  security:\n    extra_line_patterns:\n      internal token: 'acme_tok_[A-Za-z0-9]{32}'\n",
+    )
+    committed.add()
+    committed.commit('configuration')
+    secret = 'acme_tok_' + 'a1' * 16
+    runs = [hook('claude', claude_start(committed, model=secret))]
+    assert _traces(committed, secret, runs) == []
+    assert session_record(committed)['model'] == '[secret masked: internal token]'
+
+
+def test_a_start_with_a_broken_configuration_is_recorded_masked(committed: Repo, hook) -> None:
+    """A configuration that cannot be loaded: the start is recorded all
+    the same, its model masked by the built-in shapes, and the answer says
+    what is wrong, as before; Cursor's prompt event stays silent."""
+    committed.write('.review-trigger.yaml', 'triggers: [\n')
+    committed.add()
+    committed.commit('broken configuration')
+    res = hook('claude', claude_start(committed, model=SECRET_MODEL))
+    assert res.code == 0 and 'invalid YAML' in res.err
+    assert session_record(committed)['model'] == '[secret masked: AWS access key id]'
+    res = hook('cursor', {**cursor_prompt(committed), 'conversation_id': 'c1', 'model': SECRET_MODEL})
+    assert (res.code, res.err) == (0, '')
+    assert session_record(committed, 'c1')['model'] == '[secret masked: AWS access key id]'
+    assert _traces(committed, SECRET_MODEL, [res]) == []
+
+
+def test_a_record_written_unmasked_is_masked_at_the_next_start(committed: Repo, hook) -> None:
+    hook('claude', claude_start(committed))
+    path = committed.path / '.git' / 'review-trigger' / 'sessions' / f'{SID}.json'
+    path.write_text(json.dumps({**session_record(committed), 'model': SECRET_MODEL}))
+    runs = [hook('claude', claude_start(committed, model=None))]
+    assert _traces(committed, SECRET_MODEL, runs) == []
+    assert session_record(committed)['model'] == '[secret masked: AWS access key id]'
+
+
 # -- the session-start context ----------------------------------------------------
 
 

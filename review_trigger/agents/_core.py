@@ -227,24 +227,30 @@ def start(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     """Record the session (a resumed one keeps its start) and tell the
     agent its model and tier."""
     path = session_file(repo, event.session_id)
-    record = read_record(path)
-    if record is None:
-        record = _new_record(agent, event, repo)
-        write_record(path, record)
-    elif event.model and event.model != record.model:
+    stored = read_record(path)
+    record = stored or _new_record(agent, event, repo)
+    if stored is not None and event.model and event.model != stored.model:
         record = record._replace(model=event.model)
-        write_record(path, record)
+    config: Any = None
+    failed: UserError | None = None
+    if record != stored or not event.quiet:
+        try:
+            config = _session_config(repo, record, options)
+        except UserError as e:
+            # The session is recorded all the same; the answer says why not.
+            failed = e
+        # Masked on disk as in every answer (a record written before masking
+        # is masked at the next start).
+        record = record._replace(model=_masked_model(record.model, config))
+        if record != stored:
+            write_record(path, record)
     if event.quiet:
         return Answer('none', event.name)
-    from review_trigger import pipeline
+    if failed is not None:
+        raise failed
     from review_trigger.agents import _context
     from review_trigger.options import ENV_SESSION_MODEL
 
-    rng = git.resolve_range(repo)
-    if options.config_path is None and record.start is not None:
-        # The configuration the stop will use: the session start's.
-        rng = rng._replace(config_base=record.start)
-    config = pipeline.config_for(repo, rng, options.config_path, repo.root)
     model = (
         record.model or options.session_model or options.environ.get(ENV_SESSION_MODEL, '').strip() or None
     )
@@ -263,6 +269,12 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
         # a start event): the session is taken to start now, from HEAD, so
         # its uncommitted work is analysed and later commits count.
         record = _new_record(agent, event, repo)
+        if record.model is not None:
+            try:
+                config = _session_config(repo, record, options)
+            except UserError:
+                config = None  # the run below says why
+            record = record._replace(model=_masked_model(record.model, config))
         write_record(path, record)
     base = record.start
     label = f'session start {base[:12] if base else "(no commit)"}..working tree'
@@ -283,6 +295,29 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
     if reported != record.reported:
         write_record(path, record._replace(reported=reported))
     return _masked(answer, outcome.config)
+
+
+def _session_config(repo: git.Repo, record: Record, options: Options) -> Any:
+    """The configuration the session's stop will use: the one committed at
+    its start (unless the hook's command names one)."""
+    from review_trigger import pipeline
+
+    rng = git.resolve_range(repo)
+    if options.config_path is None and record.start is not None:
+        rng = rng._replace(config_base=record.start)
+    return pipeline.config_for(repo, rng, options.config_path, repo.root)
+
+
+def _masked_model(model: str | None, config: Any) -> str | None:
+    """The event's model name as the answers show it, masked by the secret
+    rules of ``config`` (the built-in ones when it could not be loaded): a
+    secret the agent sent as its model is kept nowhere."""
+    if model is None:
+        return None
+    from review_trigger import redact
+    from review_trigger.config import default_config
+
+    return redact.for_config(default_config() if config is None else config).text(model)
 
 
 def _masked(answer: Answer, config: Any) -> Answer:
