@@ -255,6 +255,58 @@ def test_staged_change_without_a_place_for_a_copy_of_the_index(committed, cli):
     assert data['pinned']['reproduce'] == f'git diff -M -C --cached {data["pinned"]["base"]}'
 
 
+def _six_files_committed(repo, message: bytes, encoding: str | None = None) -> None:
+    """Six new files (new-files fires) in a commit made by hand, with
+    ``message`` as its bytes and ``encoding`` as its header."""
+    for i in range(6):
+        repo.stage(f'src/app/n{i}.py', f'N = {i}\n')
+    tree = repo.git('write-tree').strip()
+    parent = repo.git('rev-parse', 'HEAD').strip()
+    who = b'Test <test@example.com> 1772366400 +0000'
+    header = b'tree %s\nparent %s\nauthor %s\ncommitter %s\n' % (tree.encode(), parent.encode(), who, who)
+    if encoding is not None:
+        header += b'encoding %s\n' % encoding.encode()
+    commit = (
+        subprocess.run(
+            ('git', 'hash-object', '-t', 'commit', '-w', '--stdin', '--literally'),
+            cwd=repo.path,
+            input=header + b'\n' + message,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    repo.git('update-ref', 'HEAD', commit)
+
+
+_TRAILER = b'\n\nCo-authored-by: Claude Sonnet 4.6 <noreply@anthropic.com>\n'
+
+
+@pytest.mark.parametrize('encoding', ['UTF-16', 'latin1'])
+def test_commit_messages_are_read_whatever_the_log_output_encoding(committed, cli, encoding):
+    """i18n.logOutputEncoding set by the user: the messages (and their
+    trailers) are read as they are, not in pieces (UTF-16's NUL bytes) or
+    with their accents replaced (latin1)."""
+    _six_files_committed(committed, 'Ajoute le café'.encode() + _TRAILER)
+    committed.git('config', 'i18n.logOutputEncoding', encoding)
+    out = cli('--since', 'HEAD~1').out
+    sha = committed.git('rev-parse', 'HEAD').strip()
+    assert f'```text\n{sha[:12]}\nAjoute le café\n\nCo-authored-by: Claude Sonnet 4.6' in out, out
+    assert '`Claude Sonnet 4.6` (generate tier if so)' in out
+
+
+def test_a_commit_with_an_unknown_encoding_shows_its_message(committed, cli):
+    """An ``encoding`` header git does not know: git gives the message's
+    bytes as they are, and they are shown as UTF-8, what cannot be read
+    replaced, never an empty message."""
+    _six_files_committed(committed, b'Ajoute le caf\xe9' + _TRAILER, 'no-such-encoding')
+    out = cli('--since', 'HEAD~1').out
+    sha = committed.git('rev-parse', 'HEAD').strip()
+    assert f'```text\n{sha[:12]}\nAjoute le caf\ufffd\n\nCo-authored-by: Claude Sonnet 4.6' in out, out
+    assert '`Claude Sonnet 4.6` (generate tier if so)' in out
+
+
 def test_line_counts_are_gits_numstat(committed, cli):
     """Added and deleted line counts, binary flags: what git's --numstat
     says, for every kind of change in one commit."""

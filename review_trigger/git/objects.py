@@ -223,7 +223,12 @@ class PendingFiles:
 
 def _log_args(base: str | None, head_: str) -> list[str]:
     rng = [head_] if base is None else [f'{base}..{head_}']
-    return ['log', '-z', '--no-color', '--format=%H%n%an <%ae>%n%cI%n%B', *rng, '--']
+    # --encoding: the messages in UTF-8, which _parse_commits reads, whatever
+    # i18n.logOutputEncoding says (UTF-16's NUL bytes would split the -z
+    # records; latin1 would turn every accent into a replacement character).
+    # A message git cannot re-encode (an unknown ``encoding`` header) comes
+    # as its bytes, read as UTF-8 with replacement.
+    return ['log', '-z', '--no-color', '--encoding=UTF-8', '--format=%H%n%an <%ae>%n%cI%n%B', *rng, '--']
 
 
 def _parse_commits(out: bytes) -> list[Commit]:
