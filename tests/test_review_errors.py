@@ -56,6 +56,25 @@ def test_a_bad_option_is_one_line_and_nothing_is_asked(fired, tmp_path, capsys, 
     assert not (tmp_path / 'calls.log').exists()
 
 
+@pytest.mark.parametrize('blocked', ['.git/review-trigger', '.git/review-trigger/reviews'])
+def test_a_ledger_that_cannot_be_written_is_refused_before_the_call(fired, tmp_path, capsys, blocked):
+    """A file where the ledger's folder (or the folder above it) should be:
+    the reviewer is never asked, so no paid review is lost to the write."""
+    import shutil
+
+    path = fired.path / blocked
+    shutil.rmtree(path, ignore_errors=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('in the way\n')
+    for _ in range(2):
+        assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 2
+        out, err = capsys.readouterr()
+        assert out == '' and err.count('\n') == 1, err
+        assert f'cannot write the ledger {fired.path / LEDGER}: {path} is not a directory' in err, err
+        assert not (tmp_path / 'calls.log').exists()
+    assert path.read_text() == 'in the way\n'
+
+
 def test_a_budget_of_nan_in_the_configuration_is_refused(fired, tmp_path, capsys):
     fired.write('.review-trigger.yaml', 'review:\n  max_cost_usd: .nan\n')
     assert main(['review', '--command', reviewer(tmp_path, 'pass')]) == 2

@@ -84,6 +84,22 @@ def now() -> str:
     return datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat().replace('+00:00', 'Z')
 
 
+def ready(repo: git.Repo) -> None:
+    """Make the ledger's folder, or say why a record could not be stored
+    there: checked before a review is paid for, so that a paid review is
+    never lost to a folder that is a file or may not be written."""
+    from review_trigger.errors import UserError
+    from review_trigger.output import reason
+
+    where = folder(repo)
+    try:
+        os.makedirs(where, exist_ok=True)
+    except OSError as e:
+        raise UserError(f'cannot write the ledger {where}: {reason(e, where)}')
+    if not os.access(where, os.W_OK | os.X_OK):
+        raise UserError(f'cannot write the ledger {where}: Permission denied')
+
+
 def store(repo: git.Repo, record: Record, markdown: str) -> str:
     """Write the record (and its markdown, first: a record never points at a
     review that is not there); the record's path."""

@@ -74,6 +74,8 @@ def review_change(
             # Over budget once, over budget on every rerun: the stored review
             # is what it cost, and the same cap still applies.
             return Reviewed('stored', stored, ledger.path_of(repo, key, 'md'), _over_budget(cfg, stored))
+    # Before the call, as the cost log is: a paid review is never lost.
+    ledger.ready(repo)
     text = verdict.request_text(outcome.prompt)
     price = _priced(cfg, outcome.config, text)
     red = redact.for_config(outcome.config)
