@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from review_trigger import git, paths
@@ -226,15 +226,30 @@ def _scan(diff: git.Diff, rules: Rules, every: paths.ChangedPaths, config: Confi
     return out
 
 
+class Unsettled(Exception):
+    """The range analysed was a guess, and git's answer differs: the
+    analysis is to be made again on ``range``."""
+
+    def __init__(self, range: Range) -> None:
+        super().__init__(range.label)
+        self.range = range
+
+
 def analyze(
     repo: git.Repo,
     rng: Range,
     config: Config,
     diff: git.Diff | None = None,
     globs: paths.Globs | None = None,
+    settle: Callable[[], Range] | None = None,
 ) -> Analysis:
     """Analyse the range (its diff, if the caller started it already; with
-    the run's glob translations and memo, if the caller keeps them)."""
+    the run's glob translations and memo, if the caller keeps them).
+
+    ``settle``: ``rng`` is a guess (``git.start_range``), and this call
+    waits for git's answer, asked just before the diff's lines are read,
+    so that the work before it is done while git walks the history. When
+    the answer is another range, ``Unsettled`` names it."""
     # The run's glob translations: those remembered in the git directory,
     # written back if the run made new ones.
     own_globs = globs is None
@@ -249,7 +264,7 @@ def analyze(
     # The commits are read by git while the diff is written and scanned.
     log = git.PendingCommits(repo, rng.base, git.last_commit(rng))
     try:
-        return _analyze(repo, rng, config, diff, globs, blobs, log)
+        return _analyze(repo, rng, config, diff, globs, blobs, log, settle)
     finally:
         if own:
             diff.close()
@@ -273,6 +288,7 @@ def _analyze(
     globs: paths.Globs,
     blobs: BlobReader,
     log: git.PendingCommits,
+    settle: Callable[[], Range] | None = None,
 ) -> Analysis:
     triggers = enabled_triggers(config)
     owned: list[LineRule] = []
@@ -282,6 +298,10 @@ def _analyze(
     rules = Rules(owned, globs, every)
     # The base's top-level names: git lists them while the diff is read.
     top = git.PendingFiles(repo, rng.base, recursive=False) if rng.base is not None else None
+    if settle is not None and (settled := settle()) != rng:
+        if top is not None:
+            top.close()
+        raise Unsettled(settled)
     files, hits, suppressions, notes, too_large = _scan(diff, rules, every, config)
     commits: tuple[Commit, ...] = tuple(log.result())
     notes.extend(_binary_notes(files))

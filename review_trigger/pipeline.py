@@ -93,16 +93,20 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
         # it is the same for either range.)
         config = config_for(repo, rng, request.config_path, request.directory)
         from review_trigger import redact
-        from review_trigger.analyze import analyze, run_globs
+        from review_trigger.analyze import Unsettled, analyze, run_globs
 
         globs = run_globs(repo)
-        if settle is not None and (settled := settle()) != rng:
+        try:
+            raw = analyze(repo, rng, config, diff, globs, settle)
+        except Unsettled as e:
+            # REV was not an ancestor of HEAD: the range is from the merge
+            # base, read again.
             diff.close()
             listing.close()
-            rng = settled
+            rng = e.range
             diff = git.Diff(repo, rng.base, git.new_side(rng))
             listing = git.PendingFiles(repo, git.new_side(rng))
-        raw = analyze(repo, rng, config, diff, globs)
+            raw = analyze(repo, rng, config, diff, globs)
         # The one redaction step: everything after this sees the change
         # with every secret span masked.
         red = redact.for_config(config, globs.memo)
