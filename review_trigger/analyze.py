@@ -296,12 +296,10 @@ def _analyze(
         owned.extend(t.line_rules(settings))
     every = paths.ChangedPaths(paths.all_paths(diff.files), globs)
     rules = Rules(owned, globs, every)
+    if settle is not None and (settled := settle()) != rng:
+        raise Unsettled(settled)
     # The base's top-level names: git lists them while the diff is read.
     top = git.PendingFiles(repo, rng.base, recursive=False) if rng.base is not None else None
-    if settle is not None and (settled := settle()) != rng:
-        if top is not None:
-            top.close()
-        raise Unsettled(settled)
     files, hits, suppressions, notes, too_large = _scan(diff, rules, every, config)
     commits: tuple[Commit, ...] = tuple(log.result())
     notes.extend(_binary_notes(files))
