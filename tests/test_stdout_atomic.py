@@ -177,6 +177,52 @@ def test_stdout_whose_encoding_cannot_hold_the_text_is_a_user_error(
     assert ok.returncode == 0 and ok.stdout
 
 
+@pytest.mark.parametrize(
+    ('name', 'text', 'args', 'shown'),
+    [
+        pytest.param(
+            '.claude/settings.json',
+            '{"note": "caf\u00e9"}\n',
+            ['--agent', 'claude'],
+            '-{"note": "caf\u00e9"}\n',
+            id='agent_settings',
+        ),
+        pytest.param(
+            'AGENTS.md',
+            '# Agents \u2014 caf\u00e9\n',
+            ['--agents-md'],
+            '--- a/AGENTS.md\n+++ b/AGENTS.md\n',
+            id='agents_md',
+        ),
+    ],
+)
+def test_an_init_dry_run_on_an_ascii_stdout_is_one_error_and_writes_nothing(
+    committed: Repo, name: str, text: str, args: list[str], shown: str
+) -> None:
+    """The diff holds the file's ``\u00e9`` (and the routing block's
+    ``\u2014``): a stdout that holds only ASCII gets none of it and one
+    error line, as a report does, never a crash; the file is left alone."""
+    import os
+    import subprocess
+    import sys
+
+    path = committed.path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding='utf-8')
+    cmd = (sys.executable, '-m', 'review_trigger', 'init', *args, '--dry-run')
+    env = {**os.environ, 'PYTHONIOENCODING': 'ascii'}
+    res = subprocess.run(cmd, cwd=committed.path, env=env, capture_output=True, text=True)
+    assert (res.returncode, res.stdout) == (2, ''), res.stderr
+    assert res.stderr == (
+        'review-trigger: error: cannot write the report to stdout: its encoding (ascii) '
+        'cannot hold its text (set PYTHONIOENCODING=utf-8)\n'
+    )
+    assert path.read_text(encoding='utf-8') == text
+    env['PYTHONIOENCODING'] = 'utf-8'
+    res = subprocess.run(cmd, cwd=committed.path, env=env, capture_output=True, encoding='utf-8')
+    assert res.returncode == 0 and shown in res.stdout, res.stderr
+
+
 @pytest.fixture(params=[0o022, 0o077, 0o002])
 def umask(request: pytest.FixtureRequest) -> Iterator[int]:
     import os
