@@ -87,16 +87,22 @@ def reason(e: OSError, folder: str) -> str:
     return e.strerror or str(e)
 
 
-def not_a_directory(folder: str) -> str | None:
-    """The nearest of ``folder`` and the folders above it that exists, if
-    it is not a directory (a file, a dangling symlink); None if it is one.
-    Named as ``folder`` is (relative stays relative)."""
+def nearest(folder: str) -> str:
+    """The nearest of ``folder`` and the folders above it that exists (as
+    a name: it may be a file, or a dangling symlink); '' for a relative
+    name none of whose parts exist. Named as ``folder`` is."""
     while folder and not os.path.lexists(folder):
         parent = os.path.dirname(folder)
         if parent == folder:
-            return None
+            return ''
         folder = parent
-    return None if not folder or os.path.isdir(folder) else folder
+    return folder
+
+
+def not_a_directory(folder: str) -> str | None:
+    """``nearest(folder)``, if it is not a directory; None if it is one."""
+    found = nearest(folder)
+    return None if not found or os.path.isdir(found) else found
 
 
 def _umask() -> int:

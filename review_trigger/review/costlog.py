@@ -55,9 +55,9 @@ def writable(root: str, rel: str) -> str:
         if not os.access(path, os.W_OK):
             raise UserError(f'cannot write the cost log {rel}: Permission denied')
         return path
-    parent = os.path.dirname(path)
-    while not os.path.lexists(parent):
-        parent = os.path.dirname(parent)
+    from review_trigger.output import nearest
+
+    parent = nearest(os.path.dirname(path))
     if not os.path.isdir(parent):
         raise UserError(
             f'cannot write the cost log {rel}: {os.path.relpath(parent, root)} is not a directory'
