@@ -1,5 +1,6 @@
 """Reading a file the repository names (its configuration, plan, agent
-settings, CLAUDE.md): a regular file only.
+settings, CLAUDE.md): a regular file only; and reading the files
+review-trigger keeps itself (``read_own_json``).
 
 A path in the work tree may be a symlink the change brought, to
 ``/dev/stdin``, ``/dev/zero`` or a FIFO: opening a FIFO waits for a writer,
@@ -31,3 +32,18 @@ def read_regular(path: str, limit: int | None = None) -> bytes:
         if not stat.S_ISREG(mode):
             raise OSError(errno.EINVAL, 'not a regular file (a FIFO, device or socket)', path)
         return f.read() if limit is None else f.read(limit + 1)
+
+
+def read_own_json(path: str) -> object:
+    """The JSON of a file review-trigger keeps in the git directory (a
+    cache, a session record, a ledger record), or None when there is none
+    that can be read: missing, unreadable, not JSON. Such a file is never
+    trusted and never an error: the caller starts it anew. (RecursionError:
+    valid JSON can nest deeper than the parser's recursion allows.)"""
+    import json
+
+    try:
+        with open(path, encoding='utf-8') as f:
+            return json.load(f)
+    except (OSError, ValueError, RecursionError):
+        return None

@@ -21,6 +21,8 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from review_trigger.files import read_own_json
+
 _T = TypeVar('_T')
 _FILE = 'rules.json'
 
@@ -66,13 +68,7 @@ class Memo:
         self._kinds = {}
         if self._path is None:
             return self._kinds
-        try:
-            with open(self._path, encoding='utf-8') as f:
-                data = json.load(f)
-        except (OSError, ValueError, RecursionError):
-            # Valid JSON can nest deeper than the parser's recursion allows:
-            # a damaged file all the same, worked out anew.
-            return self._kinds
+        data = read_own_json(self._path)  # None: worked out anew
         if not isinstance(data, dict):
             return self._kinds
         for kind, entry in data.items():

@@ -101,20 +101,14 @@ class Globs:
             self._load(directory)
 
     def _load(self, directory: str) -> None:
-        import json
+        from review_trigger.files import read_own_json
 
         stamp = _pathspec_stamp()
         if stamp is None:
             return
         self._path = os.path.join(directory, 'globs.json')
         self._stamp = stamp
-        try:
-            with open(self._path, encoding='utf-8') as f:
-                data = json.load(f)
-        except (OSError, ValueError, RecursionError):
-            # Valid JSON can nest deeper than the parser's recursion allows:
-            # a damaged file all the same, translated anew.
-            return
+        data = read_own_json(self._path)  # None: translated anew
         if (
             not isinstance(data, dict)
             or data.get('pathspec') != stamp

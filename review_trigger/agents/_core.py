@@ -25,6 +25,7 @@ from typing import Any, Literal, NamedTuple
 
 from review_trigger import git
 from review_trigger.errors import UserError
+from review_trigger.files import read_own_json
 from review_trigger.options import PROG
 
 FOLDER = 'review-trigger'  # under the git directory, as the pre-commit hook's
@@ -161,11 +162,8 @@ def session_file(repo: git.Repo, session_id: str) -> str:
 def read_record(path: str) -> Record | None:
     """The recorded session, or None (none, or not one we wrote: a record
     that cannot be read is started again rather than trusted)."""
-    try:
-        with open(path, encoding='utf-8') as f:
-            data = json.load(f)
-    except (OSError, ValueError, RecursionError):
-        # Valid JSON can nest deeper than the parser's recursion allows.
+    data = read_own_json(path)
+    if not isinstance(data, dict):
         return None
     try:
         start = data['start']

@@ -177,14 +177,14 @@ def from_data(d: Mapping[str, Any]) -> Record:
 
 def _read(path: str) -> Record | None:
     from review_trigger.errors import UserError
+    from review_trigger.files import read_own_json
 
+    data = read_own_json(path)
+    if not isinstance(data, dict):
+        return None
     try:
-        with open(path, encoding='utf-8') as f:
-            data = json.load(f)
         record = from_data(data)
-    except (OSError, ValueError, KeyError, TypeError, UserError, RecursionError):
-        # RecursionError: valid JSON can nest deeper than the parser's
-        # recursion allows.
+    except (ValueError, KeyError, TypeError, UserError, RecursionError):
         return None
     # The record's name is its key: a copied or renamed file does not pass.
     return record if os.path.basename(path) == f'{record.key}.json' else None
