@@ -47,6 +47,9 @@ GENERATED = (
     'dist/',
     '__snapshots__/',
     '*.snap',
+    # The configuration's JSON schema, as `review-trigger init` writes it
+    # for editors: review-trigger's own, naming credentials in its prose.
+    '/.review-trigger.schema.json',
 )
 
 ADR_DIRS = (

@@ -165,6 +165,22 @@ def test_init_writes_starter_and_refuses_to_overwrite(committed, cli):
     assert (committed.path / '.review-trigger.yaml').read_text() == text
 
 
+def test_what_init_writes_fires_governance_alone(committed, cli):
+    """The starter configuration is a governance change; its schema,
+    review-trigger's own, is generated: its prose naming ANTHROPIC_API_KEY
+    is no credential code, and its example marker is no suppression."""
+    assert cli('init').code == 0
+    committed.add()
+    found = fired(cli)
+    assert sorted(found) == ['governance']
+    assert [d['why'] for d in found['governance']['details']] == ['governance or agent-context file added']
+    # The same schema under another name is read as any JSON file.
+    schema = (committed.path / '.review-trigger.schema.json').read_text()
+    committed.commit('init')
+    committed.stage('config/schema.json', schema)
+    assert 'security' in fired(cli)
+
+
 def test_config_prints_effective_configuration(committed, cli):
     committed.write('.review-trigger.yaml', 'triggers:\n  new-files:\n    more_than: 9\n')
     res = cli('config')

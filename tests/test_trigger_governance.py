@@ -172,6 +172,22 @@ def test_staged_suppression_is_the_gate_flow_noop(committed, cli):
     assert fired(cli).get('governance') is None
 
 
+@pytest.mark.parametrize(
+    'line',
+    [
+        '# On a line, `review-trigger: ignore[<trigger-id>] <reason>` keeps it from firing\n',
+        'Write review-trigger: ignore[] and nothing is suppressed.\n',
+        'A marker review-trigger: ignore[Security] in capitals suppresses nothing.\n',
+    ],
+    ids=['placeholder', 'empty', 'capitals'],
+)
+def test_a_marker_that_suppresses_nothing_is_not_a_suppression_added(committed, cli, line):
+    committed.stage('docs/usage.md', f'# Usage\n\n{line}')
+    committed.stage('src/app/x.py', f'x = 1  # {line}')
+    committed.commit('docs')
+    assert fired(cli, '--since', 'HEAD~1').get('governance') is None
+
+
 def test_text_about_suppressions_without_the_marker_is_noop(committed, cli):
     committed.stage('src/app/x.py', 'x = 1  # see the review-trigger docs on ignoring\n')
     committed.commit('x')

@@ -162,8 +162,10 @@ def line_rules(settings: Settings) -> tuple[LineRule, ...]:
     return _RULES
 
 
-# Any added suppression, with or without a reason, in any file.
-_RULES = (LineRule('governance', _SUPPRESSION, regex(r'review-trigger:\s*ignore\[')),)
+# Any added suppression, with or without a reason, in any file: the marker
+# as it suppresses (scan.SUPPRESS), so that a text showing its form
+# (`ignore[<trigger-id>]`, in a starter configuration or a README) is not one.
+_RULES = (LineRule('governance', _SUPPRESSION, regex(r'review-trigger:\s*ignore\[[a-z0-9][a-z0-9_, -]*\]')),)
 
 
 TRIGGER = register(
