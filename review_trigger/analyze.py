@@ -257,7 +257,7 @@ def analyze(
         globs = run_globs(repo)
     own = diff is None
     if diff is None:
-        diff = git.Diff(repo, rng.base, git.new_side(rng))
+        diff = git.Diff(repo, git.old_side(rng), git.new_side(rng))
     # Blobs the triggers read line by line, at most MAX_SCAN_BYTES each,
     # are the ones worth reading ahead.
     blobs = BlobReader(repo, prefetch_blob=MAX_SCAN_BYTES)
@@ -299,7 +299,8 @@ def _analyze(
     if settle is not None and (settled := settle()) != rng:
         raise Unsettled(settled)
     # The base's top-level names: git lists them while the diff is read.
-    top = git.PendingFiles(repo, rng.base, recursive=False) if rng.base is not None else None
+    old = git.old_side(rng)
+    top = git.PendingFiles(repo, old, recursive=False) if old is not None else None
     files, hits, suppressions, notes, too_large = _scan(diff, rules, every, config)
     commits: tuple[Commit, ...] = tuple(log.result())
     notes.extend(_binary_notes(files))

@@ -47,6 +47,11 @@ class Range(NamedTuple):
     # session, the commit it started at. None: the repository's file as it
     # is now (the user's own run).
     config_base: str | None = None
+    # The tree the diff starts from when it is not ``base``'s: a coding
+    # agent's session starts from its working tree as it was at the start
+    # (work left uncommitted before the session is not the session's), and
+    # its commits are still those since ``base``.
+    tree_base: str | None = None
 
 
 class FileChange(NamedTuple):

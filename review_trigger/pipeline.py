@@ -85,7 +85,7 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
             head=request.head,
             worktree=request.worktree,
         )
-    diff = git.Diff(repo, rng.base, git.new_side(rng))
+    diff = git.Diff(repo, git.old_side(rng), git.new_side(rng))
     listing = git.PendingFiles(repo, git.new_side(rng))
     globs = None
     try:
@@ -104,7 +104,7 @@ def run(request: Request, repo: git.Repo | None = None) -> Outcome:
             diff.close()
             listing.close()
             rng = e.range
-            diff = git.Diff(repo, rng.base, git.new_side(rng))
+            diff = git.Diff(repo, git.old_side(rng), git.new_side(rng))
             listing = git.PendingFiles(repo, git.new_side(rng))
             raw = analyze(repo, rng, config, diff, globs)
         # The one redaction step: everything after this sees the change
@@ -321,11 +321,13 @@ def pinned_of(repo: git.Repo, rng: Range) -> prompt.Pinned:
             return Pinned(rng.base, None, None, None, now, None)
         return Pinned(rng.base, None, rng.tree, None, bundle.reproduce(repo, rng, tree=rng.tree), now)
     if bundle.is_worktree(rng):
+        # From the tree the diff starts at: a session's start snapshot.
+        base = git.old_side(rng)
         if rng.tree:
             # The working tree's snapshot: pinned like the index's tree
             # (``git diff BASE`` alone would leave untracked files out).
-            return Pinned(rng.base, None, rng.tree, None, bundle.reproduce(repo, rng, tree=rng.tree), None)
-        return Pinned(rng.base, None, None, bundle.patch_id(repo, rng), bundle.reproduce(repo, rng), None)
+            return Pinned(base, None, rng.tree, None, bundle.reproduce(repo, rng, tree=rng.tree), None)
+        return Pinned(base, None, None, bundle.patch_id(repo, rng), bundle.reproduce(repo, rng), None)
     return Pinned(rng.base, rng.head, None, None, bundle.reproduce(repo, rng), None)
 
 

@@ -84,6 +84,8 @@ def document(analysis: Analysis, session: Session, prompt: str | None) -> dict[s
             'head': change.range.head,
             'label': change.range.label,
             'commits': len(analysis.commits),
+            # A session's diff from its working tree at the start (only then).
+            **({'tree_base': change.range.tree_base} if change.range.tree_base else {}),
         },
         'session_model': None
         if not session.models

@@ -303,10 +303,15 @@ def test_the_same_change_is_reported_once_per_session(committed: Repo, hook) -> 
     assert blocked('claude', hook('claude', claude_stop(committed))) is not None
     again = hook('claude', claude_stop(committed))
     assert (again.code, again.out) == (0, '')
-    # A new session with the same change: reported again.
+    # A new session started beside the change left uncommitted did not
+    # write it: quiet, until it writes one of its own.
     other = 'another-session'
     hook('claude', claude_start(committed, sid=other))
-    assert blocked('claude', hook('claude', claude_stop(committed, sid=other))) is not None
+    stop = hook('claude', claude_stop(committed, sid=other))
+    assert (stop.code, stop.out, stop.err) == (0, '', '')
+    committed.write('src/auth/tokens.py', 'def refresh(token):\n    return token\n')
+    reason = blocked('claude', hook('claude', claude_stop(committed, sid=other)))
+    assert reason is not None and 'security' in reason
 
 
 def test_a_later_turn_is_answered_only_for_what_is_new(committed: Repo, hook) -> None:
@@ -407,12 +412,12 @@ def test_an_unknown_model_is_blocked(committed: Repo, hook) -> None:
 
 def test_the_recorded_model_wins_over_the_flag(committed: Repo, hook) -> None:
     hook('claude', claude_start(committed, model='claude-opus-4-5-20251101'))
-    significant(committed)
-    stop = hook('claude', claude_stop(committed), '--session-model', 'Haiku 4.5')
-    assert blocked('claude', stop) is None
     # Without a recorded model the flag decides.
     other = 'no-model'
     hook('claude', claude_start(committed, model=None, sid=other))
+    significant(committed)
+    stop = hook('claude', claude_stop(committed), '--session-model', 'Haiku 4.5')
+    assert blocked('claude', stop) is None
     stop = hook('claude', claude_stop(committed, sid=other), '--session-model', 'Haiku 4.5')
     assert 'Haiku 4.5 (execute tier)' in (blocked('claude', stop) or '')
 
@@ -447,6 +452,65 @@ def test_a_resumed_session_keeps_its_start(committed: Repo, hook) -> None:
     record = session_record(committed)
     assert record['start'] == first
     assert record['model'] == 'Haiku 4.5'
+
+
+def test_work_left_uncommitted_before_the_session_is_not_the_sessions(committed: Repo, hook) -> None:
+    # The user's own work in progress (`init --agent` files, a hand edit).
+    significant(committed)
+    hook('claude', claude_start(committed))
+    assert session_record(committed)['tree'] != committed.git('rev-parse', 'HEAD^{tree}').strip()
+    stop = hook('claude', claude_stop(committed))
+    assert (stop.code, stop.out, stop.err) == (0, '', '')
+    # What the session writes itself is reported, and that alone.
+    committed.write('src/app/core.py', 'def run(user):\n    return user.is_admin\n')
+    reason = blocked('claude', hook('claude', claude_stop(committed)))
+    assert reason is not None and 'security' in reason and 'new-files' not in reason
+    prompt = (committed.path / PROMPT).read_text()
+    assert '`src/app/core.py`' in prompt
+    assert 'src/payments' not in prompt and 'src/auth/session.py' not in prompt
+
+
+def test_the_sessions_edit_of_a_file_already_edited_counts_alone(committed: Repo, hook) -> None:
+    committed.write(
+        'src/app/core.py', 'def run():\n    return 1\n\n\ndef login(user, password):\n    return token\n'
+    )
+    hook('codex', codex_start(committed))
+    committed.write(
+        'src/app/core.py',
+        'def run():\n    return 1\n\n\ndef login(user, password):\n    return token\n\n\nx = 2\n',
+    )
+    stop = hook('codex', codex_stop(committed))
+    assert (stop.code, stop.out) == (0, ''), stop.out
+    committed.write(
+        'src/app/core.py',
+        'def run():\n    return 1\n\n\ndef login(user, password):\n    return token\n\n\nx = 2\n'
+        'ok = hmac.compare_digest(a, b)\n',
+    )
+    reason = blocked('codex', hook('codex', codex_stop(committed)))
+    assert reason is not None and 'security' in reason
+    # The session's four lines; the login it found there is not its own.
+    prompt = (committed.path / PROMPT).read_text()
+    assert '`src/app/core.py`: modified, +4 -0 lines' in prompt
+    assert '`src/app/core.py` line 10: hmac' in prompt and 'line 5' not in prompt
+
+
+def test_work_from_before_the_session_that_it_commits_is_not_the_sessions(committed: Repo, hook) -> None:
+    significant(committed)
+    hook('claude', claude_start(committed))
+    committed.add()
+    committed.commit('the work in progress, committed by the agent')
+    stop = hook('claude', claude_stop(committed))
+    assert (stop.code, stop.out, stop.err) == (0, '', '')
+
+
+def test_a_record_from_before_start_snapshots_is_read_from_its_commit(committed: Repo, hook) -> None:
+    hook('claude', claude_start(committed))
+    path = committed.path / '.git' / 'review-trigger' / 'sessions' / f'{SID}.json'
+    record = json.loads(path.read_text())
+    del record['tree']
+    path.write_text(json.dumps(record))
+    significant(committed)
+    assert blocked('claude', hook('claude', claude_stop(committed))) is not None
 
 
 def test_a_stop_without_a_start_analyses_the_uncommitted_work(committed: Repo, hook) -> None:

@@ -100,6 +100,30 @@ def test_worktree_of_a_clean_tree_is_empty(committed: Repo, cli) -> None:
     assert 'no trigger fired (0 files changed)' in res.err
 
 
+def test_a_range_from_an_earlier_snapshot_diffs_from_that_tree(committed: Repo, cli) -> None:
+    """An agent's session: from its working tree at the start (work in
+    progress then is not the session's), its commits from its commit."""
+    from review_trigger import git, pipeline
+
+    _payments(committed)
+    repo = git.open_repo(str(committed.path))
+    start, tree = git.head(repo), git.snapshot(repo)
+    committed.write('src/app/core.py', 'def run(user):\n    return user.is_admin\n')
+    committed.add('src/app/core.py')
+    committed.commit('admin check')
+    outcome = pipeline.run(
+        pipeline.Request(range=lambda r: git.worktree_range(r, start, 'session', tree_base=tree)), repo
+    )
+    assert [f.path for f in outcome.analysis.change.files] == ['src/app/core.py']
+    assert [f.trigger for f in outcome.analysis.findings] == ['security']
+    assert len(outcome.analysis.commits) == 1
+    data = json.loads(pipeline.report_json(outcome))
+    assert (data['range']['base'], data['range']['tree_base']) == (start, tree)
+    assert data['pinned']['base'] == tree and f'git diff -M -C {tree} ' in data['pinned']['reproduce']
+    # The command's own --worktree names no such tree.
+    assert 'tree_base' not in report(cli, '--worktree')['range']
+
+
 def test_worktree_keeps_staged_and_unstaged_parts_of_one_file(committed: Repo, cli) -> None:
     committed.stage('src/app/core.py', 'def run():\n    return 2\n')
     committed.write('src/app/core.py', 'def run():\n    return 3\n\n\ndef more():\n    pass\n')

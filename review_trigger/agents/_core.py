@@ -94,6 +94,11 @@ class Record(NamedTuple):
     # Fingerprints of what was reported: each trigger with each file it
     # fired on (``_items``), and the plan's recommendations shown.
     reported: tuple[str, ...] = ()
+    # The working tree at the start (its snapshot's tree): the stop's diff
+    # starts from it, so that work left uncommitted before the session is
+    # not taken for the session's. None: from ``start`` (no start was seen,
+    # or no snapshot could be made).
+    tree: str | None = None
 
 
 # -- reading events ----------------------------------------------------------------
@@ -169,9 +174,11 @@ def read_record(path: str) -> Record | None:
         start = data['start']
         model = data.get('model')
         reported = data.get('reported', [])
+        tree = data.get('tree')
         if (
             data.get('version') != RECORD_VERSION
-            or not (start is None or isinstance(start, str) and re.fullmatch(r'[0-9a-f]{40,64}', start))
+            or not (start is None or _is_sha(start))
+            or not (tree is None or _is_sha(tree))
             or not (model is None or isinstance(model, str))
             or not isinstance(reported, list)
             or not all(isinstance(r, str) for r in reported)
@@ -184,9 +191,14 @@ def read_record(path: str) -> Record | None:
             start,
             str(data.get('started', '')),
             tuple(reported),
+            tree,
         )
     except (KeyError, TypeError, AttributeError):
         return None
+
+
+def _is_sha(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(r'[0-9a-f]{40,64}', value) is not None
 
 
 def write_record(path: str, record: Record) -> None:
@@ -200,8 +212,16 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds')
 
 
-def _new_record(agent: str, event: Event, repo: git.Repo) -> Record:
-    return Record(agent, event.session_id, event.model, git.head(repo), _now())
+def _new_record(agent: str, event: Event, repo: git.Repo, snapshot: bool = True) -> Record:
+    """The session as it starts now: HEAD, and (``snapshot``) the working
+    tree's snapshot, so that what is uncommitted now is not the session's."""
+    tree = None
+    if snapshot:
+        try:
+            tree = git.snapshot(repo)
+        except UserError:
+            pass  # (a read-only repository, a file it may not read): from HEAD
+    return Record(agent, event.session_id, event.model, git.head(repo), _now(), tree=tree)
 
 
 # -- the decisions -----------------------------------------------------------------
@@ -266,7 +286,7 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
         # No start was seen (a hook installed mid-session, an agent without
         # a start event): the session is taken to start now, from HEAD, so
         # its uncommitted work is analysed and later commits count.
-        record = _new_record(agent, event, repo)
+        record = _new_record(agent, event, repo, snapshot=False)
         if record.model is not None:
             try:
                 config = _session_config(repo, record, options)
@@ -281,7 +301,9 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
             # The configuration is the one committed at the session's start
             # (unless the hook's command names one: the user's choice): the
             # session cannot switch off its own review by editing it.
-            range=lambda r: git.worktree_range(r, base, label, config_from_base=options.config_path is None),
+            range=lambda r: git.worktree_range(
+                r, base, label, config_from_base=options.config_path is None, tree_base=record.tree
+            ),
             session_model=record.model or event.model or options.session_model,
             config_path=options.config_path,
             environ=options.environ,

@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Callable, Sequence
 
 from review_trigger.change import INDEX, WORKTREE, Range
-from review_trigger.git.revisions import _empty_tree
+from review_trigger.git.revisions import _empty_tree, old_side
 from review_trigger.git.run import _CONFIG, Repo, _error, _Failed, _run, _start
 
 # The user's diff settings must not change what the reviewer reads.
@@ -43,8 +43,9 @@ def is_worktree(rng: Range) -> bool:
 def sides(repo: Repo, rng: Range, tree: str | None = None) -> list[str]:
     """The arguments of ``git diff`` that name the range's two sides: base
     and head commits, the base and the index's tree (``tree``), or for
-    the index or work tree without a pinned tree ``--cached base`` / ``base``."""
-    base = rng.base or _empty_tree(repo)
+    the index or work tree without a pinned tree ``--cached base`` / ``base``
+    (the base: the tree the range's diff starts from, ``old_side``)."""
+    base = old_side(rng) or _empty_tree(repo)
     if is_index(rng):
         return [base, tree] if tree else ['--cached', base]
     if is_worktree(rng):

@@ -148,6 +148,13 @@ def new_side(rng: Range) -> str | None:
     return rng.head
 
 
+def old_side(rng: Range) -> str | None:
+    """The commit (or tree) a range's diff starts from: ``rng.base``,
+    unless the range starts from a tree of its own (``Range.tree_base``).
+    None: the empty tree."""
+    return rng.tree_base or rng.base
+
+
 def last_commit(rng: Range) -> str | None:
     """The commit whose history since ``rng.base`` the range's commits are
     (None: the staged change, which has none)."""

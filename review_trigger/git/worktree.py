@@ -32,16 +32,23 @@ _CLEAN = ord(' ')
 
 
 def worktree_range(
-    repo: Repo, base: str | None, label: str | None = None, config_from_base: bool = False
+    repo: Repo,
+    base: str | None,
+    label: str | None = None,
+    config_from_base: bool = False,
+    tree_base: str | None = None,
 ) -> Range:
     """The Range from ``base`` (a commit sha; None: the empty tree) to the
     working tree as it is now; with ``config_from_base``, the configuration
-    in force is ``base``'s (the defaults for None), not the working tree's."""
+    in force is ``base``'s (the defaults for None), not the working tree's;
+    with ``tree_base`` (a snapshot of the working tree taken earlier), the
+    diff starts from that tree, and the commits are still those since
+    ``base``."""
     tree = snapshot(repo)
     commit = head(repo)
     shown = label or f'{base[:12] if base else "(no commit)"}..working tree'
     config_base = (base or _empty_tree(repo)) if config_from_base else None
-    return Range('worktree', base, WORKTREE, shown, tree, commit, config_base)
+    return Range('worktree', base, WORKTREE, shown, tree, commit, config_base, tree_base)
 
 
 def snapshot(repo: Repo) -> str:

@@ -68,7 +68,7 @@ def config_hash(config: Any) -> str:
 
 def key_of(repo: git.Repo, rng: Range, config: Any, exclude: Sequence[str] = ()) -> Key | None:
     """The key of the change ``rng`` names; None when its diff is empty."""
-    pid = git.patch_id(repo, rng.base, git.new_side(rng), exclude)
+    pid = git.patch_id(repo, git.old_side(rng), git.new_side(rng), exclude)
     return None if pid is None else Key(pid, config_hash(config))
 
 
