@@ -257,6 +257,21 @@ def committed(repo: Repo) -> Repo:
     return repo
 
 
+def isolated_git_env(home: Path, gitconfig: Path, drop: tuple[str, ...] = ('GIT_',)) -> dict[str, str]:
+    """This process's environment for a git of the tests' own: its home and
+    configuration, the tests' dates, no GIT_ variable of the caller's (nor
+    any other prefix in ``drop``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env.update(
+        HOME=str(home),
+        GIT_CONFIG_GLOBAL=str(gitconfig),
+        GIT_CONFIG_NOSYSTEM='1',
+        GIT_AUTHOR_DATE=GIT_DATE,
+        GIT_COMMITTER_DATE=GIT_DATE,
+    )
+    return env
+
+
 class _Templates(NamedTuple):
     empty: Path  # what ``git init`` makes
     committed: Path  # and ``committed``'s first commit
@@ -278,14 +293,7 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> _Templates:
     test's (``_isolated_git``), so the copy is what the test would make."""
     root = tmp_path_factory.mktemp('templates')
     (root / 'gitconfig').write_text(GITCONFIG)
-    env = {k: v for k, v in os.environ.items() if not k.startswith('GIT_')}
-    env.update(
-        HOME=str(root),
-        GIT_CONFIG_GLOBAL=str(root / 'gitconfig'),
-        GIT_CONFIG_NOSYSTEM='1',
-        GIT_AUTHOR_DATE=GIT_DATE,
-        GIT_COMMITTER_DATE=GIT_DATE,
-    )
+    env = isolated_git_env(root, root / 'gitconfig')
     made = _Templates(root / 'empty', root / 'committed')
     for path in made:
         path.mkdir()

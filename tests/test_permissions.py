@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from conftest import GIT_DATE, GITCONFIG, Repo
+from conftest import GITCONFIG, Repo, isolated_git_env
 
 # A reviewer of the other user's own: a shell script (the Python running
 # the tests may be one that user can start only as setpriv does).
@@ -60,14 +60,6 @@ class User(NamedTuple):
         )
 
 
-def _open_up(base: Path) -> None:
-    for root, dirs, files in os.walk(base):
-        for name in dirs:
-            os.chmod(os.path.join(root, name), 0o777)
-        for name in files:
-            os.chmod(os.path.join(root, name), 0o666)
-
-
 @pytest.fixture
 def user() -> Iterator[User]:
     # Not under pytest's own temporary folder: its folders are the owner's
@@ -84,17 +76,9 @@ def user() -> Iterator[User]:
         os.chmod(home, 0o777)
         (base / 'log').mkdir()
         os.chmod(base / 'log', 0o777)
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(('GIT_', 'REVIEW_TRIGGER_', 'COVERAGE'))
-        }
-        env.update(
-            HOME=str(home),
-            GIT_CONFIG_GLOBAL=str(base / 'gitconfig'),
-            GIT_CONFIG_NOSYSTEM='1',
-            GIT_AUTHOR_DATE=GIT_DATE,
-            GIT_COMMITTER_DATE=GIT_DATE,
-            PYTHONDONTWRITEBYTECODE='1',
-        )
+        # Not measured by coverage: the other user may not write its data.
+        env = isolated_git_env(home, base / 'gitconfig', ('GIT_', 'REVIEW_TRIGGER_', 'COVERAGE'))
+        env['PYTHONDONTWRITEBYTECODE'] = '1'
         prefix: tuple[str, ...] = ()
         if os.geteuid() == 0:
             setpriv = shutil.which('setpriv')
@@ -114,7 +98,7 @@ def user() -> Iterator[User]:
                 )
         yield User(prefix, base, env)
     finally:
-        _open_up(base)
+        writable(base)
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -138,24 +122,23 @@ def checkout(user: User) -> Repo:
     return repo
 
 
+def _chmod_all(path: Path, folders: int, files: int) -> None:
+    for root, dirs, names in os.walk(path):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), folders)
+        for name in names:
+            os.chmod(os.path.join(root, name), files)
+    os.chmod(path, folders)
+
+
 def read_only(path: Path) -> None:
     """Nobody may write anything below ``path`` (its owner neither)."""
-    for root, dirs, files in os.walk(path):
-        for name in files:
-            os.chmod(os.path.join(root, name), 0o444)
-        for name in dirs:
-            os.chmod(os.path.join(root, name), 0o555)
-    os.chmod(path, 0o555)
+    _chmod_all(path, 0o555, 0o444)
 
 
 def writable(path: Path) -> None:
     """Anyone may write below ``path``."""
-    for root, dirs, files in os.walk(path):
-        for name in files:
-            os.chmod(os.path.join(root, name), 0o666)
-        for name in dirs:
-            os.chmod(os.path.join(root, name), 0o777)
-    os.chmod(path, 0o777)
+    _chmod_all(path, 0o777, 0o666)
 
 
 def one_line(err: str) -> str:
