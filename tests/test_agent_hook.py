@@ -503,6 +503,17 @@ def test_work_from_before_the_session_that_it_commits_is_not_the_sessions(commit
     assert (stop.code, stop.out, stop.err) == (0, '', '')
 
 
+def test_a_start_snapshot_pruned_since_is_read_from_the_start_commit(committed: Repo, hook) -> None:
+    committed.write('notes.txt', 'work in progress\n')
+    hook('claude', claude_start(committed))
+    committed.git('gc', '-q', '--prune=now')
+    significant(committed)
+    stop = hook('claude', claude_stop(committed))
+    assert blocked('claude', stop) is not None, stop.out
+    # The start's uncommitted work is in the change now: more, never less.
+    assert '`notes.txt`' in (committed.path / PROMPT).read_text()
+
+
 def test_a_record_from_before_start_snapshots_is_read_from_its_commit(committed: Repo, hook) -> None:
     hook('claude', claude_start(committed))
     path = committed.path / '.git' / 'review-trigger' / 'sessions' / f'{SID}.json'

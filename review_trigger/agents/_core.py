@@ -295,6 +295,9 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
             record = record._replace(model=_masked_model(record.model, config))
         write_record(path, record)
     base = record.start
+    # A start snapshot pruned since (`git gc --prune=now`): from the start's
+    # commit, the work uncommitted then included, rather than not at all.
+    tree = record.tree if record.tree is not None and git.has_tree(repo, record.tree) else None
     label = f'session start {base[:12] if base else "(no commit)"}..working tree'
     outcome = pipeline.run(
         pipeline.Request(
@@ -302,7 +305,7 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
             # (unless the hook's command names one: the user's choice): the
             # session cannot switch off its own review by editing it.
             range=lambda r: git.worktree_range(
-                r, base, label, config_from_base=options.config_path is None, tree_base=record.tree
+                r, base, label, config_from_base=options.config_path is None, tree_base=tree
             ),
             session_model=record.model or event.model or options.session_model,
             config_path=options.config_path,
