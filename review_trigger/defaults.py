@@ -317,6 +317,10 @@ NOT_A_SECRET_NAME = (
 # Content rules that are safe in one form: a hit is dropped when its line
 # also matches the rule's entry here.
 SAFE_FORMS = {
+    # The expression as the whole value of a key other than a command's or
+    # a script's: an environment variable (`TITLE: ${{ ... }}`, the shell
+    # then reads "$TITLE" as data) or an action's input.
+    'untrusted event text in a workflow command': r"""^\s*(-\s*)?(?!(run|script)\s*:)[\w.-]+\s*:\s*['"]?\$\{\{[^}]*\}\}['"]?\s*(#.*)?$""",
     'unsafe deserialisation': r'SafeLoader|CSafeLoader|safe_load|weights_only\s*=\s*True|BaseLoader|yaml\.load\(\s*\w+\s*,\s*Loader\s*=\s*yaml\.(C?Safe|Base)',
 }
 # Words of an authorization check (``ensure_permission``, ``@login_required``,
@@ -1190,6 +1194,14 @@ TRIGGERS: dict[str, dict[str, Any]] = {
             # networks tested for (`IPAddress.IsLoopback(ip)`,
             # `169.254.0.0/16`, `ip.IsLinkLocalUnicast()`).
             'internal address range checked': r"""\b169\.254\.\d|\b(IsLoopback|is_loopback|isLoopbackAddress|IsLinkLocalUnicast|IsLinkLocalMulticast|is_link_local|isLinkLocalAddress|isSiteLocalAddress|isAnyLocalAddress|IsPrivateIP|isPrivateIP|is_private_ip|isPrivateAddress|is_private_address)\b""",
+            # GitHub Actions: text anyone can write (an issue's title, a
+            # pull request's body, a branch name, a commit message) put into
+            # a command or a script by an expression, which GitHub expands
+            # before the shell reads it (script injection); and a workflow on
+            # pull_request_target, which runs with the base repository's
+            # secrets and write token for a fork's pull request.
+            'untrusted event text in a workflow command': r"""\$\{\{\s*github\.(head_ref|event\.(issue\.(title|body)|pull_request\.(title|body|head\.(ref|label|repo\.default_branch))|comment\.body|review\.body|review_comment\.body|discussion\.(title|body)|pages\.[^}]*page_name|(head_commit|workflow_run\.head_commit)\.(message|author\.(email|name))|commits\.[^}]*(message|author\.(email|name))|workflow_run\.(head_branch|display_title)))\b""",
+            'workflow run on pull_request_target': r"""^\s*(on:\s*)?(\[[^\]#]*|-\s*)?\bpull_request_target\b""",
             'security advisory referenced': r"""\bCVE-\d{4}-\d{4,7}\b|\bGHSA-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}-[23456789cfghjmpqrvwx]{4}\b""",
             'crypto/auth import (Python)': r'^\s*(from|import)\s+(jwt|ssl|hmac|secrets|hashlib|cryptography|Crypto|Cryptodome|nacl|bcrypt|passlib|argon2|oauthlib|authlib|jose|itsdangerous|paramiko|keyring|django\.contrib\.auth|flask_login|flask_jwt_extended|fastapi\.security)\b',
             'crypto/auth import (JavaScript)': r"""(require\(|from\s+|import\s+)['"](crypto|node:crypto|jsonwebtoken|jose|bcrypt|bcryptjs|argon2|passport[^'"]*|next-auth|@auth/[^'"]+|express-session|helmet|tls|node:tls|crypto-js|@okta/[^'"]+|oidc-client[^'"]*|@azure/msal[^'"]*)['"]""",

@@ -245,6 +245,48 @@ def test_suppressed_line_shows_in_prompt(committed, cli):
             'security advisory referenced',
             id='cve_in_changelog',
         ),
+        pytest.param(
+            '.github/workflows/triage.yml',
+            '      - run: echo "${{ github.event.issue.title }}"',
+            'untrusted event text in a workflow command',
+            id='workflow_issue_title_in_run',
+        ),
+        pytest.param(
+            '.github/workflows/ci.yml',
+            '          git checkout "${{ github.head_ref }}"',
+            'untrusted event text in a workflow command',
+            id='workflow_branch_name_in_a_run_block',
+        ),
+        pytest.param(
+            '.github/actions/notify/action.yml',
+            '        script: core.info("${{ github.event.pull_request.body }}")',
+            'untrusted event text in a workflow command',
+            id='composite_action_body_in_script',
+        ),
+        pytest.param(
+            '.github/workflows/ci.yml',
+            '      - run: ${{ github.event.comment.body }}',
+            'untrusted event text in a workflow command',
+            id='workflow_comment_as_the_command',
+        ),
+        pytest.param(
+            '.github/workflows/ci.yml',
+            'on: pull_request_target',
+            'workflow run on pull_request_target',
+            id='pull_request_target',
+        ),
+        pytest.param(
+            '.github/workflows/ci.yml',
+            'on: [push, pull_request_target]',
+            'workflow run on pull_request_target',
+            id='pull_request_target_in_a_list',
+        ),
+        pytest.param(
+            '.github/workflows/ci.yml',
+            '  pull_request_target:',
+            'workflow run on pull_request_target',
+            id='pull_request_target_key',
+        ),
     ],
 )
 def test_unsafe_patterns_fire(committed, cli, path, line, rule):
@@ -274,6 +316,31 @@ def test_unsafe_patterns_fire(committed, cli, path, line, rule):
             'docs/security.md',
             'Never call `eval(user_input)` or use `verify=False`.',
             id='docs_about_security_noop',
+        ),
+        # The safe form: the text in an environment variable the shell reads.
+        pytest.param(
+            '.github/workflows/triage.yml',
+            '          TITLE: ${{ github.event.issue.title }}\n        run: echo "$TITLE"',
+            id='workflow_event_text_through_env_noop',
+        ),
+        pytest.param(
+            '.github/workflows/ci.yml', '          ref: ${{ github.head_ref }}', id='workflow_input_noop'
+        ),
+        pytest.param(
+            '.github/workflows/ci.yml',
+            '      - run: echo "${{ github.event.pull_request.number }} ${{ github.sha }}"',
+            id='workflow_numbers_and_shas_noop',
+        ),
+        pytest.param('.github/workflows/ci.yml', 'on: [push, pull_request]', id='workflow_pull_request_noop'),
+        pytest.param(
+            '.github/workflows/ci.yml',
+            "    if: github.event_name != 'pull_request_target'",
+            id='workflow_event_name_test_noop',
+        ),
+        pytest.param(
+            'docs/ci.md',
+            'Never run `${{ github.event.issue.title }}` on `pull_request_target`.',
+            id='docs_about_workflows_noop',
         ),
     ],
 )
