@@ -334,6 +334,16 @@ def test_unsafe_patterns_fire(committed, cli, path, line, rule):
         pytest.param('.github/workflows/ci.yml', 'on: [push, pull_request]', id='workflow_pull_request_noop'),
         pytest.param(
             '.github/workflows/ci.yml',
+            '  group: ${{ github.workflow }}-${{ github.head_ref || github.ref }}',
+            id='workflow_concurrency_group_noop',
+        ),
+        pytest.param(
+            '.github/workflows/ci.yml',
+            '    name: Build ${{ github.head_ref }}',
+            id='workflow_step_name_noop',
+        ),
+        pytest.param(
+            '.github/workflows/ci.yml',
             "    if: github.event_name != 'pull_request_target'",
             id='workflow_event_name_test_noop',
         ),
