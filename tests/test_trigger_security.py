@@ -359,6 +359,66 @@ def test_unsafe_pattern_near_misses_noop(committed, cli, path, line):
     assert 'security' not in fired(cli)
 
 
+# -- a workflow's event text: in a command, or in another block -------------------
+
+_NOTIFY = """\
+on: pull_request
+jobs:
+  notify:
+    runs-on: ubuntu-latest
+    steps:
+      - name: Comment
+        uses: actions/github-script@v7
+        with:
+          message: |
+            **${{ github.event.pull_request.head.ref }}**: benchmark done
+      - run: |
+          echo "building"
+{command}
+"""
+_UNSAFE = '          echo "${{ github.event.pull_request.title }}"'
+_SAFE = '          echo "$TITLE"\n        env:\n          TITLE: ${{ github.event.pull_request.title }}'
+
+
+def test_event_text_in_a_run_block_fires_and_in_an_action_input_does_not(committed, cli):
+    committed.stage('.github/workflows/notify.yml', _NOTIFY.replace('{command}', _UNSAFE))
+    whys = fired_whys(cli, 'security')
+    # Line 13, the run block's; not line 10, the comment's message.
+    assert whys == ['added line 13: untrusted event text in a workflow command'], whys
+
+
+def test_event_text_in_a_scripts_own_block_is_in_the_command(committed, cli):
+    # Less indented shell lines (`if ...; then`) are the script's, not keys.
+    nested = '          if [ -n "$X" ]; then\n    ' + _UNSAFE + '\n          fi'
+    committed.stage('.github/workflows/notify.yml', _NOTIFY.replace('{command}', nested))
+    assert fired_whys(cli, 'security') == ['added line 14: untrusted event text in a workflow command']
+
+
+def test_event_text_only_in_an_action_input_is_quiet(committed, cli):
+    committed.stage('.github/workflows/notify.yml', _NOTIFY.replace('{command}', '          make'))
+    assert 'security' not in fired(cli)
+
+
+def test_event_text_taken_out_of_a_command_is_a_fix_to_review(committed, cli):
+    committed.stage('.github/workflows/notify.yml', _NOTIFY.replace('{command}', _UNSAFE))
+    committed.commit('unsafe')
+    committed.stage('.github/workflows/notify.yml', _NOTIFY.replace('{command}', _SAFE))
+    whys = fired_whys(cli, 'security')
+    assert whys == ['removed line 13 (old numbering): untrusted event text in a workflow command'], whys
+
+
+def test_an_action_input_taken_out_is_no_fix(committed, cli):
+    committed.stage('.github/workflows/notify.yml', _NOTIFY.replace('{command}', '          make'))
+    committed.commit('comment')
+    committed.stage(
+        '.github/workflows/notify.yml',
+        _NOTIFY.replace('{command}', '          make').replace(
+            '**${{ github.event.pull_request.head.ref }}**: ', ''
+        ),
+    )
+    assert 'security' not in fired(cli)
+
+
 # -- auth logic without a security word in the path ---------------------------
 
 
