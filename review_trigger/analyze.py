@@ -21,9 +21,9 @@ from review_trigger.change import (
 from review_trigger.config import Config
 from review_trigger.defaults import MAX_SCAN_BYTES, NEVER_READ
 from review_trigger.git.objects import BlobReader
-from review_trigger.scan import LineRule, Rules, scan_files
+from review_trigger.scan import LineRule, Rules, in_context, scan_files
 from review_trigger.triggers import REGISTRY, Trigger
-from review_trigger.triggers._base import Settings
+from review_trigger.triggers._base import Settings, blob_lines
 
 _PY_DEF = re.compile(r'^(?:async[ \t]+def|def|class)[ \t]+([A-Za-z_][A-Za-z0-9_]*)', re.M)
 MAX_DEFINITIONS = 8
@@ -324,6 +324,12 @@ def _analyze(
         every,
         unscanned=tuple(too_large),
         prefetch=blobs.prefetch,
+    )
+    # The rules a hit's file decides (``LineRule.context``), on its new version.
+    scanned = change
+    new_blob = {f.path: f.new_blob for f in files}
+    change = change._replace(
+        hits=tuple(in_context(hits, owned, lambda path: blob_lines(scanned, new_blob.get(path))))
     )
     findings = []
     information: list[Information] = []

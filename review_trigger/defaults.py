@@ -317,11 +317,6 @@ NOT_A_SECRET_NAME = (
 # Content rules that are safe in one form: a hit is dropped when its line
 # also matches the rule's entry here.
 SAFE_FORMS = {
-    # The expression as the whole value of a key other than a command's or
-    # a script's: an environment variable (`TITLE: ${{ ... }}`, the shell
-    # then reads "$TITLE" as data) or an action's input; or in the keys
-    # GitHub only compares or shows: a concurrency group, a condition, a name.
-    'untrusted event text in a workflow command': r"""^\s*(-\s*)?((?!(run|script)\s*:)[\w.-]+\s*:\s*['"]?\$\{\{[^}]*\}\}['"]?\s*(#.*)?$|(group|if|name|run-name)\s*:\s)""",
     'unsafe deserialisation': r'SafeLoader|CSafeLoader|safe_load|weights_only\s*=\s*True|BaseLoader|yaml\.load\(\s*\w+\s*,\s*Loader\s*=\s*yaml\.(C?Safe|Base)',
 }
 # Words of an authorization check (``ensure_permission``, ``@login_required``,

@@ -64,6 +64,34 @@ class LineRule(NamedTuple):
     unless: Regex | None = None
     # A secret shape: also run on vendored and generated-by-name files.
     secret: bool = False
+    # Whether a hit on line ``i`` (from 0) of the file's whole text counts,
+    # for a rule only the lines around a hit can decide (which block of a
+    # workflow a line is in); applied with the file at hand (``in_context``).
+    context: Callable[[Sequence[str], int], bool] | None = None
+
+
+def in_context(
+    hits: Iterable[Hit], rules: Iterable[LineRule], lines_of: Callable[[str], Sequence[str] | None]
+) -> list[Hit]:
+    """``hits`` without those their rule's ``context`` refuses, read with
+    ``lines_of(path)``, the file's lines (None: it could not be read, and
+    the hit stays)."""
+    contexts = {(r.trigger, r.name): r.context for r in rules if r.context is not None}
+    hits = list(hits)
+    if not contexts:
+        return hits
+    read: dict[str, Sequence[str] | None] = {}
+    out = []
+    for h in hits:
+        context = contexts.get((h.trigger, h.rule))
+        if context is not None:
+            if h.path not in read:
+                read[h.path] = lines_of(h.path)
+            lines = read[h.path]
+            if lines is not None and 0 < h.line <= len(lines) and not context(lines, h.line - 1):
+                continue
+        out.append(h)
+    return out
 
 
 def _needles_source(words: WordSet) -> str:

@@ -399,6 +399,16 @@ def test_event_text_only_in_an_action_input_is_quiet(committed, cli):
     assert 'security' not in fired(cli)
 
 
+def test_event_text_outside_a_command_is_in_no_part_of_the_prompt(committed, cli):
+    # Security fires for another file: its concern and checklist still do
+    # not name the workflow's action input.
+    committed.stage('.github/workflows/notify.yml', _NOTIFY.replace('{command}', '          make'))
+    committed.stage('src/app/core.py', 'def run(user):\n    return user.is_admin\n')
+    res = cli()
+    assert res.code == 0 and '**security**' in res.out, res.err
+    assert 'workflow command' not in res.out
+
+
 def test_event_text_taken_out_of_a_command_is_a_fix_to_review(committed, cli):
     committed.stage('.github/workflows/notify.yml', _NOTIFY.replace('{command}', _UNSAFE))
     committed.commit('unsafe')

@@ -24,9 +24,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from review_trigger import defaults
-from review_trigger.change import Change, Detail, Finding, Hit
+from review_trigger.change import Change, Detail, Finding
 from review_trigger.regex import Regex, regex
-from review_trigger.scan import LineRule, Rules, scan_files, word_rule
+from review_trigger.scan import LineRule, Rules, in_context, scan_files, word_rule
 from review_trigger.triggers._base import (
     Settings,
     Trigger,
@@ -84,9 +84,8 @@ def check(change: Change, settings: Settings) -> Finding | None:
     )
     # An auth identifier on a line a specific rule hit adds nothing.
     weak = {' '.join(split_words(e)) for e in settings['identifiers']}
-    hits = _in_commands(change, hits_for(change, 'security'), new=True)
-    details.extend(hit_details(hits, weak))
-    details.extend(_removed_details(change, settings, hits))
+    details.extend(hit_details(hits_for(change, 'security'), weak))
+    details.extend(_removed_details(change, settings))
     details.extend(_near_auth_check_details(change))
     # What could not be read cannot be cleared: a file too large to scan
     # may hold the secret.
@@ -98,7 +97,7 @@ def check(change: Change, settings: Settings) -> Finding | None:
     return finding('security', 'security-sensitive code touched', details)
 
 
-def _removed_details(change: Change, settings: Settings, added_hits: Sequence[Hit]) -> list[Detail]:
+def _removed_details(change: Change, settings: Settings) -> list[Detail]:
     """The auth identifiers and checks on lines the change removed."""
     # The run's index of the paths, so the globs' translations are the run's.
     not_code = changed_paths(change).select(defaults.NOT_CODE)
@@ -116,16 +115,21 @@ def _removed_details(change: Change, settings: Settings, added_hits: Sequence[Hi
     change.prefetch(sha for f in files for sha in (f.old_blob, f.new_blob))
     rules = [r for r in line_rules(settings) if r.words is not None or r.name in _REMOVED_RULES]
     # A line edited, not removed, shows its rule on its added side already.
-    added = {(h.path, h.rule) for h in added_hits}
+    added = {(h.path, h.rule) for h in hits_for(change, 'security')}
     details = []
     # One scan for all the files, with the run's glob translations and
     # index of the paths: the rules are set up once, and their path lists
     # are the run's.
     index = changed_paths(change)
     removed = [(f.old_path or f.path, removed_lines(change, f, defaults.MAX_SCAN_BYTES)) for f in files]
+    # The rules a file decides (``LineRule.context``), on its old version.
+    old_blob = {f.old_path or f.path: f.old_blob for f in files}
+
+    def old_lines(path: str) -> list[str] | None:
+        return blob_lines(change, old_blob.get(path))
+
     for f, scanned in zip(files, scan_files(removed, Rules(rules, index.globs, index)), strict=True):
-        found = [h._replace(path=f.path) for h in scanned.hits]
-        hits = [h for h in _in_commands(change, found, new=False) if (f.path, h.rule) not in added]
+        hits = [h for h in in_context(scanned.hits, rules, old_lines) if (f.path, h.rule) not in added]
         if hits:
             names = ', '.join(dict.fromkeys(h.rule for h in hits))
             at = ', '.join(str(h.line) for h in hits[:5])
@@ -134,41 +138,18 @@ def _removed_details(change: Change, settings: Settings, added_hits: Sequence[Hi
 
 
 _WORKFLOW_TEXT = 'untrusted event text in a workflow command'
-# A YAML key starting a line (after a list item's dash): its name.
-_YAML_KEY = re.compile(r'^\s*(?:-\s+)?([\w.-]+)\s*:(?:\s|$)')
-
-
-def _in_commands(change: Change, hits: Sequence[Hit], new: bool) -> list[Hit]:
-    """``hits`` without those of event text in a workflow that is not part
-    of a command: a line of a multi-line value (`message: |`, an action's
-    input) reads like one of a `run: |` block, and only the file's lines
-    above it tell which block it is in. Read from the new version of the
-    file (``new``) or the old; a file too large to read keeps its hits."""
-    if not any(h.rule == _WORKFLOW_TEXT for h in hits):
-        return list(hits)
-    by_path = {f.path: f for f in change.files}
-    lines_of: dict[str, list[str] | None] = {}
-    out = []
-    for h in hits:
-        f = by_path.get(h.path)
-        if h.rule == _WORKFLOW_TEXT and f is not None:
-            if h.path not in lines_of:
-                lines_of[h.path] = blob_lines(change, f.new_blob if new else f.old_blob)
-            lines = lines_of[h.path]
-            if lines is not None and 0 < h.line <= len(lines) and not _in_a_command(lines, h.line - 1):
-                continue
-        out.append(h)
-    return out
+# A YAML key starting a line (after a list item's dash): its name, and what
+# follows the colon.
+_YAML_KEY = re.compile(r'^\s*(?:-\s+)?([\w.-]+)\s*:(?:\s+(.*))?$')
+# A block scalar's indicator (`run: |`, `script: >-`): the lines below are text.
+_BLOCK = re.compile(r'[|>][-+0-9]*\s*(#.*)?$')
 
 
 def _in_a_command(lines: Sequence[str], i: int) -> bool:
     """Whether line ``i`` of a workflow belongs to a `run:` command or a
-    `script:`: its own key's, or that of the block it is indented under."""
-    key = _YAML_KEY.match(lines[i])
-    if key is not None:
-        return key[1] in ('run', 'script')
-    # Up through the lines of the block (a script's own, less indented
-    # ones too: `if ...; then`) to the first key less indented than all.
+    `script:`. A line of a block scalar belongs to the key that opened it
+    (a `message: |` input is text, however it reads); any other line is an
+    entry of its own (`TITLE: ${{ ... }}` in `env:`, `group:`, `if:`)."""
     indent = len(lines[i]) - len(lines[i].lstrip())
     for line in reversed(lines[:i]):
         text = line.lstrip()
@@ -176,9 +157,13 @@ def _in_a_command(lines: Sequence[str], i: int) -> bool:
             continue
         key = _YAML_KEY.match(line)
         if key is not None:
-            return key[1] in ('run', 'script')
+            if _BLOCK.match(key[2] or ''):
+                return key[1] in ('run', 'script')
+            break  # a mapping's key: the line is an entry of its own
+        # A less indented line of the block's text (a script's `if ...; then`).
         indent = len(line) - len(text)
-    return True  # nothing above it: not known not to be
+    own = _YAML_KEY.match(lines[i])
+    return own is None or own[1] in ('run', 'script')
 
 
 _COMMENT = re.compile(defaults.COMMENT_LINE)
@@ -327,6 +312,7 @@ def _line_rules(
             regex(pattern, re.M),
             not_paths=None if name in _ANYWHERE else not_code,
             unless=_safe_form(name),
+            context=_in_a_command if name == _WORKFLOW_TEXT else None,
         )
         for name, pattern in patterns
     ]
