@@ -326,11 +326,12 @@ def _analyze(
         prefetch=blobs.prefetch,
     )
     # The rules a hit's file decides (``LineRule.context``), on its new version.
-    scanned = change
-    new_blob = {f.path: f.new_blob for f in files}
-    change = change._replace(
-        hits=tuple(in_context(hits, owned, lambda path: blob_lines(scanned, new_blob.get(path))))
-    )
+    if any(r.context is not None for r in owned):
+        scanned = change
+        new_blob = {f.path: f.new_blob for f in files}
+        change = change._replace(
+            hits=tuple(in_context(hits, owned, lambda path: blob_lines(scanned, new_blob.get(path))))
+        )
     findings = []
     information: list[Information] = []
     for t, settings in triggers:

@@ -43,9 +43,9 @@ if TYPE_CHECKING:
     from review_trigger.paths import ChangedPaths, PathMatcher
 
 # `review-trigger: ignore[security] reason` in any comment syntax.
-SUPPRESS = re.compile(
-    r'review-trigger:\s*ignore\[([a-z0-9][a-z0-9_, -]*)\][ \t]*([^\n]*)',
-)
+# A suppression marker, its trigger ids (the governance trigger's rule too).
+SUPPRESS_MARKER = r'review-trigger:\s*ignore\[([a-z0-9][a-z0-9_, -]*)\]'
+SUPPRESS = re.compile(SUPPRESS_MARKER + r'[ \t]*([^\n]*)')
 # A file gets at most this many hits per rule: enough to point the reviewer
 # at it, bounded for huge files.
 MAX_HITS_PER_RULE = 5

@@ -18,7 +18,7 @@ from typing import Any
 
 from review_trigger.change import Change, Detail, FileChange, Finding, Information
 from review_trigger.regex import regex
-from review_trigger.scan import LineRule
+from review_trigger.scan import SUPPRESS_MARKER, LineRule
 from review_trigger.triggers._base import (
     Settings,
     Trigger,
@@ -163,9 +163,9 @@ def line_rules(settings: Settings) -> tuple[LineRule, ...]:
 
 
 # Any added suppression, with or without a reason, in any file: the marker
-# as it suppresses (scan.SUPPRESS), so that a text showing its form
-# (`ignore[<trigger-id>]`, in a starter configuration or a README) is not one.
-_RULES = (LineRule('governance', _SUPPRESSION, regex(r'review-trigger:\s*ignore\[[a-z0-9][a-z0-9_, -]*\]')),)
+# as it suppresses, so that a text showing its form (`ignore[<trigger-id>]`,
+# in a starter configuration or a README) is not one.
+_RULES = (LineRule('governance', _SUPPRESSION, regex(SUPPRESS_MARKER)),)
 
 
 TRIGGER = register(
