@@ -295,9 +295,10 @@ def stop(agent: str, event: Event, repo: git.Repo, options: Options) -> Answer:
             record = record._replace(model=_masked_model(record.model, config))
         write_record(path, record)
     base = record.start
-    # A start snapshot pruned since (`git gc --prune=now`): from the start's
-    # commit, the work uncommitted then included, rather than not at all.
-    tree = record.tree if record.tree is not None and git.has_tree(repo, record.tree) else None
+    # A start snapshot pruned since (nothing refers to it: `git gc
+    # --prune=now` removes it): from the start's commit, the work
+    # uncommitted then included, rather than not at all.
+    tree = record.tree if record.tree is not None and git.has_object(repo, record.tree, 'tree') else None
     label = f'session start {base[:12] if base else "(no commit)"}..working tree'
     outcome = pipeline.run(
         pipeline.Request(

@@ -28,6 +28,7 @@ from review_trigger.git.objects import (
     PendingCommits,
     PendingFiles,
     each_blob,
+    has_object,
     list_files,
     read_blob,
     read_path,
@@ -47,7 +48,7 @@ from review_trigger.git.revisions import (
     start_range,
 )
 from review_trigger.git.run import Repo
-from review_trigger.git.worktree import has_tree, snapshot, unstaged_count, worktree_range
+from review_trigger.git.worktree import snapshot, unstaged_count, worktree_range
 
 __all__ = [
     'NO_LINES',
@@ -63,7 +64,7 @@ __all__ = [
     'fetch',
     'has_commit',
     'has_merge_base',
-    'has_tree',
+    'has_object',
     'head',
     'is_shallow',
     'last_commit',

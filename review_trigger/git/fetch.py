@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from review_trigger.git.objects import has_object
 from review_trigger.git.revisions import is_shallow
 from review_trigger.git.run import Repo, _call, _run
 
@@ -21,7 +22,7 @@ def has_commit(repo: Repo, sha: str) -> bool:
     """Whether the commit ``sha`` (a full hex sha) is in the repository."""
     if not _SHA.match(sha):
         raise ValueError(f'not a full commit sha: {sha!r}')
-    return _call(repo, 'cat-file', '-e', f'{sha}^{{commit}}')[0] == 0
+    return has_object(repo, sha, 'commit')
 
 
 def has_merge_base(repo: Repo, a: str, b: str) -> bool:

@@ -10,6 +10,12 @@ from review_trigger.change import Commit
 from review_trigger.git.run import _CONFIG, Repo, _call, _error, _Failed, _run, _start, _wait
 
 
+def has_object(repo: Repo, sha: str, kind: str) -> bool:
+    """Whether the object ``sha`` is in the repository, as a ``kind``
+    (commit, tree, blob)."""
+    return _call(repo, 'cat-file', '-e', f'{sha}^{{{kind}}}')[0] == 0
+
+
 def read_blob(repo: Repo, sha: str) -> bytes:
     return _run(repo, 'cat-file', 'blob', sha, what=f'cannot read object {sha}')
 

@@ -51,13 +51,6 @@ def worktree_range(
     return Range('worktree', base, WORKTREE, shown, tree, commit, config_base, tree_base)
 
 
-def has_tree(repo: Repo, sha: str) -> bool:
-    """Whether the tree ``sha`` (a snapshot taken earlier) is still in the
-    object database: nothing refers to a snapshot, so ``git gc
-    --prune=now`` removes it."""
-    return _call(repo, 'cat-file', '-e', f'{sha}^{{tree}}')[0] == 0
-
-
 def snapshot(repo: Repo) -> str:
     """The tree of the working tree: what ``git add -A`` would stage, on a
     copy of the index."""
