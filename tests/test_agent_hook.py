@@ -519,9 +519,13 @@ def test_a_record_from_before_start_snapshots_is_read_from_its_commit(committed:
     path = committed.path / '.git' / 'review-trigger' / 'sessions' / f'{SID}.json'
     record = json.loads(path.read_text())
     del record['tree']
+    record['started'] = '2026-01-01T00:00:00+00:00'
     path.write_text(json.dumps(record))
     significant(committed)
-    assert blocked('claude', hook('claude', claude_stop(committed))) is not None
+    reason = blocked('claude', hook('claude', claude_stop(committed)))
+    # Read as it is (not started again at the stop, which knows no model).
+    assert reason is not None and 'Sonnet 4.5 (generate tier)' in reason
+    assert session_record(committed)['started'] == '2026-01-01T00:00:00+00:00'
 
 
 def test_a_stop_without_a_start_analyses_the_uncommitted_work(committed: Repo, hook) -> None:
