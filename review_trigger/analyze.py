@@ -218,7 +218,7 @@ def _scan(diff: git.Diff, rules: Rules, every: paths.ChangedPaths, config: Confi
         if not (fd.skipped or fd.added):
             continue
         batch.append((f, fd.skipped, fd.added))
-        batch_bytes += len(fd.added.text)
+        batch_bytes += fd.added.size
         if batch_bytes >= _BATCH_BYTES:
             flush()
             batch_bytes = 0

@@ -366,7 +366,7 @@ def _score(literals: set[str]) -> tuple[int, int]:
 def _line_count(lines: Sequence[tuple[int, str]]) -> int | None:
     """How many lines ``_text_of(lines)`` has, if ``lines`` knows (a
     git.AddedLines counts them as it is built); None: count them."""
-    return len(lines) if lines and isinstance(getattr(lines, 'text', None), str) else None
+    return len(lines) if lines and callable(getattr(lines, 'lineno', None)) else None
 
 
 def _text_of(lines: Sequence[tuple[int, str]]) -> str:
@@ -404,22 +404,46 @@ def scan_files(
     if not files:
         return []
     run = _rules(rules)
-    texts = [_text_of(lines) for _, lines in files]
-    utf8 = [getattr(lines, 'utf8', None) for _, lines in files]
-    size = sum(map(len, texts))
+    # The lines as the patch has them, when the diff reader gave them so
+    # and they are valid UTF-8: RE2 searches them as they are, and a file's
+    # text is made only if a rule is to be checked in it (``texts``).
+    patches = [_patch_of(lines) for _, lines in files]
+    texts: list[str | None] = [
+        _text_of(lines) if patch is None else None for (_, lines), patch in zip(files, patches, strict=True)
+    ]
+
+    def text(i: int) -> str:
+        t = texts[i]
+        if t is None:
+            t = texts[i] = _text_of(files[i][1])
+        return t
+
+    size = sum(len(p) if p is not None else len(text(i)) for i, p in enumerate(patches))
     found: list[_Candidates] = [{} for _ in files]
     # The text of candidate lines the prefilter read as they are (see
     # ``_prefiltered``), by file: a file none of whose candidates are
     # elsewhere is not split into lines at all.
     known: list[dict[int, str]] = [{} for _ in files]
-    for i, text in enumerate(texts):
-        at = text.find(MARKER)
+    for i, patch in enumerate(patches):
+        if patch is not None:
+            at = patch.find(_MARKER_BYTES)
+            if at >= 0:
+                marked = found[i].setdefault(_MARKED, set())
+                line = last = 0
+                while at >= 0:
+                    line += patch.count(b'\n', last, at)
+                    last = at
+                    marked.add(line)
+                    at = patch.find(_MARKER_BYTES, at + 1)
+            continue
+        t = text(i)
+        at = t.find(MARKER)
         if at >= 0:
             marked = found[i].setdefault(_MARKED, set())
-            where = _Text(text)
+            where = _Text(t)
             while at >= 0:
                 marked.add(where.index(at))
-                at = text.find(MARKER, at + 1)
+                at = t.find(MARKER, at + 1)
     groups: dict[tuple[int, ...], list[int]] = {}
     for i, (path, lines) in enumerate(files):
         if lines:
@@ -430,27 +454,60 @@ def scan_files(
             continue
         mine = [found[i] for i in members]
         read = [known[i] for i in members]
-        part = [texts[i] for i in members]
-        joined = _joined(part, [_line_count(files[i][1]) for i in members])
+        counts = [_line_count(files[i][1]) for i in members]
+        joined: list[_Joined] = []
+
+        def joined_text(
+            members: list[int] = members, counts: list[int | None] = counts, joined: list[_Joined] = joined
+        ) -> _Joined:
+            # The group's texts joined: made only when a rule needs them.
+            if not joined:
+                joined.append(_joined([text(i) for i in members], counts))
+            return joined[0]
+
         if size < EVERY_LINE_BELOW:
-            _small(profile, run, part, joined, mine)
+            _small(profile, run, [text(i) for i in members], joined_text(), mine)
             continue
         python_rules = list(profile)
         if pre is not None:
-            valid = [b for b in (utf8[i] for i in members) if isinstance(b, bytes)]
-            _prefiltered(
-                pre, profile, joined, mine, b'\n'.join(valid) if len(valid) == len(members) else None, read
-            )
+            group = [patches[i] for i in members]
+            if all(p is not None for p in group) and all(c is not None for c in counts):
+                data, exact, plus = b''.join(p for p in group if p is not None), True, True
+                firsts = _firsts(counts)
+            else:
+                whole = joined_text()
+                data, exact = prefilter.encode(whole.text)
+                plus, firsts = False, whole.firsts
+            _prefiltered(pre, profile, data, firsts, mine, exact, plus, joined_text, read)
             python_rules = [r for r in profile if not pre.covered[r]]
         for r in python_rules:
-            _python_candidates(r, run, part, joined, mine)
+            _python_candidates(r, run, [text(i) for i in members], joined_text(), mine)
     out = []
-    for (path, lines), text, cands, lines_read in zip(files, texts, found, known, strict=True):
+    for i, ((path, lines), cands, lines_read) in enumerate(zip(files, found, known, strict=True)):
         if cands and lines:
-            out.append(_check(path, lines, text, run, cands, lines_read))
+            out.append(_check(path, lines, text(i), run, cands, lines_read))
         else:
             out.append(FileScan([], [], []))
     return out
+
+
+_MARKER_BYTES = MARKER.encode()
+
+
+def _patch_of(lines: Sequence[tuple[int, str]]) -> bytes | None:
+    """The lines as the patch has them (git.AddedLines.patch), if valid UTF-8."""
+    patch: bytes | None = getattr(lines, 'patch', None)
+    return patch if patch is not None and getattr(lines, 'exact', False) else None
+
+
+def _firsts(counts: Sequence[int | None]) -> list[int]:
+    """The index of each file's first line, from their line counts."""
+    firsts = []
+    line = 0
+    for count in counts:
+        firsts.append(line)
+        line += count or 0
+    return firsts
 
 
 def _small(
@@ -475,24 +532,29 @@ def _small(
 def _prefiltered(
     pre: prefilter.Prefilter,
     profile: tuple[int, ...],
-    joined: _Joined,
+    data: bytes,
+    firsts: list[int],
     found: list[_Candidates],
-    utf8: bytes | None = None,
+    exact: bool,
+    plus: bool,
+    joined: Callable[[], _Joined],
     known: list[dict[int, str]] | None = None,
 ) -> None:
     """Mark, in ``found``, the candidate lines the prefilter finds for the
-    rules of ``profile`` in the files' ``joined`` text (``utf8``: that text
-    as UTF-8, if the caller has it). With ``utf8``, each candidate line's
-    text is also put in ``known`` (by file, by line): the line's UTF-8
-    decoded, exactly the text's line."""
-    data, exact = (utf8, True) if utf8 is not None else prefilter.encode(joined.text)
-    firsts = joined.firsts
+    rules of ``profile`` in ``data``: the files' lines as UTF-8, one after
+    another (``firsts``: the index of each file's first line), each with
+    the patch's '+' in front if ``plus`` (a superset that matches in a
+    line matches in it with one character more in front). ``exact``: the
+    UTF-8 is exactly the text (no lone surrogate replaced). Then each
+    candidate line's text is also put in ``known`` (by file, by line): the
+    line's UTF-8 decoded, exactly the text's line."""
     wanted = frozenset(profile)
     starts = sorted(
         (start, r) for r, offsets in prefilter.lines(pre, data, wanted).items() for start in offsets
     )
     line = 0
     last = 0
+    skip = 1 if plus else 0
     for start, r in starts:
         line += data.count(b'\n', last, start)
         last = start
@@ -501,12 +563,13 @@ def _prefiltered(
         found[i].setdefault(r, set()).add(k)
         if exact and known is not None and k not in known[i]:
             end = data.find(b'\n', start)
-            known[i][k] = data[start : end if end >= 0 else len(data)].decode('utf-8')
+            known[i][k] = data[start + skip : end if end >= 0 else len(data)].decode('utf-8')
     if not exact:
         # Lines RE2 saw with '?' for a lone surrogate: Python's re checks them.
-        where = _Text(joined.text)
+        text = joined().text
+        where = _Text(text)
         covered = [r for r in profile if pre.covered[r]]
-        for m in prefilter.SURROGATE.finditer(joined.text):
+        for m in prefilter.SURROGATE.finditer(text):
             line = where.index(m.start())
             i = bisect.bisect_right(firsts, line) - 1
             for r in covered:

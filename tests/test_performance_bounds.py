@@ -640,17 +640,22 @@ def test_hook_path_does_not_import_heavy_modules(committed: Any) -> None:
     assert [m for m in ('hashlib', 'tempfile', 'random', 'secrets') if m in modules] == []
 
 
-def test_added_lines_keep_their_utf8_when_the_patch_is_valid_utf8() -> None:
+def test_added_lines_keep_the_patch_and_make_the_text_when_asked() -> None:
     from review_trigger.git import diff as git_diff
 
     change = _change('f')
-    valid = git_diff._file_diff(change, [(1, 2, '+h\u00e9 \u4e2d\n+x\n'.encode())], False).added
-    assert valid.text == 'h\u00e9 \u4e2d\nx' and valid.utf8 == valid.text.encode()
+    patch = '+h\u00e9 \u4e2d\n+x\n'.encode()
+    valid = git_diff._file_diff(change, [(1, 2, patch)], False).added
+    assert valid.patch == patch and valid.exact and valid.size == len(patch)
+    assert valid.text == 'h\u00e9 \u4e2d\nx' and list(valid) == [(1, 'h\u00e9 \u4e2d'), (2, 'x')]
+    ascii_only = git_diff._file_diff(change, [(3, 1, b'+plain\n')], False).added
+    assert ascii_only.exact and list(ascii_only) == [(3, 'plain')]
     # Not UTF-8 (or an encoded surrogate): the text has U+FFFD, which is
-    # not those bytes, so the scanner encodes the text itself.
+    # not those bytes, so the scanner searches the text, not the patch.
     for raw in (b'+caf\xe9\n', b'+\xed\xa0\x80\n'):
         odd = git_diff._file_diff(change, [(1, 1, raw)], False).added
-        assert '\ufffd' in odd.text and odd.utf8 is None
+        assert '\ufffd' in odd.text and not odd.exact
+        assert scan._patch_of(odd) is None and scan._patch_of(valid) == patch
 
 
 @pytest.mark.cold_memo

@@ -62,22 +62,59 @@ class AddedLines(Sequence[tuple[int, str]]):
     """A file's added lines, ``(line number, text)`` in order, held as one
     text: ``text`` is the lines joined with newlines, so a scanner can
     search it whole. Equal to the list of pairs it stands for.
+
+    The diff reader gives the lines as the patch has them (``patch``: each
+    with its '+' and its newline) and the text is made from them when first
+    asked for: most files of a large change are searched only by RE2, in
+    the patch form, and never need it.
     """
 
-    __slots__ = ('text', 'utf8', '_firsts', '_numbers', '_count', '_lines')
+    __slots__ = ('_text', 'patch', '_firsts', '_numbers', '_count', '_lines', '_exact')
 
     def __init__(
-        self, text: str, runs: Sequence[tuple[int, int]], count: int, utf8: bytes | None = None
+        self, text: str | None, runs: Sequence[tuple[int, int]], count: int, patch: bytes | None = None
     ) -> None:
         # runs: (index of a run's first line, that line's number), in order.
-        self.text = text
-        # ``text`` as UTF-8, when the patch gave exactly that (valid UTF-8):
-        # the scanner's RE2 searches it without encoding the text again.
-        self.utf8 = utf8
+        # One of ``text`` and ``patch`` is given.
+        self._text = text
+        self.patch = patch
         self._firsts = [i for i, _ in runs]
         self._numbers = [n for _, n in runs]
         self._count = count
         self._lines: list[str] | None = None
+        self._exact: bool | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self.patch is not None
+            # Every line starts with '+' and ends with a newline: drop both.
+            self._text = self.patch[1:-1].replace(b'\n+', b'\n').decode('utf-8', 'replace')
+        return self._text
+
+    @property
+    def size(self) -> int:
+        """About the text's length: the patch's bytes, if it was given
+        (without making the text)."""
+        return len(self.patch) if self.patch is not None else len(self.text)
+
+    @property
+    def exact(self) -> bool:
+        """Whether ``patch`` is valid UTF-8: the text is then exactly its
+        lines decoded (not with U+FFFD for bytes that are not UTF-8)."""
+        if self._exact is None:
+            patch = self.patch
+            if patch is None:
+                self._exact = False
+            elif patch.isascii():
+                self._exact = True
+            else:
+                try:
+                    patch.decode('utf-8')
+                    self._exact = True
+                except UnicodeDecodeError:
+                    self._exact = False
+        return self._exact
 
     def lineno(self, index: int) -> int:
         """The line number of the ``index``-th added line."""
@@ -620,17 +657,10 @@ def _hunk_lines(
 def _file_diff(change: FileChange, runs: list[tuple[int, int, bytes]], skipped: bool) -> FileDiff:
     if not runs:
         return FileDiff(change, NO_LINES, skipped)
-    raw = runs[0][2] if len(runs) == 1 else b''.join(r[2] for r in runs)
-    # Every line starts with '+' and ends with a newline: drop both.
-    data = raw[1:-1].replace(b'\n+', b'\n')
-    utf8: bytes | None = data
-    try:
-        text = data.decode('utf-8')
-    except UnicodeDecodeError:
-        text, utf8 = data.decode('utf-8', 'replace'), None
+    patch = runs[0][2] if len(runs) == 1 else b''.join(r[2] for r in runs)
     starts = []
     count = 0
     for number, lines, _ in runs:
         starts.append((count, number))
         count += lines
-    return FileDiff(change, AddedLines(text, starts, count, utf8), skipped)
+    return FileDiff(change, AddedLines(None, starts, count, patch), skipped)
