@@ -6,6 +6,8 @@ import html
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from review_trigger.markdown import code, fence
@@ -433,3 +435,75 @@ def test_the_working_tree_is_pinned_by_its_snapshot(committed, cli):
     assert data['pinned']['tree'] and data['pinned']['tree'] in command
     committed.write('src/later.py', 'y = 2\n')  # the work tree moves on
     assert _name_status(committed, command) == analysed
+
+
+def _reference_path_kind(path: str) -> str:
+    """The kind of a path as its definition says, with nothing skipped."""
+    from review_trigger.prompt import order
+
+    head, _, base = path.rpartition('/')
+    dirs = [d.lower() for d in head.split('/')] if head else []
+    ext = base.rpartition('.')[2].lower() if '.' in base.lstrip('.') else ''
+    if order._TEST_NAME.match(base) or any(d in order._TEST_DIRS for d in dirs):
+        return 'test'
+    if ext in order.DOC_EXTENSIONS:
+        return 'doc'
+    if ext in order.CODE_EXTENSIONS:
+        return 'doc' if any(d in order._DOC_DIRS for d in dirs) else 'code'
+    return 'other'
+
+
+_PATH_PARTS = st.sampled_from(
+    [
+        'test',
+        'Test',
+        'Tests',
+        'spec',
+        'tes',
+        'tset',
+        'Spec',
+        '_',
+        '.',
+        '-',
+        '/',
+        'a',
+        'py',
+        'java',
+        'md',
+        'rst',
+    ]
+    + ['docs', 'DOCS', 'tests', 'Fixtures', 'e2e', 'i18n', 'src', '.py', '.md', '.kt', '.txt', '\n', 'é']
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_PATH_PARTS, min_size=1, max_size=9).map(''.join))
+def test_path_kind_is_its_definition(path: str) -> None:
+    """A test name is looked for only in names holding 'test', 'Test' or
+    'spec', and a folder's kind is remembered: neither changes a kind."""
+    from review_trigger.prompt import order
+
+    assert order.path_kind(path) == _reference_path_kind(path)
+
+
+@pytest.mark.parametrize(
+    ('path', 'kind'),
+    [
+        ('src/test_auth.py', 'test'),
+        ('src/auth_test.go', 'test'),
+        ('web/login.spec.ts', 'test'),
+        ('app/src/AuthTests.swift', 'test'),
+        ('Tests/Helpers/util.py', 'test'),
+        # Near misses: the words elsewhere in the name, or a folder's part.
+        ('src/contest.py', 'code'),
+        ('src/attestation.py', 'code'),
+        ('src/specification.py', 'code'),
+        ('src/latest/notes.md', 'doc'),
+        ('docs/tutorial/app.py', 'doc'),
+        ('src/docsite/app.py', 'code'),
+    ],
+)
+def test_path_kinds(path: str, kind: str) -> None:
+    from review_trigger.prompt import order
+
+    assert order.path_kind(path) == kind

@@ -171,19 +171,28 @@ def kind(f: FileChange) -> Kind:
 # three times the time); an entry is a few dozen bytes of a path's.
 @functools.cache
 def path_kind(path: str) -> Kind:
-    # The folders are lower-cased at once (the same as each alone: '/' is
-    # no letter).
     head, _, base = path.rpartition('/')
-    dirs = head.lower().split('/') if head else ()
-    ext = base.rpartition('.')[2].lower() if '.' in base.lstrip('.') else ''
-    if _TEST_NAME.match(base) or not _TEST_DIRS.isdisjoint(dirs):
+    test_dir, doc_dir = _folder_kind(head)
+    # Every name _TEST_NAME matches holds one of these: the regex, whose
+    # '.*' tries every start, is run only on such names (of 20,000 paths,
+    # 17 ms for the regex alone against 2 ms for the words).
+    if test_dir or (('test' in base or 'Test' in base or 'spec' in base) and _TEST_NAME.match(base)):
         return 'test'
+    ext = base.rpartition('.')[2].lower() if '.' in base.lstrip('.') else ''
     if ext in DOC_EXTENSIONS:
         return 'doc'
     if ext in CODE_EXTENSIONS:
         # Code samples in documentation folders are documentation.
-        return 'doc' if not _DOC_DIRS.isdisjoint(dirs) else 'code'
+        return 'doc' if doc_dir else 'code'
     return 'other'
+
+
+@functools.cache  # a folder's path: the files of a change share a few
+def _folder_kind(head: str) -> tuple[bool, bool]:
+    """Whether a folder is in a test folder, and in a documentation one
+    (its parts lower-cased at once: '/' is no letter)."""
+    dirs = head.lower().split('/') if head else ()
+    return not _TEST_DIRS.isdisjoint(dirs), not _DOC_DIRS.isdisjoint(dirs)
 
 
 def unscanned(f: FileChange) -> bool:
