@@ -264,6 +264,11 @@ class PathMatcher:
         self._sources_of()
         every = index.paths
         shapes = None if self._fallback else self._shapes()
+        if shapes is not None and index.unindexed() and _only_rooted(shapes):
+            # Paths from a folder only (``docs/adr/``), of paths not indexed
+            # yet (a head's listing): a pass of startswith, not an index
+            # (22,000 paths: 2 ms against 20).
+            return _rooted(every, shapes)
         if shapes is not None:
             found_paths = index.components()
             if found_paths is not None:
@@ -537,6 +542,18 @@ class Components:
         return self._names[lo:hi]
 
 
+def _only_rooted(shapes: Shapes) -> bool:
+    return not (shapes.names or shapes.dirs or shapes.affixes or shapes.rooted_affixes)
+
+
+def _rooted(paths: Sequence[str], shapes: Shapes) -> frozenset[str]:
+    """The ``paths`` that shapes of only ``anchored`` and ``under`` paths
+    match (``Components.select`` of them, without the index)."""
+    below = tuple(p + '/' for p in (*shapes.anchored, *shapes.under))
+    equal = frozenset(shapes.anchored)
+    return frozenset(p for p in paths if p.startswith(below) or p in equal) if below else frozenset()
+
+
 def _span(ordered: list[str], start: str) -> tuple[int, int]:
     """Where the strings starting with ``start`` are in ``ordered``."""
     lo = bisect.bisect_left(ordered, start)
@@ -579,6 +596,11 @@ class ChangedPaths:
         if found is None:
             found = self._selected[key] = self.globs.matcher(key).select(self)
         return found
+
+    def unindexed(self) -> bool:
+        """Whether the paths have no ``components`` yet and can have them
+        (no path holds a newline)."""
+        return self._components is _UNSET and not any('\n' in p for p in self.paths)
 
     def components(self) -> Components | None:
         """The paths by their components (built once), or None if a path

@@ -869,6 +869,8 @@ def _path_lists() -> list[list[str]]:
     # the paths' components.
     lists.append(['*.md', 'a\\ b', 'caf\u00e9/**', '/docs', 'src/', 'requirements/*.txt', '*.generated.*'])
     lists.append(['LICENSE*', 'x*y*z', '.env.*', 'k8s/deploy.yaml', '**/tokens/**', 'workflows'])
+    # Only paths from the root: matched without an index, by their starts.
+    lists.append(['/docs', 'src/auth/', 'k8s/deploy.yaml', '/caf\u00e9/**', 'a/b'])
     return lists
 
 
