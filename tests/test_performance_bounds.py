@@ -25,6 +25,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -1122,6 +1123,53 @@ def test_blobs_are_read_in_order_however_many(repo: Any, count: int) -> None:
     assert got == list(zip(shas, contents, strict=True))
 
 
+class _Counting:
+    """A stream that counts what is written to it, and passes it on."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.writes = 0
+
+    def write(self, data: bytes) -> int:
+        self.writes += 1
+        return int(self.stream.write(data))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def test_many_blobs_are_read_ahead_by_one_process_a_pipe_at_a_time(repo: Any, tmp_path: Path) -> None:
+    """More ids than a pipe holds go to the run's one git process in lots,
+    each lot's answers read before the next is written: no deadlock, and
+    every blob comes back whole."""
+    from conftest import git as run_git
+
+    from review_trigger import git as git_mod
+    from review_trigger.git import objects
+
+    contents = [f'blob {i}\n'.encode() * (i % 7 + 100) for i in range(2000)]
+    names = []
+    for i, content in enumerate(contents):
+        (tmp_path / f'b{i}').write_bytes(content)
+        names.append(str(tmp_path / f'b{i}'))
+    shas = run_git(
+        repo.path, 'hash-object', '-w', '--stdin-paths', input=('\n'.join(names) + '\n').encode()
+    ).split()
+    assert len(shas) == len(contents) > objects._PIPE_HOLDS // 41
+    reader = objects.BlobReader(git_mod.open_repo(str(repo.path), dict(os.environ)), prefetch_blob=4096)
+    try:
+        reading = threading.Thread(target=reader.prefetch, args=(shas,), daemon=True)
+        reading.start()
+        reading.join(60)
+        assert not reading.is_alive(), 'stuck: the ids and the answers both wait on a full pipe'
+        assert reader._ahead == dict(zip(shas, contents, strict=True))
+    finally:
+        reader.close()  # (stuck, git is stopped and the thread ends)
+
+
 def test_blobs_read_ahead_answer_later_calls_with_the_same_bytes(
     repo: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1148,12 +1196,16 @@ def test_blobs_read_ahead_answer_later_calls_with_the_same_bytes(
     try:
         reader.prefetch([*shas, tree, missing, None, shas[0]])
         assert set(reader._ahead) == set(shas[:4])  # the fifth is past the budget
+        proc = reader._proc
+        assert proc is not None and proc.stdin is not None  # the run's one git process
+        asked = _Counting(proc.stdin)
+        proc.stdin = asked  # type: ignore[assignment]
         for sha, content in zip(shas[:4], small, strict=False):
             assert reader(sha) == content
-        assert reader._proc is None  # no call went to git
+        assert asked.writes == 0  # no call went to git
         assert reader(shas[4]) == small[4]
         assert reader(shas[5]) == large
-        assert reader._proc is not None
+        assert asked.writes == 2 and reader._proc is proc
         with pytest.raises(UserError):
             reader(missing)
     finally:

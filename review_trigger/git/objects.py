@@ -54,10 +54,45 @@ class BlobReader:
         wanted = [sha for sha in dict.fromkeys(shas) if sha and sha.isalnum() and sha not in self._ahead]
         if not wanted:
             return
-        for sha, data in each_blob(self._repo, wanted):
-            if len(data) <= self._prefetch_blob and self._ahead_bytes + len(data) <= PREFETCH_BYTES:
-                self._ahead[sha] = data
-                self._ahead_bytes += len(data)
+        try:
+            for sha, data in self._many(wanted):
+                if len(data) <= self._prefetch_blob and self._ahead_bytes + len(data) <= PREFETCH_BYTES:
+                    self._ahead[sha] = data
+                    self._ahead_bytes += len(data)
+        except (OSError, ValueError):
+            self.close()  # the calls read their blobs themselves
+
+    def _batch(self) -> subprocess.Popen[bytes]:
+        """The run's ``git cat-file --batch``, started at the first read:
+        one process for every read and read ahead of the run (each a
+        process of its own cost a few milliseconds: six of them on
+        fastapi's range)."""
+        if self._proc is None:
+            self._proc = _start(self._repo, [*_CONFIG, 'cat-file', '--batch'], stdin=subprocess.PIPE)
+        return self._proc
+
+    def _many(self, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+        """``(sha, content)`` of each blob, in order; a missing object, or
+        one that is not a blob, is left out. The ids go to git a pipe's
+        worth at a time, each lot's answers read before the next is
+        written: neither side waits on the other with a full pipe."""
+        proc = self._batch()
+        stdin, stdout = proc.stdin, proc.stdout
+        assert stdin is not None and stdout is not None
+        lot = max(1, _PIPE_HOLDS // 41)  # an id and its newline
+        for k in range(0, len(shas), lot):
+            part = shas[k : k + lot]
+            stdin.write(''.join(f'{sha}\n' for sha in part).encode())
+            stdin.flush()
+            for sha in part:
+                head = stdout.readline().split()
+                if len(head) < 3:
+                    if not head:
+                        raise ValueError('git cat-file ended')
+                    continue  # "<sha> missing"
+                data = _whole(stdout, int(head[2]))
+                if head[1] == b'blob':  # a commit (a submodule) or tree is no file's content
+                    yield sha, data
 
     def __call__(self, sha: str) -> bytes:
         found = self._ahead.get(sha)
@@ -65,9 +100,8 @@ class BlobReader:
             return found
         if self._closed or not sha or not sha.isalnum():
             return read_blob(self._repo, sha)
-        if self._proc is None:
-            self._proc = _start(self._repo, [*_CONFIG, 'cat-file', '--batch'], stdin=subprocess.PIPE)
-        stdin, stdout = self._proc.stdin, self._proc.stdout
+        proc = self._batch()
+        stdin, stdout = proc.stdin, proc.stdout
         assert stdin is not None and stdout is not None
         try:
             stdin.write(f'{sha}\n'.encode())
@@ -77,7 +111,7 @@ class BlobReader:
                 if len(head) >= 3:
                     stdout.read(int(head[2]) + 1)  # another kind of object: skip it
                 return read_blob(self._repo, sha)
-            return stdout.read(int(head[2]) + 1)[:-1]
+            return _whole(stdout, int(head[2]))
         except (OSError, ValueError):
             self.close()
             return read_blob(self._repo, sha)
@@ -87,11 +121,26 @@ class BlobReader:
         self._ahead.clear()
         proc, self._proc = self._proc, None
         if proc is not None:
+            # git first: a thread blocked writing to it is let go, and then
+            # its pipes close (what they still held is not wanted).
+            proc.kill()
             for stream in (proc.stdin, proc.stdout, proc.stderr):
                 if stream is not None:
-                    stream.close()
-            proc.kill()
+                    try:
+                        stream.close()
+                    except OSError:
+                        pass
             proc.wait()
+
+
+def _whole(stdout: IO[bytes], size: int) -> bytes:
+    """An object of ``size`` bytes and its newline, read from ``git
+    cat-file --batch``; ValueError if git ended before all of it came (a
+    blob is never read short)."""
+    data = stdout.read(size + 1)
+    if len(data) != size + 1:
+        raise ValueError('git cat-file ended')
+    return data[:-1]
 
 
 def each_blob(repo: Repo, shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
