@@ -480,8 +480,10 @@ def scan_files(
                 plus, firsts = False, whole.firsts
             _prefiltered(pre, profile, data, firsts, mine, exact, plus, joined_text, read)
             python_rules = [r for r in profile if not pre.covered[r]]
-        for r in python_rules:
-            _python_candidates(r, run, [text(i) for i in members], joined_text(), mine)
+        if python_rules:
+            part = [text(i) for i in members]
+            for r in python_rules:
+                _python_candidates(r, run, part, joined_text(), mine)
     out = []
     for i, ((path, lines), cands, lines_read) in enumerate(zip(files, found, known, strict=True)):
         if cands and lines:
