@@ -154,6 +154,16 @@ class Rules:
             )
         return self._prefilter[0]
 
+    def aligned_superset(self, r: int) -> Any:
+        """Rule ``r``'s superset compiled by RE2, if the run built its
+        prefilter and the rule's matches start where its superset's do
+        (``prefilter.aligned``); else None."""
+        pattern = self.rules[r].pattern
+        pre = self._prefilter[0] if self._prefilter else None
+        if pre is None or pattern is None or not prefilter.aligned(pattern):
+            return None
+        return prefilter.superset_regex(pre, r)
+
     def _superset(self, pattern: Source) -> str | None:
         """``prefilter.checked_superset``, as the run's memo remembers it."""
         return self.globs.memo.get(
@@ -379,6 +389,11 @@ def _text_of(lines: Sequence[tuple[int, str]]) -> str:
 # the lines holding a suppression comment.
 _MARKED = -1
 _Candidates = dict[int, set[int]]
+
+# A candidate line longer than this (an ASCII one) is checked only where
+# its rule's superset matches start (``prefilter.search_long``): Python's
+# search of a line is quick up to a few kilobytes.
+LONG_LINE = 2048
 
 # A suppression comment must be seen even on lines no rule matches.
 MARKER = 'review-trigger:'
@@ -930,7 +945,11 @@ def _check(
         for k in sorted(cands[r]):
             line = texts[k]
             if search is not None:
-                if search(line) is None:
+                if len(line) > LONG_LINE and line.isascii() and (superset := run.aligned_superset(r)):
+                    assert rule.pattern is not None
+                    if not prefilter.search_long(rule.pattern.compiled, line, superset):
+                        continue
+                elif search(line) is None:
                     continue
                 name = rule.name
             elif memo is not None:

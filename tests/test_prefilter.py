@@ -425,3 +425,110 @@ def test_literal_spans_hold_every_occurrence(lines: list[str], sets: list[set[st
             assert a == 0 or text[a - 1] == '\n'
             assert b == len(text) or text[b - 1] == '\n'
             assert any(lit in text[a:b] for lit in literals)
+
+
+@pytest.mark.parametrize(
+    ('pattern', 'expected'),
+    [
+        (r'\bEAAA[\w-]{6}', True),
+        (r'\b(sq0atp|sq0csp)-\w{3,}|\bEAAA[\w-]{6}', True),
+        (r'(?<![\w/])key=\w+', True),
+        (r'^(?:from|import)\s+jwt', True),
+        (r'(?i)(?=\w*secret)\bpass\w*', True),
+        # A match may begin with what the superset leaves out.
+        (r'\s*=\s*password', False),
+        (r'a?secret', False),
+        (r'(?:\bfoo|\s+bar)', True),
+        (r'(?:\bfoo|\s*bar)', False),
+        (r'(?:x*)?token', False),
+    ],
+)
+def test_aligned_says_whether_matches_start_where_the_supersets_do(pattern: str, expected: bool) -> None:
+    assert prefilter.aligned(regex(pattern)) is expected
+
+
+_LONG_PARTS = st.sampled_from(
+    ['EAAA', 'xEAAA', '/EAAA', 'sq0atp-', 'sq0csp-', 'abcdefghij', 'ABCDEFGHIJ', '0123456789', '-', '_']
+    + ['/', '+', '=', ' ', 'key=', '_key=', 'pass', 'word', 'EAA', 'sq0', 'AAAAAAAAAA', 'import jwt']
+)
+
+
+@pytest.mark.skipif(not prefilter.available(), reason='RE2 is not installed')
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LONG_PARTS, min_size=1, max_size=250).map(''.join), st.integers(1, 300))
+def test_a_long_line_is_searched_where_the_superset_starts(line: str, tries: int) -> None:
+    """Trying an aligned regex only where its superset's matches start, and
+    searching the rest after ``tries`` places, finds a match exactly when
+    Python's search of the whole line does: near misses ('xEAAA', a token
+    too short, 'sq0' alone) included."""
+    patterns = [
+        r'\b(sq0atp|sq0csp)-[0-9A-Za-z_-]{22,}|\bEAAA[\w-]{60}',
+        r'(?<![\w/])key=\w{5}',
+        r'\bpass(word)?\b',
+        r'^import jwt',
+        r'(?<=/)EAAA(?!AAAAA)',
+    ]
+    for source in patterns:
+        pattern = regex(source)
+        assert prefilter.aligned(pattern), source
+        superset = prefilter._alone(prefilter.checked_superset(pattern))
+        assert superset is not None, source
+        expected = pattern.compiled.search(line) is not None
+        assert prefilter.search_long(pattern.compiled, line, superset, tries) is expected, (source, line)
+
+
+def test_a_rules_long_candidate_lines_give_the_hits_of_a_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the scanner: lines longer than LONG_LINE (base64 in an SVG)
+    give the same hits as Python's search of each line."""
+    from review_trigger import scan
+
+    token = 'EAAA' + 'Ab1_' * 15
+    blob = 'iVBORw0KGgo' * 300
+    lines = [
+        (1, f'<image href="data:image/png;base64,{blob}/{token}{blob}"/>'),  # a real token, '/' before it
+        (2, f'<image href="data:image/png;base64,{blob}x{token}{blob}"/>'),  # a word character before it
+        (3, f'<image href="data:image/png;base64,{blob}/EAAA{"Ab1_" * 5}+{blob}"/>'),  # too short
+        (4, f'short /{token} line'),
+    ]
+    assert all(len(text) > scan.LONG_LINE for _, text in lines[:3])
+    rules = [
+        scan.LineRule(
+            'security', 'Square token', regex(r'\b(sq0atp|sq0csp)-[0-9A-Za-z_-]{22,}|\bEAAA[\w-]{60}')
+        )
+    ]
+    monkeypatch.setattr(scan, 'BATCH_AFTER', 0)
+    monkeypatch.setattr(scan, 'EVERY_LINE_BELOW', 0)
+    calls: list[int] = []
+    real = prefilter.search_long
+
+    def counted(*args: Any, **kwargs: Any) -> bool:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(prefilter, 'search_long', counted)
+    got = scan.scan_file('docs/img/diagram.svg', lines, rules)
+    assert [h.line for h in got.hits] == [1, 4]
+    assert len(calls) >= 2  # the long lines took the quick way
+
+
+@pytest.mark.skipif(not prefilter.available(), reason='RE2 is not installed')
+@pytest.mark.parametrize('tries', [1, 2, 256])
+@pytest.mark.parametrize(
+    ('source', 'line', 'expected'),
+    [
+        # The superset's matches overlap: the match starts at the third.
+        (r'(?<=b)\w+z', 'abcz', True),
+        (r'(?<=b)\w+z', 'abcz' * 700, True),
+        (r'(?<=q)\w+z', 'abcz' * 700, False),
+        (r'(?<![\w/])key=\w{5}', '_key=abcde ' * 300 + 'key=abcde', True),
+        (r'(?<![\w/])key=\w{5}', '_key=abcde /key=abcde ' * 300, False),
+    ],
+)
+def test_overlapping_superset_matches_are_each_tried(
+    source: str, line: str, expected: bool, tries: int
+) -> None:
+    pattern = regex(source)
+    assert prefilter.aligned(pattern)
+    superset = prefilter._alone(prefilter.checked_superset(pattern))
+    assert (pattern.compiled.search(line) is not None) is expected
+    assert prefilter.search_long(pattern.compiled, line, superset, tries) is expected
