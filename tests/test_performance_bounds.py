@@ -1211,3 +1211,42 @@ def test_blobs_read_ahead_answer_later_calls_with_the_same_bytes(
     finally:
         reader.close()
     assert reader._ahead == {}
+
+
+_REFERENCE_EVENTS = re.compile(rb'\n(?:(diff --git )|@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@|Binary files )')
+_PATCH_LINES = st.sampled_from(
+    [
+        b'diff --git a/x b/x',
+        b'diff --git',  # no space after: not a file's start
+        b'@@ -1,2 +3,4 @@',
+        b'@@ -7 +8 @@ def f():',
+        b'@@ -1,2 +x @@',  # not a hunk header
+        b'@@ -',
+        b'Binary files a/x and b/x differ',
+        b'Binary filesX',
+        b'+@@ -1 +1 @@',
+        b'+diff --git a/y b/y',
+        b'-Binary files',
+        b'+added',
+        b'-removed',
+        b'\\ No newline at end of file',
+        b'index 0000000..1111111',
+        b'',
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PATCH_LINES, max_size=40))
+def test_patch_events_are_the_lines_git_starts(lines: list[bytes]) -> None:
+    """The events found by searching for each kind's line start are the
+    ones one regex tried at every line finds, in order, with the same
+    numbers: near misses (a hunk header that is not one, the same words
+    on an added line) are no events."""
+    data = b'\n' + b''.join(line + b'\n' for line in lines)
+    expected = []
+    for m in _REFERENCE_EVENTS.finditer(data):
+        kind = git_diff._FILE if m[1] else git_diff._BINARY_MARKER if m[3] is None else git_diff._HUNK_HEADER
+        expected.append((kind, m.start() + 1, (m[2], m[3], m[4]) if kind == git_diff._HUNK_HEADER else None))
+    got = [(kind, at, m.groups() if m is not None else None) for kind, at, m in git_diff._events(data)]
+    assert got == expected

@@ -387,19 +387,53 @@ class _ReadAhead:
 
 # -- the patch part, a block at a time ---------------------------------------------
 #
-# The patch part is read in blocks of whole lines, and one regex search per
-# block finds where each file's patch starts, its hunk headers (the line
-# counts, here and nowhere else) and binary markers; nothing is done per
-# line in Python. A file's added lines are taken from its hunks a run at a
+# The patch part is read in blocks of whole lines, and searches of each
+# block (``_events``) find where each file's patch starts, its hunk headers
+# (the line counts, here and nowhere else) and binary markers; nothing is
+# done per line in Python. A file's added lines are taken from its hunks a run at a
 # time (``_hunk_lines``). Every line of a patch
 # starts with '+', '-' or '\\' inside a hunk (there is no context with
 # -U0), so a line starting with "diff --git ", "@@ -" or "Binary files " is
 # always git's own.
 
-_EVENT = re.compile(
-    rb'\n(?:(diff --git )|@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@|Binary files )',
-)
-# A block: large enough that the per-block work (a regex search) is small
+_DIFF = b'\ndiff --git '
+_AT = b'\n@@ -'
+_BINARY = b'\nBinary files '
+_HUNK = re.compile(rb'@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
+_FILE, _HUNK_HEADER, _BINARY_MARKER = range(3)
+
+
+def _events(data: bytes) -> Iterator[tuple[int, int, re.Match[bytes] | None]]:
+    """The block's events in order: (kind, where its line starts, the hunk
+    header's match). Each kind is found with ``bytes.find`` (at C speed,
+    by the line start it begins with), not by a regex tried at every line
+    (fastapi's patch: 460,000 lines for 25,000 events, 8% of the run's
+    instructions). A line starting "@@ -" that is no hunk header is none."""
+    find = data.find
+    n = len(data)
+
+    def after(needle: bytes, start: int) -> int:
+        at = find(needle, start)
+        return n if at < 0 else at
+
+    d, h, b = after(_DIFF, 0), after(_AT, 0), after(_BINARY, 0)
+    while True:
+        if d < h and d < b:
+            yield _FILE, d + 1, None
+            d = after(_DIFF, d + 1)
+        elif h < b:
+            m = _HUNK.match(data, h + 1)
+            if m is not None:
+                yield _HUNK_HEADER, h + 1, m
+            h = after(_AT, h + 1)
+        elif b < n:
+            yield _BINARY_MARKER, b + 1, None
+            b = after(_BINARY, b + 1)
+        else:
+            return
+
+
+# A block: large enough that the per-block work (its searches) is small
 # against the bytes, small enough to stay in the CPU cache.
 _BLOCK = 1 << 18
 # git's pipe, widened so that it writes ahead while a block is analysed.
@@ -550,12 +584,11 @@ def _read(
     for data in blocks:
         if f is not None:
             f.seg = 1
-        for m in _EVENT.finditer(data):
-            at = m.start() + 1
+        for kind, at, m in _events(data):
             if f is not None and f.in_hunk and f.scan and not f.skipped and at > f.seg:
                 close(f, data, at)
             end = data.find(b'\n', at)
-            if m[1] is not None:
+            if kind == _FILE:
                 header = data[at:end]
                 if f is not None and header == f.header and files[f.index].status == 'type-changed':
                     f.in_hunk = False  # its second patch
@@ -569,11 +602,11 @@ def _read(
                 next_index += 1
             elif f is None:
                 continue
-            elif m[3] is not None:
-                f.deleted += 1 if m[2] is None else int(m[2])
-                f.added += 1 if m[4] is None else int(m[4])
+            elif m is not None:
+                f.deleted += 1 if m[1] is None else int(m[1])
+                f.added += 1 if m[3] is None else int(m[3])
                 f.in_hunk = True
-                f.next_line = int(m[3])
+                f.next_line = int(m[2])
                 f.seg = end + 1
             elif not f.in_hunk:
                 f.binary = True
