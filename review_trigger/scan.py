@@ -489,11 +489,12 @@ def scan_files(
             if all(p is not None for p in group) and all(c is not None for c in counts):
                 data, exact, plus = b''.join(p for p in group if p is not None), True, True
                 firsts = _firsts(counts)
+                offsets = _firsts([len(p or b'') for p in group])
             else:
                 whole = joined_text()
                 data, exact = prefilter.encode(whole.text)
-                plus, firsts = False, whole.firsts
-            _prefiltered(pre, profile, data, firsts, mine, exact, plus, joined_text, read)
+                plus, firsts, offsets = False, whole.firsts, None
+            _prefiltered(pre, profile, data, firsts, mine, exact, plus, joined_text, read, offsets)
             python_rules = [r for r in profile if not pre.covered[r]]
         if python_rules:
             part = [text(i) for i in members]
@@ -518,7 +519,8 @@ def _patch_of(lines: Sequence[tuple[int, str]]) -> bytes | None:
 
 
 def _firsts(counts: Sequence[int | None]) -> list[int]:
-    """The index of each file's first line, from their line counts."""
+    """The index of each file's first line, from their line counts (or
+    where each file's bytes start, from their lengths)."""
     firsts = []
     line = 0
     for count in counts:
@@ -556,10 +558,12 @@ def _prefiltered(
     plus: bool,
     joined: Callable[[], _Joined],
     known: list[dict[int, str]] | None = None,
+    offsets: list[int] | None = None,
 ) -> None:
     """Mark, in ``found``, the candidate lines the prefilter finds for the
     rules of ``profile`` in ``data``: the files' lines as UTF-8, one after
-    another (``firsts``: the index of each file's first line), each with
+    another (``firsts``: the index of each file's first line; ``offsets``,
+    if given: where each file's bytes start), each with
     the patch's '+' in front if ``plus`` (a superset that matches in a
     line matches in it with one character more in front). ``exact``: the
     UTF-8 is exactly the text (no lone surrogate replaced). Then each
@@ -572,11 +576,23 @@ def _prefiltered(
     line = 0
     last = 0
     skip = 1 if plus else 0
+    now = -1
     for start, r in starts:
-        line += data.count(b'\n', last, start)
-        last = start
-        i = bisect.bisect_right(firsts, line) - 1
-        k = line - firsts[i]
+        if offsets is not None:
+            # Lines counted from the start of the file the candidate is in
+            # (or its last candidate): files without one are not counted
+            # through (on fastapi's range, most of the text).
+            i = bisect.bisect_right(offsets, start) - 1
+            if i != now:
+                now, last, line = i, offsets[i], 0
+            line += data.count(b'\n', last, start)
+            last = start
+            k = line
+        else:
+            line += data.count(b'\n', last, start)
+            last = start
+            i = bisect.bisect_right(firsts, line) - 1
+            k = line - firsts[i]
         found[i].setdefault(r, set()).add(k)
         if exact and known is not None and k not in known[i]:
             end = data.find(b'\n', start)
