@@ -560,8 +560,10 @@ def aligned(pattern: Source) -> bool:
     try:
         parser = importlib.import_module('re._parser')
         parsed = parser.parse(pattern.pattern, pattern.flags)
-        return _Translate(parser, parsed.state).aligned(list(parsed.data))
-    except Exception:  # a private module changed: not known to be
+        translate = _Translate(parser, parsed.state)
+        translate.core(list(parsed.data), pattern.flags)
+        return not translate.unaligned
+    except Exception:  # a private module changed, or no superset: not known to be
         return False
 
 
@@ -599,6 +601,9 @@ class _Translate:
     def __init__(self, parser: Any, state: Any) -> None:
         self.p = parser
         self.state = state
+        # Whether ``core`` dropped from a start what may be wider than
+        # nothing (``aligned``).
+        self.unaligned = False
 
     def core(self, items: list[tuple[Any, Any]], flags: int) -> str:
         """The superset of a sequence without what it begins or ends with
@@ -611,6 +616,8 @@ class _Translate:
         finds)."""
         p = self.p
         while items and self._nullable(items[0]):
+            if p.SubPattern(self.state, [items[0]]).getwidth()[1] != 0:
+                self.unaligned = True  # a match may begin with what is dropped
             items = items[1:]
         while items and self._nullable(items[-1]):
             items = items[:-1]
@@ -624,26 +631,6 @@ class _Translate:
             if op is p.BRANCH:
                 return '(?:' + '|'.join(self.core(list(s.data), flags) for s in av[1]) + ')'
         return self.seq(items, flags)
-
-    def aligned(self, items: list[tuple[Any, Any]]) -> bool:
-        """Whether what ``core`` drops from the start of ``items`` (and of
-        what it then translates alone) is only of zero width."""
-        p = self.p
-        while items and self._nullable(items[0]):
-            if p.SubPattern(self.state, [items[0]]).getwidth()[1] != 0:
-                return False
-            items = items[1:]
-        while items and self._nullable(items[-1]):
-            items = items[:-1]
-        if len(items) == 1:
-            op, av = items[0]
-            if op is p.SUBPATTERN:
-                return self.aligned(list(av[3].data))
-            if op is p.ATOMIC_GROUP:
-                return self.aligned(list(av.data))
-            if op is p.BRANCH:
-                return all(self.aligned(list(sub.data)) for sub in av[1])
-        return True
 
     def _nullable(self, item: tuple[Any, Any]) -> bool:
         return bool(self.p.SubPattern(self.state, [item]).getwidth()[0] == 0)
