@@ -503,7 +503,7 @@ def scan_files(
     out = []
     for i, ((path, lines), cands, lines_read) in enumerate(zip(files, found, known, strict=True)):
         if cands and lines:
-            out.append(_check(path, lines, text(i), run, cands, lines_read))
+            out.append(_check(path, lines, texts[i], run, cands, lines_read))
         else:
             out.append(FileScan([], [], []))
     return out
@@ -920,15 +920,16 @@ def _python_candidates(
 def _check(
     path: str,
     lines: Sequence[tuple[int, str]],
-    text: str,
+    text: str | None,
     run: Rules,
     cands: _Candidates,
     known: Mapping[int, str] | None = None,
 ) -> FileScan:
     """The hits of the rules on their candidate lines of one file, each
-    line checked alone, rule by rule in their order. ``known``: the text
-    of some lines, already read (else the file's text is split into its
-    lines: a twentieth of a large change's time)."""
+    line checked alone, rule by rule in their order. ``text``: the lines
+    joined, if made already. ``known``: the text of some lines, already
+    read (else the file's text is split into its lines: a twentieth of a
+    large change's time)."""
     result = FileScan([], [], [])
     lineno: Callable[[int], int] = getattr(lines, 'lineno', None) or (lambda i: lines[i][0])
     texts: Mapping[int, str] | list[str]
@@ -936,7 +937,7 @@ def _check(
         texts = known
     else:
         split = getattr(lines, 'lines', None)
-        texts = split() if callable(split) else text.split('\n')
+        texts = split() if callable(split) else (_text_of(lines) if text is None else text).split('\n')
 
     suppressed: dict[int, dict[str, str]] = {}
     for k in sorted(cands.get(_MARKED, ())):
