@@ -315,7 +315,7 @@ class _ReadAhead:
 
         self._stream = stream
         self._limit = limit
-        self._chunks: collections.deque[bytes] = collections.deque()
+        self._chunks: collections.deque[bytes | memoryview] = collections.deque()
         self._size = 0
         self._eof = False
         self._closed = False
@@ -358,11 +358,14 @@ class _ReadAhead:
                 return b''
             chunk = self._chunks.popleft()
             if 0 <= n < len(chunk):
-                self._chunks.appendleft(chunk[n:])
-                chunk = chunk[:n]
+                # The rest stays where it is (a view of it): only what is
+                # returned is copied.
+                view = chunk if isinstance(chunk, memoryview) else memoryview(chunk)
+                self._chunks.appendleft(view[n:])
+                chunk = view[:n]
             self._size -= len(chunk)
             ready.notify_all()
-            return chunk
+            return chunk.tobytes() if isinstance(chunk, memoryview) else chunk
 
     def read(self, n: int = -1) -> bytes:
         """``n`` bytes (fewer at the end), or all that is left for -1."""
@@ -633,11 +636,18 @@ def _blocks(stream: Readable, first: bytes, long_line: int) -> Iterator[bytes]:
             if buf:
                 yield b'\n' + (buf if buf.endswith(b'\n') else buf + b'\n')
             return
-        buf += chunk
-        cut = buf.rfind(b'\n')
+        cut = chunk.rfind(b'\n')
         if cut >= 0:
-            yield b'\n' + buf[: cut + 1]
-            buf = buf[cut + 1 :]
+            # One copy: the newline in front, what was kept and this
+            # chunk's whole lines.
+            yield b''.join((b'\n', buf, memoryview(chunk)[: cut + 1]))
+            buf = chunk[cut + 1 :]
+        else:
+            buf += chunk
+            cut = buf.rfind(b'\n')
+            if cut >= 0:  # the patch's first lines, read with the header
+                yield b'\n' + buf[: cut + 1]
+                buf = buf[cut + 1 :]
         if len(buf) > long_line:
             # One very long line: keep its start, drop the rest.
             yield b'\n' + buf[:long_line] + b'\n'
