@@ -30,7 +30,7 @@ import functools
 import importlib
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, AnyStr, NamedTuple
 
 from review_trigger import prefilter
 from review_trigger.change import Hit, Suppression
@@ -440,25 +440,13 @@ def scan_files(
     # elsewhere is not split into lines at all.
     known: list[dict[int, str]] = [{} for _ in files]
     for i, patch in enumerate(patches):
-        if patch is not None:
-            at = patch.find(_MARKER_BYTES)
-            if at >= 0:
-                marked = found[i].setdefault(_MARKED, set())
-                line = last = 0
-                while at >= 0:
-                    line += patch.count(b'\n', last, at)
-                    last = at
-                    marked.add(line)
-                    at = patch.find(_MARKER_BYTES, at + 1)
-            continue
-        t = text(i)
-        at = t.find(MARKER)
-        if at >= 0:
-            marked = found[i].setdefault(_MARKED, set())
-            where = _Text(t)
-            while at >= 0:
-                marked.add(where.index(at))
-                at = t.find(MARKER, at + 1)
+        marked = (
+            _lines_holding(patch, _MARKER_BYTES, b'\n')
+            if patch is not None
+            else _lines_holding(text(i), MARKER, '\n')
+        )
+        if marked:
+            found[i][_MARKED] = marked
     groups: dict[tuple[int, ...], list[int]] = {}
     for i, (path, lines) in enumerate(files):
         if lines:
@@ -486,7 +474,7 @@ def scan_files(
         python_rules = list(profile)
         if pre is not None:
             group = [patches[i] for i in members]
-            if all(p is not None for p in group) and all(c is not None for c in counts):
+            if all(p is not None for p in group):
                 data, exact, plus = b''.join(p for p in group if p is not None), True, True
                 firsts = _firsts(counts)
                 offsets = _firsts([len(p or b'') for p in group])
@@ -510,6 +498,20 @@ def scan_files(
 
 
 _MARKER_BYTES = MARKER.encode()
+
+
+def _lines_holding(text: AnyStr, needle: AnyStr, newline: AnyStr) -> set[int]:
+    """The indexes of the lines of ``text`` that hold ``needle`` (the patch
+    form's or the text's: a line of each is a line of the other)."""
+    lines: set[int] = set()
+    line = last = 0
+    at = text.find(needle)
+    while at >= 0:
+        line += text.count(newline, last, at)
+        last = at
+        lines.add(line)
+        at = text.find(needle, at + 1)
+    return lines
 
 
 def _patch_of(lines: Sequence[tuple[int, str]]) -> bytes | None:

@@ -84,15 +84,7 @@ class BlobReader:
             part = shas[k : k + lot]
             stdin.write(''.join(f'{sha}\n' for sha in part).encode())
             stdin.flush()
-            for sha in part:
-                head = stdout.readline().split()
-                if len(head) < 3:
-                    if not head:
-                        raise ValueError('git cat-file ended')
-                    continue  # "<sha> missing"
-                data = _whole(stdout, int(head[2]))
-                if head[1] == b'blob':  # a commit (a submodule) or tree is no file's content
-                    yield sha, data
+            yield from _answers(stdout, part)
 
     def __call__(self, sha: str) -> bytes:
         found = self._ahead.get(sha)
@@ -131,6 +123,21 @@ class BlobReader:
                     except OSError:
                         pass
             proc.wait()
+
+
+def _answers(stdout: IO[bytes], shas: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    """``git cat-file --batch``'s answers for ``shas``: ``(sha, content)``
+    of each blob, in order; a missing object, or one that is not a blob, is
+    left out. ValueError if git ended before it answered them all."""
+    for sha in shas:
+        head = stdout.readline().split()
+        if len(head) < 3:
+            if not head:
+                raise ValueError('git cat-file ended')
+            continue  # "<sha> missing"
+        data = _whole(stdout, int(head[2]))
+        if head[1] == b'blob':  # a commit (a submodule) or tree is no file's content
+            yield sha, data
 
 
 def _whole(stdout: IO[bytes], size: int) -> bytes:
@@ -182,13 +189,12 @@ def _blobs(repo: Repo, shas: Sequence[str], names: IO[bytes] | bytes) -> Iterato
                 proc.stdin.close()
             except BrokenPipeError:  # pragma: no cover  (git died at once: its status says why)
                 pass
-        for sha in shas:
-            head = stream.readline().split()
-            if len(head) < 3:
-                continue  # "<sha> missing"
-            data = stream.read(int(head[2]) + 1)[:-1]
-            if head[1] == b'blob':  # a commit (a submodule) or tree is no file's content
-                yield sha, data
+        try:
+            yield from _answers(stream, shas)
+        except ValueError:
+            # git ended early: its status says why (never a blob cut short).
+            _wait(proc)
+            raise _Failed(1, b'git cat-file ended before it answered') from None
         stream.read()
         _wait(proc)
     except _Failed as e:
